@@ -1,0 +1,30 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { AuthModule } from './auth/auth.module';
+import { LOGGER } from './common/logger';
+import { ValidationInterceptor } from './common/validation';
+import { AppConfig } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthController } from './health/health.controller';
+
+@Global()
+@Module({})
+class LoggerModule {
+  static forRoot(logger: Logger): DynamicModule {
+    return { module: LoggerModule, providers: [{ provide: LOGGER, useValue: logger }], exports: [LOGGER] };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), DatabaseModule, AuthModule],
+      controllers: [HealthController],
+      providers: [{ provide: APP_INTERCEPTOR, useClass: ValidationInterceptor }],
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { fastifyMultipart } from '@fastify/multipart';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { createLogger, NestPinoLogger } from './common/logger';
+import { ProblemFilter } from './common/problem.filter';
+import { AppConfig } from './config/config';
+
+/** Builds the whole server (used by main.ts, the end-to-end tests and the benchmarks). */
+export async function createApp(config: AppConfig, logger: Logger = createLogger(config.logLevel)) {
+  const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.bodyLimitBytes });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
+    logger: new NestPinoLogger(logger),
+  });
+  // Errors Fastify raises before a route runs (bad JSON, body too large) reach this filter too.
+  app.useGlobalFilters(new ProblemFilter(logger));
+  // @fastify/multipart's declarations resolve to an error type under typescript-eslint (tsc accepts them).
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-argument
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 0, parts: 2 },
+  });
+
+  const openApi = new DocumentBuilder()
+    .setTitle('Jōkkær API')
+    .setVersion('1')
+    .setDescription('The public HTTP contract of Jōkkær. Errors are application/problem+json.')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'api/docs-json',
+  });
+  await app.init();
+  return app;
+}

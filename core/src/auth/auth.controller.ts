@@ -1,0 +1,59 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import type { AuthContext } from '../common/auth-context';
+import { CurrentAuth, Public } from '../common/auth-context';
+import { Validate } from '../common/validation';
+import { AuthService } from './auth.service';
+import type { CreateTokenBody, LoginBody, RegisterBody } from './auth.schemas';
+import { createTokenSchema, loginSchema, registerSchema } from './auth.schemas';
+
+@ApiTags('accounts')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('auth/register')
+  @Validate({ body: registerSchema })
+  register(@Body() body: RegisterBody) {
+    return this.auth.register(body.email, body.password, body.displayName);
+  }
+
+  @Public()
+  @Post('auth/login')
+  @HttpCode(200)
+  @Validate({ body: loginSchema })
+  login(@Body() body: LoginBody, @Req() request: FastifyRequest) {
+    return this.auth.login(body.email, body.password, request.ip);
+  }
+
+  @Post('auth/logout')
+  @HttpCode(204)
+  logout(@CurrentAuth() auth: AuthContext) {
+    return this.auth.logout(auth);
+  }
+
+  @Get('me')
+  me(@CurrentAuth() auth: AuthContext) {
+    return this.auth.me(auth.userId);
+  }
+
+  @Post('me/tokens')
+  @Validate({ body: createTokenSchema })
+  createToken(@CurrentAuth() auth: AuthContext, @Body() body: CreateTokenBody) {
+    return this.auth.createPersonalToken(auth.userId, body.name, body.expiresAt);
+  }
+
+  @Get('me/tokens')
+  listTokens(@CurrentAuth() auth: AuthContext) {
+    return this.auth.listPersonalTokens(auth.userId);
+  }
+
+  @Delete('me/tokens/:tokenId')
+  @HttpCode(204)
+  revokeToken(@CurrentAuth() auth: AuthContext, @Param('tokenId') tokenId: string) {
+    return this.auth.revokePersonalToken(auth.userId, tokenId);
+  }
+}

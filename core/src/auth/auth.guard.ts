@@ -1,0 +1,31 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthenticatedRequest, IS_PUBLIC } from '../common/auth-context';
+import { ProblemException } from '../common/problem';
+import { AuthService } from './auth.service';
+
+const unauthenticated = (detail: string) =>
+  new ProblemException(401, detail, undefined, { 'www-authenticate': 'Bearer' });
+
+/** Resolves the bearer token on every request; revoked or expired tokens stop working at once. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) {
+      return true;
+    }
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) throw unauthenticated('A bearer token is required');
+    const auth = await this.auth.authenticate(match[1]);
+    if (!auth) throw unauthenticated('The token is invalid, expired or revoked');
+    request.auth = auth;
+    return true;
+  }
+}

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database';
+import { TokenModel, UserModel } from './auth.models';
+
+export interface ActiveToken {
+  tokenId: string;
+  userId: string;
+  kind: string;
+}
+
+@Injectable()
+export class AuthRepository {
+  constructor(private readonly db: Database) {}
+
+  async createUser(
+    user: Pick<UserModel, 'id' | 'email' | 'passwordHash' | 'displayName'>,
+  ): Promise<UserModel> {
+    return await UserModel.query(this.db.conn).insert(user).returning('*');
+  }
+
+  async findUserByEmail(email: string): Promise<UserModel | undefined> {
+    return await UserModel.query(this.db.conn).whereRaw('lower(email) = lower(?)', [email]).first();
+  }
+
+  async findUserById(id: string): Promise<UserModel | undefined> {
+    return await UserModel.query(this.db.conn).findById(id);
+  }
+
+  async insertToken(token: Pick<TokenModel, 'id' | 'userId' | 'kind' | 'name' | 'tokenHash' | 'expiresAt'>) {
+    return await TokenModel.query(this.db.conn).insert(token).returning('*');
+  }
+
+  /** A token counts only while it is neither revoked nor expired; checked on every request. */
+  async findActiveToken(hash: Buffer): Promise<ActiveToken | undefined> {
+    const row = await TokenModel.query(this.db.conn)
+      .select('id', 'userId', 'kind')
+      .where('tokenHash', hash)
+      .whereNull('revokedAt')
+      .whereRaw('(expires_at IS NULL OR expires_at > now())')
+      .first();
+    return row && { tokenId: row.id, userId: row.userId, kind: row.kind };
+  }
+
+  async listTokens(userId: string, kind: string): Promise<TokenModel[]> {
+    return await TokenModel.query(this.db.conn)
+      .where({ userId, kind })
+      .whereNull('revokedAt')
+      .whereRaw('(expires_at IS NULL OR expires_at > now())')
+      .orderBy('createdAt', 'desc');
+  }
+
+  /** Returns whether a live token of this user was revoked. */
+  async revokeToken(userId: string, tokenId: string, kind?: string): Promise<boolean> {
+    const query = TokenModel.query(this.db.conn)
+      .patch({ revokedAt: new Date() })
+      .where({ id: tokenId, userId })
+      .whereNull('revokedAt');
+    if (kind) void query.where({ kind });
+    return (await query) > 0;
+  }
+
+  /** Failed logins per key within a fixed window; a new window starts once the old one has passed. */
+  async recordLoginFailure(key: string, windowSeconds: number): Promise<void> {
+    await this.db.conn.raw(
+      `INSERT INTO login_failures (key, failures, window_started_at) VALUES (?, 1, now())
+       ON CONFLICT (key) DO UPDATE SET
+         failures = CASE WHEN login_failures.window_started_at < now() - make_interval(secs => ?)
+                         THEN 1 ELSE login_failures.failures + 1 END,
+         window_started_at = CASE WHEN login_failures.window_started_at < now() - make_interval(secs => ?)
+                         THEN now() ELSE login_failures.window_started_at END`,
+      [key, windowSeconds, windowSeconds],
+    );
+  }
+
+  /** The largest number of seconds any of these keys is still locked out for, or 0. */
+  async loginLockoutSeconds(keys: string[], maxFailures: number, windowSeconds: number): Promise<number> {
+    const row = await this.db.conn
+      .from('login_failures')
+      .whereIn('key', keys)
+      .where('failures', '>=', maxFailures)
+      .max({
+        seconds: this.db.knex.raw(
+          `ceil(extract(epoch from window_started_at + make_interval(secs => ?) - now()))`,
+          [windowSeconds],
+        ),
+      })
+      .first<{ seconds: string | number | null }>();
+    return Math.max(0, Number(row?.seconds ?? 0));
+  }
+
+  async clearLoginFailures(key: string): Promise<void> {
+    await this.db.conn.from('login_failures').where({ key }).delete();
+  }
+}

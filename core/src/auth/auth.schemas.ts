@@ -1,0 +1,56 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+const email = { type: 'string', format: 'email', maxLength: 254 } as const;
+// Argon2 input is bounded so a huge password cannot be used to burn CPU.
+const password = { type: 'string', minLength: 8, maxLength: 256 } as const;
+
+export const registerSchema = {
+  type: 'object',
+  properties: {
+    email,
+    password,
+    displayName: { type: 'string', minLength: 1, maxLength: 80, pattern: '\\S' },
+  },
+  required: ['email', 'password', 'displayName'],
+  additionalProperties: false,
+} as const;
+export type RegisterBody = FromSchema<typeof registerSchema>;
+
+export const loginSchema = {
+  type: 'object',
+  properties: { email, password: { type: 'string', minLength: 1, maxLength: 256 } },
+  required: ['email', 'password'],
+  additionalProperties: false,
+} as const;
+export type LoginBody = FromSchema<typeof loginSchema>;
+
+export const createTokenSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 100 },
+    expiresAt: { type: 'string', format: 'date-time' },
+  },
+  required: ['name'],
+  additionalProperties: false,
+} as const;
+export type CreateTokenBody = FromSchema<typeof createTokenSchema>;
+
+/** A user as the API returns it to themself. */
+export interface UserView {
+  id: string;
+  email: string;
+  displayName: string;
+  createdAt: string;
+}
+
+export interface SessionView {
+  user: UserView;
+  token: string;
+}
+
+export interface PersonalTokenView {
+  id: string;
+  name: string | null;
+  expiresAt: string | null;
+  createdAt: string;
+}

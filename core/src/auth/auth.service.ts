@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { hash, verify } from '@node-rs/argon2';
+import { APP_CONFIG } from '../config/config';
+import type { AppConfig } from '../config/config';
+import { AuthContext } from '../common/auth-context';
+import { newId } from '../common/ids';
+import { badRequest, conflict, notFound, tooManyRequests, unauthorized } from '../common/problem';
+import { isUniqueViolation } from '../database/errors';
+import { UserModel, TokenModel } from './auth.models';
+import { AuthRepository } from './auth.repository';
+import { PersonalTokenView, SessionView, UserView } from './auth.schemas';
+import { generateToken, hashToken, TokenKind } from './tokens';
+
+export const toUserView = (user: UserModel): UserView => ({
+  id: user.id,
+  email: user.email,
+  displayName: user.displayName,
+  createdAt: user.createdAt.toISOString(),
+});
+
+const toTokenView = (token: TokenModel): PersonalTokenView => ({
+  id: token.id,
+  name: token.name,
+  expiresAt: token.expiresAt?.toISOString() ?? null,
+  createdAt: token.createdAt.toISOString(),
+});
+
+@Injectable()
+export class AuthService {
+  /** Verified against when the email is unknown, so a miss costs as much time as a wrong password. */
+  private readonly decoyHash = hash('decoy password that never matches');
+
+  constructor(
+    private readonly repository: AuthRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async register(email: string, password: string, displayName: string): Promise<SessionView> {
+    // Argon2id with the library's defaults (19 MiB, t=2, p=1), the OWASP baseline.
+    const passwordHash = await hash(password);
+    try {
+      const user = await this.repository.createUser({
+        id: newId(),
+        email,
+        passwordHash,
+        displayName: displayName.trim(),
+      });
+      return { user: toUserView(user), token: await this.issue(user.id, 'session', null) };
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('An account with this email already exists');
+      throw error;
+    }
+  }
+
+  async login(email: string, password: string, clientAddress: string): Promise<SessionView> {
+    const keys = [`email:${email.toLowerCase()}`, `ip:${clientAddress}`];
+    const { loginMaxFailures, loginWindowSeconds } = this.config;
+    const lockout = await this.repository.loginLockoutSeconds(keys, loginMaxFailures, loginWindowSeconds);
+    if (lockout > 0) throw tooManyRequests(lockout);
+
+    const user = await this.repository.findUserByEmail(email);
+    const valid = user?.passwordHash
+      ? await verify(user.passwordHash, password)
+      : await verify(await this.decoyHash, password).then(() => false);
+    if (!user || !valid) {
+      for (const key of keys) await this.repository.recordLoginFailure(key, loginWindowSeconds);
+      throw unauthorized('The email or password is wrong');
+    }
+    await this.repository.clearLoginFailures(keys[0]);
+    return { user: toUserView(user), token: await this.issue(user.id, 'session', null) };
+  }
+
+  async logout(auth: AuthContext): Promise<void> {
+    await this.repository.revokeToken(auth.userId, auth.tokenId);
+  }
+
+  async authenticate(rawToken: string): Promise<AuthContext | undefined> {
+    const token = await this.repository.findActiveToken(hashToken(rawToken));
+    return token && { userId: token.userId, tokenId: token.tokenId, tokenKind: token.kind };
+  }
+
+  async me(userId: string): Promise<UserView> {
+    const user = await this.repository.findUserById(userId);
+    if (!user) throw unauthorized();
+    return toUserView(user);
+  }
+
+  async createPersonalToken(userId: string, name: string, expiresAt?: string) {
+    if (expiresAt && new Date(expiresAt).getTime() <= Date.now()) {
+      throw badRequest('The token would already be expired', [
+        { path: 'expiresAt', message: 'must be in the future' },
+      ]);
+    }
+    const { raw, hash: tokenHash } = generateToken('personal');
+    const token = await this.repository.insertToken({
+      id: newId(),
+      userId,
+      kind: 'personal',
+      name,
+      tokenHash,
+      expiresAt: expiresAt ? new Date(expiresAt) : null,
+    });
+    return { ...toTokenView(token), token: raw };
+  }
+
+  async listPersonalTokens(userId: string): Promise<{ items: PersonalTokenView[] }> {
+    const tokens = await this.repository.listTokens(userId, 'personal');
+    return { items: tokens.map(toTokenView) };
+  }
+
+  async revokePersonalToken(userId: string, tokenId: string): Promise<void> {
+    if (!(await this.repository.revokeToken(userId, tokenId, 'personal'))) throw notFound('Token');
+  }
+
+  private async issue(userId: string, kind: TokenKind, name: string | null): Promise<string> {
+    const { raw, hash: tokenHash } = generateToken(kind);
+    const expiresAt =
+      kind === 'session' ? new Date(Date.now() + this.config.sessionTtlHours * 3_600_000) : null;
+    await this.repository.insertToken({ id: newId(), userId, kind, name, tokenHash, expiresAt });
+    return raw;
+  }
+}

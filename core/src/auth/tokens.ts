@@ -1,0 +1,24 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Readable prefixes tell a leaked token's kind at a glance (and let secret scanners find them). */
+export const TOKEN_PREFIXES = {
+  session: 'jks_',
+  personal: 'jkp_',
+} as const;
+
+export type TokenKind = keyof typeof TOKEN_PREFIXES;
+
+export interface IssuedToken {
+  raw: string;
+  hash: Buffer;
+}
+
+/** Tokens carry 256 random bits, so a fast hash is enough: only the hash is ever stored. */
+export function hashToken(raw: string): Buffer {
+  return createHash('sha256').update(raw).digest();
+}
+
+export function generateToken(kind: TokenKind): IssuedToken {
+  const raw = TOKEN_PREFIXES[kind] + randomBytes(32).toString('base64url');
+  return { raw, hash: hashToken(raw) };
+}

@@ -1,0 +1,48 @@
+import { badRequest } from './problem';
+
+export const pageQuerySchema = {
+  type: 'object',
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    cursor: { type: 'string', minLength: 1, maxLength: 500 },
+  },
+  additionalProperties: false,
+} as const;
+
+export interface PageQuery {
+  limit: number;
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Cursors are opaque to clients: base64url of the sort key of the last item returned. */
+export function encodeCursor(key: Record<string, string>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor<K extends string>(
+  cursor: string | undefined,
+  keys: readonly K[],
+): Record<K, string> | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (keys.every((key) => typeof parsed[key] === 'string')) return parsed as Record<K, string>;
+  } catch {
+    // fall through to the 400 below
+  }
+  throw badRequest('The cursor is invalid', [
+    { path: 'query/cursor', message: 'is not a cursor this API returned' },
+  ]);
+}
+
+/** Builds a page from rows fetched with limit + 1, so "is there more" costs no extra query. */
+export function toPage<T>(rows: T[], limit: number, cursorOf: (last: T) => Record<string, string>): Page<T> {
+  const items = rows.slice(0, limit);
+  const more = rows.length > limit;
+  return { items, nextCursor: more ? encodeCursor(cursorOf(items[items.length - 1])) : null };
+}

@@ -1,0 +1,59 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
+import { ProblemDocument, ProblemException, problemDocument } from './problem';
+
+/** Errors raised by Fastify itself before a handler runs (body parsing, content types, limits). */
+interface FrameworkError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+}
+
+/** Renders every failure as application/problem+json; only unexpected errors become 500 (and are logged). */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { document, headers } = this.toProblem(exception);
+    if (document.status >= 500) this.logger.error({ err: exception }, 'unhandled error');
+    void reply.status(document.status).headers(headers).type('application/problem+json').send(document);
+  }
+
+  toProblem(exception: unknown): { document: ProblemDocument; headers: Record<string, string> } {
+    if (exception instanceof ProblemException) {
+      return {
+        document: problemDocument(exception.getStatus(), exception.message, exception.errors),
+        headers: exception.headers,
+      };
+    }
+    if (exception instanceof HttpException) {
+      return { document: problemDocument(exception.getStatus(), exception.message), headers: {} };
+    }
+    const framework = exception as FrameworkError;
+    const status = framework?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const detail = frameworkDetail(framework);
+      return {
+        document: problemDocument(status, detail, [{ path: '(body)', message: detail }]),
+        headers: {},
+      };
+    }
+    return { document: problemDocument(500, 'An unexpected error occurred'), headers: {} };
+  }
+}
+
+function frameworkDetail(error: FrameworkError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'The request body is larger than the server accepts';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Unsupported content type; send application/json';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'The JSON body is empty';
+    default:
+      return error.message || 'Bad request';
+  }
+}

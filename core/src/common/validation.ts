@@ -1,0 +1,104 @@
+import {
+  applyDecorators,
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiBody, ApiQuery } from '@nestjs/swagger';
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { FastifyRequest } from 'fastify';
+import type { JSONSchema } from 'json-schema-to-ts';
+import { Observable } from 'rxjs';
+import { badRequest, notFound, ProblemField } from './problem';
+
+export interface RouteSchemas {
+  body?: JSONSchema;
+  query?: JSONSchema & { properties: Record<string, JSONSchema> };
+}
+
+type OpenApiSchema = NonNullable<Extract<Parameters<typeof ApiBody>[0], { schema?: unknown }>['schema']>;
+
+const ROUTE_SCHEMAS = Symbol('ROUTE_SCHEMAS');
+
+/** Declares a route's request schemas once: they validate the request and document it in OpenAPI. */
+export function Validate(schemas: RouteSchemas): MethodDecorator {
+  const decorators: MethodDecorator[] = [SetMetadata(ROUTE_SCHEMAS, schemas)];
+  if (schemas.body) decorators.push(ApiBody({ schema: schemas.body as OpenApiSchema }));
+  for (const [name, schema] of Object.entries(schemas.query?.properties ?? {})) {
+    decorators.push(ApiQuery({ name, required: false, schema: schema as OpenApiSchema }));
+  }
+  return applyDecorators(...decorators);
+}
+
+const bodyAjv = addFormats(new Ajv({ allErrors: true, strict: true }));
+const queryAjv = addFormats(new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true }));
+const compiled = new WeakMap<object, ValidateFunction>();
+
+function compile(ajv: Ajv, schema: JSONSchema): ValidateFunction {
+  const key = schema as object;
+  let validate = compiled.get(key);
+  if (!validate) {
+    validate = ajv.compile(schema as object);
+    compiled.set(key, validate);
+  }
+  return validate;
+}
+
+export function describeErrors(errors: ErrorObject[] | null | undefined, prefix = ''): ProblemField[] {
+  return (errors ?? []).map((error) => {
+    const base = error.instancePath.replace(/^\//, '');
+    const join = (name: string) => [prefix, base, name].filter(Boolean).join('/');
+    if (error.keyword === 'required') {
+      const field = (error.params as { missingProperty: string }).missingProperty;
+      return { path: join(field), message: 'is required' };
+    }
+    if (error.keyword === 'additionalProperties') {
+      const field = (error.params as { additionalProperty: string }).additionalProperty;
+      return { path: join(field), message: 'is not a known field' };
+    }
+    return { path: join('') || prefix || '(body)', message: error.message ?? 'is invalid' };
+  });
+}
+
+/** Checks a value against a schema and throws a 400 problem naming every failing field. */
+export function assertValid(schema: JSONSchema, value: unknown, prefix = ''): void {
+  const validate = compile(prefix === 'query' ? queryAjv : bodyAjv, schema);
+  if (!validate(value)) {
+    throw badRequest('The request is invalid', describeErrors(validate.errors, prefix));
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Validates every request before its handler: ids in the path must be UUIDs (anything else names nothing,
+ * so 404), then the query and body against the route's declared schemas.
+ */
+@Injectable()
+export class ValidationInterceptor implements NestInterceptor {
+  constructor(private readonly reflector: Reflector) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const params = (request.params ?? {}) as Record<string, string>;
+    for (const [name, value] of Object.entries(params)) {
+      if (name.endsWith('Id') && !UUID.test(value)) throw notFound(name.slice(0, -2));
+    }
+    const schemas = this.reflector.get<RouteSchemas | undefined>(ROUTE_SCHEMAS, context.getHandler());
+    if (schemas?.query) {
+      request.query = { ...(request.query as object) };
+      assertValid(schemas.query, request.query, 'query');
+    }
+    if (schemas?.body) {
+      if (request.body === undefined || request.body === null) {
+        throw badRequest('A JSON body is required', [{ path: '(body)', message: 'is required' }]);
+      }
+      assertValid(schemas.body, request.body);
+    }
+    return next.handle();
+  }
+}

@@ -1,0 +1,18 @@
+import type { Knex } from 'knex';
+import * as foundation from './001_foundation';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+// Listed explicitly (not read from disk) so the same migrations run from dist/, from ts-jest and from knexfile.ts.
+const migrations: Record<string, Migration> = {
+  '001_foundation': foundation,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: () => Promise.resolve(Object.keys(migrations)),
+  getMigrationName: (name) => name,
+  getMigration: (name) => Promise.resolve(migrations[name]),
+};

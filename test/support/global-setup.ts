@@ -1,0 +1,54 @@
+import { chmod, mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { createKnex, migrateLatest } from '../../core/src/database/database';
+import { startEmbeddedPostgres } from '../../core/src/database/embedded-postgres';
+import { databaseUrl, withAdminClient } from './database';
+
+declare global {
+  var __JOKKAER_EMBEDDED_PG__: { stop(): Promise<void> } | undefined;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Tests run against a real PostgreSQL: DATABASE_URL's server when it is set (CI points it at the machine's),
+ * otherwise an embedded one started here, exactly as a newcomer's `npm test` does.
+ */
+export default async function globalSetup(): Promise<void> {
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'jokkaer-test-'));
+    // As root, PostgreSQL runs as the `postgres` user, who must be able to enter this directory.
+    await chmod(dataDir, 0o755);
+    const embedded = await startEmbeddedPostgres({
+      dataDir,
+      port: await freePort(),
+      database: 'postgres',
+      logger: pino({ level: 'warn' }),
+    });
+    globalThis.__JOKKAER_EMBEDDED_PG__ = embedded;
+    adminUrl = embedded.url;
+  }
+  const template = `jokkaer_test_${Date.now().toString(36)}_${process.pid}`;
+  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE "${template}"`));
+  const knex = createKnex(databaseUrl(adminUrl, template), 1);
+  try {
+    await migrateLatest(knex);
+  } finally {
+    await knex.destroy();
+  }
+  process.env.JOKKAER_TEST_ADMIN_URL = adminUrl;
+  process.env.JOKKAER_TEST_TEMPLATE = template;
+}
