@@ -2,12 +2,17 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
+import { ChannelsModule } from './channels/channels.module';
 import { LOGGER } from './common/logger';
 import { ValidationInterceptor } from './common/validation';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
+import { FilesModule } from './files/files.module';
 import { HealthController } from './health/health.controller';
+import { MessagesModule } from './messages/messages.module';
+import { WorkspacesModule } from './workspaces/workspaces.module';
 
 @Global()
 @Module({})
@@ -22,7 +27,17 @@ export class AppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), DatabaseModule, AuthModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(logger),
+        DatabaseModule,
+        EventsModule,
+        AuthModule,
+        WorkspacesModule,
+        ChannelsModule,
+        MessagesModule,
+        FilesModule,
+      ],
       controllers: [HealthController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: ValidationInterceptor }],
     };

@@ -18,7 +18,7 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   // Errors Fastify raises before a route runs (bad JSON, body too large) reach this filter too.
   app.useGlobalFilters(new ProblemFilter(logger));
   // @fastify/multipart's declarations resolve to an error type under typescript-eslint (tsc accepts them).
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-argument
+
   await app.register(fastifyMultipart, {
     limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 0, parts: 2 },
   });

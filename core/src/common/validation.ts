@@ -34,7 +34,7 @@ export function Validate(schemas: RouteSchemas): MethodDecorator {
   return applyDecorators(...decorators);
 }
 
-const bodyAjv = addFormats(new Ajv({ allErrors: true, strict: true }));
+const bodyAjv = addFormats(new Ajv({ allErrors: true, strict: true, useDefaults: true }));
 const queryAjv = addFormats(new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true }));
 const compiled = new WeakMap<object, ValidateFunction>();
 
@@ -94,9 +94,8 @@ export class ValidationInterceptor implements NestInterceptor {
       assertValid(schemas.query, request.query, 'query');
     }
     if (schemas?.body) {
-      if (request.body === undefined || request.body === null) {
-        throw badRequest('A JSON body is required', [{ path: '(body)', message: 'is required' }]);
-      }
+      // No body at all reads as `{}`: routes whose fields are all optional accept it, others name what is missing.
+      request.body ??= {};
       assertValid(schemas.body, request.body);
     }
     return next.handle();

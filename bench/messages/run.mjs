@@ -1,0 +1,342 @@
+// Benchmark (not a test): how many messages per second the real server accepts on
+// POST /api/v1/channels/:channelId/messages, next to a bare Fastify route doing one INSERT on the same
+// PostgreSQL. Run with `npm run bench:messages` (builds first). Loopback only, bounded, cleans up after itself.
+//
+// Environment: BENCH_CONNECTIONS (default 20), BENCH_SECONDS (default 10), BENCH_WARMUP_SECONDS (default 2),
+// BENCH_WORKERS (autocannon worker threads, default 1; 0 runs the load generator on the servers' thread),
+// BENCH_REQUIRE_GOAL=1 (exit 1 when the goal is missed), DATABASE_URL (else an embedded PostgreSQL),
+// DB_POOL_MAX (both servers' pool size, default 10), LOG_LEVEL (server log level, default warn).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { createApp } from '../../core/dist/app.js';
+import { createLogger } from '../../core/dist/common/logger.js';
+import { loadConfig } from '../../core/dist/config/config.js';
+import { startEmbeddedPostgres } from '../../core/dist/database/embedded-postgres.js';
+
+// fastify is a dependency of core (not hoisted to the root): load the very copy the server runs on.
+const Fastify = createRequire(new URL('../../core/package.json', import.meta.url))('fastify');
+
+const GOAL_RATIO = 0.5;
+const MAX_ERROR_RATE = 0.01;
+
+function envInt(name, fallback, min) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}`);
+  return value;
+}
+
+const connections = envInt('BENCH_CONNECTIONS', 20, 1);
+const seconds = envInt('BENCH_SECONDS', 10, 1);
+const warmupSeconds = envInt('BENCH_WARMUP_SECONDS', 2, 0);
+const workers = envInt('BENCH_WORKERS', 1, 0);
+const requireGoal = /^(1|true|yes)$/i.test(process.env.BENCH_REQUIRE_GOAL ?? '');
+const logLevel = process.env.LOG_LEVEL || 'warn';
+const text = 'Benchmark message: the quick brown fox jumps over the lazy dog, again and again. :tada:';
+const body = JSON.stringify({ text });
+
+const log = (message) => console.error(`[bench] ${message}`);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function withDatabase(url, database) {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function httpJson(method, url, payload, token) {
+  const headers = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(url, { method, headers, body: JSON.stringify(payload) });
+  const textBody = await response.text();
+  let parsed = textBody;
+  try {
+    parsed = JSON.parse(textBody);
+  } catch {
+    // not JSON: keep the text for the error message
+  }
+  return { status: response.status, body: parsed };
+}
+
+async function expectCreated(what, method, url, payload, token) {
+  const response = await httpJson(method, url, payload, token);
+  if (response.status !== 201) {
+    throw new Error(`${what}: expected 201, got ${response.status} ${JSON.stringify(response.body)}`);
+  }
+  return response.body;
+}
+
+async function load(url, headers, duration) {
+  return autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+    connections,
+    duration,
+    workers: workers || undefined,
+    timeout: 10,
+  });
+}
+
+/** Warm-up (discarded), then the measured run; summarised into the figures the report prints. */
+async function measure(name, url, headers) {
+  if (warmupSeconds > 0) {
+    log(`${name}: warming up for ${warmupSeconds} s`);
+    await load(url, headers, warmupSeconds);
+  }
+  log(`${name}: ${connections} connections for ${seconds} s`);
+  const result = await load(url, headers, seconds);
+  const ok = result['2xx'];
+  const failed = result.non2xx + result.errors + result.timeouts;
+  const statusCodes = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count]),
+  );
+  return {
+    name,
+    messagesPerSecond: Math.round((ok / result.duration) * 10) / 10,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    errorRate: ok + failed === 0 ? 1 : failed / (ok + failed),
+    statusCodes,
+    durationSeconds: result.duration,
+  };
+}
+
+async function startBaseline(databaseUrl, poolMax) {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolMax });
+  let closing = false;
+  // pool.end() does not wait for the backends to exit, so the final DROP DATABASE ... WITH (FORCE) may still
+  // terminate them: expected then, and an idle connection's error must never crash the benchmark.
+  pool.on('error', (error) => closing || log(`baseline pool: ${error.message}`));
+  await pool.query(`CREATE TABLE bench_baseline (
+    id uuid PRIMARY KEY,
+    channel_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    text text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+  )`);
+  const channelId = randomUUID();
+  const userId = randomUUID();
+  const app = Fastify({ logger: false });
+  app.post('/api/v1/channels/:channelId/messages', async (request, reply) => {
+    const messageText = request.body?.text;
+    if (typeof messageText !== 'string') return reply.code(400).send({ status: 400, title: 'Bad Request' });
+    const { rows } = await pool.query(
+      'INSERT INTO bench_baseline (id, channel_id, user_id, text) VALUES ($1, $2, $3, $4) RETURNING *',
+      [randomUUID(), channelId, userId, messageText],
+    );
+    const row = rows[0];
+    return reply.code(201).send({
+      id: row.id,
+      channelId: row.channel_id,
+      userId: row.user_id,
+      text: row.text,
+      createdAt: row.created_at.toISOString(),
+    });
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url: `http://127.0.0.1:${app.server.address().port}/api/v1/channels/${channelId}/messages`,
+    rowCount: async () => Number((await pool.query('SELECT count(*) AS n FROM bench_baseline')).rows[0].n),
+    close: async () => {
+      closing = true;
+      await app.close();
+      await pool.end();
+    },
+  };
+}
+
+async function startJokkaer(databaseUrl, dataDir) {
+  const config = loadConfig(process.env, {
+    host: '127.0.0.1',
+    port: 0,
+    logLevel,
+    databaseUrl,
+    dataDir,
+    migrateOnStart: true,
+  });
+  const app = await createApp(config, createLogger(logLevel));
+  await app.listen(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
+  try {
+    const suffix = randomBytes(4).toString('hex');
+    const { token } = await expectCreated('register', 'POST', `${base}/api/v1/auth/register`, {
+      email: `bench.${suffix}@example.test`,
+      password: 'correct horse battery',
+      displayName: 'Bench User',
+    });
+    const workspace = await expectCreated(
+      'create workspace',
+      'POST',
+      `${base}/api/v1/workspaces`,
+      { name: `Bench ${suffix}`, slug: `bench-${suffix}` },
+      token,
+    );
+    const channel = await expectCreated(
+      'create channel',
+      'POST',
+      `${base}/api/v1/workspaces/${workspace.id}/channels`,
+      { name: `bench-${suffix}`, kind: 'public' },
+      token,
+    );
+    const url = `${base}/api/v1/channels/${channel.id}/messages`;
+    // One request by hand first, so a broken endpoint shows its problem+json instead of N failures.
+    await expectCreated('post message', 'POST', url, { text }, token);
+    return { url, token, close: () => app.close(), config };
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+}
+
+function formatTable(rows) {
+  const header = ['server', 'messages/s', 'p50 ms', 'p99 ms', 'max ms', '2xx', 'non-2xx', 'errors'];
+  const lines = rows.map((r) => [
+    r.name,
+    r.messagesPerSecond.toFixed(1),
+    String(r.p50Ms),
+    String(r.p99Ms),
+    String(r.maxMs),
+    String(r.ok),
+    String(r.non2xx),
+    String(r.errors + r.timeouts),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
+}
+
+async function main() {
+  const cleanups = [];
+  const cleanup = async () => {
+    while (cleanups.length) {
+      const step = cleanups.pop();
+      try {
+        await step();
+      } catch (error) {
+        log(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  };
+  process.once('SIGINT', () => {
+    log('interrupted; cleaning up');
+    void cleanup().finally(() => process.exit(130));
+  });
+
+  try {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'jokkaer-bench-'));
+    // As root the embedded PostgreSQL runs as the `postgres` user, which must reach the cluster directory.
+    await chmod(tmp, 0o755);
+    cleanups.push(() => rm(tmp, { recursive: true, force: true }));
+
+    let adminUrl = process.env.DATABASE_URL;
+    let pgLabel = 'DATABASE_URL';
+    if (!adminUrl) {
+      const port = await freePort();
+      log(`DATABASE_URL is unset: starting an embedded PostgreSQL on 127.0.0.1:${port}`);
+      const embedded = await startEmbeddedPostgres({
+        dataDir: tmp,
+        port,
+        database: 'postgres',
+        logger: createLogger(logLevel),
+      });
+      cleanups.push(() => embedded.stop());
+      adminUrl = embedded.url;
+      pgLabel = 'embedded';
+    }
+
+    const database = `jokkaer_bench_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    admin.on('error', (error) => log(`admin connection: ${error.message}`));
+    await admin.connect();
+    cleanups.push(() => admin.end());
+    await admin.query(`CREATE DATABASE ${database}`);
+    cleanups.push(() => admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    const benchUrl = withDatabase(adminUrl, database);
+    log(`using database ${database} (${pgLabel} PostgreSQL)`);
+
+    const jokkaer = await startJokkaer(benchUrl, path.join(tmp, 'data'));
+    cleanups.push(() => jokkaer.close());
+    const poolMax = jokkaer.config.dbPoolMax;
+    const baseline = await startBaseline(benchUrl, poolMax);
+    cleanups.push(() => baseline.close());
+
+    const jokkaerRun = await measure('jokkaer', jokkaer.url, { authorization: `Bearer ${jokkaer.token}` });
+    const baselineRun = await measure('baseline', baseline.url, { authorization: `Bearer ${jokkaer.token}` });
+    const baselineRows = await baseline.rowCount();
+
+    const ratio =
+      baselineRun.messagesPerSecond > 0 ? jokkaerRun.messagesPerSecond / baselineRun.messagesPerSecond : 0;
+    const goalMet = ratio >= GOAL_RATIO;
+    const tooManyErrors = [jokkaerRun, baselineRun].filter((r) => r.errorRate > MAX_ERROR_RATE);
+
+    console.log('');
+    console.log(
+      `POST /api/v1/channels/:channelId/messages — ${connections} connections, ${seconds} s each ` +
+        `(after ${warmupSeconds} s warm-up), ${pgLabel} PostgreSQL, pool ${poolMax}, ${os.cpus().length} CPUs`,
+    );
+    console.log('');
+    console.log(formatTable([jokkaerRun, baselineRun]));
+    console.log('');
+    console.log(
+      `status codes: jokkaer ${JSON.stringify(jokkaerRun.statusCodes)}, baseline ${JSON.stringify(baselineRun.statusCodes)}`,
+    );
+    console.log(`baseline rows inserted (warm-up included): ${baselineRows}`);
+    console.log(`throughput ratio jokkaer/baseline: ${(ratio * 100).toFixed(1)}%`);
+    console.log(`goal: >= ${GOAL_RATIO * 100}% of baseline — ${goalMet ? 'MET' : 'NOT MET'}`);
+    for (const r of tooManyErrors) {
+      console.log(`FAIL: ${r.name} had ${(r.errorRate * 100).toFixed(2)}% failed requests (limit 1%)`);
+    }
+    console.log(
+      JSON.stringify({
+        benchmark: 'messages',
+        date: new Date().toISOString(),
+        postgres: pgLabel,
+        connections,
+        seconds,
+        warmupSeconds,
+        poolMax,
+        cpus: os.cpus().length,
+        node: process.version,
+        jokkaer: jokkaerRun,
+        baseline: baselineRun,
+        ratio: Math.round(ratio * 1000) / 1000,
+        goal: GOAL_RATIO,
+        goalMet,
+      }),
+    );
+    if (tooManyErrors.length > 0 || (requireGoal && !goalMet)) process.exitCode = 1;
+  } catch (error) {
+    console.error(error);
+    process.exitCode = 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+await main();

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { ChannelsController } from './channels.controller';
+import { ChannelsRepository } from './channels.repository';
+import { ChannelsService } from './channels.service';
+
+@Module({
+  imports: [WorkspacesModule],
+  controllers: [ChannelsController],
+  providers: [ChannelsRepository, ChannelsService],
+  exports: [ChannelsService],
+})
+export class ChannelsModule {}

@@ -1,0 +1,273 @@
+import { Injectable } from '@nestjs/common';
+import { newId } from '../common/ids';
+import { decodeCursor, Page, PageQuery, toPage } from '../common/pagination';
+import { badRequest, conflict, forbidden, notFound } from '../common/problem';
+import { Database } from '../database/database';
+import { isUniqueViolation } from '../database/errors';
+import { EventsRepository } from '../events/events.repository';
+import { isAdmin, WorkspacesService } from '../workspaces/workspaces.service';
+import type { ChannelRow } from './channels.models';
+import { ChannelForUser, ChannelsRepository } from './channels.repository';
+import type { ChannelKind, ChannelListItem, ChannelView, UpdateChannelBody } from './channels.schemas';
+
+/** What the caller may do in a channel, decided from their workspace role and channel membership. */
+export interface ChannelAccess {
+  channel: ChannelRow;
+  userId: string;
+  isMember: boolean;
+  isWorkspaceAdmin: boolean;
+  isGuest: boolean;
+}
+
+/** Members always see a channel; non-guest workspace members also see public ones. */
+export const canRead = (channel: Pick<ChannelRow, 'kind'>, role: string, isMember: boolean) =>
+  isMember || (channel.kind === 'public' && role !== 'guest');
+
+export const toChannelView = (channel: ChannelRow, memberIds?: string[]): ChannelView => ({
+  id: channel.id,
+  workspaceId: channel.workspaceId,
+  name: channel.name,
+  kind: channel.kind,
+  topic: channel.topic,
+  archived: channel.archived,
+  createdBy: channel.createdBy,
+  createdAt: channel.createdAt.toISOString(),
+  ...(channel.kind === 'dm' && memberIds ? { memberIds: [...memberIds].sort() } : {}),
+});
+
+@Injectable()
+export class ChannelsService {
+  constructor(
+    private readonly db: Database,
+    private readonly repository: ChannelsRepository,
+    private readonly workspaces: WorkspacesService,
+    private readonly events: EventsRepository,
+  ) {}
+
+  /** 404 unless the caller may read the channel: private channels and other workspaces stay invisible. */
+  async requireReadable(channelId: string, userId: string): Promise<ChannelAccess> {
+    const found = await this.repository.findForUser(channelId, userId);
+    if (!found || !canRead(found, found.role, found.isMember)) throw notFound('Channel');
+    return this.toAccess(found, userId);
+  }
+
+  /** Writing (posting, reacting) takes membership; readers who are not members get 403. */
+  async requireMember(channelId: string, userId: string): Promise<ChannelAccess> {
+    const access = await this.requireReadable(channelId, userId);
+    if (!access.isMember) throw forbidden('Join the channel first');
+    return access;
+  }
+
+  async create(
+    workspaceId: string,
+    userId: string,
+    input: { name: string; kind: ChannelKind; topic?: string },
+  ) {
+    const membership = await this.workspaces.requireMember(workspaceId, userId);
+    if (membership.role === 'guest') throw forbidden('Guests cannot create channels');
+    try {
+      return await this.db.transaction(async () => {
+        const channel = await this.repository.create({
+          id: newId(),
+          workspaceId,
+          name: input.name,
+          kind: input.kind,
+          topic: input.topic ?? '',
+          dmKey: null,
+          createdBy: userId,
+        });
+        const view = toChannelView(channel);
+        await this.events.append('channel.created', { ...view, channelId: channel.id });
+        await this.addMembers(channel, [userId], userId);
+        return view;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`A channel named "${input.name}" already exists`);
+      throw error;
+    }
+  }
+
+  /** The same set of people always gets the same conversation (keyed by their sorted ids). */
+  async openDm(
+    workspaceId: string,
+    userId: string,
+    userIds: string[],
+  ): Promise<{ created: boolean; dm: ChannelView }> {
+    await this.workspaces.requireMember(workspaceId, userId);
+    const people = [...new Set([userId, ...userIds])].sort();
+    const errors = [];
+    for (const [index, id] of userIds.entries()) {
+      if (!(await this.workspaces.findMembership(workspaceId, id))) {
+        errors.push({ path: `userIds/${index}`, message: 'is not a member of this workspace' });
+      }
+    }
+    if (errors.length) throw badRequest('Every participant must be a member of the workspace', errors);
+    const dmKey = people.join(',');
+    const existing = await this.repository.findDm(workspaceId, dmKey);
+    if (existing) return { created: false, dm: toChannelView(existing, people) };
+    try {
+      return await this.db.transaction(async () => {
+        const channel = await this.repository.create({
+          id: newId(),
+          workspaceId,
+          name: null,
+          kind: 'dm',
+          topic: '',
+          dmKey,
+          createdBy: userId,
+        });
+        const view = toChannelView(channel, people);
+        await this.events.append('channel.created', { ...view, channelId: channel.id });
+        await this.addMembers(channel, people, userId);
+        return { created: true, dm: view };
+      });
+    } catch (error) {
+      const raced = isUniqueViolation(error) ? await this.repository.findDm(workspaceId, dmKey) : undefined;
+      if (raced) return { created: false, dm: toChannelView(raced, people) };
+      throw error;
+    }
+  }
+
+  async list(workspaceId: string, userId: string, page: PageQuery): Promise<Page<ChannelListItem>> {
+    const membership = await this.workspaces.requireMember(workspaceId, userId);
+    const after = decodeCursor(page.cursor, ['id']);
+    const rows = await this.repository.listVisible(
+      workspaceId,
+      userId,
+      membership.role !== 'guest',
+      page.limit + 1,
+      after?.id,
+    );
+    const items = rows.map((row) => ({ ...toChannelView(row), isMember: row.isMember }));
+    return toPage(items, page.limit, (last) => ({ id: last.id }));
+  }
+
+  async get(channelId: string, userId: string): Promise<ChannelView> {
+    const { channel } = await this.requireReadable(channelId, userId);
+    return toChannelView(
+      channel,
+      channel.kind === 'dm' ? await this.repository.memberIds(channel.id) : undefined,
+    );
+  }
+
+  /**
+   * Topic: any non-guest member. Name and archiving: the channel's creator or a workspace admin.
+   * An archived channel only accepts being unarchived.
+   */
+  async update(channelId: string, userId: string, patch: UpdateChannelBody): Promise<ChannelView> {
+    return this.db.transaction(async () => {
+      const access = await this.requireReadable(channelId, userId);
+      const { channel } = access;
+      if (access.isGuest) throw forbidden('Guests cannot change channels');
+      const manages = access.isWorkspaceAdmin || channel.createdBy === userId;
+      if ((patch.name !== undefined || patch.archived !== undefined) && !manages) {
+        throw forbidden("Only the channel's creator or a workspace admin may rename or archive it");
+      }
+      if (patch.topic !== undefined && !access.isMember && !access.isWorkspaceAdmin) {
+        throw forbidden('Join the channel to change its topic');
+      }
+      if (patch.name !== undefined && channel.kind === 'dm') {
+        throw badRequest('Direct conversations have no name', [
+          { path: 'name', message: 'is not allowed for a DM' },
+        ]);
+      }
+      if (
+        channel.archived &&
+        (patch.name !== undefined || patch.topic !== undefined) &&
+        patch.archived !== false
+      ) {
+        throw conflict('The channel is archived; unarchive it first');
+      }
+      let updated: ChannelRow;
+      try {
+        updated = await this.repository.update(channel.id, patch);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict(`A channel named "${patch.name}" already exists`);
+        throw error;
+      }
+      const view = toChannelView(updated);
+      await this.events.append('channel.updated', { ...view, channelId: channel.id });
+      if (updated.archived && !channel.archived) {
+        await this.events.append('channel.archived', { ...view, channelId: channel.id });
+      }
+      return view;
+    });
+  }
+
+  async join(channelId: string, userId: string): Promise<ChannelView> {
+    return this.db.transaction(async () => {
+      const access = await this.requireReadable(channelId, userId);
+      this.assertOpenMembership(access.channel);
+      await this.addMembers(access.channel, [userId], userId);
+      return toChannelView(access.channel);
+    });
+  }
+
+  async leave(channelId: string, userId: string): Promise<void> {
+    await this.removeMember(channelId, userId, userId);
+  }
+
+  /** Members add people to their channel (guests may not); the person must be in the workspace. */
+  async addMember(channelId: string, actorId: string, targetId: string): Promise<void> {
+    await this.db.transaction(async () => {
+      const access = await this.requireReadable(channelId, actorId);
+      this.assertOpenMembership(access.channel);
+      if (access.isGuest) throw forbidden('Guests cannot add members');
+      if (!access.isMember && !access.isWorkspaceAdmin) throw forbidden('Join the channel first');
+      if (!(await this.workspaces.findMembership(access.channel.workspaceId, targetId)))
+        throw notFound('Member');
+      await this.addMembers(access.channel, [targetId], actorId);
+    });
+  }
+
+  /** Anyone may leave; removing someone else takes the channel's creator or a workspace admin. */
+  async removeMember(channelId: string, actorId: string, targetId: string): Promise<void> {
+    await this.db.transaction(async () => {
+      const access = await this.requireReadable(channelId, actorId);
+      const { channel } = access;
+      if (channel.kind === 'dm')
+        throw forbidden('People cannot leave or be removed from a direct conversation');
+      if (actorId !== targetId && !access.isWorkspaceAdmin && channel.createdBy !== actorId) {
+        throw forbidden("Only the channel's creator or a workspace admin may remove members");
+      }
+      if (await this.repository.removeMember(channel.id, targetId)) {
+        await this.events.append('channel.member_left', {
+          workspaceId: channel.workspaceId,
+          channelId: channel.id,
+          userId: targetId,
+          ...(actorId !== targetId ? { actorId } : {}),
+        });
+      } else if (actorId !== targetId) {
+        throw notFound('Member');
+      }
+    });
+  }
+
+  private assertOpenMembership(channel: ChannelRow): void {
+    if (channel.kind === 'dm') throw forbidden('The people in a direct conversation are fixed');
+    if (channel.archived) throw conflict('The channel is archived');
+  }
+
+  private async addMembers(channel: ChannelRow, userIds: string[], actorId: string): Promise<void> {
+    const added = await this.repository.addMembers(channel.workspaceId, channel.id, userIds);
+    for (const userId of added) {
+      await this.events.append('channel.member_joined', {
+        workspaceId: channel.workspaceId,
+        channelId: channel.id,
+        userId,
+        ...(actorId !== userId ? { actorId } : {}),
+      });
+    }
+  }
+
+  private toAccess(found: ChannelForUser, userId: string): ChannelAccess {
+    const { role, isMember, ...channel } = found;
+    return {
+      channel,
+      userId,
+      isMember,
+      isWorkspaceAdmin: isAdmin({ workspaceId: found.workspaceId, userId, role }),
+      isGuest: role === 'guest',
+    };
+  }
+}

@@ -1,0 +1,12 @@
+import type { ChannelEvents } from '../channels/channels.events';
+import type { FileEvents } from '../files/files.events';
+import type { MessageEvents } from '../messages/messages.events';
+import type { WorkspaceEvents } from '../workspaces/workspaces.events';
+
+/**
+ * Every domain event by name, with its payload: the resource as the REST API returns it, plus
+ * `workspaceId` and, where it applies, `channelId` (API.md). Names are part of the public contract.
+ */
+export interface DomainEvents extends WorkspaceEvents, ChannelEvents, MessageEvents, FileEvents {}
+
+export type DomainEventName = keyof DomainEvents;

@@ -1,0 +1,5 @@
+import type { FileView } from './files.schemas';
+
+export interface FileEvents {
+  'file.uploaded': FileView;
+}

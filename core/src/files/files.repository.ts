@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database';
+import { FileModel } from './files.models';
+import type { FileRow } from './files.models';
+
+@Injectable()
+export class FilesRepository {
+  constructor(private readonly db: Database) {}
+
+  async insert(
+    file: Pick<
+      FileModel,
+      'id' | 'workspaceId' | 'uploaderId' | 'name' | 'size' | 'contentType' | 'storageKey'
+    >,
+  ): Promise<FileModel> {
+    return await FileModel.query(this.db.conn).insert(file).returning('*');
+  }
+
+  /**
+   * The file, if `userId` may read it: they uploaded it and are still in its workspace, or it is attached to a
+   * live message in a channel they can read (a member, or a non-guest for public channels).
+   */
+  async findReadable(fileId: string, userId: string): Promise<FileModel | undefined> {
+    const knex = this.db.knex;
+    return await FileModel.query(this.db.conn)
+      .findById(fileId)
+      .whereExists(
+        knex('workspaceMembers as wm')
+          .whereRaw('wm.workspace_id = files.workspace_id')
+          .where('wm.userId', userId)
+          .where((q) => {
+            void q.whereRaw('files.uploader_id = ?', [userId]).orWhereExists(
+              knex('messageFiles as mf')
+                .join('messages as m', 'm.id', 'mf.messageId')
+                .join('channels as c', 'c.id', 'm.channelId')
+                .leftJoin('channelMembers as cm', function () {
+                  this.on('cm.channelId', 'c.id').andOnVal('cm.userId', userId);
+                })
+                .whereRaw('mf.file_id = files.id')
+                .whereNull('m.deletedAt')
+                .where((visible) => {
+                  void visible
+                    .whereNotNull('cm.userId')
+                    .orWhere((pub) => void pub.where('c.kind', 'public').whereNot('wm.role', 'guest'));
+                }),
+            );
+          }),
+      );
+  }
+
+  /** Of `fileIds`, those this user uploaded into this workspace (the only files they may attach). */
+  async findOwned(workspaceId: string, uploaderId: string, fileIds: string[]): Promise<FileModel[]> {
+    return await FileModel.query(this.db.conn).where({ workspaceId, uploaderId }).whereIn('id', fileIds);
+  }
+
+  async attach(messageId: string, fileIds: string[]): Promise<void> {
+    if (fileIds.length === 0) return;
+    await this.db
+      .conn('messageFiles')
+      .insert(fileIds.map((fileId, position) => ({ messageId, fileId, position })));
+  }
+
+  async detachAll(messageId: string): Promise<void> {
+    await this.db.conn('messageFiles').where({ messageId }).delete();
+  }
+
+  /** Files of each message, in the order they were attached. */
+  async forMessages(messageIds: string[]): Promise<Map<string, FileRow[]>> {
+    const byMessage = new Map<string, FileRow[]>();
+    if (messageIds.length === 0) return byMessage;
+    const rows = await this.db
+      .conn('messageFiles as mf')
+      .join('files as f', 'f.id', 'mf.fileId')
+      .whereIn('mf.messageId', messageIds)
+      .orderBy('mf.position')
+      .select<(FileRow & { messageId: string })[]>('f.*', 'mf.messageId');
+    for (const { messageId, ...file } of rows) {
+      const list = byMessage.get(messageId) ?? [];
+      list.push(file);
+      byMessage.set(messageId, list);
+    }
+    return byMessage;
+  }
+}

@@ -1,0 +1,148 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { newId } from '../common/ids';
+import { badRequest, notFound, payloadTooLarge } from '../common/problem';
+import { Database } from '../database/database';
+import { EventsRepository } from '../events/events.repository';
+import { WorkspacesService } from '../workspaces/workspaces.service';
+import type { FileRow } from './files.models';
+import { FilesRepository } from './files.repository';
+import { FileView, fileNameProblem, INLINE_CONTENT_TYPES, normalizeContentType } from './files.schemas';
+import { STORAGE_DRIVER } from './storage';
+import type { StorageDriver } from './storage';
+
+export const toFileView = (file: FileRow): FileView => ({
+  id: file.id,
+  workspaceId: file.workspaceId,
+  uploaderId: file.uploaderId,
+  name: file.name,
+  size: Number(file.size),
+  contentType: file.contentType,
+  createdAt: file.createdAt.toISOString(),
+});
+
+export interface IncomingFile {
+  filename: string | undefined;
+  mimetype: string | undefined;
+  content: Readable;
+  /** Whether the multipart parser cut the stream at the upload limit. */
+  truncated(): boolean;
+}
+
+export interface FileDownload {
+  file: FileView;
+  content: Readable;
+  /** Content-Type to send: the stored type when it is safe to render, else application/octet-stream. */
+  contentType: string;
+  disposition: 'inline' | 'attachment';
+}
+
+@Injectable()
+export class FilesService {
+  constructor(
+    private readonly db: Database,
+    private readonly repository: FilesRepository,
+    private readonly workspaces: WorkspacesService,
+    private readonly events: EventsRepository,
+    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+  ) {}
+
+  async upload(workspaceId: string, userId: string, incoming: IncomingFile | undefined): Promise<FileView> {
+    await this.workspaces.requireMember(workspaceId, userId);
+    if (!incoming) throw badRequest('No file was sent', [{ path: 'file', message: 'is required' }]);
+    const problem = fileNameProblem(incoming.filename);
+    if (problem) {
+      incoming.content.resume(); // drain what the client is still sending
+      throw badRequest('The file name is not acceptable', [
+        { path: 'file', message: `file name ${problem}` },
+      ]);
+    }
+    const id = newId();
+    const storageKey = `${workspaceId}/${id}`;
+    let size: number;
+    try {
+      size = await this.storage.write(storageKey, incoming.content);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw this.tooLarge();
+      throw error;
+    }
+    if (incoming.truncated()) {
+      await this.storage.delete(storageKey);
+      throw this.tooLarge();
+    }
+    try {
+      return await this.db.transaction(async () => {
+        const file = await this.repository.insert({
+          id,
+          workspaceId,
+          uploaderId: userId,
+          name: (incoming.filename as string).trim(),
+          size,
+          contentType: normalizeContentType(incoming.mimetype),
+          storageKey,
+        });
+        const view = toFileView(file);
+        await this.events.append('file.uploaded', view);
+        return view;
+      });
+    } catch (error) {
+      await this.storage.delete(storageKey);
+      throw error;
+    }
+  }
+
+  async get(fileId: string, userId: string): Promise<FileView> {
+    return toFileView(await this.requireReadable(fileId, userId));
+  }
+
+  async download(fileId: string, userId: string): Promise<FileDownload> {
+    const file = await this.requireReadable(fileId, userId);
+    const inline = INLINE_CONTENT_TYPES.has(file.contentType);
+    return {
+      file: toFileView(file),
+      content: this.storage.read(file.storageKey),
+      contentType: inline ? file.contentType : 'application/octet-stream',
+      disposition: inline ? 'inline' : 'attachment',
+    };
+  }
+
+  /** Checks `fileIds` can be attached by this user in this workspace; 400 naming each one that cannot. */
+  async requireAttachable(workspaceId: string, userId: string, fileIds: string[]): Promise<FileRow[]> {
+    if (fileIds.length === 0) return [];
+    const owned = new Map(
+      (await this.repository.findOwned(workspaceId, userId, fileIds)).map((f) => [f.id, f]),
+    );
+    const errors = fileIds
+      .map((id, index) => ({ id, index }))
+      .filter(({ id }) => !owned.has(id))
+      .map(({ index }) => ({
+        path: `fileIds/${index}`,
+        message: 'is not a file you uploaded to this workspace',
+      }));
+    if (errors.length) throw badRequest('Some files cannot be attached', errors);
+    return fileIds.map((id) => owned.get(id) as FileRow);
+  }
+
+  attach(messageId: string, fileIds: string[]): Promise<void> {
+    return this.repository.attach(messageId, fileIds);
+  }
+
+  detachAll(messageId: string): Promise<void> {
+    return this.repository.detachAll(messageId);
+  }
+
+  async viewsForMessages(messageIds: string[]): Promise<Map<string, FileView[]>> {
+    const byMessage = await this.repository.forMessages(messageIds);
+    return new Map([...byMessage].map(([messageId, files]) => [messageId, files.map(toFileView)]));
+  }
+
+  private async requireReadable(fileId: string, userId: string): Promise<FileRow> {
+    const file = await this.repository.findReadable(fileId, userId);
+    if (!file) throw notFound('File');
+    return file;
+  }
+
+  private tooLarge() {
+    return payloadTooLarge('The file is larger than the upload limit');
+  }
+}

@@ -1,0 +1,93 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { AuthContext } from '../common/auth-context';
+import { CurrentAuth } from '../common/auth-context';
+import { pageQuerySchema } from '../common/pagination';
+import type { PageQuery } from '../common/pagination';
+import { badRequest } from '../common/problem';
+import { Validate } from '../common/validation';
+import type { EditMessageBody, PostMessageBody, ReactionBody, SearchQuery } from './messages.schemas';
+import { editMessageSchema, postMessageSchema, reactionSchema, searchQuerySchema } from './messages.schemas';
+import { MessagesService } from './messages.service';
+
+@ApiTags('messages')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class MessagesController {
+  constructor(private readonly messages: MessagesService) {}
+
+  @Post('channels/:channelId/messages')
+  @Validate({ body: postMessageSchema })
+  post(
+    @CurrentAuth() auth: AuthContext,
+    @Param('channelId') channelId: string,
+    @Body() body: PostMessageBody,
+  ) {
+    return this.messages.post(channelId, auth.userId, body);
+  }
+
+  @Get('channels/:channelId/messages')
+  @Validate({ query: pageQuerySchema })
+  list(@CurrentAuth() auth: AuthContext, @Param('channelId') channelId: string, @Query() page: PageQuery) {
+    return this.messages.list(channelId, auth.userId, page);
+  }
+
+  @Get('messages/:messageId')
+  get(@CurrentAuth() auth: AuthContext, @Param('messageId') messageId: string) {
+    return this.messages.get(messageId, auth.userId);
+  }
+
+  @Get('messages/:messageId/replies')
+  @Validate({ query: pageQuerySchema })
+  replies(@CurrentAuth() auth: AuthContext, @Param('messageId') messageId: string, @Query() page: PageQuery) {
+    return this.messages.replies(messageId, auth.userId, page);
+  }
+
+  @Patch('messages/:messageId')
+  @Validate({ body: editMessageSchema })
+  edit(
+    @CurrentAuth() auth: AuthContext,
+    @Param('messageId') messageId: string,
+    @Body() body: EditMessageBody,
+  ) {
+    return this.messages.edit(messageId, auth.userId, body.text);
+  }
+
+  @Delete('messages/:messageId')
+  @HttpCode(204)
+  delete(@CurrentAuth() auth: AuthContext, @Param('messageId') messageId: string) {
+    return this.messages.delete(messageId, auth.userId);
+  }
+
+  @Post('messages/:messageId/reactions')
+  @HttpCode(204)
+  @Validate({ body: reactionSchema })
+  react(@CurrentAuth() auth: AuthContext, @Param('messageId') messageId: string, @Body() body: ReactionBody) {
+    return this.messages.react(messageId, auth.userId, body.emoji, true);
+  }
+
+  @Delete('messages/:messageId/reactions/:emoji')
+  @HttpCode(204)
+  unreact(
+    @CurrentAuth() auth: AuthContext,
+    @Param('messageId') messageId: string,
+    @Param('emoji') emoji: string,
+  ) {
+    if (!/^\S{1,64}$/u.test(emoji))
+      throw badRequest('Invalid emoji', [{ path: 'emoji', message: 'is not an emoji' }]);
+    return this.messages.react(messageId, auth.userId, emoji, false);
+  }
+
+  @Get('workspaces/:workspaceId/search')
+  @Validate({ query: searchQuerySchema })
+  search(
+    @CurrentAuth() auth: AuthContext,
+    @Param('workspaceId') workspaceId: string,
+    @Query() query: SearchQuery,
+  ) {
+    return this.messages.search(workspaceId, auth.userId, query.q, {
+      limit: query.limit,
+      cursor: query.cursor,
+    });
+  }
+}

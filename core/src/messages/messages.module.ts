@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ChannelsModule } from '../channels/channels.module';
+import { FilesModule } from '../files/files.module';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { MessagesController } from './messages.controller';
+import { MessagesRepository } from './messages.repository';
+import { MessagesService } from './messages.service';
+
+@Module({
+  imports: [WorkspacesModule, ChannelsModule, FilesModule],
+  controllers: [MessagesController],
+  providers: [MessagesRepository, MessagesService],
+})
+export class MessagesModule {}

@@ -1,0 +1,196 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database';
+import { MESSAGE_COLUMNS, MessageModel } from './messages.models';
+
+export interface ReactionRow {
+  messageId: string;
+  emoji: string;
+  userId: string;
+}
+
+@Injectable()
+export class MessagesRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Inserts unless this author already posted this `clientMsgId` in the channel (then returns undefined). */
+  async insert(
+    message: Pick<
+      MessageModel,
+      'id' | 'workspaceId' | 'channelId' | 'userId' | 'text' | 'threadId' | 'clientMsgId'
+    >,
+  ): Promise<MessageModel | undefined> {
+    const query = this.db
+      .conn('messages')
+      .insert(message)
+      .returning([...MESSAGE_COLUMNS]);
+    if (message.clientMsgId !== null) void query.onConflict(['channelId', 'userId', 'clientMsgId']).ignore();
+    const rows = (await query) as MessageModel[];
+    return rows[0];
+  }
+
+  async findByClientMsgId(
+    channelId: string,
+    userId: string,
+    clientMsgId: string,
+  ): Promise<MessageModel | undefined> {
+    return await MessageModel.query(this.db.conn)
+      .select(...MESSAGE_COLUMNS)
+      .where({ channelId, userId, clientMsgId })
+      .first();
+  }
+
+  /** A live message of this channel. */
+  async findInChannel(channelId: string, messageId: string): Promise<MessageModel | undefined> {
+    return await MessageModel.query(this.db.conn)
+      .select(...MESSAGE_COLUMNS)
+      .where({ id: messageId, channelId })
+      .whereNull('deletedAt')
+      .first();
+  }
+
+  /** A live message, found only through the caller's workspace membership. */
+  async findForMember(messageId: string, userId: string): Promise<MessageModel | undefined> {
+    return await MessageModel.query(this.db.conn)
+      .select(MESSAGE_COLUMNS.map((column) => `messages.${column}`))
+      .join('workspaceMembers as wm', (join) => {
+        join.on('wm.workspaceId', 'messages.workspaceId').andOnVal('wm.userId', userId);
+      })
+      .where('messages.id', messageId)
+      .whereNull('messages.deletedAt')
+      .first();
+  }
+
+  /** Top-level messages of a channel, newest first. */
+  async listChannel(channelId: string, limit: number, beforeId?: string): Promise<MessageModel[]> {
+    const query = MessageModel.query(this.db.conn)
+      .select(...MESSAGE_COLUMNS)
+      .where({ channelId })
+      .whereNull('threadId')
+      .whereNull('deletedAt')
+      .orderBy('id', 'desc')
+      .limit(limit);
+    if (beforeId) void query.where('id', '<', beforeId);
+    return await query;
+  }
+
+  /** Replies of a thread, oldest first. */
+  async listReplies(threadId: string, limit: number, afterId?: string): Promise<MessageModel[]> {
+    const query = MessageModel.query(this.db.conn)
+      .select(...MESSAGE_COLUMNS)
+      .where({ threadId })
+      .whereNull('deletedAt')
+      .orderBy('id')
+      .limit(limit);
+    if (afterId) void query.where('id', '>', afterId);
+    return await query;
+  }
+
+  async adjustReplyCount(threadId: string, delta: number): Promise<void> {
+    await MessageModel.query(this.db.conn).increment('replyCount', delta).where({ id: threadId });
+  }
+
+  async updateText(messageId: string, text: string): Promise<MessageModel> {
+    const [row] = await this.db
+      .conn('messages')
+      .where({ id: messageId })
+      .update({ text, editedAt: this.db.knex.fn.now() })
+      .returning<MessageModel[]>([...MESSAGE_COLUMNS]);
+    return row;
+  }
+
+  /** Keeps the row (replies and the outbox refer to it) but drops its content. */
+  async softDelete(messageId: string): Promise<void> {
+    await this.db
+      .conn('messages')
+      .where({ id: messageId })
+      .update({ text: '', deletedAt: this.db.knex.fn.now() });
+    await this.db.conn('messageMentions').where({ messageId }).delete();
+    await this.db.conn('reactions').where({ messageId }).delete();
+  }
+
+  async replaceMentions(messageId: string, userIds: string[]): Promise<void> {
+    await this.db.conn('messageMentions').where({ messageId }).delete();
+    if (userIds.length) {
+      await this.db.conn('messageMentions').insert(userIds.map((userId) => ({ messageId, userId })));
+    }
+  }
+
+  async mentionsFor(messageIds: string[]): Promise<Map<string, string[]>> {
+    if (messageIds.length === 0) return new Map();
+    const rows = await this.db
+      .conn('messageMentions')
+      .whereIn('messageId', messageIds)
+      .select<{ messageId: string; userId: string }[]>('messageId', 'userId');
+    return group(
+      rows,
+      (row) => row.messageId,
+      (row) => row.userId,
+    );
+  }
+
+  async addReaction(messageId: string, userId: string, emoji: string): Promise<boolean> {
+    const rows = await this.db
+      .conn('reactions')
+      .insert({ messageId, userId, emoji })
+      .onConflict(['messageId', 'emoji', 'userId'])
+      .ignore()
+      .returning('emoji');
+    return rows.length > 0;
+  }
+
+  async removeReaction(messageId: string, userId: string, emoji: string): Promise<boolean> {
+    return (await this.db.conn('reactions').where({ messageId, userId, emoji }).delete()) > 0;
+  }
+
+  async reactionsFor(messageIds: string[]): Promise<Map<string, ReactionRow[]>> {
+    if (messageIds.length === 0) return new Map();
+    const rows = await this.db
+      .conn('reactions')
+      .whereIn('messageId', messageIds)
+      .orderBy('createdAt')
+      .select<ReactionRow[]>('messageId', 'emoji', 'userId');
+    return group(
+      rows,
+      (row) => row.messageId,
+      (row) => row,
+    );
+  }
+
+  /** Full-text matches the caller may read (member, or non-guest in a public channel), newest first. */
+  async search(
+    workspaceId: string,
+    userId: string,
+    includePublic: boolean,
+    text: string,
+    limit: number,
+    beforeId?: string,
+  ): Promise<MessageModel[]> {
+    const query = MessageModel.query(this.db.conn)
+      .select(MESSAGE_COLUMNS.map((column) => `messages.${column}`))
+      .join('channels as c', 'c.id', 'messages.channelId')
+      .leftJoin('channelMembers as cm', (join) => {
+        join.on('cm.channelId', 'messages.channelId').andOnVal('cm.userId', userId);
+      })
+      .where('messages.workspaceId', workspaceId)
+      .whereNull('messages.deletedAt')
+      .whereRaw(`messages.search @@ websearch_to_tsquery('simple', ?)`, [text])
+      .where((visible) => {
+        void visible.whereNotNull('cm.userId');
+        if (includePublic) void visible.orWhere('c.kind', 'public');
+      })
+      .orderBy('messages.id', 'desc')
+      .limit(limit);
+    if (beforeId) void query.where('messages.id', '<', beforeId);
+    return await query;
+  }
+}
+
+function group<T, V>(rows: T[], key: (row: T) => string, value: (row: T) => V): Map<string, V[]> {
+  const groups = new Map<string, V[]>();
+  for (const row of rows) {
+    const list = groups.get(key(row)) ?? [];
+    list.push(value(row));
+    groups.set(key(row), list);
+  }
+  return groups;
+}

@@ -1,0 +1,70 @@
+import type { FromSchema } from 'json-schema-to-ts';
+import type { FileView } from '../files/files.schemas';
+
+export const MAX_TEXT_LENGTH = 40_000;
+
+const text = { type: 'string', maxLength: MAX_TEXT_LENGTH } as const;
+
+export const postMessageSchema = {
+  type: 'object',
+  properties: {
+    text,
+    threadId: { type: 'string', format: 'uuid' },
+    clientMsgId: { type: 'string', minLength: 1, maxLength: 128 },
+    fileIds: { type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 10, uniqueItems: true },
+  },
+  required: ['text'],
+  additionalProperties: false,
+} as const;
+export type PostMessageBody = FromSchema<typeof postMessageSchema>;
+
+export const editMessageSchema = {
+  type: 'object',
+  properties: { text: { ...text, minLength: 1 } },
+  required: ['text'],
+  additionalProperties: false,
+} as const;
+export type EditMessageBody = FromSchema<typeof editMessageSchema>;
+
+export const reactionSchema = {
+  type: 'object',
+  properties: { emoji: { type: 'string', pattern: '^\\S{1,64}$' } },
+  required: ['emoji'],
+  additionalProperties: false,
+} as const;
+export type ReactionBody = FromSchema<typeof reactionSchema>;
+
+export const searchQuerySchema = {
+  type: 'object',
+  properties: {
+    q: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' },
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    cursor: { type: 'string', minLength: 1, maxLength: 500 },
+  },
+  required: ['q'],
+  additionalProperties: false,
+} as const;
+export type SearchQuery = FromSchema<typeof searchQuerySchema>;
+
+export interface ReactionView {
+  emoji: string;
+  count: number;
+  userIds: string[];
+}
+
+export interface MessageView {
+  id: string;
+  workspaceId: string;
+  channelId: string;
+  userId: string;
+  text: string;
+  threadId: string | null;
+  replyCount: number;
+  reactions: ReactionView[];
+  files: FileView[];
+  /** Users mentioned as `<@userId>` who belong to the workspace. */
+  mentions: string[];
+  clientMsgId: string | null;
+  createdAt: string;
+  editedAt: string | null;
+}

@@ -1,0 +1,85 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { AuthContext } from '../common/auth-context';
+import { CurrentAuth } from '../common/auth-context';
+import { pageQuerySchema } from '../common/pagination';
+import type { PageQuery } from '../common/pagination';
+import { Validate } from '../common/validation';
+import type { CreateInviteBody, CreateWorkspaceBody, UpdateMemberBody } from './workspaces.schemas';
+import { createInviteSchema, createWorkspaceSchema, updateMemberSchema } from './workspaces.schemas';
+import { WorkspacesService } from './workspaces.service';
+
+@ApiTags('workspaces')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class WorkspacesController {
+  constructor(private readonly workspaces: WorkspacesService) {}
+
+  @Post('workspaces')
+  @Validate({ body: createWorkspaceSchema })
+  create(@CurrentAuth() auth: AuthContext, @Body() body: CreateWorkspaceBody) {
+    return this.workspaces.create(auth.userId, body.name, body.slug);
+  }
+
+  @Get('workspaces')
+  @Validate({ query: pageQuerySchema })
+  list(@CurrentAuth() auth: AuthContext, @Query() page: PageQuery) {
+    return this.workspaces.list(auth.userId, page);
+  }
+
+  @Get('workspaces/:workspaceId')
+  get(@CurrentAuth() auth: AuthContext, @Param('workspaceId') workspaceId: string) {
+    return this.workspaces.get(workspaceId, auth.userId);
+  }
+
+  @Get('workspaces/:workspaceId/members')
+  @Validate({ query: pageQuerySchema })
+  members(
+    @CurrentAuth() auth: AuthContext,
+    @Param('workspaceId') workspaceId: string,
+    @Query() page: PageQuery,
+  ) {
+    return this.workspaces.listMembers(workspaceId, auth.userId, page);
+  }
+
+  @Post('workspaces/:workspaceId/invites')
+  @Validate({ body: createInviteSchema })
+  invite(
+    @CurrentAuth() auth: AuthContext,
+    @Param('workspaceId') workspaceId: string,
+    @Body() body: CreateInviteBody,
+  ) {
+    return this.workspaces.createInvite(workspaceId, auth.userId, {
+      role: body.role,
+      expiresInHours: body.expiresInHours,
+      maxUses: body.maxUses,
+    });
+  }
+
+  @Post('invites/:code/accept')
+  @HttpCode(200)
+  accept(@CurrentAuth() auth: AuthContext, @Param('code') code: string) {
+    return this.workspaces.acceptInvite(code, auth.userId);
+  }
+
+  @Patch('workspaces/:workspaceId/members/:userId')
+  @Validate({ body: updateMemberSchema })
+  updateMember(
+    @CurrentAuth() auth: AuthContext,
+    @Param('workspaceId') workspaceId: string,
+    @Param('userId') userId: string,
+    @Body() body: UpdateMemberBody,
+  ) {
+    return this.workspaces.updateRole(workspaceId, auth.userId, userId, body.role);
+  }
+
+  @Delete('workspaces/:workspaceId/members/:userId')
+  @HttpCode(204)
+  removeMember(
+    @CurrentAuth() auth: AuthContext,
+    @Param('workspaceId') workspaceId: string,
+    @Param('userId') userId: string,
+  ) {
+    return this.workspaces.removeMember(workspaceId, auth.userId, userId);
+  }
+}

@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database';
+import { InviteModel, WorkspaceMemberModel, WorkspaceModel } from './workspaces.models';
+import type { Role } from './workspaces.schemas';
+
+export interface MemberRow {
+  userId: string;
+  displayName: string;
+  role: Role;
+  isBot: boolean;
+  joinedAt: Date;
+}
+
+export type WorkspaceWithRole = WorkspaceModel & { role: Role };
+
+@Injectable()
+export class WorkspacesRepository {
+  constructor(private readonly db: Database) {}
+
+  async create(
+    workspace: Pick<WorkspaceModel, 'id' | 'name' | 'slug' | 'createdBy'>,
+  ): Promise<WorkspaceModel> {
+    return await WorkspaceModel.query(this.db.conn).insert(workspace).returning('*');
+  }
+
+  async listForUser(userId: string, limit: number, afterId?: string): Promise<WorkspaceWithRole[]> {
+    const query = this.db
+      .conn('workspaces as w')
+      .join('workspaceMembers as m', 'm.workspaceId', 'w.id')
+      .where('m.userId', userId)
+      .select('w.*', 'm.role')
+      .orderBy('w.id')
+      .limit(limit);
+    if (afterId) void query.where('w.id', '>', afterId);
+    return (await query) as WorkspaceWithRole[];
+  }
+
+  /** The workspace together with the caller's role, or nothing when the caller is not a member. */
+  async findForMember(workspaceId: string, userId: string): Promise<WorkspaceWithRole | undefined> {
+    return await this.db
+      .conn('workspaces as w')
+      .join('workspaceMembers as m', 'm.workspaceId', 'w.id')
+      .where({ 'w.id': workspaceId, 'm.userId': userId })
+      .first<WorkspaceWithRole>('w.*', 'm.role');
+  }
+
+  async findMember(workspaceId: string, userId: string): Promise<MemberRow | undefined> {
+    return await this.memberQuery(workspaceId).where('m.userId', userId).first<MemberRow>();
+  }
+
+  /** Of `userIds`, those who belong to the workspace. */
+  async filterMembers(workspaceId: string, userIds: string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const rows = await this.db
+      .conn('workspaceMembers')
+      .where({ workspaceId })
+      .whereIn('userId', userIds)
+      .select<{ userId: string }[]>('userId');
+    return rows.map((row) => row.userId);
+  }
+
+  async listMembers(workspaceId: string, limit: number, afterUserId?: string): Promise<MemberRow[]> {
+    const query = this.memberQuery(workspaceId).orderBy('m.userId').limit(limit);
+    if (afterUserId) void query.where('m.userId', '>', afterUserId);
+    return (await query) as MemberRow[];
+  }
+
+  async addMember(workspaceId: string, userId: string, role: Role): Promise<boolean> {
+    const inserted = await this.db
+      .conn('workspaceMembers')
+      .insert({ workspaceId, userId, role })
+      .onConflict(['workspaceId', 'userId'])
+      .ignore()
+      .returning('userId');
+    return inserted.length > 0;
+  }
+
+  async updateRole(workspaceId: string, userId: string, role: Role): Promise<void> {
+    await WorkspaceMemberModel.query(this.db.conn).patch({ role }).where({ workspaceId, userId });
+  }
+
+  /** Removes the member and their channel memberships in this workspace; returns the channels they left. */
+  async removeMember(workspaceId: string, userId: string): Promise<string[]> {
+    const channels = await this.db
+      .conn('channelMembers')
+      .where({ workspaceId, userId })
+      .delete()
+      .returning<{ channelId: string }[]>('channelId');
+    await WorkspaceMemberModel.query(this.db.conn).delete().where({ workspaceId, userId });
+    return channels.map((row) => row.channelId);
+  }
+
+  /** Owners, locked for the rest of the transaction so two demotions cannot both pass the last-owner check. */
+  async lockOwners(workspaceId: string): Promise<string[]> {
+    const rows = await this.db
+      .conn('workspaceMembers')
+      .where({ workspaceId, role: 'owner' })
+      .forUpdate()
+      .select<{ userId: string }[]>('userId');
+    return rows.map((row) => row.userId);
+  }
+
+  async createInvite(
+    invite: Pick<
+      InviteModel,
+      'id' | 'workspaceId' | 'codeHash' | 'role' | 'maxUses' | 'expiresAt' | 'createdBy'
+    >,
+  ) {
+    return await InviteModel.query(this.db.conn).insert(invite).returning('*');
+  }
+
+  /** Locks the invite row so concurrent accepts cannot exceed its uses. */
+  async findInviteForUpdate(codeHash: Buffer): Promise<InviteModel | undefined> {
+    return await InviteModel.query(this.db.conn).where({ codeHash }).forUpdate().first();
+  }
+
+  async useInvite(id: string): Promise<void> {
+    await InviteModel.query(this.db.conn).increment('uses', 1).where({ id });
+  }
+
+  private memberQuery(workspaceId: string) {
+    return this.db
+      .conn('workspaceMembers as m')
+      .join('users as u', 'u.id', 'm.userId')
+      .where('m.workspaceId', workspaceId)
+      .select('m.userId', 'u.displayName', 'm.role', 'u.isBot', 'm.joinedAt');
+  }
+}

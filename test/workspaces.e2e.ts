@@ -1,0 +1,148 @@
+import { addToWorkspace, createWorkspace, registerUser, TestUser } from '../fixtures/factories';
+import { startTestServer, TestServer } from './support/server';
+
+let server: TestServer;
+let owner: TestUser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  owner = await registerUser(server.url, 'Owner');
+});
+afterAll(() => server.close());
+
+describe('workspaces', () => {
+  it('creates a workspace whose creator is owner, lists and reads it; slugs are unique', async () => {
+    const created = await owner.api.post('/api/v1/workspaces', { name: 'Acme', slug: 'acme' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'Acme', slug: 'acme', role: 'owner' });
+
+    const taken = await owner.api.post('/api/v1/workspaces', { name: 'Other', slug: 'acme' });
+    expect(taken.status).toBe(409);
+
+    const list = await owner.api.get('/api/v1/workspaces');
+    expect(list.body).toEqual({
+      items: [expect.objectContaining({ id: created.body.id })],
+      nextCursor: null,
+    });
+    expect((await owner.api.get(`/api/v1/workspaces/${created.body.id}`)).body.slug).toBe('acme');
+
+    const bad = await owner.api.post('/api/v1/workspaces', { name: '', slug: 'Not A Slug!' });
+    expect(bad.status).toBe(400);
+    expect(new Set(bad.body.errors.map((e: { path: string }) => e.path))).toEqual(new Set(['name', 'slug']));
+  });
+
+  it('pages the workspace list with a cursor', async () => {
+    const user = await registerUser(server.url);
+    for (let i = 0; i < 3; i++) await createWorkspace(user);
+    const first = await user.api.get('/api/v1/workspaces?limit=2');
+    expect(first.body.items).toHaveLength(2);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await user.api.get(`/api/v1/workspaces?limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.nextCursor).toBeNull();
+    const ids = [...first.body.items, ...second.body.items].map((w: { id: string }) => w.id);
+    expect(new Set(ids).size).toBe(3);
+
+    expect((await user.api.get('/api/v1/workspaces?limit=500')).status).toBe(400);
+    expect((await user.api.get('/api/v1/workspaces?cursor=garbage')).body.errors[0].path).toBe(
+      'query/cursor',
+    );
+  });
+
+  it('invites with expiring single-use codes carrying a role', async () => {
+    const workspace = await createWorkspace(owner);
+    const invite = await owner.api.post(`/api/v1/workspaces/${workspace.id}/invites`, { role: 'guest' });
+    expect(invite.status).toBe(201);
+    expect(new Date(invite.body.expiresAt).getTime()).toBeGreaterThan(Date.now());
+
+    const guest = await registerUser(server.url, 'Guest');
+    const accepted = await guest.api.post(`/api/v1/invites/${invite.body.code}/accept`);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({
+      workspace: { id: workspace.id },
+      member: { userId: guest.id, role: 'guest' },
+    });
+
+    const late = await registerUser(server.url);
+    expect((await late.api.post(`/api/v1/invites/${invite.body.code}/accept`)).status).toBe(410);
+    expect((await late.api.post('/api/v1/invites/no-such-code/accept')).status).toBe(404);
+
+    const members = await owner.api.get(`/api/v1/workspaces/${workspace.id}/members`);
+    expect(members.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ userId: owner.id, role: 'owner', isBot: false, displayName: 'Owner' }),
+        expect.objectContaining({ userId: guest.id, role: 'guest' }),
+      ]),
+    );
+  });
+
+  it('refuses invites from members and admin invites from admins', async () => {
+    const workspace = await createWorkspace(owner);
+    const admin = await registerUser(server.url);
+    const member = await registerUser(server.url);
+    await addToWorkspace(owner, workspace.id, admin, 'admin');
+    await addToWorkspace(owner, workspace.id, member);
+    expect((await member.api.post(`/api/v1/workspaces/${workspace.id}/invites`, {})).status).toBe(403);
+    expect(
+      (await admin.api.post(`/api/v1/workspaces/${workspace.id}/invites`, { role: 'admin' })).status,
+    ).toBe(403);
+    expect(
+      (await admin.api.post(`/api/v1/workspaces/${workspace.id}/invites`, { role: 'member' })).status,
+    ).toBe(201);
+  });
+
+  it('applies role changes to the next request of an open session', async () => {
+    const workspace = await createWorkspace(owner);
+    const member = await registerUser(server.url);
+    await addToWorkspace(owner, workspace.id, member);
+    expect((await member.api.post(`/api/v1/workspaces/${workspace.id}/invites`, {})).status).toBe(403);
+
+    const promoted = await owner.api.patch(`/api/v1/workspaces/${workspace.id}/members/${member.id}`, {
+      role: 'admin',
+    });
+    expect(promoted.body).toMatchObject({ userId: member.id, role: 'admin' });
+    expect((await member.api.post(`/api/v1/workspaces/${workspace.id}/invites`, {})).status).toBe(201);
+
+    await owner.api.patch(`/api/v1/workspaces/${workspace.id}/members/${member.id}`, { role: 'guest' });
+    expect((await member.api.post(`/api/v1/workspaces/${workspace.id}/invites`, {})).status).toBe(403);
+    const create = await member.api.post(`/api/v1/workspaces/${workspace.id}/channels`, {
+      name: 'x',
+      kind: 'public',
+    });
+    expect(create.status).toBe(403);
+  });
+
+  it('keeps at least one owner and lets only owners touch admins', async () => {
+    const workspace = await createWorkspace(owner);
+    const admin = await registerUser(server.url);
+    await addToWorkspace(owner, workspace.id, admin, 'admin');
+    const members = `/api/v1/workspaces/${workspace.id}/members`;
+    expect((await owner.api.patch(`${members}/${owner.id}`, { role: 'member' })).status).toBe(409);
+    expect((await owner.api.delete(`${members}/${owner.id}`)).status).toBe(409);
+    expect((await admin.api.patch(`${members}/${owner.id}`, { role: 'member' })).status).toBe(403);
+    expect((await admin.api.delete(`${members}/${owner.id}`)).status).toBe(403);
+    expect((await owner.api.patch(`${members}/${admin.id}`, { role: 'owner' })).status).toBe(200);
+    expect((await owner.api.patch(`${members}/${owner.id}`, { role: 'member' })).status).toBe(200);
+    expect((await admin.api.patch(`${members}/${owner.id}`, { role: 'superuser' })).status).toBe(400);
+  });
+
+  it('removes members (who then see nothing of the workspace) and lets members leave', async () => {
+    const workspace = await createWorkspace(owner);
+    const member = await registerUser(server.url);
+    const leaver = await registerUser(server.url);
+    await addToWorkspace(owner, workspace.id, member);
+    await addToWorkspace(owner, workspace.id, leaver);
+    expect((await member.api.delete(`/api/v1/workspaces/${workspace.id}/members/${leaver.id}`)).status).toBe(
+      403,
+    );
+    expect((await owner.api.delete(`/api/v1/workspaces/${workspace.id}/members/${member.id}`)).status).toBe(
+      204,
+    );
+    expect((await member.api.get(`/api/v1/workspaces/${workspace.id}`)).status).toBe(404);
+    expect((await member.api.get('/api/v1/workspaces')).body.items).toEqual([]);
+    expect((await leaver.api.delete(`/api/v1/workspaces/${workspace.id}/members/${leaver.id}`)).status).toBe(
+      204,
+    );
+    expect((await leaver.api.get(`/api/v1/workspaces/${workspace.id}/members`)).status).toBe(404);
+  });
+});
