@@ -20,6 +20,8 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   // @fastify/multipart's declarations resolve to an error type under typescript-eslint (tsc accepts them).
 
   await app.register(fastifyMultipart, {
+    // Keep the client's file name as sent, so names carrying paths are refused rather than silently cut.
+    preservePath: true,
     limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 0, parts: 2 },
   });
 

@@ -9,6 +9,7 @@ import { createTestDatabase } from './database';
 export interface TestServer {
   url: string;
   databaseUrl: string;
+  dataDir: string;
   app: NestFastifyApplication;
   close(): Promise<void>;
 }
@@ -34,6 +35,7 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}): Promi
   return {
     url: `http://127.0.0.1:${port}`,
     databaseUrl,
+    dataDir,
     app,
     close: async () => {
       await app.close();
