@@ -5,7 +5,6 @@ import {
   createWorkspace,
   postMessage,
   registerUser,
-  TestUser,
 } from '../fixtures/factories';
 import { startTestServer, TestServer } from './support/server';
 
