@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { ApiClient } from '../fixtures/api-client';
 import { freePort } from './support/global-setup';
 
@@ -122,6 +123,11 @@ it('starts with the embedded PostgreSQL, keeps data across restarts and stops cl
     displayName: 'First',
   });
   expect(registered.status).toBe(201);
+  const db = new Client({ connectionString: `postgres://jokkaer:jokkaer@127.0.0.1:${pgPort}/jokkaer` });
+  await db.connect();
+  const encoding = await db.query<{ server_encoding: string }>('SHOW server_encoding');
+  await db.end();
+  expect(encoding.rows[0].server_encoding).toBe('UTF8');
   expect(await stopServer(first)).toBe(0);
   expect(first.logs.some((line) => line.msg === 'shutting down')).toBe(true);
   // The embedded cluster stopped with the server: nothing listens on its port any more.

@@ -44,6 +44,8 @@ export async function startEmbeddedPostgres(options: {
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
     createPostgresUser: userInfo().uid === 0,
+    // UTF8 whatever the machine's locale (under a bare C locale initdb would pick SQL_ASCII).
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: (message: unknown) => log.debug(String(message).trim()),
     onError: (error: unknown) => log.error({ err: error }, 'embedded PostgreSQL error'),
