@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { groupBy } from '../common/group-by';
 import { Database } from '../database/database';
 import { FileModel } from './files.models';
 import type { FileRow } from './files.models';
@@ -66,19 +67,17 @@ export class FilesRepository {
 
   /** Files of each message, in the order they were attached. */
   async forMessages(messageIds: string[]): Promise<Map<string, FileRow[]>> {
-    const byMessage = new Map<string, FileRow[]>();
-    if (messageIds.length === 0) return byMessage;
+    if (messageIds.length === 0) return new Map();
     const rows = await this.db
       .conn('messageFiles as mf')
       .join('files as f', 'f.id', 'mf.fileId')
       .whereIn('mf.messageId', messageIds)
       .orderBy('mf.position')
       .select<(FileRow & { messageId: string })[]>('f.*', 'mf.messageId');
-    for (const { messageId, ...file } of rows) {
-      const list = byMessage.get(messageId) ?? [];
-      list.push(file);
-      byMessage.set(messageId, list);
-    }
-    return byMessage;
+    return groupBy(
+      rows,
+      (row) => row.messageId,
+      ({ messageId: _, ...file }) => file,
+    );
   }
 }

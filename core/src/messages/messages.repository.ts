@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { groupBy } from '../common/group-by';
 import { Database } from '../database/database';
 import { MESSAGE_COLUMNS, MessageModel } from './messages.models';
 
@@ -121,7 +122,7 @@ export class MessagesRepository {
       .conn('messageMentions')
       .whereIn('messageId', messageIds)
       .select<{ messageId: string; userId: string }[]>('messageId', 'userId');
-    return group(
+    return groupBy(
       rows,
       (row) => row.messageId,
       (row) => row.userId,
@@ -149,7 +150,7 @@ export class MessagesRepository {
       .whereIn('messageId', messageIds)
       .orderBy('createdAt')
       .select<ReactionRow[]>('messageId', 'emoji', 'userId');
-    return group(
+    return groupBy(
       rows,
       (row) => row.messageId,
       (row) => row,
@@ -183,14 +184,4 @@ export class MessagesRepository {
     if (beforeId) void query.where('messages.id', '<', beforeId);
     return await query;
   }
-}
-
-function group<T, V>(rows: T[], key: (row: T) => string, value: (row: T) => V): Map<string, V[]> {
-  const groups = new Map<string, V[]>();
-  for (const row of rows) {
-    const list = groups.get(key(row)) ?? [];
-    list.push(value(row));
-    groups.set(key(row), list);
-  }
-  return groups;
 }
