@@ -140,6 +140,9 @@ describe('accounts', () => {
   it('answers /health with the database status', async () => {
     const health = await anonymous.get('/health');
     expect(health).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(health.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const traced = await anonymous.request('GET', '/health', undefined, { 'x-request-id': 'trace-123' });
+    expect(traced.headers.get('x-request-id')).toBe('trace-123');
   });
 
   it('publishes the OpenAPI document', async () => {

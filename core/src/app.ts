@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { fastifyMultipart } from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,7 +12,13 @@ import { AppConfig } from './config/config';
 
 /** Builds the whole server (used by main.ts, the end-to-end tests and the benchmarks). */
 export async function createApp(config: AppConfig, logger: Logger = createLogger(config.logLevel)) {
-  const adapter = new FastifyAdapter({ loggerInstance: logger, bodyLimit: config.bodyLimitBytes });
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: config.bodyLimitBytes,
+    // Every log line of a request carries its id; a caller's X-Request-Id is kept for end-to-end tracing.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     logger: new NestPinoLogger(logger),
   });
@@ -19,6 +26,12 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   app.useGlobalFilters(new ProblemFilter(logger));
   // @fastify/multipart's declarations resolve to an error type under typescript-eslint (tsc accepts them).
 
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request, reply) => {
+      void reply.header('x-request-id', request.id);
+    });
   await app.register(fastifyMultipart, {
     // Keep the client's file name as sent, so names carrying paths are refused rather than silently cut.
     preservePath: true,

@@ -109,11 +109,14 @@ export class MessagesRepository {
     await this.db.conn('reactions').where({ messageId }).delete();
   }
 
+  async addMentions(messageId: string, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.db.conn('messageMentions').insert(userIds.map((userId) => ({ messageId, userId })));
+  }
+
   async replaceMentions(messageId: string, userIds: string[]): Promise<void> {
     await this.db.conn('messageMentions').where({ messageId }).delete();
-    if (userIds.length) {
-      await this.db.conn('messageMentions').insert(userIds.map((userId) => ({ messageId, userId })));
-    }
+    await this.addMentions(messageId, userIds);
   }
 
   async mentionsFor(messageIds: string[]): Promise<Map<string, string[]>> {

@@ -84,7 +84,7 @@ export class MessagesService {
         clientMsgId,
       });
       if (!message) return undefined; // lost a race with the same clientMsgId
-      await this.repository.replaceMentions(message.id, mentions);
+      await this.repository.addMentions(message.id, mentions);
       await this.files.attach(message.id, fileIds);
       if (threadId) await this.repository.adjustReplyCount(threadId, 1);
       const view = toMessageView(message, { files: files.map(toFileView), mentions });
