@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Jōkkær server. Without DATABASE_URL it starts the embedded PostgreSQL and keeps the cluster and the
 # uploaded files under /data (PostgreSQL refuses to run as root; here it runs as the `node` user).
 #
@@ -21,9 +20,7 @@ RUN npm run build
 
 # ---- runtime: production dependencies and the compiled server only ----
 FROM node:22-bookworm-slim AS runtime
-# LANG makes a fresh embedded cluster UTF8 (under the C locale initdb would pick SQL_ASCII).
 ENV NODE_ENV=production \
-    LANG=C.UTF-8 \
     SCARF_ANALYTICS=false
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -7,6 +7,7 @@
 // BENCH_REQUIRE_GOAL=1 (exit 1 when the goal is missed), DATABASE_URL (else an embedded PostgreSQL),
 // DB_POOL_MAX (both servers' pool size, default 10), LOG_LEVEL (server log level, default warn).
 import { randomBytes, randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -19,7 +20,7 @@ import { createLogger } from '../../core/dist/common/logger.js';
 import { loadConfig } from '../../core/dist/config/config.js';
 import { startEmbeddedPostgres } from '../../core/dist/database/embedded-postgres.js';
 
-// fastify is a dependency of core (not hoisted to the root): load the very copy the server runs on.
+// fastify is core's dependency: load the copy core itself resolves, hoisted to the root or not.
 const Fastify = createRequire(new URL('../../core/package.json', import.meta.url))('fastify');
 
 const GOAL_RATIO = 0.5;
@@ -253,6 +254,8 @@ async function main() {
     // As root the embedded PostgreSQL runs as the `postgres` user, which must reach the cluster directory.
     await chmod(tmp, 0o755);
     cleanups.push(() => rm(tmp, { recursive: true, force: true }));
+    // Should the process exit before the cleanup gets there, the temporary directory goes all the same.
+    process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
     let adminUrl = process.env.DATABASE_URL;
     let pgLabel = 'DATABASE_URL';
