@@ -12,6 +12,7 @@ import { EventsModule } from './events/events.module';
 import { FilesModule } from './files/files.module';
 import { HealthController } from './health/health.controller';
 import { MessagesModule } from './messages/messages.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 @Global()
@@ -37,6 +38,7 @@ export class AppModule {
         ChannelsModule,
         MessagesModule,
         FilesModule,
+        RealtimeModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: ValidationInterceptor }],

@@ -6,6 +6,7 @@ export interface ActiveToken {
   tokenId: string;
   userId: string;
   kind: string;
+  expiresAt: Date | null;
 }
 
 @Injectable()
@@ -31,14 +32,22 @@ export class AuthRepository {
   }
 
   /** A token counts only while it is neither revoked nor expired; checked on every request. */
-  async findActiveToken(hash: Buffer): Promise<ActiveToken | undefined> {
+  findActiveToken(hash: Buffer): Promise<ActiveToken | undefined> {
+    return this.findActive({ tokenHash: hash });
+  }
+
+  findActiveTokenById(id: string): Promise<ActiveToken | undefined> {
+    return this.findActive({ id });
+  }
+
+  private async findActive(where: { tokenHash: Buffer } | { id: string }): Promise<ActiveToken | undefined> {
     const row = await TokenModel.query(this.db.conn)
-      .select('id', 'userId', 'kind')
-      .where('tokenHash', hash)
+      .select('id', 'userId', 'kind', 'expiresAt')
+      .where(where)
       .whereNull('revokedAt')
       .whereRaw('(expires_at IS NULL OR expires_at > now())')
       .first();
-    return row && { tokenId: row.id, userId: row.userId, kind: row.kind };
+    return row && { tokenId: row.id, userId: row.userId, kind: row.kind, expiresAt: row.expiresAt };
   }
 
   async listTokens(userId: string, kind: string): Promise<TokenModel[]> {

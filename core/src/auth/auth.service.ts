@@ -5,7 +5,9 @@ import type { AppConfig } from '../config/config';
 import { AuthContext } from '../common/auth-context';
 import { newId } from '../common/ids';
 import { badRequest, conflict, notFound, tooManyRequests, unauthorized } from '../common/problem';
+import { Database } from '../database/database';
 import { isUniqueViolation } from '../database/errors';
+import { EventsRepository } from '../events/events.repository';
 import { UserModel, TokenModel } from './auth.models';
 import { AuthRepository } from './auth.repository';
 import { PersonalTokenView, SessionView, UserView } from './auth.schemas';
@@ -31,6 +33,8 @@ export class AuthService {
   private readonly decoyHash = hash('decoy password that never matches');
 
   constructor(
+    private readonly db: Database,
+    private readonly events: EventsRepository,
     private readonly repository: AuthRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -71,12 +75,32 @@ export class AuthService {
   }
 
   async logout(auth: AuthContext): Promise<void> {
-    await this.repository.revokeToken(auth.userId, auth.tokenId);
+    await this.revoke(auth.userId, auth.tokenId);
   }
 
   async authenticate(rawToken: string): Promise<AuthContext | undefined> {
     const token = await this.repository.findActiveToken(hashToken(rawToken));
-    return token && { userId: token.userId, tokenId: token.tokenId, tokenKind: token.kind };
+    return (
+      token && {
+        userId: token.userId,
+        tokenId: token.tokenId,
+        tokenKind: token.kind,
+        expiresAt: token.expiresAt,
+      }
+    );
+  }
+
+  /** The live token with this id (a realtime ticket names the token it was issued under). */
+  async authenticateTokenId(tokenId: string): Promise<AuthContext | undefined> {
+    const token = await this.repository.findActiveTokenById(tokenId);
+    return (
+      token && {
+        userId: token.userId,
+        tokenId: token.tokenId,
+        tokenKind: token.kind,
+        expiresAt: token.expiresAt,
+      }
+    );
   }
 
   async me(userId: string): Promise<UserView> {
@@ -109,7 +133,16 @@ export class AuthService {
   }
 
   async revokePersonalToken(userId: string, tokenId: string): Promise<void> {
-    if (!(await this.repository.revokeToken(userId, tokenId, 'personal'))) throw notFound('Token');
+    if (!(await this.revoke(userId, tokenId, 'personal'))) throw notFound('Token');
+  }
+
+  /** Revokes at once for requests; the event closes sockets opened with the token on every instance. */
+  private revoke(userId: string, tokenId: string, kind?: string): Promise<boolean> {
+    return this.db.transaction(async () => {
+      const revoked = await this.repository.revokeToken(userId, tokenId, kind);
+      if (revoked) await this.events.append('token.revoked', { userId, tokenId });
+      return revoked;
+    });
   }
 
   private async issue(userId: string, kind: TokenKind, name: string | null): Promise<string> {

@@ -185,7 +185,10 @@ export class ChannelsService {
         if (isUniqueViolation(error)) throw conflict(`A channel named "${patch.name}" already exists`);
         throw error;
       }
-      const view = toChannelView(updated);
+      const view = toChannelView(
+        updated,
+        channel.kind === 'dm' ? await this.repository.memberIds(channel.id) : undefined,
+      );
       await this.events.append('channel.updated', { ...view, channelId: channel.id });
       if (updated.archived && !channel.archived) {
         await this.events.append('channel.archived', { ...view, channelId: channel.id });

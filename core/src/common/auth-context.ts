@@ -6,6 +6,8 @@ export interface AuthContext {
   userId: string;
   tokenId: string;
   tokenKind: string;
+  /** When the token stops working by itself (sessions); null for tokens that live until revoked. */
+  expiresAt: Date | null;
 }
 
 export type AuthenticatedRequest = FastifyRequest & { auth?: AuthContext };

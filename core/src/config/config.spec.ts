@@ -18,6 +18,15 @@ describe('loadConfig', () => {
       loginMaxFailures: 10,
       loginWindowSeconds: 900,
       shutdownGraceMs: 10_000,
+      natsUrl: undefined,
+      natsSubjectPrefix: 'jokkaer',
+      eventPollIntervalMs: 1000,
+      resumeMaxEvents: 10_000,
+      resumeMaxAgeSeconds: 86_400,
+      pingIntervalMs: 30_000,
+      awayAfterMs: 300_000,
+      maxBufferedBytes: 4 * 1024 * 1024,
+      ephemeralDropBytes: 256 * 1024,
     });
   });
 

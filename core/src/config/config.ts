@@ -30,6 +30,24 @@ export interface AppConfig {
   loginWindowSeconds: number;
   /** SHUTDOWN_GRACE_MS, default 10000: how long in-flight requests get on SIGTERM */
   shutdownGraceMs: number;
+  /** NATS_URL; when set, instances wake each other (and share typing/presence) through NATS, else LISTEN/NOTIFY */
+  natsUrl: string | undefined;
+  /** NATS_SUBJECT_PREFIX, default jokkaer */
+  natsSubjectPrefix: string;
+  /** EVENT_POLL_INTERVAL_MS, default 1000: how often the event feed re-reads the table without a wake-up */
+  eventPollIntervalMs: number;
+  /** REALTIME_RESUME_MAX_EVENTS, default 10000: a resume further back answers resync_required */
+  resumeMaxEvents: number;
+  /** REALTIME_RESUME_MAX_AGE_SECONDS, default 86400: so does one older than this */
+  resumeMaxAgeSeconds: number;
+  /** REALTIME_PING_INTERVAL_MS, default 30000: sockets that miss a ping for a whole interval are reaped */
+  pingIntervalMs: number;
+  /** REALTIME_AWAY_AFTER_MS, default 300000: a user whose sockets are all this idle shows as away */
+  awayAfterMs: number;
+  /** REALTIME_MAX_BUFFERED_BYTES, default 4 MiB: a socket with more unsent is closed (4008) */
+  maxBufferedBytes: number;
+  /** REALTIME_EPHEMERAL_DROP_BYTES, default 256 KiB: above this, typing and presence frames are dropped */
+  ephemeralDropBytes: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -72,6 +90,15 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 10, 1),
     loginWindowSeconds: integer(env, 'LOGIN_WINDOW_SECONDS', 900, 1),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
+    natsUrl: env.NATS_URL || undefined,
+    natsSubjectPrefix: env.NATS_SUBJECT_PREFIX || 'jokkaer',
+    eventPollIntervalMs: integer(env, 'EVENT_POLL_INTERVAL_MS', 1000, 10),
+    resumeMaxEvents: integer(env, 'REALTIME_RESUME_MAX_EVENTS', 10_000, 1),
+    resumeMaxAgeSeconds: integer(env, 'REALTIME_RESUME_MAX_AGE_SECONDS', 86_400, 1),
+    pingIntervalMs: integer(env, 'REALTIME_PING_INTERVAL_MS', 30_000, 100),
+    awayAfterMs: integer(env, 'REALTIME_AWAY_AFTER_MS', 300_000, 100),
+    maxBufferedBytes: integer(env, 'REALTIME_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 1024),
+    ephemeralDropBytes: integer(env, 'REALTIME_EPHEMERAL_DROP_BYTES', 256 * 1024, 0),
   };
   return { ...config, ...overrides };
 }

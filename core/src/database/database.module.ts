@@ -23,7 +23,11 @@ const CONNECTION = Symbol('DATABASE_CONNECTION');
         return connection;
       },
     },
-    { provide: Database, inject: [CONNECTION], useFactory: (c: DatabaseConnection) => new Database(c.knex) },
+    {
+      provide: Database,
+      inject: [CONNECTION],
+      useFactory: (c: DatabaseConnection) => new Database(c.knex, c.url),
+    },
   ],
   exports: [Database],
 })

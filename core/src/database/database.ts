@@ -28,13 +28,17 @@ export async function migrateLatest(knex: Knex): Promise<string[]> {
  * repository call inside it (and the outbox append) joins it without threading `trx` through signatures.
  */
 export class Database {
-  private readonly current = new AsyncLocalStorage<Knex.Transaction>();
+  private readonly current = new AsyncLocalStorage<{ trx: Knex.Transaction; afterCommit: (() => void)[] }>();
 
-  constructor(readonly knex: Knex) {}
+  /** `url` is where the pool connects, for the few consumers that need a dedicated connection (LISTEN). */
+  constructor(
+    readonly knex: Knex,
+    readonly url: string,
+  ) {}
 
   /** The active transaction, or the pool outside one. */
   get conn(): Queryable {
-    return this.current.getStore() ?? this.knex;
+    return this.current.getStore()?.trx ?? this.knex;
   }
 
   get inTransaction(): boolean {
@@ -43,12 +47,23 @@ export class Database {
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     if (this.inTransaction) return work();
-    return this.knex.transaction((trx) => this.current.run(trx, work));
+    const afterCommit: (() => void)[] = [];
+    const result = await this.knex.transaction((trx) => this.current.run({ trx, afterCommit }, work));
+    for (const callback of afterCommit) callback();
+    return result;
+  }
+
+  /** Runs `callback` once the current transaction has committed (never if it rolls back). */
+  afterCommit(callback: () => void): void {
+    const store = this.current.getStore();
+    if (!store) throw new Error('afterCommit needs a transaction');
+    store.afterCommit.push(callback);
   }
 }
 
 export interface DatabaseConnection {
   knex: Knex;
+  url: string;
   /** Destroys the pool, then stops the embedded PostgreSQL if this connection started it. */
   close(): Promise<void>;
 }
@@ -63,9 +78,11 @@ export async function openDatabase(config: AppConfig, logger: Logger): Promise<D
         database: 'jokkaer',
         logger,
       });
-  const knex = createKnex(embedded?.url ?? (config.databaseUrl as string), config.dbPoolMax);
+  const url = embedded?.url ?? config.databaseUrl!;
+  const knex = createKnex(url, config.dbPoolMax);
   return {
     knex,
+    url,
     close: async () => {
       await knex.destroy();
       await embedded?.stop();

@@ -10,3 +10,14 @@ import type { WorkspaceEvents } from '../workspaces/workspaces.events';
 export interface DomainEvents extends WorkspaceEvents, ChannelEvents, MessageEvents, FileEvents {}
 
 export type DomainEventName = keyof DomainEvents;
+
+/** Events the server tells itself through the same ordered stream; never delivered to clients. */
+export interface InternalEvents {
+  /** A token was revoked (logout, deleted personal token): sockets opened with it close on every instance. */
+  'token.revoked': { userId: string; tokenId: string };
+}
+
+export type StreamEvents = DomainEvents & InternalEvents;
+export type StreamEventName = keyof StreamEvents;
+
+export const isInternalEvent = (type: string): type is keyof InternalEvents => type === 'token.revoked';

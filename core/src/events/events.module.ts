@@ -1,6 +1,13 @@
 import { Global, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { EventBus } from './event-bus';
+import { EventFeed } from './event-feed';
 import { EventsRepository } from './events.repository';
 
 @Global()
-@Module({ providers: [EventsRepository], exports: [EventsRepository] })
+@Module({
+  imports: [EventEmitterModule.forRoot({ wildcard: false })],
+  providers: [EventsRepository, EventBus, EventFeed],
+  exports: [EventsRepository, EventBus, EventFeed],
+})
 export class EventsModule {}

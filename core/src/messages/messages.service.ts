@@ -218,11 +218,15 @@ export class MessagesService {
 
   private async hydrate(messages: MessageModel[]): Promise<MessageView[]> {
     const ids = messages.map((message) => message.id);
-    const [reactions, files, mentions] = await Promise.all([
-      this.repository.reactionsFor(ids),
-      this.files.viewsForMessages(ids),
-      this.repository.mentionsFor(ids),
-    ]);
+    const loads = [
+      () => this.repository.reactionsFor(ids),
+      () => this.files.viewsForMessages(ids),
+      () => this.repository.mentionsFor(ids),
+    ] as const;
+    // In parallel on the pool; one after another on a transaction's single connection.
+    const [reactions, files, mentions] = this.db.inTransaction
+      ? [await loads[0](), await loads[1](), await loads[2]()]
+      : await Promise.all([loads[0](), loads[1](), loads[2]()]);
     return messages.map((message) =>
       toMessageView(message, {
         reactions: reactions.get(message.id),

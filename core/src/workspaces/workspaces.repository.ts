@@ -59,6 +59,14 @@ export class WorkspacesRepository {
     return rows.map((row) => row.userId);
   }
 
+  async memberIds(workspaceId: string): Promise<string[]> {
+    const rows = await this.db
+      .conn('workspaceMembers')
+      .where({ workspaceId })
+      .select<{ userId: string }[]>('userId');
+    return rows.map((row) => row.userId);
+  }
+
   async listMembers(workspaceId: string, limit: number, afterUserId?: string): Promise<MemberRow[]> {
     const query = this.memberQuery(workspaceId).orderBy('m.userId').limit(limit);
     if (afterUserId) void query.where('m.userId', '>', afterUserId);

@@ -106,6 +106,12 @@ export class WorkspacesService {
     return toPage(rows.map(toMemberView), page.limit, (last) => ({ userId: last.userId }));
   }
 
+  /** Every member's id (for callers who are members themselves). */
+  async memberIds(workspaceId: string, userId: string): Promise<string[]> {
+    await this.requireMember(workspaceId, userId);
+    return this.repository.memberIds(workspaceId);
+  }
+
   async createInvite(
     workspaceId: string,
     userId: string,
@@ -176,7 +182,12 @@ export class WorkspacesService {
       if (target.role === 'owner') await this.assertNotLastOwner(workspaceId, targetId);
       const channelIds = await this.repository.removeMember(workspaceId, targetId);
       for (const channelId of channelIds) {
-        await this.events.append('channel.member_left', { workspaceId, channelId, userId: targetId });
+        await this.events.append('channel.member_left', {
+          workspaceId,
+          channelId,
+          userId: targetId,
+          ...(actorId !== targetId ? { actorId } : {}),
+        });
       }
       await this.events.append('workspace.member_left', { ...toMemberView(target), workspaceId });
     });

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as foundation from './001_foundation';
+import * as realtime from './002_realtime';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -9,6 +10,7 @@ interface Migration {
 // Listed explicitly (not read from disk) so the same migrations run from dist/, from ts-jest and from knexfile.ts.
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
+  '002_realtime': realtime,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,133 @@
+import type { Knex } from 'knex';
+import type { NatsConnection, Subscription } from 'nats';
+import { Client, Notification } from 'pg';
+import type { Logger } from 'pino';
+import { NOTIFY_CHANNEL } from './events.repository';
+
+/** Short-lived, never-stored messages between instances (typing, presence). */
+export interface EphemeralMessage {
+  /** The instance that sent it, so it can ignore its own echo. */
+  origin: string;
+  kind: string;
+  [field: string]: unknown;
+}
+
+export interface TransportHandlers {
+  /** Another instance committed events: read the table. */
+  wake(): void;
+  ephemeral(message: EphemeralMessage): void;
+}
+
+/** How instances tell each other that events were committed, and pass ephemeral messages. */
+export interface ClusterTransport {
+  readonly name: string;
+  start(handlers: TransportHandlers): Promise<void>;
+  /** Called after a local commit; LISTEN/NOTIFY has already notified inside the transaction. */
+  committed(seq: string): void;
+  publishEphemeral(message: EphemeralMessage): void;
+  close(): Promise<void>;
+}
+
+const EPHEMERAL_CHANNEL = 'jokkaer_ephemeral';
+
+/** LISTEN/NOTIFY on one dedicated connection, reconnected with backoff; a reconnect triggers a catch-up read. */
+export class PostgresTransport implements ClusterTransport {
+  readonly name = 'postgres';
+  private client?: Client;
+  private closed = false;
+  private retryTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly url: string,
+    private readonly knex: Knex,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(handlers: TransportHandlers): Promise<void> {
+    const client = new Client({ connectionString: this.url });
+    client.on('notification', (message: Notification) => {
+      if (message.channel === NOTIFY_CHANNEL) handlers.wake();
+      else if (message.channel === EPHEMERAL_CHANNEL && message.payload) {
+        handlers.ephemeral(JSON.parse(message.payload) as EphemeralMessage);
+      }
+    });
+    client.on('error', (error) => this.logger.warn({ err: error }, 'LISTEN connection failed; reconnecting'));
+    client.on('end', () => this.reconnect(handlers, 1000));
+    await client.connect();
+    await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    await client.query(`LISTEN ${EPHEMERAL_CHANNEL}`);
+    this.client = client;
+    handlers.wake(); // anything committed while we were not listening
+  }
+
+  committed(): void {
+    // Delivered by PostgreSQL itself at commit (pg_notify in the outbox insert).
+  }
+
+  publishEphemeral(message: EphemeralMessage): void {
+    this.knex
+      .raw('SELECT pg_notify(?, ?)', [EPHEMERAL_CHANNEL, JSON.stringify(message)])
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'could not publish an ephemeral message'));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private reconnect(handlers: TransportHandlers, delayMs: number): void {
+    if (this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.start(handlers).catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'LISTEN reconnect failed');
+        this.reconnect(handlers, Math.min(delayMs * 2, 30_000));
+      });
+    }, delayMs);
+  }
+}
+
+/** NATS core pub/sub for larger fleets; the table stays the source of truth, NATS only wakes readers up. */
+export class NatsTransport implements ClusterTransport {
+  readonly name = 'nats';
+  private connection?: NatsConnection;
+  private readonly subscriptions: Subscription[] = [];
+
+  constructor(
+    private readonly url: string,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(handlers: TransportHandlers): Promise<void> {
+    const { connect, Events, JSONCodec } = await import('nats');
+    const codec = JSONCodec<EphemeralMessage>();
+    this.connection = await connect({ servers: this.url, name: 'jokkaer', maxReconnectAttempts: -1 });
+    const events = this.connection.subscribe(`${this.prefix}.events`, { callback: () => handlers.wake() });
+    const ephemeral = this.connection.subscribe(`${this.prefix}.ephemeral`, {
+      callback: (error, message) => {
+        if (!error) handlers.ephemeral(codec.decode(message.data));
+      },
+    });
+    this.subscriptions.push(events, ephemeral);
+    void (async () => {
+      for await (const status of this.connection!.status()) {
+        if (status.type === Events.Reconnect) handlers.wake();
+        else if (status.type === Events.Disconnect) this.logger.warn('NATS disconnected; reconnecting');
+      }
+    })();
+    handlers.wake();
+  }
+
+  committed(seq: string): void {
+    this.connection?.publish(`${this.prefix}.events`, Buffer.from(seq));
+  }
+
+  publishEphemeral(message: EphemeralMessage): void {
+    this.connection?.publish(`${this.prefix}.ephemeral`, Buffer.from(JSON.stringify(message)));
+  }
+
+  async close(): Promise<void> {
+    await this.connection?.drain().catch(() => undefined);
+  }
+}

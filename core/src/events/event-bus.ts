@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/logger';
+import { APP_CONFIG } from '../config/config';
+import type { AppConfig } from '../config/config';
+import { Database } from '../database/database';
+import { ClusterTransport, EphemeralMessage, NatsTransport, PostgresTransport } from './cluster-transport';
+import { EventsRepository, StoredEvent } from './events.repository';
+
+/**
+ * Publishes committed events: each one on the in-process bus (EventEmitter2, under its type), and a wake-up
+ * for every instance's event feed, locally at once and to the others through LISTEN/NOTIFY or NATS. It also
+ * carries ephemeral messages (typing, presence) between instances.
+ */
+@Injectable()
+export class EventBus implements OnModuleInit, OnApplicationShutdown {
+  readonly instanceId = randomUUID();
+  private readonly transport: ClusterTransport;
+  private readonly wakeListeners: (() => void)[] = [];
+  private readonly ephemeralListeners: ((message: EphemeralMessage) => void)[] = [];
+  private announce?: { seq: string };
+
+  constructor(
+    private readonly emitter: EventEmitter2,
+    private readonly repository: EventsRepository,
+    db: Database,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.transport = config.natsUrl
+      ? new NatsTransport(config.natsUrl, config.natsSubjectPrefix, logger)
+      : new PostgresTransport(db.url, db.knex, logger);
+    repository.notifyOnAppend = !config.natsUrl;
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.repository.onCommitted((event) => this.committed(event));
+    await this.transport.start({
+      wake: () => this.wakeListeners.forEach((listener) => listener()),
+      ephemeral: (message) => {
+        if (message.origin !== this.instanceId)
+          this.ephemeralListeners.forEach((listener) => listener(message));
+      },
+    });
+    this.logger.info({ transport: this.transport.name, instanceId: this.instanceId }, 'event bus started');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.transport.close();
+  }
+
+  onWake(listener: () => void): void {
+    this.wakeListeners.push(listener);
+  }
+
+  onEphemeral(listener: (message: EphemeralMessage) => void): void {
+    this.ephemeralListeners.push(listener);
+  }
+
+  publishEphemeral(message: Omit<EphemeralMessage, 'origin'>): void {
+    this.transport.publishEphemeral({ ...message, origin: this.instanceId } as EphemeralMessage);
+  }
+
+  private committed(event: StoredEvent): void {
+    this.emitter.emit(event.type, event);
+    // One wake-up per burst of commits, not one per event.
+    if (this.announce) {
+      this.announce.seq = event.seq;
+      return;
+    }
+    this.announce = { seq: event.seq };
+    queueMicrotask(() => {
+      const { seq } = this.announce!;
+      this.announce = undefined;
+      this.wakeListeners.forEach((listener) => listener());
+      this.transport.committed(seq);
+    });
+  }
+}

@@ -1,0 +1,125 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/logger';
+import { APP_CONFIG } from '../config/config';
+import type { AppConfig } from '../config/config';
+import { EventBus } from './event-bus';
+import { EventsRepository, StoredEvent } from './events.repository';
+
+const BATCH = 500;
+
+export type FeedConsumer = (events: StoredEvent[]) => Promise<void>;
+
+/**
+ * This instance's ordered view of the event stream: every committed event exactly once, in `seq` order,
+ * read from the table (so a missed wake-up only delays, never loses). Sequence values are taken before
+ * commit, so a later seq can become visible before an earlier one: the feed stops at such a gap until the
+ * missing event appears, or until every transaction that was running when the gap was seen has finished
+ * (then the missing seq belonged to a rolled-back transaction).
+ */
+@Injectable()
+export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown {
+  private position = 0n;
+  private readonly consumers: FeedConsumer[] = [];
+  private gap?: { seq: bigint; xmax: bigint };
+  private draining = false;
+  private again = false;
+  private stopped = false;
+  private pollTimer?: NodeJS.Timeout;
+  private gapTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly repository: EventsRepository,
+    private readonly bus: EventBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** The last seq handed to every consumer. */
+  get seq(): string {
+    return this.position.toString();
+  }
+
+  subscribe(consumer: FeedConsumer): void {
+    this.consumers.push(consumer);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Start at the newest event, once every transaction that could still commit an older seq has ended:
+    // any transaction starting later draws a higher seq.
+    const { seq, snapshotXmax } = await this.repository.head();
+    const start = BigInt(seq);
+    while (BigInt((await this.repository.snapshot()).snapshotXmin) < BigInt(snapshotXmax)) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    this.position = start;
+    this.bus.onWake(() => this.wake());
+    this.pollTimer = setInterval(() => this.wake(), this.config.eventPollIntervalMs);
+    this.pollTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    clearInterval(this.pollTimer);
+    clearTimeout(this.gapTimer);
+  }
+
+  wake(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = true;
+    this.drain()
+      .catch((error: unknown) =>
+        this.logger.error({ err: error }, 'event feed read failed; retrying on the next wake-up'),
+      )
+      .finally(() => {
+        this.draining = false;
+      });
+  }
+
+  private async drain(): Promise<void> {
+    do {
+      this.again = false;
+      while (!this.stopped && (await this.readOnce())) {
+        // keep reading while full batches come back
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  /** Reads and delivers one batch; true when there may be more right away. */
+  private async readOnce(): Promise<boolean> {
+    const batch = await this.repository.readAfter(this.position.toString(), BATCH);
+    const ready: StoredEvent[] = [];
+    let expected = this.position + 1n;
+    let blocked = false;
+    for (const event of batch.events) {
+      const seq = BigInt(event.seq);
+      if (seq !== expected) {
+        const settled = this.gap?.seq === expected && BigInt(batch.snapshotXmin) >= this.gap.xmax;
+        if (!settled) {
+          if (this.gap?.seq !== expected) this.gap = { seq: expected, xmax: BigInt(batch.snapshotXmax) };
+          blocked = true;
+          break;
+        }
+        this.logger.debug(
+          { from: expected.toString(), to: (seq - 1n).toString() },
+          'skipping rolled-back seqs',
+        );
+      }
+      this.gap = undefined;
+      ready.push(event);
+      expected = seq + 1n;
+    }
+    for (const consumer of this.consumers) await consumer(ready);
+    if (ready.length) this.position = BigInt(ready[ready.length - 1].seq);
+    if (blocked) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = setTimeout(() => this.wake(), 5);
+      return false;
+    }
+    return batch.events.length === BATCH;
+  }
+}

@@ -1,0 +1,40 @@
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { AuthContext } from '../common/auth-context';
+import { CurrentAuth, Public } from '../common/auth-context';
+import { ProblemException } from '../common/problem';
+import { WorkspacesService } from '../workspaces/workspaces.service';
+import { RealtimeGateway } from './realtime.gateway';
+import { RealtimeService } from './realtime.service';
+
+@ApiTags('realtime')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class RealtimeController {
+  constructor(
+    private readonly realtime: RealtimeService,
+    private readonly gateway: RealtimeGateway,
+    private readonly workspaces: WorkspacesService,
+  ) {}
+
+  /** A single-use ticket, valid 60 s, for browsers that cannot set headers on a WebSocket. */
+  @Post('realtime/tickets')
+  @HttpCode(201)
+  ticket(@CurrentAuth() auth: AuthContext) {
+    return this.realtime.createTicket(auth);
+  }
+
+  /** Reached only without an Upgrade header: the stream is a WebSocket. */
+  @Public()
+  @Get('realtime')
+  upgradeRequired() {
+    throw new ProblemException(426, 'Open this URL as a WebSocket (Upgrade: websocket)');
+  }
+
+  /** Presence of the workspace's members, for a client's first paint; changes arrive on the socket. */
+  @Get('workspaces/:workspaceId/presence')
+  async presence(@CurrentAuth() auth: AuthContext, @Param('workspaceId') workspaceId: string) {
+    const memberIds = await this.workspaces.memberIds(workspaceId, auth.userId);
+    return { items: this.gateway.statuses(memberIds) };
+  }
+}

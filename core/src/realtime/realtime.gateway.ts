@@ -1,0 +1,438 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Logger } from 'pino';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { AuthContext } from '../common/auth-context';
+import { LOGGER } from '../common/logger';
+import { problemDocument } from '../common/problem';
+import { describeErrors } from '../common/validation';
+import { APP_CONFIG } from '../config/config';
+import type { AppConfig } from '../config/config';
+import type { EphemeralMessage } from '../events/cluster-transport';
+import { EventBus } from '../events/event-bus';
+import { EventFeed } from '../events/event-feed';
+import { EventsRepository, StoredEvent } from '../events/events.repository';
+import { Audience, audienceOf, canSee, ViewerScope } from './audience';
+import { HEARTBEAT_MS, PresenceBook } from './presence';
+import { RealtimeRepository } from './realtime.repository';
+import { CLOSE, ClientFrame, clientFrameSchema, PresenceStatus } from './realtime.schemas';
+import { RealtimeService } from './realtime.service';
+
+export const REALTIME_PATH = '/api/v1/realtime';
+const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
+const TYPING_INTERVAL_MS = 2_000;
+const REPLAY_BATCH = 500;
+
+/** One open socket. */
+interface Client {
+  ws: WebSocket;
+  auth: AuthContext;
+  /** Events this socket was given cover (low, high]: never sent twice, replays fill in below. */
+  low: bigint;
+  high: bigint;
+  resuming: boolean;
+  alive: boolean;
+  lastActivity: number;
+  away: boolean;
+  typedAt: Map<string, number>;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+const validateFrame = addFormats(new Ajv({ allErrors: true })).compile<ClientFrame>(clientFrameSchema);
+
+/**
+ * The realtime stream at /api/v1/realtime: each visible event in order, resume by sequence, typing and
+ * presence. Visibility is decided when an event is sent, from the database, so a member removed from a
+ * channel or workspace stops receiving its events with the next one.
+ */
+@Injectable()
+export class RealtimeGateway
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
+  private readonly byUser = new Map<string, Set<Client>>();
+  private readonly presence = new PresenceBook((userId) => this.localStatus(userId));
+  /** The last seq whose delivery to sockets finished. */
+  private dispatched = 0n;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly feed: EventFeed,
+    private readonly bus: EventBus,
+    private readonly events: EventsRepository,
+    private readonly repository: RealtimeRepository,
+    private readonly service: RealtimeService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const server = this.adapterHost.httpAdapter.getHttpServer() as import('node:http').Server;
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.upgrade(request, socket, head).catch((error: unknown) => {
+        this.logger.error({ err: error }, 'realtime upgrade failed');
+        reject(socket, 500, 'The connection could not be opened');
+      });
+    });
+    this.feed.subscribe((events) => this.dispatch(events));
+    this.bus.onEphemeral((message) => void this.onEphemeral(message));
+    this.timers = [
+      setInterval(() => this.reap(), this.config.pingIntervalMs),
+      setInterval(() => void this.refreshPresence(true), HEARTBEAT_MS),
+      setInterval(() => void this.refreshPresence(false), Math.min(this.config.awayAfterMs / 4, 15_000)),
+    ];
+    this.timers.forEach((timer) => timer.unref());
+  }
+
+  /** Before the HTTP server closes: sockets would hold it open. Clients reconnect elsewhere and resume. */
+  beforeApplicationShutdown(): void {
+    for (const client of this.clients()) client.ws.close(CLOSE.goingAway, 'server shutting down');
+  }
+
+  onApplicationShutdown(): void {
+    this.timers.forEach((timer) => clearInterval(timer));
+    for (const client of this.clients()) client.ws.terminate();
+    this.wss.close();
+  }
+
+  /** The seq a client is current with right after hello. */
+  head(): bigint {
+    const fed = BigInt(this.feed.seq);
+    return fed > this.dispatched ? fed : this.dispatched;
+  }
+
+  /** Statuses of the given users as this instance knows them (its sockets and the other instances' reports). */
+  statuses(userIds: string[]): { userId: string; status: PresenceStatus }[] {
+    return userIds.map((userId) => ({ userId, status: this.presence.status(userId) }));
+  }
+
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== REALTIME_PATH) return reject(socket, 404, 'No WebSocket endpoint here');
+    const auth = await this.service.authenticate(
+      request.headers.authorization,
+      url.searchParams.get('ticket'),
+    );
+    if (!auth) return reject(socket, 401, 'A valid bearer token or a fresh ticket is required');
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.connected(ws, auth));
+  }
+
+  private connected(ws: WebSocket, auth: AuthContext): void {
+    const seq = this.head();
+    const client: Client = {
+      ws,
+      auth,
+      low: seq,
+      high: seq,
+      resuming: false,
+      alive: true,
+      lastActivity: Date.now(),
+      away: false,
+      typedAt: new Map(),
+    };
+    const own = this.byUser.get(auth.userId) ?? new Set<Client>();
+    own.add(client);
+    this.byUser.set(auth.userId, own);
+    if (auth.expiresAt) {
+      const ms = Math.max(0, auth.expiresAt.getTime() - Date.now());
+      client.expiryTimer = setTimeout(
+        () => ws.close(CLOSE.unauthorized, 'token expired'),
+        Math.min(ms, 2 ** 31 - 1),
+      );
+    }
+    ws.on('pong', () => (client.alive = true));
+    ws.on('message', (data, isBinary) => void this.onFrame(client, data as Buffer, isBinary));
+    ws.on('close', () => this.disconnected(client));
+    ws.on('error', (error) => this.logger.debug({ err: error }, 'realtime socket error'));
+    this.send(client, JSON.stringify({ type: 'hello', seq: Number(seq), userId: auth.userId }), false);
+    void this.refreshPresence(false);
+  }
+
+  private disconnected(client: Client): void {
+    clearTimeout(client.expiryTimer);
+    const own = this.byUser.get(client.auth.userId);
+    own?.delete(client);
+    if (own && own.size === 0) this.byUser.delete(client.auth.userId);
+    void this.refreshPresence(false);
+  }
+
+  private async onFrame(client: Client, data: Buffer, isBinary: boolean): Promise<void> {
+    client.alive = true;
+    let frame: unknown;
+    try {
+      frame = isBinary ? undefined : JSON.parse(data.toString('utf8'));
+    } catch {
+      frame = undefined;
+    }
+    if (frame === undefined) return this.error(client, 'Frames are JSON text');
+    if (!validateFrame(frame))
+      return this.error(client, 'Unknown or malformed frame', describeErrors(validateFrame.errors));
+    try {
+      switch (frame.type) {
+        case 'ping':
+          return this.send(client, JSON.stringify({ type: 'pong' }), false);
+        case 'resume':
+          this.touch(client);
+          return await this.resume(client, BigInt(frame.afterSeq));
+        case 'typing':
+          this.touch(client);
+          return await this.typing(client, frame.channelId);
+        case 'presence':
+          client.away = frame.status === 'away';
+          if (!client.away) client.lastActivity = Date.now();
+          return await this.refreshPresence(false);
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'realtime frame failed');
+      this.error(client, 'The frame could not be handled');
+    }
+  }
+
+  /** Delivers a batch from the feed: each event to the sockets allowed to see it now, in seq order. */
+  private async dispatch(events: StoredEvent[]): Promise<void> {
+    const audiences = new Map<string, Set<string>>();
+    for (const event of events) {
+      const seq = BigInt(event.seq);
+      if (event.type === 'token.revoked') {
+        const { tokenId } = event.data as { tokenId: string };
+        for (const client of this.clients()) {
+          if (client.auth.tokenId === tokenId) client.ws.close(CLOSE.unauthorized, 'token revoked');
+        }
+      } else if (this.byUser.size > 0) {
+        const recipients = await this.recipients(audienceOf(event), audiences);
+        // Membership changes invalidate what this batch resolved for their channel or workspace.
+        if (/member_(joined|left|updated)$/.test(event.type)) audiences.clear();
+        const frame = JSON.stringify({ seq: Number(seq), type: event.type, data: event.data });
+        for (const userId of recipients) {
+          for (const client of this.byUser.get(userId) ?? []) {
+            if (!client.resuming && seq > client.high) {
+              this.send(client, frame, false);
+              client.high = seq;
+            }
+          }
+        }
+      }
+      this.dispatched = seq;
+    }
+  }
+
+  /** Connected users in an audience, resolved from the database (memoised within one batch). */
+  private async recipients(audience: Audience, memo: Map<string, Set<string>>): Promise<Set<string>> {
+    if (audience.kind === 'nobody') return new Set();
+    const key =
+      audience.kind === 'channel'
+        ? `c:${audience.channelId}:${audience.nonGuests}`
+        : `w:${audience.workspaceId}`;
+    let users = memo.get(key);
+    if (!users) {
+      users = new Set<string>();
+      if (audience.kind === 'channel') {
+        for (const userId of await this.repository.channelMemberIds(audience.channelId)) users.add(userId);
+      }
+      if (audience.kind !== 'channel' || audience.nonGuests) {
+        for (const member of await this.repository.workspaceMembers(audience.workspaceId)) {
+          if (audience.kind !== 'channel' || member.role !== 'guest') users.add(member.userId);
+        }
+      }
+      memo.set(key, users);
+    }
+    const result = new Set<string>();
+    if (audience.kind === 'user') {
+      if (users.has(audience.userId)) result.add(audience.userId);
+      return result;
+    }
+    for (const userId of users) if (this.byUser.has(userId)) result.add(userId);
+    if (audience.alsoUserId && this.byUser.has(audience.alsoUserId)) result.add(audience.alsoUserId);
+    return result;
+  }
+
+  /**
+   * Replays the visible events after `afterSeq` that this socket has not had, then hands it back to live
+   * delivery with no gap: live events are held back while it catches up to whatever has been dispatched.
+   */
+  private async resume(client: Client, afterSeq: bigint): Promise<void> {
+    const head = this.head();
+    if (afterSeq > head) return this.error(client, `afterSeq is ahead of the stream (at ${head})`);
+    if (client.resuming) return this.error(client, 'A resume is already running');
+    if (afterSeq < client.low && (await this.tooOld(afterSeq, client.low))) {
+      return this.send(client, JSON.stringify({ type: 'resync_required', seq: Number(head) }), false);
+    }
+    client.resuming = true;
+    try {
+      const scope = await this.repository.viewerScope(client.auth.userId);
+      if (afterSeq < client.low) await this.replay(client, scope, afterSeq, client.low);
+      let from = afterSeq > client.high ? afterSeq : client.high;
+      while (from < this.dispatched && !isClosed(client)) {
+        const until = this.dispatched;
+        await this.replay(client, scope, from, until);
+        from = until;
+      }
+      // No await from the loop's last check to here: nothing can be dispatched in between.
+      if (afterSeq < client.low) client.low = afterSeq;
+      if (from > client.high) client.high = from;
+      this.send(
+        client,
+        JSON.stringify({ type: 'resumed', afterSeq: Number(afterSeq), seq: Number(client.high) }),
+        false,
+      );
+    } finally {
+      client.resuming = false;
+    }
+  }
+
+  private async replay(client: Client, scope: ViewerScope, after: bigint, until: bigint): Promise<void> {
+    for (let cursor = after; cursor < until && !isClosed(client);) {
+      const batch = await this.events.readRange(cursor.toString(), until.toString(), REPLAY_BATCH);
+      if (batch.length === 0) return;
+      for (const event of batch) {
+        if (canSee(audienceOf(event), scope)) {
+          this.send(
+            client,
+            JSON.stringify({ seq: Number(event.seq), type: event.type, data: event.data }),
+            false,
+          );
+        }
+      }
+      cursor = BigInt(batch[batch.length - 1].seq);
+    }
+  }
+
+  /** A resume is refused when it reaches back further than the retention (count or age). */
+  private async tooOld(afterSeq: bigint, until: bigint): Promise<boolean> {
+    if (until - afterSeq > BigInt(this.config.resumeMaxEvents)) return true;
+    const [first] = await this.events.readRange(afterSeq.toString(), until.toString(), 1);
+    return (
+      first !== undefined && Date.now() - first.createdAt.getTime() > this.config.resumeMaxAgeSeconds * 1000
+    );
+  }
+
+  private async typing(client: Client, channelId: string): Promise<void> {
+    const now = Date.now();
+    if (now - (client.typedAt.get(channelId) ?? 0) < TYPING_INTERVAL_MS) return;
+    client.typedAt.set(channelId, now);
+    if (!(await this.repository.isChannelMember(channelId, client.auth.userId))) {
+      return this.error(client, 'Channel not found');
+    }
+    this.bus.publishEphemeral({ kind: 'typing', channelId, userId: client.auth.userId });
+    await this.deliverTyping(channelId, client.auth.userId);
+  }
+
+  private async deliverTyping(channelId: string, userId: string): Promise<void> {
+    const frame = JSON.stringify({ type: 'typing', channelId, userId });
+    for (const memberId of await this.repository.channelMemberIds(channelId)) {
+      if (memberId === userId) continue;
+      for (const client of this.byUser.get(memberId) ?? []) this.send(client, frame, true);
+    }
+  }
+
+  private async onEphemeral(message: EphemeralMessage): Promise<void> {
+    try {
+      if (message.kind === 'typing') {
+        await this.deliverTyping(message.channelId as string, message.userId as string);
+      } else if (message.kind === 'presence') {
+        for (const [userId, status] of message.statuses as [string, PresenceStatus][]) {
+          if (this.presence.applyRemote(message.origin, userId, status)) await this.announcePresence(userId);
+        }
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not handle an ephemeral message');
+    }
+  }
+
+  /** Tells the other instances what changed here (or, as a heartbeat, everything) and tells local colleagues. */
+  private async refreshPresence(heartbeat: boolean): Promise<void> {
+    const changes = this.presence.localChanges(
+      new Set([...this.byUser.keys(), ...this.presence.publishedStatuses().map(([u]) => u)]),
+    );
+    const statuses = heartbeat ? this.presence.publishedStatuses() : changes;
+    for (let i = 0; i < statuses.length; i += 50) {
+      this.bus.publishEphemeral({ kind: 'presence', statuses: statuses.slice(i, i + 50) });
+    }
+    const expired = this.presence.expire();
+    for (const userId of new Set([...changes.map(([userId]) => userId), ...expired])) {
+      await this.announcePresence(userId).catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'could not announce presence'),
+      );
+    }
+  }
+
+  private async announcePresence(userId: string): Promise<void> {
+    const frame = JSON.stringify({ type: 'presence', userId, status: this.presence.status(userId) });
+    for (const colleague of await this.repository.colleagueIds(userId)) {
+      if (colleague === userId) continue;
+      for (const client of this.byUser.get(colleague) ?? []) this.send(client, frame, true);
+    }
+  }
+
+  private localStatus(userId: string): PresenceStatus {
+    const own = this.byUser.get(userId);
+    if (!own?.size) return 'offline';
+    const now = Date.now();
+    for (const client of own)
+      if (!client.away && now - client.lastActivity < this.config.awayAfterMs) return 'online';
+    return 'away';
+  }
+
+  private touch(client: Client): void {
+    client.lastActivity = Date.now();
+    if (client.away) client.away = false;
+  }
+
+  /** Pings every socket; one that did not answer the previous ping is gone. */
+  private reap(): void {
+    for (const client of this.clients()) {
+      if (!client.alive) {
+        client.ws.close(CLOSE.idle, 'no pong');
+        client.ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.ws.ping();
+    }
+  }
+
+  /**
+   * Back-pressure: a socket whose unsent backlog passes the limit is closed (4008; the client resumes from
+   * its last seq), and ephemeral frames are dropped well before that.
+   */
+  private send(client: Client, frame: string, ephemeral: boolean): void {
+    const { ws } = client;
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount > this.config.maxBufferedBytes) {
+      ws.close(CLOSE.slowConsumer, 'too slow; reconnect and resume');
+      ws.terminate();
+      return;
+    }
+    if (ephemeral && ws.bufferedAmount > this.config.ephemeralDropBytes) return;
+    ws.send(frame);
+  }
+
+  private error(client: Client, detail: string, errors?: { path: string; message: string }[]): void {
+    this.send(client, JSON.stringify({ type: 'error', error: problemDocument(400, detail, errors) }), false);
+  }
+
+  private *clients(): Iterable<Client> {
+    for (const own of this.byUser.values()) yield* own;
+  }
+}
+
+const isClosed = (client: Client) => client.ws.readyState !== WebSocket.OPEN;
+
+function reject(socket: Duplex, status: number, detail: string): void {
+  const body = JSON.stringify(problemDocument(status, detail));
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : 'Error'}\r\n` +
+      `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { RealtimeController } from './realtime.controller';
+import { RealtimeGateway } from './realtime.gateway';
+import { RealtimeRepository } from './realtime.repository';
+import { RealtimeService } from './realtime.service';
+
+@Module({
+  imports: [AuthModule, WorkspacesModule],
+  controllers: [RealtimeController],
+  providers: [RealtimeRepository, RealtimeService, RealtimeGateway],
+})
+export class RealtimeModule {}

@@ -1,0 +1,50 @@
+/** Frames a client may send on the socket. */
+export const clientFrameSchema = {
+  oneOf: [
+    {
+      type: 'object',
+      properties: { type: { const: 'resume' }, afterSeq: { type: 'integer', minimum: 0 } },
+      required: ['type', 'afterSeq'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { type: { const: 'typing' }, channelId: { type: 'string', format: 'uuid' } },
+      required: ['type', 'channelId'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { type: { const: 'presence' }, status: { enum: ['online', 'away'] } },
+      required: ['type', 'status'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { type: { const: 'ping' } },
+      required: ['type'],
+      additionalProperties: false,
+    },
+  ],
+} as const;
+
+export type ClientFrame =
+  | { type: 'resume'; afterSeq: number }
+  | { type: 'typing'; channelId: string }
+  | { type: 'presence'; status: 'online' | 'away' }
+  | { type: 'ping' };
+
+export type PresenceStatus = 'online' | 'away' | 'offline';
+
+/** Close codes the server uses (documented in README). */
+export const CLOSE = {
+  goingAway: 1001,
+  unauthorized: 4001,
+  idle: 4002,
+  slowConsumer: 4008,
+} as const;
+
+export interface TicketView {
+  ticket: string;
+  expiresAt: string;
+}

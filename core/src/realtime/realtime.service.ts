@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { AuthService } from '../auth/auth.service';
+import type { AuthContext } from '../common/auth-context';
+import { RealtimeRepository } from './realtime.repository';
+import type { TicketView } from './realtime.schemas';
+
+const TICKET_TTL_MS = 60_000;
+const hash = (ticket: string) => createHash('sha256').update(ticket).digest();
+
+/** Who may open a socket: a bearer token in the header, or (from a browser) a single-use ticket. */
+@Injectable()
+export class RealtimeService {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly repository: RealtimeRepository,
+  ) {}
+
+  async createTicket(auth: AuthContext): Promise<TicketView> {
+    const ticket = `jkt_${randomBytes(32).toString('base64url')}`;
+    const expiresAt = new Date(Date.now() + TICKET_TTL_MS);
+    await this.repository.insertTicket({
+      ticketHash: hash(ticket),
+      userId: auth.userId,
+      tokenId: auth.tokenId,
+      expiresAt,
+    });
+    return { ticket, expiresAt: expiresAt.toISOString() };
+  }
+
+  /** The caller of an upgrade request, or undefined. A ticket works once, and only while its token does. */
+  async authenticate(
+    authorization: string | undefined,
+    ticket: string | null,
+  ): Promise<AuthContext | undefined> {
+    if (authorization) {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+      return match ? this.auth.authenticate(match[1]) : undefined;
+    }
+    if (!ticket) return undefined;
+    const redeemed = await this.repository.redeemTicket(hash(ticket));
+    if (!redeemed) return undefined;
+    const token = await this.auth.authenticateTokenId(redeemed.tokenId);
+    return token?.userId === redeemed.userId ? token : undefined;
+  }
+}

@@ -1,0 +1,281 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+/**
+ * JSON Schemas (draft-07) for every domain event payload, so plugins and webhook receivers validate
+ * against the same shapes the server emits. Each payload is the resource as the REST API returns it, plus
+ * `workspaceId` and, where it applies, `channelId`. Objects are closed (`additionalProperties: false`) so
+ * any drift between server and SDK shows up as a validation error rather than passing silently.
+ *
+ * The schemas work with Ajv 8 in strict mode once ajv-formats is added (`uuid`, `date-time`):
+ *
+ *     const ajv = addFormats(new Ajv({ strict: true, allErrors: true }));
+ *     const validate = ajv.compile(eventSchemas['message.created']);
+ *
+ * The resource schemas (`messageViewSchema`, ...) are building blocks without `$schema`, so they can be
+ * embedded in other schemas; every `eventSchemas` entry is a complete draft-07 document.
+ */
+
+export const JSON_SCHEMA_DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
+
+const uuid = { type: 'string', format: 'uuid' } as const;
+const uuids = { type: 'array', items: uuid, uniqueItems: true } as const;
+/** ISO 8601 UTC, as `Date.prototype.toISOString` writes it. */
+const dateTime = { type: 'string', format: 'date-time' } as const;
+const nullableUuid = { type: ['string', 'null'], format: 'uuid' } as const;
+const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const;
+
+export const ROLES = ['owner', 'admin', 'member', 'guest'] as const;
+export const CHANNEL_KINDS = ['public', 'private', 'dm'] as const;
+
+// ---- Resources (as the REST API returns them) ----------------------------------------------------------
+
+/** A workspace member (`GET /workspaces/:workspaceId/members` items). */
+export const memberViewSchema = {
+  title: 'MemberView',
+  type: 'object',
+  properties: {
+    userId: uuid,
+    displayName: { type: 'string' },
+    role: { type: 'string', enum: ROLES },
+    isBot: { type: 'boolean' },
+    joinedAt: dateTime,
+  },
+  required: ['userId', 'displayName', 'role', 'isBot', 'joinedAt'],
+  additionalProperties: false,
+} as const;
+
+/** A channel or direct conversation (`GET /channels/:channelId`). */
+export const channelViewSchema = {
+  title: 'ChannelView',
+  type: 'object',
+  properties: {
+    id: uuid,
+    workspaceId: uuid,
+    /** null for direct conversations */
+    name: { type: ['string', 'null'] },
+    kind: { type: 'string', enum: CHANNEL_KINDS },
+    topic: { type: 'string' },
+    archived: { type: 'boolean' },
+    createdBy: uuid,
+    createdAt: dateTime,
+    /** The people in a direct conversation; only on DMs, and not on every DM event. */
+    memberIds: uuids,
+  },
+  required: ['id', 'workspaceId', 'name', 'kind', 'topic', 'archived', 'createdBy', 'createdAt'],
+  additionalProperties: false,
+} as const;
+
+/** An uploaded file's metadata (`GET /files/:fileId`). */
+export const fileViewSchema = {
+  title: 'FileView',
+  type: 'object',
+  properties: {
+    id: uuid,
+    workspaceId: uuid,
+    uploaderId: uuid,
+    name: { type: 'string', minLength: 1 },
+    size: { type: 'integer', minimum: 0 },
+    contentType: { type: 'string' },
+    createdAt: dateTime,
+  },
+  required: ['id', 'workspaceId', 'uploaderId', 'name', 'size', 'contentType', 'createdAt'],
+  additionalProperties: false,
+} as const;
+
+/** One emoji's reactions on a message. */
+export const reactionViewSchema = {
+  title: 'ReactionView',
+  type: 'object',
+  properties: {
+    emoji: { type: 'string', minLength: 1 },
+    count: { type: 'integer', minimum: 1 },
+    userIds: { ...uuids, minItems: 1 },
+  },
+  required: ['emoji', 'count', 'userIds'],
+  additionalProperties: false,
+} as const;
+
+/** A message (`POST /channels/:channelId/messages`, `GET /channels/:channelId/messages` items). */
+export const messageViewSchema = {
+  title: 'MessageView',
+  type: 'object',
+  properties: {
+    id: uuid,
+    workspaceId: uuid,
+    channelId: uuid,
+    userId: uuid,
+    /** May be empty when the message carries files. */
+    text: { type: 'string', maxLength: 40_000 },
+    /** The thread's root, or null for a top-level message. */
+    threadId: nullableUuid,
+    replyCount: { type: 'integer', minimum: 0 },
+    reactions: { type: 'array', items: reactionViewSchema },
+    files: { type: 'array', items: fileViewSchema },
+    /** Users mentioned as `<@userId>` who belong to the workspace. */
+    mentions: uuids,
+    clientMsgId: { type: ['string', 'null'] },
+    createdAt: dateTime,
+    editedAt: nullableDateTime,
+  },
+  required: [
+    'id',
+    'workspaceId',
+    'channelId',
+    'userId',
+    'text',
+    'threadId',
+    'replyCount',
+    'reactions',
+    'files',
+    'mentions',
+    'clientMsgId',
+    'createdAt',
+    'editedAt',
+  ],
+  additionalProperties: false,
+} as const;
+
+// ---- Event payloads ------------------------------------------------------------------------------------
+
+/** `workspace.member_joined|member_updated|member_left`: the member plus its workspace. */
+export const workspaceMemberEventSchema = {
+  ...memberViewSchema,
+  title: 'WorkspaceMemberEvent',
+  properties: { ...memberViewSchema.properties, workspaceId: uuid },
+  required: [...memberViewSchema.required, 'workspaceId'],
+} as const;
+
+/** `channel.created|updated|archived`: the channel plus `channelId` (equal to `id`). */
+export const channelEventSchema = {
+  ...channelViewSchema,
+  title: 'ChannelEvent',
+  properties: { ...channelViewSchema.properties, channelId: uuid },
+  required: [...channelViewSchema.required, 'channelId'],
+} as const;
+
+/** `channel.member_joined|member_left`. */
+export const channelMemberEventSchema = {
+  title: 'ChannelMemberEvent',
+  type: 'object',
+  properties: {
+    workspaceId: uuid,
+    channelId: uuid,
+    userId: uuid,
+    /** Who added or removed them, when it was not themself. */
+    actorId: uuid,
+  },
+  required: ['workspaceId', 'channelId', 'userId'],
+  additionalProperties: false,
+} as const;
+
+/** `message.deleted`: what is left of the message (enough to drop it from a timeline or thread). */
+export const messageDeletedEventSchema = {
+  title: 'MessageDeletedEvent',
+  type: 'object',
+  properties: { id: uuid, workspaceId: uuid, channelId: uuid, threadId: nullableUuid },
+  required: ['id', 'workspaceId', 'channelId', 'threadId'],
+  additionalProperties: false,
+} as const;
+
+/** `reaction.added|removed`: one person's reaction. */
+export const reactionEventSchema = {
+  title: 'ReactionEvent',
+  type: 'object',
+  properties: {
+    workspaceId: uuid,
+    channelId: uuid,
+    messageId: uuid,
+    userId: uuid,
+    emoji: { type: 'string', minLength: 1 },
+  },
+  required: ['workspaceId', 'channelId', 'messageId', 'userId', 'emoji'],
+  additionalProperties: false,
+} as const;
+
+// PROVISIONAL: the calls domain has not landed in the server yet. These shapes follow API.md
+// (`{call: {id, channelId, participants}}`, with the event carrying the resource plus `workspaceId`) and
+// may change when it does; nothing emits them today.
+
+/** PROVISIONAL. A call as `POST /channels/:channelId/calls` returns it: `participants` are user ids. */
+export const callViewSchema = {
+  title: 'CallView',
+  type: 'object',
+  properties: { id: uuid, channelId: uuid, participants: uuids },
+  required: ['id', 'channelId', 'participants'],
+  additionalProperties: false,
+} as const;
+
+/** PROVISIONAL. `call.started|ended`: the call plus its workspace (`participants` is empty once ended). */
+export const callEventSchema = {
+  ...callViewSchema,
+  title: 'CallEvent',
+  properties: { ...callViewSchema.properties, workspaceId: uuid },
+  required: [...callViewSchema.required, 'workspaceId'],
+} as const;
+
+/** PROVISIONAL. `call.participant_joined|left`: the call after the change, and who joined or left. */
+export const callParticipantEventSchema = {
+  ...callEventSchema,
+  title: 'CallParticipantEvent',
+  properties: { ...callEventSchema.properties, userId: uuid },
+  required: [...callEventSchema.required, 'userId'],
+} as const;
+
+// ---- The catalogue -------------------------------------------------------------------------------------
+
+/** Every domain event by name (part of the public contract), with its payload's draft-07 schema. */
+export const eventSchemas = {
+  'workspace.member_joined': { $schema: JSON_SCHEMA_DRAFT_07, ...workspaceMemberEventSchema },
+  /** Role changes; consumers re-evaluate what the member may see. */
+  'workspace.member_updated': { $schema: JSON_SCHEMA_DRAFT_07, ...workspaceMemberEventSchema },
+  'workspace.member_left': { $schema: JSON_SCHEMA_DRAFT_07, ...workspaceMemberEventSchema },
+  'channel.created': { $schema: JSON_SCHEMA_DRAFT_07, ...channelEventSchema },
+  'channel.updated': { $schema: JSON_SCHEMA_DRAFT_07, ...channelEventSchema },
+  'channel.archived': { $schema: JSON_SCHEMA_DRAFT_07, ...channelEventSchema },
+  'channel.member_joined': { $schema: JSON_SCHEMA_DRAFT_07, ...channelMemberEventSchema },
+  'channel.member_left': { $schema: JSON_SCHEMA_DRAFT_07, ...channelMemberEventSchema },
+  'message.created': { $schema: JSON_SCHEMA_DRAFT_07, ...messageViewSchema },
+  'message.updated': { $schema: JSON_SCHEMA_DRAFT_07, ...messageViewSchema },
+  'message.deleted': { $schema: JSON_SCHEMA_DRAFT_07, ...messageDeletedEventSchema },
+  'reaction.added': { $schema: JSON_SCHEMA_DRAFT_07, ...reactionEventSchema },
+  'reaction.removed': { $schema: JSON_SCHEMA_DRAFT_07, ...reactionEventSchema },
+  /** Not tied to a channel until it is attached to a message, so there is no `channelId`. */
+  'file.uploaded': { $schema: JSON_SCHEMA_DRAFT_07, ...fileViewSchema },
+  /** PROVISIONAL (calls domain not landed). */
+  'call.started': { $schema: JSON_SCHEMA_DRAFT_07, ...callEventSchema },
+  /** PROVISIONAL (calls domain not landed). */
+  'call.participant_joined': { $schema: JSON_SCHEMA_DRAFT_07, ...callParticipantEventSchema },
+  /** PROVISIONAL (calls domain not landed). */
+  'call.participant_left': { $schema: JSON_SCHEMA_DRAFT_07, ...callParticipantEventSchema },
+  /** PROVISIONAL (calls domain not landed). */
+  'call.ended': { $schema: JSON_SCHEMA_DRAFT_07, ...callEventSchema },
+} as const;
+
+export type EventName = keyof typeof eventSchemas;
+
+/** The `data` of the event named `N`. */
+export type EventPayload<N extends EventName> = FromSchema<(typeof eventSchemas)[N]>;
+
+/** A `{type, data}` pair narrowed by its name (`switch (event.type)` narrows `event.data`). */
+export type DomainEvent<N extends EventName = EventName> = {
+  [K in N]: { type: K; data: EventPayload<K> };
+}[N];
+
+export type Role = (typeof ROLES)[number];
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+export type MemberView = FromSchema<typeof memberViewSchema>;
+export type ChannelView = FromSchema<typeof channelViewSchema>;
+export type FileView = FromSchema<typeof fileViewSchema>;
+export type ReactionView = FromSchema<typeof reactionViewSchema>;
+export type MessageView = FromSchema<typeof messageViewSchema>;
+export type WorkspaceMemberEvent = FromSchema<typeof workspaceMemberEventSchema>;
+export type ChannelEvent = FromSchema<typeof channelEventSchema>;
+export type ChannelMemberEvent = FromSchema<typeof channelMemberEventSchema>;
+export type MessageDeletedEvent = FromSchema<typeof messageDeletedEventSchema>;
+export type ReactionEvent = FromSchema<typeof reactionEventSchema>;
+/** PROVISIONAL (calls domain not landed). */
+export type CallView = FromSchema<typeof callViewSchema>;
+/** PROVISIONAL (calls domain not landed). */
+export type CallEvent = FromSchema<typeof callEventSchema>;
+/** PROVISIONAL (calls domain not landed). */
+export type CallParticipantEvent = FromSchema<typeof callParticipantEventSchema>;
