@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { RealtimeClient } from '../fixtures/realtime-client';
+import { createChannel, createWorkspace, postMessage, registerUser, TestUser } from '../fixtures/factories';
+import { createTestDatabase } from './support/database';
+import { startTestServer, TestServer } from './support/server';
+
+/**
+ * Several instances on one PostgreSQL: an event committed through one reaches sockets on the others, woken
+ * by LISTEN/NOTIFY or NATS, and the table remains the truth when a wake-up is missed or commits race.
+ */
+const sockets: RealtimeClient[] = [];
+afterEach(() => sockets.splice(0).forEach((socket) => socket.close()));
+
+async function cluster(overrides: object) {
+  const databaseUrl = await createTestDatabase();
+  const a = await startTestServer({ databaseUrl, ...overrides });
+  const b = await startTestServer({ databaseUrl, ...overrides });
+  const alice = await registerUser(a.url, 'Alice');
+  const workspace = await createWorkspace(alice);
+  const channel = await createChannel(alice, workspace.id);
+  return { a, b, alice, channelId: channel.id, databaseUrl };
+}
+
+async function crossInstanceDelivery(a: TestServer, b: TestServer, alice: TestUser, channelId: string) {
+  const onB = await RealtimeClient.connect(b.url, { token: alice.token });
+  const onA = await RealtimeClient.connect(a.url, { token: alice.token });
+  sockets.push(onA, onB);
+  const posted = [];
+  for (let i = 0; i < 10; i++) posted.push(await postMessage(alice, channelId, `through A ${i}`));
+  for (const socket of [onA, onB]) {
+    await socket.until(() => socket.events.filter((e) => e.type === 'message.created').length === 10);
+    expect(socket.events.filter((e) => e.type === 'message.created').map((e) => e.data.id)).toEqual(
+      posted.map((m) => m.id),
+    );
+  }
+  expect(onB.events.map((e) => e.seq)).toEqual(onA.events.map((e) => e.seq));
+}
+
+describe('two instances with LISTEN/NOTIFY', () => {
+  let setup: Awaited<ReturnType<typeof cluster>>;
+  beforeAll(async () => {
+    setup = await cluster({ eventPollIntervalMs: 60_000 }); // only NOTIFY can wake B in time
+  });
+  afterAll(async () => {
+    await setup.a.close();
+    await setup.b.close();
+  });
+
+  it('delivers a message posted through A to a socket on B, once and in order', async () => {
+    await crossInstanceDelivery(setup.a, setup.b, setup.alice, setup.channelId);
+  });
+});
+
+const natsIt = process.env.NATS_URL ? it : it.skip;
+
+describe('two instances with NATS', () => {
+  natsIt('delivers a message posted through A to a socket on B, once and in order', async () => {
+    const setup = await cluster({
+      natsUrl: process.env.NATS_URL,
+      natsSubjectPrefix: `jokkaer-test-${randomBytes(4).toString('hex')}`,
+      eventPollIntervalMs: 60_000,
+    });
+    try {
+      await crossInstanceDelivery(setup.a, setup.b, setup.alice, setup.channelId);
+    } finally {
+      await setup.a.close();
+      await setup.b.close();
+    }
+  });
+});
+
+describe('the table is the truth', () => {
+  let server: TestServer;
+  let db: Client;
+  let alice: TestUser;
+  let channelId: string;
+  let workspaceId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ eventPollIntervalMs: 100 });
+    db = new Client({ connectionString: server.databaseUrl });
+    await db.connect();
+    alice = await registerUser(server.url, 'Alice');
+    workspaceId = (await createWorkspace(alice)).id;
+    channelId = (await createChannel(alice, workspaceId)).id;
+  });
+  afterAll(async () => {
+    await db.end();
+    await server.close();
+  });
+
+  const insertEvent = (client: Client, text: string) =>
+    client.query(
+      `INSERT INTO events (id, type, workspace_id, channel_id, data) VALUES (gen_random_uuid(), 'message.created', $1, $2, $3)`,
+      [workspaceId, channelId, JSON.stringify({ id: text, workspaceId, channelId, text })],
+    );
+
+  it('catches up on an event committed without any wake-up (a crash between commit and publish)', async () => {
+    const socket = await RealtimeClient.connect(server.url, { token: alice.token });
+    sockets.push(socket);
+    await insertEvent(db, 'silent commit');
+    const event = await socket.next((e) => e.data?.text === 'silent commit', 3000);
+    expect(event.seq).toBeGreaterThan(socket.hello.seq as number);
+  });
+
+  it('holds a later seq back until an earlier, slower transaction commits, then delivers both in order', async () => {
+    const socket = await RealtimeClient.connect(server.url, { token: alice.token });
+    sockets.push(socket);
+    const slow = new Client({ connectionString: server.databaseUrl });
+    await slow.connect();
+    try {
+      await slow.query('BEGIN');
+      await insertEvent(slow, 'slow transaction'); // takes the lower seq, not yet visible
+      await postMessage(alice, channelId, 'fast transaction');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(socket.events.map((e) => e.data.text)).toEqual([]);
+      await slow.query('COMMIT');
+      await socket.until(() => socket.events.length === 2);
+      expect(socket.events.map((e) => e.data.text)).toEqual(['slow transaction', 'fast transaction']);
+    } finally {
+      await slow.end();
+    }
+  });
+
+  it('moves past a seq whose transaction rolled back', async () => {
+    const socket = await RealtimeClient.connect(server.url, { token: alice.token });
+    sockets.push(socket);
+    const slow = new Client({ connectionString: server.databaseUrl });
+    await slow.connect();
+    try {
+      await slow.query('BEGIN');
+      await insertEvent(slow, 'rolled back');
+      await postMessage(alice, channelId, 'after the hole');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(socket.events).toEqual([]);
+      await slow.query('ROLLBACK');
+      await socket.next((e) => e.data?.text === 'after the hole');
+      expect(socket.events.map((e) => e.data.text)).toEqual(['after the hole']);
+    } finally {
+      await slow.end();
+    }
+  });
+});
