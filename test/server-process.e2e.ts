@@ -6,6 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { ApiClient } from '../fixtures/api-client';
+import { createChannel, createWorkspace, registerUser } from '../fixtures/factories';
+import { RealtimeClient } from '../fixtures/realtime-client';
+import { createTestDatabase } from './support/database';
+import { startTestServer } from './support/server';
 import { freePort } from './support/global-setup';
 
 /**
@@ -21,7 +25,7 @@ interface RunningServer {
   logs: Record<string, unknown>[];
 }
 
-async function startServer(port: number, pgPort: number): Promise<RunningServer> {
+async function startServer(port: number, pgPort: number, databaseUrl?: string): Promise<RunningServer> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
@@ -30,7 +34,8 @@ async function startServer(port: number, pgPort: number): Promise<RunningServer>
     EMBEDDED_PG_PORT: String(pgPort),
     LOG_LEVEL: 'info',
   };
-  delete env.DATABASE_URL;
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  else delete env.DATABASE_URL;
   delete env.NODE_OPTIONS;
   const child = spawn(process.execPath, ['core/dist/main.js'], {
     cwd: root,
@@ -155,4 +160,78 @@ it('starts with the embedded PostgreSQL, keeps data across restarts and stops cl
   expect(status).toBe(201);
   const [code] = await exited;
   expect(code).toBe(0);
+}, 120_000);
+
+it('loses nothing when an instance is killed mid-stream: other instances and resuming clients get each committed message once', async () => {
+  const databaseUrl = await createTestDatabase();
+  const [port, unusedPgPort] = [await freePort(), await freePort()];
+  const a = await startServer(port, unusedPgPort, databaseUrl);
+  const b = await startTestServer({ databaseUrl });
+  const sockets: RealtimeClient[] = [];
+  try {
+    const alice = await registerUser(a.api.baseUrl, 'Alice');
+    const workspace = await createWorkspace(alice);
+    const channel = await createChannel(alice, workspace.id);
+    const onA = await RealtimeClient.connect(a.api.baseUrl, { token: alice.token });
+    const onB = await RealtimeClient.connect(b.url, { token: alice.token });
+    sockets.push(onA, onB);
+    const messages = (socket: RealtimeClient) =>
+      socket.events.filter((e) => e.type === 'message.created' && e.data.channelId === channel.id);
+
+    // Four clients post as fast as they can; A is killed (SIGKILL: no shutdown at all) in the middle.
+    const acknowledged: string[] = [];
+    let stop = false;
+    const posters = Array.from({ length: 4 }, async (_, poster) => {
+      for (let i = 0; !stop; i++) {
+        const response = await alice.api
+          .post(`/api/v1/channels/${channel.id}/messages`, { text: `poster ${poster} #${i}` })
+          .catch(() => undefined);
+        if (response?.status === 201) acknowledged.push(response.body.id as string);
+        if (!response) return;
+      }
+    });
+    await onB.until(() => messages(onB).length >= 40, 10_000);
+    a.child.kill('SIGKILL');
+    await once(a.child, 'exit');
+    stop = true;
+    await Promise.all(posters);
+
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    const { rows } = await db.query<{ id: string }>('SELECT id FROM messages WHERE channel_id = $1', [
+      channel.id,
+    ]);
+    await db.end();
+    const committed = new Set(rows.map((row) => row.id));
+    expect(acknowledged.every((id) => committed.has(id))).toBe(true);
+
+    // The surviving instance delivers every committed message exactly once.
+    await onB.until(() => messages(onB).length >= committed.size, 10_000);
+    const onBIds = messages(onB).map((e) => e.data.id as string);
+    expect(onBIds.length).toBe(committed.size);
+    expect(new Set(onBIds)).toEqual(committed);
+
+    // A client of the dead instance reconnects to its restart and resumes from the last seq it saw.
+    const restarted = await startServer(port, unusedPgPort, databaseUrl);
+    try {
+      const lastSeen = onA.events.length
+        ? (onA.events[onA.events.length - 1].seq as number)
+        : (onA.hello.seq as number);
+      const resumed = await RealtimeClient.connect(restarted.api.baseUrl, { token: alice.token });
+      sockets.push(resumed);
+      resumed.send({ type: 'resume', afterSeq: lastSeen });
+      await resumed.next((frame) => frame.type === 'resumed', 10_000);
+      const before = messages(onA).map((e) => e.data.id as string);
+      const after = messages(resumed).map((e) => e.data.id as string);
+      expect(before.filter((id) => after.includes(id))).toEqual([]);
+      expect(new Set([...before, ...after])).toEqual(committed);
+      expect(before.length + after.length).toBe(committed.size);
+    } finally {
+      await stopServer(restarted);
+    }
+  } finally {
+    sockets.forEach((socket) => socket.close());
+    if (a.child.exitCode === null) a.child.kill('SIGKILL');
+    await b.close();
+  }
 }, 120_000);

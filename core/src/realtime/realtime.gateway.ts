@@ -296,13 +296,16 @@ export class RealtimeGateway
       const batch = await this.events.readRange(cursor.toString(), until.toString(), REPLAY_BATCH);
       if (batch.length === 0) return;
       for (const event of batch) {
-        if (canSee(audienceOf(event), scope)) {
-          this.send(
-            client,
-            JSON.stringify({ seq: Number(event.seq), type: event.type, data: event.data }),
-            false,
-          );
+        if (!canSee(audienceOf(event), scope)) continue;
+        // A replay goes at the pace the client reads, instead of tripping the slow-consumer limit.
+        while (client.ws.bufferedAmount > this.config.maxBufferedBytes / 2 && !isClosed(client)) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
         }
+        this.send(
+          client,
+          JSON.stringify({ seq: Number(event.seq), type: event.type, data: event.data }),
+          false,
+        );
       }
       cursor = BigInt(batch[batch.length - 1].seq);
     }
@@ -393,8 +396,7 @@ export class RealtimeGateway
   private reap(): void {
     for (const client of this.clients()) {
       if (!client.alive) {
-        client.ws.close(CLOSE.idle, 'no pong');
-        client.ws.terminate();
+        client.ws.terminate(); // a peer that does not answer pings would not read a close frame either
         continue;
       }
       client.alive = false;
@@ -410,8 +412,8 @@ export class RealtimeGateway
     const { ws } = client;
     if (ws.readyState !== WebSocket.OPEN) return;
     if (ws.bufferedAmount > this.config.maxBufferedBytes) {
+      // Nothing more is queued; the close frame reaches the client after the backlog (or ws gives up at 30 s).
       ws.close(CLOSE.slowConsumer, 'too slow; reconnect and resume');
-      ws.terminate();
       return;
     }
     if (ephemeral && ws.bufferedAmount > this.config.ephemeralDropBytes) return;

@@ -40,7 +40,6 @@ export type PresenceStatus = 'online' | 'away' | 'offline';
 export const CLOSE = {
   goingAway: 1001,
   unauthorized: 4001,
-  idle: 4002,
   slowConsumer: 4008,
 } as const;
 
