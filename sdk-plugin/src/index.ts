@@ -1,4 +1,8 @@
-/** The plugin SDK's public surface; filled in with the plugin platform. */
+/**
+ * The plugin SDK's public surface for plugin code. The sandbox (`@jokkaer/sdk-plugin/sandbox`) is a separate
+ * entry so that bundling a plugin never pulls in the native isolate runtime.
+ */
 export const SDK_VERSION = '0.1.0';
 
 export * from './events';
+export * from './plugin';

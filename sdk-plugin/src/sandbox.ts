@@ -1,0 +1,192 @@
+import ivm from 'isolated-vm';
+
+/** Calls from plugin code to the host: `method` names a capability, `args` are JSON values. */
+export type HostCall = (method: string, args: unknown[]) => Promise<unknown>;
+
+export type HandlerKind = 'event' | 'command' | 'hook' | 'schedule';
+
+export type FailureCode = 'timeout' | 'memory' | 'error' | 'missing';
+
+export type InvokeResult =
+  | { ok: true; value: unknown; durationMs: number; cpuMs: number }
+  | { ok: false; code: FailureCode; message: string; durationMs: number; cpuMs: number };
+
+export interface SandboxOptions {
+  /** The bundled plugin: one script that calls `definePlugin`. */
+  code: string;
+  settings: Record<string, unknown>;
+  workspaceId: string;
+  /** Isolate heap limit; default 64. */
+  memoryLimitMb?: number;
+  host: HostCall;
+  /** Largest JSON a single capability call may send to the host; default 1 MiB. */
+  maxCallBytes?: number;
+}
+
+/**
+ * Runs inside the isolate before the plugin. It keeps the host reference in a closure the plugin cannot
+ * reach and exposes only functions that send and receive JSON strings, so no Reference, host object or
+ * host function ever reaches plugin code.
+ */
+const BOOTSTRAP = `
+(function (hostCall, hostLog, settingsJson, workspaceId) {
+  const parse = JSON.parse, stringify = JSON.stringify, freeze = Object.freeze;
+  const HostError = class extends Error {};
+  const call = (method, ...args) =>
+    hostCall.apply(undefined, [method, stringify(args)], { arguments: { copy: true }, result: { promise: true, copy: true } })
+      .then((json) => {
+        const answer = parse(json);
+        if (answer.error !== undefined) throw new HostError(answer.error);
+        return answer.value === undefined ? null : answer.value;
+      });
+  const log = (level) => (message, fields) => {
+    hostLog.applyIgnored(undefined, [level, String(message), stringify(fields ?? {})], { arguments: { copy: true } });
+  };
+  const ctx = freeze({
+    workspaceId,
+    settings: freeze(parse(settingsJson)),
+    messages: freeze({ post: (input) => call('messages.post', input), update: (input) => call('messages.update', input) }),
+    channels: freeze({ get: (id) => call('channels.get', id) }),
+    users: freeze({ get: (id) => call('users.get', id) }),
+    kv: freeze({
+      get: (key) => call('kv.get', key),
+      set: (key, value, options) => call('kv.set', key, value, options ?? {}),
+      delete: (key) => call('kv.delete', key),
+      list: (prefix) => call('kv.list', prefix ?? ''),
+    }),
+    http: freeze({ fetch: (url, init) => call('http.fetch', url, init ?? {}) }),
+    log: freeze({ info: log('info'), warn: log('warn'), error: log('error') }),
+  });
+  const tables = { event: 'on', command: 'commands', hook: 'hooks', schedule: 'schedules' };
+  return async function dispatch(kind, name, payloadJson) {
+    const plugin = globalThis.__jokkaerPlugin;
+    const table = plugin && plugin[tables[kind]];
+    const handler = table && Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
+    if (typeof handler !== 'function') return stringify({ missing: true });
+    const payload = parse(payloadJson);
+    const result = kind === 'schedule' ? await handler(ctx) : await handler(payload, ctx);
+    return stringify({ value: result === undefined ? null : result });
+  };
+})`;
+
+/**
+ * One plugin in its own isolated-vm isolate: a heap limit, a CPU limit per call and a wall-clock limit per call
+ * that also covers awaited promises (isolated-vm's own timeout stops only synchronous work). A call that
+ * times out or exhausts memory disposes the isolate; the next call starts a fresh one.
+ */
+export class PluginSandbox {
+  private isolate?: ivm.Isolate;
+  private dispatch?: ivm.Reference<(kind: string, name: string, payload: string) => Promise<string>>;
+  private starting?: Promise<void>;
+
+  constructor(private readonly options: SandboxOptions) {}
+
+  /** Evaluates the plugin; throws when the code does not load or does not call definePlugin. */
+  async start(): Promise<void> {
+    this.starting ??= this.boot().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  get running(): boolean {
+    return this.isolate !== undefined && !this.isolate.isDisposed;
+  }
+
+  async invoke(kind: HandlerKind, name: string, payload: unknown, timeoutMs: number): Promise<InvokeResult> {
+    const started = performance.now();
+    if (!this.running) await this.start();
+    const isolate = this.isolate!;
+    const cpuBefore = isolate.cpuTime;
+    const elapsed = () => ({
+      durationMs: performance.now() - started,
+      cpuMs: isolate.isDisposed ? 0 : Number(isolate.cpuTime - cpuBefore) / 1e6,
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const wall = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, timeoutMs, 'timeout')));
+    try {
+      const call = this.dispatch!.apply(undefined, [kind, name, JSON.stringify(payload ?? null)], {
+        timeout: timeoutMs,
+        arguments: { copy: true },
+        result: { promise: true, copy: true },
+      });
+      const outcome = await Promise.race([call, wall]);
+      if (outcome === 'timeout') {
+        call.catch(() => undefined);
+        this.dispose();
+        return { ok: false, code: 'timeout', message: `no answer within ${timeoutMs} ms`, ...elapsed() };
+      }
+      const parsed = JSON.parse(outcome) as { value?: unknown; missing?: boolean };
+      if (parsed.missing)
+        return { ok: false, code: 'missing', message: `no ${kind} handler "${name}"`, ...elapsed() };
+      return { ok: true, value: parsed.value, ...elapsed() };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const code: FailureCode = isolate.isDisposed
+        ? /memory/i.test(message)
+          ? 'memory'
+          : 'timeout'
+        : /timed out/i.test(message)
+          ? 'timeout'
+          : 'error';
+      if (code !== 'error') this.dispose();
+      return { ok: false, code, message, ...elapsed() };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Heap in use, for health reporting. */
+  heapUsedBytes(): number {
+    return this.running ? this.isolate!.getHeapStatisticsSync().used_heap_size : 0;
+  }
+
+  dispose(): void {
+    if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose();
+    this.isolate = undefined;
+    this.dispatch = undefined;
+  }
+
+  private async boot(): Promise<void> {
+    this.dispose();
+    const { memoryLimitMb = 64, maxCallBytes = 1024 * 1024, host } = this.options;
+    const isolate = new ivm.Isolate({ memoryLimit: memoryLimitMb });
+    try {
+      const context = await isolate.createContext();
+      // Answers are envelopes, never rejections: the isolate side turns `error` into a thrown Error.
+      const hostCall = new ivm.Reference(async (method: string, argsJson: string): Promise<string> => {
+        try {
+          if (argsJson.length > maxCallBytes)
+            throw new Error(`${method}: arguments larger than ${maxCallBytes} bytes`);
+          const value = await host(method, JSON.parse(argsJson) as unknown[]);
+          return JSON.stringify({ value: value === undefined ? null : value });
+        } catch (error) {
+          return JSON.stringify({ error: error instanceof Error ? error.message : String(error) });
+        }
+      });
+      const hostLog = new ivm.Reference((level: string, message: string, fieldsJson: string) => {
+        void host('log', [level, message.slice(0, 4000), JSON.parse(fieldsJson) as unknown]).catch(
+          () => undefined,
+        );
+      });
+      const factory = await context.eval(BOOTSTRAP, { reference: true });
+      const dispatch = (await factory.apply(
+        undefined,
+        [hostCall, hostLog, JSON.stringify(this.options.settings), this.options.workspaceId],
+        { result: { reference: true } },
+      )) as ivm.Reference<(kind: string, name: string, payload: string) => Promise<string>>;
+      const script = await isolate.compileScript(this.options.code, { filename: 'plugin.js' });
+      await script.run(context, { timeout: 1000 });
+      const defined = (await context.eval(
+        'typeof globalThis.__jokkaerPlugin === "object" && globalThis.__jokkaerPlugin !== null',
+        {
+          copy: true,
+        },
+      )) as boolean;
+      if (!defined) throw new Error('the plugin did not call definePlugin');
+      this.isolate = isolate;
+      this.dispatch = dispatch;
+    } catch (error) {
+      if (!isolate.isDisposed) isolate.dispose();
+      throw error;
+    }
+  }
+}
