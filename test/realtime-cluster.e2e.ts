@@ -123,6 +123,36 @@ describe('the table is the truth', () => {
     }
   });
 
+  it('waits for an older, still-running transaction that drew the lower seq with a newer id', async () => {
+    const socket = await RealtimeClient.connect(server.url, { token: alice.token });
+    sockets.push(socket);
+    const [first, second] = [
+      new Client({ connectionString: server.databaseUrl }),
+      new Client({ connectionString: server.databaseUrl }),
+    ];
+    await Promise.all([first.connect(), second.connect()]);
+    try {
+      // `second` takes its transaction id first, `first` a newer one; then `first` draws the lower seq.
+      await second.query('BEGIN');
+      await second.query('SELECT pg_current_xact_id()');
+      await first.query('BEGIN');
+      await first.query('SELECT pg_current_xact_id()');
+      await insertEvent(first, 'lower seq, newer transaction');
+      await insertEvent(second, 'higher seq, older transaction');
+      await second.query('COMMIT');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(socket.events).toEqual([]);
+      await first.query('COMMIT');
+      await socket.until(() => socket.events.length === 2);
+      expect(socket.events.map((e) => e.data.text)).toEqual([
+        'lower seq, newer transaction',
+        'higher seq, older transaction',
+      ]);
+    } finally {
+      await Promise.all([first.end(), second.end()]);
+    }
+  });
+
   it('moves past a seq whose transaction rolled back', async () => {
     const socket = await RealtimeClient.connect(server.url, { token: alice.token });
     sockets.push(socket);

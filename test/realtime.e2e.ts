@@ -158,7 +158,8 @@ describe('realtime stream', () => {
     fresh.send({ type: 'resume', afterSeq: old });
     const answer = await fresh.next((f) => f.type === 'resync_required');
     expect(answer.seq).toBeGreaterThanOrEqual(old + 60);
-    expect(fresh.events).toEqual([]);
+    // Nothing was replayed (a flood event still in flight may arrive live, after hello).
+    expect(fresh.events.filter((e) => (e.seq as number) <= (fresh.hello.seq as number))).toEqual([]);
   });
 
   it('relays typing to the other channel members only, never stored', async () => {

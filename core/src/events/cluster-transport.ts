@@ -37,17 +37,20 @@ export class PostgresTransport implements ClusterTransport {
   private closed = false;
   private retryTimer?: NodeJS.Timeout;
 
+  /** `self` is this instance's id: its own commits have already woken its feed. */
   constructor(
     private readonly url: string,
     private readonly knex: Knex,
     private readonly logger: Logger,
+    private readonly self: string,
   ) {}
 
   async start(handlers: TransportHandlers): Promise<void> {
     const client = new Client({ connectionString: this.url });
     client.on('notification', (message: Notification) => {
-      if (message.channel === NOTIFY_CHANNEL) handlers.wake();
-      else if (message.channel === EPHEMERAL_CHANNEL && message.payload) {
+      if (message.channel === NOTIFY_CHANNEL) {
+        if (message.payload !== this.self) handlers.wake();
+      } else if (message.channel === EPHEMERAL_CHANNEL && message.payload) {
         handlers.ephemeral(JSON.parse(message.payload) as EphemeralMessage);
       }
     });

@@ -21,7 +21,7 @@ export type FeedConsumer = (events: StoredEvent[]) => Promise<void>;
 export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown {
   private position = 0n;
   private readonly consumers: FeedConsumer[] = [];
-  private gap?: { seq: bigint; xmax: bigint };
+  private gap?: { seq: bigint; xidBound: bigint };
   private draining = false;
   private again = false;
   private stopped = false;
@@ -45,11 +45,10 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    // Start at the newest event, once every transaction that could still commit an older seq has ended:
-    // any transaction starting later draws a higher seq.
-    const { seq, snapshotXmax } = await this.repository.head();
-    const start = BigInt(seq);
-    while (BigInt((await this.repository.snapshot()).snapshotXmin) < BigInt(snapshotXmax)) {
+    // Start at the newest event, once every transaction that could still commit an older seq has ended.
+    const start = BigInt(await this.repository.maxSeq());
+    const bound = BigInt(await this.repository.xidBound());
+    while (BigInt(await this.repository.snapshotXmin()) < bound) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     this.position = start;
@@ -98,9 +97,11 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
     for (const event of batch.events) {
       const seq = BigInt(event.seq);
       if (seq !== expected) {
-        const settled = this.gap?.seq === expected && BigInt(batch.snapshotXmin) >= this.gap.xmax;
+        const settled = this.gap?.seq === expected && BigInt(batch.snapshotXmin) >= this.gap.xidBound;
         if (!settled) {
-          if (this.gap?.seq !== expected) this.gap = { seq: expected, xmax: BigInt(batch.snapshotXmax) };
+          if (this.gap?.seq !== expected) {
+            this.gap = { seq: expected, xidBound: BigInt(await this.repository.xidBound()) };
+          }
           blocked = true;
           break;
         }

@@ -13,13 +13,11 @@ export interface StoredEvent<K extends StreamEventName = StreamEventName> {
   createdAt: Date;
 }
 
-/** A batch read by the feed, with the reader's snapshot bounds for telling a rolled-back gap from a late one. */
+/** A batch read by the feed, with the oldest transaction still running when it was read. */
 export interface EventBatch {
   events: StoredEvent[];
-  /** Every transaction below this id had finished when the batch was read. */
+  /** Every transaction with a lower id had finished when the batch was read. */
   snapshotXmin: string;
-  /** Every transaction that had started when the batch was read has an id below this. */
-  snapshotXmax: string;
 }
 
 export const NOTIFY_CHANNEL = 'jokkaer_events';
@@ -31,6 +29,8 @@ const COLUMNS = ['seq', 'id', 'type', 'workspaceId', 'channelId', 'data', 'creat
 export class EventsRepository {
   /** Set by the event bus: with LISTEN/NOTIFY, each append also notifies, delivered by PostgreSQL on commit. */
   notifyOnAppend = false;
+  /** The NOTIFY payload: the appending instance's id, so it can ignore its own (it woke itself already). */
+  notifyPayload = '';
   private readonly appended: ((event: StoredEvent) => void)[] = [];
 
   constructor(private readonly db: Database) {}
@@ -47,29 +47,43 @@ export class EventsRepository {
   async append<K extends StreamEventName>(type: K, data: StreamEvents[K]): Promise<void> {
     if (!this.db.inTransaction) throw new Error(`event ${type} must be appended inside a transaction`);
     const scope = data as { workspaceId?: string; channelId?: string };
-    const returning: string[] = [...COLUMNS];
-    const query = this.db.conn('events').insert({
-      id: newId(),
-      type,
-      workspaceId: scope.workspaceId ?? null,
-      channelId: scope.channelId ?? null,
-      data: JSON.stringify(data),
-    });
+    const workspaceId = scope.workspaceId ?? null;
+    const channelId = scope.channelId ?? null;
+    // The transaction takes its id before its seq (the FROM item is read before the row's defaults are
+    // computed): the feed relies on every holder of an unseen seq having an id it can wait for.
     // pg_notify in RETURNING costs no extra round trip and is delivered only if the transaction commits.
-    const rows = this.notifyOnAppend
-      ? await query.returning([...returning, this.db.knex.raw(`pg_notify('${NOTIFY_CHANNEL}', seq::text)`)])
-      : await query.returning(returning);
-    const { seq, id, workspaceId, channelId, createdAt } = (rows as StoredEvent[])[0];
-    const stored = { seq, id, type, workspaceId, channelId, data, createdAt } as StoredEvent;
+    const { rows } = await this.db.conn.raw<{ rows: { seq: string; id: string; created_at: Date }[] }>(
+      `INSERT INTO events (id, type, workspace_id, channel_id, data)
+       SELECT ?, ?, ?, ?, ?::jsonb FROM (SELECT pg_current_xact_id()) AS assigned
+       RETURNING seq, id, created_at${this.notifyOnAppend ? `, pg_notify('${NOTIFY_CHANNEL}', ?)` : ''}`,
+      [
+        newId(),
+        type,
+        workspaceId,
+        channelId,
+        JSON.stringify(data),
+        ...(this.notifyOnAppend ? [this.notifyPayload] : []),
+      ],
+    );
+    const { seq, id, created_at: createdAt } = rows[0];
+    const stored = { seq: String(seq), id, type, workspaceId, channelId, data, createdAt } as StoredEvent;
     this.db.afterCommit(() => this.appended.forEach((listener) => listener(stored)));
   }
 
-  /** The newest seq and, from the same snapshot, the bound above every transaction then running. */
-  async head(): Promise<{ seq: string; snapshotXmax: string }> {
-    const { rows } = await this.db.knex.raw<{ rows: { seq: string; xmax: string }[] }>(
-      `SELECT coalesce(max(seq), 0)::text AS seq, pg_snapshot_xmax(pg_current_snapshot())::text AS xmax FROM events`,
+  async maxSeq(): Promise<string> {
+    const row = await this.db.knex('events').max<{ max: string | null }>('seq as max').first();
+    return String(row?.max ?? '0');
+  }
+
+  /**
+   * A transaction id newer than every id handed out so far. A transaction holding a seq drawn before this
+   * call took its id earlier, so once the oldest running transaction is past this bound it has finished.
+   */
+  async xidBound(): Promise<string> {
+    const { rows } = await this.db.knex.raw<{ rows: { xid: string }[] }>(
+      'SELECT pg_current_xact_id()::text AS xid',
     );
-    return { seq: rows[0].seq, snapshotXmax: rows[0].xmax };
+    return rows[0].xid;
   }
 
   /** Events after `afterSeq`, in order, read in one snapshot whose bounds come with them. */
@@ -81,28 +95,21 @@ export class EventsRepository {
       .where('seq', '>', afterSeq)
       .orderBy('seq')
       .limit(limit)
-      .select<(StoredEvent & { xmin: string; xmax: string })[]>(
+      .select<(StoredEvent & { xmin: string })[]>(
         ...COLUMNS,
         this.db.knex.raw('pg_snapshot_xmin(snap.s)::text AS xmin'),
-        this.db.knex.raw('pg_snapshot_xmax(snap.s)::text AS xmax'),
       );
     if (rows.length > 0) {
-      const { xmin, xmax } = rows[0];
-      return {
-        events: rows.map(({ xmin: _, xmax: __, ...event }) => event),
-        snapshotXmin: xmin,
-        snapshotXmax: xmax,
-      };
+      return { events: rows.map(({ xmin: _, ...event }) => event), snapshotXmin: rows[0].xmin };
     }
-    const snap = await this.snapshot();
-    return { events: [], ...snap };
+    return { events: [], snapshotXmin: await this.snapshotXmin() };
   }
 
-  async snapshot(): Promise<{ snapshotXmin: string; snapshotXmax: string }> {
-    const { rows } = await this.db.knex.raw<{ rows: { xmin: string; xmax: string }[] }>(
-      'SELECT pg_snapshot_xmin(s)::text AS xmin, pg_snapshot_xmax(s)::text AS xmax FROM pg_current_snapshot() s',
+  async snapshotXmin(): Promise<string> {
+    const { rows } = await this.db.knex.raw<{ rows: { xmin: string }[] }>(
+      'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin',
     );
-    return { snapshotXmin: rows[0].xmin, snapshotXmax: rows[0].xmax };
+    return rows[0].xmin;
   }
 
   /** Events with afterSeq < seq <= untilSeq for a replay, in order. */
