@@ -5,8 +5,11 @@
 #   docker run -p 3000:3000 -v jokkaer-data:/data jokkaer
 #   docker run -p 3000:3000 -e DATABASE_URL=postgres://user:pass@db:5432/jokkaer jokkaer
 
-# ---- build: every dependency, then compile core ----
+# ---- build: every dependency (isolated-vm compiles natively), compile, then drop dev dependencies ----
 FROM node:22-bookworm-slim AS build
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends python3 make g++ \
+    && rm -rf /var/lib/apt/lists/*
 # @scarf/scarf (a dependency of a dependency) reports installs unless told not to.
 ENV SCARF_ANALYTICS=false
 WORKDIR /app
@@ -15,21 +18,22 @@ COPY core/package.json core/
 COPY sdk-plugin/package.json sdk-plugin/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
+COPY sdk-plugin sdk-plugin
 COPY core core
-RUN npm run build
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-# ---- runtime: production dependencies and the compiled server only ----
+# ---- runtime: production dependencies and the compiled server, SDK and plugin runner only ----
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     SCARF_ANALYTICS=false
 WORKDIR /app
-COPY package.json package-lock.json ./
-COPY core/package.json core/
-COPY sdk-plugin/package.json sdk-plugin/
-RUN npm ci --omit=dev --no-audit --no-fund \
-    && npm cache clean --force
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/core/package.json core/
 COPY --from=build /app/core/dist core/dist
-RUN mkdir -p /data && chown node:node /data
+COPY --from=build /app/sdk-plugin/package.json sdk-plugin/
+COPY --from=build /app/sdk-plugin/dist sdk-plugin/dist
+RUN mkdir -p /data /plugins && chown node:node /data
 
 ENV HOST=0.0.0.0 \
     PORT=3000 \

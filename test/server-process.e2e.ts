@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { once } from 'node:events';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -105,10 +105,6 @@ function slowUpload(url: string, token: string, chunks: number, onFirstChunk: ()
 }
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'core/tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
   dataDir = await mkdtemp(path.join(tmpdir(), 'jokkaer-process-'));
   await chmod(dataDir, 0o755); // as root, PostgreSQL runs as `postgres` and must enter it
 }, 120_000);

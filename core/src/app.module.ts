@@ -3,15 +3,18 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import { ChannelsModule } from './channels/channels.module';
+import { CommandsModule } from './commands/commands.module';
 import { LOGGER } from './common/logger';
 import { ValidationInterceptor } from './common/validation';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EgressModule } from './egress/egress.module';
 import { EventsModule } from './events/events.module';
 import { FilesModule } from './files/files.module';
 import { HealthController } from './health/health.controller';
 import { MessagesModule } from './messages/messages.module';
+import { PluginsModule } from './plugins/plugins.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
@@ -39,6 +42,9 @@ export class AppModule {
         MessagesModule,
         FilesModule,
         RealtimeModule,
+        EgressModule,
+        CommandsModule,
+        PluginsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: ValidationInterceptor }],

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,18 @@ export function freePort(): Promise<number> {
  * Tests run against a real PostgreSQL: DATABASE_URL's server when it is set (CI points it at the machine's),
  * otherwise an embedded one started here, exactly as a newcomer's `npm test` does.
  */
+/** Builds the SDK and the server: the plugin runner process and the process-level tests run compiled code. */
+function build(): void {
+  const root = path.resolve(__dirname, '../..');
+  const tsc = require.resolve('typescript/bin/tsc');
+  for (const project of ['sdk-plugin/tsconfig.build.json', 'core/tsconfig.build.json']) {
+    execFileSync(process.execPath, [tsc, '-p', project], { cwd: root, stdio: 'inherit' });
+  }
+}
+
 export default async function globalSetup(): Promise<void> {
+  // JOKKAER_TEST_PREBUILT=1 skips the build for quick local reruns after `npm run build`.
+  if (!process.env.JOKKAER_TEST_PREBUILT) build();
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'jokkaer-test-'));

@@ -14,7 +14,7 @@ export class AuthRepository {
   constructor(private readonly db: Database) {}
 
   async createUser(
-    user: Pick<UserModel, 'id' | 'email' | 'passwordHash' | 'displayName'>,
+    user: Pick<UserModel, 'id' | 'email' | 'passwordHash' | 'displayName'> & { isBot?: boolean },
   ): Promise<UserModel> {
     return await UserModel.query(this.db.conn).insert(user).returning('*');
   }

@@ -73,6 +73,8 @@ export function assertValid(schema: JSONSchema, value: unknown, prefix = ''): vo
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Path ids that are slugs, not UUIDs. */
+const SLUG_IDS = new Set(['pluginId']);
 
 /**
  * Validates every request before its handler: ids in the path must be UUIDs (anything else names nothing,
@@ -86,7 +88,7 @@ export class ValidationInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const params = (request.params ?? {}) as Record<string, string>;
     for (const [name, value] of Object.entries(params)) {
-      if (name.endsWith('Id') && !UUID.test(value)) throw notFound(name.slice(0, -2));
+      if (name.endsWith('Id') && !SLUG_IDS.has(name) && !UUID.test(value)) throw notFound(name.slice(0, -2));
     }
     const schemas = this.reflector.get<RouteSchemas | undefined>(ROUTE_SCHEMAS, context.getHandler());
     if (schemas?.query) {

@@ -48,6 +48,13 @@ export interface AppConfig {
   maxBufferedBytes: number;
   /** REALTIME_EPHEMERAL_DROP_BYTES, default 256 KiB: above this, typing and presence frames are dropped */
   ephemeralDropBytes: number;
+  /** PLUGIN_DIRS: comma-separated folders of built plugins (each holding plugin.json and plugin.js) */
+  pluginDirs: string[];
+  /** PLUGIN_FAILURES_BEFORE_DISABLE, default 5 failures within PLUGIN_FAILURE_WINDOW_SECONDS (default 300) */
+  pluginFailuresBeforeDisable: number;
+  pluginFailureWindowSeconds: number;
+  /** EGRESS_ALLOW_NETWORKS: CIDRs outbound requests may reach although private (development and tests only) */
+  egressAllowNetworks: string[];
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -72,6 +79,13 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
@@ -99,6 +113,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     awayAfterMs: integer(env, 'REALTIME_AWAY_AFTER_MS', 300_000, 100),
     maxBufferedBytes: integer(env, 'REALTIME_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 1024),
     ephemeralDropBytes: integer(env, 'REALTIME_EPHEMERAL_DROP_BYTES', 256 * 1024, 0),
+    pluginDirs: list(env.PLUGIN_DIRS).map((dir) => path.resolve(dir)),
+    pluginFailuresBeforeDisable: integer(env, 'PLUGIN_FAILURES_BEFORE_DISABLE', 5, 1),
+    pluginFailureWindowSeconds: integer(env, 'PLUGIN_FAILURE_WINDOW_SECONDS', 300, 1),
+    egressAllowNetworks: list(env.EGRESS_ALLOW_NETWORKS),
   };
   return { ...config, ...overrides };
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module';
 import { FilesModule } from '../files/files.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { MessageHooks } from './message-hooks';
 import { MessagesController } from './messages.controller';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
@@ -9,6 +10,7 @@ import { MessagesService } from './messages.service';
 @Module({
   imports: [WorkspacesModule, ChannelsModule, FilesModule],
   controllers: [MessagesController],
-  providers: [MessagesRepository, MessagesService],
+  providers: [MessagesRepository, MessagesService, MessageHooks],
+  exports: [MessagesService, MessageHooks],
 })
 export class MessagesModule {}

@@ -9,6 +9,7 @@ import type { FileView } from '../files/files.schemas';
 import { FilesService, toFileView } from '../files/files.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { parseMentions } from './mentions';
+import { MessageHooks } from './message-hooks';
 import type { MessageModel } from './messages.models';
 import { MessagesRepository, ReactionRow } from './messages.repository';
 import type { MessageView, PostMessageBody, ReactionView } from './messages.schemas';
@@ -50,14 +51,24 @@ export class MessagesService {
     private readonly workspaces: WorkspacesService,
     private readonly files: FilesService,
     private readonly events: EventsRepository,
+    private readonly hooks: MessageHooks,
   ) {}
 
   /**
    * Posts into a channel the caller belongs to. A repeated `clientMsgId` returns the first message
    * (a client retrying after a lost response never creates a copy).
    */
-  async post(channelId: string, userId: string, input: PostMessageBody): Promise<MessageView> {
-    const access = await this.channels.requireMember(channelId, userId);
+  async post(
+    channelId: string,
+    userId: string,
+    input: PostMessageBody,
+    options: {
+      skipHooks?: boolean;
+      /** A bot answering a person's command: the person's channel membership authorizes the post. */
+      onBehalfOf?: string;
+    } = {},
+  ): Promise<MessageView> {
+    const access = await this.channels.requireMember(channelId, options.onBehalfOf ?? userId);
     const { channel } = access;
     if (channel.archived) throw conflict('The channel is archived');
     const clientMsgId = input.clientMsgId ?? null;
@@ -71,7 +82,16 @@ export class MessagesService {
     }
     const threadId = input.threadId ? await this.threadRootId(input.threadId, channel.id) : null;
     const files = await this.files.requireAttachable(channel.workspaceId, userId, fileIds);
-    const mentions = await this.workspaces.filterMembers(channel.workspaceId, parseMentions(input.text));
+    const text = options.skipHooks
+      ? input.text
+      : await this.hooks.run({
+          workspaceId: channel.workspaceId,
+          channelId: channel.id,
+          userId,
+          text: input.text,
+          threadId,
+        });
+    const mentions = await this.workspaces.filterMembers(channel.workspaceId, parseMentions(text));
 
     const created = await this.db.transaction(async () => {
       const message = await this.repository.insert({
@@ -79,7 +99,7 @@ export class MessagesService {
         workspaceId: channel.workspaceId,
         channelId: channel.id,
         userId,
-        text: input.text,
+        text,
         threadId,
         clientMsgId,
       });

@@ -49,6 +49,11 @@ export class WorkspacesService {
     return member && { workspaceId, userId, role: member.role };
   }
 
+  async findMember(workspaceId: string, userId: string): Promise<MemberView | undefined> {
+    const member = await this.repository.findMember(workspaceId, userId);
+    return member && toMemberView(member);
+  }
+
   /** Of `userIds`, those in the workspace, in the order given. */
   async filterMembers(workspaceId: string, userIds: string[]): Promise<string[]> {
     const members = new Set(await this.repository.filterMembers(workspaceId, userIds));
@@ -180,17 +185,34 @@ export class WorkspacesService {
         }
       }
       if (target.role === 'owner') await this.assertNotLastOwner(workspaceId, targetId);
-      const channelIds = await this.repository.removeMember(workspaceId, targetId);
-      for (const channelId of channelIds) {
-        await this.events.append('channel.member_left', {
-          workspaceId,
-          channelId,
-          userId: targetId,
-          ...(actorId !== targetId ? { actorId } : {}),
-        });
-      }
-      await this.events.append('workspace.member_left', { ...toMemberView(target), workspaceId });
+      await this.detach(workspaceId, target, actorId !== targetId ? actorId : undefined);
     });
+  }
+
+  /** Adds a bot user (a plugin's or an app's) as a member; the caller has already authorized the install. */
+  async addBot(workspaceId: string, botUserId: string): Promise<void> {
+    await this.db.transaction(() => this.join(workspaceId, botUserId, 'member'));
+  }
+
+  /** Removes a bot user when its install goes; no actor rules apply. */
+  async removeBot(workspaceId: string, botUserId: string): Promise<void> {
+    await this.db.transaction(async () => {
+      const member = await this.repository.findMember(workspaceId, botUserId);
+      if (member) await this.detach(workspaceId, member);
+    });
+  }
+
+  /** Takes a member out of the workspace and its channels, with the events saying so. */
+  private async detach(workspaceId: string, member: MemberRow, actorId?: string): Promise<void> {
+    for (const channelId of await this.repository.removeMember(workspaceId, member.userId)) {
+      await this.events.append('channel.member_left', {
+        workspaceId,
+        channelId,
+        userId: member.userId,
+        ...(actorId ? { actorId } : {}),
+      });
+    }
+    await this.events.append('workspace.member_left', { ...toMemberView(member), workspaceId });
   }
 
   private async join(workspaceId: string, userId: string, role: Role): Promise<void> {

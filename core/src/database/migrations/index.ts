@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as foundation from './001_foundation';
 import * as realtime from './002_realtime';
+import * as plugins from './003_plugins';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -11,6 +12,7 @@ interface Migration {
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
   '002_realtime': realtime,
+  '003_plugins': plugins,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

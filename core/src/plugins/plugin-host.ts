@@ -1,0 +1,302 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { PluginManifest, PostDecision } from '@jokkaer/sdk-plugin';
+import type { HandlerKind, InvokeResult } from '@jokkaer/sdk-plugin/sandbox';
+import type { Logger } from 'pino';
+import { ChannelsService } from '../channels/channels.service';
+import { CommandRegistry } from '../commands/commands.registry';
+import type {
+  CommandInfo,
+  CommandProvider,
+  CommandRequest,
+  CommandResult,
+} from '../commands/commands.schemas';
+import { LOGGER } from '../common/logger';
+import { APP_CONFIG } from '../config/config';
+import type { AppConfig } from '../config/config';
+import { EgressClient } from '../egress/egress.client';
+import type { MessageDraft, MessageWillBePosted } from '../messages/message-hooks';
+import { MessageHooks } from '../messages/message-hooks';
+import { MAX_TEXT_LENGTH } from '../messages/messages.schemas';
+import { MessagesService } from '../messages/messages.service';
+import { WorkspacesService } from '../workspaces/workspaces.service';
+import { PluginCatalogue } from './plugin-catalogue';
+import { PluginRunner } from './plugin-runner';
+import { InstallRow, PluginsRepository } from './plugins.repository';
+
+const KEY = /^[\w.:/-]{1,256}$/;
+
+/** Thrown to plugin code as an Error; never a host object. */
+class CapabilityError extends Error {}
+
+function text(value: unknown, field: string, max = MAX_TEXT_LENGTH): string {
+  if (typeof value !== 'string' || value.length > max)
+    throw new CapabilityError(`${field} must be a string of at most ${max} characters`);
+  return value;
+}
+
+/**
+ * Runs installed plugins: loads them into the runner, invokes their handlers with the install's limits,
+ * records every run, disables an install that keeps failing, and answers their capability calls after
+ * checking the permissions its manifest declared and its admin granted by installing it.
+ */
+@Injectable()
+export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageWillBePosted, CommandProvider {
+  readonly runner: PluginRunner;
+
+  constructor(
+    private readonly repository: PluginsRepository,
+    private readonly catalogue: PluginCatalogue,
+    private readonly messages: MessagesService,
+    private readonly channels: ChannelsService,
+    private readonly workspaces: WorkspacesService,
+    private readonly egress: EgressClient,
+    private readonly hooks: MessageHooks,
+    private readonly commandRegistry: CommandRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.runner = new PluginRunner(
+      (installId, method, args) => this.capability(installId, method, args),
+      logger,
+    );
+  }
+
+  onModuleInit(): void {
+    this.hooks.register(this);
+    this.commandRegistry.register(this);
+  }
+
+  onApplicationShutdown(): void {
+    this.runner.stop();
+  }
+
+  manifestOf(install: InstallRow): PluginManifest | undefined {
+    return this.catalogue.get(install.pluginId)?.manifest;
+  }
+
+  async invoke(
+    install: InstallRow,
+    kind: HandlerKind,
+    name: string,
+    payload: unknown,
+  ): Promise<InvokeResult> {
+    const entry = this.catalogue.get(install.pluginId);
+    const { limits } = install;
+    const timeoutMs =
+      kind === 'hook'
+        ? limits.hookTimeoutMs
+        : kind === 'command'
+          ? limits.commandTimeoutMs
+          : limits.eventTimeoutMs;
+    let result: InvokeResult;
+    if (!entry) {
+      result = {
+        ok: false,
+        code: 'error',
+        message: 'the plugin is no longer available',
+        durationMs: 0,
+        cpuMs: 0,
+      };
+    } else {
+      const spec = {
+        installId: install.id,
+        code: entry.code,
+        settings: install.settings,
+        workspaceId: install.workspaceId,
+        memoryLimitMb: limits.memoryMb,
+      };
+      result = await this.runner.invoke(spec, kind, name, payload, timeoutMs).catch((error: Error) => ({
+        ok: false as const,
+        code: 'error' as const,
+        message: error.message,
+        durationMs: 0,
+        cpuMs: 0,
+      }));
+    }
+    await this.repository.recordInvocation({
+      installId: install.id,
+      kind,
+      name,
+      outcome: result.ok ? 'ok' : result.code,
+      durationMs: result.durationMs,
+      message: result.ok ? null : result.message.slice(0, 1000),
+    });
+    if (!result.ok && result.code !== 'missing') await this.checkHealth(install, result.message);
+    return result;
+  }
+
+  /** `message.willBePosted` for every enabled install with the hook, each with its own budget. */
+  async willBePosted(draft: MessageDraft): Promise<{ reject: string } | { text: string }> {
+    let current = draft.text;
+    for (const install of await this.repository.enabledInstalls(draft.workspaceId)) {
+      if (!this.manifestOf(install)?.permissions?.hooks?.includes('messageWillBePosted')) continue;
+      const result = await this.invoke(install, 'hook', 'messageWillBePosted', { ...draft, text: current });
+      if (!result.ok) {
+        if (result.code === 'missing' || !install.limits.hookFailClosed) continue; // fail-open, and logged
+        return { reject: `${install.pluginId} could not check this message` };
+      }
+      const decision = result.value as PostDecision | null;
+      if (decision?.action === 'reject') return { reject: `${install.pluginId}: ${String(decision.reason)}` };
+      if (
+        decision?.action === 'rewrite' &&
+        typeof decision.text === 'string' &&
+        decision.text.length <= MAX_TEXT_LENGTH
+      ) {
+        current = decision.text;
+      }
+    }
+    return { text: current };
+  }
+
+  async commands(workspaceId: string): Promise<CommandInfo[]> {
+    const installs = await this.repository.enabledInstalls(workspaceId);
+    return installs.flatMap((install) =>
+      (this.manifestOf(install)?.permissions?.commands ?? []).map((command) => ({
+        command: command.command,
+        description: command.description,
+        usage: command.usage,
+        providedBy: install.pluginId,
+      })),
+    );
+  }
+
+  async run(request: CommandRequest): Promise<CommandResult> {
+    const installs = await this.repository.enabledInstalls(request.workspaceId);
+    const install = installs.find((candidate) =>
+      this.manifestOf(candidate)?.permissions?.commands?.some(
+        (command) => command.command === request.command,
+      ),
+    ) as InstallRow;
+    const { workspaceId: _, ...invocation } = request;
+    const result = await this.invoke(install, 'command', request.command, invocation);
+    if (!result.ok)
+      return { responseType: 'ephemeral', text: `/${request.command} failed: ${result.message}` };
+    const answer = (result.value ?? {}) as { responseType?: string; text?: unknown };
+    return {
+      responseType: answer.responseType === 'in_channel' ? 'in_channel' : 'ephemeral',
+      text: typeof answer.text === 'string' ? answer.text.slice(0, MAX_TEXT_LENGTH) : '',
+      postAs: install.botUserId,
+    };
+  }
+
+  /** A capability call from plugin code: checked against the install's permissions, scoped to its workspace. */
+  private async capability(installId: string, method: string, args: unknown[]): Promise<unknown> {
+    const install = await this.repository.findInstallById(installId);
+    if (!install?.enabled) throw new CapabilityError('the plugin is disabled');
+    const permissions = this.manifestOf(install)?.permissions ?? {};
+    const bot = install.botUserId;
+    const deny = (what: string) => new CapabilityError(`the manifest does not grant ${what}`);
+    switch (method) {
+      case 'log': {
+        const [level, message, fields] = args as [string, string, Record<string, unknown>];
+        const log = level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'info';
+        this.logger[log]({ plugin: install.pluginId, installId, fields }, String(message));
+        return null;
+      }
+      case 'messages.post': {
+        if (!permissions.messages?.write) throw deny('messages.write');
+        const input = (args[0] ?? {}) as { channelId?: unknown; text?: unknown; threadId?: unknown };
+        const channelId = text(input.channelId, 'channelId', 64);
+        const access = await this.channels.requireReadable(channelId, bot).catch(() => {
+          throw new CapabilityError('channel not found');
+        });
+        if (!access.isMember) await this.channels.join(channelId, bot);
+        return this.messages.post(
+          channelId,
+          bot,
+          {
+            text: text(input.text, 'text'),
+            threadId: input.threadId === undefined ? undefined : text(input.threadId, 'threadId', 64),
+          },
+          { skipHooks: true },
+        );
+      }
+      case 'messages.update': {
+        if (!permissions.messages?.write) throw deny('messages.write');
+        const input = (args[0] ?? {}) as { messageId?: unknown; text?: unknown };
+        return this.messages.edit(text(input.messageId, 'messageId', 64), bot, text(input.text, 'text'));
+      }
+      case 'channels.get':
+        return this.channels.get(text(args[0], 'channelId', 64), bot).catch(() => null);
+      case 'users.get': {
+        const member = await this.workspaces.findMember(install.workspaceId, text(args[0], 'userId', 64));
+        return member ? { id: member.userId, displayName: member.displayName, isBot: member.isBot } : null;
+      }
+      case 'kv.get':
+      case 'kv.set':
+      case 'kv.delete':
+      case 'kv.list':
+        if (!permissions.kv) throw deny('kv');
+        return this.kv(install, method, args, permissions.kv.quotaBytes);
+      case 'http.fetch': {
+        const hosts = permissions.http?.hosts ?? [];
+        if (hosts.length === 0) throw deny('http');
+        const [url, init] = args as [
+          unknown,
+          { method?: string; headers?: Record<string, string>; body?: string },
+        ];
+        return this.egress
+          .fetch(text(url, 'url', 2048), init ?? {}, {
+            allowedHosts: hosts,
+            timeoutMs: 5_000,
+            maxResponseBytes: 1024 * 1024,
+          })
+          .catch((error: Error) => {
+            throw new CapabilityError(`fetch refused: ${error.message}`);
+          });
+      }
+      default:
+        throw new CapabilityError(`unknown capability ${method}`);
+    }
+  }
+
+  private async kv(
+    install: InstallRow,
+    method: string,
+    args: unknown[],
+    quotaBytes: number,
+  ): Promise<unknown> {
+    if (method === 'kv.list')
+      return this.repository.kvList(install.id, typeof args[0] === 'string' ? args[0] : '');
+    const key = args[0];
+    if (typeof key !== 'string' || !KEY.test(key))
+      throw new CapabilityError('a key is 1–256 letters, digits and . : / - _');
+    if (method === 'kv.get') return (await this.repository.kvGet(install.id, key))?.value ?? null;
+    if (method === 'kv.delete') return this.repository.kvDelete(install.id, key);
+    const json = JSON.stringify(args[1] ?? null);
+    const options = (args[2] ?? {}) as { ttlSeconds?: unknown; ifVersion?: unknown };
+    const used = await this.repository.kvUsage(install.id, key);
+    if (used + Buffer.byteLength(json) > quotaBytes)
+      throw new CapabilityError(`KV quota of ${quotaBytes} bytes exceeded`);
+    const ttl =
+      typeof options.ttlSeconds === 'number' && options.ttlSeconds > 0 ? options.ttlSeconds : undefined;
+    const ifVersion =
+      options.ifVersion === null
+        ? null
+        : typeof options.ifVersion === 'number'
+          ? options.ifVersion
+          : undefined;
+    const version = await this.repository.kvSet(
+      install.id,
+      key,
+      json,
+      ttl ? new Date(Date.now() + ttl * 1000) : null,
+      ifVersion,
+    );
+    return version === undefined ? null : { version };
+  }
+
+  /** Repeated failures within the window disable the install, with a reason its admins can read. */
+  private async checkHealth(install: InstallRow, lastMessage: string): Promise<void> {
+    const windowSeconds = this.config.pluginFailureWindowSeconds;
+    const failures = await this.repository.failuresSince(
+      install.id,
+      new Date(Date.now() - windowSeconds * 1000),
+    );
+    if (failures < this.config.pluginFailuresBeforeDisable) return;
+    const reason = `disabled after ${failures} failures within ${windowSeconds} s; last: ${lastMessage.slice(0, 300)}`;
+    await this.repository.updateInstall(install.id, { enabled: false, disabledReason: reason });
+    this.runner.unload(install.id);
+    this.logger.warn({ plugin: install.pluginId, installId: install.id }, reason);
+  }
+}

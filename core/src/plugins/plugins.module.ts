@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { ChannelsModule } from '../channels/channels.module';
+import { CommandsModule } from '../commands/commands.module';
+import { MessagesModule } from '../messages/messages.module';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { PluginCatalogue } from './plugin-catalogue';
+import { PluginDelivery } from './plugin-delivery';
+import { PluginHost } from './plugin-host';
+import { PluginsController } from './plugins.controller';
+import { PluginsRepository } from './plugins.repository';
+import { PluginsService } from './plugins.service';
+
+@Module({
+  imports: [AuthModule, WorkspacesModule, ChannelsModule, MessagesModule, CommandsModule],
+  controllers: [PluginsController],
+  providers: [PluginsRepository, PluginCatalogue, PluginHost, PluginDelivery, PluginsService],
+})
+export class PluginsModule {}

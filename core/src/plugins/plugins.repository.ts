@@ -1,0 +1,220 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database';
+import type { ViewerScope } from '../realtime/audience';
+import type { InstallLimits } from './plugins.schemas';
+
+export interface InstallRow {
+  id: string;
+  workspaceId: string;
+  pluginId: string;
+  version: string;
+  enabled: boolean;
+  settings: Record<string, unknown>;
+  limits: InstallLimits;
+  botUserId: string;
+  disabledReason: string | null;
+  cursorSeq: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface InvocationRow {
+  id: string;
+  kind: string;
+  name: string;
+  outcome: string;
+  durationMs: number;
+  message: string | null;
+  createdAt: Date;
+}
+
+@Injectable()
+export class PluginsRepository {
+  constructor(private readonly db: Database) {}
+
+  async listInstalls(workspaceId: string): Promise<InstallRow[]> {
+    return await this.db
+      .conn('pluginInstalls')
+      .where({ workspaceId })
+      .orderBy('pluginId')
+      .select<InstallRow[]>('*');
+  }
+
+  async findInstall(workspaceId: string, pluginId: string): Promise<InstallRow | undefined> {
+    return await this.db
+      .conn('pluginInstalls')
+      .where({ workspaceId, pluginId })
+      .first<InstallRow | undefined>('*');
+  }
+
+  async findInstallById(id: string): Promise<InstallRow | undefined> {
+    return await this.db.conn('pluginInstalls').where({ id }).first<InstallRow | undefined>('*');
+  }
+
+  async enabledInstalls(workspaceId?: string): Promise<InstallRow[]> {
+    const query = this.db.conn('pluginInstalls').where({ enabled: true });
+    if (workspaceId) void query.where({ workspaceId });
+    return await query.select<InstallRow[]>('*');
+  }
+
+  async insertInstall(
+    row: Omit<InstallRow, 'createdAt' | 'updatedAt' | 'disabledReason'>,
+  ): Promise<InstallRow> {
+    const [inserted] = await this.db
+      .conn('pluginInstalls')
+      .insert({ ...row, settings: JSON.stringify(row.settings), limits: JSON.stringify(row.limits) })
+      .returning<InstallRow[]>('*');
+    return inserted;
+  }
+
+  async updateInstall(
+    id: string,
+    patch: Partial<Pick<InstallRow, 'enabled' | 'settings' | 'limits' | 'disabledReason' | 'version'>>,
+  ): Promise<InstallRow> {
+    const values: Record<string, unknown> = { ...patch, updatedAt: new Date() };
+    if (patch.settings) values.settings = JSON.stringify(patch.settings);
+    if (patch.limits) values.limits = JSON.stringify(patch.limits);
+    const [row] = await this.db
+      .conn('pluginInstalls')
+      .where({ id })
+      .update(values)
+      .returning<InstallRow[]>('*');
+    return row;
+  }
+
+  async deleteInstall(id: string): Promise<void> {
+    await this.db.conn('pluginInstalls').where({ id }).delete();
+  }
+
+  /** Locks an install for event delivery; another instance already delivering to it makes this undefined. */
+  async claimForDelivery(id: string): Promise<InstallRow | undefined> {
+    return await this.db
+      .conn('pluginInstalls')
+      .where({ id, enabled: true })
+      .forUpdate()
+      .skipLocked()
+      .first<InstallRow | undefined>('*');
+  }
+
+  async advanceCursor(id: string, seq: string): Promise<void> {
+    await this.db.conn('pluginInstalls').where({ id }).update({ cursorSeq: seq });
+  }
+
+  /** What an install's bot may read: its workspace, public channels and the channels it was added to. */
+  async botScope(workspaceId: string, botUserId: string): Promise<ViewerScope> {
+    const channels = await this.db
+      .conn('channels as c')
+      .leftJoin('channelMembers as cm', function () {
+        this.on('cm.channelId', 'c.id').andOnVal('cm.userId', botUserId);
+      })
+      .where('c.workspaceId', workspaceId)
+      .where((q) => void q.where('c.kind', 'public').orWhereNotNull('cm.userId'))
+      .select<{ id: string }[]>('c.id');
+    return {
+      userId: botUserId,
+      roles: new Map([[workspaceId, 'member']]),
+      channelIds: new Set(channels.map((channel) => channel.id)),
+    };
+  }
+
+  async kvGet(installId: string, key: string): Promise<{ value: unknown; version: number } | undefined> {
+    return await this.db
+      .conn('pluginKv')
+      .where({ installId, key })
+      .whereRaw('(expires_at IS NULL OR expires_at > now())')
+      .first<{ value: unknown; version: number } | undefined>('value', 'version');
+  }
+
+  /** Bytes used by live keys other than `exceptKey`. */
+  async kvUsage(installId: string, exceptKey: string): Promise<number> {
+    const row = await this.db
+      .conn('pluginKv')
+      .where({ installId })
+      .whereNot({ key: exceptKey })
+      .whereRaw('(expires_at IS NULL OR expires_at > now())')
+      .sum<{ total: string | null }>({ total: 'size' })
+      .first();
+    return Number(row?.total ?? 0);
+  }
+
+  /**
+   * Writes a key. With `ifVersion` it writes only when the live key is at that version (null: absent), in one
+   * statement, so concurrent writers cannot both win. Returns the new version, or undefined on a conflict.
+   */
+  async kvSet(
+    installId: string,
+    key: string,
+    json: string,
+    expiresAt: Date | null,
+    ifVersion: number | null | undefined,
+  ): Promise<number | undefined> {
+    const live = '(plugin_kv.expires_at IS NULL OR plugin_kv.expires_at > now())';
+    const size = Buffer.byteLength(json);
+    if (typeof ifVersion === 'number') {
+      const { rows } = await this.db.conn.raw<{ rows: { version: number }[] }>(
+        `UPDATE plugin_kv SET value = ?::jsonb, size = ?, expires_at = ?, version = version + 1
+         WHERE install_id = ? AND key = ? AND version = ? AND ${live} RETURNING version`,
+        [json, size, expiresAt, installId, key, ifVersion],
+      );
+      return rows[0]?.version;
+    }
+    // Unconditional, or (ifVersion null) only when no live key exists; an expired key counts as absent.
+    const { rows } = await this.db.conn.raw<{ rows: { version: number }[] }>(
+      `INSERT INTO plugin_kv (install_id, key, value, size, version, expires_at) VALUES (?, ?, ?::jsonb, ?, 1, ?)
+       ON CONFLICT (install_id, key) DO UPDATE SET
+         value = excluded.value, size = excluded.size, expires_at = excluded.expires_at,
+         version = CASE WHEN ${live} THEN plugin_kv.version + 1 ELSE 1 END
+       WHERE ${ifVersion === null ? `NOT ${live}` : 'true'}
+       RETURNING version`,
+      [installId, key, json, size, expiresAt],
+    );
+    return rows[0]?.version;
+  }
+
+  async kvDelete(installId: string, key: string): Promise<boolean> {
+    return (await this.db.conn('pluginKv').where({ installId, key }).delete()) > 0;
+  }
+
+  async kvList(installId: string, prefix: string): Promise<string[]> {
+    const rows = await this.db
+      .conn('pluginKv')
+      .where({ installId })
+      .whereRaw(`key LIKE ? ESCAPE '\\'`, [`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`])
+      .whereRaw('(expires_at IS NULL OR expires_at > now())')
+      .orderBy('key')
+      .limit(1000)
+      .select<{ key: string }[]>('key');
+    return rows.map((row) => row.key);
+  }
+
+  async recordInvocation(row: {
+    installId: string;
+    kind: string;
+    name: string;
+    outcome: string;
+    durationMs: number;
+    message: string | null;
+  }) {
+    await this.db.conn('pluginInvocations').insert(row);
+  }
+
+  async listInvocations(installId: string, limit: number): Promise<InvocationRow[]> {
+    return await this.db
+      .conn('pluginInvocations')
+      .where({ installId })
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .select<InvocationRow[]>('id', 'kind', 'name', 'outcome', 'durationMs', 'message', 'createdAt');
+  }
+
+  async failuresSince(installId: string, since: Date): Promise<number> {
+    const row = await this.db
+      .conn('pluginInvocations')
+      .where({ installId })
+      .whereNotIn('outcome', ['ok', 'missing'])
+      .where('createdAt', '>', since)
+      .count<{ count: string }>({ count: '*' })
+      .first();
+    return Number(row?.count ?? 0);
+  }
+}

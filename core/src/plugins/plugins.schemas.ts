@@ -1,0 +1,58 @@
+import { DEFAULT_LIMITS as SDK_DEFAULT_LIMITS, manifestSchema } from '@jokkaer/sdk-plugin';
+import type { FromSchema } from 'json-schema-to-ts';
+
+const manifestLimits = manifestSchema.properties.limits;
+
+export const installSchema = {
+  type: 'object',
+  properties: {
+    enabled: { type: 'boolean' },
+    settings: { type: 'object' },
+    // The manifest's limits, which an admin may override per install, plus the hook's failure policy.
+    limits: {
+      ...manifestLimits,
+      properties: {
+        ...manifestLimits.properties,
+        /** When the hook fails or times out: post unchanged (false, the default) or refuse the message. */
+        hookFailClosed: { type: 'boolean' },
+      },
+    },
+  },
+  required: ['enabled'],
+  additionalProperties: false,
+} as const;
+export type InstallBody = FromSchema<typeof installSchema>;
+
+export interface InstallLimits {
+  memoryMb: number;
+  eventTimeoutMs: number;
+  commandTimeoutMs: number;
+  hookTimeoutMs: number;
+  hookFailClosed: boolean;
+}
+
+export const DEFAULT_LIMITS: InstallLimits = { ...SDK_DEFAULT_LIMITS, hookFailClosed: false };
+
+export interface InstallView {
+  pluginId: string;
+  workspaceId: string;
+  version: string;
+  enabled: boolean;
+  /** Secret (writeOnly) fields are never returned. */
+  settings: Record<string, unknown>;
+  limits: InstallLimits;
+  botUserId: string;
+  disabledReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface InvocationView {
+  id: string;
+  kind: string;
+  name: string;
+  outcome: string;
+  durationMs: number;
+  message: string | null;
+  createdAt: string;
+}

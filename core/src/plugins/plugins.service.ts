@@ -1,0 +1,160 @@
+import { Injectable } from '@nestjs/common';
+import { secretSettingKeys, settingsSchemaOf } from '@jokkaer/sdk-plugin';
+import type { PluginManifest } from '@jokkaer/sdk-plugin';
+import { AuthRepository } from '../auth/auth.repository';
+import { newId } from '../common/ids';
+import { notFound } from '../common/problem';
+import { assertValid } from '../common/validation';
+import { Database } from '../database/database';
+import { EventFeed } from '../events/event-feed';
+import { WorkspacesService } from '../workspaces/workspaces.service';
+import { PluginCatalogue } from './plugin-catalogue';
+import { PluginHost } from './plugin-host';
+import { InstallRow, PluginsRepository } from './plugins.repository';
+import { DEFAULT_LIMITS, InstallBody, InstallLimits, InstallView, InvocationView } from './plugins.schemas';
+
+/** Installs, configures and removes plugins per workspace (workspace admins only). */
+@Injectable()
+export class PluginsService {
+  constructor(
+    private readonly db: Database,
+    private readonly repository: PluginsRepository,
+    private readonly catalogue: PluginCatalogue,
+    private readonly host: PluginHost,
+    private readonly workspaces: WorkspacesService,
+    private readonly users: AuthRepository,
+    private readonly feed: EventFeed,
+  ) {}
+
+  catalogueView() {
+    return {
+      items: this.catalogue.list().map(({ manifest }) => ({
+        id: manifest.id,
+        name: manifest.name,
+        version: manifest.version,
+        description: manifest.description ?? '',
+        permissions: manifest.permissions ?? {},
+        settingsSchema: settingsSchemaOf(manifest),
+      })),
+    };
+  }
+
+  async list(workspaceId: string, userId: string): Promise<{ items: InstallView[] }> {
+    await this.workspaces.requireAdmin(workspaceId, userId);
+    return {
+      items: (await this.repository.listInstalls(workspaceId)).map((install) => this.toView(install)),
+    };
+  }
+
+  /**
+   * Installs or reconfigures. Settings are checked against the plugin's schema (400 names the fields); secret
+   * fields left out keep their stored value, so an admin can change other settings without re-entering them.
+   */
+  async upsert(
+    workspaceId: string,
+    userId: string,
+    pluginId: string,
+    body: InstallBody,
+  ): Promise<InstallView> {
+    await this.workspaces.requireAdmin(workspaceId, userId);
+    const entry = this.catalogue.get(pluginId);
+    if (!entry) throw notFound('Plugin');
+    const existing = await this.repository.findInstall(workspaceId, pluginId);
+    const settings = { ...(body.settings ?? {}) } as Record<string, unknown>;
+    for (const field of secretSettingKeys(entry.manifest)) {
+      if (!(field in settings) && existing && field in existing.settings)
+        settings[field] = existing.settings[field];
+    }
+    assertValid(settingsSchemaOf(entry.manifest), settings, 'settings');
+    const limits: InstallLimits = {
+      ...DEFAULT_LIMITS,
+      ...entry.manifest.limits,
+      ...existing?.limits,
+      ...body.limits,
+    };
+    const install = existing
+      ? await this.repository.updateInstall(existing.id, {
+          enabled: body.enabled,
+          settings,
+          limits,
+          version: entry.manifest.version,
+          ...(body.enabled ? { disabledReason: null } : {}),
+        })
+      : await this.create(workspaceId, entry.manifest, body.enabled, settings, limits);
+    if (!install.enabled) this.host.runner.unload(install.id);
+    return this.toView(install);
+  }
+
+  async uninstall(workspaceId: string, userId: string, pluginId: string): Promise<void> {
+    await this.workspaces.requireAdmin(workspaceId, userId);
+    const install = await this.repository.findInstall(workspaceId, pluginId);
+    if (!install) throw notFound('Plugin install');
+    // Its KV data and invocation log go with it (ON DELETE CASCADE); its bot leaves the workspace.
+    await this.repository.deleteInstall(install.id);
+    this.host.runner.unload(install.id);
+    await this.workspaces.removeBot(workspaceId, install.botUserId);
+  }
+
+  async invocations(
+    workspaceId: string,
+    userId: string,
+    pluginId: string,
+  ): Promise<{ items: InvocationView[] }> {
+    await this.workspaces.requireAdmin(workspaceId, userId);
+    const install = await this.repository.findInstall(workspaceId, pluginId);
+    if (!install) throw notFound('Plugin install');
+    const rows = await this.repository.listInvocations(install.id, 100);
+    return {
+      items: rows.map((row) => ({ ...row, id: String(row.id), createdAt: row.createdAt.toISOString() })),
+    };
+  }
+
+  private async create(
+    workspaceId: string,
+    manifest: PluginManifest,
+    enabled: boolean,
+    settings: Record<string, unknown>,
+    limits: InstallLimits,
+  ): Promise<InstallRow> {
+    const id = newId();
+    // The plugin acts as a bot member of the workspace; events are delivered from now on.
+    const bot = await this.users.createUser({
+      id: newId(),
+      email: `${manifest.id}.${id}@plugins.jokkaer.invalid`,
+      passwordHash: null,
+      displayName: manifest.name,
+      isBot: true,
+    });
+    await this.workspaces.addBot(workspaceId, bot.id);
+    return this.db.transaction(() =>
+      this.repository.insertInstall({
+        id,
+        workspaceId,
+        pluginId: manifest.id,
+        version: manifest.version,
+        enabled,
+        settings,
+        limits,
+        botUserId: bot.id,
+        cursorSeq: this.feed.seq,
+      }),
+    );
+  }
+
+  private toView(install: InstallRow): InstallView {
+    const manifest = this.host.manifestOf(install);
+    const hidden = new Set(manifest ? secretSettingKeys(manifest) : []);
+    return {
+      pluginId: install.pluginId,
+      workspaceId: install.workspaceId,
+      version: install.version,
+      enabled: install.enabled,
+      settings: Object.fromEntries(Object.entries(install.settings).filter(([name]) => !hidden.has(name))),
+      limits: install.limits,
+      botUserId: install.botUserId,
+      disabledReason: install.disabledReason,
+      createdAt: install.createdAt.toISOString(),
+      updatedAt: install.updatedAt.toISOString(),
+    };
+  }
+}

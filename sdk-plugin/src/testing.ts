@@ -1,0 +1,632 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { bundlePlugin } from './build';
+import { eventSchemas, type EventName, type EventPayload } from './events';
+import {
+  effectiveLimits,
+  isHostAllowed,
+  validateManifest,
+  validateSettings,
+  type HookName,
+  type PluginLimits,
+  type PluginManifest,
+} from './manifest';
+import type { Channel, CommandInvocation, Message, User } from './plugin';
+import { PluginSandbox, type HandlerKind, type InvokeResult } from './sandbox';
+
+/**
+ * A test harness for plugins: runs a plugin in the same PluginSandbox the server uses, with an in-memory host
+ * that grants exactly what the manifest asks for, as the server does. No server, database or network.
+ *
+ *     const host = await createTestHost({ entry: 'index.ts', manifest: 'plugin.json' });
+ *     await host.dispatchEvent('message.created', host.makeMessage({ text: 'ping' }));
+ *     expect(host.posted[0].text).toBe('pong');
+ *     host.dispose();
+ */
+
+export interface TestFetchRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** What the test's `fetch` answers; `body` that is not a string is sent as JSON. Status defaults to 200. */
+export interface TestFetchResponse {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export type TestFetch = (request: TestFetchRequest) => TestFetchResponse | Promise<TestFetchResponse>;
+
+export interface TestHostOptions {
+  /** The bundled plugin script (what `jokkaer-plugin build` writes to plugin.js)... */
+  code?: string;
+  /** ...or the plugin's entry module, bundled in memory as the build tool does. */
+  entry?: string;
+  /** The manifest, or the path of a plugin.json; validated as the server validates it. */
+  manifest: object | string;
+  /** The install's settings, validated against the manifest's settingsSchema (defaults filled in). */
+  settings?: Record<string, unknown>;
+  workspaceId?: string;
+  /** The bot user the plugin posts as. */
+  botUserId?: string;
+  /** Serves the plugin's `ctx.http.fetch` for the hosts the manifest lists; without it every fetch fails. */
+  fetch?: TestFetch;
+  /** The install's limit overrides, as an admin would set them. */
+  limits?: Partial<PluginLimits>;
+  /** The host's clock at start (default: now). Only `advanceTime` moves it. */
+  startTime?: number | Date;
+  /** What `ctx.channels.get` and `ctx.users.get` find. */
+  channels?: Channel[];
+  users?: User[];
+}
+
+export interface KvEntry {
+  value: unknown;
+  /** 1 when the key is written afresh, then one more on each write (as the server numbers them). */
+  version: number;
+  /** Host clock (ms) at which the key expires, or null. */
+  expiresAt: number | null;
+}
+
+export interface LogEntry {
+  level: string;
+  message: string;
+  fields: unknown;
+  /** Host clock (ms). */
+  at: number;
+}
+
+export interface HostCallRecord {
+  method: string;
+  args: unknown[];
+  /** Set when the host refused or failed the call; the plugin saw it thrown with this message. */
+  error?: string;
+}
+
+export interface CommandInput {
+  args?: string;
+  userId?: string;
+  channelId?: string;
+  threadId?: string | null;
+}
+
+export interface HookMessage {
+  text: string;
+  channelId?: string;
+  userId?: string;
+  threadId?: string | null;
+}
+
+/**
+ * `dispatchEvent`'s type: one call signature per event, so a payload is checked against its own event's type.
+ * (A generic `<N>(name: N, payload: EventPayload<N>)` makes TypeScript expand every payload type at once.)
+ */
+export type DispatchEvent = {
+  [N in EventName]: (signature: (name: N, payload: EventPayload<N>) => Promise<InvokeResult>) => void;
+}[EventName] extends (signature: infer S) => void
+  ? S
+  : never;
+
+export interface TestHost {
+  readonly manifest: PluginManifest;
+  /** The settings the plugin sees (validated, defaults filled in). */
+  readonly settings: Record<string, unknown>;
+  readonly limits: PluginLimits;
+  readonly workspaceId: string;
+  readonly botUserId: string;
+  /** The user and channel commands, hooks and `makeMessage` use when the test names none. */
+  readonly userId: string;
+  readonly channelId: string;
+  /** The sandbox the plugin runs in. */
+  readonly sandbox: PluginSandbox;
+  /** Messages the plugin posted, oldest first (updates change them in place). */
+  readonly posted: Message[];
+  /** The plugin's KV storage; expired keys are removed as the clock moves. Tests may seed it. */
+  readonly kv: Map<string, KvEntry>;
+  readonly logs: LogEntry[];
+  /** Every capability call but `log`, in order, with the error the plugin saw if it was refused. */
+  readonly calls: HostCallRecord[];
+  /** Delivers an event, if the manifest subscribes to it (else `missing`). The payload must be valid. */
+  dispatchEvent: DispatchEvent;
+  /** Runs `/command` (with or without its slash), if the manifest declares it (else `missing`). */
+  runCommand(command: string, input?: CommandInput): Promise<InvokeResult>;
+  /** Runs a hook, if declared (else `missing`); a decision that is not allow/reject/rewrite is an `error`. */
+  runHook(name: HookName, message: HookMessage): Promise<InvokeResult>;
+  runSchedule(name: string): Promise<InvokeResult>;
+  /** A valid `message.created` payload in this workspace, from `userId` in `channelId` unless overridden. */
+  makeMessage(overrides?: Partial<Message>): Message;
+  /** The host clock (ms since the epoch). */
+  now(): number;
+  advanceTime(ms: number): void;
+  dispose(): void;
+}
+
+/** As the server: 1–256 letters, digits and `. : / - _`. */
+const KEY = /^[\w.:/-]{1,256}$/;
+const MAX_LIST = 1000;
+const MAX_TEXT_LENGTH = 40_000;
+
+const eventAjv = addFormats(new Ajv({ allErrors: true, strict: true }));
+const eventValidators = new Map<EventName, ValidateFunction>();
+
+function loadManifest(manifest: object | string): PluginManifest {
+  const raw: unknown = typeof manifest === 'string' ? JSON.parse(readFileSync(manifest, 'utf8')) : manifest;
+  const result = validateManifest(raw);
+  if (!result.ok) {
+    throw new Error(
+      `invalid manifest:\n${result.errors.map((error) => `  ${error.path}: ${error.message}`).join('\n')}`,
+    );
+  }
+  return result.manifest;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/** What the server accepts from a command handler. */
+function checkCommandResponse(value: unknown): string | undefined {
+  if (!isRecord(value)) return 'must be an object {text, responseType?}';
+  const unknownKeys = Object.keys(value).filter((key) => key !== 'text' && key !== 'responseType');
+  if (unknownKeys.length > 0) return `has unknown field ${unknownKeys.join(', ')}`;
+  if (typeof value.text !== 'string' || value.text.length > MAX_TEXT_LENGTH)
+    return `text must be a string of at most ${MAX_TEXT_LENGTH} characters`;
+  if (
+    value.responseType !== undefined &&
+    value.responseType !== 'ephemeral' &&
+    value.responseType !== 'in_channel'
+  )
+    return 'responseType must be "ephemeral" or "in_channel"';
+  return undefined;
+}
+
+/** What the server accepts from `messageWillBePosted`. */
+function checkDecision(value: unknown): string | undefined {
+  if (!isRecord(value)) return 'must be an object {action, ...}';
+  const only = (...keys: string[]) =>
+    Object.keys(value).every((key) => key === 'action' || keys.includes(key));
+  switch (value.action) {
+    case 'allow':
+      return only() ? undefined : 'allow takes no other field';
+    case 'reject':
+      return typeof value.reason === 'string' && value.reason.length > 0 && only('reason')
+        ? undefined
+        : 'reject takes a non-empty reason, and nothing else';
+    case 'rewrite':
+      return typeof value.text === 'string' && value.text.length <= MAX_TEXT_LENGTH && only('text')
+        ? undefined
+        : `rewrite takes text (at most ${MAX_TEXT_LENGTH} characters), and nothing else`;
+    default:
+      return 'action must be "allow", "reject" or "rewrite"';
+  }
+}
+
+/** The in-memory host: each capability checked against the manifest's permissions, as the server does. */
+class MemoryHost {
+  readonly posted: Message[] = [];
+  readonly kv = new Map<string, KvEntry>();
+  readonly logs: LogEntry[] = [];
+  readonly calls: HostCallRecord[] = [];
+  private clock: number;
+  private readonly channels: Map<string, Channel>;
+  private readonly users: Map<string, User>;
+
+  constructor(
+    private readonly manifest: PluginManifest,
+    private readonly options: TestHostOptions,
+    readonly workspaceId: string,
+    readonly botUserId: string,
+  ) {
+    this.clock = options.startTime === undefined ? Date.now() : new Date(options.startTime).getTime();
+    this.channels = new Map((options.channels ?? []).map((channel) => [channel.id, channel]));
+    this.users = new Map((options.users ?? []).map((user) => [user.id, user]));
+    this.users.set(botUserId, { id: botUserId, displayName: manifest.name, isBot: true });
+  }
+
+  now(): number {
+    return this.clock;
+  }
+
+  advanceTime(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advanceTime takes a duration of 0 ms or more');
+    this.clock += ms;
+    for (const key of [...this.kv.keys()]) this.live(key);
+  }
+
+  async call(method: string, args: unknown[]): Promise<unknown> {
+    if (method === 'log') {
+      const [level, message, fields] = args;
+      this.logs.push({ level: String(level), message: String(message), fields, at: this.clock });
+      return null;
+    }
+    const record: HostCallRecord = { method, args };
+    this.calls.push(record);
+    try {
+      return await this.handle(method, args);
+    } catch (error) {
+      record.error = `${method}: ${error instanceof Error ? error.message : String(error)}`;
+      throw new Error(record.error);
+    }
+  }
+
+  private async handle(method: string, args: unknown[]): Promise<unknown> {
+    switch (method) {
+      case 'messages.post':
+        return this.post(args[0]);
+      case 'messages.update':
+        return this.update(args[0]);
+      case 'channels.get':
+        return this.channels.get(this.id(args[0], 'channelId')) ?? null;
+      case 'users.get':
+        return this.users.get(this.id(args[0], 'userId')) ?? null;
+      case 'kv.get':
+        this.kvAllowed();
+        return this.live(this.key(args[0]))?.value ?? null;
+      case 'kv.set':
+        return this.kvSet(args[0], args[1], args[2]);
+      case 'kv.delete': {
+        this.kvAllowed();
+        const key = this.key(args[0]);
+        return this.live(key) !== undefined && this.kv.delete(key);
+      }
+      case 'kv.list': {
+        this.kvAllowed();
+        const prefix = args[0] ?? '';
+        if (typeof prefix !== 'string') throw new Error('the prefix must be a string');
+        // Sorted by code unit, at most 1000, as the server lists them.
+        const keys = [...this.kv.keys()].filter((key) => key.startsWith(prefix) && this.live(key));
+        return keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, MAX_LIST);
+      }
+      case 'http.fetch':
+        return this.fetch(args[0], args[1]);
+      default:
+        throw new Error('no such capability');
+    }
+  }
+
+  private id(value: unknown, name: string): string {
+    if (typeof value !== 'string' || value === '') throw new Error(`${name} must be a non-empty string`);
+    return value;
+  }
+
+  private writeAllowed(): void {
+    if (this.manifest.permissions.messages?.write !== true)
+      throw new Error('the manifest does not grant messages.write (permissions.messages.write)');
+  }
+
+  private post(input: unknown): Message {
+    this.writeAllowed();
+    if (!isRecord(input)) throw new Error('takes {channelId, text, threadId?}');
+    const channelId = this.id(input.channelId, 'channelId');
+    const text = this.text(input.text);
+    let threadId: string | null = null;
+    if (input.threadId !== undefined && input.threadId !== null) {
+      threadId = this.id(input.threadId, 'threadId');
+      // Naming a reply threads under its root, as the API does.
+      threadId = this.posted.find((message) => message.id === threadId)?.threadId ?? threadId;
+    }
+    const message: Message = {
+      ...this.blankMessage(),
+      channelId,
+      userId: this.botUserId,
+      text,
+      threadId,
+      mentions: this.mentions(text),
+    };
+    this.posted.push(message);
+    return structuredClone(message);
+  }
+
+  private update(input: unknown): Message {
+    this.writeAllowed();
+    if (!isRecord(input)) throw new Error('takes {messageId, text}');
+    const messageId = this.id(input.messageId, 'messageId');
+    const text = this.text(input.text);
+    const message = this.posted.find((candidate) => candidate.id === messageId);
+    if (!message) throw new Error(`no message ${messageId} posted by this plugin`);
+    Object.assign(message, {
+      text,
+      mentions: this.mentions(text),
+      editedAt: new Date(this.clock).toISOString(),
+    });
+    return structuredClone(message);
+  }
+
+  private text(value: unknown): string {
+    if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_TEXT_LENGTH)
+      throw new Error(`text must be a non-blank string of at most ${MAX_TEXT_LENGTH} characters`);
+    return value;
+  }
+
+  private mentions(text: string): string[] {
+    const ids = [...text.matchAll(/<@([0-9a-f-]{36})>/gi)].map((match) => match[1]);
+    return [...new Set(ids)].filter((id) => this.users.has(id));
+  }
+
+  blankMessage(): Message {
+    return {
+      id: randomUUID(),
+      workspaceId: this.workspaceId,
+      channelId: randomUUID(),
+      userId: randomUUID(),
+      text: '',
+      threadId: null,
+      replyCount: 0,
+      reactions: [],
+      files: [],
+      mentions: [],
+      clientMsgId: null,
+      createdAt: new Date(this.clock).toISOString(),
+      editedAt: null,
+    };
+  }
+
+  // ---- KV --------------------------------------------------------------------------------------------------
+
+  private kvAllowed(): number {
+    const quota = this.manifest.permissions.kv?.quotaBytes;
+    if (quota === undefined) throw new Error('the manifest does not grant kv (permissions.kv)');
+    return quota;
+  }
+
+  private key(value: unknown): string {
+    if (typeof value !== 'string' || !KEY.test(value))
+      throw new Error('a key is 1–256 letters, digits and . : / - _');
+    return value;
+  }
+
+  /** The key's entry unless it has expired (an expired entry is removed). */
+  private live(key: string): KvEntry | undefined {
+    const entry = this.kv.get(key);
+    if (entry?.expiresAt != null && entry.expiresAt <= this.clock) {
+      this.kv.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private usedBytes(except: string): number {
+    let used = 0;
+    for (const key of [...this.kv.keys()]) {
+      const entry = this.live(key);
+      if (entry && key !== except) used += bytes(JSON.stringify(entry.value) ?? 'null');
+    }
+    return used;
+  }
+
+  private kvSet(keyArg: unknown, value: unknown, optionsArg: unknown): { version: number } | null {
+    const quota = this.kvAllowed();
+    const key = this.key(keyArg);
+    const options = optionsArg ?? {};
+    if (!isRecord(options)) throw new Error('options must be {ttlSeconds?, ifVersion?}');
+    const unknownOptions = Object.keys(options).filter(
+      (name) => name !== 'ttlSeconds' && name !== 'ifVersion',
+    );
+    if (unknownOptions.length > 0) throw new Error(`unknown option ${unknownOptions.join(', ')}`);
+    const { ttlSeconds, ifVersion } = options;
+    if (
+      ttlSeconds !== undefined &&
+      (typeof ttlSeconds !== 'number' || !Number.isFinite(ttlSeconds) || ttlSeconds <= 0)
+    )
+      throw new Error('ttlSeconds must be a positive number');
+    if (
+      ifVersion !== undefined &&
+      ifVersion !== null &&
+      !(Number.isInteger(ifVersion) && (ifVersion as number) > 0)
+    )
+      throw new Error('ifVersion must be a version a set returned, or null for "only if absent"');
+    const size = bytes(JSON.stringify(value) ?? 'null');
+    const used = this.usedBytes(key);
+    if (used + size > quota) {
+      throw new Error(
+        `KV quota exceeded: "${key}" takes ${size} bytes and ${used} of the ${quota} allowed ` +
+          '(permissions.kv.quotaBytes) are in use',
+      );
+    }
+    const current = this.live(key);
+    if (
+      ifVersion !== undefined &&
+      (ifVersion === null ? current !== undefined : current?.version !== ifVersion)
+    )
+      return null;
+    const version = current ? current.version + 1 : 1;
+    const expiresAt = ttlSeconds === undefined ? null : this.clock + ttlSeconds * 1000;
+    this.kv.set(key, { value: structuredClone(value), version, expiresAt });
+    return { version };
+  }
+
+  // ---- HTTP ------------------------------------------------------------------------------------------------
+
+  private async fetch(urlArg: unknown, initArg: unknown): Promise<unknown> {
+    if (typeof urlArg !== 'string') throw new Error('the url must be a string');
+    let url: URL;
+    try {
+      url = new URL(urlArg);
+    } catch {
+      throw new Error(`"${urlArg}" is not an absolute URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('only http and https URLs');
+    if (url.username !== '' || url.password !== '') throw new Error('URLs may not carry credentials');
+    if (!isHostAllowed(this.manifest.permissions.http?.hosts, url.hostname))
+      throw new Error(`${url.hostname} is not an allowed host (permissions.http.hosts)`);
+    const init = initArg ?? {};
+    if (!isRecord(init)) throw new Error('init must be {method?, headers?, body?}');
+    const method = init.method ?? 'GET';
+    if (typeof method !== 'string' || !/^[A-Za-z]+$/.test(method)) throw new Error('method must be a word');
+    const headers: Record<string, string> = {};
+    if (init.headers !== undefined) {
+      if (!isRecord(init.headers)) throw new Error('headers must be an object of strings');
+      for (const [name, headerValue] of Object.entries(init.headers)) {
+        if (typeof headerValue !== 'string') throw new Error(`header ${name} must be a string`);
+        headers[name.toLowerCase()] = headerValue;
+      }
+    }
+    if (init.body !== undefined && typeof init.body !== 'string') throw new Error('body must be a string');
+    if (!this.options.fetch) throw new Error('createTestHost was given no fetch option to answer it');
+    const response = await this.options.fetch({
+      url: url.toString(),
+      method: method.toUpperCase(),
+      headers,
+      body: init.body,
+    });
+    const responseHeaders = Object.fromEntries(
+      Object.entries(response.headers ?? {}).map(([name, headerValue]) => [name.toLowerCase(), headerValue]),
+    );
+    let body = response.body ?? '';
+    if (typeof body !== 'string') {
+      body = JSON.stringify(body);
+      responseHeaders['content-type'] ??= 'application/json';
+    }
+    return { status: response.status ?? 200, headers: responseHeaders, body };
+  }
+}
+
+/** Starts a plugin in a sandbox with an in-memory host. Dispose of it when the test is done. */
+export async function createTestHost(options: TestHostOptions): Promise<TestHost> {
+  if ((options.code === undefined) === (options.entry === undefined))
+    throw new Error('createTestHost takes either code or entry');
+  const manifest = loadManifest(options.manifest);
+  const settingsResult = validateSettings(manifest, options.settings ?? {});
+  if (!settingsResult.ok) {
+    throw new Error(
+      `the settings fail the manifest's settingsSchema:\n` +
+        settingsResult.errors.map((error) => `  ${error.path}: ${error.message}`).join('\n'),
+    );
+  }
+  const settings = settingsResult.settings;
+  const code = options.code ?? (await bundlePlugin(options.entry!)).code;
+  const limits = effectiveLimits(manifest, options.limits);
+  const workspaceId = options.workspaceId ?? randomUUID();
+  const host = new MemoryHost(manifest, options, workspaceId, options.botUserId ?? randomUUID());
+  const sandbox = new PluginSandbox({
+    code,
+    settings,
+    workspaceId,
+    memoryLimitMb: limits.memoryMb,
+    host: (method, args) => host.call(method, args),
+  });
+  await sandbox.start();
+
+  const userId = randomUUID();
+  const channelId = randomUUID();
+  const missing = (what: string): InvokeResult => ({
+    ok: false,
+    code: 'missing',
+    message: `${what} is not declared in the manifest`,
+    durationMs: 0,
+    cpuMs: 0,
+  });
+  const invoke = async (
+    kind: HandlerKind,
+    name: string,
+    payload: unknown,
+    check?: (value: unknown) => string | undefined,
+  ): Promise<InvokeResult> => {
+    const result = await sandbox.invoke(
+      kind,
+      name,
+      payload,
+      kind === 'hook'
+        ? limits.hookTimeoutMs
+        : kind === 'command'
+          ? limits.commandTimeoutMs
+          : limits.eventTimeoutMs,
+    );
+    // The sandbox sends log lines without waiting for the host; let those of this call land first.
+    await new Promise((resolve) => setImmediate(resolve));
+    const problem = result.ok && check ? check(result.value) : undefined;
+    if (!result.ok || problem === undefined) return result;
+    return {
+      ok: false,
+      code: 'error',
+      message: `the ${kind} handler "${name}" returned an invalid answer: ${problem}`,
+      durationMs: result.durationMs,
+      cpuMs: result.cpuMs,
+    };
+  };
+
+  async function dispatchEvent(name: EventName, payload: unknown): Promise<InvokeResult> {
+    if (!Object.prototype.hasOwnProperty.call(eventSchemas, name))
+      throw new Error(`no event named "${name}"`);
+    let validate = eventValidators.get(name);
+    if (!validate) {
+      validate = eventAjv.compile(eventSchemas[name] as object);
+      eventValidators.set(name, validate);
+    }
+    if (!validate(payload)) {
+      const problems = (validate.errors ?? []).map(
+        (error) => `${error.instancePath || '(root)'} ${error.message}`,
+      );
+      throw new Error(`the ${name} payload is not one the server would send: ${problems.join('; ')}`);
+    }
+    if ((payload as { workspaceId?: string }).workspaceId !== workspaceId)
+      throw new Error(
+        `the ${name} payload belongs to another workspace than this install's (${workspaceId})`,
+      );
+    if (!(manifest.permissions.events ?? []).includes(name)) return missing(`event "${name}"`);
+    return invoke('event', name, payload);
+  }
+
+  return {
+    manifest,
+    settings,
+    limits,
+    workspaceId,
+    botUserId: host.botUserId,
+    userId,
+    channelId,
+    sandbox,
+    posted: host.posted,
+    kv: host.kv,
+    logs: host.logs,
+    calls: host.calls,
+
+    dispatchEvent: dispatchEvent as unknown as DispatchEvent,
+
+    async runCommand(command, input = {}) {
+      const name = command.replace(/^\//, '');
+      if (!(manifest.permissions.commands ?? []).some((declared) => declared.command === name))
+        return missing(`command "/${name}"`);
+      const invocation: CommandInvocation = {
+        command: name,
+        args: input.args ?? '',
+        userId: input.userId ?? userId,
+        channelId: input.channelId ?? channelId,
+        threadId: input.threadId ?? null,
+      };
+      return invoke('command', name, invocation, checkCommandResponse);
+    },
+
+    async runHook(name, message) {
+      if (!(manifest.permissions.hooks ?? []).includes(name)) return missing(`hook "${name}"`);
+      const payload = {
+        workspaceId,
+        channelId: message.channelId ?? channelId,
+        userId: message.userId ?? userId,
+        text: message.text,
+        threadId: message.threadId ?? null,
+      };
+      return invoke('hook', name, payload, checkDecision);
+    },
+
+    async runSchedule(name) {
+      if (!(manifest.permissions.schedules ?? []).some((declared) => declared.name === name))
+        return missing(`schedule "${name}"`);
+      return invoke('schedule', name, null);
+    },
+
+    makeMessage(overrides = {}) {
+      return { ...host.blankMessage(), channelId, userId, ...overrides };
+    },
+
+    now: () => host.now(),
+    advanceTime: (ms) => host.advanceTime(ms),
+    dispose: () => sandbox.dispose(),
+  };
+}

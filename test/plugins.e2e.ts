@@ -1,0 +1,267 @@
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { PluginHost } from '../core/src/plugins/plugin-host';
+import { buildPlugin } from '../sdk-plugin/src/build';
+import {
+  addToWorkspace,
+  createChannel,
+  createWorkspace,
+  postMessage,
+  registerUser,
+  TestUser,
+} from '../fixtures/factories';
+import { startTestServer, TestServer } from './support/server';
+
+/**
+ * The plugin platform end to end: the SDK's sample bot built with the SDK's build tool, installed through the
+ * API, running in the sandboxed runner process; and a hostile plugin that must harm nothing.
+ */
+let server: TestServer;
+let weather: Server;
+let weatherUrl: string;
+const weatherRequests: IncomingMessage[] = [];
+let admin: TestUser;
+let member: TestUser;
+let workspaceId: string;
+let channelId: string;
+let db: Client;
+
+const EVIL = `
+import { definePlugin } from '@jokkaer/sdk-plugin';
+export default definePlugin({
+  on: { 'message.created': async (message) => { if (message.text.includes('spin')) { while (true) {} } } },
+  commands: {
+    escape: () => {
+      const found = [typeof process, Function('return typeof process + typeof require + typeof global')(), typeof (globalThis as any).ivm];
+      try { (globalThis as any).require('fs'); found.push('required'); } catch { found.push('no require'); }
+      return { text: found.join(',') };
+    },
+    hog: () => { const keep: number[][] = []; for (;;) keep.push(new Array(1e6).fill(1)); },
+    forever: async () => { for (;;) await null; },
+    bigkv: async (_: unknown, ctx: any) => { await ctx.kv.set('big', 'x'.repeat(200_000)); return { text: 'stored' }; },
+    metadata: async (_: unknown, ctx: any) => {
+      const results: string[] = [];
+      for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/', 'http://example.com/']) {
+        try { await ctx.http.fetch(url); results.push('fetched ' + url); } catch (e) { results.push(String((e as Error).message)); }
+      }
+      return { text: results.join(' | ') };
+    },
+    boom: () => { throw new Error('kaboom'); },
+  },
+});`;
+
+async function build(dir: string, entry: string, manifest: string) {
+  const out = await mkdtemp(path.join(tmpdir(), 'jokkaer-plugin-'));
+  await buildPlugin({ entry: path.join(dir, entry), manifestPath: path.join(dir, manifest), outDir: out });
+  return out;
+}
+
+async function until<T>(read: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+beforeAll(async () => {
+  weather = createServer((request, response) => {
+    weatherRequests.push(request);
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ temperatureC: 21, conditions: 'sunny' }));
+  });
+  await new Promise<void>((resolve) => weather.listen(0, '127.0.0.1', resolve));
+  weatherUrl = `http://127.0.0.1:${(weather.address() as { port: number }).port}`;
+
+  const echoDir = path.resolve(__dirname, '../fixtures/plugins/echo-bot');
+  const evilSrc = await mkdtemp(path.join(tmpdir(), 'jokkaer-evil-'));
+  await writeFile(path.join(evilSrc, 'index.ts'), EVIL);
+  await writeFile(
+    path.join(evilSrc, 'plugin.json'),
+    JSON.stringify({
+      id: 'evil',
+      name: 'Evil',
+      version: '0.0.1',
+      sdkVersion: '^0.1.0',
+      permissions: {
+        events: ['message.created'],
+        kv: { quotaBytes: 100_000 },
+        http: { hosts: ['169.254.169.254', '10.0.0.1'] },
+        commands: ['escape', 'hog', 'forever', 'bigkv', 'metadata', 'boom'].map((command) => ({
+          command,
+          description: command,
+        })),
+      },
+    }),
+  );
+  const pluginDirs = [
+    await build(echoDir, 'index.ts', 'plugin.json'),
+    await build(evilSrc, 'index.ts', 'plugin.json'),
+  ];
+  server = await startTestServer({
+    pluginDirs,
+    egressAllowNetworks: ['127.0.0.0/8'],
+    pluginFailuresBeforeDisable: 5,
+  });
+  db = new Client({ connectionString: server.databaseUrl });
+  await db.connect();
+  admin = await registerUser(server.url, 'Admin');
+  member = await registerUser(server.url, 'Member');
+  workspaceId = (await createWorkspace(admin)).id;
+  await addToWorkspace(admin, workspaceId, member);
+  channelId = (await createChannel(admin, workspaceId, 'public', 'general')).id;
+  await member.api.post(`/api/v1/channels/${channelId}/join`);
+}, 120_000);
+afterAll(async () => {
+  await db.end();
+  await server.close();
+  weather.close();
+});
+
+const command = (user: TestUser, text: string, threadId?: string) =>
+  user.api.post(`/api/v1/channels/${channelId}/commands`, { text, ...(threadId ? { threadId } : {}) });
+
+describe('plugin platform', () => {
+  it('lists the catalogue and refuses settings that fail the plugin schema, naming the fields', async () => {
+    const catalogue = await member.api.get('/api/v1/plugins');
+    expect(catalogue.body.items.map((p: { id: string }) => p.id)).toEqual(['echo-bot', 'evil']);
+    const echo = catalogue.body.items[0];
+    expect(echo.permissions.commands.map((c: { command: string }) => c.command)).toEqual(['echo', 'weather']);
+
+    const url = `/api/v1/workspaces/${workspaceId}/plugins/echo-bot`;
+    expect((await member.api.put(url, { enabled: true, settings: { weatherUrl } })).status).toBe(403);
+    expect(
+      (await admin.api.put(`/api/v1/workspaces/${workspaceId}/plugins/nope`, { enabled: true })).status,
+    ).toBe(404);
+    const invalid = await admin.api.put(url, { enabled: true, settings: { weatherUrl: 42, colour: 'red' } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'settings/colour',
+      'settings/weatherUrl',
+    ]);
+  });
+
+  it('installs with a bot member and write-only secrets, and answers commands with /help and 404', async () => {
+    const url = `/api/v1/workspaces/${workspaceId}/plugins/echo-bot`;
+    const installed = await admin.api.put(url, {
+      enabled: true,
+      settings: { weatherUrl, weatherApiKey: 's3cret' },
+    });
+    expect(installed.status).toBe(200);
+    expect(installed.body).toMatchObject({ pluginId: 'echo-bot', enabled: true, settings: { weatherUrl } });
+    expect(JSON.stringify(installed.body)).not.toContain('s3cret');
+    expect(
+      JSON.stringify((await admin.api.get(`/api/v1/workspaces/${workspaceId}/plugins`)).body),
+    ).not.toContain('s3cret');
+    const members = await admin.api.get(`/api/v1/workspaces/${workspaceId}/members`);
+    expect(members.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ displayName: 'Echo bot', isBot: true })]),
+    );
+
+    const help = await command(member, '/help');
+    expect(help.body.text).toContain('/echo <text>');
+    expect(help.body.text).toContain('/weather <city>');
+    expect(await command(member, '/echo hello there')).toMatchObject({
+      status: 200,
+      body: { responseType: 'ephemeral', text: 'hello there' },
+    });
+    expect((await command(member, '/nope')).status).toBe(404);
+    // KV kept the count, scoped to this install.
+    await command(member, '/echo again');
+    const kv = await db.query(`SELECT key, value FROM plugin_kv`);
+    expect(kv.rows).toEqual([{ key: 'count', value: 2 }]);
+  });
+
+  it('calls an allowed host with the secret setting and answers in the channel, in the thread it was typed in', async () => {
+    const root = await postMessage(member, channelId, 'Trip planning');
+    const answer = await command(member, '/weather Paris', root.id);
+    expect(answer.body).toEqual({ responseType: 'in_channel', text: 'Weather in Paris: 21 °C, sunny' });
+    expect(weatherRequests.at(-1)?.headers.authorization).toBe('Bearer s3cret');
+    const replies = await member.api.get(`/api/v1/messages/${root.id}/replies`);
+    expect(replies.body.items.map((m: { text: string }) => m.text)).toContain(
+      'Weather in Paris: 21 °C, sunny',
+    );
+  });
+
+  it('delivers events from its durable cursor: the bot answers ping in the thread', async () => {
+    const ping = await postMessage(member, channelId, 'ping?');
+    const pong = await until(async () => {
+      const replies = await member.api.get(`/api/v1/messages/${ping.id}/replies`);
+      return replies.body.items.find((m: { text: string }) => m.text === 'pong');
+    });
+    expect(pong.userId).not.toBe(member.id);
+    const secret = await createChannel(admin, workspaceId, 'private');
+    const hidden = await postMessage(admin, secret.id, 'ping in private');
+    await postMessage(member, channelId, 'marker');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await admin.api.get(`/api/v1/messages/${hidden.id}/replies`)).body.items).toEqual([]);
+  });
+
+  it('runs messageWillBePosted in the request: rewrites, or rejects with the reason', async () => {
+    expect((await postMessage(member, channelId, 'teh cat sat')).text).toBe('the cat sat');
+    const rejected = await member.api.post(`/api/v1/channels/${channelId}/messages`, {
+      text: 'a forbidden word',
+    });
+    expect(rejected.status).toBe(422);
+    expect(rejected.body.detail).toContain('forbidden word');
+  });
+
+  it('keeps a hostile plugin harmless, logs its failures, and disables it after repeated ones', async () => {
+    await admin.api.put(`/api/v1/workspaces/${workspaceId}/plugins/evil`, {
+      enabled: true,
+      limits: { memoryMb: 16 },
+    });
+    expect((await command(member, '/escape')).body.text).toBe(
+      'undefined,undefinedundefinedundefined,undefined,no require',
+    );
+    const fetched = (await command(member, '/metadata')).body.text as string;
+    expect(fetched).not.toContain('fetched');
+    expect(fetched).toContain('not an allowed host'); // example.com is not in its manifest
+    expect(fetched).toMatch(/link-local|private/);
+    expect((await command(member, '/bigkv')).body.text).toMatch(/failed.*quota/);
+    for (const name of ['hog', 'forever', 'boom']) {
+      const started = Date.now();
+      const answer = await command(member, `/${name}`);
+      expect(answer.body.text).toMatch(/failed/);
+      expect(Date.now() - started).toBeLessThan(5000);
+      // The server and the other plugin are fine.
+      expect((await command(member, '/echo still here')).body.text).toBe('still here');
+    }
+    await postMessage(member, channelId, 'spin please');
+    const log = await until(async () => {
+      const response = await admin.api.get(`/api/v1/workspaces/${workspaceId}/plugins/evil/invocations`);
+      const outcomes = response.body.items.map((i: { outcome: string }) => i.outcome);
+      return outcomes.filter((o: string) => o !== 'ok').length >= 5 ? outcomes : undefined;
+    }, 10_000);
+    expect(log).toEqual(expect.arrayContaining(['memory', 'timeout', 'error']));
+    const evil = (await admin.api.get(`/api/v1/workspaces/${workspaceId}/plugins`)).body.items.find(
+      (i: { pluginId: string }) => i.pluginId === 'evil',
+    );
+    expect(evil).toMatchObject({ enabled: false, disabledReason: expect.stringContaining('disabled after') });
+    expect((await command(member, '/boom')).status).toBe(404);
+    expect((await command(member, '/echo survived')).body.text).toBe('survived');
+  });
+
+  it('restarts a crashed runner process while the API keeps serving', async () => {
+    const host = server.app.get(PluginHost, { strict: false });
+    const before = host.runner.pid as number;
+    process.kill(before, 'SIGKILL');
+    expect((await member.api.get('/health')).status).toBe(200);
+    await until(async () => ((await command(member, '/echo back')).body.text === 'back' ? true : undefined));
+    expect(host.runner.pid).not.toBe(before);
+  });
+
+  it('uninstalls: commands go, the bot leaves, its KV data is removed', async () => {
+    expect((await admin.api.delete(`/api/v1/workspaces/${workspaceId}/plugins/echo-bot`)).status).toBe(204);
+    expect((await command(member, '/echo gone')).status).toBe(404);
+    expect((await db.query(`SELECT count(*)::int AS n FROM plugin_kv`)).rows[0].n).toBe(0);
+    const members = await admin.api.get(`/api/v1/workspaces/${workspaceId}/members`);
+    expect(members.body.items.some((m: { displayName: string }) => m.displayName === 'Echo bot')).toBe(false);
+    expect((await postMessage(member, channelId, 'teh end')).text).toBe('teh end');
+  });
+});
