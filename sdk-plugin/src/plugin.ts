@@ -74,7 +74,13 @@ export interface PluginDefinition {
   on?: { [N in EventName]?: (event: EventPayload<N>, ctx: PluginContext) => void | Promise<void> };
   hooks?: {
     messageWillBePosted?: (
-      message: { channelId: string; userId: string; text: string; threadId: string | null },
+      message: {
+        workspaceId: string;
+        channelId: string;
+        userId: string;
+        text: string;
+        threadId: string | null;
+      },
       ctx: PluginContext,
     ) => PostDecision | Promise<PostDecision>;
   };

@@ -93,7 +93,14 @@ export class PluginSandbox {
 
   async invoke(kind: HandlerKind, name: string, payload: unknown, timeoutMs: number): Promise<InvokeResult> {
     const started = performance.now();
-    if (!this.running) await this.start();
+    if (!this.running) {
+      try {
+        await this.start();
+      } catch (error) {
+        const message = `the plugin failed to start: ${error instanceof Error ? error.message : String(error)}`;
+        return { ok: false, code: 'error', message, durationMs: performance.now() - started, cpuMs: 0 };
+      }
+    }
     const isolate = this.isolate!;
     const cpuBefore = isolate.cpuTime;
     const elapsed = () => ({
@@ -163,9 +170,9 @@ export class PluginSandbox {
         }
       });
       const hostLog = new ivm.Reference((level: string, message: string, fieldsJson: string) => {
-        void host('log', [level, message.slice(0, 4000), JSON.parse(fieldsJson) as unknown]).catch(
-          () => undefined,
-        );
+        const fields =
+          fieldsJson.length <= 16_384 ? (JSON.parse(fieldsJson) as unknown) : { truncated: true };
+        void host('log', [level, message.slice(0, 4000), fields]).catch(() => undefined);
       });
       const factory = await context.eval(BOOTSTRAP, { reference: true });
       const dispatch = (await factory.apply(
