@@ -24,6 +24,7 @@ import { PluginRunner } from './plugin-runner';
 import { InstallRow, PluginsRepository } from './plugins.repository';
 
 const KEY = /^[\w.:/-]{1,256}$/;
+const INSTALL_CACHE_MS = 1000;
 
 /** Thrown to plugin code as an Error; never a host object. */
 class CapabilityError extends Error {}
@@ -42,6 +43,8 @@ function text(value: unknown, field: string, max = MAX_TEXT_LENGTH): string {
 @Injectable()
 export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageWillBePosted, CommandProvider {
   readonly runner: PluginRunner;
+  /** Enabled installs per workspace, kept briefly: the hook runs on every post. Changes here forget at once. */
+  private readonly installs = new Map<string, { at: number; rows: Promise<InstallRow[]> }>();
 
   constructor(
     private readonly repository: PluginsRepository,
@@ -68,6 +71,20 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
 
   onApplicationShutdown(): void {
     this.runner.stop();
+  }
+
+  /** Another instance's install changes reach this one within a second. */
+  enabledInstalls(workspaceId: string): Promise<InstallRow[]> {
+    const cached = this.installs.get(workspaceId);
+    if (cached && Date.now() - cached.at < INSTALL_CACHE_MS) return cached.rows;
+    const rows = this.repository.enabledInstalls(workspaceId);
+    this.installs.set(workspaceId, { at: Date.now(), rows });
+    rows.catch(() => this.installs.delete(workspaceId));
+    return rows;
+  }
+
+  forget(workspaceId: string): void {
+    this.installs.delete(workspaceId);
   }
 
   manifestOf(install: InstallRow): PluginManifest | undefined {
@@ -128,7 +145,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
   /** `message.willBePosted` for every enabled install with the hook, each with its own budget. */
   async willBePosted(draft: MessageDraft): Promise<{ reject: string } | { text: string }> {
     let current = draft.text;
-    for (const install of await this.repository.enabledInstalls(draft.workspaceId)) {
+    for (const install of await this.enabledInstalls(draft.workspaceId)) {
       if (!this.manifestOf(install)?.permissions?.hooks?.includes('messageWillBePosted')) continue;
       const result = await this.invoke(install, 'hook', 'messageWillBePosted', { ...draft, text: current });
       if (!result.ok) {
@@ -149,7 +166,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
   }
 
   async commands(workspaceId: string): Promise<CommandInfo[]> {
-    const installs = await this.repository.enabledInstalls(workspaceId);
+    const installs = await this.enabledInstalls(workspaceId);
     return installs.flatMap((install) =>
       (this.manifestOf(install)?.permissions?.commands ?? []).map((command) => ({
         command: command.command,
@@ -161,7 +178,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
   }
 
   async run(request: CommandRequest): Promise<CommandResult> {
-    const installs = await this.repository.enabledInstalls(request.workspaceId);
+    const installs = await this.enabledInstalls(request.workspaceId);
     const install = installs.find((candidate) =>
       this.manifestOf(candidate)?.permissions?.commands?.some(
         (command) => command.command === request.command,
@@ -297,6 +314,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     const reason = `disabled after ${failures} failures within ${windowSeconds} s; last: ${lastMessage.slice(0, 300)}`;
     await this.repository.updateInstall(install.id, { enabled: false, disabledReason: reason });
     this.runner.unload(install.id);
+    this.forget(install.workspaceId);
     this.logger.warn({ plugin: install.pluginId, installId: install.id }, reason);
   }
 }

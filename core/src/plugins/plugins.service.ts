@@ -82,6 +82,7 @@ export class PluginsService {
         })
       : await this.create(workspaceId, entry.manifest, body.enabled, settings, limits);
     if (!install.enabled) this.host.runner.unload(install.id);
+    this.host.forget(workspaceId);
     return this.toView(install);
   }
 
@@ -92,6 +93,7 @@ export class PluginsService {
     // Its KV data and invocation log go with it (ON DELETE CASCADE); its bot leaves the workspace.
     await this.repository.deleteInstall(install.id);
     this.host.runner.unload(install.id);
+    this.host.forget(workspaceId);
     await this.workspaces.removeBot(workspaceId, install.botUserId);
   }
 
