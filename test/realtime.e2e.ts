@@ -191,13 +191,16 @@ describe('realtime stream', () => {
   it('shows presence: online while connected, away on request, offline when gone', async () => {
     const watcher = await connect(alice);
     const carolSocket = await connect(carol);
-    await watcher.next((f) => f.type === 'presence' && f.userId === carol.id && f.status === 'online');
+    const presence =
+      (status: string) => (f: { type: string; statuses?: { userId: string; status: string }[] }) =>
+        f.type === 'presence' && (f.statuses ?? []).some((s) => s.userId === carol.id && s.status === status);
+    await watcher.next(presence('online'));
     const listed = await alice.api.get(`/api/v1/workspaces/${workspaceId}/presence`);
     expect(listed.body.items).toEqual(expect.arrayContaining([{ userId: carol.id, status: 'online' }]));
     carolSocket.send({ type: 'presence', status: 'away' });
-    await watcher.next((f) => f.type === 'presence' && f.userId === carol.id && f.status === 'away');
+    await watcher.next(presence('away'));
     carolSocket.close();
-    await watcher.next((f) => f.type === 'presence' && f.userId === carol.id && f.status === 'offline');
+    await watcher.next(presence('offline'));
     expect((await outsider.api.get(`/api/v1/workspaces/${workspaceId}/presence`)).status).toBe(404);
   });
 

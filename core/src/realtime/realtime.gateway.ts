@@ -32,6 +32,7 @@ export const REALTIME_PATH = '/api/v1/realtime';
 const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
 const TYPING_INTERVAL_MS = 2_000;
 const REPLAY_BATCH = 500;
+const PRESENCE_FLUSH_MS = 250;
 
 /** One open socket. */
 interface Client {
@@ -65,6 +66,7 @@ export class RealtimeGateway
   /** The last seq whose delivery to sockets finished. */
   private dispatched = 0n;
   private timers: NodeJS.Timeout[] = [];
+  private presenceTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -102,6 +104,7 @@ export class RealtimeGateway
 
   onApplicationShutdown(): void {
     this.timers.forEach((timer) => clearInterval(timer));
+    clearTimeout(this.presenceTimer);
     for (const client of this.clients()) client.ws.terminate();
     this.wss.close();
   }
@@ -156,7 +159,7 @@ export class RealtimeGateway
     ws.on('close', () => this.disconnected(client));
     ws.on('error', (error) => this.logger.debug({ err: error }, 'realtime socket error'));
     this.send(client, JSON.stringify({ type: 'hello', seq: Number(seq), userId: auth.userId }), false);
-    void this.refreshPresence(false);
+    this.schedulePresence();
   }
 
   private disconnected(client: Client): void {
@@ -164,7 +167,7 @@ export class RealtimeGateway
     const own = this.byUser.get(client.auth.userId);
     own?.delete(client);
     if (own && own.size === 0) this.byUser.delete(client.auth.userId);
-    void this.refreshPresence(false);
+    this.schedulePresence();
   }
 
   private async onFrame(client: Client, data: Buffer, isBinary: boolean): Promise<void> {
@@ -191,7 +194,7 @@ export class RealtimeGateway
         case 'presence':
           client.away = frame.status === 'away';
           if (!client.away) client.lastActivity = Date.now();
-          return await this.refreshPresence(false);
+          return this.schedulePresence();
       }
     } catch (error) {
       this.logger.error({ err: error }, 'realtime frame failed');
@@ -344,9 +347,10 @@ export class RealtimeGateway
       if (message.kind === 'typing') {
         await this.deliverTyping(message.channelId as string, message.userId as string);
       } else if (message.kind === 'presence') {
-        for (const [userId, status] of message.statuses as [string, PresenceStatus][]) {
-          if (this.presence.applyRemote(message.origin, userId, status)) await this.announcePresence(userId);
-        }
+        const changed = (message.statuses as [string, PresenceStatus][])
+          .filter(([userId, status]) => this.presence.applyRemote(message.origin, userId, status))
+          .map(([userId]) => userId);
+        await this.announcePresence(changed);
       }
     } catch (error) {
       this.logger.warn({ err: error }, 'could not handle an ephemeral message');
@@ -363,18 +367,40 @@ export class RealtimeGateway
       this.bus.publishEphemeral({ kind: 'presence', statuses: statuses.slice(i, i + 50) });
     }
     const expired = this.presence.expire();
-    for (const userId of new Set([...changes.map(([userId]) => userId), ...expired])) {
-      await this.announcePresence(userId).catch((error: unknown) =>
-        this.logger.warn({ err: error }, 'could not announce presence'),
-      );
-    }
+    await this.announcePresence([...new Set([...changes.map(([userId]) => userId), ...expired])]).catch(
+      (error: unknown) => this.logger.warn({ err: error }, 'could not announce presence'),
+    );
   }
 
-  private async announcePresence(userId: string): Promise<void> {
-    const frame = JSON.stringify({ type: 'presence', userId, status: this.presence.status(userId) });
-    for (const colleague of await this.repository.colleagueIds(userId)) {
-      if (colleague === userId) continue;
-      for (const client of this.byUser.get(colleague) ?? []) this.send(client, frame, true);
+  /** Connects and disconnects in a burst are announced together, at most every PRESENCE_FLUSH_MS. */
+  private schedulePresence(): void {
+    this.presenceTimer ??= setTimeout(() => {
+      this.presenceTimer = undefined;
+      void this.refreshPresence(false);
+    }, PRESENCE_FLUSH_MS);
+  }
+
+  /**
+   * One frame per workspace listing the changed statuses of its members, sent to its connected members:
+   * a thousand people coming online cost a handful of frames per socket, not one per person.
+   */
+  private async announcePresence(userIds: string[]): Promise<void> {
+    if (userIds.length === 0 || this.byUser.size === 0) return;
+    const changed = new Set(userIds);
+    const memberships = await this.repository.memberships([...new Set([...userIds, ...this.byUser.keys()])]);
+    const byWorkspace = new Map<string, string[]>();
+    for (const { workspaceId, userId } of memberships) {
+      byWorkspace.set(workspaceId, [...(byWorkspace.get(workspaceId) ?? []), userId]);
+    }
+    for (const members of byWorkspace.values()) {
+      const statuses = members
+        .filter((userId) => changed.has(userId))
+        .map((userId) => ({ userId, status: this.presence.status(userId) }));
+      if (statuses.length === 0) continue;
+      const frame = JSON.stringify({ type: 'presence', statuses });
+      for (const viewer of members) {
+        for (const client of this.byUser.get(viewer) ?? []) this.send(client, frame, true);
+      }
     }
   }
 

@@ -42,14 +42,12 @@ export class RealtimeRepository {
     return (await this.db.conn('channelMembers').where({ channelId, userId }).first('userId')) !== undefined;
   }
 
-  /** Everyone who shares at least one workspace with the user (who sees their presence). */
-  async colleagueIds(userId: string): Promise<string[]> {
-    const rows = await this.db
-      .conn('workspaceMembers as mine')
-      .join('workspaceMembers as theirs', 'theirs.workspaceId', 'mine.workspaceId')
-      .where('mine.userId', userId)
-      .distinct<{ userId: string }[]>('theirs.userId');
-    return rows.map((row) => row.userId);
+  /** The workspace memberships of these users (who sees whose presence). */
+  async memberships(userIds: string[]): Promise<{ workspaceId: string; userId: string }[]> {
+    return await this.db
+      .conn('workspaceMembers')
+      .whereIn('userId', userIds)
+      .select<{ workspaceId: string; userId: string }[]>('workspaceId', 'userId');
   }
 
   async viewerScope(userId: string): Promise<ViewerScope> {
