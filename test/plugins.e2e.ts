@@ -53,6 +53,16 @@ export default definePlugin({
   },
 });`;
 
+const TICKER = `
+import { definePlugin } from '@jokkaer/sdk-plugin';
+export default definePlugin({
+  schedules: {
+    tick: async (ctx) => {
+      await ctx.messages.post({ channelId: String(ctx.settings.channelId), text: 'tick' });
+    },
+  },
+});`;
+
 async function build(dir: string, entry: string, manifest: string) {
   const out = await mkdtemp(path.join(tmpdir(), 'jokkaer-plugin-'));
   await buildPlugin({ entry: path.join(dir, entry), manifestPath: path.join(dir, manifest), outDir: out });
@@ -99,9 +109,27 @@ beforeAll(async () => {
       },
     }),
   );
+  const tickerSrc = await mkdtemp(path.join(tmpdir(), 'jokkaer-ticker-'));
+  await writeFile(path.join(tickerSrc, 'index.ts'), TICKER);
+  await writeFile(
+    path.join(tickerSrc, 'plugin.json'),
+    JSON.stringify({
+      id: 'ticker',
+      name: 'Ticker',
+      version: '0.0.1',
+      sdkVersion: '^0.1.0',
+      permissions: { messages: { write: true }, schedules: [{ name: 'tick', cron: '* * * * * *' }] },
+      settingsSchema: {
+        type: 'object',
+        properties: { channelId: { type: 'string', format: 'uuid' } },
+        required: ['channelId'],
+      },
+    }),
+  );
   const pluginDirs = [
     await build(echoDir, 'index.ts', 'plugin.json'),
     await build(evilSrc, 'index.ts', 'plugin.json'),
+    await build(tickerSrc, 'index.ts', 'plugin.json'),
   ];
   server = await startTestServer({
     pluginDirs,
@@ -129,7 +157,7 @@ const command = (user: TestUser, text: string, threadId?: string) =>
 describe('plugin platform', () => {
   it('lists the catalogue and refuses settings that fail the plugin schema, naming the fields', async () => {
     const catalogue = await member.api.get('/api/v1/plugins');
-    expect(catalogue.body.items.map((p: { id: string }) => p.id)).toEqual(['echo-bot', 'evil']);
+    expect(catalogue.body.items.map((p: { id: string }) => p.id)).toEqual(['echo-bot', 'evil', 'ticker']);
     const echo = catalogue.body.items[0];
     expect(echo.permissions.commands.map((c: { command: string }) => c.command)).toEqual(['echo', 'weather']);
 
@@ -254,6 +282,22 @@ describe('plugin platform', () => {
     expect((await member.api.get('/health')).status).toBe(200);
     await until(async () => ((await command(member, '/echo back')).body.text === 'back' ? true : undefined));
     expect(host.runner.pid).not.toBe(before);
+  });
+
+  it('runs cron schedules, once per occurrence, until uninstalled', async () => {
+    const room = await createChannel(admin, workspaceId);
+    const url = `/api/v1/workspaces/${workspaceId}/plugins/ticker`;
+    expect((await admin.api.put(url, { enabled: true, settings: { channelId: room.id } })).status).toBe(200);
+    const ticks = async () =>
+      (await admin.api.get(`/api/v1/channels/${room.id}/messages`)).body.items.filter(
+        (m: { text: string }) => m.text === 'tick',
+      ).length as number;
+    await until(async () => ((await ticks()) >= 2 ? true : undefined), 6000);
+    expect((await admin.api.delete(url)).status).toBe(204);
+    expect((await db.query(`SELECT count(*)::int AS n FROM plugin_schedules`)).rows[0].n).toBe(0);
+    const after = await ticks();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await ticks()).toBe(after);
   });
 
   it('uninstalls: commands go, the bot leaves, its KV data is removed', async () => {

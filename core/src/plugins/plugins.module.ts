@@ -7,6 +7,7 @@ import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { PluginCatalogue } from './plugin-catalogue';
 import { PluginDelivery } from './plugin-delivery';
 import { PluginHost } from './plugin-host';
+import { PluginScheduler } from './plugin-scheduler';
 import { PluginsController } from './plugins.controller';
 import { PluginsRepository } from './plugins.repository';
 import { PluginsService } from './plugins.service';
@@ -14,6 +15,13 @@ import { PluginsService } from './plugins.service';
 @Module({
   imports: [AuthModule, WorkspacesModule, ChannelsModule, MessagesModule, CommandsModule],
   controllers: [PluginsController],
-  providers: [PluginsRepository, PluginCatalogue, PluginHost, PluginDelivery, PluginsService],
+  providers: [
+    PluginsRepository,
+    PluginCatalogue,
+    PluginHost,
+    PluginDelivery,
+    PluginScheduler,
+    PluginsService,
+  ],
 })
 export class PluginsModule {}

@@ -187,6 +187,47 @@ export class PluginsRepository {
     return rows.map((row) => row.key);
   }
 
+  /** Makes the install's schedules those listed, keeping the next run of those whose cron did not change. */
+  async syncSchedules(
+    installId: string,
+    schedules: { name: string; cron: string; nextRunAt: Date }[],
+  ): Promise<void> {
+    await this.db
+      .conn('pluginSchedules')
+      .where({ installId })
+      .whereNotIn(
+        'name',
+        schedules.map((schedule) => schedule.name),
+      )
+      .delete();
+    for (const { name, cron, nextRunAt } of schedules) {
+      await this.db
+        .conn('pluginSchedules')
+        .insert({ installId, name, cron, nextRunAt })
+        .onConflict(['installId', 'name'])
+        .merge(['cron', 'nextRunAt'])
+        .whereRaw('plugin_schedules.cron IS DISTINCT FROM excluded.cron');
+    }
+  }
+
+  /** Due schedules of enabled installs, locked so that one instance runs each occurrence. */
+  async claimDueSchedules(limit: number): Promise<{ installId: string; name: string; cron: string }[]> {
+    return await this.db
+      .conn('pluginSchedules as s')
+      .join('pluginInstalls as i', 'i.id', 's.installId')
+      .where('i.enabled', true)
+      .where('s.nextRunAt', '<=', new Date())
+      .orderBy('s.nextRunAt')
+      .limit(limit)
+      .forUpdate('s')
+      .skipLocked()
+      .select<{ installId: string; name: string; cron: string }[]>('s.installId', 's.name', 's.cron');
+  }
+
+  async setNextRun(installId: string, name: string, nextRunAt: Date): Promise<void> {
+    await this.db.conn('pluginSchedules').where({ installId, name }).update({ nextRunAt });
+  }
+
   async recordInvocation(row: {
     installId: string;
     kind: string;

@@ -10,6 +10,7 @@ import { EventFeed } from '../events/event-feed';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { PluginCatalogue } from './plugin-catalogue';
 import { PluginHost } from './plugin-host';
+import { PluginScheduler } from './plugin-scheduler';
 import { InstallRow, PluginsRepository } from './plugins.repository';
 import { DEFAULT_LIMITS, InstallBody, InstallLimits, InstallView, InvocationView } from './plugins.schemas';
 
@@ -24,6 +25,7 @@ export class PluginsService {
     private readonly workspaces: WorkspacesService,
     private readonly users: AuthRepository,
     private readonly feed: EventFeed,
+    private readonly scheduler: PluginScheduler,
   ) {}
 
   catalogueView() {
@@ -81,6 +83,7 @@ export class PluginsService {
           ...(body.enabled ? { disabledReason: null } : {}),
         })
       : await this.create(workspaceId, entry.manifest, body.enabled, settings, limits);
+    await this.scheduler.sync(install.id, entry.manifest);
     if (!install.enabled) this.host.runner.unload(install.id);
     this.host.forget(workspaceId);
     return this.toView(install);

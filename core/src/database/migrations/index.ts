@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as foundation from './001_foundation';
 import * as realtime from './002_realtime';
 import * as plugins from './003_plugins';
+import * as pluginSchedules from './004_plugin_schedules';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
   '002_realtime': realtime,
   '003_plugins': plugins,
+  '004_plugin_schedules': pluginSchedules,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
