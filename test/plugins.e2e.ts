@@ -203,6 +203,9 @@ describe('plugin platform', () => {
     await command(member, '/echo again');
     const kv = await db.query(`SELECT key, value FROM plugin_kv`);
     expect(kv.rows).toEqual([{ key: 'count', value: 2 }]);
+    // Concurrent commands count exactly, through getEntry + compare-and-set.
+    await Promise.all(Array.from({ length: 4 }, () => command(member, '/echo together')));
+    expect((await db.query(`SELECT value FROM plugin_kv WHERE key = 'count'`)).rows[0].value).toBe(6);
   });
 
   it('calls an allowed host with the secret setting and answers in the channel, in the thread it was typed in', async () => {

@@ -24,6 +24,8 @@ export interface PluginContext {
   readonly users: { get(userId: string): Promise<User | null> };
   readonly kv: {
     get<T = unknown>(key: string): Promise<T | null>;
+    /** The value with its version, for read-modify-write with `set(…, { ifVersion })`. */
+    getEntry<T = unknown>(key: string): Promise<{ value: T; version: number } | null>;
     /** `ttlSeconds` expires the key; `ifVersion` sets only if the key is still at that version (compare-and-set). */
     set(
       key: string,

@@ -50,6 +50,7 @@ const BOOTSTRAP = `
     users: freeze({ get: (id) => call('users.get', id) }),
     kv: freeze({
       get: (key) => call('kv.get', key),
+      getEntry: (key) => call('kv.getEntry', key),
       set: (key, value, options) => call('kv.set', key, value, options ?? {}),
       delete: (key) => call('kv.delete', key),
       list: (prefix) => call('kv.list', prefix ?? ''),

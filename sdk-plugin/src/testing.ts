@@ -268,6 +268,11 @@ class MemoryHost {
       case 'kv.get':
         this.kvAllowed();
         return this.live(this.key(args[0]))?.value ?? null;
+      case 'kv.getEntry': {
+        this.kvAllowed();
+        const entry = this.live(this.key(args[0]));
+        return entry ? { value: entry.value, version: entry.version } : null;
+      }
       case 'kv.set':
         return this.kvSet(args[0], args[1], args[2]);
       case 'kv.delete': {

@@ -240,6 +240,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
         return member ? { id: member.userId, displayName: member.displayName, isBot: member.isBot } : null;
       }
       case 'kv.get':
+      case 'kv.getEntry':
       case 'kv.set':
       case 'kv.delete':
       case 'kv.list':
@@ -279,6 +280,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     if (typeof key !== 'string' || !KEY.test(key))
       throw new CapabilityError('a key is 1–256 letters, digits and . : / - _');
     if (method === 'kv.get') return (await this.repository.kvGet(install.id, key))?.value ?? null;
+    if (method === 'kv.getEntry') return (await this.repository.kvGet(install.id, key)) ?? null;
     if (method === 'kv.delete') return this.repository.kvDelete(install.id, key);
     const json = JSON.stringify(args[1] ?? null);
     const options = (args[2] ?? {}) as { ttlSeconds?: unknown; ifVersion?: unknown };
