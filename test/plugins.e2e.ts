@@ -1,10 +1,11 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { PluginHost } from '../core/src/plugins/plugin-host';
 import { buildPlugin } from '../sdk-plugin/src/build';
+import { ApiClient } from '../fixtures/api-client';
 import {
   addToWorkspace,
   createChannel,
@@ -135,6 +136,7 @@ beforeAll(async () => {
     pluginDirs,
     egressAllowNetworks: ['127.0.0.0/8'],
     pluginFailuresBeforeDisable: 5,
+    instanceAdminEmails: ['operator@example.test'],
   });
   db = new Client({ connectionString: server.databaseUrl });
   await db.connect();
@@ -301,6 +303,48 @@ describe('plugin platform', () => {
     const after = await ticks();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await ticks()).toBe(after);
+  });
+
+  it('lets an instance admin upload a built bundle, which workspaces can then install', async () => {
+    const src = await mkdtemp(path.join(tmpdir(), 'jokkaer-hello-'));
+    await writeFile(
+      path.join(src, 'index.ts'),
+      `import { definePlugin } from '@jokkaer/sdk-plugin';
+       export default definePlugin({ commands: { hello: () => ({ text: 'hello from an upload' }) } });`,
+    );
+    const manifest = {
+      id: 'hello',
+      name: 'Hello',
+      version: '1.0.0',
+      sdkVersion: '^0.1.0',
+      permissions: { commands: [{ command: 'hello', description: 'Says hello' }] },
+    };
+    await writeFile(path.join(src, 'plugin.json'), JSON.stringify(manifest));
+    const out = await build(src, 'index.ts', 'plugin.json');
+    const code = await readFile(path.join(out, 'plugin.js'), 'utf8');
+
+    expect((await member.api.post('/api/v1/plugins', { manifest, code })).status).toBe(403);
+    const operator = await new ApiClient(server.url).post('/api/v1/auth/register', {
+      email: 'operator@example.test',
+      password: 'runs the instance',
+      displayName: 'Operator',
+    });
+    const ops = new ApiClient(server.url, operator.body.token);
+    const invalid = await ops.post('/api/v1/plugins', { manifest: { ...manifest, id: 'Bad Id' }, code });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors[0].path).toBe('manifest/id');
+    expect(
+      (await ops.post('/api/v1/plugins', { manifest: { ...manifest, id: 'echo-bot' }, code })).status,
+    ).toBe(409);
+
+    const uploaded = await ops.post('/api/v1/plugins', { manifest, code });
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.body).toMatchObject({ id: 'hello', version: '1.0.0' });
+    expect((await member.api.get('/api/v1/plugins')).body.items.map((p: { id: string }) => p.id)).toContain(
+      'hello',
+    );
+    await admin.api.put(`/api/v1/workspaces/${workspaceId}/plugins/hello`, { enabled: true });
+    expect((await command(member, '/hello')).body.text).toBe('hello from an upload');
   });
 
   it('uninstalls: commands go, the bot leaves, its KV data is removed', async () => {

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       pluginFailuresBeforeDisable: 5,
       pluginFailureWindowSeconds: 300,
       egressAllowNetworks: [],
+      instanceAdminEmails: [],
     });
   });
 

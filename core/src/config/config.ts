@@ -55,6 +55,8 @@ export interface AppConfig {
   pluginFailureWindowSeconds: number;
   /** EGRESS_ALLOW_NETWORKS: CIDRs outbound requests may reach although private (development and tests only) */
   egressAllowNetworks: string[];
+  /** INSTANCE_ADMIN_EMAILS: comma-separated accounts that may upload plugin bundles for the whole instance */
+  instanceAdminEmails: string[];
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -117,6 +119,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     pluginFailuresBeforeDisable: integer(env, 'PLUGIN_FAILURES_BEFORE_DISABLE', 5, 1),
     pluginFailureWindowSeconds: integer(env, 'PLUGIN_FAILURE_WINDOW_SECONDS', 300, 1),
     egressAllowNetworks: list(env.EGRESS_ALLOW_NETWORKS),
+    instanceAdminEmails: list(env.INSTANCE_ADMIN_EMAILS).map((email) => email.toLowerCase()),
   };
   return { ...config, ...overrides };
 }

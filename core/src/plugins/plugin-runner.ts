@@ -1,4 +1,5 @@
 import { ChildProcess, fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { InvokeResult, HandlerKind } from '@jokkaer/sdk-plugin/sandbox';
 import type { Logger } from 'pino';
@@ -39,7 +40,11 @@ export class PluginRunner {
     payload: unknown,
     timeoutMs: number,
   ): Promise<InvokeResult> {
-    const fingerprint = `${spec.code.length}:${JSON.stringify(spec.settings)}:${spec.memoryLimitMb}`;
+    const fingerprint = createHash('sha256')
+      .update(spec.code)
+      .update(JSON.stringify(spec.settings))
+      .update(String(spec.memoryLimitMb))
+      .digest('base64');
     if (this.loaded.get(spec.installId) !== fingerprint) {
       const answer = await this.request({ t: 'load', id: this.nextId++, spec });
       if (answer.t === 'loaded' && answer.error) {

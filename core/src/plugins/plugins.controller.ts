@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../common/auth-context';
 import { CurrentAuth } from '../common/auth-context';
 import { Validate } from '../common/validation';
-import type { InstallBody } from './plugins.schemas';
-import { installSchema } from './plugins.schemas';
+import type { InstallBody, UploadBody } from './plugins.schemas';
+import { installSchema, uploadSchema } from './plugins.schemas';
 import { PluginsService } from './plugins.service';
 
 @ApiTags('plugins')
@@ -16,6 +16,13 @@ export class PluginsController {
   @Get('plugins')
   catalogue() {
     return this.plugins.catalogueView();
+  }
+
+  /** Instance admins only (INSTANCE_ADMIN_EMAILS). */
+  @Post('plugins')
+  @Validate({ body: uploadSchema })
+  upload(@CurrentAuth() auth: AuthContext, @Body() body: UploadBody) {
+    return this.plugins.upload(auth.userId, body);
   }
 
   @Get('workspaces/:workspaceId/plugins')

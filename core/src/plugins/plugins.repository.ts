@@ -228,6 +228,26 @@ export class PluginsRepository {
     await this.db.conn('pluginSchedules').where({ installId, name }).update({ nextRunAt });
   }
 
+  async bundles(): Promise<{ pluginId: string; manifest: unknown; code: string }[]> {
+    return await this.db
+      .conn('pluginBundles')
+      .select<{ pluginId: string; manifest: unknown; code: string }[]>('pluginId', 'manifest', 'code');
+  }
+
+  async saveBundle(bundle: {
+    pluginId: string;
+    version: string;
+    manifest: unknown;
+    code: string;
+    uploadedBy: string;
+  }) {
+    await this.db
+      .conn('pluginBundles')
+      .insert({ ...bundle, manifest: JSON.stringify(bundle.manifest), uploadedAt: new Date() })
+      .onConflict('pluginId')
+      .merge();
+  }
+
   async recordInvocation(row: {
     installId: string;
     kind: string;

@@ -23,6 +23,19 @@ export const installSchema = {
 } as const;
 export type InstallBody = FromSchema<typeof installSchema>;
 
+export const uploadSchema = {
+  type: 'object',
+  properties: {
+    /** plugin.json as `jokkaer-plugin build` wrote it. */
+    manifest: { type: 'object' },
+    /** plugin.js: one script; the request body limit (BODY_LIMIT_BYTES) bounds its size. */
+    code: { type: 'string', minLength: 1 },
+  },
+  required: ['manifest', 'code'],
+  additionalProperties: false,
+} as const;
+export type UploadBody = FromSchema<typeof uploadSchema>;
+
 export interface InstallLimits {
   memoryMb: number;
   eventTimeoutMs: number;

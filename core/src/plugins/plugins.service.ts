@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
-import { secretSettingKeys, settingsSchemaOf } from '@jokkaer/sdk-plugin';
+import { Inject, Injectable } from '@nestjs/common';
+import { secretSettingKeys, settingsSchemaOf, validateManifest } from '@jokkaer/sdk-plugin';
 import type { PluginManifest } from '@jokkaer/sdk-plugin';
 import { AuthRepository } from '../auth/auth.repository';
 import { newId } from '../common/ids';
-import { notFound } from '../common/problem';
+import { APP_CONFIG } from '../config/config';
+import type { AppConfig } from '../config/config';
+import { badRequest, conflict, forbidden, notFound } from '../common/problem';
 import { assertValid } from '../common/validation';
 import { Database } from '../database/database';
 import { EventFeed } from '../events/event-feed';
@@ -12,7 +14,23 @@ import { PluginCatalogue } from './plugin-catalogue';
 import { PluginHost } from './plugin-host';
 import { PluginScheduler } from './plugin-scheduler';
 import { InstallRow, PluginsRepository } from './plugins.repository';
-import { DEFAULT_LIMITS, InstallBody, InstallLimits, InstallView, InvocationView } from './plugins.schemas';
+import {
+  DEFAULT_LIMITS,
+  InstallBody,
+  InstallLimits,
+  InstallView,
+  InvocationView,
+  UploadBody,
+} from './plugins.schemas';
+
+const toCatalogueItem = (manifest: PluginManifest) => ({
+  id: manifest.id,
+  name: manifest.name,
+  version: manifest.version,
+  description: manifest.description ?? '',
+  permissions: manifest.permissions ?? {},
+  settingsSchema: settingsSchemaOf(manifest),
+});
 
 /** Installs, configures and removes plugins per workspace (workspace admins only). */
 @Injectable()
@@ -26,19 +44,44 @@ export class PluginsService {
     private readonly users: AuthRepository,
     private readonly feed: EventFeed,
     private readonly scheduler: PluginScheduler,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   catalogueView() {
-    return {
-      items: this.catalogue.list().map(({ manifest }) => ({
-        id: manifest.id,
-        name: manifest.name,
-        version: manifest.version,
-        description: manifest.description ?? '',
-        permissions: manifest.permissions ?? {},
-        settingsSchema: settingsSchemaOf(manifest),
-      })),
-    };
+    return { items: this.catalogue.list().map(({ manifest }) => toCatalogueItem(manifest)) };
+  }
+
+  /** An instance admin (INSTANCE_ADMIN_EMAILS) adds a built plugin, or a new version of one they uploaded. */
+  async upload(userId: string, body: UploadBody) {
+    const user = await this.users.findUserById(userId);
+    if (!user || !this.config.instanceAdminEmails.includes(user.email.toLowerCase())) {
+      throw forbidden('Only instance admins may upload plugins');
+    }
+    const checked = validateManifest(body.manifest);
+    if (!checked.ok) {
+      throw badRequest(
+        'The manifest is invalid',
+        checked.errors.map((error) => ({
+          path: `manifest/${error.path}`.replace(/\/$/, ''),
+          message: error.message,
+        })),
+      );
+    }
+    const { manifest } = checked;
+    if (this.catalogue.get(manifest.id)?.source === 'dir') {
+      throw conflict(
+        `The plugin "${manifest.id}" ships with this server and cannot be replaced by an upload`,
+      );
+    }
+    await this.repository.saveBundle({
+      pluginId: manifest.id,
+      version: manifest.version,
+      manifest,
+      code: body.code,
+      uploadedBy: userId,
+    });
+    this.catalogue.add(manifest, body.code, 'upload', `upload by ${userId}`);
+    return toCatalogueItem(manifest);
   }
 
   async list(workspaceId: string, userId: string): Promise<{ items: InstallView[] }> {

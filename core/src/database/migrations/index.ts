@@ -3,6 +3,7 @@ import * as foundation from './001_foundation';
 import * as realtime from './002_realtime';
 import * as plugins from './003_plugins';
 import * as pluginSchedules from './004_plugin_schedules';
+import * as pluginBundles from './005_plugin_bundles';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '002_realtime': realtime,
   '003_plugins': plugins,
   '004_plugin_schedules': pluginSchedules,
+  '005_plugin_bundles': pluginBundles,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
