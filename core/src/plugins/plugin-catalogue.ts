@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { validateManifest } from '@jokkaer/sdk-plugin';
@@ -17,11 +18,20 @@ export interface CatalogueEntry {
   source: 'dir' | 'upload';
 }
 
+/** The repository's `plugins/<name>/dist` folders: first-party plugins, once built. */
+async function firstPartyDirs(): Promise<string[]> {
+  const root = path.resolve(__dirname, '../../../plugins');
+  const names = await readdir(root).catch(() => [] as string[]);
+  const dirs = names.map((name) => path.join(root, name, 'dist'));
+  return dirs.filter((dir) => existsSync(path.join(dir, 'plugin.json')));
+}
+
 /** How often uploads made through another instance are picked up. */
 const REFRESH_MS = 10_000;
 
 /**
- * The plugins this server can install: built bundles (plugin.json + plugin.js) from PLUGIN_DIRS, and bundles
+ * The plugins this server can install: built first-party plugins (`plugins/<name>/dist`), built bundles
+ * (plugin.json + plugin.js) from PLUGIN_DIRS, and bundles
  * an instance admin uploaded (kept in the database, so every instance has them).
  */
 @Injectable()
@@ -36,7 +46,7 @@ export class PluginCatalogue implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    for (const dir of this.config.pluginDirs) {
+    for (const dir of [...(await firstPartyDirs()), ...this.config.pluginDirs]) {
       try {
         const manifest = JSON.parse(await readFile(path.join(dir, 'plugin.json'), 'utf8')) as unknown;
         const code = await readFile(path.join(dir, 'plugin.js'), 'utf8');
