@@ -123,11 +123,20 @@ export class NatsTransport implements ClusterTransport {
   }
 
   committed(seq: string): void {
-    this.connection?.publish(`${this.prefix}.events`, Buffer.from(seq));
+    this.publish(`${this.prefix}.events`, seq);
   }
 
   publishEphemeral(message: EphemeralMessage): void {
-    this.connection?.publish(`${this.prefix}.ephemeral`, Buffer.from(JSON.stringify(message)));
+    this.publish(`${this.prefix}.ephemeral`, JSON.stringify(message));
+  }
+
+  /** A wake-up or an ephemeral message lost while disconnected is harmless: readers poll the table. */
+  private publish(subject: string, payload: string): void {
+    try {
+      this.connection?.publish(subject, Buffer.from(payload));
+    } catch (error) {
+      this.logger.debug({ err: error, subject }, 'NATS publish dropped');
+    }
   }
 
   async close(): Promise<void> {

@@ -21,7 +21,7 @@ export type FeedConsumer = (events: StoredEvent[]) => Promise<void>;
 export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown {
   private position = 0n;
   private readonly consumers: FeedConsumer[] = [];
-  private gap?: { seq: bigint; xidBound: bigint };
+  private gap?: { seq: bigint; xidBound: string };
   private draining = false;
   private again = false;
   private stopped = false;
@@ -47,8 +47,8 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
   async onApplicationBootstrap(): Promise<void> {
     // Start at the newest event, once every transaction that could still commit an older seq has ended.
     const start = BigInt(await this.repository.maxSeq());
-    const bound = BigInt(await this.repository.xidBound());
-    while (BigInt(await this.repository.snapshotXmin()) < bound) {
+    const bound = await this.repository.xidBound();
+    while (!(await this.repository.settledBefore(bound))) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     this.position = start;
@@ -94,13 +94,13 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
     const ready: StoredEvent[] = [];
     let expected = this.position + 1n;
     let blocked = false;
-    for (const event of batch.events) {
+    for (const event of batch) {
       const seq = BigInt(event.seq);
       if (seq !== expected) {
-        const settled = this.gap?.seq === expected && BigInt(batch.snapshotXmin) >= this.gap.xidBound;
+        const settled = this.gap?.seq === expected && (await this.settledAndStillMissing(expected));
         if (!settled) {
           if (this.gap?.seq !== expected) {
-            this.gap = { seq: expected, xidBound: BigInt(await this.repository.xidBound()) };
+            this.gap = { seq: expected, xidBound: await this.repository.xidBound() };
           }
           blocked = true;
           break;
@@ -121,6 +121,16 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
       this.gapTimer = setTimeout(() => this.wake(), 5);
       return false;
     }
-    return batch.events.length === BATCH;
+    return batch.length === BATCH;
+  }
+
+  /**
+   * The gap at `seq` is a rollback when every transaction that could hold it has ended and it is still
+   * not there (read after the check, so a commit in between is seen).
+   */
+  private async settledAndStillMissing(seq: bigint): Promise<boolean> {
+    if (!(await this.repository.settledBefore(this.gap!.xidBound))) return false;
+    const [next] = await this.repository.readAfter((seq - 1n).toString(), 1);
+    return next === undefined || BigInt(next.seq) !== seq;
   }
 }

@@ -13,13 +13,6 @@ export interface StoredEvent<K extends StreamEventName = StreamEventName> {
   createdAt: Date;
 }
 
-/** A batch read by the feed, with the oldest transaction still running when it was read. */
-export interface EventBatch {
-  events: StoredEvent[];
-  /** Every transaction with a lower id had finished when the batch was read. */
-  snapshotXmin: string;
-}
-
 export const NOTIFY_CHANNEL = 'jokkaer_events';
 
 const COLUMNS = ['seq', 'id', 'type', 'workspaceId', 'channelId', 'data', 'createdAt'] as const;
@@ -77,7 +70,7 @@ export class EventsRepository {
 
   /**
    * A transaction id newer than every id handed out so far. A transaction holding a seq drawn before this
-   * call took its id earlier, so once the oldest running transaction is past this bound it has finished.
+   * call took its id earlier, so once no transaction older than this bound runs, it has finished.
    */
   async xidBound(): Promise<string> {
     const { rows } = await this.db.knex.raw<{ rows: { xid: string }[] }>(
@@ -86,41 +79,31 @@ export class EventsRepository {
     return rows[0].xid;
   }
 
-  /** Events after `afterSeq`, in order, read in one snapshot whose bounds come with them. */
-  async readAfter(afterSeq: string, limit: number): Promise<EventBatch> {
-    const rows = await this.db.knex
-      .with('snap', this.db.knex.raw('SELECT pg_current_snapshot() AS s'))
-      .from('events')
-      .joinRaw('CROSS JOIN snap')
-      .where('seq', '>', afterSeq)
-      .orderBy('seq')
-      .limit(limit)
-      .select<(StoredEvent & { xmin: string })[]>(
-        ...COLUMNS,
-        this.db.knex.raw('pg_snapshot_xmin(snap.s)::text AS xmin'),
-      );
-    if (rows.length > 0) {
-      return { events: rows.map(({ xmin: _, ...event }) => event), snapshotXmin: rows[0].xmin };
-    }
-    return { events: [], snapshotXmin: await this.snapshotXmin() };
+  /** Events after `afterSeq`, in order. */
+  async readAfter(afterSeq: string, limit: number): Promise<StoredEvent[]> {
+    return this.readRange(afterSeq, null, limit);
   }
 
-  async snapshotXmin(): Promise<string> {
-    const { rows } = await this.db.knex.raw<{ rows: { xmin: string }[] }>(
-      'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin',
+  /**
+   * Whether every transaction of this database that took its id before `bound` (from xidBound) has ended.
+   * Only this database's sessions count: a long transaction elsewhere on the cluster does not hold us up.
+   */
+  async settledBefore(bound: string): Promise<boolean> {
+    const { rows } = await this.db.knex.raw<{ rows: { settled: boolean }[] }>(
+      `SELECT NOT EXISTS (
+         SELECT 1 FROM pg_stat_activity
+         WHERE datname = current_database() AND backend_xid IS NOT NULL AND age(backend_xid) > age(xid(?::xid8))
+       ) AS settled`,
+      [bound],
     );
-    return rows[0].xmin;
+    return rows[0].settled;
   }
 
   /** Events with afterSeq < seq <= untilSeq for a replay, in order. */
-  async readRange(afterSeq: string, untilSeq: string, limit: number): Promise<StoredEvent[]> {
-    return await this.db
-      .knex('events')
-      .where('seq', '>', afterSeq)
-      .where('seq', '<=', untilSeq)
-      .orderBy('seq')
-      .limit(limit)
-      .select<StoredEvent[]>(...COLUMNS);
+  async readRange(afterSeq: string, untilSeq: string | null, limit: number): Promise<StoredEvent[]> {
+    const query = this.db.knex('events').where('seq', '>', afterSeq).orderBy('seq').limit(limit);
+    if (untilSeq !== null) void query.where('seq', '<=', untilSeq);
+    return await query.select<StoredEvent[]>(...COLUMNS);
   }
 
   async find(seq: string): Promise<StoredEvent | undefined> {

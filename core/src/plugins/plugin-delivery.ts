@@ -1,20 +1,22 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger';
-import { Database } from '../database/database';
+import { EventBus } from '../events/event-bus';
 import { EventFeed } from '../events/event-feed';
 import { EventsRepository } from '../events/events.repository';
 import { audienceOf, canSee } from '../realtime/audience';
 import { PluginHost } from './plugin-host';
 import { InstallRow, PluginsRepository } from './plugins.repository';
 
-const BATCH = 50;
+const BATCH = 20;
+/** Longer than a batch can take (20 events × the largest per-event time limit). */
+const LEASE_SECONDS = 660;
 
 /**
  * Hands events to subscribed plugins from each install's durable cursor: at least once, in seq order, only
  * events of the install's workspace that its bot may read (public channels and channels it was added to).
- * An install is claimed with a row lock while a batch is delivered, so instances never deliver it twice at
- * once; after a crash, delivery resumes from the cursor.
+ * An install is leased while a batch is delivered (no transaction stays open while plugin code runs), so
+ * instances never deliver to it at once; after a crash, delivery resumes from the cursor when the lease ends.
  */
 @Injectable()
 export class PluginDelivery implements OnApplicationBootstrap {
@@ -22,7 +24,7 @@ export class PluginDelivery implements OnApplicationBootstrap {
   private again = false;
 
   constructor(
-    private readonly db: Database,
+    private readonly bus: EventBus,
     private readonly feed: EventFeed,
     private readonly events: EventsRepository,
     private readonly repository: PluginsRepository,
@@ -49,6 +51,8 @@ export class PluginDelivery implements OnApplicationBootstrap {
         do {
           this.again = false;
           for (const install of await this.repository.enabledInstalls()) {
+            // Installs that subscribe to nothing cost no transaction.
+            if (!this.host.manifestOf(install)?.permissions?.events?.length) continue;
             if (await this.deliverBatch(install.id)) this.again = true;
           }
         } while (this.again);
@@ -61,10 +65,10 @@ export class PluginDelivery implements OnApplicationBootstrap {
   }
 
   /** Delivers one batch to one install; true when more may be waiting. */
-  private deliverBatch(installId: string): Promise<boolean> {
-    return this.db.transaction(async () => {
-      const install = await this.repository.claimForDelivery(installId);
-      if (!install) return false;
+  private async deliverBatch(installId: string): Promise<boolean> {
+    const install = await this.repository.leaseForDelivery(installId, this.bus.instanceId, LEASE_SECONDS);
+    if (!install) return false;
+    try {
       const subscribed = new Set<string>(this.host.manifestOf(install)?.permissions?.events ?? []);
       const horizon = this.feed.seq;
       if (subscribed.size === 0 || BigInt(install.cursorSeq) >= BigInt(horizon)) return false;
@@ -79,10 +83,13 @@ export class PluginDelivery implements OnApplicationBootstrap {
           await this.host.invoke(install, 'event', event.type, event.data);
           if (!(await this.stillEnabled(install))) return false;
         }
+        // At least once: the cursor moves only after the plugin had the event.
         await this.repository.advanceCursor(install.id, event.seq);
       }
       return batch.length === BATCH;
-    });
+    } finally {
+      await this.repository.releaseLease(install.id, this.bus.instanceId);
+    }
   }
 
   private async stillEnabled(install: InstallRow): Promise<boolean> {

@@ -86,14 +86,31 @@ export class PluginsRepository {
     await this.db.conn('pluginInstalls').where({ id }).delete();
   }
 
-  /** Locks an install for event delivery; another instance already delivering to it makes this undefined. */
-  async claimForDelivery(id: string): Promise<InstallRow | undefined> {
-    return await this.db
+  /**
+   * Leases an install for event delivery; undefined when another instance holds a live lease. A lease
+   * outlives a crashed holder by at most `seconds`.
+   */
+  async leaseForDelivery(id: string, owner: string, seconds: number): Promise<InstallRow | undefined> {
+    const [row] = await this.db
       .conn('pluginInstalls')
       .where({ id, enabled: true })
-      .forUpdate()
-      .skipLocked()
-      .first<InstallRow | undefined>('*');
+      .where(
+        (q) =>
+          void q
+            .whereNull('leasedUntil')
+            .orWhere('leasedUntil', '<', new Date())
+            .orWhere('leaseOwner', owner),
+      )
+      .update({ leaseOwner: owner, leasedUntil: new Date(Date.now() + seconds * 1000) })
+      .returning<InstallRow[]>('*');
+    return row;
+  }
+
+  async releaseLease(id: string, owner: string): Promise<void> {
+    await this.db
+      .conn('pluginInstalls')
+      .where({ id, leaseOwner: owner })
+      .update({ leaseOwner: null, leasedUntil: null });
   }
 
   async advanceCursor(id: string, seq: string): Promise<void> {
@@ -256,7 +273,8 @@ export class PluginsRepository {
     durationMs: number;
     message: string | null;
   }) {
-    await this.db.conn('pluginInvocations').insert(row);
+    // A log line, not part of the caller's transaction: it stands even if the caller rolls back.
+    await this.db.knex('pluginInvocations').insert(row);
   }
 
   async listInvocations(installId: string, limit: number): Promise<InvocationRow[]> {

@@ -67,6 +67,7 @@ export class RealtimeGateway
   private dispatched = 0n;
   private timers: NodeJS.Timeout[] = [];
   private presenceTimer?: NodeJS.Timeout;
+  private stopping = false;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -99,6 +100,8 @@ export class RealtimeGateway
 
   /** Before the HTTP server closes: sockets would hold it open. Clients reconnect elsewhere and resume. */
   beforeApplicationShutdown(): void {
+    clearTimeout(this.presenceTimer);
+    this.stopping = true;
     for (const client of this.clients()) client.ws.close(CLOSE.goingAway, 'server shutting down');
   }
 
@@ -374,6 +377,7 @@ export class RealtimeGateway
 
   /** Connects and disconnects in a burst are announced together, at most every PRESENCE_FLUSH_MS. */
   private schedulePresence(): void {
+    if (this.stopping) return;
     this.presenceTimer ??= setTimeout(() => {
       this.presenceTimer = undefined;
       void this.refreshPresence(false);

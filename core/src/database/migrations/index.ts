@@ -4,6 +4,7 @@ import * as realtime from './002_realtime';
 import * as plugins from './003_plugins';
 import * as pluginSchedules from './004_plugin_schedules';
 import * as pluginBundles from './005_plugin_bundles';
+import * as pluginDeliveryLease from './006_plugin_delivery_lease';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '003_plugins': plugins,
   '004_plugin_schedules': pluginSchedules,
   '005_plugin_bundles': pluginBundles,
+  '006_plugin_delivery_lease': pluginDeliveryLease,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
