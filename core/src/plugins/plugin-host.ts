@@ -130,7 +130,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
         cpuMs: 0,
       }));
     }
-    await this.repository.recordInvocation({
+    const record = this.repository.recordInvocation({
       installId: install.id,
       kind,
       name,
@@ -138,7 +138,13 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
       durationMs: result.durationMs,
       message: result.ok ? null : result.message.slice(0, 1000),
     });
-    if (!result.ok && result.code !== 'missing') await this.checkHealth(install, result.message);
+    if (result.ok || result.code === 'missing') {
+      // Successful runs are logged off the request path (a hook runs while its author waits).
+      record.catch((error: unknown) => this.logger.warn({ err: error }, 'could not log a plugin run'));
+    } else {
+      await record;
+      await this.checkHealth(install, result.message);
+    }
     return result;
   }
 
