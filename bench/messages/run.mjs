@@ -10,7 +10,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -19,20 +18,13 @@ import { createApp } from '../../core/dist/app.js';
 import { createLogger } from '../../core/dist/common/logger.js';
 import { loadConfig } from '../../core/dist/config/config.js';
 import { startEmbeddedPostgres } from '../../core/dist/database/embedded-postgres.js';
+import { envInt, freePort, httpJson, log, withDatabase } from '../support.mjs';
 
 // fastify is core's dependency: load the copy core itself resolves, hoisted to the root or not.
 const Fastify = createRequire(new URL('../../core/package.json', import.meta.url))('fastify');
 
 const GOAL_RATIO = 0.5;
 const MAX_ERROR_RATE = 0.01;
-
-function envInt(name, fallback, min) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}`);
-  return value;
-}
 
 const connections = envInt('BENCH_CONNECTIONS', 20, 1);
 const seconds = envInt('BENCH_SECONDS', 10, 1);
@@ -42,40 +34,6 @@ const requireGoal = /^(1|true|yes)$/i.test(process.env.BENCH_REQUIRE_GOAL ?? '')
 const logLevel = process.env.LOG_LEVEL || 'warn';
 const text = 'Benchmark message: the quick brown fox jumps over the lazy dog, again and again. :tada:';
 const body = JSON.stringify({ text });
-
-const log = (message) => console.error(`[bench] ${message}`);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function withDatabase(url, database) {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function httpJson(method, url, payload, token) {
-  const headers = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(url, { method, headers, body: JSON.stringify(payload) });
-  const textBody = await response.text();
-  let parsed = textBody;
-  try {
-    parsed = JSON.parse(textBody);
-  } catch {
-    // not JSON: keep the text for the error message
-  }
-  return { status: response.status, body: parsed };
-}
 
 async function expectCreated(what, method, url, payload, token) {
   const response = await httpJson(method, url, payload, token);

@@ -32,8 +32,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -41,6 +39,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import pg from 'pg';
+import {
+  envInt,
+  expectStatus,
+  freePort,
+  httpJson,
+  log,
+  percentile,
+  serverLogger,
+  withDatabase,
+} from '../support.mjs';
 
 const GOAL_ADDED_P99_MS = 2;
 const GOAL_EVENTS_PER_SECOND = 5000;
@@ -72,23 +80,9 @@ const MANIFESTS = {
   },
 };
 
-const log = (message) => console.error(`[bench] ${message}`);
-
-function envInt(name, fallback, min) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}`);
-  return value;
-}
-
 const round = (value, digits = 2) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
 
 /** Nearest-rank percentile of an ascending array (null when empty). */
-function percentile(sorted, p) {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 
 /** p50/p99/max/mean of `values` (milliseconds), multiplied by `scale` (1000 for microseconds). */
 function summarise(values, scale = 1) {
@@ -231,60 +225,7 @@ function startPoster(config) {
 // Main thread: plugin build, dispatch measurements, database, server, report.
 // ---------------------------------------------------------------------------------------------------------
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function withDatabase(url, database) {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function httpJson(method, url, payload, token) {
-  const headers = {};
-  if (payload !== undefined) headers['content-type'] = 'application/json';
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(url, {
-    method,
-    headers,
-    body: payload === undefined ? undefined : JSON.stringify(payload),
-  });
-  const textBody = await response.text();
-  let parsed = textBody;
-  try {
-    parsed = JSON.parse(textBody);
-  } catch {
-    // not JSON: keep the text for the error message
-  }
-  return { status: response.status, body: parsed };
-}
-
-async function expectStatus(what, status, method, url, payload, token) {
-  const response = await httpJson(method, url, payload, token);
-  if (response.status !== status) {
-    throw new Error(`${what}: expected ${status}, got ${response.status} ${JSON.stringify(response.body)}`);
-  }
-  return response.body;
-}
-
 /** The server's pino logger as core builds it, but on stderr: stdout carries the report and its JSON line. */
-function serverLogger(level) {
-  // pino is core's dependency: load the copy core itself resolves, hoisted to the root or not.
-  const pino = createRequire(new URL('../../core/package.json', import.meta.url))('pino');
-  return pino(
-    { level, base: { service: 'jokkaer' }, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.destination(2),
-  );
-}
 
 /** Writes the trivial plugin's source and both manifests, builds them; the built folders and the bundle. */
 async function buildBenchPlugins(buildPlugin, tmp) {

@@ -33,8 +33,6 @@ import { readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import inspector from 'node:inspector';
-import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -43,6 +41,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
+import { envInt, expectStatus, freePort, log, percentile, serverLogger, withDatabase } from '../support.mjs';
 
 const GOAL_P99_MS = 50;
 const GOAL_RATE = 200;
@@ -51,17 +50,7 @@ const REALTIME_PATH = '/api/v1/realtime';
 const DELAY_RESOLUTION_MS = 10;
 const TEXT = 'Benchmark message: the quick brown fox jumps over the lazy dog, again and again. :tada:';
 
-const log = (message) => console.error(`[bench] ${message}`);
-
 /** The server's pino logger as core builds it, but on stderr: stdout carries the report and its JSON line. */
-function serverLogger(level) {
-  // pino is core's dependency: load the copy core itself resolves, hoisted to the root or not.
-  const pino = createRequire(new URL('../../core/package.json', import.meta.url))('pino');
-  return pino(
-    { level, base: { service: 'jokkaer' }, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.destination(2),
-  );
-}
 
 /**
  * Waits (at most `maxMs`) until this thread's event loop is nearly idle for two 250 ms windows in a row: after
@@ -77,21 +66,9 @@ async function settle(maxMs) {
   }
 }
 
-function envInt(name, fallback, min) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}`);
-  return value;
-}
-
 const round = (value, digits = 2) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
 
 /** Nearest-rank percentile of an ascending array (null when empty). */
-function percentile(sorted, p) {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 
 function latencySummary(values) {
   const sorted = Float64Array.from(values).sort();
@@ -629,51 +606,6 @@ runLoad.active = new Set();
 // ---------------------------------------------------------------------------------------------------------
 // Main thread: database, servers, users, report.
 // ---------------------------------------------------------------------------------------------------------
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function withDatabase(url, database) {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function httpJson(method, url, payload, token) {
-  const headers = {};
-  if (payload !== undefined) headers['content-type'] = 'application/json';
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(url, {
-    method,
-    headers,
-    body: payload === undefined ? undefined : JSON.stringify(payload),
-  });
-  const textBody = await response.text();
-  let parsed = textBody;
-  try {
-    parsed = JSON.parse(textBody);
-  } catch {
-    // not JSON: keep the text for the error message
-  }
-  return { status: response.status, body: parsed };
-}
-
-async function expectStatus(what, status, method, url, payload, token) {
-  const response = await httpJson(method, url, payload, token);
-  if (response.status !== status) {
-    throw new Error(`${what}: expected ${status}, got ${response.status} ${JSON.stringify(response.body)}`);
-  }
-  return response.body;
-}
 
 /** Soft and hard limits on open files of this process (Node raises the soft one to the hard one at start). */
 function fileLimits() {
