@@ -1,6 +1,8 @@
 // Helpers the benchmarks share: environment numbers, loopback ports, fresh databases, JSON over HTTP, logs.
 import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import pg from 'pg';
 
 export const log = (message) => console.error(`[bench] ${message}`);
 
@@ -12,7 +14,7 @@ export function envInt(name, fallback, min) {
   return value;
 }
 
-export function freePort() {
+function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -24,7 +26,7 @@ export function freePort() {
   });
 }
 
-export function withDatabase(url, database) {
+function withDatabase(url, database) {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
@@ -69,4 +71,30 @@ export function serverLogger(level) {
 export function percentile(sorted, p) {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/**
+ * A fresh database for one run: on DATABASE_URL's server, or on an embedded PostgreSQL started in `tmp`.
+ * Pushes its own cleanups (drop the database, close the connection, stop the embedded server).
+ */
+export async function provisionDatabase({ tmp, cleanups, startEmbeddedPostgres, logger }) {
+  let adminUrl = process.env.DATABASE_URL;
+  let pgLabel = 'DATABASE_URL';
+  if (!adminUrl) {
+    const port = await freePort();
+    log(`DATABASE_URL is unset: starting an embedded PostgreSQL on 127.0.0.1:${port}`);
+    const embedded = await startEmbeddedPostgres({ dataDir: tmp, port, database: 'postgres', logger });
+    cleanups.push(() => embedded.stop());
+    adminUrl = embedded.url;
+    pgLabel = 'embedded';
+  }
+  const database = `jokkaer_bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  admin.on('error', (error) => log(`admin connection: ${error.message}`));
+  await admin.connect();
+  cleanups.push(() => admin.end());
+  await admin.query(`CREATE DATABASE ${database}`);
+  cleanups.push(() => admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+  log(`using database ${database} (${pgLabel} PostgreSQL)`);
+  return { benchUrl: withDatabase(adminUrl, database), pgLabel, database };
 }

@@ -18,7 +18,7 @@ import { createApp } from '../../core/dist/app.js';
 import { createLogger } from '../../core/dist/common/logger.js';
 import { loadConfig } from '../../core/dist/config/config.js';
 import { startEmbeddedPostgres } from '../../core/dist/database/embedded-postgres.js';
-import { envInt, freePort, httpJson, log, withDatabase } from '../support.mjs';
+import { envInt, httpJson, log, provisionDatabase } from '../support.mjs';
 
 // fastify is core's dependency: load the copy core itself resolves, hoisted to the root or not.
 const Fastify = createRequire(new URL('../../core/package.json', import.meta.url))('fastify');
@@ -215,31 +215,12 @@ async function main() {
     // Should the process exit before the cleanup gets there, the temporary directory goes all the same.
     process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
-    let adminUrl = process.env.DATABASE_URL;
-    let pgLabel = 'DATABASE_URL';
-    if (!adminUrl) {
-      const port = await freePort();
-      log(`DATABASE_URL is unset: starting an embedded PostgreSQL on 127.0.0.1:${port}`);
-      const embedded = await startEmbeddedPostgres({
-        dataDir: tmp,
-        port,
-        database: 'postgres',
-        logger: createLogger(logLevel),
-      });
-      cleanups.push(() => embedded.stop());
-      adminUrl = embedded.url;
-      pgLabel = 'embedded';
-    }
-
-    const database = `jokkaer_bench_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    admin.on('error', (error) => log(`admin connection: ${error.message}`));
-    await admin.connect();
-    cleanups.push(() => admin.end());
-    await admin.query(`CREATE DATABASE ${database}`);
-    cleanups.push(() => admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
-    const benchUrl = withDatabase(adminUrl, database);
-    log(`using database ${database} (${pgLabel} PostgreSQL)`);
+    const { benchUrl, pgLabel } = await provisionDatabase({
+      tmp,
+      cleanups,
+      startEmbeddedPostgres: startEmbeddedPostgres,
+      logger: createLogger(logLevel),
+    });
 
     const jokkaer = await startJokkaer(benchUrl, path.join(tmp, 'data'));
     cleanups.push(() => jokkaer.close());

@@ -42,12 +42,11 @@ import pg from 'pg';
 import {
   envInt,
   expectStatus,
-  freePort,
   httpJson,
   log,
   percentile,
+  provisionDatabase,
   serverLogger,
-  withDatabase,
 } from '../support.mjs';
 
 const GOAL_ADDED_P99_MS = 2;
@@ -984,31 +983,12 @@ async function main() {
       cleanups,
     });
 
-    let adminUrl = process.env.DATABASE_URL;
-    let pgLabel = 'DATABASE_URL';
-    if (!adminUrl) {
-      const port = await freePort();
-      log(`DATABASE_URL is unset: starting an embedded PostgreSQL on 127.0.0.1:${port}`);
-      const embedded = await core.startEmbeddedPostgres({
-        dataDir: tmp,
-        port,
-        database: 'postgres',
-        logger: serverLogger(logLevel),
-      });
-      cleanups.push(() => embedded.stop());
-      adminUrl = embedded.url;
-      pgLabel = 'embedded';
-    }
-
-    const database = `jokkaer_bench_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    admin.on('error', (error) => log(`admin connection: ${error.message}`));
-    await admin.connect();
-    cleanups.push(() => admin.end());
-    await admin.query(`CREATE DATABASE ${database}`);
-    cleanups.push(() => admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
-    const benchUrl = withDatabase(adminUrl, database);
-    log(`using database ${database} (${pgLabel} PostgreSQL)`);
+    const { benchUrl, pgLabel } = await provisionDatabase({
+      tmp,
+      cleanups,
+      startEmbeddedPostgres: core.startEmbeddedPostgres,
+      logger: serverLogger(logLevel),
+    });
 
     const jokkaer = await startJokkaer(
       core,

@@ -41,7 +41,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
-import { envInt, expectStatus, freePort, log, percentile, serverLogger, withDatabase } from '../support.mjs';
+import { envInt, expectStatus, log, percentile, provisionDatabase, serverLogger } from '../support.mjs';
 
 const GOAL_P99_MS = 50;
 const GOAL_RATE = 200;
@@ -1176,31 +1176,12 @@ async function main() {
     // Should the process exit before the cleanup gets there, the temporary directory goes all the same.
     process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
-    let adminUrl = process.env.DATABASE_URL;
-    let pgLabel = 'DATABASE_URL';
-    if (!adminUrl) {
-      const port = await freePort();
-      log(`DATABASE_URL is unset: starting an embedded PostgreSQL on 127.0.0.1:${port}`);
-      const embedded = await core.startEmbeddedPostgres({
-        dataDir: tmp,
-        port,
-        database: 'postgres',
-        logger: serverLogger(logLevel),
-      });
-      cleanups.push(() => embedded.stop());
-      adminUrl = embedded.url;
-      pgLabel = 'embedded';
-    }
-
-    const database = `jokkaer_bench_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    admin.on('error', (error) => log(`admin connection: ${error.message}`));
-    await admin.connect();
-    cleanups.push(() => admin.end());
-    await admin.query(`CREATE DATABASE ${database}`);
-    cleanups.push(() => admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
-    const benchUrl = withDatabase(adminUrl, database);
-    log(`using database ${database} (${pgLabel} PostgreSQL)`);
+    const { benchUrl, pgLabel } = await provisionDatabase({
+      tmp,
+      cleanups,
+      startEmbeddedPostgres: core.startEmbeddedPostgres,
+      logger: serverLogger(logLevel),
+    });
 
     const jokkaer = await setUpJokkaer(core, benchUrl, path.join(tmp, 'data'), {
       channels,
