@@ -142,11 +142,6 @@ export class PluginSandbox {
     }
   }
 
-  /** Heap in use, for health reporting. */
-  heapUsedBytes(): number {
-    return this.running ? this.isolate!.getHeapStatisticsSync().used_heap_size : 0;
-  }
-
   dispose(): void {
     if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose();
     this.isolate = undefined;

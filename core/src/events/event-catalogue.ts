@@ -19,5 +19,3 @@ export interface InternalEvents {
 
 export type StreamEvents = DomainEvents & InternalEvents;
 export type StreamEventName = keyof StreamEvents;
-
-export const isInternalEvent = (type: string): type is keyof InternalEvents => type === 'token.revoked';

@@ -105,11 +105,4 @@ export class EventsRepository {
     if (untilSeq !== null) void query.where('seq', '<=', untilSeq);
     return await query.select<StoredEvent[]>(...COLUMNS);
   }
-
-  async find(seq: string): Promise<StoredEvent | undefined> {
-    return await this.db
-      .knex('events')
-      .where({ seq })
-      .first<StoredEvent | undefined>(...COLUMNS);
-  }
 }

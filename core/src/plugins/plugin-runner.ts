@@ -25,7 +25,6 @@ export class PluginRunner {
   >();
   private loaded = new Map<string, string>(); // installId → fingerprint of what was loaded
   private stopped = false;
-  restarts = 0;
 
   constructor(
     private readonly host: HostHandler,
@@ -113,7 +112,6 @@ export class PluginRunner {
       this.pending.clear();
       for (const call of failed) call.reject(new Error('the plugin runner stopped'));
       if (!this.stopped) {
-        this.restarts++;
         this.logger.error({ code, signal }, 'plugin runner exited; it restarts with the next call');
       }
     });
