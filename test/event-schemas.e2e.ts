@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import type { DomainEvents } from '../core/src/events/event-catalogue';
 import type { ApiResponse } from '../fixtures/api-client';
 import { addToWorkspace, createWorkspace, postMessage, registerUser, TestUser } from '../fixtures/factories';
+import { WebhookReceiver } from '../fixtures/webhook-receiver';
 import {
   channelViewSchema,
   EventName,
@@ -32,6 +33,7 @@ const IMPLEMENTED: EventName[] = [
   'reaction.added',
   'reaction.removed',
   'file.uploaded',
+  'webhook.disabled',
 ];
 
 /** Rows the server writes to the same stream for itself; never delivered to clients, so not in the SDK. */
@@ -70,7 +72,7 @@ let server: TestServer;
 let db: Client;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ egressAllowNetworks: ['127.0.0.0/8'] });
   db = new Client({ connectionString: server.databaseUrl });
   await db.connect();
 });
@@ -210,6 +212,40 @@ describe('SDK event schemas', () => {
     for (const member of members.items)
       rest.push({ what: 'GET members', schema: memberViewSchema, body: member });
 
+    // An incoming webhook posts with a bot profile; an outgoing webhook whose endpoint answers 410 is disabled.
+    const gone = await WebhookReceiver.start();
+    gone.respondAlways((_delivery, response) => response.writeHead(410).end());
+    try {
+      expectStatus(
+        await alice.api.post(api(`/workspaces/${ws}/webhooks`), {
+          url: gone.url,
+          events: ['message.created'],
+        }),
+        201,
+      );
+      const incoming = expectStatus(
+        await alice.api.post(api(`/channels/${general.id}/incoming-webhooks`), { name: 'CI' }),
+        201,
+      );
+      const hookPath = new URL(incoming.url as string).pathname;
+      expectStatus(
+        await alice.api
+          .as(undefined)
+          .post(hookPath, { text: 'built', username: 'CI', icon_url: 'https://ci.example.test/i.png' }),
+        200,
+      );
+      for (
+        let waited = 0;
+        !(await db.query("SELECT 1 FROM events WHERE type = 'webhook.disabled'")).rowCount;
+        waited += 1
+      ) {
+        if (waited > 200) throw new Error('the webhook was not disabled');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    } finally {
+      await gone.close();
+    }
+
     // Every row of the outbox validates against the SDK's schema for its type.
     const { rows } = await db.query<{ seq: string; type: string; data: Record<string, any> }>(
       'SELECT seq::text AS seq, type, data FROM events ORDER BY seq',
@@ -233,6 +269,7 @@ describe('SDK event schemas', () => {
     expect(created.some((m) => m.files.length > 0 && m.mentions.length > 0 && m.clientMsgId !== null)).toBe(
       true,
     );
+    expect(created.some((m) => m.botProfile?.username === 'CI')).toBe(true);
     expect(
       of('message.updated').some((m) => m.editedAt !== null && m.reactions.length === 2 && m.replyCount > 0),
     ).toBe(true);
@@ -240,7 +277,14 @@ describe('SDK event schemas', () => {
     expect(of('channel.created').some((c) => c.kind === 'dm' && c.name === null && c.memberIds)).toBe(true);
     expect(of('channel.member_joined').some((m) => m.actorId)).toBe(true);
     expect(of('channel.member_left').some((m) => m.actorId)).toBe(true);
-    expect(of('workspace.member_joined').map((m) => m.role)).toEqual(['owner', 'member', 'member', 'guest']);
+    // The last one is the incoming webhook's bot.
+    expect(of('workspace.member_joined').map((m) => m.role)).toEqual([
+      'owner',
+      'member',
+      'member',
+      'guest',
+      'member',
+    ]);
 
     // REST answers carry the same resources.
     expect(

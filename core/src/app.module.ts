@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { ChannelsModule } from './channels/channels.module';
 import { CommandsModule } from './commands/commands.module';
 import { LOGGER } from './common/logger';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { ValidationInterceptor } from './common/validation';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -45,6 +46,7 @@ export class AppModule {
         EgressModule,
         CommandsModule,
         PluginsModule,
+        WebhooksModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: ValidationInterceptor }],

@@ -26,12 +26,14 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   app.useGlobalFilters(new ProblemFilter(logger));
   // @fastify/multipart's declarations resolve to an error type under typescript-eslint (tsc accepts them).
 
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onSend', async (request, reply) => {
-      void reply.header('x-request-id', request.id);
-    });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  // Incoming webhook payloads have their own, smaller size limit (413 above it).
+  fastify.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/hooks/')) route.bodyLimit = config.incomingWebhookMaxBytes;
+  });
   await app.register(fastifyMultipart, {
     // Keep the client's file name as sent, so names carrying paths are refused rather than silently cut.
     preservePath: true,

@@ -116,6 +116,12 @@ export const messageViewSchema = {
     clientMsgId: { type: ['string', 'null'] },
     createdAt: dateTime,
     editedAt: nullableDateTime,
+    /** How a post through an incoming webhook asked to be labelled (Slack's `username`, `icon_url`). */
+    botProfile: {
+      type: 'object',
+      properties: { username: { type: 'string' }, iconUrl: { type: 'string' } },
+      additionalProperties: false,
+    },
   },
   required: [
     'id',
@@ -221,6 +227,21 @@ export const callParticipantEventSchema = {
   required: [...callEventSchema.required, 'userId'],
 } as const;
 
+/** `webhook.disabled`: an outgoing webhook stopped (410 Gone, or days of failures); workspace admins only. */
+export const webhookDisabledEventSchema = {
+  title: 'WebhookDisabledEvent',
+  type: 'object',
+  properties: {
+    id: uuid,
+    workspaceId: uuid,
+    url: { type: 'string' },
+    reason: { type: 'string' },
+    disabledAt: dateTime,
+  },
+  required: ['id', 'workspaceId', 'url', 'reason', 'disabledAt'],
+  additionalProperties: false,
+} as const;
+
 // ---- The catalogue -------------------------------------------------------------------------------------
 
 /** Every domain event by name (part of the public contract), with its payload's draft-07 schema. */
@@ -241,6 +262,7 @@ export const eventSchemas = {
   'reaction.removed': { $schema: JSON_SCHEMA_DRAFT_07, ...reactionEventSchema },
   /** Not tied to a channel until it is attached to a message, so there is no `channelId`. */
   'file.uploaded': { $schema: JSON_SCHEMA_DRAFT_07, ...fileViewSchema },
+  'webhook.disabled': { $schema: JSON_SCHEMA_DRAFT_07, ...webhookDisabledEventSchema },
   /** PROVISIONAL (calls domain not landed). */
   'call.started': { $schema: JSON_SCHEMA_DRAFT_07, ...callEventSchema },
   /** PROVISIONAL (calls domain not landed). */

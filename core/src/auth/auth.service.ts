@@ -103,6 +103,21 @@ export class AuthService {
     );
   }
 
+  /**
+   * A bot account (plugin installs, incoming webhooks): no password, so it can never log in; it acts only
+   * through what created it. `kind` and `id` make its never-deliverable address unique.
+   */
+  async createBot(displayName: string, kind: string, id: string): Promise<UserView> {
+    const user = await this.repository.createUser({
+      id: newId(),
+      email: `${kind}.${id}@bots.jokkaer.invalid`,
+      passwordHash: null,
+      displayName,
+      isBot: true,
+    });
+    return toUserView(user);
+  }
+
   async me(userId: string): Promise<UserView> {
     const user = await this.repository.findUserById(userId);
     if (!user) throw unauthorized();

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
+import type { ViewerScope } from '../realtime/audience';
 import type { Role } from '../workspaces/workspaces.schemas';
 import { ChannelModel } from './channels.models';
 import type { ChannelRow } from './channels.models';
@@ -10,6 +11,31 @@ export type ChannelForUser = ChannelRow & { role: Role; isMember: boolean };
 @Injectable()
 export class ChannelsRepository {
   constructor(private readonly db: Database) {}
+
+  /**
+   * What a member may read in one workspace without being told more: its public channels and the channels
+   * it belongs to (bots of plugins, creators of webhooks). Undefined when it is not a member.
+   */
+  async scopeIn(workspaceId: string, userId: string): Promise<ViewerScope | undefined> {
+    const member = await this.db
+      .conn('workspaceMembers')
+      .where({ workspaceId, userId })
+      .first<{ role: Role } | undefined>('role');
+    if (!member) return undefined;
+    const channels = await this.db
+      .conn('channels as c')
+      .leftJoin('channelMembers as cm', function () {
+        this.on('cm.channelId', 'c.id').andOnVal('cm.userId', userId);
+      })
+      .where('c.workspaceId', workspaceId)
+      .where((q) => void q.where('c.kind', 'public').orWhereNotNull('cm.userId'))
+      .select<{ id: string }[]>('c.id');
+    return {
+      userId,
+      roles: new Map([[workspaceId, member.role]]),
+      channelIds: new Set(channels.map((channel) => channel.id)),
+    };
+  }
 
   async create(
     channel: Pick<ChannelModel, 'id' | 'workspaceId' | 'name' | 'kind' | 'topic' | 'dmKey' | 'createdBy'>,

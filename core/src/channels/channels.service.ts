@@ -8,6 +8,7 @@ import { EventsRepository } from '../events/events.repository';
 import { isAdmin, WorkspacesService } from '../workspaces/workspaces.service';
 import type { ChannelRow } from './channels.models';
 import { ChannelForUser, ChannelsRepository } from './channels.repository';
+import type { ViewerScope } from '../realtime/audience';
 import type { ChannelKind, ChannelListItem, ChannelView, UpdateChannelBody } from './channels.schemas';
 
 /** What the caller may do in a channel, decided from their workspace role and channel membership. */
@@ -43,6 +44,11 @@ export class ChannelsService {
     private readonly workspaces: WorkspacesService,
     private readonly events: EventsRepository,
   ) {}
+
+  /** Public channels and the member's own in one workspace; undefined for a non-member. */
+  scopeIn(workspaceId: string, userId: string): Promise<ViewerScope | undefined> {
+    return this.repository.scopeIn(workspaceId, userId);
+  }
 
   /** 404 unless the caller may read the channel: private channels and other workspaces stay invisible. */
   async requireReadable(channelId: string, userId: string): Promise<ChannelAccess> {

@@ -32,6 +32,15 @@ describe('loadConfig', () => {
       pluginFailureWindowSeconds: 300,
       egressAllowNetworks: [],
       instanceAdminEmails: [],
+      publicUrl: 'http://localhost:3000',
+      webhookTimeoutMs: 15_000,
+      webhookEndpointConcurrency: 8,
+      webhookEndpointRate: 50,
+      webhookMaxInFlight: 256,
+      webhookDisableAfterHours: 120,
+      webhookPollIntervalMs: 1000,
+      incomingWebhookRatePerMinute: 60,
+      incomingWebhookMaxBytes: 256 * 1024,
     });
   });
 

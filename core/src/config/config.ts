@@ -57,6 +57,24 @@ export interface AppConfig {
   egressAllowNetworks: string[];
   /** INSTANCE_ADMIN_EMAILS: comma-separated accounts that may upload plugin bundles for the whole instance */
   instanceAdminEmails: string[];
+  /** PUBLIC_URL, default http://localhost:PORT: how the outside reaches this server (incoming webhook URLs) */
+  publicUrl: string;
+  /** WEBHOOK_TIMEOUT_MS, default 15000: a delivery's whole exchange */
+  webhookTimeoutMs: number;
+  /** WEBHOOK_ENDPOINT_CONCURRENCY, default 8 deliveries in flight per endpoint and instance */
+  webhookEndpointConcurrency: number;
+  /** WEBHOOK_ENDPOINT_RATE, default 50 deliveries per second per endpoint and instance */
+  webhookEndpointRate: number;
+  /** WEBHOOK_MAX_IN_FLIGHT, default 256 deliveries claimed at once by one instance */
+  webhookMaxInFlight: number;
+  /** WEBHOOK_DISABLE_AFTER_HOURS, default 120 (5 days) of continuous failure */
+  webhookDisableAfterHours: number;
+  /** WEBHOOK_POLL_INTERVAL_MS, default 1000: how often due retries are looked for */
+  webhookPollIntervalMs: number;
+  /** INCOMING_WEBHOOK_RATE_PER_MINUTE, default 60 posts per hook */
+  incomingWebhookRatePerMinute: number;
+  /** INCOMING_WEBHOOK_MAX_BYTES, default 256 KiB: the largest incoming webhook payload */
+  incomingWebhookMaxBytes: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -120,6 +138,15 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     pluginFailureWindowSeconds: integer(env, 'PLUGIN_FAILURE_WINDOW_SECONDS', 300, 1),
     egressAllowNetworks: list(env.EGRESS_ALLOW_NETWORKS),
     instanceAdminEmails: list(env.INSTANCE_ADMIN_EMAILS).map((email) => email.toLowerCase()),
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${integer(env, 'PORT', 3000)}`).replace(/\/+$/, ''),
+    webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 100),
+    webhookEndpointConcurrency: integer(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1),
+    webhookEndpointRate: integer(env, 'WEBHOOK_ENDPOINT_RATE', 50, 1),
+    webhookMaxInFlight: integer(env, 'WEBHOOK_MAX_IN_FLIGHT', 256, 1),
+    webhookDisableAfterHours: integer(env, 'WEBHOOK_DISABLE_AFTER_HOURS', 120, 1),
+    webhookPollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 1000, 10),
+    incomingWebhookRatePerMinute: integer(env, 'INCOMING_WEBHOOK_RATE_PER_MINUTE', 60, 1),
+    incomingWebhookMaxBytes: integer(env, 'INCOMING_WEBHOOK_MAX_BYTES', 256 * 1024, 1024),
   };
   return { ...config, ...overrides };
 }

@@ -24,8 +24,11 @@ export interface EgressResponse {
 export interface EgressOptions {
   /** Hostnames the caller may reach: exact, or `*.example.com` for subdomains. Omitted: any public host. */
   allowedHosts?: string[];
+  /** The whole exchange, connection to last byte (default 10 s). */
   timeoutMs?: number;
   maxResponseBytes?: number;
+  /** Keep the first `maxResponseBytes` of a longer answer instead of failing (logs that show an excerpt). */
+  truncateResponse?: boolean;
 }
 
 type Parsed = ipaddr.IPv4 | ipaddr.IPv6;
@@ -34,7 +37,8 @@ type Parsed = ipaddr.IPv4 | ipaddr.IPv6;
  * The one HTTP client for server-side requests to the outside. It resolves the host itself and refuses every
  * address that is not public unicast (loopback, private, link-local, CGNAT, multicast, reserved, NAT64, 6to4,
  * IPv4-mapped forms of those…), then connects to exactly the address it checked, so DNS cannot be rebound in
- * between. Redirects are not followed. Timeouts and a response size cap always apply.
+ * between. Redirects are not followed: a 3xx is returned as it is, and its target is never contacted.
+ * A deadline for the whole exchange and a response size cap always apply.
  */
 @Injectable()
 export class EgressClient {
@@ -46,12 +50,7 @@ export class EgressClient {
   }
 
   async fetch(url: string, init: EgressRequest = {}, options: EgressOptions = {}): Promise<EgressResponse> {
-    const target = this.parseUrl(url);
-    const hostname = target.hostname.replace(/^\[|\]$/g, '');
-    if (options.allowedHosts && !options.allowedHosts.some((pattern) => hostMatches(pattern, hostname))) {
-      throw new EgressRefused(`${hostname} is not an allowed host`);
-    }
-    const address = await this.resolve(hostname);
+    const { target, address } = await this.check(url, options.allowedHosts);
     const pinned: LookupFunction = (_host, _options, callback) =>
       callback(null, [{ address: address.toString(), family: address.kind() === 'ipv6' ? 6 : 4 }]);
     const timeoutMs = options.timeoutMs ?? 10_000;
@@ -60,19 +59,12 @@ export class EgressClient {
     return new Promise<EgressResponse>((resolve, reject) => {
       const req = send(
         target,
-        { method: init.method ?? 'GET', headers: init.headers, lookup: pinned, timeout: timeoutMs },
+        { method: init.method ?? 'GET', headers: init.headers, lookup: pinned },
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > maxBytes) {
-              req.destroy(new EgressRefused(`response larger than ${maxBytes} bytes`));
-              return;
-            }
-            chunks.push(chunk);
-          });
-          res.on('end', () =>
+          const finish = () => {
+            clearTimeout(deadline);
             resolve({
               status: res.statusCode ?? 0,
               headers: Object.fromEntries(
@@ -82,15 +74,60 @@ export class EgressClient {
                 ]),
               ),
               body: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
+            });
+          };
+          res.on('data', (chunk: Buffer) => {
+            if (size + chunk.length > maxBytes) {
+              if (!options.truncateResponse) {
+                req.destroy(new EgressRefused(`response larger than ${maxBytes} bytes`));
+                return;
+              }
+              chunks.push(chunk.subarray(0, maxBytes - size));
+              size = maxBytes;
+              finish();
+              req.destroy();
+              return;
+            }
+            size += chunk.length;
+            chunks.push(chunk);
+          });
+          res.on('end', finish);
           res.on('error', reject);
         },
       );
-      req.on('timeout', () => req.destroy(new EgressRefused(`no answer within ${timeoutMs} ms`)));
-      req.on('error', reject);
+      const deadline = setTimeout(
+        () => req.destroy(new EgressRefused(`no complete answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      req.on('error', (error) => {
+        clearTimeout(deadline);
+        reject(error);
+      });
       req.end(init.body);
     });
+  }
+
+  /**
+   * Refuses a URL that may not be fetched (scheme, credentials, host not allowed, an address that is not
+   * public), with the reason; otherwise returns it with the address to connect to. Also used to reject a
+   * webhook URL when it is registered.
+   */
+  async check(url: string, allowedHosts?: string[]): Promise<{ target: URL; address: Parsed }> {
+    const target = this.parseUrl(url);
+    const hostname = target.hostname.replace(/^\[|\]$/g, '');
+    if (allowedHosts && !allowedHosts.some((pattern) => hostMatches(pattern, hostname))) {
+      throw new EgressRefused(`${hostname} is not an allowed host`);
+    }
+    return { target, address: await this.resolve(hostname) };
+  }
+
+  /** The addresses a name resolves to (a seam for tests of names that resolve to private addresses). */
+  async lookupHost(hostname: string): Promise<string[]> {
+    try {
+      return (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+    } catch {
+      return [];
+    }
   }
 
   private parseUrl(url: string): URL {
@@ -107,9 +144,7 @@ export class EgressClient {
   }
 
   private async resolve(hostname: string): Promise<Parsed> {
-    const addresses = ipaddr.isValid(hostname)
-      ? [hostname]
-      : (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+    const addresses = ipaddr.isValid(hostname) ? [hostname] : await this.lookupHost(hostname);
     if (addresses.length === 0) throw new EgressRefused(`${hostname} does not resolve`);
     // Every address must pass: a name that resolves to one public and one private address is refused.
     const parsed = addresses.map((address) => ipaddr.process(address));

@@ -1,13 +1,15 @@
 import type { ChannelEvents } from '../channels/channels.events';
 import type { FileEvents } from '../files/files.events';
 import type { MessageEvents } from '../messages/messages.events';
+import type { WebhookEvents } from '../webhooks/webhooks.events';
 import type { WorkspaceEvents } from '../workspaces/workspaces.events';
 
 /**
  * Every domain event by name, with its payload: the resource as the REST API returns it, plus
  * `workspaceId` and, where it applies, `channelId` (API.md). Names are part of the public contract.
  */
-export interface DomainEvents extends WorkspaceEvents, ChannelEvents, MessageEvents, FileEvents {}
+export interface DomainEvents
+  extends WorkspaceEvents, ChannelEvents, MessageEvents, FileEvents, WebhookEvents {}
 
 export type DomainEventName = keyof DomainEvents;
 

@@ -1,5 +1,11 @@
 import { Model } from 'objection';
 
+/** Slack's `username`/`icon_url` on a post through an incoming webhook. */
+export interface BotProfile {
+  username?: string;
+  iconUrl?: string;
+}
+
 export class MessageModel extends Model {
   static override tableName = 'messages';
   id!: string;
@@ -10,6 +16,7 @@ export class MessageModel extends Model {
   threadId!: string | null;
   replyCount!: number;
   clientMsgId!: string | null;
+  botProfile!: BotProfile | null;
   createdAt!: Date;
   editedAt!: Date | null;
   deletedAt!: Date | null;
@@ -23,6 +30,7 @@ export const MESSAGE_COLUMNS = [
   'userId',
   'text',
   'threadId',
+  'botProfile',
   'replyCount',
   'clientMsgId',
   'createdAt',

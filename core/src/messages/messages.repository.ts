@@ -17,7 +17,7 @@ export class MessagesRepository {
   async insert(
     message: Pick<
       MessageModel,
-      'id' | 'workspaceId' | 'channelId' | 'userId' | 'text' | 'threadId' | 'clientMsgId'
+      'id' | 'workspaceId' | 'channelId' | 'userId' | 'text' | 'threadId' | 'clientMsgId' | 'botProfile'
     >,
   ): Promise<MessageModel | undefined> {
     const query = this.db

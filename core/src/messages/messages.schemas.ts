@@ -1,3 +1,4 @@
+import type { BotProfile } from './messages.models';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { FileView } from '../files/files.schemas';
 
@@ -67,4 +68,6 @@ export interface MessageView {
   clientMsgId: string | null;
   createdAt: string;
   editedAt: string | null;
+  /** Only on posts through an incoming webhook that asked for a name or icon. */
+  botProfile?: BotProfile;
 }

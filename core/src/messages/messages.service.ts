@@ -10,7 +10,7 @@ import { FilesService, toFileView } from '../files/files.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { parseMentions } from './mentions';
 import { MessageHooks } from './message-hooks';
-import type { MessageModel } from './messages.models';
+import type { BotProfile, MessageModel } from './messages.models';
 import { MessagesRepository, ReactionRow } from './messages.repository';
 import type { MessageView, PostMessageBody, ReactionView } from './messages.schemas';
 
@@ -40,6 +40,7 @@ export const toMessageView = (message: MessageModel, related: Related = {}): Mes
   clientMsgId: message.clientMsgId,
   createdAt: message.createdAt.toISOString(),
   editedAt: message.editedAt?.toISOString() ?? null,
+  ...(message.botProfile ? { botProfile: message.botProfile } : {}),
 });
 
 @Injectable()
@@ -66,6 +67,7 @@ export class MessagesService {
       skipHooks?: boolean;
       /** A bot answering a person's command: the person's channel membership authorizes the post. */
       onBehalfOf?: string;
+      botProfile?: BotProfile;
     } = {},
   ): Promise<MessageView> {
     const access = await this.channels.requireMember(channelId, options.onBehalfOf ?? userId);
@@ -102,6 +104,7 @@ export class MessagesService {
         text,
         threadId,
         clientMsgId,
+        botProfile: options.botProfile ?? null,
       });
       if (!message) return undefined; // lost a race with the same clientMsgId
       await this.repository.addMentions(message.id, mentions);

@@ -1,6 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { coalesced } from '../common/coalesced';
 import { LOGGER } from '../common/logger';
+import { ChannelsService } from '../channels/channels.service';
 import { EventBus } from '../events/event-bus';
 import { EventFeed } from '../events/event-feed';
 import { EventsRepository } from '../events/events.repository';
@@ -20,15 +22,13 @@ const LEASE_SECONDS = 660;
  */
 @Injectable()
 export class PluginDelivery implements OnApplicationBootstrap {
-  private running = false;
-  private again = false;
-
   constructor(
     private readonly bus: EventBus,
     private readonly feed: EventFeed,
     private readonly events: EventsRepository,
     private readonly repository: PluginsRepository,
     private readonly host: PluginHost,
+    private readonly channels: ChannelsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -40,29 +40,17 @@ export class PluginDelivery implements OnApplicationBootstrap {
     });
   }
 
-  wake(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    void (async () => {
-      try {
-        do {
-          this.again = false;
-          for (const install of await this.repository.enabledInstalls()) {
-            // Installs that subscribe to nothing cost no transaction.
-            if (!this.host.manifestOf(install)?.permissions?.events?.length) continue;
-            if (await this.deliverBatch(install.id)) this.again = true;
-          }
-        } while (this.again);
-      } catch (error) {
-        this.logger.error({ err: error }, 'plugin event delivery failed; retrying on the next event');
-      } finally {
-        this.running = false;
+  /** Delivers what is waiting, install by install; safe to call at any time. */
+  readonly wake = coalesced(
+    async () => {
+      for (const install of await this.repository.enabledInstalls()) {
+        // Installs that subscribe to nothing cost no transaction.
+        if (!this.host.manifestOf(install)?.permissions?.events?.length) continue;
+        if (await this.deliverBatch(install.id)) this.wake();
       }
-    })();
-  }
+    },
+    (error) => this.logger.error({ err: error }, 'plugin event delivery failed; retrying on the next event'),
+  );
 
   /** Delivers one batch to one install; true when more may be waiting. */
   private async deliverBatch(installId: string): Promise<boolean> {
@@ -73,9 +61,10 @@ export class PluginDelivery implements OnApplicationBootstrap {
       const horizon = this.feed.seq;
       if (subscribed.size === 0 || BigInt(install.cursorSeq) >= BigInt(horizon)) return false;
       const batch = await this.events.readRange(install.cursorSeq, horizon, BATCH);
-      const scope = await this.repository.botScope(install.workspaceId, install.botUserId);
+      const scope = await this.channels.scopeIn(install.workspaceId, install.botUserId);
       for (const event of batch) {
         if (
+          scope &&
           event.workspaceId === install.workspaceId &&
           subscribed.has(event.type) &&
           canSee(audienceOf(event), scope)

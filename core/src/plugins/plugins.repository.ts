@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
-import type { ViewerScope } from '../realtime/audience';
 import type { InstallLimits } from './plugins.schemas';
 
 export interface InstallRow {
@@ -115,23 +114,6 @@ export class PluginsRepository {
 
   async advanceCursor(id: string, seq: string): Promise<void> {
     await this.db.conn('pluginInstalls').where({ id }).update({ cursorSeq: seq });
-  }
-
-  /** What an install's bot may read: its workspace, public channels and the channels it was added to. */
-  async botScope(workspaceId: string, botUserId: string): Promise<ViewerScope> {
-    const channels = await this.db
-      .conn('channels as c')
-      .leftJoin('channelMembers as cm', function () {
-        this.on('cm.channelId', 'c.id').andOnVal('cm.userId', botUserId);
-      })
-      .where('c.workspaceId', workspaceId)
-      .where((q) => void q.where('c.kind', 'public').orWhereNotNull('cm.userId'))
-      .select<{ id: string }[]>('c.id');
-    return {
-      userId: botUserId,
-      roles: new Map([[workspaceId, 'member']]),
-      channelIds: new Set(channels.map((channel) => channel.id)),
-    };
   }
 
   async kvGet(installId: string, key: string): Promise<{ value: unknown; version: number } | undefined> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { secretSettingKeys, settingsSchemaOf, validateManifest } from '@jokkaer/sdk-plugin';
 import type { PluginManifest } from '@jokkaer/sdk-plugin';
-import { AuthRepository } from '../auth/auth.repository';
+import { AuthService } from '../auth/auth.service';
 import { newId } from '../common/ids';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
@@ -41,7 +41,7 @@ export class PluginsService {
     private readonly catalogue: PluginCatalogue,
     private readonly host: PluginHost,
     private readonly workspaces: WorkspacesService,
-    private readonly users: AuthRepository,
+    private readonly auth: AuthService,
     private readonly feed: EventFeed,
     private readonly scheduler: PluginScheduler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -53,8 +53,8 @@ export class PluginsService {
 
   /** An instance admin (INSTANCE_ADMIN_EMAILS) adds a built plugin, or a new version of one they uploaded. */
   async upload(userId: string, body: UploadBody) {
-    const user = await this.users.findUserById(userId);
-    if (!user || !this.config.instanceAdminEmails.includes(user.email.toLowerCase())) {
+    const user = await this.auth.me(userId);
+    if (!this.config.instanceAdminEmails.includes(user.email.toLowerCase())) {
       throw forbidden('Only instance admins may upload plugins');
     }
     const checked = validateManifest(body.manifest);
@@ -166,13 +166,7 @@ export class PluginsService {
   ): Promise<InstallRow> {
     const id = newId();
     // The plugin acts as a bot member of the workspace; events are delivered from now on.
-    const bot = await this.users.createUser({
-      id: newId(),
-      email: `${manifest.id}.${id}@plugins.jokkaer.invalid`,
-      passwordHash: null,
-      displayName: manifest.name,
-      isBot: true,
-    });
+    const bot = await this.auth.createBot(manifest.name, `plugin.${manifest.id}`, id);
     await this.workspaces.addBot(workspaceId, bot.id);
     return this.db.transaction(() =>
       this.repository.insertInstall({

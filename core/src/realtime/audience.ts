@@ -10,6 +10,8 @@ export type Audience =
   /** Members of the channel; for public channel lifecycle events also the workspace's non-guests. */
   | { kind: 'channel'; workspaceId: string; channelId: string; nonGuests: boolean; alsoUserId?: string }
   | { kind: 'workspace'; workspaceId: string; alsoUserId?: string }
+  /** The workspace's owners and admins (events about its configuration, such as a disabled webhook). */
+  | { kind: 'admins'; workspaceId: string }
   /** One person, while they are in the workspace. */
   | { kind: 'user'; workspaceId: string; userId: string };
 
@@ -21,10 +23,12 @@ export interface ViewerScope {
 }
 
 const CHANNEL_LIFECYCLE = new Set(['channel.created', 'channel.updated', 'channel.archived']);
+const ADMIN_ONLY = new Set(['webhook.disabled']);
 
 export function audienceOf(event: StoredEvent): Audience {
   const data = event.data as { kind?: string; userId?: string; uploaderId?: string };
   if (!event.workspaceId) return { kind: 'nobody' }; // internal events
+  if (ADMIN_ONLY.has(event.type)) return { kind: 'admins', workspaceId: event.workspaceId };
   if (event.type === 'file.uploaded') {
     // Until it is shared in a message, a file is its uploader's alone.
     return { kind: 'user', workspaceId: event.workspaceId, userId: data.uploaderId as string };
@@ -52,6 +56,10 @@ export function canSee(audience: Audience, viewer: ViewerScope): boolean {
       return false;
     case 'user':
       return audience.userId === viewer.userId && viewer.roles.has(audience.workspaceId);
+    case 'admins': {
+      const role = viewer.roles.get(audience.workspaceId);
+      return role === 'owner' || role === 'admin';
+    }
     case 'workspace':
       return viewer.roles.has(audience.workspaceId) || audience.alsoUserId === viewer.userId;
     case 'channel': {

@@ -239,7 +239,7 @@ export class RealtimeGateway
     const key =
       audience.kind === 'channel'
         ? `c:${audience.channelId}:${audience.nonGuests}`
-        : `w:${audience.workspaceId}`;
+        : `${audience.kind === 'admins' ? 'a' : 'w'}:${audience.workspaceId}`;
     let users = memo.get(key);
     if (!users) {
       users = new Set<string>();
@@ -248,6 +248,7 @@ export class RealtimeGateway
       }
       if (audience.kind !== 'channel' || audience.nonGuests) {
         for (const member of await this.repository.workspaceMembers(audience.workspaceId)) {
+          if (audience.kind === 'admins' && member.role !== 'owner' && member.role !== 'admin') continue;
           if (audience.kind !== 'channel' || member.role !== 'guest') users.add(member.userId);
         }
       }
@@ -259,7 +260,9 @@ export class RealtimeGateway
       return result;
     }
     for (const userId of users) if (this.byUser.has(userId)) result.add(userId);
-    if (audience.alsoUserId && this.byUser.has(audience.alsoUserId)) result.add(audience.alsoUserId);
+    if ('alsoUserId' in audience && audience.alsoUserId && this.byUser.has(audience.alsoUserId)) {
+      result.add(audience.alsoUserId);
+    }
     return result;
   }
 

@@ -5,6 +5,7 @@ import * as plugins from './003_plugins';
 import * as pluginSchedules from './004_plugin_schedules';
 import * as pluginBundles from './005_plugin_bundles';
 import * as pluginDeliveryLease from './006_plugin_delivery_lease';
+import * as webhooks from './007_webhooks';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '004_plugin_schedules': pluginSchedules,
   '005_plugin_bundles': pluginBundles,
   '006_plugin_delivery_lease': pluginDeliveryLease,
+  '007_webhooks': webhooks,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,133 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuthService } from '../auth/auth.service';
+import { generateToken, hashToken } from '../auth/tokens';
+import { ChannelsService } from '../channels/channels.service';
+import { newId } from '../common/ids';
+import { badRequest, forbidden, notFound, tooManyRequests } from '../common/problem';
+import { assertValid } from '../common/validation';
+import { APP_CONFIG } from '../config/config';
+import type { AppConfig } from '../config/config';
+import { Database } from '../database/database';
+import { MessagesService } from '../messages/messages.service';
+import { WorkspacesService } from '../workspaces/workspaces.service';
+import { IncomingWebhookRow, WebhooksRepository } from './webhooks.repository';
+import { IncomingWebhookView, SlackPayload, slackPayloadSchema } from './webhooks.schemas';
+
+const WINDOW_SECONDS = 60;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const toView = (row: IncomingWebhookRow): IncomingWebhookView => ({
+  id: row.id,
+  channelId: row.channelId,
+  name: row.name,
+  botUserId: row.botUserId,
+  createdAt: row.createdAt.toISOString(),
+});
+
+/**
+ * Slack-compatible incoming webhooks: a secret URL that posts into one channel as the hook's own bot.
+ * Channel members (not guests) create them; the token is shown once, inside the URL, and stored hashed.
+ */
+@Injectable()
+export class IncomingWebhooksService {
+  constructor(
+    private readonly db: Database,
+    private readonly repository: WebhooksRepository,
+    private readonly channels: ChannelsService,
+    private readonly workspaces: WorkspacesService,
+    private readonly messages: MessagesService,
+    private readonly auth: AuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(channelId: string, userId: string, name: string) {
+    const access = await this.requireCreator(channelId, userId);
+    const { raw, hash } = generateToken('incomingWebhook');
+    const id = newId();
+    const row = await this.db.transaction(async () => {
+      const bot = await this.auth.createBot(name.trim(), 'incoming-webhook', id);
+      await this.workspaces.addBot(access.channel.workspaceId, bot.id);
+      await this.channels.addMember(channelId, userId, bot.id);
+      return await this.repository.insertIncoming({
+        id,
+        workspaceId: access.channel.workspaceId,
+        channelId,
+        botUserId: bot.id,
+        createdBy: userId,
+        name: name.trim(),
+        createdAt: new Date(),
+        tokenHash: hash,
+      });
+    });
+    return { ...toView(row), url: `${this.config.publicUrl}/hooks/${raw}` };
+  }
+
+  async list(channelId: string, userId: string): Promise<{ items: IncomingWebhookView[] }> {
+    await this.requireCreator(channelId, userId);
+    return { items: (await this.repository.listIncoming(channelId)).map(toView) };
+  }
+
+  /** Its creator, or a workspace admin, removes a hook; its bot leaves the workspace with it. */
+  async delete(hookId: string, userId: string): Promise<void> {
+    const hook = await this.repository.findIncoming(hookId);
+    if (!hook) throw notFound('Incoming webhook');
+    const access = await this.channels.requireReadable(hook.channelId, userId);
+    if (hook.createdBy !== userId && !access.isWorkspaceAdmin) {
+      throw forbidden('Only its creator or a workspace admin may remove an incoming webhook');
+    }
+    await this.db.transaction(async () => {
+      await this.repository.deleteIncoming(hook.id);
+      await this.workspaces.removeBot(hook.workspaceId, hook.botUserId);
+    });
+  }
+
+  /** `POST /hooks/:token`: a JSON body, or a form whose `payload` field holds the JSON. */
+  async receive(token: string, body: unknown): Promise<void> {
+    const limit = this.config.incomingWebhookRatePerMinute;
+    const hook = await this.repository.hitIncoming(hashToken(token), WINDOW_SECONDS);
+    if (!hook) throw notFound('Incoming webhook');
+    if (hook.windowCount > limit) {
+      const elapsed = (Date.now() - hook.windowStartedAt.getTime()) / 1000;
+      throw tooManyRequests(Math.max(1, Math.ceil(WINDOW_SECONDS - elapsed)));
+    }
+    const payload = parsePayload(body);
+    if (payload.thread_ts !== undefined && !UUID.test(payload.thread_ts)) {
+      throw badRequest('The payload is invalid', [
+        { path: 'thread_ts', message: 'must be the id of a message in this channel' },
+      ]);
+    }
+    const botProfile = {
+      ...(payload.username ? { username: payload.username } : {}),
+      ...(payload.icon_url ? { iconUrl: payload.icon_url } : {}),
+    };
+    await this.messages.post(
+      hook.channelId,
+      hook.botUserId,
+      { text: payload.text, ...(payload.thread_ts ? { threadId: payload.thread_ts } : {}) },
+      Object.keys(botProfile).length > 0 ? { botProfile } : {},
+    );
+  }
+
+  private async requireCreator(channelId: string, userId: string) {
+    const access = await this.channels.requireReadable(channelId, userId);
+    if (access.isGuest) throw forbidden('Guests cannot manage incoming webhooks');
+    if (!access.isMember) throw forbidden('Join the channel first');
+    return access;
+  }
+}
+
+function parsePayload(body: unknown): SlackPayload {
+  let payload = body;
+  if (body && typeof body === 'object' && 'payload' in body && typeof body.payload === 'string') {
+    try {
+      payload = JSON.parse(body.payload);
+    } catch {
+      throw badRequest('The payload is invalid', [{ path: 'payload', message: 'is not JSON' }]);
+    }
+  }
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw badRequest('The payload is invalid', [{ path: '(body)', message: 'must be a JSON object' }]);
+  }
+  assertValid(slackPayloadSchema, payload);
+  return payload as SlackPayload;
+}

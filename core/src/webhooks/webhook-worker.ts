@@ -1,0 +1,346 @@
+import { performance } from 'node:perf_hooks';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { Clock } from '../common/clock';
+import { coalesced } from '../common/coalesced';
+import { LOGGER } from '../common/logger';
+import { APP_CONFIG } from '../config/config';
+import type { AppConfig } from '../config/config';
+import { Database } from '../database/database';
+import { EgressClient, EgressRefused, EgressResponse } from '../egress/egress.client';
+import { EventBus } from '../events/event-bus';
+import { EventsRepository } from '../events/events.repository';
+import { nextAttemptDelayMs, parseRetryAfter } from './retry-schedule';
+import { signatureHeader } from './webhook-signature';
+import { AttemptOutcome, ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
+
+/** The bounded part of an answer kept in the delivery log. */
+const EXCERPT_BYTES = 2048;
+
+/** One endpoint's deliveries on this instance: a queue drained within its concurrency and rate limits. */
+interface Lane {
+  queue: ClaimedDelivery[];
+  inFlight: number;
+  tokens: number;
+  refilledAt: number;
+  timer?: NodeJS.Timeout;
+}
+
+interface Verdict {
+  outcome: AttemptOutcome;
+  /** Why the endpoint is to be disabled right away (410 Gone). */
+  disable?: string;
+}
+
+/**
+ * Sends due deliveries. Any instance claims them with a lease (SKIP LOCKED), so a killed worker loses
+ * nothing: its leases run out and the deliveries are claimed again. Each endpoint has its own lane with a
+ * concurrency and a rate limit, so a slow receiver holds up only its own deliveries. Results are written
+ * in batches, one statement for many attempts.
+ */
+@Injectable()
+export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly lanes = new Map<string, Lane>();
+  /** Deliveries this instance holds a lease on, until their attempt is recorded. */
+  private readonly held = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly laneCap: number;
+  private readonly leaseMs: number;
+  /** The last claim filled all the room there was: more may be due. */
+  private backlog = false;
+  private stopped = false;
+  private pollTimer?: NodeJS.Timeout;
+  private recorded: { outcome: AttemptOutcome; webhookId: string }[] = [];
+  private flushTimer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Database,
+    private readonly repository: WebhooksRepository,
+    private readonly events: EventsRepository,
+    private readonly egress: EgressClient,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    const { webhookEndpointConcurrency: concurrency, webhookEndpointRate: rate, webhookTimeoutMs } = config;
+    this.laneCap = concurrency * 4;
+    // Long enough for a full lane to drain at its slowest (every attempt timing out, the rate limit
+    // spacing them), so a lease only runs out when its holder is gone.
+    const queued = this.laneCap * 2;
+    this.leaseMs = webhookTimeoutMs * Math.ceil(queued / concurrency) + (queued / rate) * 1000 + 30_000;
+  }
+
+  onApplicationBootstrap(): void {
+    this.pollTimer = setInterval(() => this.wake(), this.config.webhookPollIntervalMs);
+    this.pollTimer.unref();
+    this.wake();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.pollTimer);
+    // Deliveries not yet started go back at once; those in flight get a moment to finish.
+    const queued: string[] = [];
+    for (const lane of this.lanes.values()) {
+      clearTimeout(lane.timer);
+      for (const delivery of lane.queue.splice(0)) queued.push(delivery.id);
+    }
+    await this.repository.releaseLeases(this.bus.instanceId, queued);
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(this.inFlight),
+      new Promise((resolve) => (grace = setTimeout(resolve, 2000))),
+    ]);
+    clearTimeout(grace);
+    await this.flush();
+  }
+
+  /** Looks for due deliveries now (new ones were enqueued, a test moved the clock). */
+  readonly wake = coalesced(
+    () => this.claim(),
+    (error) =>
+      this.logger.error({ err: error }, 'claiming webhook deliveries failed; retrying on the next poll'),
+  );
+
+  /** Claims what fits; when that fills the room, finishing attempts claim again (see `backlog`). */
+  private async claim(): Promise<void> {
+    const room = this.config.webhookMaxInFlight - this.held.size;
+    if (room <= 0 || this.stopped) return;
+    const full = [...this.lanes]
+      .filter(([, lane]) => lane.queue.length + lane.inFlight >= this.laneCap)
+      .map(([webhookId]) => webhookId);
+    const now = this.clock.now();
+    const claimed = await this.repository.claimDue(
+      this.bus.instanceId,
+      new Date(now),
+      new Date(now + this.leaseMs),
+      room,
+      this.laneCap,
+      full,
+      [...this.held],
+    );
+    for (const delivery of claimed) {
+      this.held.add(delivery.id);
+      this.laneOf(delivery.webhookId).queue.push(delivery);
+    }
+    for (const webhookId of new Set(claimed.map((delivery) => delivery.webhookId))) this.pump(webhookId);
+    this.backlog = claimed.length === room;
+  }
+
+  private laneOf(webhookId: string): Lane {
+    let lane = this.lanes.get(webhookId);
+    if (!lane) {
+      lane = {
+        queue: [],
+        inFlight: 0,
+        tokens: this.config.webhookEndpointRate,
+        refilledAt: performance.now(),
+      };
+      this.lanes.set(webhookId, lane);
+    }
+    return lane;
+  }
+
+  /** Starts what the lane's concurrency and token bucket allow. */
+  private pump(webhookId: string): void {
+    const lane = this.lanes.get(webhookId);
+    if (!lane || this.stopped) return;
+    const rate = this.config.webhookEndpointRate;
+    const now = performance.now();
+    lane.tokens = Math.min(rate, lane.tokens + ((now - lane.refilledAt) / 1000) * rate);
+    lane.refilledAt = now;
+    while (lane.queue.length > 0 && lane.inFlight < this.config.webhookEndpointConcurrency) {
+      if (lane.tokens < 1) {
+        lane.timer ??= setTimeout(
+          () => {
+            lane.timer = undefined;
+            this.pump(webhookId);
+          },
+          Math.ceil(((1 - lane.tokens) / rate) * 1000),
+        );
+        return;
+      }
+      lane.tokens -= 1;
+      lane.inFlight += 1;
+      const delivery = lane.queue.shift() as ClaimedDelivery;
+      const task = this.attempt(delivery)
+        .catch((error: unknown) =>
+          this.logger.error({ err: error, deliveryId: delivery.id }, 'webhook attempt failed'),
+        )
+        .finally(() => {
+          lane.inFlight -= 1;
+          this.inFlight.delete(task);
+          if (lane.queue.length === 0 && lane.inFlight === 0 && !lane.timer) this.lanes.delete(webhookId);
+          else this.pump(webhookId);
+          if (this.backlog) this.wake();
+        });
+      this.inFlight.add(task);
+    }
+  }
+
+  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    const attemptedAt = new Date(this.clock.now());
+    const timestamp = Math.floor(attemptedAt.getTime() / 1000);
+    const messageId = `msg_${delivery.id}`;
+    const secrets = delivery.secrets
+      .filter((entry) => entry.expiresAt === null || Date.parse(entry.expiresAt) > attemptedAt.getTime())
+      .map((entry) => entry.secret);
+    const started = performance.now();
+    let response: EgressResponse | undefined;
+    let failure: string | undefined;
+    try {
+      response = await this.egress.fetch(
+        delivery.url,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'Jokkaer-Webhooks/1',
+            'webhook-id': messageId,
+            'webhook-timestamp': String(timestamp),
+            'webhook-signature': signatureHeader(secrets, messageId, timestamp, delivery.body),
+          },
+          body: delivery.body,
+        },
+        { timeoutMs: this.config.webhookTimeoutMs, maxResponseBytes: EXCERPT_BYTES, truncateResponse: true },
+      );
+    } catch (error) {
+      failure = describeFailure(error);
+    }
+    const durationMs = Math.round(performance.now() - started);
+    const verdict = judge(delivery, attemptedAt, durationMs, response, failure);
+    const { outcome } = verdict;
+    if (outcome.status === 'pending' || outcome.status === 'failed') {
+      await this.noteFailure(delivery.webhookId, attemptedAt, verdict.disable);
+    }
+    this.record(outcome, delivery.webhookId);
+  }
+
+  /** Five days of nothing but failures (or a 410) disable the endpoint, with an event saying so. */
+  private async noteFailure(webhookId: string, at: Date, disableNow: string | undefined): Promise<void> {
+    const failingSince = await this.repository.markFailing(webhookId, at);
+    if (!failingSince) return; // already disabled, or deleted
+    const limitMs = this.config.webhookDisableAfterHours * 3_600_000;
+    const reason =
+      disableNow ??
+      (at.getTime() - failingSince.getTime() >= limitMs
+        ? `every delivery failed since ${failingSince.toISOString()}`
+        : undefined);
+    if (!reason) return;
+    await this.db.transaction(async () => {
+      const webhook = await this.repository.disable(webhookId, reason);
+      if (!webhook) return;
+      await this.events.append('webhook.disabled', {
+        id: webhook.id,
+        workspaceId: webhook.workspaceId,
+        url: webhook.url,
+        reason,
+        disabledAt: at.toISOString(),
+      });
+    });
+    this.logger.warn({ webhookId, reason }, 'webhook endpoint disabled');
+  }
+
+  private record(outcome: AttemptOutcome, webhookId: string): void {
+    this.recorded.push({ outcome, webhookId });
+    this.scheduleFlush(this.recorded.length >= 200 ? 0 : 5);
+  }
+
+  private scheduleFlush(delayMs: number): void {
+    if (this.flushTimer && delayMs > 0) return;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flush();
+    }, delayMs);
+  }
+
+  /** Writes recorded attempts in one statement; on failure the leases run out and the deliveries go again. */
+  private flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      const batch = this.recorded.splice(0);
+      if (batch.length === 0) return;
+      try {
+        await this.repository.recordAttempts(
+          this.bus.instanceId,
+          batch.map((entry) => entry.outcome),
+        );
+        const healthy = batch
+          .filter((entry) => entry.outcome.status === 'succeeded')
+          .map((entry) => entry.webhookId);
+        if (healthy.length > 0) await this.repository.markHealthy([...new Set(healthy)]);
+      } catch (error) {
+        this.logger.error(
+          { err: error },
+          'recording webhook attempts failed; their deliveries will be retried',
+        );
+      } finally {
+        for (const entry of batch) this.held.delete(entry.outcome.deliveryId);
+      }
+      if (this.backlog) this.wake();
+    });
+    return this.flushing;
+  }
+}
+
+/** Success is 2xx only; everything else is retried on the schedule unless the receiver said otherwise. */
+function judge(
+  delivery: ClaimedDelivery,
+  attemptedAt: Date,
+  durationMs: number,
+  response: EgressResponse | undefined,
+  failure: string | undefined,
+): Verdict {
+  const base = {
+    deliveryId: delivery.id,
+    attemptedAt,
+    durationMs,
+    statusCode: response?.status ?? null,
+    responseExcerpt: response ? response.body : null,
+  };
+  if (response && response.status >= 200 && response.status < 300) {
+    return { outcome: { ...base, error: null, status: 'succeeded', nextAttemptAt: null } };
+  }
+  if (response?.headers['webhook-delivery']?.toLowerCase() === 'abort-message') {
+    return {
+      outcome: {
+        ...base,
+        error: 'the receiver asked not to retry (abort-message)',
+        status: 'aborted',
+        nextAttemptAt: null,
+      },
+    };
+  }
+  if (response?.status === 410) {
+    const error = 'the endpoint answered 410 Gone; it is disabled';
+    return {
+      outcome: { ...base, error, status: 'failed', nextAttemptAt: null },
+      disable: 'the endpoint answered 410 Gone',
+    };
+  }
+  let error = failure ?? `the endpoint answered ${response?.status}`;
+  if (response && response.status >= 300 && response.status < 400) {
+    error = `the endpoint redirected to ${response.headers.location ?? '(nowhere)'}; redirects are not followed`;
+  }
+  const retryAfter =
+    response && (response.status === 429 || response.status === 503)
+      ? parseRetryAfter(response.headers['retry-after'], attemptedAt.getTime())
+      : undefined;
+  const delay = nextAttemptDelayMs(delivery.attempts + 1, retryAfter);
+  return {
+    outcome: {
+      ...base,
+      error,
+      status: delay === null ? 'failed' : 'pending',
+      nextAttemptAt: delay === null ? null : new Date(attemptedAt.getTime() + delay),
+    },
+  };
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof EgressRefused) return `refused: ${error.message}`;
+  const { code, message } = error as { code?: string; message?: string };
+  return code ? `${code}: ${message ?? 'the connection failed'}` : (message ?? 'the request failed');
+}

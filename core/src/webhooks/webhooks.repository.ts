@@ -1,0 +1,418 @@
+import { Injectable } from '@nestjs/common';
+import type { Knex } from 'knex';
+import { Database } from '../database/database';
+import type { DeliveryStatus } from './webhooks.schemas';
+
+export interface SigningSecret {
+  secret: string;
+  /** When a rotated-out secret stops signing; null for the current one. */
+  expiresAt: string | null;
+}
+
+export interface WebhookRow {
+  id: string;
+  workspaceId: string;
+  createdBy: string;
+  url: string;
+  events: string[];
+  channelIds: string[] | null;
+  secrets: SigningSecret[];
+  enabled: boolean;
+  disabledReason: string | null;
+  failingSince: Date | null;
+  createdSeq: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewDelivery {
+  id: string;
+  webhookId: string;
+  eventSeq: string;
+  eventType: string;
+  body: string;
+  nextAttemptAt: Date;
+  createdAt: Date;
+}
+
+export interface DeliveryRow {
+  id: string;
+  webhookId: string;
+  eventSeq: string;
+  eventType: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  lastStatusCode: number | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+/** A delivery claimed for sending, with what is needed to send it. */
+export interface ClaimedDelivery {
+  id: string;
+  webhookId: string;
+  body: string;
+  attempts: number;
+  url: string;
+  secrets: SigningSecret[];
+}
+
+/** The result of one attempt, and what becomes of the delivery. */
+export interface AttemptOutcome {
+  deliveryId: string;
+  attemptedAt: Date;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  responseExcerpt: string | null;
+  status: DeliveryStatus;
+  nextAttemptAt: Date | null;
+}
+
+export interface AttemptRow {
+  deliveryId: string;
+  attemptedAt: Date;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  responseExcerpt: string | null;
+}
+
+/** Everything but the token hash and the rate-limit counters. */
+const INCOMING_COLUMNS = [
+  'id',
+  'workspaceId',
+  'channelId',
+  'botUserId',
+  'createdBy',
+  'name',
+  'createdAt',
+] as const;
+
+type AttemptJson = Omit<AttemptRow, 'deliveryId' | 'attemptedAt'> & { attemptedAt: string };
+
+export interface IncomingWebhookRow {
+  id: string;
+  workspaceId: string;
+  channelId: string;
+  botUserId: string;
+  createdBy: string;
+  name: string;
+  createdAt: Date;
+}
+
+/** The only access to webhook tables. Hot paths (fan-out, claim, completion) are single set-based statements. */
+@Injectable()
+export class WebhooksRepository {
+  constructor(private readonly db: Database) {}
+
+  async insert(
+    row: Omit<WebhookRow, 'enabled' | 'disabledReason' | 'failingSince' | 'createdAt' | 'updatedAt'>,
+  ) {
+    const [created] = await this.db
+      .conn('webhooks')
+      .insert({ ...row, secrets: JSON.stringify(row.secrets) })
+      .returning<WebhookRow[]>('*');
+    return created;
+  }
+
+  async find(workspaceId: string, id: string): Promise<WebhookRow | undefined> {
+    return await this.db.conn('webhooks').where({ workspaceId, id }).first<WebhookRow | undefined>();
+  }
+
+  async list(workspaceId: string): Promise<WebhookRow[]> {
+    return await this.db.conn('webhooks').where({ workspaceId }).orderBy('createdAt').select<WebhookRow[]>();
+  }
+
+  async update(
+    id: string,
+    patch: Partial<
+      Pick<WebhookRow, 'url' | 'events' | 'channelIds' | 'secrets' | 'enabled' | 'disabledReason'>
+    >,
+  ): Promise<WebhookRow> {
+    const values: Record<string, unknown> = { ...patch, updatedAt: new Date() };
+    if (patch.secrets) values.secrets = JSON.stringify(patch.secrets);
+    // Re-enabling starts the failure clock afresh.
+    if (patch.enabled) values.failingSince = null;
+    const [row] = await this.db.conn('webhooks').where({ id }).update(values).returning<WebhookRow[]>('*');
+    return row;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.conn('webhooks').where({ id }).delete();
+  }
+
+  async enabledIn(workspaceIds: string[]): Promise<WebhookRow[]> {
+    return await this.db
+      .conn('webhooks')
+      .whereIn('workspaceId', workspaceIds)
+      .where({ enabled: true })
+      .select<WebhookRow[]>();
+  }
+
+  /** Inside a transaction: the fan-out cursor, locked; undefined while another instance holds it. */
+  async lockFanoutCursor(): Promise<string | undefined> {
+    const { rows } = await this.db.conn.raw<{ rows: { cursor_seq: string }[] }>(
+      'SELECT cursor_seq FROM webhook_fanout WHERE id = 1 FOR UPDATE SKIP LOCKED',
+    );
+    return rows[0]?.cursor_seq;
+  }
+
+  async setFanoutCursor(seq: string): Promise<void> {
+    await this.db.conn.raw('UPDATE webhook_fanout SET cursor_seq = ? WHERE id = 1', [seq]);
+  }
+
+  async insertDeliveries(rows: NewDelivery[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.conn.raw(
+      `INSERT INTO webhook_deliveries (id, webhook_id, event_seq, event_type, body, next_attempt_at, created_at)
+       SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[])
+       ON CONFLICT (webhook_id, event_seq) DO NOTHING`,
+      [
+        rows.map((row) => row.id),
+        rows.map((row) => row.webhookId),
+        rows.map((row) => row.eventSeq),
+        rows.map((row) => row.eventType),
+        rows.map((row) => row.body),
+        rows.map((row) => row.nextAttemptAt),
+        rows.map((row) => row.createdAt),
+      ],
+    );
+  }
+
+  /**
+   * Leases up to `limit` due deliveries of enabled endpoints to `owner` until `leaseUntil`, at most
+   * `perWebhook` of any one endpoint, none of `skipWebhookIds` (endpoints whose lanes are full here) and none
+   * of `heldIds` (this instance's own, whatever the clock says of their lease).
+   * SKIP LOCKED lets every instance claim at once without waiting on each other.
+   */
+  async claimDue(
+    owner: string,
+    now: Date,
+    leaseUntil: Date,
+    limit: number,
+    perWebhook: number,
+    skipWebhookIds: string[],
+    heldIds: string[],
+  ): Promise<ClaimedDelivery[]> {
+    const { rows } = await this.db.knex.raw<{ rows: ClaimedDelivery[] }>(
+      `WITH due AS (
+         SELECT d.id, d.webhook_id, d.next_attempt_at
+         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.enabled
+         WHERE d.status = 'pending' AND d.next_attempt_at <= :now
+           AND (d.locked_until IS NULL OR d.locked_until < :now)
+           AND NOT (d.webhook_id = ANY(:skip::uuid[])) AND NOT (d.id = ANY(:held::uuid[]))
+         ORDER BY d.next_attempt_at
+         LIMIT :scan
+       ), ranked AS (
+         SELECT id, row_number() OVER (PARTITION BY webhook_id ORDER BY next_attempt_at) AS rank FROM due
+       ), picked AS (
+         SELECT d.id FROM webhook_deliveries d JOIN ranked ON ranked.id = d.id
+         WHERE ranked.rank <= :perWebhook
+         ORDER BY d.next_attempt_at
+         LIMIT :limit
+         FOR UPDATE OF d SKIP LOCKED
+       )
+       UPDATE webhook_deliveries d SET locked_by = :owner, locked_until = :leaseUntil
+       FROM picked, webhooks w
+       WHERE d.id = picked.id AND w.id = d.webhook_id
+         AND (d.locked_until IS NULL OR d.locked_until < :now)
+       RETURNING d.id, d.webhook_id AS "webhookId", d.body, d.attempts, w.url, w.secrets`,
+      { now, leaseUntil, owner, limit, perWebhook, scan: limit * 4, skip: skipWebhookIds, held: heldIds },
+    );
+    return rows;
+  }
+
+  /**
+   * Records attempts and moves their deliveries on, in one statement for a whole batch. Only deliveries
+   * still leased to `owner` change: if a lease ran out and another instance took over, its record stands.
+   */
+  async recordAttempts(owner: string, outcomes: AttemptOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    // pg sends JS arrays as PostgreSQL arrays; knex's binding type does not know that.
+    const column = <K extends keyof AttemptOutcome>(key: K) =>
+      outcomes.map((outcome) => outcome[key]) as Knex.Value;
+    await this.db.knex.raw(
+      `WITH input AS (
+         SELECT * FROM unnest(?::uuid[], ?::timestamptz[], ?::int[], ?::int[], ?::text[], ?::text[], ?::text[],
+                              ?::timestamptz[])
+           AS t(delivery_id, attempted_at, status_code, duration_ms, error, excerpt, status, next_attempt_at)
+       ), moved AS (
+         UPDATE webhook_deliveries d
+         SET attempts = d.attempts + 1, status = input.status,
+             next_attempt_at = coalesce(input.next_attempt_at, d.next_attempt_at),
+             finished_at = CASE WHEN input.status = 'pending' THEN NULL ELSE input.attempted_at END,
+             last_error = input.error, last_status_code = input.status_code,
+             locked_by = NULL, locked_until = NULL
+         FROM input WHERE d.id = input.delivery_id AND d.locked_by = ?
+         RETURNING d.id
+       )
+       INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, duration_ms, error, response_excerpt)
+       SELECT input.delivery_id, input.attempted_at, input.status_code, input.duration_ms, input.error, input.excerpt
+       FROM input JOIN moved ON moved.id = input.delivery_id`,
+      [
+        column('deliveryId'),
+        column('attemptedAt'),
+        column('statusCode'),
+        column('durationMs'),
+        column('error'),
+        column('responseExcerpt'),
+        column('status'),
+        column('nextAttemptAt'),
+        owner,
+      ],
+    );
+  }
+
+  /** Hands leases back untouched (shutdown): the deliveries are due again at once, anywhere. */
+  async releaseLeases(owner: string, deliveryIds: string[]): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    await this.db.knex.raw(
+      'UPDATE webhook_deliveries SET locked_by = NULL, locked_until = NULL WHERE id = ANY(?::uuid[]) AND locked_by = ?',
+      [deliveryIds, owner],
+    );
+  }
+
+  async markHealthy(webhookIds: string[]): Promise<void> {
+    await this.db.knex.raw(
+      'UPDATE webhooks SET failing_since = NULL WHERE id = ANY(?::uuid[]) AND failing_since IS NOT NULL',
+      [webhookIds],
+    );
+  }
+
+  /** Notes a failure; returns since when the endpoint has been failing without a success. */
+  async markFailing(webhookId: string, at: Date): Promise<Date | undefined> {
+    const { rows } = await this.db.conn.raw<{ rows: { failing_since: Date }[] }>(
+      'UPDATE webhooks SET failing_since = coalesce(failing_since, ?) WHERE id = ? AND enabled RETURNING failing_since',
+      [at, webhookId],
+    );
+    return rows[0]?.failing_since;
+  }
+
+  /** Disables an enabled endpoint; false when it already was. */
+  async disable(webhookId: string, reason: string): Promise<WebhookRow | undefined> {
+    const [row] = await this.db
+      .conn('webhooks')
+      .where({ id: webhookId, enabled: true })
+      .update({ enabled: false, disabledReason: reason, updatedAt: new Date() })
+      .returning<WebhookRow[]>('*');
+    return row;
+  }
+
+  /** Newest first, each with its attempts, read in one statement so the two always agree. */
+  async listDeliveries(
+    webhookId: string,
+    limit: number,
+    status: DeliveryStatus | undefined,
+    before?: { createdAt: string; id: string },
+  ): Promise<(DeliveryRow & { attemptLog: AttemptRow[] })[]> {
+    const query = this.db
+      .conn('webhookDeliveries as d')
+      .where('d.webhookId', webhookId)
+      .orderBy([
+        { column: 'd.createdAt', order: 'desc' },
+        { column: 'd.id', order: 'desc' },
+      ])
+      .limit(limit);
+    if (status) void query.where('d.status', status);
+    if (before) void query.whereRaw('(d.created_at, d.id) < (?, ?)', [before.createdAt, before.id]);
+    const rows = await query.select<(DeliveryRow & { attemptLog: AttemptJson[] })[]>(
+      'd.id',
+      'd.webhookId',
+      'd.eventSeq',
+      'd.eventType',
+      'd.status',
+      'd.attempts',
+      'd.nextAttemptAt',
+      'd.lastError',
+      'd.lastStatusCode',
+      'd.createdAt',
+      'd.finishedAt',
+      this.db.knex.raw(
+        `coalesce((SELECT json_agg(json_build_object('attemptedAt', a.attempted_at, 'statusCode', a.status_code,
+           'durationMs', a.duration_ms, 'error', a.error, 'responseExcerpt', a.response_excerpt) ORDER BY a.id)
+         FROM webhook_attempts a WHERE a.delivery_id = d.id), '[]') AS attempt_log`,
+      ),
+    );
+    return rows.map((row) => ({
+      ...row,
+      attemptLog: row.attemptLog.map((attempt) => ({
+        ...attempt,
+        deliveryId: row.id,
+        attemptedAt: new Date(attempt.attemptedAt),
+      })),
+    }));
+  }
+
+  /** Queues finished deliveries again, keeping their message id; returns how many. */
+  async requeue(webhookId: string, now: Date, filter: { deliveryId?: string; failedSince?: Date }) {
+    const query = this.db
+      .conn('webhookDeliveries')
+      .where({ webhookId })
+      .whereNot({ status: 'pending' })
+      .update({ status: 'pending', nextAttemptAt: now, finishedAt: null, lockedBy: null, lockedUntil: null });
+    if (filter.deliveryId) void query.where({ id: filter.deliveryId });
+    if (filter.failedSince)
+      void query.where({ status: 'failed' }).where('createdAt', '>=', filter.failedSince);
+    return await query;
+  }
+
+  async findDelivery(webhookId: string, deliveryId: string): Promise<DeliveryRow | undefined> {
+    return await this.db
+      .conn('webhookDeliveries')
+      .where({ webhookId, id: deliveryId })
+      .first<DeliveryRow | undefined>();
+  }
+
+  async insertIncoming(row: IncomingWebhookRow & { tokenHash: Buffer }): Promise<IncomingWebhookRow> {
+    const [created] = await this.db
+      .conn('incomingWebhooks')
+      .insert(row)
+      .returning<IncomingWebhookRow[]>([...INCOMING_COLUMNS]);
+    return created;
+  }
+
+  async listIncoming(channelId: string): Promise<IncomingWebhookRow[]> {
+    return await this.db
+      .conn('incomingWebhooks')
+      .where({ channelId })
+      .orderBy('createdAt')
+      .select<IncomingWebhookRow[]>(...INCOMING_COLUMNS);
+  }
+
+  async findIncoming(id: string): Promise<IncomingWebhookRow | undefined> {
+    return await this.db
+      .conn('incomingWebhooks')
+      .where({ id })
+      .first<IncomingWebhookRow | undefined>(...INCOMING_COLUMNS);
+  }
+
+  async deleteIncoming(id: string): Promise<void> {
+    await this.db.conn('incomingWebhooks').where({ id }).delete();
+  }
+
+  /**
+   * Finds a hook by its token hash and counts this request in its fixed window, in one statement.
+   * Returns the hook, the count so far in the window, and when the window started.
+   */
+  async hitIncoming(
+    tokenHash: Buffer,
+    windowSeconds: number,
+  ): Promise<(IncomingWebhookRow & { windowCount: number; windowStartedAt: Date }) | undefined> {
+    const { rows } = await this.db.knex.raw<{
+      rows: (IncomingWebhookRow & { windowCount: number; windowStartedAt: Date })[];
+    }>(
+      `UPDATE incoming_webhooks SET
+         window_count = CASE WHEN window_started_at > now() - make_interval(secs => :window) THEN window_count + 1 ELSE 1 END,
+         window_started_at = CASE WHEN window_started_at > now() - make_interval(secs => :window) THEN window_started_at ELSE now() END
+       WHERE token_hash = :tokenHash
+       RETURNING id, workspace_id AS "workspaceId", channel_id AS "channelId", bot_user_id AS "botUserId",
+                 created_by AS "createdBy", name, created_at AS "createdAt",
+                 window_count AS "windowCount", window_started_at AS "windowStartedAt"`,
+      { tokenHash, window: windowSeconds },
+    );
+    return rows[0];
+  }
+}

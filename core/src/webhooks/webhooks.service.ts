@@ -1,0 +1,198 @@
+import { Injectable } from '@nestjs/common';
+import { ChannelsService } from '../channels/channels.service';
+import { Clock } from '../common/clock';
+import { newId } from '../common/ids';
+import { decodeCursor, Page, toPage } from '../common/pagination';
+import { badRequest, conflict, notFound } from '../common/problem';
+import { EgressClient, EgressRefused } from '../egress/egress.client';
+import { EventFeed } from '../events/event-feed';
+import { WorkspacesService } from '../workspaces/workspaces.service';
+import { generateSecret } from './webhook-signature';
+import { WebhookWorker } from './webhook-worker';
+import {
+  AttemptRow,
+  DeliveryRow,
+  SigningSecret,
+  WebhookRow,
+  WebhooksRepository,
+} from './webhooks.repository';
+import type {
+  CreateWebhookBody,
+  DeliveriesQuery,
+  DeliveryView,
+  UpdateWebhookBody,
+  WebhookView,
+} from './webhooks.schemas';
+
+const DEFAULT_ROTATION_GRACE_SECONDS = 86_400;
+
+const toWebhookView = (row: WebhookRow): WebhookView => ({
+  id: row.id,
+  workspaceId: row.workspaceId,
+  url: row.url,
+  events: row.events,
+  channelIds: row.channelIds,
+  enabled: row.enabled,
+  disabledReason: row.disabledReason,
+  failingSince: row.failingSince?.toISOString() ?? null,
+  createdBy: row.createdBy,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+const toDeliveryView = (row: DeliveryRow, attempts: AttemptRow[]): DeliveryView => ({
+  id: row.id,
+  messageId: `msg_${row.id}`,
+  eventType: row.eventType,
+  eventSeq: Number(row.eventSeq),
+  status: row.status,
+  attempts: attempts.map((attempt) => ({
+    attemptedAt: attempt.attemptedAt.toISOString(),
+    statusCode: attempt.statusCode,
+    durationMs: attempt.durationMs,
+    error: attempt.error,
+    responseExcerpt: attempt.responseExcerpt,
+  })),
+  nextAttemptAt: row.status === 'pending' ? row.nextAttemptAt.toISOString() : null,
+  lastError: row.lastError,
+  createdAt: row.createdAt.toISOString(),
+  finishedAt: row.finishedAt?.toISOString() ?? null,
+});
+
+/** Outgoing webhook subscriptions: workspace owners and admins manage them and read their delivery logs. */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    private readonly repository: WebhooksRepository,
+    private readonly workspaces: WorkspacesService,
+    private readonly channels: ChannelsService,
+    private readonly egress: EgressClient,
+    private readonly feed: EventFeed,
+    private readonly worker: WebhookWorker,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(workspaceId: string, userId: string, body: CreateWebhookBody) {
+    await this.workspaces.requireAdmin(workspaceId, userId);
+    await this.checkUrl(body.url);
+    await this.checkChannels(workspaceId, userId, body.channelIds);
+    const secret = generateSecret();
+    const row = await this.repository.insert({
+      id: newId(),
+      workspaceId,
+      createdBy: userId,
+      url: body.url,
+      events: body.events,
+      channelIds: body.channelIds ?? null,
+      secrets: [{ secret, expiresAt: null }],
+      // Only events after this moment are delivered.
+      createdSeq: this.feed.seq,
+    });
+    return { ...toWebhookView(row), secret };
+  }
+
+  async list(workspaceId: string, userId: string): Promise<{ items: WebhookView[] }> {
+    await this.workspaces.requireAdmin(workspaceId, userId);
+    return { items: (await this.repository.list(workspaceId)).map(toWebhookView) };
+  }
+
+  async get(workspaceId: string, webhookId: string, userId: string): Promise<WebhookView> {
+    return toWebhookView(await this.require(workspaceId, webhookId, userId));
+  }
+
+  async update(workspaceId: string, webhookId: string, userId: string, body: UpdateWebhookBody) {
+    await this.require(workspaceId, webhookId, userId);
+    if (body.url !== undefined) await this.checkUrl(body.url);
+    if (body.channelIds) await this.checkChannels(workspaceId, userId, body.channelIds);
+    const row = await this.repository.update(webhookId, {
+      ...(body.url !== undefined ? { url: body.url } : {}),
+      ...(body.events !== undefined ? { events: body.events } : {}),
+      ...(body.channelIds !== undefined ? { channelIds: body.channelIds } : {}),
+      ...(body.enabled !== undefined ? { enabled: body.enabled, disabledReason: null } : {}),
+    });
+    if (body.enabled) this.worker.wake(); // retries that were pending when it was disabled resume
+    return toWebhookView(row);
+  }
+
+  async delete(workspaceId: string, webhookId: string, userId: string): Promise<void> {
+    await this.require(workspaceId, webhookId, userId);
+    await this.repository.delete(webhookId);
+  }
+
+  /**
+   * A new secret signs from now on; the previous one keeps signing alongside it for the grace period, so
+   * receivers can switch without missing a delivery. Earlier secrets stop at once.
+   */
+  async rotateSecret(workspaceId: string, webhookId: string, userId: string, graceSeconds?: number) {
+    const webhook = await this.require(workspaceId, webhookId, userId);
+    const now = this.clock.now();
+    const grace = graceSeconds ?? DEFAULT_ROTATION_GRACE_SECONDS;
+    const current = webhook.secrets.find((entry) => entry.expiresAt === null);
+    const secret = generateSecret();
+    const previousExpiresAt = current && grace > 0 ? new Date(now + grace * 1000).toISOString() : null;
+    const secrets: SigningSecret[] = [{ secret, expiresAt: null }];
+    if (current && previousExpiresAt) secrets.push({ secret: current.secret, expiresAt: previousExpiresAt });
+    await this.repository.update(webhookId, { secrets });
+    return { secret, previousExpiresAt };
+  }
+
+  async deliveries(
+    workspaceId: string,
+    webhookId: string,
+    userId: string,
+    query: DeliveriesQuery,
+  ): Promise<Page<DeliveryView>> {
+    await this.require(workspaceId, webhookId, userId);
+    const limit = query.limit ?? 50;
+    const before = decodeCursor(query.cursor, ['createdAt', 'id']);
+    const rows = await this.repository.listDeliveries(webhookId, limit + 1, query.status, before);
+    const views = rows.map((row) => toDeliveryView(row, row.attemptLog));
+    return toPage(views, limit, (last) => ({ createdAt: last.createdAt, id: last.id }));
+  }
+
+  /** Sends a finished delivery again, with the same message id (receivers deduplicate on it). */
+  async redeliver(workspaceId: string, webhookId: string, deliveryId: string, userId: string) {
+    await this.require(workspaceId, webhookId, userId);
+    const delivery = await this.repository.findDelivery(webhookId, deliveryId);
+    if (!delivery) throw notFound('Delivery');
+    if (delivery.status === 'pending') throw conflict('The delivery is still queued');
+    await this.repository.requeue(webhookId, new Date(this.clock.now()), { deliveryId });
+    this.worker.wake();
+    return { id: deliveryId, status: 'pending' as const };
+  }
+
+  /** Queues again every delivery that failed since `since` (after an outage on the receiver's side). */
+  async recover(workspaceId: string, webhookId: string, userId: string, since: string) {
+    await this.require(workspaceId, webhookId, userId);
+    const requeued = await this.repository.requeue(webhookId, new Date(this.clock.now()), {
+      failedSince: new Date(since),
+    });
+    this.worker.wake();
+    return { requeued };
+  }
+
+  private async require(workspaceId: string, webhookId: string, userId: string): Promise<WebhookRow> {
+    await this.workspaces.requireAdmin(workspaceId, userId);
+    const webhook = await this.repository.find(workspaceId, webhookId);
+    if (!webhook) throw notFound('Webhook');
+    return webhook;
+  }
+
+  /** Refuses, with the reason, a URL the egress client would never reach (SSRF). */
+  private async checkUrl(url: string): Promise<void> {
+    try {
+      await this.egress.check(url);
+    } catch (error) {
+      if (!(error instanceof EgressRefused)) throw error;
+      throw badRequest('The webhook URL cannot be used', [{ path: 'url', message: error.message }]);
+    }
+  }
+
+  /** A channel filter may name only channels of this workspace that the creator can read. */
+  private async checkChannels(workspaceId: string, userId: string, channelIds: string[] | null | undefined) {
+    for (const channelId of channelIds ?? []) {
+      const { channel } = await this.channels.requireReadable(channelId, userId);
+      if (channel.workspaceId !== workspaceId) throw notFound('Channel');
+    }
+  }
+}
