@@ -5,9 +5,12 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { Clock } from '../core/src/common/clock';
+import { WebhookWorker } from '../core/src/webhooks/webhook-worker';
 import { ApiClient } from '../fixtures/api-client';
-import { createChannel, createWorkspace, registerUser } from '../fixtures/factories';
+import { createChannel, createWorkspace, postMessage, registerUser } from '../fixtures/factories';
 import { RealtimeClient } from '../fixtures/realtime-client';
+import { WebhookReceiver } from '../fixtures/webhook-receiver';
 import { createTestDatabase } from './support/database';
 import { startTestServer } from './support/server';
 import { freePort } from './support/global-setup';
@@ -25,9 +28,15 @@ interface RunningServer {
   logs: Record<string, unknown>[];
 }
 
-async function startServer(port: number, pgPort: number, databaseUrl?: string): Promise<RunningServer> {
+async function startServer(
+  port: number,
+  pgPort: number,
+  databaseUrl?: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<RunningServer> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...extraEnv,
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
@@ -231,3 +240,64 @@ it('loses nothing when an instance is killed mid-stream: other instances and res
     await b.close();
   }
 }, 120_000);
+
+it('delivers a webhook whose worker was killed mid-delivery: another instance sends it again until acknowledged', async () => {
+  const databaseUrl = await createTestDatabase();
+  const [port, unusedPgPort] = [await freePort(), await freePort()];
+  const a = await startServer(port, unusedPgPort, databaseUrl, { EGRESS_ALLOW_NETWORKS: '127.0.0.0/8' });
+  const sink = await WebhookReceiver.start();
+  sink.respondNext(() => undefined); // the first request hangs: A is in the middle of it when it dies
+  try {
+    const alice = await registerUser(a.api.baseUrl, 'Alice');
+    const workspace = await createWorkspace(alice);
+    const channel = await createChannel(alice, workspace.id);
+    const hook = await alice.api.post(`/api/v1/workspaces/${workspace.id}/webhooks`, {
+      url: sink.url,
+      events: ['message.created'],
+    });
+    expect(hook.status).toBe(201);
+    const message = await postMessage(alice, channel.id, 'survive the crash');
+    const [first] = await sink.waitFor(1);
+    a.child.kill('SIGKILL');
+    await once(a.child, 'exit');
+
+    const b = await startTestServer({
+      databaseUrl,
+      egressAllowNetworks: ['127.0.0.0/8'],
+      webhookPollIntervalMs: 50,
+    });
+    try {
+      // A's lease still holds: B leaves the delivery alone...
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(sink.received).toHaveLength(1);
+      // ...until it runs out (B's clock is moved past it rather than waited for).
+      jest.spyOn(b.app.get(Clock), 'now').mockImplementation(() => Date.now() + 10 * 60_000);
+      b.app.get(WebhookWorker).wake();
+      const [, second] = await sink.waitFor(2, 10_000);
+      expect(second.headers['webhook-id']).toBe(first.headers['webhook-id']);
+      expect(second.payload.data.id).toBe(message.id);
+      // Signed with the webhook's secret (the timestamp is ten minutes ahead, so the signature is compared).
+      expect(second.headers['webhook-signature']).toBe(
+        WebhookReceiver.expectedSignature(second, hook.body.secret),
+      );
+
+      const onB = new ApiClient(b.url, alice.token);
+      const deliveries = await onB.get(
+        `/api/v1/workspaces/${workspace.id}/webhooks/${hook.body.id}/deliveries`,
+      );
+      expect(deliveries.body.items).toEqual([
+        expect.objectContaining({
+          status: 'succeeded',
+          attempts: [expect.objectContaining({ statusCode: 200 })],
+        }),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(sink.received).toHaveLength(2);
+    } finally {
+      await b.close();
+    }
+  } finally {
+    await sink.close();
+    if (a.child.exitCode === null) a.child.kill('SIGKILL');
+  }
+}, 60_000);
