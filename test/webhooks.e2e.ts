@@ -451,6 +451,25 @@ describe('outgoing webhooks', () => {
     expect(timedOut.status).toBe('pending');
   });
 
+  it('forgets finished deliveries after the retention period, never pending ones', async () => {
+    const { owner, workspaceId, channelId } = await team();
+    const sink = await receiver();
+    sink.respondNext(answer(200));
+    sink.respondAlways(answer(500));
+    const hook = await subscribe(owner, workspaceId, sink.url);
+    await postMessage(owner, channelId, 'delivered');
+    await deliveryWhen(owner, workspaceId, hook.id, (delivery) => delivery.status === 'succeeded');
+    await postMessage(owner, channelId, 'still retrying');
+    await eventually(async () => {
+      const items = await deliveries(owner, workspaceId, hook.id);
+      return items.length === 2 && items[0].attempts.length === 1 ? items : undefined;
+    }, 'the failed attempt');
+    clockOffset = 31 * 86_400_000;
+    await server.app.get(WebhookWorker).prune();
+    const left = await deliveries(owner, workspaceId, hook.id);
+    expect(left.map((delivery) => delivery.status)).toEqual(['pending']);
+  });
+
   it('rotates the secret: both sign during the grace period, then only the new one', async () => {
     const { owner, workspaceId, channelId } = await team();
     const sink = await receiver();

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       webhookMaxInFlight: 256,
       webhookDisableAfterHours: 120,
       webhookPollIntervalMs: 1000,
+      webhookLogRetentionDays: 30,
       incomingWebhookRatePerMinute: 60,
       incomingWebhookMaxBytes: 256 * 1024,
     });

@@ -71,6 +71,8 @@ export interface AppConfig {
   webhookDisableAfterHours: number;
   /** WEBHOOK_POLL_INTERVAL_MS, default 1000: how often due retries are looked for */
   webhookPollIntervalMs: number;
+  /** WEBHOOK_LOG_RETENTION_DAYS, default 30: finished deliveries and their attempts are kept this long */
+  webhookLogRetentionDays: number;
   /** INCOMING_WEBHOOK_RATE_PER_MINUTE, default 60 posts per hook */
   incomingWebhookRatePerMinute: number;
   /** INCOMING_WEBHOOK_MAX_BYTES, default 256 KiB: the largest incoming webhook payload */
@@ -145,6 +147,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     webhookMaxInFlight: integer(env, 'WEBHOOK_MAX_IN_FLIGHT', 256, 1),
     webhookDisableAfterHours: integer(env, 'WEBHOOK_DISABLE_AFTER_HOURS', 120, 1),
     webhookPollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 1000, 10),
+    webhookLogRetentionDays: integer(env, 'WEBHOOK_LOG_RETENTION_DAYS', 30, 1),
     incomingWebhookRatePerMinute: integer(env, 'INCOMING_WEBHOOK_RATE_PER_MINUTE', 60, 1),
     incomingWebhookMaxBytes: integer(env, 'INCOMING_WEBHOOK_MAX_BYTES', 256 * 1024, 1024),
   };

@@ -16,6 +16,7 @@ import { AttemptOutcome, ClaimedDelivery, WebhooksRepository } from './webhooks.
 
 /** The bounded part of an answer kept in the delivery log. */
 const EXCERPT_BYTES = 2048;
+const PRUNE_INTERVAL_MS = 3_600_000;
 
 /** One endpoint's deliveries on this instance: a queue drained within its concurrency and rate limits. */
 interface Lane {
@@ -50,6 +51,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
   private backlog = false;
   private stopped = false;
   private pollTimer?: NodeJS.Timeout;
+  private pruneTimer?: NodeJS.Timeout;
   private recorded: { outcome: AttemptOutcome; webhookId: string }[] = [];
   private flushTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
@@ -75,12 +77,26 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
   onApplicationBootstrap(): void {
     this.pollTimer = setInterval(() => this.wake(), this.config.webhookPollIntervalMs);
     this.pollTimer.unref();
+    this.pruneTimer = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS);
+    this.pruneTimer.unref();
     this.wake();
+  }
+
+  /** Keeps the delivery log to WEBHOOK_LOG_RETENTION_DAYS; every instance may run it, it is idempotent. */
+  async prune(): Promise<void> {
+    const before = new Date(this.clock.now() - this.config.webhookLogRetentionDays * 86_400_000);
+    try {
+      const deleted = await this.repository.pruneFinished(before);
+      if (deleted > 0) this.logger.info({ deleted }, 'pruned old webhook deliveries');
+    } catch (error) {
+      this.logger.error({ err: error }, 'pruning webhook deliveries failed; trying again later');
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.pollTimer);
+    clearInterval(this.pruneTimer);
     // Deliveries not yet started go back at once; those in flight get a moment to finish.
     const queued: string[] = [];
     for (const lane of this.lanes.values()) {

@@ -359,6 +359,15 @@ export class WebhooksRepository {
     return await query;
   }
 
+  /** Deletes finished deliveries (with their attempts) older than `before`; returns how many. */
+  async pruneFinished(before: Date): Promise<number> {
+    return await this.db
+      .conn('webhookDeliveries')
+      .whereNot({ status: 'pending' })
+      .where('finishedAt', '<', before)
+      .delete();
+  }
+
   async findDelivery(webhookId: string, deliveryId: string): Promise<DeliveryRow | undefined> {
     return await this.db
       .conn('webhookDeliveries')
