@@ -42,19 +42,19 @@ interface Verdict {
 @Injectable()
 export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly lanes = new Map<string, Lane>();
-  /** Deliveries this instance holds a lease on, until their attempt is recorded. */
-  private readonly held = new Set<string>();
+  /** Claimed deliveries whose attempt has not finished (queued in a lane or in flight): what room counts. */
+  private active = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly laneCap: number;
   private readonly leaseMs: number;
-  /** The last claim filled all the room there was: more may be due. */
+  /** The last claim stopped at a limit: more may be due, so lanes running low claim again. */
   private backlog = false;
   private stopped = false;
   private pollTimer?: NodeJS.Timeout;
   private pruneTimer?: NodeJS.Timeout;
-  private recorded: { outcome: AttemptOutcome; webhookId: string }[] = [];
+  private recorded: AttemptOutcome[] = [];
   private flushTimer?: NodeJS.Timeout;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly flushing = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Database,
@@ -67,7 +67,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     const { webhookEndpointConcurrency: concurrency, webhookEndpointRate: rate, webhookTimeoutMs } = config;
-    this.laneCap = concurrency * 4;
+    this.laneCap = concurrency * 8;
     // Long enough for a full lane to drain at its slowest (every attempt timing out, the rate limit
     // spacing them), so a lease only runs out when its holder is gone.
     const queued = this.laneCap * 2;
@@ -111,6 +111,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     ]);
     clearTimeout(grace);
     await this.flush();
+    await Promise.allSettled(this.flushing);
   }
 
   /** Looks for due deliveries now (new ones were enqueued, a test moved the clock). */
@@ -120,9 +121,9 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.error({ err: error }, 'claiming webhook deliveries failed; retrying on the next poll'),
   );
 
-  /** Claims what fits; when that fills the room, finishing attempts claim again (see `backlog`). */
+  /** Claims what fits; when that stopped at a limit, lanes running low claim again (see `backlog`). */
   private async claim(): Promise<void> {
-    const room = this.config.webhookMaxInFlight - this.held.size;
+    const room = this.config.webhookMaxInFlight - this.active;
     if (room <= 0 || this.stopped) return;
     const full = [...this.lanes]
       .filter(([, lane]) => lane.queue.length + lane.inFlight >= this.laneCap)
@@ -135,14 +136,17 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
       room,
       this.laneCap,
       full,
-      [...this.held],
     );
+    this.active += claimed.length;
     for (const delivery of claimed) {
-      this.held.add(delivery.id);
       this.laneOf(delivery.webhookId).queue.push(delivery);
     }
     for (const webhookId of new Set(claimed.map((delivery) => delivery.webhookId))) this.pump(webhookId);
-    this.backlog = claimed.length === room;
+    // More may be due only if the claim stopped at a limit: the room, or some endpoint's lane cap.
+    const perWebhook = new Map<string, number>();
+    for (const delivery of claimed)
+      perWebhook.set(delivery.webhookId, (perWebhook.get(delivery.webhookId) ?? 0) + 1);
+    this.backlog = claimed.length >= room || [...perWebhook.values()].some((count) => count >= this.laneCap);
   }
 
   private laneOf(webhookId: string): Lane {
@@ -187,10 +191,12 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
         )
         .finally(() => {
           lane.inFlight -= 1;
+          this.active -= 1;
           this.inFlight.delete(task);
           if (lane.queue.length === 0 && lane.inFlight === 0 && !lane.timer) this.lanes.delete(webhookId);
           else this.pump(webhookId);
-          if (this.backlog) this.wake();
+          // Refill before the lane runs dry, not after every attempt: each claim is a query.
+          if (this.backlog && lane.queue.length < this.laneCap / 2) this.wake();
         });
       this.inFlight.add(task);
     }
@@ -231,7 +237,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     if (outcome.status === 'pending' || outcome.status === 'failed') {
       await this.noteFailure(delivery.webhookId, attemptedAt, verdict.disable);
     }
-    this.record(outcome, delivery.webhookId);
+    this.record(outcome);
   }
 
   /** Five days of nothing but failures (or a 410) disable the endpoint, with an event saying so. */
@@ -259,8 +265,8 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     this.logger.warn({ webhookId, reason }, 'webhook endpoint disabled');
   }
 
-  private record(outcome: AttemptOutcome, webhookId: string): void {
-    this.recorded.push({ outcome, webhookId });
+  private record(outcome: AttemptOutcome): void {
+    this.recorded.push(outcome);
     this.scheduleFlush(this.recorded.length >= 200 ? 0 : 5);
   }
 
@@ -273,31 +279,31 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     }, delayMs);
   }
 
-  /** Writes recorded attempts in one statement; on failure the leases run out and the deliveries go again. */
-  private flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      const batch = this.recorded.splice(0);
-      if (batch.length === 0) return;
-      try {
-        await this.repository.recordAttempts(
-          this.bus.instanceId,
-          batch.map((entry) => entry.outcome),
-        );
-        const healthy = batch
-          .filter((entry) => entry.outcome.status === 'succeeded')
-          .map((entry) => entry.webhookId);
-        if (healthy.length > 0) await this.repository.markHealthy([...new Set(healthy)]);
-      } catch (error) {
+  /**
+   * Writes recorded attempts in one statement; on failure the leases run out and the deliveries go again.
+   * Flushes run side by side: each has its own deliveries.
+   */
+  private async flush(): Promise<void> {
+    const batch = this.recorded.splice(0);
+    if (batch.length === 0) return;
+    const writing = this.repository
+      .recordAttempts(this.bus.instanceId, batch)
+      .catch(async (error: unknown) => {
         this.logger.error(
           { err: error },
           'recording webhook attempts failed; their deliveries will be retried',
         );
-      } finally {
-        for (const entry of batch) this.held.delete(entry.outcome.deliveryId);
-      }
-      if (this.backlog) this.wake();
-    });
-    return this.flushing;
+        // Hand the leases back so that this instance, which never reclaims its own, may send them again.
+        await this.repository
+          .releaseLeases(
+            this.bus.instanceId,
+            batch.map((outcome) => outcome.deliveryId),
+          )
+          .catch(() => undefined);
+      })
+      .finally(() => this.flushing.delete(writing));
+    this.flushing.add(writing);
+    await writing;
   }
 }
 

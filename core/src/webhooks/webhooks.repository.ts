@@ -45,6 +45,7 @@ export interface DeliveryRow {
   nextAttemptAt: Date;
   lastError: string | null;
   lastStatusCode: number | null;
+  attemptLog: AttemptEntry[];
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -71,14 +72,17 @@ export interface AttemptOutcome {
   nextAttemptAt: Date | null;
 }
 
-export interface AttemptRow {
-  deliveryId: string;
-  attemptedAt: Date;
+/** One attempt as the delivery's log keeps it (JSON: times are strings). */
+export interface AttemptEntry {
+  attemptedAt: string;
   statusCode: number | null;
   durationMs: number;
   error: string | null;
   responseExcerpt: string | null;
 }
+
+/** Attempts kept per delivery: all eight of the schedule, and a few redeliveries. */
+const ATTEMPT_LOG_SIZE = 20;
 
 /** Everything but the token hash and the rate-limit counters. */
 const INCOMING_COLUMNS = [
@@ -90,8 +94,6 @@ const INCOMING_COLUMNS = [
   'name',
   'createdAt',
 ] as const;
-
-type AttemptJson = Omit<AttemptRow, 'deliveryId' | 'attemptedAt'> & { attemptedAt: string };
 
 export interface IncomingWebhookRow {
   id: string;
@@ -184,8 +186,8 @@ export class WebhooksRepository {
 
   /**
    * Leases up to `limit` due deliveries of enabled endpoints to `owner` until `leaseUntil`, at most
-   * `perWebhook` of any one endpoint, none of `skipWebhookIds` (endpoints whose lanes are full here) and none
-   * of `heldIds` (this instance's own, whatever the clock says of their lease).
+   * `perWebhook` of any one endpoint, none of `skipWebhookIds` (endpoints whose lanes are full here) and never
+   * one `owner` leased already (it tracks its own until their attempt is recorded, whatever the clock says).
    * SKIP LOCKED lets every instance claim at once without waiting on each other.
    */
   async claimDue(
@@ -195,15 +197,17 @@ export class WebhooksRepository {
     limit: number,
     perWebhook: number,
     skipWebhookIds: string[],
-    heldIds: string[],
   ): Promise<ClaimedDelivery[]> {
     const { rows } = await this.db.knex.raw<{ rows: ClaimedDelivery[] }>(
       `WITH due AS (
+         -- Shaped for an index scan in next_attempt_at order: it stops at LIMIT, and it marks the index
+         -- entries of finished deliveries dead as it passes them (a bitmap scan would revisit them all).
          SELECT d.id, d.webhook_id, d.next_attempt_at
-         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.enabled
+         FROM webhook_deliveries d
          WHERE d.status = 'pending' AND d.next_attempt_at <= :now
            AND (d.locked_until IS NULL OR d.locked_until < :now)
-           AND NOT (d.webhook_id = ANY(:skip::uuid[])) AND NOT (d.id = ANY(:held::uuid[]))
+           AND d.locked_by IS DISTINCT FROM :owner AND NOT (d.webhook_id = ANY(:skip::uuid[]))
+           AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = d.webhook_id AND w.enabled)
          ORDER BY d.next_attempt_at
          LIMIT :scan
        ), ranked AS (
@@ -220,14 +224,15 @@ export class WebhooksRepository {
        WHERE d.id = picked.id AND w.id = d.webhook_id
          AND (d.locked_until IS NULL OR d.locked_until < :now)
        RETURNING d.id, d.webhook_id AS "webhookId", d.body, d.attempts, w.url, w.secrets`,
-      { now, leaseUntil, owner, limit, perWebhook, scan: limit * 4, skip: skipWebhookIds, held: heldIds },
+      { now, leaseUntil, owner, limit, perWebhook, scan: limit, skip: skipWebhookIds },
     );
     return rows;
   }
 
   /**
-   * Records attempts and moves their deliveries on, in one statement for a whole batch. Only deliveries
-   * still leased to `owner` change: if a lease ran out and another instance took over, its record stands.
+   * Records attempts, moves their deliveries on and clears the failing streak of endpoints that succeeded,
+   * in one statement for a whole batch. Only deliveries still leased to `owner` change: if a lease ran out
+   * and another instance took over, its record stands. The log keeps the last ATTEMPT_LOG_SIZE attempts.
    */
   async recordAttempts(owner: string, outcomes: AttemptOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
@@ -245,13 +250,18 @@ export class WebhooksRepository {
              next_attempt_at = coalesce(input.next_attempt_at, d.next_attempt_at),
              finished_at = CASE WHEN input.status = 'pending' THEN NULL ELSE input.attempted_at END,
              last_error = input.error, last_status_code = input.status_code,
-             locked_by = NULL, locked_until = NULL
+             locked_by = NULL, locked_until = NULL,
+             attempt_log = (CASE WHEN jsonb_array_length(d.attempt_log) >= ? THEN d.attempt_log - 0
+                                 ELSE d.attempt_log END)
+               || jsonb_build_array(jsonb_build_object('attemptedAt', input.attempted_at,
+                    'statusCode', input.status_code, 'durationMs', input.duration_ms, 'error', input.error,
+                    'responseExcerpt', input.excerpt))
          FROM input WHERE d.id = input.delivery_id AND d.locked_by = ?
-         RETURNING d.id
+         RETURNING d.webhook_id, d.status
        )
-       INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, duration_ms, error, response_excerpt)
-       SELECT input.delivery_id, input.attempted_at, input.status_code, input.duration_ms, input.error, input.excerpt
-       FROM input JOIN moved ON moved.id = input.delivery_id`,
+       -- A success ends an endpoint's failing streak.
+       UPDATE webhooks w SET failing_since = NULL FROM moved
+       WHERE w.id = moved.webhook_id AND moved.status = 'succeeded' AND w.failing_since IS NOT NULL`,
       [
         column('deliveryId'),
         column('attemptedAt'),
@@ -261,6 +271,7 @@ export class WebhooksRepository {
         column('responseExcerpt'),
         column('status'),
         column('nextAttemptAt'),
+        ATTEMPT_LOG_SIZE,
         owner,
       ],
     );
@@ -272,13 +283,6 @@ export class WebhooksRepository {
     await this.db.knex.raw(
       'UPDATE webhook_deliveries SET locked_by = NULL, locked_until = NULL WHERE id = ANY(?::uuid[]) AND locked_by = ?',
       [deliveryIds, owner],
-    );
-  }
-
-  async markHealthy(webhookIds: string[]): Promise<void> {
-    await this.db.knex.raw(
-      'UPDATE webhooks SET failing_since = NULL WHERE id = ANY(?::uuid[]) AND failing_since IS NOT NULL',
-      [webhookIds],
     );
   }
 
@@ -301,49 +305,34 @@ export class WebhooksRepository {
     return row;
   }
 
-  /** Newest first, each with its attempts, read in one statement so the two always agree. */
+  /** Newest event first, each with its attempts. */
   async listDeliveries(
     webhookId: string,
     limit: number,
     status: DeliveryStatus | undefined,
-    before?: { createdAt: string; id: string },
-  ): Promise<(DeliveryRow & { attemptLog: AttemptRow[] })[]> {
+    beforeSeq?: string,
+  ): Promise<DeliveryRow[]> {
     const query = this.db
-      .conn('webhookDeliveries as d')
-      .where('d.webhookId', webhookId)
-      .orderBy([
-        { column: 'd.createdAt', order: 'desc' },
-        { column: 'd.id', order: 'desc' },
-      ])
+      .conn('webhookDeliveries')
+      .where({ webhookId })
+      .orderBy('eventSeq', 'desc')
       .limit(limit);
-    if (status) void query.where('d.status', status);
-    if (before) void query.whereRaw('(d.created_at, d.id) < (?, ?)', [before.createdAt, before.id]);
-    const rows = await query.select<(DeliveryRow & { attemptLog: AttemptJson[] })[]>(
-      'd.id',
-      'd.webhookId',
-      'd.eventSeq',
-      'd.eventType',
-      'd.status',
-      'd.attempts',
-      'd.nextAttemptAt',
-      'd.lastError',
-      'd.lastStatusCode',
-      'd.createdAt',
-      'd.finishedAt',
-      this.db.knex.raw(
-        `coalesce((SELECT json_agg(json_build_object('attemptedAt', a.attempted_at, 'statusCode', a.status_code,
-           'durationMs', a.duration_ms, 'error', a.error, 'responseExcerpt', a.response_excerpt) ORDER BY a.id)
-         FROM webhook_attempts a WHERE a.delivery_id = d.id), '[]') AS attempt_log`,
-      ),
+    if (status) void query.where({ status });
+    if (beforeSeq) void query.where('eventSeq', '<', beforeSeq);
+    return await query.select<DeliveryRow[]>(
+      'id',
+      'webhookId',
+      'eventSeq',
+      'eventType',
+      'status',
+      'attempts',
+      'nextAttemptAt',
+      'lastError',
+      'lastStatusCode',
+      'attemptLog',
+      'createdAt',
+      'finishedAt',
     );
-    return rows.map((row) => ({
-      ...row,
-      attemptLog: row.attemptLog.map((attempt) => ({
-        ...attempt,
-        deliveryId: row.id,
-        attemptedAt: new Date(attempt.attemptedAt),
-      })),
-    }));
   }
 
   /** Queues finished deliveries again, keeping their message id; returns how many. */
@@ -359,7 +348,7 @@ export class WebhooksRepository {
     return await query;
   }
 
-  /** Deletes finished deliveries (with their attempts) older than `before`; returns how many. */
+  /** Deletes finished deliveries older than `before`; returns how many. */
   async pruneFinished(before: Date): Promise<number> {
     return await this.db
       .conn('webhookDeliveries')

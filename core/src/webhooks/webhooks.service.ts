@@ -9,13 +9,7 @@ import { EventFeed } from '../events/event-feed';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { generateSecret } from './webhook-signature';
 import { WebhookWorker } from './webhook-worker';
-import {
-  AttemptRow,
-  DeliveryRow,
-  SigningSecret,
-  WebhookRow,
-  WebhooksRepository,
-} from './webhooks.repository';
+import { DeliveryRow, SigningSecret, WebhookRow, WebhooksRepository } from './webhooks.repository';
 import type {
   CreateWebhookBody,
   DeliveriesQuery,
@@ -40,14 +34,14 @@ const toWebhookView = (row: WebhookRow): WebhookView => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
-const toDeliveryView = (row: DeliveryRow, attempts: AttemptRow[]): DeliveryView => ({
+const toDeliveryView = (row: DeliveryRow): DeliveryView => ({
   id: row.id,
   messageId: `msg_${row.id}`,
   eventType: row.eventType,
   eventSeq: Number(row.eventSeq),
   status: row.status,
-  attempts: attempts.map((attempt) => ({
-    attemptedAt: attempt.attemptedAt.toISOString(),
+  attempts: row.attemptLog.map((attempt) => ({
+    attemptedAt: new Date(attempt.attemptedAt).toISOString(),
     statusCode: attempt.statusCode,
     durationMs: attempt.durationMs,
     error: attempt.error,
@@ -144,10 +138,9 @@ export class WebhooksService {
   ): Promise<Page<DeliveryView>> {
     await this.require(workspaceId, webhookId, userId);
     const limit = query.limit ?? 50;
-    const before = decodeCursor(query.cursor, ['createdAt', 'id']);
-    const rows = await this.repository.listDeliveries(webhookId, limit + 1, query.status, before);
-    const views = rows.map((row) => toDeliveryView(row, row.attemptLog));
-    return toPage(views, limit, (last) => ({ createdAt: last.createdAt, id: last.id }));
+    const before = decodeCursor(query.cursor, ['eventSeq']);
+    const rows = await this.repository.listDeliveries(webhookId, limit + 1, query.status, before?.eventSeq);
+    return toPage(rows.map(toDeliveryView), limit, (last) => ({ eventSeq: String(last.eventSeq) }));
   }
 
   /** Sends a finished delivery again, with the same message id (receivers deduplicate on it). */
