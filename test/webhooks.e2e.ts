@@ -277,10 +277,10 @@ describe('outgoing webhooks', () => {
     expect(done.attempts.map((attempt) => attempt.statusCode)).toEqual([500, 200]);
   });
 
-  it('honours Retry-After on 429', async () => {
+  it.each([429, 503])('honours Retry-After on %i', async (status) => {
     const { owner, workspaceId, channelId } = await team();
     const sink = await receiver();
-    sink.respondNext(answer(429, { 'retry-after': '120' }));
+    sink.respondNext(answer(status, { 'retry-after': '120' }));
     const hook = await subscribe(owner, workspaceId, sink.url);
     await postMessage(owner, channelId, 'slow down');
     const limited = await deliveryWhen(
