@@ -6,6 +6,7 @@ import { ChannelsModule } from './channels/channels.module';
 import { CommandsModule } from './commands/commands.module';
 import { LOGGER } from './common/logger';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { AppsModule } from './apps/apps.module';
 import { ValidationInterceptor } from './common/validation';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -47,6 +48,7 @@ export class AppModule {
         CommandsModule,
         PluginsModule,
         WebhooksModule,
+        AppsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: ValidationInterceptor }],

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nest
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../common/auth-context';
-import { CurrentAuth, Public } from '../common/auth-context';
+import { AppScopes, CurrentAuth, Public } from '../common/auth-context';
 import { Validate } from '../common/validation';
 import { AuthService } from './auth.service';
 import type { CreateTokenBody, LoginBody, RegisterBody } from './auth.schemas';
@@ -36,6 +36,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @AppScopes('users:read')
   me(@CurrentAuth() auth: AuthContext) {
     return this.auth.me(auth.userId);
   }

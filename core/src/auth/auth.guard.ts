@@ -1,13 +1,16 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthenticatedRequest, IS_PUBLIC } from '../common/auth-context';
+import { APP_SCOPES_KEY, AppScope, AuthenticatedRequest, IS_PUBLIC } from '../common/auth-context';
 import { ProblemException } from '../common/problem';
 import { AuthService } from './auth.service';
 
 const unauthenticated = (detail: string) =>
   new ProblemException(401, detail, undefined, { 'www-authenticate': 'Bearer' });
 
-/** Resolves the bearer token on every request; revoked or expired tokens stop working at once. */
+/**
+ * Resolves the bearer token on every request; revoked or expired tokens stop working at once. App tokens
+ * reach only routes that declare a scope they were granted.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -25,6 +28,16 @@ export class AuthGuard implements CanActivate {
     if (!match) throw unauthenticated('A bearer token is required');
     const auth = await this.auth.authenticate(match[1]);
     if (!auth) throw unauthenticated('The token is invalid, expired or revoked');
+    if (auth.scopes) {
+      const needed = this.reflector.getAllAndOverride<AppScope | undefined>(APP_SCOPES_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]);
+      if (!needed) throw new ProblemException(403, 'App tokens cannot call this endpoint');
+      if (!auth.scopes.includes(needed)) {
+        throw new ProblemException(403, `The app was not granted the scope ${needed}`);
+      }
+    }
     request.auth = auth;
     return true;
   }

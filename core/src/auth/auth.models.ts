@@ -19,5 +19,8 @@ export class TokenModel extends Model {
   tokenHash!: Buffer;
   expiresAt!: Date | null;
   revokedAt!: Date | null;
+  /** App tokens only: the install they act for and what it was granted. */
+  installId!: string | null;
+  scopes!: string[] | null;
   createdAt!: Date;
 }

@@ -7,6 +7,7 @@ export interface ActiveToken {
   userId: string;
   kind: string;
   expiresAt: Date | null;
+  scopes: string[] | null;
 }
 
 @Injectable()
@@ -27,7 +28,10 @@ export class AuthRepository {
     return await UserModel.query(this.db.conn).findById(id);
   }
 
-  async insertToken(token: Pick<TokenModel, 'id' | 'userId' | 'kind' | 'name' | 'tokenHash' | 'expiresAt'>) {
+  async insertToken(
+    token: Pick<TokenModel, 'id' | 'userId' | 'kind' | 'name' | 'tokenHash' | 'expiresAt'> &
+      Partial<Pick<TokenModel, 'installId' | 'scopes'>>,
+  ) {
     return await TokenModel.query(this.db.conn).insert(token).returning('*');
   }
 
@@ -42,12 +46,20 @@ export class AuthRepository {
 
   private async findActive(where: { tokenHash: Buffer } | { id: string }): Promise<ActiveToken | undefined> {
     const row = await TokenModel.query(this.db.conn)
-      .select('id', 'userId', 'kind', 'expiresAt')
+      .select('id', 'userId', 'kind', 'expiresAt', 'scopes')
       .where(where)
       .whereNull('revokedAt')
       .whereRaw('(expires_at IS NULL OR expires_at > now())')
       .first();
-    return row && { tokenId: row.id, userId: row.userId, kind: row.kind, expiresAt: row.expiresAt };
+    return (
+      row && {
+        tokenId: row.id,
+        userId: row.userId,
+        kind: row.kind,
+        expiresAt: row.expiresAt,
+        scopes: row.scopes,
+      }
+    );
   }
 
   async listTokens(userId: string, kind: string): Promise<TokenModel[]> {
@@ -66,6 +78,15 @@ export class AuthRepository {
       .whereNull('revokedAt');
     if (kind) void query.where({ kind });
     return (await query) > 0;
+  }
+
+  /** Revokes every live token of an app install at once; returns them (their sockets close on every instance). */
+  async revokeInstallTokens(installId: string): Promise<{ id: string; userId: string }[]> {
+    return await TokenModel.query(this.db.conn)
+      .patch({ revokedAt: new Date() })
+      .where({ installId })
+      .whereNull('revokedAt')
+      .returning(['id', 'userId']);
   }
 
   /** Failed logins per key within a fixed window; a new window starts once the old one has passed. */

@@ -86,6 +86,7 @@ export class AuthService {
         tokenId: token.tokenId,
         tokenKind: token.kind,
         expiresAt: token.expiresAt,
+        scopes: token.scopes,
       }
     );
   }
@@ -99,6 +100,7 @@ export class AuthService {
         tokenId: token.tokenId,
         tokenKind: token.kind,
         expiresAt: token.expiresAt,
+        scopes: token.scopes,
       }
     );
   }
@@ -160,11 +162,28 @@ export class AuthService {
     });
   }
 
-  private async issue(userId: string, kind: TokenKind, name: string | null): Promise<string> {
+  /** A bot token for an app install, limited to the scopes the install was granted. */
+  issueBotToken(botUserId: string, installId: string, scopes: string[]): Promise<string> {
+    return this.issue(botUserId, 'bot', null, { installId, scopes });
+  }
+
+  /** Revokes every token of an app install; inside the caller's transaction, with events for open sockets. */
+  async revokeInstallTokens(installId: string): Promise<void> {
+    for (const token of await this.repository.revokeInstallTokens(installId)) {
+      await this.events.append('token.revoked', { userId: token.userId, tokenId: token.id });
+    }
+  }
+
+  private async issue(
+    userId: string,
+    kind: TokenKind,
+    name: string | null,
+    app?: { installId: string; scopes: string[] },
+  ): Promise<string> {
     const { raw, hash: tokenHash } = generateToken(kind);
     const expiresAt =
       kind === 'session' ? new Date(Date.now() + this.config.sessionTtlHours * 3_600_000) : null;
-    await this.repository.insertToken({ id: newId(), userId, kind, name, tokenHash, expiresAt });
+    await this.repository.insertToken({ id: newId(), userId, kind, name, tokenHash, expiresAt, ...app });
     return raw;
   }
 }

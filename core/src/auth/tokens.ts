@@ -4,6 +4,8 @@ import { createHash, randomBytes } from 'node:crypto';
 export const TOKEN_PREFIXES = {
   session: 'jks_',
   personal: 'jkp_',
+  /** An app install's bot. */
+  bot: 'jkb_',
   /** The secret part of an incoming webhook's URL. */
   incomingWebhook: 'jkh_',
 } as const;

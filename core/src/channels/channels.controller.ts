@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthContext } from '../common/auth-context';
-import { CurrentAuth } from '../common/auth-context';
+import { AppScopes, CurrentAuth } from '../common/auth-context';
 import { pageQuerySchema } from '../common/pagination';
 import type { PageQuery } from '../common/pagination';
 import { Validate } from '../common/validation';
@@ -32,6 +32,7 @@ export class ChannelsController {
   }
 
   @Get('workspaces/:workspaceId/channels')
+  @AppScopes('channels:read')
   @Validate({ query: pageQuerySchema })
   list(
     @CurrentAuth() auth: AuthContext,
@@ -56,6 +57,7 @@ export class ChannelsController {
   }
 
   @Get('channels/:channelId')
+  @AppScopes('channels:read')
   get(@CurrentAuth() auth: AuthContext, @Param('channelId') channelId: string) {
     return this.channels.get(channelId, auth.userId);
   }
@@ -71,6 +73,7 @@ export class ChannelsController {
   }
 
   @Post('channels/:channelId/join')
+  @AppScopes('channels:join')
   @HttpCode(200)
   join(@CurrentAuth() auth: AuthContext, @Param('channelId') channelId: string) {
     return this.channels.join(channelId, auth.userId);

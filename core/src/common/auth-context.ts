@@ -8,6 +8,8 @@ export interface AuthContext {
   tokenKind: string;
   /** When the token stops working by itself (sessions); null for tokens that live until revoked. */
   expiresAt: Date | null;
+  /** An app's token: what it was granted. Null for a person's own tokens, which act with all their rights. */
+  scopes: string[] | null;
 }
 
 export type AuthenticatedRequest = FastifyRequest & { auth?: AuthContext };
@@ -21,3 +23,25 @@ export const CurrentAuth = createParamDecorator((_: unknown, context: ExecutionC
   if (!auth) throw new Error('CurrentAuth used on a public route');
   return auth;
 });
+
+/**
+ * What apps may be granted (Slack's names, so existing apps ask for what they already know). A token with
+ * scopes may call only routes that declare one of them with @AppScopes: everything else, accounts and tokens
+ * above all, is refused to apps.
+ */
+export const APP_SCOPES = [
+  'channels:read',
+  'channels:history',
+  'channels:join',
+  'chat:write',
+  'reactions:write',
+  'files:read',
+  'files:write',
+  'users:read',
+  'commands',
+] as const;
+export type AppScope = (typeof APP_SCOPES)[number];
+
+export const APP_SCOPES_KEY = Symbol('APP_SCOPES');
+/** The scope an app token needs for this route; routes without it are closed to app tokens. */
+export const AppScopes = (scope: AppScope) => SetMetadata(APP_SCOPES_KEY, scope);

@@ -4,6 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { Inject, Injectable } from '@nestjs/common';
 import ipaddr from 'ipaddr.js';
+import { badRequest } from '../common/problem';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 
@@ -119,6 +120,19 @@ export class EgressClient {
       throw new EgressRefused(`${hostname} is not an allowed host`);
     }
     return { target, address: await this.resolve(hostname) };
+  }
+
+  /**
+   * For URLs a user registers (webhooks, app endpoints): a 400 naming the field and the reason when the URL
+   * could never be fetched, so the mistake shows at once rather than in a delivery log.
+   */
+  async assertFetchable(url: string, path: string): Promise<void> {
+    try {
+      await this.check(url);
+    } catch (error) {
+      if (!(error instanceof EgressRefused)) throw error;
+      throw badRequest('The URL cannot be used', [{ path, message: error.message }]);
+    }
   }
 
   /** The addresses a name resolves to (a seam for tests of names that resolve to private addresses). */

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../common/auth-context';
-import { CurrentAuth } from '../common/auth-context';
+import { AppScopes, CurrentAuth } from '../common/auth-context';
 import { badRequest, ProblemException } from '../common/problem';
 import { FilesService, IncomingFile } from './files.service';
 
@@ -14,6 +14,7 @@ export class FilesController {
   constructor(private readonly files: FilesService) {}
 
   @Post('workspaces/:workspaceId/files')
+  @AppScopes('files:write')
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
   async upload(
@@ -46,12 +47,14 @@ export class FilesController {
   }
 
   @Get('files/:fileId')
+  @AppScopes('files:read')
   get(@CurrentAuth() auth: AuthContext, @Param('fileId') fileId: string) {
     return this.files.get(fileId, auth.userId);
   }
 
   /** Never rendered as a page of ours: nosniff, a sandboxing CSP, and downloads for anything risky. */
   @Get('files/:fileId/content')
+  @AppScopes('files:read')
   async content(
     @CurrentAuth() auth: AuthContext,
     @Param('fileId') fileId: string,

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../common/auth-context';
-import { CurrentAuth } from '../common/auth-context';
+import { AppScopes, CurrentAuth } from '../common/auth-context';
 import { pageQuerySchema } from '../common/pagination';
 import type { PageQuery } from '../common/pagination';
 import { badRequest } from '../common/problem';
@@ -17,6 +17,7 @@ export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 
   @Post('channels/:channelId/messages')
+  @AppScopes('chat:write')
   @Validate({ body: postMessageSchema })
   post(
     @CurrentAuth() auth: AuthContext,
@@ -27,23 +28,27 @@ export class MessagesController {
   }
 
   @Get('channels/:channelId/messages')
+  @AppScopes('channels:history')
   @Validate({ query: pageQuerySchema })
   list(@CurrentAuth() auth: AuthContext, @Param('channelId') channelId: string, @Query() page: PageQuery) {
     return this.messages.list(channelId, auth.userId, page);
   }
 
   @Get('messages/:messageId')
+  @AppScopes('channels:history')
   get(@CurrentAuth() auth: AuthContext, @Param('messageId') messageId: string) {
     return this.messages.get(messageId, auth.userId);
   }
 
   @Get('messages/:messageId/replies')
+  @AppScopes('channels:history')
   @Validate({ query: pageQuerySchema })
   replies(@CurrentAuth() auth: AuthContext, @Param('messageId') messageId: string, @Query() page: PageQuery) {
     return this.messages.replies(messageId, auth.userId, page);
   }
 
   @Patch('messages/:messageId')
+  @AppScopes('chat:write')
   @Validate({ body: editMessageSchema })
   edit(
     @CurrentAuth() auth: AuthContext,
@@ -54,12 +59,14 @@ export class MessagesController {
   }
 
   @Delete('messages/:messageId')
+  @AppScopes('chat:write')
   @HttpCode(204)
   delete(@CurrentAuth() auth: AuthContext, @Param('messageId') messageId: string) {
     return this.messages.delete(messageId, auth.userId);
   }
 
   @Post('messages/:messageId/reactions')
+  @AppScopes('reactions:write')
   @HttpCode(204)
   @Validate({ body: reactionSchema })
   react(@CurrentAuth() auth: AuthContext, @Param('messageId') messageId: string, @Body() body: ReactionBody) {
@@ -67,6 +74,7 @@ export class MessagesController {
   }
 
   @Delete('messages/:messageId/reactions/:emoji')
+  @AppScopes('reactions:write')
   @HttpCode(204)
   unreact(
     @CurrentAuth() auth: AuthContext,
@@ -79,6 +87,7 @@ export class MessagesController {
   }
 
   @Get('workspaces/:workspaceId/search')
+  @AppScopes('channels:history')
   @Validate({ query: searchQuerySchema })
   search(
     @CurrentAuth() auth: AuthContext,

@@ -28,14 +28,18 @@ export class RealtimeService {
     return { ticket, expiresAt: expiresAt.toISOString() };
   }
 
-  /** The caller of an upgrade request, or undefined. A ticket works once, and only while its token does. */
+  /**
+   * The caller of an upgrade request, or undefined. A ticket works once, and only while its token does.
+   * App tokens are refused: apps receive events at their events URL, limited to what their install may see.
+   */
   async authenticate(
     authorization: string | undefined,
     ticket: string | null,
   ): Promise<AuthContext | undefined> {
     if (authorization) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-      return match ? this.auth.authenticate(match[1]) : undefined;
+      const auth = match ? await this.auth.authenticate(match[1]) : undefined;
+      return auth?.scopes ? undefined : auth;
     }
     if (!ticket) return undefined;
     const redeemed = await this.repository.redeemTicket(hash(ticket));

@@ -3,8 +3,8 @@ import { ChannelsService } from '../channels/channels.service';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import { decodeCursor, Page, toPage } from '../common/pagination';
-import { badRequest, conflict, notFound } from '../common/problem';
-import { EgressClient, EgressRefused } from '../egress/egress.client';
+import { conflict, notFound } from '../common/problem';
+import { EgressClient } from '../egress/egress.client';
 import { EventFeed } from '../events/event-feed';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { generateSecret } from './webhook-signature';
@@ -68,7 +68,7 @@ export class WebhooksService {
 
   async create(workspaceId: string, userId: string, body: CreateWebhookBody) {
     await this.workspaces.requireAdmin(workspaceId, userId);
-    await this.checkUrl(body.url);
+    await this.egress.assertFetchable(body.url, 'url');
     await this.checkChannels(workspaceId, userId, body.channelIds);
     const secret = generateSecret();
     const row = await this.repository.insert({
@@ -96,7 +96,7 @@ export class WebhooksService {
 
   async update(workspaceId: string, webhookId: string, userId: string, body: UpdateWebhookBody) {
     await this.require(workspaceId, webhookId, userId);
-    if (body.url !== undefined) await this.checkUrl(body.url);
+    if (body.url !== undefined) await this.egress.assertFetchable(body.url, 'url');
     if (body.channelIds) await this.checkChannels(workspaceId, userId, body.channelIds);
     const row = await this.repository.update(webhookId, {
       ...(body.url !== undefined ? { url: body.url } : {}),
@@ -169,16 +169,6 @@ export class WebhooksService {
     const webhook = await this.repository.find(workspaceId, webhookId);
     if (!webhook) throw notFound('Webhook');
     return webhook;
-  }
-
-  /** Refuses, with the reason, a URL the egress client would never reach (SSRF). */
-  private async checkUrl(url: string): Promise<void> {
-    try {
-      await this.egress.check(url);
-    } catch (error) {
-      if (!(error instanceof EgressRefused)) throw error;
-      throw badRequest('The webhook URL cannot be used', [{ path: 'url', message: error.message }]);
-    }
   }
 
   /** A channel filter may name only channels of this workspace that the creator can read. */

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../common/auth-context';
-import { CurrentAuth } from '../common/auth-context';
+import { AppScopes, CurrentAuth } from '../common/auth-context';
 import { pageQuerySchema } from '../common/pagination';
 import type { PageQuery } from '../common/pagination';
 import { Validate } from '../common/validation';
@@ -28,11 +28,13 @@ export class WorkspacesController {
   }
 
   @Get('workspaces/:workspaceId')
+  @AppScopes('users:read')
   get(@CurrentAuth() auth: AuthContext, @Param('workspaceId') workspaceId: string) {
     return this.workspaces.get(workspaceId, auth.userId);
   }
 
   @Get('workspaces/:workspaceId/members')
+  @AppScopes('users:read')
   @Validate({ query: pageQuerySchema })
   members(
     @CurrentAuth() auth: AuthContext,

@@ -6,6 +6,7 @@ import * as pluginSchedules from './004_plugin_schedules';
 import * as pluginBundles from './005_plugin_bundles';
 import * as pluginDeliveryLease from './006_plugin_delivery_lease';
 import * as webhooks from './007_webhooks';
+import * as apps from './008_apps';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '005_plugin_bundles': pluginBundles,
   '006_plugin_delivery_lease': pluginDeliveryLease,
   '007_webhooks': webhooks,
+  '008_apps': apps,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

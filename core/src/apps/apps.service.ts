@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AuthService } from '../auth/auth.service';
+import { hashToken } from '../auth/tokens';
+import { newId } from '../common/ids';
+import { badRequest, conflict, notFound } from '../common/problem';
+import { Database } from '../database/database';
+import { isUniqueViolation } from '../database/errors';
+import { EgressClient } from '../egress/egress.client';
+import { WorkspacesService } from '../workspaces/workspaces.service';
+import { AppRow, AppsRepository, InstallRow } from './apps.repository';
+import type { AppView, CreateAppBody, InstallView } from './apps.schemas';
+
+const toAppView = (row: AppRow): AppView => ({
+  id: row.id,
+  workspaceId: row.workspaceId,
+  name: row.name,
+  clientId: row.clientId,
+  redirectUris: row.redirectUris,
+  scopes: row.scopes,
+  commands: row.commands,
+  eventsUrl: row.eventsUrl,
+  events: row.events,
+  createdBy: row.createdBy,
+  createdAt: row.createdAt.toISOString(),
+});
+
+const toInstallView = (row: InstallRow): InstallView => ({
+  id: row.id,
+  appId: row.appId,
+  workspaceId: row.workspaceId,
+  botUserId: row.botUserId,
+  scopes: row.scopes,
+  installedBy: row.installedBy,
+  createdAt: row.createdAt.toISOString(),
+});
+
+/**
+ * External apps: registered by a workspace's admins, installed as a bot user whose token carries only the
+ * scopes granted. Uninstalling revokes every token of the install at once.
+ */
+@Injectable()
+export class AppsService {
+  constructor(
+    private readonly db: Database,
+    private readonly repository: AppsRepository,
+    private readonly workspaces: WorkspacesService,
+    private readonly auth: AuthService,
+    private readonly egress: EgressClient,
+  ) {}
+
+  /** The client secret is shown here once and kept only as a hash; the signing secret can be read again. */
+  async create(workspaceId: string, userId: string, body: CreateAppBody) {
+    await this.workspaces.requireAdmin(workspaceId, userId);
+    for (const [index, command] of (body.commands ?? []).entries()) {
+      await this.egress.assertFetchable(command.url, `commands/${index}/url`);
+    }
+    if (body.eventsUrl) await this.egress.assertFetchable(body.eventsUrl, 'eventsUrl');
+    const commands = body.commands ?? [];
+    const names = commands.map((command) => command.command);
+    const repeated = names.find((name, index) => names.indexOf(name) !== index);
+    if (repeated) {
+      throw badRequest('The request is invalid', [
+        { path: 'commands', message: `${repeated} is declared twice` },
+      ]);
+    }
+    const clientSecret = `jkcs_${randomBytes(32).toString('base64url')}`;
+    const row = await this.repository.insert({
+      id: newId(),
+      workspaceId,
+      createdBy: userId,
+      name: body.name.trim(),
+      clientId: randomBytes(16).toString('hex'),
+      clientSecretHash: hashToken(clientSecret),
+      signingSecret: randomBytes(32).toString('hex'),
+      redirectUris: body.redirectUris,
+      scopes: body.scopes,
+      commands,
+      eventsUrl: body.eventsUrl ?? null,
+      events: body.events ?? [],
+    });
+    return { ...toAppView(row), clientSecret, signingSecret: row.signingSecret };
+  }
+
+  async list(workspaceId: string, userId: string): Promise<{ items: AppView[] }> {
+    await this.workspaces.requireAdmin(workspaceId, userId);
+    return { items: (await this.repository.list(workspaceId)).map(toAppView) };
+  }
+
+  /** Admins see the signing secret again (they configure the app with it); never the client secret. */
+  async get(workspaceId: string, appId: string, userId: string) {
+    const app = await this.require(workspaceId, appId, userId);
+    return { ...toAppView(app), signingSecret: app.signingSecret };
+  }
+
+  async delete(workspaceId: string, appId: string, userId: string): Promise<void> {
+    const app = await this.require(workspaceId, appId, userId);
+    await this.db.transaction(async () => {
+      for (const install of await this.repository.installsOf(app.id)) await this.removeInstall(install);
+      await this.repository.delete(app.id);
+    });
+  }
+
+  /**
+   * Installs the app in its own workspace, as an admin's direct grant: a bot user joins the workspace and a
+   * bot token with the granted scopes (all the app asks for, or fewer) is returned once.
+   */
+  async install(workspaceId: string, appId: string, userId: string, scopes?: string[]) {
+    const app = await this.require(workspaceId, appId, userId);
+    const granted = scopes ?? app.scopes;
+    const extra = granted.filter((scope) => !app.scopes.includes(scope));
+    if (extra.length > 0) {
+      throw badRequest('The request is invalid', [
+        { path: 'scopes', message: `the app does not ask for ${extra.join(', ')}` },
+      ]);
+    }
+    try {
+      return await this.db.transaction(async () => {
+        const id = newId();
+        const bot = await this.auth.createBot(app.name, 'app', id);
+        await this.workspaces.addBot(workspaceId, bot.id);
+        const install = await this.repository.insertInstall({
+          id,
+          appId: app.id,
+          workspaceId,
+          botUserId: bot.id,
+          scopes: granted,
+          installedBy: userId,
+        });
+        const token = await this.auth.issueBotToken(bot.id, install.id, granted);
+        return { ...toInstallView(install), token };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('The app is already installed in this workspace');
+      throw error;
+    }
+  }
+
+  async uninstall(workspaceId: string, appId: string, userId: string): Promise<void> {
+    const app = await this.require(workspaceId, appId, userId);
+    const install = await this.repository.findInstall(app.id, workspaceId);
+    if (!install) throw notFound('Install');
+    await this.db.transaction(() => this.removeInstall(install));
+  }
+
+  /** Tokens first (their sockets close everywhere), then the install and its bot's membership. */
+  private async removeInstall(install: InstallRow): Promise<void> {
+    await this.auth.revokeInstallTokens(install.id);
+    await this.repository.deleteInstall(install.id);
+    await this.workspaces.removeBot(install.workspaceId, install.botUserId);
+  }
+
+  private async require(workspaceId: string, appId: string, userId: string): Promise<AppRow> {
+    await this.workspaces.requireAdmin(workspaceId, userId);
+    const app = await this.repository.find(workspaceId, appId);
+    if (!app) throw notFound('App');
+    return app;
+  }
+}
