@@ -1,10 +1,20 @@
-// Helpers the benchmarks share: environment numbers, loopback ports, fresh databases, JSON over HTTP, logs.
+// Helpers the benchmarks share: environment numbers, loopback ports, fresh databases, the server and its
+// first user, JSON over HTTP, logs, cleanup, CPU figures and profiles, summaries and tables.
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import inspector from 'node:inspector';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 
 export const log = (message) => console.error(`[bench] ${message}`);
+
+/** `value` rounded to `digits` decimals; null for anything that is not a finite number. */
+export const round = (value, digits = 2) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
 
 export function envInt(name, fallback, min) {
   const raw = process.env[name];
@@ -59,6 +69,61 @@ export async function expectStatus(what, status, method, url, payload, token) {
   return response.body;
 }
 
+/** The real server on a loopback port, migrated, `settings` added to its config: { app, config, base }. */
+export async function startServer({ loadConfig, createApp }, logger, settings) {
+  const config = loadConfig(process.env, { host: '127.0.0.1', port: 0, migrateOnStart: true, ...settings });
+  const app = await createApp(config, logger);
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  return { app, config, base: `http://127.0.0.1:${app.getHttpServer().address().port}` };
+}
+
+/** Registers a user of run `suffix` at `base` ("Bench User", or "Bench <label>"): { user, token }. */
+export function registerUser(base, suffix, label) {
+  return expectStatus('register', 201, 'POST', `${base}/api/v1/auth/register`, {
+    email: label ? `bench.${suffix}.${label}@example.test` : `bench.${suffix}@example.test`,
+    password: 'correct horse battery',
+    displayName: label ? `Bench ${label}` : 'Bench User',
+  });
+}
+
+/** Creates the workspace of run `suffix` on the server at `base`, owned by the user of `token`. */
+export function createWorkspace(base, suffix, token) {
+  return expectStatus(
+    'create workspace',
+    201,
+    'POST',
+    `${base}/api/v1/workspaces`,
+    { name: `Bench ${suffix}`, slug: `bench-${suffix}` },
+    token,
+  );
+}
+
+/** Creates a public channel `name` in workspace `workspaceId` on the server at `base`, as `token`'s user. */
+export function createChannel(base, workspaceId, name, token) {
+  return expectStatus(
+    'create channel',
+    201,
+    'POST',
+    `${base}/api/v1/workspaces/${workspaceId}/channels`,
+    { name, kind: 'public' },
+    token,
+  );
+}
+
+/** A new user with a workspace and a public channel of their own on the server at `base`. */
+export async function createUserWorkspace(base) {
+  const suffix = randomBytes(4).toString('hex');
+  const { user, token } = await registerUser(base, suffix);
+  const workspace = await createWorkspace(base, suffix, token);
+  const channel = await createChannel(base, workspace.id, `bench-${suffix}`, token);
+  return { user, token, workspace, channel };
+}
+
 export function serverLogger(level) {
   // pino is core's dependency: load the copy core itself resolves, hoisted to the root or not.
   const pino = createRequire(new URL('../core/package.json', import.meta.url))('pino');
@@ -71,6 +136,256 @@ export function serverLogger(level) {
 export function percentile(sorted, p) {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** p50/p99/max/mean (nearest rank) and count of `values`, each times `scale`, rounded to `digits`. */
+export function summariseValues(values, { digits, scale = 1 }) {
+  const sorted = Float64Array.from(values).sort();
+  let sum = 0;
+  for (const value of sorted) sum += value;
+  const at = (value) => (value === null ? null : round(value * scale, digits));
+  return {
+    p50: at(percentile(sorted, 50)),
+    p99: at(percentile(sorted, 99)),
+    max: at(sorted.length ? sorted[sorted.length - 1] : null),
+    mean: at(sorted.length ? sum / sorted.length : null),
+    count: sorted.length,
+  };
+}
+
+/** A plain-text table: first column left-aligned, the others right-aligned, '-' for null or undefined. */
+export function formatTable(header, rows) {
+  const cell = (value) => (value === null || value === undefined ? '-' : String(value));
+  const lines = rows.map((row) => row.map(cell));
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
+}
+
+/** A message.created payload shaped as the messages service writes it: no thread, files or reactions. */
+export function messageCreatedPayload({ id, workspaceId, channelId, userId, text, clientMsgId = null }) {
+  return {
+    id,
+    workspaceId,
+    channelId,
+    userId,
+    text,
+    threadId: null,
+    replyCount: 0,
+    reactions: [],
+    files: [],
+    mentions: [],
+    clientMsgId,
+    createdAt: new Date().toISOString(),
+    editedAt: null,
+  };
+}
+
+/** The first fields of a benchmark's JSON line: which, when, PostgreSQL, CPUs, Node, load average. */
+export function resultHeader(benchmark, postgres, loadAverage) {
+  return {
+    benchmark,
+    date: new Date().toISOString(),
+    postgres,
+    cpus: os.cpus().length,
+    node: process.version,
+    loadAverage,
+  };
+}
+
+/** The table of a run's goals: each goal, the figure that answers it, MET or NOT MET. */
+export function goalsTable(goals) {
+  return formatTable(
+    ['goal', 'measured', 'met'],
+    goals.map((g) => [g.goal, g.measured, g.met ? 'MET' : 'NOT MET']),
+  );
+}
+
+/**
+ * The cleanup of one run: push steps to `cleanups`; `cleanup()` runs them once (however many ask: Ctrl-C,
+ * then the failure it causes), in reverse order, logging failures. Ctrl-C cleans up and exits 130.
+ */
+function createCleanup() {
+  const cleanups = [];
+  let cleaning;
+  let interrupted = false;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      while (cleanups.length) {
+        const step = cleanups.pop();
+        try {
+          await step();
+        } catch (error) {
+          log(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    })());
+  process.once('SIGINT', () => {
+    interrupted = true;
+    log('interrupted; cleaning up');
+    void cleanup().finally(() => process.exit(130));
+  });
+  return { cleanups, cleanup, interrupted: () => interrupted };
+}
+
+/** A fresh temporary directory for one run, removed by `cleanups` or, should the process exit first, then. */
+async function makeTempDir(cleanups) {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'jokkaer-bench-'));
+  // As root the embedded PostgreSQL runs as the `postgres` user, which must reach the cluster directory.
+  await chmod(tmp, 0o755);
+  cleanups.push(() => rm(tmp, { recursive: true, force: true }));
+  // Should the process exit before the cleanup gets there, the temporary directory goes all the same.
+  process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
+  return tmp;
+}
+
+/** Runs body({ tmp, cleanups }) in a fresh temp dir: exit 1 if it throws, cleanups once at the end. */
+export async function runBenchmark(body) {
+  const { cleanups, cleanup, interrupted } = createCleanup();
+  try {
+    const tmp = await makeTempDir(cleanups);
+    await body({ tmp, cleanups });
+  } catch (error) {
+    // After Ctrl-C, the cleanup stopping the servers and workers makes the run fail: not worth a stack.
+    if (!interrupted()) console.error(error);
+    process.exitCode = 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+/** CPU seconds (user + system) in the text of a /proc/<pid>/stat file. */
+function statCpuSeconds(stat) {
+  const ticks = 100; // USER_HZ on Linux
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticks;
+}
+
+/** CPU seconds so far of every PostgreSQL process on this machine (Linux /proc), or null. */
+export function postgresCpuSeconds() {
+  try {
+    let total = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (stat.includes('(postgres)')) total += statCpuSeconds(stat);
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return total;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds so far of the process `pid` (Linux /proc), or null (no pid, no such process). */
+export function processCpuSeconds(pid) {
+  try {
+    return pid ? statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8')) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU used so far: this thread's event loop, this process, PostgreSQL, and the process `pid` if any. */
+export function cpuUsageSnapshot(pid) {
+  return {
+    at: performance.now(),
+    elu: performance.eventLoopUtilization(),
+    cpu: process.cpuUsage(),
+    postgres: postgresCpuSeconds(),
+    pid: processCpuSeconds(pid),
+  };
+}
+
+/** Between two cpuUsageSnapshot()s: this thread's busy share; this process, PostgreSQL, `pid` in cores. */
+export function cpuUsageBetween(before, after) {
+  const seconds = (after.at - before.at) / 1000;
+  const cores = (a, b) => (a === null || b === null || seconds <= 0 ? null : round((b - a) / seconds, 2));
+  const processSeconds = ({ cpu }) => (cpu.user + cpu.system) / 1e6;
+  return {
+    threadBusy: round(performance.eventLoopUtilization(after.elu, before.elu).utilization, 2),
+    processCores: cores(processSeconds(before), processSeconds(after)),
+    postgresCores: cores(before.postgres, after.postgres),
+    pidCores: cores(before.pid, after.pid),
+  };
+}
+
+/** Profiles this thread's CPU (1 ms sampling): `started` resolves once it runs, `stop()` with the profile. */
+export function startCpuProfile() {
+  const session = new inspector.Session();
+  session.connect();
+  const started = new Promise((resolve) =>
+    session.post('Profiler.enable', () =>
+      session.post('Profiler.setSamplingInterval', { interval: 1000 }, () =>
+        session.post('Profiler.start', resolve),
+      ),
+    ),
+  );
+  return {
+    started,
+    stop: () =>
+      new Promise((resolve, reject) =>
+        session.post('Profiler.stop', (error, result) => {
+          session.disconnect();
+          if (error) reject(error);
+          else resolve(result.profile);
+        }),
+      ),
+  };
+}
+
+/** The top areas (package, core module, node internals, GC) and functions of a CPU profile by self time. */
+export function summariseCpuProfile(profile, { areas, functions }) {
+  const self = new Map();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const total = [...self.values()].reduce((a, b) => a + b, 0) || 1;
+  const byFunction = new Map();
+  const byArea = new Map();
+  for (const node of profile.nodes) {
+    const time = self.get(node.id);
+    if (!time) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const file = url.replace(/^file:\/\//, '');
+    let area;
+    if (!url) area = functionName.startsWith('(') ? functionName : '(native)';
+    else if (file.includes('/node_modules/'))
+      area = file
+        .split('/node_modules/')
+        .pop()
+        .split('/')
+        .slice(0, file.includes('/node_modules/@') ? 2 : 1)
+        .join('/');
+    else if (file.includes('/core/dist/')) area = `core/${file.split('/core/dist/').pop().split('/')[0]}`;
+    else if (url.startsWith('node:')) area = 'node internals';
+    else area = path.basename(file);
+    const label =
+      `${functionName || '(anonymous)'} ${url ? `${path.basename(file)}:${lineNumber + 1}` : ''}`.trim();
+    byFunction.set(label, (byFunction.get(label) ?? 0) + time);
+    byArea.set(area, (byArea.get(area) ?? 0) + time);
+  }
+  const top = (map, n) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, time]) => ({ name, percent: round((time / total) * 100, 1) }));
+  return {
+    sampledMs: round(total / 1000, 0),
+    byArea: top(byArea, areas),
+    byFunction: top(byFunction, functions),
+  };
+}
+
+/** Prints a summariseCpuProfile() result under `heading`: the areas, then at most `functions` functions. */
+export function printCpuProfileSummary(heading, summary, functions = Infinity) {
+  console.log(heading);
+  console.log(`  by area: ${summary.byArea.map((a) => `${a.name} ${a.percent}%`).join(', ')}`);
+  console.log('  top functions (self time):');
+  for (const f of summary.byFunction.slice(0, functions))
+    console.log(`    ${String(f.percent).padStart(5)}%  ${f.name}`);
 }
 
 /**

@@ -6,9 +6,7 @@
 // BENCH_WORKERS (autocannon worker threads, default 1; 0 runs the load generator on the servers' thread),
 // BENCH_REQUIRE_GOAL=1 (exit 1 when the goal is missed), DATABASE_URL (else an embedded PostgreSQL),
 // DB_POOL_MAX (both servers' pool size, default 10), LOG_LEVEL (server log level, default warn).
-import { randomBytes, randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +16,16 @@ import { createApp } from '../../core/dist/app.js';
 import { createLogger } from '../../core/dist/common/logger.js';
 import { loadConfig } from '../../core/dist/config/config.js';
 import { startEmbeddedPostgres } from '../../core/dist/database/embedded-postgres.js';
-import { envInt, httpJson, log, provisionDatabase } from '../support.mjs';
+import {
+  createUserWorkspace,
+  envInt,
+  expectStatus,
+  formatTable,
+  log,
+  provisionDatabase,
+  runBenchmark,
+  startServer,
+} from '../support.mjs';
 
 // fastify is core's dependency: load the copy core itself resolves, hoisted to the root or not.
 const Fastify = createRequire(new URL('../../core/package.json', import.meta.url))('fastify');
@@ -34,14 +41,6 @@ const requireGoal = /^(1|true|yes)$/i.test(process.env.BENCH_REQUIRE_GOAL ?? '')
 const logLevel = process.env.LOG_LEVEL || 'warn';
 const text = 'Benchmark message: the quick brown fox jumps over the lazy dog, again and again. :tada:';
 const body = JSON.stringify({ text });
-
-async function expectCreated(what, method, url, payload, token) {
-  const response = await httpJson(method, url, payload, token);
-  if (response.status !== 201) {
-    throw new Error(`${what}: expected 201, got ${response.status} ${JSON.stringify(response.body)}`);
-  }
-  return response.body;
-}
 
 async function load(url, headers, duration) {
   return autocannon({
@@ -130,41 +129,16 @@ async function startBaseline(databaseUrl, poolMax) {
 }
 
 async function startJokkaer(databaseUrl, dataDir) {
-  const config = loadConfig(process.env, {
-    host: '127.0.0.1',
-    port: 0,
+  const { app, config, base } = await startServer({ loadConfig, createApp }, createLogger(logLevel), {
     logLevel,
     databaseUrl,
     dataDir,
-    migrateOnStart: true,
   });
-  const app = await createApp(config, createLogger(logLevel));
-  await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
   try {
-    const suffix = randomBytes(4).toString('hex');
-    const { token } = await expectCreated('register', 'POST', `${base}/api/v1/auth/register`, {
-      email: `bench.${suffix}@example.test`,
-      password: 'correct horse battery',
-      displayName: 'Bench User',
-    });
-    const workspace = await expectCreated(
-      'create workspace',
-      'POST',
-      `${base}/api/v1/workspaces`,
-      { name: `Bench ${suffix}`, slug: `bench-${suffix}` },
-      token,
-    );
-    const channel = await expectCreated(
-      'create channel',
-      'POST',
-      `${base}/api/v1/workspaces/${workspace.id}/channels`,
-      { name: `bench-${suffix}`, kind: 'public' },
-      token,
-    );
+    const { token, channel } = await createUserWorkspace(base);
     const url = `${base}/api/v1/channels/${channel.id}/messages`;
     // One request by hand first, so a broken endpoint shows its problem+json instead of N failures.
-    await expectCreated('post message', 'POST', url, { text }, token);
+    await expectStatus('post message', 201, 'POST', url, { text }, token);
     return { url, token, close: () => app.close(), config };
   } catch (error) {
     await app.close();
@@ -172,49 +146,25 @@ async function startJokkaer(databaseUrl, dataDir) {
   }
 }
 
-function formatTable(rows) {
+function resultsTable(rows) {
   const header = ['server', 'messages/s', 'p50 ms', 'p99 ms', 'max ms', '2xx', 'non-2xx', 'errors'];
-  const lines = rows.map((r) => [
-    r.name,
-    r.messagesPerSecond.toFixed(1),
-    String(r.p50Ms),
-    String(r.p99Ms),
-    String(r.maxMs),
-    String(r.ok),
-    String(r.non2xx),
-    String(r.errors + r.timeouts),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (cells) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
+  return formatTable(
+    header,
+    rows.map((r) => [
+      r.name,
+      r.messagesPerSecond.toFixed(1),
+      String(r.p50Ms),
+      String(r.p99Ms),
+      String(r.maxMs),
+      String(r.ok),
+      String(r.non2xx),
+      String(r.errors + r.timeouts),
+    ]),
+  );
 }
 
 async function main() {
-  const cleanups = [];
-  const cleanup = async () => {
-    while (cleanups.length) {
-      const step = cleanups.pop();
-      try {
-        await step();
-      } catch (error) {
-        log(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  };
-  process.once('SIGINT', () => {
-    log('interrupted; cleaning up');
-    void cleanup().finally(() => process.exit(130));
-  });
-
-  try {
-    const tmp = await mkdtemp(path.join(os.tmpdir(), 'jokkaer-bench-'));
-    // As root the embedded PostgreSQL runs as the `postgres` user, which must reach the cluster directory.
-    await chmod(tmp, 0o755);
-    cleanups.push(() => rm(tmp, { recursive: true, force: true }));
-    // Should the process exit before the cleanup gets there, the temporary directory goes all the same.
-    process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
-
+  await runBenchmark(async ({ tmp, cleanups }) => {
     const { benchUrl, pgLabel } = await provisionDatabase({
       tmp,
       cleanups,
@@ -243,7 +193,7 @@ async function main() {
         `(after ${warmupSeconds} s warm-up), ${pgLabel} PostgreSQL, pool ${poolMax}, ${os.cpus().length} CPUs`,
     );
     console.log('');
-    console.log(formatTable([jokkaerRun, baselineRun]));
+    console.log(resultsTable([jokkaerRun, baselineRun]));
     console.log('');
     console.log(
       `status codes: jokkaer ${JSON.stringify(jokkaerRun.statusCodes)}, baseline ${JSON.stringify(baselineRun.statusCodes)}`,
@@ -273,12 +223,7 @@ async function main() {
       }),
     );
     if (tooManyErrors.length > 0 || (requireGoal && !goalMet)) process.exitCode = 1;
-  } catch (error) {
-    console.error(error);
-    process.exitCode = 1;
-  } finally {
-    await cleanup();
-  }
+  });
 }
 
 await main();

@@ -29,8 +29,8 @@
 import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,13 +40,23 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import {
+  cpuUsageBetween,
+  cpuUsageSnapshot,
+  createUserWorkspace,
   envInt,
   expectStatus,
+  formatTable,
+  goalsTable,
   httpJson,
   log,
-  percentile,
+  messageCreatedPayload,
   provisionDatabase,
+  resultHeader,
+  round,
+  runBenchmark,
   serverLogger,
+  startServer,
+  summariseValues,
 } from '../support.mjs';
 
 const GOAL_ADDED_P99_MS = 2;
@@ -79,24 +89,8 @@ const MANIFESTS = {
   },
 };
 
-const round = (value, digits = 2) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
-
-/** Nearest-rank percentile of an ascending array (null when empty). */
-
 /** p50/p99/max/mean of `values` (milliseconds), multiplied by `scale` (1000 for microseconds). */
-function summarise(values, scale = 1) {
-  const sorted = Float64Array.from(values).sort();
-  let sum = 0;
-  for (const value of sorted) sum += value;
-  const at = (value) => (value === null ? null : round(value * scale, scale === 1 ? 3 : 1));
-  return {
-    p50: at(percentile(sorted, 50)),
-    p99: at(percentile(sorted, 99)),
-    max: at(sorted.length ? sorted[sorted.length - 1] : null),
-    mean: at(sorted.length ? sum / sorted.length : null),
-    count: sorted.length,
-  };
-}
+const summarise = (values, scale = 1) => summariseValues(values, { scale, digits: scale === 1 ? 3 : 1 });
 
 // ---------------------------------------------------------------------------------------------------------
 // Poster (worker thread): POSTs messages over a keep-alive agent, N at a time, and times each.
@@ -224,8 +218,6 @@ function startPoster(config) {
 // Main thread: plugin build, dispatch measurements, database, server, report.
 // ---------------------------------------------------------------------------------------------------------
 
-/** The server's pino logger as core builds it, but on stderr: stdout carries the report and its JSON line. */
-
 /** Writes the trivial plugin's source and both manifests, builds them; the built folders and the bundle. */
 async function buildBenchPlugins(buildPlugin, tmp) {
   const src = path.join(tmp, 'plugin-src');
@@ -244,21 +236,13 @@ async function buildBenchPlugins(buildPlugin, tmp) {
 
 /** A `message.created` payload of the shape the server delivers. */
 function samplePayload(workspaceId) {
-  return {
+  return messageCreatedPayload({
     id: randomUUID(),
     workspaceId,
     channelId: randomUUID(),
     userId: randomUUID(),
     text: TEXT,
-    threadId: null,
-    replyCount: 0,
-    reactions: [],
-    files: [],
-    mentions: [],
-    clientMsgId: null,
-    createdAt: new Date().toISOString(),
-    editedAt: null,
-  };
+  });
 }
 
 /**
@@ -382,45 +366,13 @@ async function measureDispatch({ code, PluginSandbox, PluginRunner, logger, opti
   };
 }
 
-/** CPU seconds so far of the process `pid` and of every PostgreSQL process on this machine (Linux /proc). */
-function cpuSnapshot(pid) {
-  const ticks = 100; // USER_HZ on Linux
-  const cpuOf = (stat) => {
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / ticks;
-  };
-  let runner = null;
-  let postgres = null;
-  try {
-    if (pid) runner = cpuOf(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    runner = null;
-  }
-  try {
-    postgres = 0;
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        if (stat.includes('(postgres)')) postgres += cpuOf(stat);
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-  } catch {
-    postgres = null;
-  }
-  return { at: performance.now(), elu: performance.eventLoopUtilization(), runner, postgres };
-}
-
 /** Where time went between two snapshots: server-thread busy share, runner and PostgreSQL CPU (in cores). */
 function cpuBetween(before, after) {
-  const seconds = (after.at - before.at) / 1000;
-  const cores = (a, b) => (a === null || b === null || seconds <= 0 ? null : round((b - a) / seconds, 2));
+  const usage = cpuUsageBetween(before, after);
   return {
-    serverThreadBusy: round(performance.eventLoopUtilization(after.elu, before.elu).utilization, 2),
-    runnerCores: cores(before.runner, after.runner),
-    postgresCores: cores(before.postgres, after.postgres),
+    serverThreadBusy: usage.threadBusy,
+    runnerCores: usage.pidCores,
+    postgresCores: usage.postgresCores,
   };
 }
 
@@ -436,41 +388,14 @@ async function waitForCount(read, target, timeoutMs) {
 }
 
 async function startJokkaer(core, databaseUrl, dataDir, pluginDirs, logLevel) {
-  const config = core.loadConfig(process.env, {
-    host: '127.0.0.1',
-    port: 0,
+  const { app, base } = await startServer(core, serverLogger(logLevel), {
     logLevel,
     databaseUrl,
     dataDir,
-    migrateOnStart: true,
     pluginDirs,
   });
-  const app = await core.createApp(config, serverLogger(logLevel));
-  await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
   try {
-    const suffix = randomBytes(4).toString('hex');
-    const { token } = await expectStatus('register', 201, 'POST', `${base}/api/v1/auth/register`, {
-      email: `bench.${suffix}@example.test`,
-      password: 'correct horse battery',
-      displayName: 'Bench User',
-    });
-    const workspace = await expectStatus(
-      'create workspace',
-      201,
-      'POST',
-      `${base}/api/v1/workspaces`,
-      { name: `Bench ${suffix}`, slug: `bench-${suffix}` },
-      token,
-    );
-    const channel = await expectStatus(
-      'create channel',
-      201,
-      'POST',
-      `${base}/api/v1/workspaces/${workspace.id}/channels`,
-      { name: `bench-${suffix}`, kind: 'public' },
-      token,
-    );
+    const { token, workspace, channel } = await createUserWorkspace(base);
     const postUrl = `${base}/api/v1/channels/${channel.id}/messages`;
     // One request by hand first, so a broken endpoint shows its problem+json instead of N failures.
     await expectStatus('post message', 201, 'POST', postUrl, { text: TEXT }, token);
@@ -523,9 +448,9 @@ async function measureHook({ jokkaer, poster, db, options }) {
         if (count <= 0) continue;
         await jokkaer.setPlugin(MANIFESTS.hook.id, mode === 'hook');
         const warm = await poster.run(warmup, level.clients, timeoutSeconds);
-        const before = cpuSnapshot(jokkaer.runnerPid());
+        const before = cpuUsageSnapshot(jokkaer.runnerPid());
         const run = await poster.run(count, level.clients, timeoutSeconds);
-        const after = cpuSnapshot(jokkaer.runnerPid());
+        const after = cpuUsageSnapshot(jokkaer.runnerPid());
         if (mode === 'hook') hookPosts += warm.sent + run.sent - warm.failed - run.failed;
         for (const value of run.latencies) m.latencies.push(value);
         m.sent += run.sent;
@@ -631,12 +556,12 @@ async function measureDelivery({ jokkaer, poster, db, lockClient, options }) {
   // Live: a burst of posts while the plugin is subscribed; until the last one is in the invocation log.
   log(`delivery: live burst of ${events} posts, ${burstClients} at a time`);
   const liveStart = await delivered();
-  const liveBefore = cpuSnapshot(jokkaer.runnerPid());
+  const liveBefore = cpuUsageSnapshot(jokkaer.runnerPid());
   const t0 = performance.now();
   const livePosts = await poster.run(events, burstClients, timeoutSeconds);
   const liveTarget = liveStart + livePosts.sent - livePosts.failed;
   const liveDone = await waitForCount(delivered, liveTarget, timeoutMs);
-  const liveCpu = cpuBetween(liveBefore, cpuSnapshot(jokkaer.runnerPid()));
+  const liveCpu = cpuBetween(liveBefore, cpuUsageSnapshot(jokkaer.runnerPid()));
   const live = {
     name: 'live burst',
     events: liveDone.value - liveStart,
@@ -668,13 +593,13 @@ async function measureDelivery({ jokkaer, poster, db, lockClient, options }) {
     await lockClient.query('COMMIT');
     released = true;
   }
-  const before = cpuSnapshot(jokkaer.runnerPid());
+  const before = cpuUsageSnapshot(jokkaer.runnerPid());
   const releasedAt = performance.now();
   const trigger = await httpJson('POST', jokkaer.postUrl, { text: TEXT }, jokkaer.token);
   const backlogTarget =
     heldStart + backlogPosts.sent - backlogPosts.failed + (trigger.status === 201 ? 1 : 0);
   const backlogDone = await waitForCount(delivered, backlogTarget, timeoutMs);
-  const backlogCpu = cpuBetween(before, cpuSnapshot(jokkaer.runnerPid()));
+  const backlogCpu = cpuBetween(before, cpuUsageSnapshot(jokkaer.runnerPid()));
   const drained = backlogDone.value - heldEnd;
   const backlog = {
     name: 'backlog drain',
@@ -701,15 +626,6 @@ async function measureDelivery({ jokkaer, poster, db, lockClient, options }) {
     failureRate: final.n ? final.failed / final.n : 1,
     insideSandboxMeanMs: round(final.mean_ms, 4),
   };
-}
-
-function formatTable(header, rows) {
-  const cell = (value) => (value === null || value === undefined ? '-' : String(value));
-  const lines = rows.map((row) => row.map(cell));
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (cells) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
 }
 
 /** Each goal of the issue against the figure that answers it. */
@@ -904,12 +820,7 @@ function printReport({
       `p50 ${hook.insideSandboxP50Ms} ms, p99 ${hook.insideSandboxP99Ms} ms`,
   );
   console.log('');
-  console.log(
-    formatTable(
-      ['goal', 'measured', 'met'],
-      goals.map((g) => [g.goal, g.measured, g.met ? 'MET' : 'NOT MET']),
-    ),
-  );
+  console.log(goalsTable(goals));
   for (const problem of problems) console.log(`FAIL: ${problem}`);
 }
 
@@ -941,35 +852,7 @@ async function main() {
   const { buildPlugin } = await import('../../sdk-plugin/dist/build.js');
   const { PluginSandbox } = await import('../../sdk-plugin/dist/sandbox.js');
 
-  const cleanups = [];
-  // One cleanup however many ask (Ctrl-C, then the failure it causes): steps run once, in reverse order.
-  let cleaning;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      while (cleanups.length) {
-        const step = cleanups.pop();
-        try {
-          await step();
-        } catch (error) {
-          log(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
-    })());
-  let interrupted = false;
-  process.once('SIGINT', () => {
-    interrupted = true;
-    log('interrupted; cleaning up');
-    void cleanup().finally(() => process.exit(130));
-  });
-
-  try {
-    const tmp = await mkdtemp(path.join(os.tmpdir(), 'jokkaer-bench-'));
-    // As root the embedded PostgreSQL runs as the `postgres` user, which must reach the cluster directory.
-    await chmod(tmp, 0o755);
-    cleanups.push(() => rm(tmp, { recursive: true, force: true }));
-    // Should the process exit before the cleanup gets there, the temporary directory goes all the same.
-    process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
-
+  await runBenchmark(async ({ tmp, cleanups }) => {
     const plugins = await buildBenchPlugins(buildPlugin, tmp);
     log(`built the trivial plugin: ${plugins.events.bytes} bytes`);
 
@@ -1048,12 +931,7 @@ async function main() {
     });
     console.log(
       JSON.stringify({
-        benchmark: 'plugins',
-        date: new Date().toISOString(),
-        postgres: pgLabel,
-        cpus: os.cpus().length,
-        node: process.version,
-        loadAverage: { before: loadBefore, after: loadAfter },
+        ...resultHeader('plugins', pgLabel, { before: loadBefore, after: loadAfter }),
         options,
         bundleBytes: plugins.events.bytes,
         dispatch: dispatch.runs,
@@ -1065,13 +943,7 @@ async function main() {
       }),
     );
     if (problems.length > 0 || (requireGoal && !goalsMet)) process.exitCode = 1;
-  } catch (error) {
-    // After Ctrl-C, the cleanup stopping the server and the poster makes the run fail: not worth a stack.
-    if (!interrupted) console.error(error);
-    process.exitCode = 1;
-  } finally {
-    await cleanup();
-  }
+  });
 }
 
 /**

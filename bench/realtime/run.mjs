@@ -29,10 +29,9 @@
 // 1% failed posts, or on a setup error; a missed latency goal only with BENCH_REQUIRE_GOAL=1.
 import { Buffer } from 'node:buffer';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import inspector from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -41,7 +40,25 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
-import { envInt, expectStatus, log, percentile, provisionDatabase, serverLogger } from '../support.mjs';
+import {
+  createChannel,
+  createWorkspace,
+  envInt,
+  expectStatus,
+  formatTable,
+  log,
+  messageCreatedPayload,
+  printCpuProfileSummary,
+  provisionDatabase,
+  registerUser,
+  round,
+  runBenchmark,
+  serverLogger,
+  startCpuProfile,
+  startServer,
+  summariseCpuProfile,
+  summariseValues,
+} from '../support.mjs';
 
 const GOAL_P99_MS = 50;
 const GOAL_RATE = 200;
@@ -49,8 +66,6 @@ const MAX_POST_ERROR_RATE = 0.01;
 const REALTIME_PATH = '/api/v1/realtime';
 const DELAY_RESOLUTION_MS = 10;
 const TEXT = 'Benchmark message: the quick brown fox jumps over the lazy dog, again and again. :tada:';
-
-/** The server's pino logger as core builds it, but on stderr: stdout carries the report and its JSON line. */
 
 /**
  * Waits (at most `maxMs`) until this thread's event loop is nearly idle for two 250 ms windows in a row: after
@@ -66,21 +81,9 @@ async function settle(maxMs) {
   }
 }
 
-const round = (value, digits = 2) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
-
-/** Nearest-rank percentile of an ascending array (null when empty). */
-
 function latencySummary(values) {
-  const sorted = Float64Array.from(values).sort();
-  let sum = 0;
-  for (const value of sorted) sum += value;
-  return {
-    p50Ms: round(percentile(sorted, 50)),
-    p99Ms: round(percentile(sorted, 99)),
-    maxMs: round(sorted.length ? sorted[sorted.length - 1] : null),
-    meanMs: round(sorted.length ? sum / sorted.length : null),
-    count: sorted.length,
-  };
+  const { p50, p99, max, mean, count } = summariseValues(values, { digits: 2 });
+  return { p50Ms: p50, p99Ms: p99, maxMs: max, meanMs: mean, count };
 }
 
 /** Runs `task(item, index)` over `items` with at most `limit` at a time; stops early when `stop()` says so. */
@@ -633,17 +636,11 @@ function socketLayout(clients, users, channels) {
 /** The real server, one workspace, the channels, the users (adaptively), memberships. */
 async function setUpJokkaer(core, databaseUrl, dataDir, settings) {
   const { channels, wantedUsers, posters, registerConcurrency, registerBudgetSeconds, logLevel } = settings;
-  const config = core.loadConfig(process.env, {
-    host: '127.0.0.1',
-    port: 0,
+  const { app, config, base } = await startServer(core, serverLogger(logLevel), {
     logLevel,
     databaseUrl,
     dataDir,
-    migrateOnStart: true,
   });
-  const app = await core.createApp(config, serverLogger(logLevel));
-  await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -652,31 +649,12 @@ async function setUpJokkaer(core, databaseUrl, dataDir, settings) {
   };
   try {
     const suffix = randomBytes(4).toString('hex');
-    const register = (label) =>
-      expectStatus('register', 201, 'POST', `${base}/api/v1/auth/register`, {
-        email: `bench.${suffix}.${label}@example.test`,
-        password: 'correct horse battery',
-        displayName: `Bench ${label}`,
-      });
+    const register = (label) => registerUser(base, suffix, label);
     const owner = await register('owner');
-    const workspace = await expectStatus(
-      'create workspace',
-      201,
-      'POST',
-      `${base}/api/v1/workspaces`,
-      { name: `Bench ${suffix}`, slug: `bench-${suffix}` },
-      owner.token,
-    );
+    const workspace = await createWorkspace(base, suffix, owner.token);
     const channelIds = [];
     for (let c = 0; c < channels; c++) {
-      const channel = await expectStatus(
-        'create channel',
-        201,
-        'POST',
-        `${base}/api/v1/workspaces/${workspace.id}/channels`,
-        { name: `bench-${c}`, kind: 'public' },
-        owner.token,
-      );
+      const channel = await createChannel(base, workspace.id, `bench-${c}`, owner.token);
       channelIds.push(channel.id);
     }
 
@@ -836,21 +814,14 @@ async function startBaseline(users, channels, posterCount) {
         return problem(response, 400, 'Body is not JSON');
       }
       if (typeof body?.text !== 'string') return problem(response, 400, 'text is required');
-      const message = {
+      const message = messageCreatedPayload({
         id: randomUUID(),
         workspaceId,
         channelId: match[1],
         userId: caller.userId,
         text: body.text,
-        threadId: null,
-        replyCount: 0,
-        reactions: [],
-        files: [],
-        mentions: [],
         clientMsgId: typeof body.clientMsgId === 'string' ? body.clientMsgId : null,
-        createdAt: new Date().toISOString(),
-        editedAt: null,
-      };
+      });
       seq++;
       const frame = JSON.stringify({ seq, type: 'message.created', data: message });
       for (const ws of channelSockets[channel]) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
@@ -915,7 +886,7 @@ function serverMonitor(profilePath) {
   let eluStart;
   let cpuStart;
   let ticksStart;
-  let session;
+  let profiler;
   let profiling;
   let figures;
   return {
@@ -925,17 +896,7 @@ function serverMonitor(profilePath) {
         eluStart = performance.eventLoopUtilization();
         cpuStart = process.cpuUsage();
         ticksStart = machineTicks();
-        if (profilePath) {
-          session = new inspector.Session();
-          session.connect();
-          profiling = new Promise((resolve) =>
-            session.post('Profiler.enable', () =>
-              session.post('Profiler.setSamplingInterval', { interval: 1000 }, () =>
-                session.post('Profiler.start', resolve),
-              ),
-            ),
-          );
-        }
+        if (profilePath) profiler = startCpuProfile();
       } else if (phaseName === 'measured' && eluStart) {
         delay.disable();
         const cpu = process.cpuUsage(cpuStart);
@@ -956,67 +917,18 @@ function serverMonitor(profilePath) {
           machineCpuSteal: total ? round((ticks.steal - ticksStart.steal) / total, 3) : null,
           loadAverage: round(os.loadavg()[0], 2),
         };
-        if (session) {
-          const current = session;
-          profiling = profiling.then(
-            () =>
-              new Promise((resolve, reject) =>
-                current.post('Profiler.stop', (error, result) => {
-                  current.disconnect();
-                  if (error) reject(error);
-                  else resolve(result.profile);
-                }),
-              ),
-          );
-        }
+        if (profiler) profiling = profiler.started.then(() => profiler.stop());
       }
     },
     async finish() {
-      const profile = session ? await profiling : undefined;
+      const profile = profiler ? await profiling : undefined;
       if (profile) await writeFile(profilePath, JSON.stringify(profile));
       return { figures, profile };
     },
   };
 }
 
-/** Self time of a CPU profile by function and by area (package, core module, node internals, GC). */
-function summariseProfile(profile) {
-  const self = new Map();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const total = [...self.values()].reduce((a, b) => a + b, 0) || 1;
-  const byFunction = new Map();
-  const byArea = new Map();
-  for (const node of profile.nodes) {
-    const time = self.get(node.id);
-    if (!time) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const file = url.replace(/^file:\/\//, '');
-    let area;
-    if (!url) area = functionName.startsWith('(') ? functionName : '(native)';
-    else if (file.includes('/node_modules/'))
-      area = file
-        .split('/node_modules/')
-        .pop()
-        .split('/')
-        .slice(0, file.includes('/node_modules/@') ? 2 : 1)
-        .join('/');
-    else if (file.includes('/core/dist/')) area = `core/${file.split('/core/dist/').pop().split('/')[0]}`;
-    else if (url.startsWith('node:')) area = 'node internals';
-    else area = path.basename(file);
-    const label =
-      `${functionName || '(anonymous)'} ${url ? `${path.basename(file)}:${lineNumber + 1}` : ''}`.trim();
-    byFunction.set(label, (byFunction.get(label) ?? 0) + time);
-    byArea.set(area, (byArea.get(area) ?? 0) + time);
-  }
-  const top = (map, n) =>
-    [...map]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([name, time]) => ({ name, percent: round((time / total) * 100, 1) }));
-  return { sampledMs: round(total / 1000, 0), byArea: top(byArea, 15), byFunction: top(byFunction, 25) };
-}
-
-function formatTable(rows) {
+function resultsTable(rows) {
   const header = [
     'server',
     'p50 ms',
@@ -1031,25 +943,23 @@ function formatTable(rows) {
     'posts/s',
     'http p99',
   ];
-  const cell = (value) => (value === null || value === undefined ? '-' : String(value));
-  const lines = rows.map((r) => [
-    r.name,
-    cell(r.deliveries.p50Ms),
-    cell(r.deliveries.p99Ms),
-    cell(r.deliveries.maxMs),
-    cell(r.deliveries.framesPerSecond),
-    cell(r.deliveries.delivered),
-    cell(r.deliveries.expected),
-    cell(r.deliveries.lost),
-    cell(r.duplicates + r.duplicateMessages),
-    cell(r.outOfOrder),
-    cell(r.posts.achievedPerSecond),
-    cell(r.posts.http.p99Ms),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (cells) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
+  return formatTable(
+    header,
+    rows.map((r) => [
+      r.name,
+      r.deliveries.p50Ms,
+      r.deliveries.p99Ms,
+      r.deliveries.maxMs,
+      r.deliveries.framesPerSecond,
+      r.deliveries.delivered,
+      r.deliveries.expected,
+      r.deliveries.lost,
+      r.duplicates + r.duplicateMessages,
+      r.outOfOrder,
+      r.posts.achievedPerSecond,
+      r.posts.http.p99Ms,
+    ]),
+  );
 }
 
 /**
@@ -1149,32 +1059,10 @@ async function main() {
     ...(await import('../../core/dist/database/embedded-postgres.js')),
   };
 
-  const cleanups = [];
-  const cleanup = async () => {
-    while (cleanups.length) {
-      const step = cleanups.pop();
-      try {
-        await step();
-      } catch (error) {
-        log(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  };
-  cleanups.push(async () => {
-    await Promise.all([...runLoad.active].map((worker) => worker.terminate()));
-  });
-  process.once('SIGINT', () => {
-    log('interrupted; cleaning up');
-    void cleanup().finally(() => process.exit(130));
-  });
-
-  try {
-    const tmp = await mkdtemp(path.join(os.tmpdir(), 'jokkaer-bench-'));
-    // As root the embedded PostgreSQL runs as the `postgres` user, which must reach the cluster directory.
-    await chmod(tmp, 0o755);
-    cleanups.push(() => rm(tmp, { recursive: true, force: true }));
-    // Should the process exit before the cleanup gets there, the temporary directory goes all the same.
-    process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
+  await runBenchmark(async ({ tmp, cleanups }) => {
+    cleanups.push(async () => {
+      await Promise.all([...runLoad.active].map((worker) => worker.terminate()));
+    });
 
     const { benchUrl, pgLabel } = await provisionDatabase({
       tmp,
@@ -1255,7 +1143,7 @@ async function main() {
       jokkaerRun.deliveries.p99Ms < GOAL_P99_MS &&
       jokkaerLost === 0 &&
       rateHeld;
-    const summary = profile ? summariseProfile(profile) : undefined;
+    const summary = profile ? summariseCpuProfile(profile, { areas: 15, functions: 25 }) : undefined;
 
     console.log('');
     console.log(
@@ -1264,7 +1152,7 @@ async function main() {
         `${pgLabel} PostgreSQL, ${os.cpus().length} CPUs, registration ${jokkaer.registerSeconds.toFixed(1)} s`,
     );
     console.log('');
-    console.log(formatTable([jokkaerRun, baselineRun]));
+    console.log(resultsTable([jokkaerRun, baselineRun]));
     console.log('');
     for (const r of [jokkaerRun, baselineRun]) {
       console.log(
@@ -1287,11 +1175,11 @@ async function main() {
     console.log(`frames/s ratio jokkaer/baseline: ${framesRatio}`);
     if (summary) {
       console.log('');
-      console.log(`server-thread CPU profile of jokkaer's measured phase: ${profilePath}`);
-      console.log(`  by area: ${summary.byArea.map((a) => `${a.name} ${a.percent}%`).join(', ')}`);
-      console.log(`  top functions (self time):`);
-      for (const f of summary.byFunction.slice(0, 15))
-        console.log(`    ${String(f.percent).padStart(5)}%  ${f.name}`);
+      printCpuProfileSummary(
+        `server-thread CPU profile of jokkaer's measured phase: ${profilePath}`,
+        summary,
+        15,
+      );
     }
     console.log('');
     console.log(
@@ -1340,12 +1228,7 @@ async function main() {
       }),
     );
     if (problems.length > 0 || (requireGoal && !goalMet)) process.exitCode = 1;
-  } catch (error) {
-    console.error(error);
-    process.exitCode = 1;
-  } finally {
-    await cleanup();
-  }
+  });
 }
 
 if (isMainThread) await main();

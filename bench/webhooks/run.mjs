@@ -57,11 +57,9 @@
 // delivery nobody expected arrives, when a baseline request fails, or on a setup error; a missed goal only with
 // BENCH_REQUIRE_GOAL=1. Duplicates (at least once allows them) are reported, not failed.
 import { Buffer } from 'node:buffer';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHmac, randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import inspector from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -70,7 +68,27 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
-import { envInt, expectStatus, log, percentile, provisionDatabase, serverLogger } from '../support.mjs';
+import {
+  cpuUsageBetween,
+  cpuUsageSnapshot,
+  createUserWorkspace,
+  envInt,
+  expectStatus,
+  formatTable,
+  goalsTable,
+  log,
+  messageCreatedPayload,
+  printCpuProfileSummary,
+  provisionDatabase,
+  resultHeader,
+  round,
+  runBenchmark,
+  serverLogger,
+  startCpuProfile,
+  startServer,
+  summariseCpuProfile,
+  summariseValues,
+} from '../support.mjs';
 
 const GOAL_DELIVERIES_PER_SECOND = 1000;
 const GOAL_RATIO = 0.5;
@@ -79,21 +97,8 @@ const EVENT_TYPE = 'message.created';
 const REPORT_INTERVAL_MS = 20;
 const SETTLE_TIMEOUT_MS = 10_000;
 
-const round = (value, digits = 2) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
-
 /** p50/p99/max/mean of `values` (milliseconds). */
-function summarise(values) {
-  const sorted = Float64Array.from(values).sort();
-  let sum = 0;
-  for (const value of sorted) sum += value;
-  return {
-    p50: round(percentile(sorted, 50), 1),
-    p99: round(percentile(sorted, 99), 1),
-    max: sorted.length ? round(sorted[sorted.length - 1], 1) : null,
-    mean: sorted.length ? round(sum / sorted.length, 1) : null,
-    count: sorted.length,
-  };
-}
+const summarise = (values) => summariseValues(values, { digits: 1 });
 
 // ---------------------------------------------------------------------------------------------------------
 // Receiver (worker thread): verifies every delivery, reports receipts in batches.
@@ -277,111 +282,18 @@ async function waitForPhase(ledger, phase, deadline) {
 // Where time goes: thread busy shares, CPU of this process and of local PostgreSQL.
 // ---------------------------------------------------------------------------------------------------------
 
-/** CPU seconds so far of every PostgreSQL process on this machine (Linux /proc), or null. */
-function postgresCpuSeconds() {
-  const ticks = 100; // USER_HZ on Linux
-  try {
-    let total = 0;
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        if (!stat.includes('(postgres)')) continue;
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        total += (Number(fields[11]) + Number(fields[12])) / ticks;
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-    return total;
-  } catch {
-    return null;
-  }
-}
-
 function usageSnapshot(receiver) {
-  return {
-    at: performance.now(),
-    elu: performance.eventLoopUtilization(),
-    receiverElu: receiver.elu(),
-    cpu: process.cpuUsage(),
-    postgres: postgresCpuSeconds(),
-  };
+  return { ...cpuUsageSnapshot(), receiverElu: receiver.elu() };
 }
 
 function usageSince(before, receiver) {
-  const after = usageSnapshot(receiver);
-  const seconds = (after.at - before.at) / 1000;
-  const cpu = process.cpuUsage(before.cpu);
+  const usage = cpuUsageBetween(before, usageSnapshot(receiver));
   return {
-    serverThreadBusy: round(performance.eventLoopUtilization(after.elu, before.elu).utilization, 2),
+    serverThreadBusy: usage.threadBusy,
     receiverThreadBusy: round(receiver.elu(before.receiverElu).utilization, 2),
-    processCores: round((cpu.user + cpu.system) / 1e6 / seconds, 2),
-    postgresCores:
-      before.postgres === null || after.postgres === null
-        ? null
-        : round((after.postgres - before.postgres) / seconds, 2),
+    processCores: usage.processCores,
+    postgresCores: usage.postgresCores,
   };
-}
-
-function startProfile() {
-  const session = new inspector.Session();
-  session.connect();
-  const started = new Promise((resolve) =>
-    session.post('Profiler.enable', () =>
-      session.post('Profiler.setSamplingInterval', { interval: 1000 }, () =>
-        session.post('Profiler.start', resolve),
-      ),
-    ),
-  );
-  return {
-    started,
-    stop: () =>
-      new Promise((resolve, reject) =>
-        session.post('Profiler.stop', (error, result) => {
-          session.disconnect();
-          if (error) reject(error);
-          else resolve(result.profile);
-        }),
-      ),
-  };
-}
-
-/** Self time of a CPU profile by function and by area (package, core module, node internals, GC). */
-function summariseProfile(profile) {
-  const self = new Map();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const total = [...self.values()].reduce((a, b) => a + b, 0) || 1;
-  const byFunction = new Map();
-  const byArea = new Map();
-  for (const node of profile.nodes) {
-    const time = self.get(node.id);
-    if (!time) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const file = url.replace(/^file:\/\//, '');
-    let area;
-    if (!url) area = functionName.startsWith('(') ? functionName : '(native)';
-    else if (file.includes('/node_modules/'))
-      area = file
-        .split('/node_modules/')
-        .pop()
-        .split('/')
-        .slice(0, file.includes('/node_modules/@') ? 2 : 1)
-        .join('/');
-    else if (file.includes('/core/dist/')) area = `core/${file.split('/core/dist/').pop().split('/')[0]}`;
-    else if (url.startsWith('node:')) area = 'node internals';
-    else area = path.basename(file);
-    const label =
-      `${functionName || '(anonymous)'} ${url ? `${path.basename(file)}:${lineNumber + 1}` : ''}`.trim();
-    byFunction.set(label, (byFunction.get(label) ?? 0) + time);
-    byArea.set(area, (byArea.get(area) ?? 0) + time);
-  }
-  const top = (map, n) =>
-    [...map]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([name, time]) => ({ name, percent: round((time / total) * 100, 1) }));
-  return { sampledMs: round(total / 1000, 0), byArea: top(byArea, 12), byFunction: top(byFunction, 15) };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -390,43 +302,16 @@ function summariseProfile(profile) {
 
 /** The real server with one user, workspace, public channel and `webhooks` webhooks on the receiver. */
 async function startJokkaer(core, { databaseUrl, dataDir, logLevel, endpointRate, receiver, webhooks }) {
-  const config = core.loadConfig(process.env, {
-    host: '127.0.0.1',
-    port: 0,
+  const { app, config, base } = await startServer(core, serverLogger(logLevel), {
     logLevel,
     databaseUrl,
     dataDir,
-    migrateOnStart: true,
     // Loopback receivers are refused otherwise.
     egressAllowNetworks: ['127.0.0.0/8'],
     webhookEndpointRate: endpointRate,
   });
-  const app = await core.createApp(config, serverLogger(logLevel));
   try {
-    await app.listen(0, '127.0.0.1');
-    const base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
-    const suffix = randomBytes(4).toString('hex');
-    const { user, token } = await expectStatus('register', 201, 'POST', `${base}/api/v1/auth/register`, {
-      email: `bench.${suffix}@example.test`,
-      password: 'correct horse battery',
-      displayName: 'Bench User',
-    });
-    const workspace = await expectStatus(
-      'create workspace',
-      201,
-      'POST',
-      `${base}/api/v1/workspaces`,
-      { name: `Bench ${suffix}`, slug: `bench-${suffix}` },
-      token,
-    );
-    const channel = await expectStatus(
-      'create channel',
-      201,
-      'POST',
-      `${base}/api/v1/workspaces/${workspace.id}/channels`,
-      { name: `bench-${suffix}`, kind: 'public' },
-      token,
-    );
+    const { user, token, workspace, channel } = await createUserWorkspace(base);
     const hooks = [];
     for (let i = 0; i < webhooks; i++) {
       const created = await expectStatus(
@@ -458,21 +343,8 @@ async function startJokkaer(core, { databaseUrl, dataDir, logLevel, endpointRate
 
 /** A message.created payload of the shape the messages service appends. */
 function messagePayload(jokkaer, id, text) {
-  return {
-    id,
-    workspaceId: jokkaer.workspaceId,
-    channelId: jokkaer.channelId,
-    userId: jokkaer.userId,
-    text,
-    threadId: null,
-    replyCount: 0,
-    reactions: [],
-    files: [],
-    mentions: [],
-    clientMsgId: null,
-    createdAt: new Date().toISOString(),
-    editedAt: null,
-  };
+  const { workspaceId, channelId, userId } = jokkaer;
+  return messageCreatedPayload({ id, workspaceId, channelId, userId, text });
 }
 
 /** Appends `count` new events of `phase` in one transaction, through the server's outbox. */
@@ -630,11 +502,19 @@ async function runBaseline({ name, jokkaer, ledger, receiver, events, concurrenc
   return { ...throughputOf(phase, startedAt, usageSince(before, receiver)), failed, firstError };
 }
 
+/** Stops `profiler` (if any) and writes its profile to `profilePath`: the profile's summary. */
+async function saveProfile(profiler, profilePath) {
+  if (!profiler) return undefined;
+  const profile = await profiler.stop();
+  await writeFile(profilePath, JSON.stringify(profile));
+  return summariseCpuProfile(profile, { areas: 12, functions: 15 });
+}
+
 /** Phase 1: `events` appended as fast as possible, `batch` per transaction; until the last receipt. */
 async function runBurst({ jokkaer, ledger, receiver, events, batch, timeoutSeconds, profilePath }) {
   const phase = newPhase('jokkaer burst');
   log(`burst: ${events} events × ${ledger.webhooks} webhooks, ${batch} events per transaction`);
-  const profiler = profilePath ? startProfile() : undefined;
+  const profiler = profilePath ? startCpuProfile() : undefined;
   await profiler?.started;
   const before = usageSnapshot(receiver);
   const startedAt = Date.now();
@@ -649,8 +529,7 @@ async function runBurst({ jokkaer, ledger, receiver, events, batch, timeoutSecon
   const appendedAt = Date.now();
   await waitForPhase(ledger, phase, deadline);
   const usage = usageSince(before, receiver);
-  const profile = profiler ? await profiler.stop() : undefined;
-  if (profile) await writeFile(profilePath, JSON.stringify(profile));
+  const profile = await saveProfile(profiler, profilePath);
   return {
     ...throughputOf(phase, startedAt, usage),
     phase,
@@ -660,7 +539,7 @@ async function runBurst({ jokkaer, ledger, receiver, events, batch, timeoutSecon
     eventsAppendedPerSecond: round(phase.ids.length / appendSeconds, 0),
     drainSeconds: phase.lastAt === null ? null : round((phase.lastAt - appendedAt) / 1000, 3),
     perSecond: perSecond(phase.receipts, startedAt),
-    profile: profile ? summariseProfile(profile) : undefined,
+    profile,
   };
 }
 
@@ -684,7 +563,7 @@ async function runDrain({ jokkaer, ledger, receiver, monitor, events, batch, tim
     await monitor.query('ROLLBACK');
     throw error;
   }
-  const profiler = profilePath ? startProfile() : undefined;
+  const profiler = profilePath ? startCpuProfile() : undefined;
   await profiler?.started;
   const before = usageSnapshot(receiver);
   const startedAt = Date.now();
@@ -693,12 +572,11 @@ async function runDrain({ jokkaer, ledger, receiver, monitor, events, batch, tim
   await appendEvents(jokkaer, ledger, phase, 1);
   await waitForPhase(ledger, phase, deadline);
   const usage = usageSince(before, receiver);
-  const profile = profiler ? await profiler.stop() : undefined;
-  if (profile) await writeFile(profilePath, JSON.stringify(profile));
+  const profile = await saveProfile(profiler, profilePath);
   return {
     ...throughputOf(phase, startedAt, usage),
     phase,
-    profile: profile ? summariseProfile(profile) : undefined,
+    profile,
   };
 }
 
@@ -751,15 +629,6 @@ async function runSteady({ jokkaer, ledger, receiver, rate, seconds, timeoutSeco
 // ---------------------------------------------------------------------------------------------------------
 // Report.
 // ---------------------------------------------------------------------------------------------------------
-
-function formatTable(header, rows) {
-  const cell = (value) => (value === null || value === undefined ? '-' : String(value));
-  const lines = rows.map((row) => row.map(cell));
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (cells) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
-}
 
 const logLine = (name, entry) =>
   `${name}: ${entry.deliveries} deliveries, ${entry.attempts} attempts (${entry.okAttempts} answered 2xx, ` +
@@ -830,11 +699,7 @@ function printReport(r) {
     ['burst', burst],
     ['backlog', backlog],
   ]) {
-    if (!phase.profile) continue;
-    console.log(`main-thread CPU profile of the ${name}:`);
-    console.log(`  by area: ${phase.profile.byArea.map((a) => `${a.name} ${a.percent}%`).join(', ')}`);
-    console.log('  top functions (self time):');
-    for (const f of phase.profile.byFunction) console.log(`    ${String(f.percent).padStart(5)}%  ${f.name}`);
+    if (phase.profile) printCpuProfileSummary(`main-thread CPU profile of the ${name}:`, phase.profile);
   }
   console.log(
     `baseline mean ${r.baselineMean} deliveries/s; jokkaer ÷ baseline = ${r.ratio} ` +
@@ -890,12 +755,7 @@ function printReport(r) {
       `${r.duplicated}; unexpected deliveries: ${ledger.unexpected}`,
   );
   console.log('');
-  console.log(
-    formatTable(
-      ['goal', 'measured', 'met'],
-      goals.map((g) => [g.goal, g.measured, g.met ? 'MET' : 'NOT MET']),
-    ),
-  );
+  console.log(goalsTable(goals));
   for (const warning of warnings) console.log(`WARN: ${warning}`);
   for (const problem of problems) console.log(`FAIL: ${problem}`);
 }
@@ -926,35 +786,7 @@ async function main() {
     ...(await import('../../core/dist/egress/egress.client.js')),
   };
 
-  const cleanups = [];
-  // One cleanup however many ask (Ctrl-C, then the failure it causes): steps run once, in reverse order.
-  let cleaning;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      while (cleanups.length) {
-        const step = cleanups.pop();
-        try {
-          await step();
-        } catch (error) {
-          log(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
-    })());
-  let interrupted = false;
-  process.once('SIGINT', () => {
-    interrupted = true;
-    log('interrupted; cleaning up');
-    void cleanup().finally(() => process.exit(130));
-  });
-
-  try {
-    const tmp = await mkdtemp(path.join(os.tmpdir(), 'jokkaer-bench-'));
-    // As root the embedded PostgreSQL runs as the `postgres` user, which must reach the cluster directory.
-    await chmod(tmp, 0o755);
-    cleanups.push(() => rm(tmp, { recursive: true, force: true }));
-    // Should the process exit before the cleanup gets there, the temporary directory goes all the same.
-    process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
-
+  await runBenchmark(async ({ tmp, cleanups }) => {
     const { benchUrl, pgLabel } = await provisionDatabase({
       tmp,
       cleanups,
@@ -1157,12 +989,7 @@ async function main() {
     });
     console.log(
       JSON.stringify({
-        benchmark: 'webhooks',
-        date: new Date().toISOString(),
-        postgres: pgLabel,
-        cpus: os.cpus().length,
-        node: process.version,
-        loadAverage: { before: loadBefore, after: loadAfter },
+        ...resultHeader('webhooks', pgLabel, { before: loadBefore, after: loadAfter }),
         options,
         server: {
           endpointConcurrency: cfg.webhookEndpointConcurrency,
@@ -1186,13 +1013,7 @@ async function main() {
       }),
     );
     if (problems.length > 0 || (requireGoal && !goalsMet)) process.exitCode = 1;
-  } catch (error) {
-    // After Ctrl-C, the cleanup stopping the server and the receiver makes the run fail: not worth a stack.
-    if (!interrupted) console.error(error);
-    process.exitCode = 1;
-  } finally {
-    await cleanup();
-  }
+  });
 }
 
 if (!isMainThread && workerData?.role === 'receiver') receiverWorker();
