@@ -1,13 +1,18 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { ChannelsModule } from '../channels/channels.module';
+import { CommandsModule } from '../commands/commands.module';
+import { MessagesModule } from '../messages/messages.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { AppCommands } from './app-commands';
 import { AppsController } from './apps.controller';
 import { AppsRepository } from './apps.repository';
 import { AppsService } from './apps.service';
+import { CommandResponsesController } from './command-responses.controller';
 
 @Module({
-  imports: [AuthModule, WorkspacesModule],
-  controllers: [AppsController],
-  providers: [AppsRepository, AppsService],
+  imports: [AuthModule, WorkspacesModule, ChannelsModule, MessagesModule, CommandsModule],
+  controllers: [AppsController, CommandResponsesController],
+  providers: [AppsRepository, AppsService, AppCommands],
 })
 export class AppsModule {}

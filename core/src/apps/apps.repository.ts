@@ -28,6 +28,23 @@ export interface InstallRow {
   createdAt: Date;
 }
 
+/** An installed app's commands in a workspace, with what is needed to call it. */
+export interface InstalledCommands {
+  installId: string;
+  appId: string;
+  botUserId: string;
+  signingSecret: string;
+  commands: AppCommand[];
+}
+
+export interface CommandResponseRow {
+  installId: string;
+  botUserId: string;
+  userId: string;
+  channelId: string;
+  threadId: string | null;
+}
+
 /** The only access to apps and their installs. */
 @Injectable()
 export class AppsRepository {
@@ -68,5 +85,48 @@ export class AppsRepository {
 
   async deleteInstall(id: string): Promise<void> {
     await this.db.conn('appInstalls').where({ id }).delete();
+  }
+
+  /** Commands of the apps installed in a workspace with the `commands` scope. */
+  async installedCommands(workspaceId: string): Promise<InstalledCommands[]> {
+    return await this.db
+      .conn('appInstalls as i')
+      .join('apps as a', 'a.id', 'i.appId')
+      .where('i.workspaceId', workspaceId)
+      .whereRaw("'commands' = ANY(i.scopes)")
+      .select<InstalledCommands[]>(
+        'i.id as installId',
+        'a.id as appId',
+        'i.botUserId',
+        'a.signingSecret',
+        'a.commands',
+      );
+  }
+
+  async insertCommandResponse(row: CommandResponseRow & { id: string; tokenHash: Buffer; expiresAt: Date }) {
+    await this.db.conn('commandResponses').insert(row);
+  }
+
+  /**
+   * Counts one use of a response URL that is still live (fewer than `maxUses`, not expired) and returns it;
+   * `used up` when it exists but may not be used again, undefined when there is no such URL.
+   */
+  async useCommandResponse(
+    tokenHash: Buffer,
+    maxUses: number,
+  ): Promise<CommandResponseRow | 'used up' | undefined> {
+    const [row] = await this.db
+      .conn('commandResponses')
+      .where({ tokenHash })
+      .where('uses', '<', maxUses)
+      .where('expiresAt', '>', new Date())
+      .increment('uses', 1)
+      .returning<CommandResponseRow[]>(['installId', 'botUserId', 'userId', 'channelId', 'threadId']);
+    if (row) return row;
+    const exists = await this.db
+      .conn('commandResponses')
+      .where({ tokenHash })
+      .first<{ id: string } | undefined>('id');
+    return exists ? 'used up' : undefined;
   }
 }

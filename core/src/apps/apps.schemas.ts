@@ -94,3 +94,13 @@ export interface InstallView {
   installedBy: string;
   createdAt: string;
 }
+
+/** What an app answers to a slash command, now or through its response_url (Slack's fields; others ignored). */
+export const commandAnswerSchema = {
+  type: 'object',
+  properties: {
+    text: { type: 'string', maxLength: 40_000 },
+    response_type: { type: 'string', enum: ['ephemeral', 'in_channel'] },
+  },
+} as const;
+export type CommandAnswer = FromSchema<typeof commandAnswerSchema>;

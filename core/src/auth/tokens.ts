@@ -6,6 +6,8 @@ export const TOKEN_PREFIXES = {
   personal: 'jkp_',
   /** An app install's bot. */
   bot: 'jkb_',
+  /** The secret part of a slash command's response_url. */
+  commandResponse: 'jkr_',
   /** The secret part of an incoming webhook's URL. */
   incomingWebhook: 'jkh_',
 } as const;

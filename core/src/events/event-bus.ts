@@ -60,8 +60,11 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
     this.ephemeralListeners.push(listener);
   }
 
-  publishEphemeral(message: Omit<EphemeralMessage, 'origin'>): void {
-    this.transport.publishEphemeral({ ...message, origin: this.instanceId } as EphemeralMessage);
+  /** To every other instance; with `alsoHere`, to this instance's listeners as well. */
+  publishEphemeral(message: Omit<EphemeralMessage, 'origin'>, alsoHere = false): void {
+    const stamped = { ...message, origin: this.instanceId } as EphemeralMessage;
+    this.transport.publishEphemeral(stamped);
+    if (alsoHere) this.ephemeralListeners.forEach((listener) => listener(stamped));
   }
 
   private committed(event: StoredEvent): void {

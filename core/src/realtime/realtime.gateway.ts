@@ -352,6 +352,10 @@ export class RealtimeGateway
     try {
       if (message.kind === 'typing') {
         await this.deliverTyping(message.channelId as string, message.userId as string);
+      } else if (message.kind === 'user_frame') {
+        // A frame for one person's sockets only, never stored (an app's ephemeral answer).
+        const frame = JSON.stringify(message.frame);
+        for (const client of this.byUser.get(message.userId as string) ?? []) this.send(client, frame, true);
       } else if (message.kind === 'presence') {
         const changed = (message.statuses as [string, PresenceStatus][])
           .filter(([userId, status]) => this.presence.applyRemote(message.origin, userId, status))

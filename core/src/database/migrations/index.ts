@@ -7,6 +7,7 @@ import * as pluginBundles from './005_plugin_bundles';
 import * as pluginDeliveryLease from './006_plugin_delivery_lease';
 import * as webhooks from './007_webhooks';
 import * as apps from './008_apps';
+import * as commandResponses from './009_command_responses';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '006_plugin_delivery_lease': pluginDeliveryLease,
   '007_webhooks': webhooks,
   '008_apps': apps,
+  '009_command_responses': commandResponses,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,203 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AuthService } from '../auth/auth.service';
+import { generateToken, hashToken } from '../auth/tokens';
+import { ChannelsService } from '../channels/channels.service';
+import { CommandRegistry } from '../commands/commands.registry';
+import type {
+  CommandInfo,
+  CommandProvider,
+  CommandRequest,
+  CommandResult,
+} from '../commands/commands.schemas';
+import { newId } from '../common/ids';
+import { LOGGER } from '../common/logger';
+import { badRequest, notFound, ProblemException } from '../common/problem';
+import { assertValid } from '../common/validation';
+import { APP_CONFIG } from '../config/config';
+import type { AppConfig } from '../config/config';
+import { EgressClient, EgressResponse } from '../egress/egress.client';
+import { EventBus } from '../events/event-bus';
+import { MessagesService } from '../messages/messages.service';
+import { WorkspacesService } from '../workspaces/workspaces.service';
+import { AppsRepository, InstalledCommands } from './apps.repository';
+import { commandAnswerSchema } from './apps.schemas';
+import type { CommandAnswer } from './apps.schemas';
+
+/** Slack gives apps 3 s to answer a slash command. */
+const ANSWER_TIMEOUT_MS = 3000;
+/** Slack's response_url: up to 5 posts within 30 minutes. */
+const RESPONSE_URL_USES = 5;
+const RESPONSE_URL_TTL_MS = 30 * 60_000;
+
+/** Slack's request signature: `v0=` + hex HMAC-SHA256 of `v0:timestamp:body` with the app's signing secret. */
+export function slackSignature(signingSecret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+/**
+ * Slash commands answered by installed apps, the way Slack sends them: a signed form POST through the egress
+ * guard, an immediate JSON answer within 3 s, and a response_url for later answers. Apps see commands only
+ * when their install was granted the `commands` scope.
+ */
+@Injectable()
+export class AppCommands implements CommandProvider, OnModuleInit {
+  constructor(
+    private readonly registry: CommandRegistry,
+    private readonly repository: AppsRepository,
+    private readonly channels: ChannelsService,
+    private readonly workspaces: WorkspacesService,
+    private readonly messages: MessagesService,
+    private readonly auth: AuthService,
+    private readonly egress: EgressClient,
+    private readonly bus: EventBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this);
+  }
+
+  async commands(workspaceId: string): Promise<CommandInfo[]> {
+    return (await this.repository.installedCommands(workspaceId)).flatMap((install) =>
+      install.commands.map((command) => ({
+        command: command.command.slice(1),
+        description: command.description,
+        ...(command.usage ? { usage: command.usage } : {}),
+        providedBy: `app:${install.appId}`,
+      })),
+    );
+  }
+
+  async run(request: CommandRequest): Promise<CommandResult> {
+    const install = (await this.repository.installedCommands(request.workspaceId)).find((candidate) =>
+      candidate.commands.some((command) => command.command === `/${request.command}`),
+    );
+    if (!install) throw notFound(`Command /${request.command}`);
+    const command = install.commands.find((candidate) => candidate.command === `/${request.command}`)!;
+    const body = await this.slackForm(install, request);
+    const timestamp = Math.floor(Date.now() / 1000);
+    let response: EgressResponse;
+    try {
+      response = await this.egress.fetch(
+        command.url,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'user-agent': 'Jokkaer-Commands/1',
+            'x-slack-request-timestamp': String(timestamp),
+            'x-slack-signature': slackSignature(install.signingSecret, timestamp, body),
+          },
+          body,
+        },
+        { timeoutMs: ANSWER_TIMEOUT_MS, maxResponseBytes: 64 * 1024 },
+      );
+    } catch (error) {
+      this.logger.warn({ err: error, appId: install.appId, command: request.command }, 'app command failed');
+      return { responseType: 'ephemeral', text: `/${request.command} did not answer in time.` };
+    }
+    if (response.status < 200 || response.status >= 300) {
+      return {
+        responseType: 'ephemeral',
+        text: `/${request.command} failed (the app answered ${response.status}).`,
+      };
+    }
+    const answer = parseAnswer(response);
+    if (!answer) return { responseType: 'ephemeral', text: '' }; // acknowledged; the answer comes later
+    return {
+      responseType: answer.response_type === 'in_channel' ? 'in_channel' : 'ephemeral',
+      text: answer.text ?? '',
+      postAs: install.botUserId,
+    };
+  }
+
+  /**
+   * `POST /hooks/commands/:token`: a later answer from the app. In-channel answers are posted by the app's
+   * bot (in the command's thread); ephemeral ones go to the person's open sockets only.
+   */
+  async respond(token: string, body: unknown): Promise<void> {
+    assertValid(commandAnswerSchema, body);
+    const answer = body as CommandAnswer;
+    const target = await this.repository.useCommandResponse(hashToken(token), RESPONSE_URL_USES);
+    if (!target) throw notFound('Response URL');
+    if (target === 'used up') {
+      throw new ProblemException(410, `A response URL takes ${RESPONSE_URL_USES} answers within 30 minutes`);
+    }
+    if (!answer.text?.trim())
+      throw badRequest('The answer is invalid', [{ path: 'text', message: 'is required' }]);
+    if (answer.response_type === 'in_channel') {
+      await this.messages.post(
+        target.channelId,
+        target.botUserId,
+        { text: answer.text, ...(target.threadId ? { threadId: target.threadId } : {}) },
+        { skipHooks: true, onBehalfOf: target.userId },
+      );
+      return;
+    }
+    this.bus.publishEphemeral(
+      {
+        kind: 'user_frame',
+        userId: target.userId,
+        frame: {
+          type: 'command.response',
+          channelId: target.channelId,
+          threadId: target.threadId,
+          userId: target.botUserId,
+          text: answer.text,
+        },
+      },
+      true,
+    );
+  }
+
+  /** The form Slack sends, field for field, with a fresh response_url. */
+  private async slackForm(install: InstalledCommands, request: CommandRequest): Promise<string> {
+    const [{ channel }, workspace, user] = await Promise.all([
+      this.channels.requireReadable(request.channelId, request.userId),
+      this.workspaces.get(request.workspaceId, request.userId),
+      this.auth.me(request.userId),
+    ]);
+    const { raw, hash } = generateToken('commandResponse');
+    await this.repository.insertCommandResponse({
+      id: newId(),
+      tokenHash: hash,
+      installId: install.installId,
+      botUserId: install.botUserId,
+      userId: request.userId,
+      channelId: request.channelId,
+      threadId: request.threadId,
+      expiresAt: new Date(Date.now() + RESPONSE_URL_TTL_MS),
+    });
+    const fields: Record<string, string> = {
+      team_id: request.workspaceId,
+      team_domain: workspace.slug,
+      channel_id: request.channelId,
+      channel_name: channel.name ?? 'directmessage',
+      user_id: request.userId,
+      user_name: user.displayName,
+      command: `/${request.command}`,
+      text: request.args,
+      response_url: `${this.config.publicUrl}/hooks/commands/${raw}`,
+      trigger_id: randomBytes(16).toString('hex'),
+      api_app_id: install.appId,
+    };
+    if (request.threadId) fields.thread_ts = request.threadId;
+    return new URLSearchParams(fields).toString();
+  }
+}
+
+/** An answer body: Slack's JSON ({response_type, text}), or plain text as Slack also accepts. */
+function parseAnswer(response: EgressResponse): CommandAnswer | undefined {
+  const text = response.body.trim();
+  if (!text) return undefined;
+  if (!(response.headers['content-type'] ?? '').includes('json')) return { text };
+  try {
+    const parsed = JSON.parse(text) as CommandAnswer;
+    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
+  } catch {
+    return { text };
+  }
+}
