@@ -8,6 +8,7 @@ import {
   TestUser,
 } from '../fixtures/factories';
 import { RealtimeClient } from '../fixtures/realtime-client';
+import { WebhookReceiver } from '../fixtures/webhook-receiver';
 import { startTestServer, TestServer } from './support/server';
 
 /** Apps installed as bots: least privilege through scopes, checked on every route, revoked at once. */
@@ -181,5 +182,41 @@ describe('apps', () => {
     expect((await admin.api.delete(`/api/v1/workspaces/${workspaceId}/apps/${app.id}`)).status).toBe(204);
     expect((await second.get(`/api/v1/workspaces/${workspaceId}/channels`)).status).toBe(401);
     expect((await admin.api.get(`/api/v1/workspaces/${workspaceId}/apps/${app.id}`)).status).toBe(404);
+  });
+
+  it('delivers subscribed events to the app, only those its bot may see, until it is uninstalled', async () => {
+    const sink = await WebhookReceiver.start();
+    try {
+      const created = await admin.api.post(`/api/v1/workspaces/${workspaceId}/apps`, {
+        ...appBody(['channels:read']),
+        commands: [],
+        eventsUrl: `${sink.url}/slack/events`,
+        events: ['message.created'],
+      });
+      expect(created.status).toBe(201);
+      const appPath = `/api/v1/workspaces/${workspaceId}/apps/${created.body.id}`;
+      const install = await admin.api.post(`${appPath}/install`, {});
+      expect(install.status).toBe(201);
+      const open = await createChannel(admin, workspaceId);
+      const closed = await createChannel(admin, workspaceId, 'private');
+      await postMessage(admin, closed.id, 'private: not for the app');
+      await postMessage(admin, open.id, 'public: for the app');
+      const [delivery] = await sink.waitFor(1);
+      // Signed per Standard Webhooks with a secret made from the app's signing secret.
+      const secret = `whsec_${Buffer.from(created.body.signingSecret as string, 'hex').toString('base64')}`;
+      expect(WebhookReceiver.verify(delivery, secret)).toMatchObject({
+        type: 'message.created',
+        data: { channelId: open.id, text: 'public: for the app' },
+      });
+      // Not one of the workspace's own webhooks: admins manage it through the app.
+      expect((await admin.api.get(`/api/v1/workspaces/${workspaceId}/webhooks`)).body.items).toEqual([]);
+
+      expect((await admin.api.delete(`${appPath}/install`)).status).toBe(204);
+      await postMessage(admin, open.id, 'after uninstall');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(sink.received.map((received) => received.payload.data.text)).toEqual(['public: for the app']);
+    } finally {
+      await sink.close();
+    }
   });
 });

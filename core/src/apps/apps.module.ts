@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { ChannelsModule } from '../channels/channels.module';
 import { CommandsModule } from '../commands/commands.module';
 import { MessagesModule } from '../messages/messages.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { AppCommands } from './app-commands';
 import { AppsController } from './apps.controller';
@@ -11,7 +12,7 @@ import { AppsService } from './apps.service';
 import { CommandResponsesController } from './command-responses.controller';
 
 @Module({
-  imports: [AuthModule, WorkspacesModule, ChannelsModule, MessagesModule, CommandsModule],
+  imports: [AuthModule, WorkspacesModule, ChannelsModule, MessagesModule, CommandsModule, WebhooksModule],
   controllers: [AppsController, CommandResponsesController],
   providers: [AppsRepository, AppsService, AppCommands],
 })

@@ -7,6 +7,7 @@ import { badRequest, conflict, notFound } from '../common/problem';
 import { Database } from '../database/database';
 import { isUniqueViolation } from '../database/errors';
 import { EgressClient } from '../egress/egress.client';
+import { WebhooksService } from '../webhooks/webhooks.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { AppRow, AppsRepository, InstallRow } from './apps.repository';
 import type { AppView, CreateAppBody, InstallView } from './apps.schemas';
@@ -47,6 +48,7 @@ export class AppsService {
     private readonly workspaces: WorkspacesService,
     private readonly auth: AuthService,
     private readonly egress: EgressClient,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   /** The client secret is shown here once and kept only as a hash; the signing secret can be read again. */
@@ -128,6 +130,16 @@ export class AppsService {
           installedBy: userId,
         });
         const token = await this.auth.issueBotToken(bot.id, install.id, granted);
+        if (app.eventsUrl && app.events.length > 0) {
+          await this.webhooks.subscribeApp({
+            id: install.id,
+            workspaceId,
+            botUserId: bot.id,
+            url: app.eventsUrl,
+            events: app.events,
+            signingSecret: app.signingSecret,
+          });
+        }
         return { ...toInstallView(install), token };
       });
     } catch (error) {

@@ -23,5 +23,6 @@ import { WebhooksService } from './webhooks.service';
     WebhookFanout,
     WebhookWorker,
   ],
+  exports: [WebhooksService],
 })
 export class WebhooksModule {}

@@ -21,6 +21,8 @@ export interface WebhookRow {
   disabledReason: string | null;
   failingSince: Date | null;
   createdSeq: string;
+  /** Set for an app's event subscription, which only its install manages. */
+  installId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -111,7 +113,12 @@ export class WebhooksRepository {
   constructor(private readonly db: Database) {}
 
   async insert(
-    row: Omit<WebhookRow, 'enabled' | 'disabledReason' | 'failingSince' | 'createdAt' | 'updatedAt'>,
+    row: Omit<
+      WebhookRow,
+      'enabled' | 'disabledReason' | 'failingSince' | 'installId' | 'createdAt' | 'updatedAt'
+    > & {
+      installId?: string;
+    },
   ) {
     const [created] = await this.db
       .conn('webhooks')
@@ -121,11 +128,20 @@ export class WebhooksRepository {
   }
 
   async find(workspaceId: string, id: string): Promise<WebhookRow | undefined> {
-    return await this.db.conn('webhooks').where({ workspaceId, id }).first<WebhookRow | undefined>();
+    return await this.db
+      .conn('webhooks')
+      .where({ workspaceId, id })
+      .whereNull('installId')
+      .first<WebhookRow | undefined>();
   }
 
   async list(workspaceId: string): Promise<WebhookRow[]> {
-    return await this.db.conn('webhooks').where({ workspaceId }).orderBy('createdAt').select<WebhookRow[]>();
+    return await this.db
+      .conn('webhooks')
+      .where({ workspaceId })
+      .whereNull('installId')
+      .orderBy('createdAt')
+      .select<WebhookRow[]>();
   }
 
   async update(

@@ -85,6 +85,34 @@ export class WebhooksService {
     return { ...toWebhookView(row), secret };
   }
 
+  /**
+   * An installed app's event subscription: delivered like any webhook, limited to what the install's bot
+   * may see, signed with a Standard Webhooks secret made from the app's signing secret (so the app needs no
+   * second secret), and removed with the install.
+   */
+  async subscribeApp(install: {
+    id: string;
+    workspaceId: string;
+    botUserId: string;
+    url: string;
+    events: string[];
+    signingSecret: string;
+  }): Promise<void> {
+    await this.repository.insert({
+      id: newId(),
+      workspaceId: install.workspaceId,
+      createdBy: install.botUserId,
+      url: install.url,
+      events: install.events,
+      channelIds: null,
+      secrets: [
+        { secret: `whsec_${Buffer.from(install.signingSecret, 'hex').toString('base64')}`, expiresAt: null },
+      ],
+      createdSeq: this.feed.seq,
+      installId: install.id,
+    });
+  }
+
   async list(workspaceId: string, userId: string): Promise<{ items: WebhookView[] }> {
     await this.workspaces.requireAdmin(workspaceId, userId);
     return { items: (await this.repository.list(workspaceId)).map(toWebhookView) };

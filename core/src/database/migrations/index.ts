@@ -8,6 +8,7 @@ import * as pluginDeliveryLease from './006_plugin_delivery_lease';
 import * as webhooks from './007_webhooks';
 import * as apps from './008_apps';
 import * as commandResponses from './009_command_responses';
+import * as appEventSubscriptions from './010_app_event_subscriptions';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '007_webhooks': webhooks,
   '008_apps': apps,
   '009_command_responses': commandResponses,
+  '010_app_event_subscriptions': appEventSubscriptions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
