@@ -10,10 +10,12 @@ import { AppsController } from './apps.controller';
 import { AppsRepository } from './apps.repository';
 import { AppsService } from './apps.service';
 import { CommandResponsesController } from './command-responses.controller';
+import { OAuthController } from './oauth.controller';
+import { OAuthService } from './oauth.service';
 
 @Module({
   imports: [AuthModule, WorkspacesModule, ChannelsModule, MessagesModule, CommandsModule, WebhooksModule],
-  controllers: [AppsController, CommandResponsesController],
-  providers: [AppsRepository, AppsService, AppCommands],
+  controllers: [AppsController, CommandResponsesController, OAuthController],
+  providers: [AppsRepository, AppsService, AppCommands, OAuthService],
 })
 export class AppsModule {}

@@ -45,6 +45,30 @@ export interface CommandResponseRow {
   threadId: string | null;
 }
 
+export interface OAuthCodeRow {
+  id: string;
+  appId: string;
+  userId: string;
+  workspaceId: string;
+  redirectUri: string;
+  scopes: string[];
+  codeChallenge: string | null;
+  codeChallengeMethod: string | null;
+  expiresAt: Date;
+  usedAt?: Date | null;
+  installId?: string | null;
+}
+
+export interface RefreshTokenRow {
+  id: string;
+  installId: string;
+  familyId: string;
+  scopes: string[];
+  expiresAt: Date;
+  usedAt?: Date | null;
+  revokedAt?: Date | null;
+}
+
 /** The only access to apps and their installs. */
 @Injectable()
 export class AppsRepository {
@@ -62,6 +86,14 @@ export class AppsRepository {
     return await this.db.conn('apps').where({ workspaceId, id }).first<AppRow | undefined>();
   }
 
+  async findById(id: string): Promise<AppRow | undefined> {
+    return await this.db.conn('apps').where({ id }).first<AppRow | undefined>();
+  }
+
+  async findByClientId(clientId: string): Promise<AppRow | undefined> {
+    return await this.db.conn('apps').where({ clientId }).first<AppRow | undefined>();
+  }
+
   async list(workspaceId: string): Promise<AppRow[]> {
     return await this.db.conn('apps').where({ workspaceId }).orderBy('createdAt').select<AppRow[]>();
   }
@@ -77,6 +109,19 @@ export class AppsRepository {
 
   async findInstall(appId: string, workspaceId: string): Promise<InstallRow | undefined> {
     return await this.db.conn('appInstalls').where({ appId, workspaceId }).first<InstallRow | undefined>();
+  }
+
+  async updateInstallScopes(id: string, scopes: string[]): Promise<InstallRow> {
+    const [row] = await this.db
+      .conn('appInstalls')
+      .where({ id })
+      .update({ scopes })
+      .returning<InstallRow[]>('*');
+    return row;
+  }
+
+  async findInstallById(id: string): Promise<InstallRow | undefined> {
+    return await this.db.conn('appInstalls').where({ id }).first<InstallRow | undefined>();
   }
 
   async installsOf(appId: string): Promise<InstallRow[]> {
@@ -128,5 +173,69 @@ export class AppsRepository {
       .where({ tokenHash })
       .first<{ id: string } | undefined>('id');
     return exists ? 'used up' : undefined;
+  }
+
+  async insertCode(row: OAuthCodeRow & { codeHash: Buffer }): Promise<void> {
+    await this.db.conn('oauthCodes').insert(row);
+  }
+
+  async findCode(codeHash: Buffer): Promise<OAuthCodeRow | undefined> {
+    return await this.db.conn('oauthCodes').where({ codeHash }).first<OAuthCodeRow | undefined>();
+  }
+
+  /** Marks a code used; false when it already was (a replay). */
+  async useCode(id: string): Promise<boolean> {
+    return (
+      (await this.db.conn('oauthCodes').where({ id }).whereNull('usedAt').update({ usedAt: new Date() })) > 0
+    );
+  }
+
+  /** Codes not yet exchanged for an app in a workspace stop working (the app was uninstalled). */
+  async expireCodes(appId: string, workspaceId: string): Promise<void> {
+    await this.db
+      .conn('oauthCodes')
+      .where({ appId, workspaceId })
+      .whereNull('usedAt')
+      .update({ usedAt: new Date() });
+  }
+
+  async setCodeInstall(id: string, installId: string): Promise<void> {
+    await this.db.conn('oauthCodes').where({ id }).update({ installId });
+  }
+
+  async insertRefreshToken(row: RefreshTokenRow & { tokenHash: Buffer }): Promise<void> {
+    await this.db.conn('oauthRefreshTokens').insert(row);
+  }
+
+  async findRefreshToken(tokenHash: Buffer): Promise<RefreshTokenRow | undefined> {
+    return await this.db.conn('oauthRefreshTokens').where({ tokenHash }).first<RefreshTokenRow | undefined>();
+  }
+
+  /** Marks a refresh token used (rotated); false when it already was (a replay). */
+  async useRefreshToken(id: string): Promise<boolean> {
+    return (
+      (await this.db
+        .conn('oauthRefreshTokens')
+        .where({ id })
+        .whereNull('usedAt')
+        .whereNull('revokedAt')
+        .update({ usedAt: new Date() })) > 0
+    );
+  }
+
+  async revokeRefreshFamily(familyId: string): Promise<void> {
+    await this.db
+      .conn('oauthRefreshTokens')
+      .where({ familyId })
+      .whereNull('revokedAt')
+      .update({ revokedAt: new Date() });
+  }
+
+  async revokeInstallRefreshTokens(installId: string): Promise<void> {
+    await this.db
+      .conn('oauthRefreshTokens')
+      .where({ installId })
+      .whereNull('revokedAt')
+      .update({ revokedAt: new Date() });
   }
 }

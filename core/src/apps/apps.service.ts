@@ -118,34 +118,57 @@ export class AppsService {
     }
     try {
       return await this.db.transaction(async () => {
-        const id = newId();
-        const bot = await this.auth.createBot(app.name, 'app', id);
-        await this.workspaces.addBot(workspaceId, bot.id);
-        const install = await this.repository.insertInstall({
-          id,
-          appId: app.id,
-          workspaceId,
-          botUserId: bot.id,
-          scopes: granted,
-          installedBy: userId,
-        });
-        const token = await this.auth.issueBotToken(bot.id, install.id, granted);
-        if (app.eventsUrl && app.events.length > 0) {
-          await this.webhooks.subscribeApp({
-            id: install.id,
-            workspaceId,
-            botUserId: bot.id,
-            url: app.eventsUrl,
-            events: app.events,
-            signingSecret: app.signingSecret,
-          });
-        }
+        const install = await this.createInstall(app, workspaceId, userId, granted);
+        const token = await this.auth.issueBotToken(install.botUserId, install.id, granted);
         return { ...toInstallView(install), token };
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict('The app is already installed in this workspace');
       throw error;
     }
+  }
+
+  /**
+   * The install an OAuth grant acts for: the existing one of this app in this workspace (its scopes become
+   * the newly granted ones), or a new one.
+   */
+  async installForGrant(
+    appId: string,
+    workspaceId: string,
+    userId: string,
+    scopes: string[],
+  ): Promise<InstallRow> {
+    const existing = await this.repository.findInstall(appId, workspaceId);
+    if (existing) return await this.repository.updateInstallScopes(existing.id, scopes);
+    const app = await this.repository.findById(appId);
+    if (!app) throw notFound('App');
+    return await this.createInstall(app, workspaceId, userId, scopes);
+  }
+
+  /** A bot member, the install, and the app's event subscription; inside the caller's transaction. */
+  private async createInstall(app: AppRow, workspaceId: string, userId: string, scopes: string[]) {
+    const id = newId();
+    const bot = await this.auth.createBot(app.name, 'app', id);
+    await this.workspaces.addBot(workspaceId, bot.id);
+    const install = await this.repository.insertInstall({
+      id,
+      appId: app.id,
+      workspaceId,
+      botUserId: bot.id,
+      scopes,
+      installedBy: userId,
+    });
+    if (app.eventsUrl && app.events.length > 0) {
+      await this.webhooks.subscribeApp({
+        id: install.id,
+        workspaceId,
+        botUserId: bot.id,
+        url: app.eventsUrl,
+        events: app.events,
+        signingSecret: app.signingSecret,
+      });
+    }
+    return install;
   }
 
   async uninstall(workspaceId: string, appId: string, userId: string): Promise<void> {
@@ -155,8 +178,9 @@ export class AppsService {
     await this.db.transaction(() => this.removeInstall(install));
   }
 
-  /** Tokens first (their sockets close everywhere), then the install and its bot's membership. */
+  /** Pending codes and tokens first (sockets close everywhere), then the install and its bot's membership. */
   private async removeInstall(install: InstallRow): Promise<void> {
+    await this.repository.expireCodes(install.appId, install.workspaceId);
     await this.auth.revokeInstallTokens(install.id);
     await this.repository.deleteInstall(install.id);
     await this.workspaces.removeBot(install.workspaceId, install.botUserId);

@@ -80,6 +80,11 @@ export class AuthRepository {
     return (await query) > 0;
   }
 
+  async installOfToken(tokenId: string): Promise<string | null> {
+    const row = await TokenModel.query(this.db.conn).findById(tokenId).select('installId');
+    return row?.installId ?? null;
+  }
+
   /** Revokes every live token of an app install at once; returns them (their sockets close on every instance). */
   async revokeInstallTokens(installId: string): Promise<{ id: string; userId: string }[]> {
     return await TokenModel.query(this.db.conn)

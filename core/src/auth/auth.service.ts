@@ -167,6 +167,30 @@ export class AuthService {
     return this.issue(botUserId, 'bot', null, { installId, scopes });
   }
 
+  /** Stores a bot token generated elsewhere (the OAuth server asks for the string first), with its expiry. */
+  async saveBotToken(raw: string, botUserId: string, installId: string, scopes: string[], expiresAt: Date) {
+    await this.repository.insertToken({
+      id: newId(),
+      userId: botUserId,
+      kind: 'bot',
+      name: null,
+      tokenHash: hashToken(raw),
+      expiresAt,
+      installId,
+      scopes,
+    });
+  }
+
+  /** Revokes one live bot token of an install (RFC 7009 revocation); false when there is none. */
+  async revokeBotToken(raw: string, installIds: string[]): Promise<boolean> {
+    const token = await this.repository.findActiveToken(hashToken(raw));
+    if (!token || token.kind !== 'bot') return false;
+    const owner = await this.repository.installOfToken(token.tokenId);
+    if (!owner || !installIds.includes(owner)) return false;
+    await this.revoke(token.userId, token.tokenId, 'bot');
+    return true;
+  }
+
   /** Revokes every token of an app install; inside the caller's transaction, with events for open sockets. */
   async revokeInstallTokens(installId: string): Promise<void> {
     for (const token of await this.repository.revokeInstallTokens(installId)) {

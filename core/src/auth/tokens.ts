@@ -6,6 +6,10 @@ export const TOKEN_PREFIXES = {
   personal: 'jkp_',
   /** An app install's bot. */
   bot: 'jkb_',
+  /** Renews an app install's bot token (OAuth refresh token). */
+  refresh: 'jkrt_',
+  /** An OAuth authorization code. */
+  authorizationCode: 'jkac_',
   /** The secret part of a slash command's response_url. */
   commandResponse: 'jkr_',
   /** The secret part of an incoming webhook's URL. */

@@ -9,6 +9,7 @@ import * as webhooks from './007_webhooks';
 import * as apps from './008_apps';
 import * as commandResponses from './009_command_responses';
 import * as appEventSubscriptions from './010_app_event_subscriptions';
+import * as oauth from './011_oauth';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '008_apps': apps,
   '009_command_responses': commandResponses,
   '010_app_event_subscriptions': appEventSubscriptions,
+  '011_oauth': oauth,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
