@@ -30,7 +30,7 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}): Promi
     },
   );
   const app = await createApp(config);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(config.port, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../common/auth-context';
 import { AppScopes, CurrentAuth, Public } from '../common/auth-context';
 import { Validate } from '../common/validation';
 import { AuthService } from './auth.service';
+import { SsoGuard } from './sso.guard';
 import type { CreateTokenBody, LoginBody, RegisterBody } from './auth.schemas';
 import { createTokenSchema, loginSchema, registerSchema } from './auth.schemas';
 
@@ -33,6 +34,22 @@ export class AuthController {
   @HttpCode(204)
   logout(@CurrentAuth() auth: AuthContext) {
     return this.auth.logout(auth);
+  }
+
+  /** Starts an SSO login: 302 to the identity provider (404 when SSO is not configured). */
+  @Public()
+  @Get('auth/sso/login')
+  @UseGuards(SsoGuard)
+  ssoLogin() {
+    // Passport has answered with the redirect.
+  }
+
+  /** Where the provider sends the person back: `{user, token}` as a login answers. */
+  @Public()
+  @Get('auth/sso/callback')
+  @UseGuards(SsoGuard)
+  ssoCallback(@Req() request: FastifyRequest & { user?: unknown }) {
+    return request.user;
   }
 
   @Get('me')

@@ -94,6 +94,32 @@ export class AuthRepository {
       .returning(['id', 'userId']);
   }
 
+  async saveSsoState(stateHash: Buffer, codeVerifier: string, expiresAt: Date): Promise<void> {
+    await this.db.conn('ssoStates').insert({ stateHash, codeVerifier, expiresAt });
+  }
+
+  /** Takes a login's state once: its PKCE verifier, or undefined when unknown, used or expired. */
+  async takeSsoState(stateHash: Buffer): Promise<string | undefined> {
+    const [row] = await this.db
+      .conn('ssoStates')
+      .where({ stateHash })
+      .delete()
+      .returning<{ codeVerifier: string; expiresAt: Date }[]>(['codeVerifier', 'expiresAt']);
+    return row && row.expiresAt > new Date() ? row.codeVerifier : undefined;
+  }
+
+  async findUserBySsoSubject(subject: string): Promise<UserModel | undefined> {
+    const row = await this.db
+      .conn('ssoIdentities')
+      .where({ subject })
+      .first<{ userId: string } | undefined>('userId');
+    return row ? await this.findUserById(row.userId) : undefined;
+  }
+
+  async linkSsoIdentity(subject: string, userId: string): Promise<void> {
+    await this.db.conn('ssoIdentities').insert({ subject, userId }).onConflict('subject').ignore();
+  }
+
   /** Failed logins per key within a fixed window; a new window starts once the old one has passed. */
   async recordLoginFailure(key: string, windowSeconds: number): Promise<void> {
     await this.db.conn.raw(

@@ -4,7 +4,7 @@ import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { AuthContext } from '../common/auth-context';
 import { newId } from '../common/ids';
-import { badRequest, conflict, notFound, tooManyRequests, unauthorized } from '../common/problem';
+import { badRequest, conflict, forbidden, notFound, tooManyRequests, unauthorized } from '../common/problem';
 import { Database } from '../database/database';
 import { isUniqueViolation } from '../database/errors';
 import { EventsRepository } from '../events/events.repository';
@@ -118,6 +118,33 @@ export class AuthService {
       isBot: true,
     });
     return toUserView(user);
+  }
+
+  /**
+   * Signs in a person the identity provider vouched for: the account already linked to their subject, else
+   * the account with their email — only if the provider verified that email — else a new account.
+   */
+  async ssoSignIn(identity: { subject: string; email?: string; emailVerified: boolean; name?: string }) {
+    const linked = await this.repository.findUserBySsoSubject(identity.subject);
+    if (linked) return { user: toUserView(linked), token: await this.issue(linked.id, 'session', null) };
+    if (!identity.email || !identity.emailVerified) {
+      throw forbidden(
+        'The identity provider did not vouch for an email address; the account cannot be linked',
+      );
+    }
+    const email = identity.email;
+    return await this.db.transaction(async () => {
+      const user =
+        (await this.repository.findUserByEmail(email)) ??
+        (await this.repository.createUser({
+          id: newId(),
+          email,
+          passwordHash: null,
+          displayName: (identity.name ?? email.split('@')[0]).trim().slice(0, 80) || email,
+        }));
+      await this.repository.linkSsoIdentity(identity.subject, user.id);
+      return { user: toUserView(user), token: await this.issue(user.id, 'session', null) };
+    });
   }
 
   async me(userId: string): Promise<UserView> {

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       webhookDisableAfterHours: 120,
       webhookPollIntervalMs: 1000,
       webhookLogRetentionDays: 30,
+      sso: undefined,
       incomingWebhookRatePerMinute: 60,
       incomingWebhookMaxBytes: 256 * 1024,
     });

@@ -73,6 +73,17 @@ export interface AppConfig {
   webhookPollIntervalMs: number;
   /** WEBHOOK_LOG_RETENTION_DAYS, default 30: finished deliveries and their attempts are kept this long */
   webhookLogRetentionDays: number;
+  /** SSO_AUTHORIZATION_URL, SSO_TOKEN_URL, SSO_USERINFO_URL, SSO_CLIENT_ID, SSO_CLIENT_SECRET: SSO login is on when all are set */
+  sso:
+    | {
+        authorizationUrl: string;
+        tokenUrl: string;
+        userinfoUrl: string;
+        clientId: string;
+        clientSecret: string;
+        scopes: string;
+      }
+    | undefined;
   /** INCOMING_WEBHOOK_RATE_PER_MINUTE, default 60 posts per hook */
   incomingWebhookRatePerMinute: number;
   /** INCOMING_WEBHOOK_MAX_BYTES, default 256 KiB: the largest incoming webhook payload */
@@ -108,6 +119,32 @@ function list(raw: string | undefined): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);
+}
+
+/** SSO_SCOPES defaults to `openid email profile`. */
+function ssoSettings(env: Env): AppConfig['sso'] {
+  const names = [
+    'SSO_AUTHORIZATION_URL',
+    'SSO_TOKEN_URL',
+    'SSO_USERINFO_URL',
+    'SSO_CLIENT_ID',
+    'SSO_CLIENT_SECRET',
+  ];
+  const set = names.filter((name) => env[name]);
+  if (set.length === 0) return undefined;
+  if (set.length < names.length) {
+    throw new ConfigError(
+      `SSO needs all of ${names.join(', ')}; missing ${names.filter((n) => !env[n]).join(', ')}`,
+    );
+  }
+  return {
+    authorizationUrl: env.SSO_AUTHORIZATION_URL!,
+    tokenUrl: env.SSO_TOKEN_URL!,
+    userinfoUrl: env.SSO_USERINFO_URL!,
+    clientId: env.SSO_CLIENT_ID!,
+    clientSecret: env.SSO_CLIENT_SECRET!,
+    scopes: env.SSO_SCOPES || 'openid email profile',
+  };
 }
 
 export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
@@ -148,6 +185,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     webhookDisableAfterHours: integer(env, 'WEBHOOK_DISABLE_AFTER_HOURS', 120, 1),
     webhookPollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 1000, 10),
     webhookLogRetentionDays: integer(env, 'WEBHOOK_LOG_RETENTION_DAYS', 30, 1),
+    sso: ssoSettings(env),
     incomingWebhookRatePerMinute: integer(env, 'INCOMING_WEBHOOK_RATE_PER_MINUTE', 60, 1),
     incomingWebhookMaxBytes: integer(env, 'INCOMING_WEBHOOK_MAX_BYTES', 256 * 1024, 1024),
   };

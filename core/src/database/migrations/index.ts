@@ -10,6 +10,7 @@ import * as apps from './008_apps';
 import * as commandResponses from './009_command_responses';
 import * as appEventSubscriptions from './010_app_event_subscriptions';
 import * as oauth from './011_oauth';
+import * as sso from './012_sso';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '009_command_responses': commandResponses,
   '010_app_event_subscriptions': appEventSubscriptions,
   '011_oauth': oauth,
+  '012_sso': sso,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
