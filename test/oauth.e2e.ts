@@ -99,6 +99,53 @@ describe('OAuth 2.0 provider', () => {
     });
   });
 
+  it('shows a consent page for a registered redirect URI only, safe to render and impossible to frame', async () => {
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: client.client_id,
+      redirect_uri: redirectUri,
+      scope: 'channels:read',
+      state: '</script><script>alert(1)</script>',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    });
+    const page = await fetch(`${server.url}/oauth/authorize?${query.toString()}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'nonce-[^']+'/);
+    const html = await page.text();
+    expect(html).toContain('Install <span id="app">Reporter</span>?');
+    expect(html).toContain('<code>channels:read</code>');
+    expect(html).not.toContain('<code>chat:write</code>'); // not asked for
+    expect(html).not.toContain('</script><script>alert(1)');
+
+    query.set('redirect_uri', 'https://evil.example.test/cb');
+    const wrong = await fetch(`${server.url}/oauth/authorize?${query.toString()}`, { redirect: 'manual' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.headers.get('location')).toBeNull();
+    expect(await wrong.text()).toContain('not registered');
+
+    // What the page's script does once the admin picks a workspace: JSON in, where to go next out.
+    const decided = await fetch(`${server.url}/oauth/authorize`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${admin.token}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+      body: JSON.stringify({
+        ...Object.fromEntries(query),
+        redirect_uri: redirectUri,
+        workspace_id: workspaceId,
+        allowed: 'false',
+      }),
+    });
+    expect(decided.status).toBe(200);
+    const { redirectTo } = (await decided.json()) as { redirectTo: string };
+    expect(new URL(redirectTo).searchParams.get('error')).toBe('access_denied');
+  });
+
   it('runs the authorization code flow with PKCE, refreshes with rotation, and is refused after revocation', async () => {
     const { verifier, state, callback } = await authorizationCode();
     expect(callback.origin + callback.pathname).toBe(redirectUri);

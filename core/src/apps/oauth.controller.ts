@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthContext } from '../common/auth-context';
@@ -16,6 +16,22 @@ export class OAuthController {
     return this.oauth.metadata();
   }
 
+  /** The consent screen a browser is sent to by the app. */
+  @Public()
+  @Get('oauth/authorize')
+  async consentPage(
+    @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const page = await this.oauth.consentPage(query);
+    void reply
+      .status(page.status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', page.contentSecurityPolicy)
+      .header('cache-control', 'no-store');
+    return page.html;
+  }
+
   /**
    * Consent, given by a workspace admin with their own (person's) token — the web client's consent screen
    * posts here. Answers 302 to the app's redirect URI with `code` and `state` (or the OAuth error).
@@ -25,10 +41,13 @@ export class OAuthController {
   async authorize(
     @CurrentAuth() auth: AuthContext,
     @Body() body: Record<string, unknown> | undefined,
+    @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { redirectTo } = await this.oauth.authorize(auth.userId, body ?? {});
-    void reply.status(302).header('location', redirectTo);
+    // The consent page asks for JSON (a script cannot read a redirect); other callers get the redirect.
+    if (accept?.includes('application/json')) void reply.status(200);
+    else void reply.status(302).header('location', redirectTo);
     return { redirectTo };
   }
 

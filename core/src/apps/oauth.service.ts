@@ -14,6 +14,7 @@ import { Database } from '../database/database';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { AppsRepository } from './apps.repository';
 import { AppsService } from './apps.service';
+import { ConsentPage, renderConsentPage, renderErrorPage } from './consent-page';
 import { OAuthModel } from './oauth.model';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -78,6 +79,25 @@ export class OAuthService {
       throw badRequest(error instanceof OAuthError ? error.message : 'The authorization request is invalid');
     }
     return { redirectTo: response.get('location') as string };
+  }
+
+  /**
+   * The consent page for an authorization request — or an error page, never a redirect, when the app or
+   * its redirect URI is unknown (the redirect URI is not trusted until it matches one registered exactly).
+   */
+  async consentPage(query: Record<string, unknown>): Promise<{ status: number } & ConsentPage> {
+    const params = Object.fromEntries(
+      Object.entries(query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
+    const app = params.client_id ? await this.repository.findByClientId(params.client_id) : undefined;
+    if (!app || !params.redirect_uri || !app.redirectUris.includes(params.redirect_uri)) {
+      const page = renderErrorPage(
+        app ? 'This redirect address is not registered for the app.' : 'Unknown app.',
+      );
+      return { status: 400, ...page };
+    }
+    const asked = params.scope ? params.scope.split(' ').filter(Boolean) : app.scopes;
+    return { status: 200, ...renderConsentPage({ name: app.name, scopes: asked }, params) };
   }
 
   async token(
