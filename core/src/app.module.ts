@@ -7,6 +7,7 @@ import { CommandsModule } from './commands/commands.module';
 import { LOGGER } from './common/logger';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { AppsModule } from './apps/apps.module';
+import { CallsModule } from './calls/calls.module';
 import { ValidationInterceptor } from './common/validation';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -49,6 +50,7 @@ export class AppModule {
         PluginsModule,
         WebhooksModule,
         AppsModule,
+        CallsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: ValidationInterceptor }],

@@ -198,11 +198,9 @@ export const reactionEventSchema = {
   additionalProperties: false,
 } as const;
 
-// PROVISIONAL: the calls domain has not landed in the server yet. These shapes follow API.md
-// (`{call: {id, channelId, participants}}`, with the event carrying the resource plus `workspaceId`) and
-// may change when it does; nothing emits them today.
+// Calls: the resource as `POST /channels/:channelId/calls` returns it, plus `workspaceId`.
 
-/** PROVISIONAL. A call as `POST /channels/:channelId/calls` returns it: `participants` are user ids. */
+/** A call as `POST /channels/:channelId/calls` returns it: `participants` are user ids. */
 export const callViewSchema = {
   title: 'CallView',
   type: 'object',
@@ -211,7 +209,7 @@ export const callViewSchema = {
   additionalProperties: false,
 } as const;
 
-/** PROVISIONAL. `call.started|ended`: the call plus its workspace (`participants` is empty once ended). */
+/** `call.started|ended`: the call plus its workspace (`participants` is empty once ended). */
 export const callEventSchema = {
   ...callViewSchema,
   title: 'CallEvent',
@@ -219,7 +217,7 @@ export const callEventSchema = {
   required: [...callViewSchema.required, 'workspaceId'],
 } as const;
 
-/** PROVISIONAL. `call.participant_joined|left`: the call after the change, and who joined or left. */
+/** `call.participant_joined|left`: the call after the change, and who joined or left. */
 export const callParticipantEventSchema = {
   ...callEventSchema,
   title: 'CallParticipantEvent',
@@ -263,13 +261,9 @@ export const eventSchemas = {
   /** Not tied to a channel until it is attached to a message, so there is no `channelId`. */
   'file.uploaded': { $schema: JSON_SCHEMA_DRAFT_07, ...fileViewSchema },
   'webhook.disabled': { $schema: JSON_SCHEMA_DRAFT_07, ...webhookDisabledEventSchema },
-  /** PROVISIONAL (calls domain not landed). */
   'call.started': { $schema: JSON_SCHEMA_DRAFT_07, ...callEventSchema },
-  /** PROVISIONAL (calls domain not landed). */
   'call.participant_joined': { $schema: JSON_SCHEMA_DRAFT_07, ...callParticipantEventSchema },
-  /** PROVISIONAL (calls domain not landed). */
   'call.participant_left': { $schema: JSON_SCHEMA_DRAFT_07, ...callParticipantEventSchema },
-  /** PROVISIONAL (calls domain not landed). */
   'call.ended': { $schema: JSON_SCHEMA_DRAFT_07, ...callEventSchema },
 } as const;
 
@@ -295,9 +289,6 @@ export type ChannelEvent = FromSchema<typeof channelEventSchema>;
 export type ChannelMemberEvent = FromSchema<typeof channelMemberEventSchema>;
 export type MessageDeletedEvent = FromSchema<typeof messageDeletedEventSchema>;
 export type ReactionEvent = FromSchema<typeof reactionEventSchema>;
-/** PROVISIONAL (calls domain not landed). */
 export type CallView = FromSchema<typeof callViewSchema>;
-/** PROVISIONAL (calls domain not landed). */
 export type CallEvent = FromSchema<typeof callEventSchema>;
-/** PROVISIONAL (calls domain not landed). */
 export type CallParticipantEvent = FromSchema<typeof callParticipantEventSchema>;

@@ -41,6 +41,11 @@ describe('loadConfig', () => {
       webhookPollIntervalMs: 1000,
       webhookLogRetentionDays: 30,
       sso: undefined,
+      callMaxParticipants: 8,
+      stunUrls: [],
+      turnUrls: [],
+      turnSecret: undefined,
+      turnTtlSeconds: 86_400,
       incomingWebhookRatePerMinute: 60,
       incomingWebhookMaxBytes: 256 * 1024,
     });

@@ -84,6 +84,15 @@ export interface AppConfig {
         scopes: string;
       }
     | undefined;
+  /** CALL_MAX_PARTICIPANTS, default 8: a mesh call's size limit (every peer sends to every other) */
+  callMaxParticipants: number;
+  /** STUN_URLS: comma-separated STUN servers given to call peers (none by default: host candidates only) */
+  stunUrls: string[];
+  /** TURN_URLS and TURN_SECRET: TURN servers with coturn's use-auth-secret (time-limited credentials) */
+  turnUrls: string[];
+  turnSecret: string | undefined;
+  /** TURN_TTL_SECONDS, default 86400: how long issued TURN credentials work */
+  turnTtlSeconds: number;
   /** INCOMING_WEBHOOK_RATE_PER_MINUTE, default 60 posts per hook */
   incomingWebhookRatePerMinute: number;
   /** INCOMING_WEBHOOK_MAX_BYTES, default 256 KiB: the largest incoming webhook payload */
@@ -186,6 +195,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     webhookPollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 1000, 10),
     webhookLogRetentionDays: integer(env, 'WEBHOOK_LOG_RETENTION_DAYS', 30, 1),
     sso: ssoSettings(env),
+    callMaxParticipants: integer(env, 'CALL_MAX_PARTICIPANTS', 8, 2),
+    stunUrls: list(env.STUN_URLS),
+    turnUrls: list(env.TURN_URLS),
+    turnSecret: env.TURN_SECRET || undefined,
+    turnTtlSeconds: integer(env, 'TURN_TTL_SECONDS', 86_400, 60),
     incomingWebhookRatePerMinute: integer(env, 'INCOMING_WEBHOOK_RATE_PER_MINUTE', 60, 1),
     incomingWebhookMaxBytes: integer(env, 'INCOMING_WEBHOOK_MAX_BYTES', 256 * 1024, 1024),
   };

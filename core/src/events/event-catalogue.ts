@@ -1,3 +1,4 @@
+import type { CallEvents } from '../calls/calls.events';
 import type { ChannelEvents } from '../channels/channels.events';
 import type { FileEvents } from '../files/files.events';
 import type { MessageEvents } from '../messages/messages.events';
@@ -9,7 +10,7 @@ import type { WorkspaceEvents } from '../workspaces/workspaces.events';
  * `workspaceId` and, where it applies, `channelId` (API.md). Names are part of the public contract.
  */
 export interface DomainEvents
-  extends WorkspaceEvents, ChannelEvents, MessageEvents, FileEvents, WebhookEvents {}
+  extends WorkspaceEvents, ChannelEvents, MessageEvents, FileEvents, WebhookEvents, CallEvents {}
 
 export type DomainEventName = keyof DomainEvents;
 

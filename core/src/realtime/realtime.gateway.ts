@@ -24,6 +24,7 @@ import { EventFeed } from '../events/event-feed';
 import { EventsRepository, StoredEvent } from '../events/events.repository';
 import { Audience, audienceOf, canSee, ViewerScope } from './audience';
 import { HEARTBEAT_MS, PresenceBook } from './presence';
+import { RealtimeFrames } from './realtime-frames';
 import { RealtimeRepository } from './realtime.repository';
 import { CLOSE, ClientFrame, clientFrameSchema, PresenceStatus } from './realtime.schemas';
 import { RealtimeService } from './realtime.service';
@@ -76,6 +77,7 @@ export class RealtimeGateway
     private readonly events: EventsRepository,
     private readonly repository: RealtimeRepository,
     private readonly service: RealtimeService,
+    private readonly frames: RealtimeFrames,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -182,6 +184,9 @@ export class RealtimeGateway
       frame = undefined;
     }
     if (frame === undefined) return this.error(client, 'Frames are JSON text');
+    const fields = typeof frame === 'object' && frame !== null ? (frame as Record<string, unknown>) : {};
+    const extension = this.frames.find(fields.type);
+    if (extension) return await this.extensionFrame(client, extension, fields);
     if (!validateFrame(frame))
       return this.error(client, 'Unknown or malformed frame', describeErrors(validateFrame.errors));
     try {
@@ -327,6 +332,25 @@ export class RealtimeGateway
     return (
       first !== undefined && Date.now() - first.createdAt.getTime() > this.config.resumeMaxAgeSeconds * 1000
     );
+  }
+
+  /** A frame another domain answers (RealtimeFrames): validated by its schema, delivered where it says. */
+  private async extensionFrame(
+    client: Client,
+    extension: NonNullable<ReturnType<RealtimeFrames['find']>>,
+    frame: Record<string, unknown>,
+  ): Promise<void> {
+    if (!extension.validate(frame)) {
+      return this.error(client, 'Unknown or malformed frame', describeErrors(extension.validate.errors));
+    }
+    try {
+      const outcome = await extension.handle(client.auth.userId, frame);
+      if ('error' in outcome) return this.error(client, outcome.error);
+      this.bus.publishEphemeral({ kind: 'user_frame', userId: outcome.to, frame: outcome.frame }, true);
+    } catch (error) {
+      this.logger.error({ err: error }, 'realtime frame failed');
+      this.error(client, 'The frame could not be handled');
+    }
   }
 
   private async typing(client: Client, channelId: string): Promise<void> {

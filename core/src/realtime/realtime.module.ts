@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { RealtimeController } from './realtime.controller';
+import { RealtimeFrames } from './realtime-frames';
 import { RealtimeGateway } from './realtime.gateway';
 import { RealtimeRepository } from './realtime.repository';
 import { RealtimeService } from './realtime.service';
@@ -9,6 +10,7 @@ import { RealtimeService } from './realtime.service';
 @Module({
   imports: [AuthModule, WorkspacesModule],
   controllers: [RealtimeController],
-  providers: [RealtimeRepository, RealtimeService, RealtimeGateway],
+  providers: [RealtimeRepository, RealtimeService, RealtimeGateway, RealtimeFrames],
+  exports: [RealtimeFrames],
 })
 export class RealtimeModule {}

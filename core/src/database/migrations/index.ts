@@ -11,6 +11,7 @@ import * as commandResponses from './009_command_responses';
 import * as appEventSubscriptions from './010_app_event_subscriptions';
 import * as oauth from './011_oauth';
 import * as sso from './012_sso';
+import * as calls from './013_calls';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '010_app_event_subscriptions': appEventSubscriptions,
   '011_oauth': oauth,
   '012_sso': sso,
+  '013_calls': calls,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

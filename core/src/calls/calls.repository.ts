@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database';
+
+export interface CallRow {
+  id: string;
+  workspaceId: string;
+  channelId: string;
+  startedBy: string;
+  startedAt: Date;
+  endedAt: Date | null;
+}
+
+/** The only access to calls and their participants. */
+@Injectable()
+export class CallsRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Inside a transaction: the channel's running call, locked against concurrent joins and leaves. */
+  async runningInChannel(channelId: string): Promise<CallRow | undefined> {
+    return await this.db
+      .conn('calls')
+      .where({ channelId })
+      .whereNull('endedAt')
+      .forUpdate()
+      .first<CallRow | undefined>();
+  }
+
+  async findRunning(callId: string): Promise<CallRow | undefined> {
+    return await this.db
+      .conn('calls')
+      .where({ id: callId })
+      .whereNull('endedAt')
+      .forUpdate()
+      .first<CallRow | undefined>();
+  }
+
+  /** Starts a call; undefined when another one started in the channel meanwhile. */
+  async start(
+    row: Pick<CallRow, 'id' | 'workspaceId' | 'channelId' | 'startedBy'>,
+  ): Promise<CallRow | undefined> {
+    const { rows } = await this.db.conn.raw<{ rows: Record<string, unknown>[] }>(
+      `INSERT INTO calls (id, workspace_id, channel_id, started_by) VALUES (?, ?, ?, ?)
+       ON CONFLICT (channel_id) WHERE ended_at IS NULL DO NOTHING RETURNING id`,
+      [row.id, row.workspaceId, row.channelId, row.startedBy],
+    );
+    return rows.length > 0 ? await this.findRunning(row.id) : undefined;
+  }
+
+  async end(callId: string): Promise<void> {
+    await this.db.conn('calls').where({ id: callId }).update({ endedAt: new Date() });
+  }
+
+  async participants(callId: string): Promise<string[]> {
+    const rows = await this.db
+      .conn('callParticipants')
+      .where({ callId })
+      .whereNull('leftAt')
+      .orderBy('joinedAt')
+      .select<{ userId: string }[]>('userId');
+    return rows.map((row) => row.userId);
+  }
+
+  async join(callId: string, userId: string): Promise<void> {
+    await this.db
+      .conn('callParticipants')
+      .insert({ callId, userId, joinedAt: new Date(), leftAt: null })
+      .onConflict(['callId', 'userId'])
+      .merge({ joinedAt: new Date(), leftAt: null });
+  }
+
+  /** Returns whether the user was in the call. */
+  async leave(callId: string, userId: string): Promise<boolean> {
+    return (
+      (await this.db
+        .conn('callParticipants')
+        .where({ callId, userId })
+        .whereNull('leftAt')
+        .update({ leftAt: new Date() })) > 0
+    );
+  }
+
+  /** Whether both are in the same running call now (signals travel only between them). */
+  async bothIn(callId: string, userIds: string[]): Promise<boolean> {
+    const row = await this.db
+      .conn('callParticipants as p')
+      .join('calls as c', 'c.id', 'p.callId')
+      .where('p.callId', callId)
+      .whereNull('c.endedAt')
+      .whereNull('p.leftAt')
+      .whereIn('p.userId', userIds)
+      .count<{ count: string }[]>('* as count');
+    return Number(row[0].count) === new Set(userIds).size;
+  }
+}
