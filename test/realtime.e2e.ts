@@ -189,14 +189,18 @@ describe('realtime stream', () => {
   });
 
   it('shows presence: online while connected, away on request, offline when gone', async () => {
+    // Someone who never had a socket, so coming online is a transition (an earlier test's sockets may still
+    // be closing when this one opens new ones: a user with overlapping sockets never goes offline).
+    const erin = await registerUser(server.url, 'Erin');
+    await addToWorkspace(alice, workspaceId, erin);
     const watcher = await connect(alice);
-    const carolSocket = await connect(carol);
+    const carolSocket = await connect(erin);
     const presence =
       (status: string) => (f: { type: string; statuses?: { userId: string; status: string }[] }) =>
-        f.type === 'presence' && (f.statuses ?? []).some((s) => s.userId === carol.id && s.status === status);
+        f.type === 'presence' && (f.statuses ?? []).some((s) => s.userId === erin.id && s.status === status);
     await watcher.next(presence('online'));
     const listed = await alice.api.get(`/api/v1/workspaces/${workspaceId}/presence`);
-    expect(listed.body.items).toEqual(expect.arrayContaining([{ userId: carol.id, status: 'online' }]));
+    expect(listed.body.items).toEqual(expect.arrayContaining([{ userId: erin.id, status: 'online' }]));
     carolSocket.send({ type: 'presence', status: 'away' });
     await watcher.next(presence('away'));
     carolSocket.close();
