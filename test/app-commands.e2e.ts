@@ -6,6 +6,7 @@ import type { AppConfig } from '../core/src/config/config';
 import { ApiClient } from '../fixtures/api-client';
 import { createChannel, createWorkspace, postMessage, registerUser, TestUser } from '../fixtures/factories';
 import { RealtimeClient } from '../fixtures/realtime-client';
+import { eventually } from './support/eventually';
 import { startTestServer, TestServer } from './support/server';
 
 /**
@@ -96,16 +97,6 @@ afterAll(async () => {
 
 async function texts(path: string): Promise<{ text: string; userId: string }[]> {
   return (await owner.api.get(path)).body.items;
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 describe('slash commands to apps', () => {

@@ -11,6 +11,7 @@ import {
 } from '../fixtures/factories';
 import { RealtimeClient } from '../fixtures/realtime-client';
 import { ReceivedDelivery, WebhookReceiver } from '../fixtures/webhook-receiver';
+import { eventually } from './support/eventually';
 import { startTestServer, TestServer } from './support/server';
 
 /**
@@ -65,20 +66,6 @@ async function receiver(): Promise<WebhookReceiver> {
   const started = await WebhookReceiver.start();
   receivers.push(started);
   return started;
-}
-
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 5000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 async function team() {

@@ -1,6 +1,6 @@
-import { eventSchemas } from '@jokkaer/sdk-plugin';
 import type { FromSchema } from 'json-schema-to-ts';
 import { APP_SCOPES } from '../common/auth-context';
+import { eventNameSchema } from '../webhooks/webhooks.schemas';
 
 const scopes = {
   type: 'array',
@@ -44,7 +44,7 @@ export const createAppSchema = {
     eventsUrl: { type: 'string', maxLength: 2048, pattern: '^https?://' },
     events: {
       type: 'array',
-      items: { type: 'string', enum: Object.keys(eventSchemas) },
+      items: eventNameSchema,
       maxItems: 50,
       uniqueItems: true,
     },

@@ -8,6 +8,7 @@ import { AuthService } from '../auth/auth.service';
 import { hashToken } from '../auth/tokens';
 import { APP_SCOPES } from '../common/auth-context';
 import { badRequest } from '../common/problem';
+import { isUuid } from '../common/validation';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { Database } from '../database/database';
@@ -16,8 +17,6 @@ import { AppsRepository } from './apps.repository';
 import { AppsService } from './apps.service';
 import { ConsentPage, renderConsentPage, renderErrorPage } from './consent-page';
 import { OAuthModel } from './oauth.model';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An answer in OAuth's own format (RFC 6749 §5): OAuth clients parse `{error, error_description}`. */
 export interface OAuthAnswer {
@@ -61,7 +60,7 @@ export class OAuthService {
    */
   async authorize(userId: string, params: Record<string, unknown>): Promise<{ redirectTo: string }> {
     const workspaceId = params.workspace_id;
-    if (typeof workspaceId !== 'string' || !UUID.test(workspaceId)) {
+    if (!isUuid(workspaceId)) {
       throw badRequest('The request is invalid', [
         { path: 'workspace_id', message: 'must name a workspace' },
       ]);

@@ -73,6 +73,9 @@ export function assertValid(schema: JSONSchema, value: unknown, prefix = ''): vo
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a value is a UUID (ids in paths, and ids in payloads read without a schema). */
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 /** Path ids that are slugs, not UUIDs. */
 const SLUG_IDS = new Set(['pluginId']);
 

@@ -4,7 +4,7 @@ import { generateToken, hashToken } from '../auth/tokens';
 import { ChannelsService } from '../channels/channels.service';
 import { newId } from '../common/ids';
 import { badRequest, forbidden, notFound, tooManyRequests } from '../common/problem';
-import { assertValid } from '../common/validation';
+import { assertValid, isUuid } from '../common/validation';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { Database } from '../database/database';
@@ -14,7 +14,6 @@ import { IncomingWebhookRow, WebhooksRepository } from './webhooks.repository';
 import { IncomingWebhookView, SlackPayload, slackPayloadSchema } from './webhooks.schemas';
 
 const WINDOW_SECONDS = 60;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const toView = (row: IncomingWebhookRow): IncomingWebhookView => ({
   id: row.id,
@@ -91,7 +90,7 @@ export class IncomingWebhooksService {
       throw tooManyRequests(Math.max(1, Math.ceil(WINDOW_SECONDS - elapsed)));
     }
     const payload = parsePayload(body);
-    if (payload.thread_ts !== undefined && !UUID.test(payload.thread_ts)) {
+    if (payload.thread_ts !== undefined && !isUuid(payload.thread_ts)) {
       throw badRequest('The payload is invalid', [
         { path: 'thread_ts', message: 'must be the id of a message in this channel' },
       ]);

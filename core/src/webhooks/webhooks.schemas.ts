@@ -4,8 +4,14 @@ import type { FromSchema } from 'json-schema-to-ts';
 const uuid = { type: 'string', format: 'uuid' } as const;
 const url = { type: 'string', minLength: 1, maxLength: 2048, pattern: '^https?://' } as const;
 /** Every domain event may be subscribed to, by its contract name. */
-const eventName = { type: 'string', enum: Object.keys(eventSchemas) } as const;
-const events = { type: 'array', items: eventName, minItems: 1, maxItems: 50, uniqueItems: true } as const;
+export const eventNameSchema = { type: 'string', enum: Object.keys(eventSchemas) } as const;
+const events = {
+  type: 'array',
+  items: eventNameSchema,
+  minItems: 1,
+  maxItems: 50,
+  uniqueItems: true,
+} as const;
 /** null (or absent): every channel the creator can see. */
 const channelIds = { type: 'array', nullable: true, items: uuid, maxItems: 100, uniqueItems: true } as const;
 
