@@ -16,8 +16,11 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY core/package.json core/
 COPY sdk-plugin/package.json sdk-plugin/
+# First-party plugins are workspaces too (small: their sources come along with their manifests).
+COPY plugins plugins
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
+COPY scripts scripts
 COPY sdk-plugin sdk-plugin
 COPY core core
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
@@ -33,6 +36,7 @@ COPY --from=build /app/core/package.json core/
 COPY --from=build /app/core/dist core/dist
 COPY --from=build /app/sdk-plugin/package.json sdk-plugin/
 COPY --from=build /app/sdk-plugin/dist sdk-plugin/dist
+COPY --from=build /app/plugins plugins
 RUN mkdir -p /data /plugins && chown node:node /data
 
 ENV HOST=0.0.0.0 \

@@ -51,4 +51,8 @@ export default tseslint.config(
       },
     },
   },
+  {
+    files: ['scripts/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { __dirname: 'readonly' } },
+  },
 );

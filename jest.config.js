@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/core/src', '<rootDir>/sdk-plugin/src', '<rootDir>/test'],
+  roots: ['<rootDir>/core/src', '<rootDir>/sdk-plugin/src', '<rootDir>/plugins', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e.ts'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json', 'node'],
   // Tests run the SDK from its sources; the built server loads it from sdk-plugin/dist.
