@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module';
 import { RealtimeFrames } from '../realtime/realtime-frames';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { CallReaper } from './call-reaper';
 import { CallsController } from './calls.controller';
 import { CallsRepository } from './calls.repository';
 import { callSignalFrameSchema } from './calls.schemas';
@@ -10,7 +11,7 @@ import { CallsService } from './calls.service';
 @Module({
   imports: [ChannelsModule, RealtimeModule],
   controllers: [CallsController],
-  providers: [CallsRepository, CallsService],
+  providers: [CallsRepository, CallsService, CallReaper],
 })
 export class CallsModule implements OnModuleInit {
   constructor(

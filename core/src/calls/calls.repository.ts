@@ -79,6 +79,17 @@ export class CallsRepository {
     );
   }
 
+  /** Everyone in a running call who joined before the given time. */
+  async joinedBefore(before: Date): Promise<{ callId: string; userId: string }[]> {
+    return await this.db
+      .conn('callParticipants as p')
+      .join('calls as c', 'c.id', 'p.callId')
+      .whereNull('c.endedAt')
+      .whereNull('p.leftAt')
+      .where('p.joinedAt', '<', before)
+      .select<{ callId: string; userId: string }[]>('p.callId', 'p.userId');
+  }
+
   /** Whether both are in the same running call now (signals travel only between them). */
   async bothIn(callId: string, userIds: string[]): Promise<boolean> {
     const row = await this.db

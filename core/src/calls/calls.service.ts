@@ -56,16 +56,26 @@ export class CallsService {
   }
 
   async leave(callId: string, userId: string): Promise<void> {
-    await this.db.transaction(async () => {
+    if (!(await this.leaveIfPresent(callId, userId))) throw notFound('Call');
+  }
+
+  /** Takes the user out of the running call, ending it when nobody is left; false if they were not in it. */
+  async leaveIfPresent(callId: string, userId: string): Promise<boolean> {
+    return await this.db.transaction(async () => {
       const call = await this.repository.findRunning(callId);
-      if (!call || !(await this.repository.leave(call.id, userId))) throw notFound('Call');
+      if (!call || !(await this.repository.leave(call.id, userId))) return false;
       const view = await this.view(call);
       await this.events.append('call.participant_left', { ...view, userId });
       if (view.participants.length === 0) {
         await this.repository.end(call.id);
         await this.events.append('call.ended', view);
       }
+      return true;
     });
+  }
+
+  participantsJoinedBefore(before: Date): Promise<{ callId: string; userId: string }[]> {
+    return this.repository.joinedBefore(before);
   }
 
   /** Whether a signal may pass: sender and recipient are both in this running call. */

@@ -86,6 +86,8 @@ export interface AppConfig {
     | undefined;
   /** CALL_MAX_PARTICIPANTS, default 8: a mesh call's size limit (every peer sends to every other) */
   callMaxParticipants: number;
+  /** CALL_RECONNECT_GRACE_MS, default 20000: a participant with no realtime socket for this long leaves the call */
+  callReconnectGraceMs: number;
   /** STUN_URLS: comma-separated STUN servers given to call peers (none by default: host candidates only) */
   stunUrls: string[];
   /** TURN_URLS and TURN_SECRET: TURN servers with coturn's use-auth-secret (time-limited credentials) */
@@ -196,6 +198,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     webhookLogRetentionDays: integer(env, 'WEBHOOK_LOG_RETENTION_DAYS', 30, 1),
     sso: ssoSettings(env),
     callMaxParticipants: integer(env, 'CALL_MAX_PARTICIPANTS', 8, 2),
+    callReconnectGraceMs: integer(env, 'CALL_RECONNECT_GRACE_MS', 20_000, 100),
     stunUrls: list(env.STUN_URLS),
     turnUrls: list(env.TURN_URLS),
     turnSecret: env.TURN_SECRET || undefined,

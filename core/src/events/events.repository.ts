@@ -99,9 +99,13 @@ export class EventsRepository {
     return rows[0].settled;
   }
 
-  /** Events with afterSeq < seq <= untilSeq for a replay, in order. */
+  /**
+   * Events with afterSeq < seq <= untilSeq for a replay, in order. Inside a transaction (the webhook fan-out)
+   * it reads on that transaction's connection: asking the pool for a second one could wait forever for a
+   * pool that is full, or being closed at shutdown, while the transaction holds its own.
+   */
   async readRange(afterSeq: string, untilSeq: string | null, limit: number): Promise<StoredEvent[]> {
-    const query = this.db.knex('events').where('seq', '>', afterSeq).orderBy('seq').limit(limit);
+    const query = this.db.conn('events').where('seq', '>', afterSeq).orderBy('seq').limit(limit);
     if (untilSeq !== null) void query.where('seq', '<=', untilSeq);
     return await query.select<StoredEvent[]>(...COLUMNS);
   }

@@ -11,6 +11,6 @@ import { RealtimeService } from './realtime.service';
   imports: [AuthModule, WorkspacesModule],
   controllers: [RealtimeController],
   providers: [RealtimeRepository, RealtimeService, RealtimeGateway, RealtimeFrames],
-  exports: [RealtimeFrames],
+  exports: [RealtimeFrames, RealtimeGateway],
 })
 export class RealtimeModule {}
