@@ -52,6 +52,21 @@ export default tseslint.config(
     },
   },
   {
+    // Scripts that run in a browser page, not in Node.
+    files: ['**/*.browser.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        window: 'readonly',
+        location: 'readonly',
+        navigator: 'readonly',
+        fetch: 'readonly',
+        WebSocket: 'readonly',
+        RTCPeerConnection: 'readonly',
+      },
+    },
+  },
+  {
     files: ['scripts/**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { __dirname: 'readonly' } },
   },

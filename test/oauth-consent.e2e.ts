@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { APP_CONFIG } from '../core/src/config/config';
 import type { AppConfig } from '../core/src/config/config';
 import { ApiClient } from '../fixtures/api-client';
+import { launchChromium, requireBrowser, withBrowser } from '../fixtures/browser';
 import { createWorkspace, registerUser, TestUser } from '../fixtures/factories';
 import { startTestServer, TestServer } from './support/server';
 
@@ -13,8 +13,6 @@ import { startTestServer, TestServer } from './support/server';
  * app exchanges for a working token. CI installs chromium (.ci/run); elsewhere the test needs it too, and
  * says so rather than passing.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const withBrowser = existsSync(CHROMIUM) || process.env.CI ? it : it.skip;
 const redirectUri = 'https://app.example.test/callback';
 
 let server: TestServer;
@@ -34,12 +32,7 @@ beforeAll(async () => {
     scopes: ['channels:read'],
   });
   app = created.body as typeof app;
-  if (existsSync(CHROMIUM)) {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-  }
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -50,10 +43,9 @@ afterAll(async () => {
 withBrowser(
   'lets an admin sign in, pick the workspace and allow; the app gets a code that works',
   async () => {
-    if (!browser) throw new Error(`${CHROMIUM} is missing: install Debian's chromium to run this test`);
     const verifier = randomBytes(32).toString('base64url');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
-    const page = await browser.newPage();
+    const page = await requireBrowser(browser).newPage();
     let landed: URL | undefined;
     await page.route('https://app.example.test/**', async (route) => {
       landed = new URL(route.request().url());
