@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
 export const log = (message) => console.error(`[bench] ${message}`);
@@ -122,6 +123,48 @@ export async function createUserWorkspace(base) {
   const workspace = await createWorkspace(base, suffix, token);
   const channel = await createChannel(base, workspace.id, `bench-${suffix}`, token);
   return { user, token, workspace, channel };
+}
+
+/** Runs `task(item, index)` over `items` with at most `limit` at a time; stops early when `stop()` says so. */
+export async function pool(items, limit, task, stop = () => false) {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length && !stop()) {
+      const index = next++;
+      await task(items[index], index);
+    }
+  });
+  await Promise.all(runners);
+}
+
+/**
+ * Waits (at most `maxMs`) until this thread's event loop is nearly idle for two 250 ms windows in a row: after
+ * a load, the server may still work through a backlog (sockets closing, presence, queued queries) for a while.
+ */
+export async function settle(maxMs) {
+  const end = performance.now() + maxMs;
+  let idleWindows = 0;
+  while (idleWindows < 2 && performance.now() < end) {
+    const start = performance.eventLoopUtilization();
+    await sleep(250);
+    idleWindows = performance.eventLoopUtilization(start).utilization < 0.05 ? idleWindows + 1 : 0;
+  }
+}
+
+/** A WebSocket text frame (Buffer or string) parsed as JSON; undefined when it is not JSON. */
+export function parseFrame(data) {
+  try {
+    return JSON.parse(data.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The built server's modules a benchmark starts it with (app, config, embedded PostgreSQL), plus `extra` ones. */
+export async function importCore(...extra) {
+  const paths = ['app.js', 'config/config.js', 'database/embedded-postgres.js', ...extra];
+  const modules = await Promise.all(paths.map((p) => import(new URL(`../core/dist/${p}`, import.meta.url))));
+  return Object.assign({}, ...modules);
 }
 
 export function serverLogger(level) {
@@ -386,6 +429,19 @@ export function printCpuProfileSummary(heading, summary, functions = Infinity) {
   console.log('  top functions (self time):');
   for (const f of summary.byFunction.slice(0, functions))
     console.log(`    ${String(f.percent).padStart(5)}%  ${f.name}`);
+}
+
+/** runBenchmark() with a fresh database (provisionDatabase): body({ tmp, cleanups, benchUrl, pgLabel }). */
+export function runWithDatabase({ startEmbeddedPostgres, logLevel }, body) {
+  return runBenchmark(async ({ tmp, cleanups }) => {
+    const database = await provisionDatabase({
+      tmp,
+      cleanups,
+      startEmbeddedPostgres,
+      logger: serverLogger(logLevel),
+    });
+    await body({ tmp, cleanups, ...database });
+  });
 }
 
 /**

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { RealtimeClient } from '../fixtures/realtime-client';
-import { createChannel, createWorkspace, postMessage, registerUser, TestUser } from '../fixtures/factories';
+import {
+  addToWorkspace,
+  createChannel,
+  createWorkspace,
+  postMessage,
+  registerUser,
+  TestUser,
+} from '../fixtures/factories';
 import { createTestDatabase } from './support/database';
 import { startTestServer, TestServer } from './support/server';
 
@@ -53,6 +60,32 @@ describe('two instances with LISTEN/NOTIFY', () => {
 
   it('delivers a message posted through A to a socket on B, once and in order', async () => {
     await crossInstanceDelivery(setup.a, setup.b, setup.alice, setup.channelId);
+  });
+
+  it('relays call signals from A to B in order, one bigger than a NOTIFY payload among them', async () => {
+    const { a, b, alice, channelId } = setup;
+    const bob = await registerUser(a.url, 'Bob');
+    const workspaceId = (await alice.api.get(`/api/v1/channels/${channelId}`)).body.workspaceId as string;
+    await addToWorkspace(alice, workspaceId, bob);
+    await bob.api.post(`/api/v1/channels/${channelId}/join`);
+    const onA = await RealtimeClient.connect(a.url, { token: alice.token });
+    const onB = await RealtimeClient.connect(b.url, { token: bob.token });
+    sockets.push(onA, onB);
+    const callId = (await alice.api.post(`/api/v1/channels/${channelId}/calls`)).body.call.id as string;
+    await bob.api.post(`/api/v1/channels/${channelId}/calls`);
+
+    // PostgreSQL refuses NOTIFY payloads of 8000 bytes; an offer with many candidates and codecs exceeds it.
+    const sdp = `v=0\r\n${'a=rtpmap:96 VP8/90000 ø\r\n'.repeat(450)}`;
+    const signals = Array.from({ length: 60 }, (_, index) =>
+      index === 30 ? { type: 'offer', sdp } : { type: 'candidate', candidate: { candidate: `c${index}` } },
+    );
+    for (const signal of signals) onA.send({ type: 'call.signal', callId, to: bob.id, signal });
+    await onB.until(
+      () => onB.frames.filter((frame) => frame.type === 'call.signal').length === signals.length,
+    );
+    expect(onB.frames.filter((frame) => frame.type === 'call.signal').map((frame) => frame.signal)).toEqual(
+      signals,
+    );
   });
 });
 

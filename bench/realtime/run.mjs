@@ -48,12 +48,15 @@ import {
   formatTable,
   log,
   messageCreatedPayload,
+  parseFrame,
+  pool,
   printCpuProfileSummary,
   provisionDatabase,
   registerUser,
   round,
   runBenchmark,
   serverLogger,
+  settle,
   startCpuProfile,
   startServer,
   summariseCpuProfile,
@@ -67,35 +70,9 @@ const REALTIME_PATH = '/api/v1/realtime';
 const DELAY_RESOLUTION_MS = 10;
 const TEXT = 'Benchmark message: the quick brown fox jumps over the lazy dog, again and again. :tada:';
 
-/**
- * Waits (at most `maxMs`) until this thread's event loop is nearly idle for two 250 ms windows in a row: after
- * a thousand sockets close, the server still announces presence changes and queries the database for a while.
- */
-async function settle(maxMs) {
-  const end = performance.now() + maxMs;
-  let idleWindows = 0;
-  while (idleWindows < 2 && performance.now() < end) {
-    const start = performance.eventLoopUtilization();
-    await sleep(250);
-    idleWindows = performance.eventLoopUtilization(start).utilization < 0.05 ? idleWindows + 1 : 0;
-  }
-}
-
 function latencySummary(values) {
   const { p50, p99, max, mean, count } = summariseValues(values, { digits: 2 });
   return { p50Ms: p50, p99Ms: p99, maxMs: max, meanMs: mean, count };
-}
-
-/** Runs `task(item, index)` over `items` with at most `limit` at a time; stops early when `stop()` says so. */
-async function pool(items, limit, task, stop = () => false) {
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length && !stop()) {
-      const index = next++;
-      await task(items[index], index);
-    }
-  });
-  await Promise.all(runners);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -162,12 +139,7 @@ async function loadWorker(config) {
   function onFrame(socket, data) {
     const receivedAt = performance.now();
     lastFrameAt = receivedAt;
-    let frame;
-    try {
-      frame = JSON.parse(data.toString('utf8'));
-    } catch {
-      frame = undefined;
-    }
+    const frame = parseFrame(data);
     if (frame === null || typeof frame !== 'object') {
       counters.malformed++;
       return;
@@ -237,12 +209,7 @@ async function loadWorker(config) {
           return;
         }
         if (socket.helloAt === undefined) {
-          let hello;
-          try {
-            hello = JSON.parse(data.toString('utf8'));
-          } catch {
-            hello = undefined;
-          }
+          const hello = parseFrame(data);
           if (hello?.type !== 'hello') {
             clearTimeout(timer);
             reject(

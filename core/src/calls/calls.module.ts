@@ -3,6 +3,7 @@ import { ChannelsModule } from '../channels/channels.module';
 import { RealtimeFrames } from '../realtime/realtime-frames';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { CallReaper } from './call-reaper';
+import { CallRosters } from './call-rosters';
 import { CallsController } from './calls.controller';
 import { CallsRepository } from './calls.repository';
 import { callSignalFrameSchema } from './calls.schemas';
@@ -11,7 +12,7 @@ import { CallsService } from './calls.service';
 @Module({
   imports: [ChannelsModule, RealtimeModule],
   controllers: [CallsController],
-  providers: [CallsRepository, CallsService, CallReaper],
+  providers: [CallsRepository, CallsService, CallReaper, CallRosters],
 })
 export class CallsModule implements OnModuleInit {
   constructor(

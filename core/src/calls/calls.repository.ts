@@ -90,16 +90,15 @@ export class CallsRepository {
       .select<{ callId: string; userId: string }[]>('p.callId', 'p.userId');
   }
 
-  /** Whether both are in the same running call now (signals travel only between them). */
-  async bothIn(callId: string, userIds: string[]): Promise<boolean> {
-    const row = await this.db
+  /** The participants of a running call; nobody when it has ended or does not exist. */
+  async runningParticipants(callId: string): Promise<string[]> {
+    const rows = await this.db
       .conn('callParticipants as p')
       .join('calls as c', 'c.id', 'p.callId')
       .where('p.callId', callId)
       .whereNull('c.endedAt')
       .whereNull('p.leftAt')
-      .whereIn('p.userId', userIds)
-      .count<{ count: string }[]>('* as count');
-    return Number(row[0].count) === new Set(userIds).size;
+      .select<{ userId: string }[]>('p.userId');
+    return rows.map((row) => row.userId);
   }
 }

@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { Database } from '../database/database';
 import { EventsRepository } from '../events/events.repository';
+import { CallRosters } from './call-rosters';
 import { CallRow, CallsRepository } from './calls.repository';
 import type { CallView, IceServer } from './calls.schemas';
 
@@ -20,6 +21,7 @@ export class CallsService {
   constructor(
     private readonly db: Database,
     private readonly repository: CallsRepository,
+    private readonly rosters: CallRosters,
     private readonly channels: ChannelsService,
     private readonly events: EventsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -48,6 +50,8 @@ export class CallsService {
         );
       }
       await this.repository.join(running.id, userId);
+      const joinedId = running.id;
+      this.db.afterCommit(() => this.rosters.forget(joinedId)); // this instance's next signal sees it at once
       const view = await this.view(running);
       await this.events.append('call.participant_joined', { ...view, userId });
       return view;
@@ -64,6 +68,7 @@ export class CallsService {
     return await this.db.transaction(async () => {
       const call = await this.repository.findRunning(callId);
       if (!call || !(await this.repository.leave(call.id, userId))) return false;
+      this.db.afterCommit(() => this.rosters.forget(call.id));
       const view = await this.view(call);
       await this.events.append('call.participant_left', { ...view, userId });
       if (view.participants.length === 0) {
@@ -80,7 +85,7 @@ export class CallsService {
 
   /** Whether a signal may pass: sender and recipient are both in this running call. */
   canSignal(callId: string, from: string, to: string): Promise<boolean> {
-    return from === to ? Promise.resolve(false) : this.repository.bothIn(callId, [from, to]);
+    return from === to ? Promise.resolve(false) : this.rosters.bothIn(callId, [from, to]);
   }
 
   /**

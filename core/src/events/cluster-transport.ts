@@ -3,6 +3,7 @@ import type { NatsConnection, Subscription } from 'nats';
 import { Client, Notification } from 'pg';
 import type { Logger } from 'pino';
 import { NOTIFY_CHANNEL } from './events.repository';
+import { packPayloads, PayloadUnpacker } from './notify-packing';
 
 /** Short-lived, never-stored messages between instances (typing, presence). */
 export interface EphemeralMessage {
@@ -29,6 +30,10 @@ export interface ClusterTransport {
 }
 
 const EPHEMERAL_CHANNEL = 'jokkaer_ephemeral';
+/** NOTIFY payloads sent by one statement. */
+const PAYLOADS_PER_STATEMENT = 50;
+/** Ephemeral messages waiting for the database beyond this are dropped, oldest first: they are worth little late. */
+const MAX_QUEUED_EPHEMERAL = 20_000;
 
 /** LISTEN/NOTIFY on one dedicated connection, reconnected with backoff; a reconnect triggers a catch-up read. */
 export class PostgresTransport implements ClusterTransport {
@@ -36,6 +41,11 @@ export class PostgresTransport implements ClusterTransport {
   private client?: Client;
   private closed = false;
   private retryTimer?: NodeJS.Timeout;
+  private readonly unpacker: PayloadUnpacker;
+  /** Serialized ephemeral messages not yet sent; sent in batches, one statement at a time. */
+  private queue: string[] = [];
+  private flushing?: Promise<void>;
+  private dropped = 0;
 
   /** `self` is this instance's id: its own commits have already woken its feed. */
   constructor(
@@ -43,7 +53,9 @@ export class PostgresTransport implements ClusterTransport {
     private readonly knex: Knex,
     private readonly logger: Logger,
     private readonly self: string,
-  ) {}
+  ) {
+    this.unpacker = new PayloadUnpacker(self);
+  }
 
   async start(handlers: TransportHandlers): Promise<void> {
     const client = new Client({ connectionString: this.url });
@@ -51,7 +63,8 @@ export class PostgresTransport implements ClusterTransport {
       if (message.channel === NOTIFY_CHANNEL) {
         if (message.payload !== this.self) handlers.wake();
       } else if (message.channel === EPHEMERAL_CHANNEL && message.payload) {
-        handlers.ephemeral(JSON.parse(message.payload) as EphemeralMessage);
+        for (const ephemeral of this.unpacker.unpack(message.payload))
+          handlers.ephemeral(ephemeral as EphemeralMessage);
       }
     });
     client.on('error', (error) => this.logger.warn({ err: error }, 'LISTEN connection failed; reconnecting'));
@@ -67,16 +80,50 @@ export class PostgresTransport implements ClusterTransport {
     // Delivered by PostgreSQL itself at commit (pg_notify in the outbox insert).
   }
 
+  /**
+   * Queued and sent in batches: a burst of signals or typing costs one statement, not one round trip each,
+   * and a message too big for one NOTIFY travels in fragments (see notify-packing).
+   */
   publishEphemeral(message: EphemeralMessage): void {
-    this.knex
-      .raw('SELECT pg_notify(?, ?)', [EPHEMERAL_CHANNEL, JSON.stringify(message)])
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'could not publish an ephemeral message'));
+    this.queue.push(JSON.stringify(message));
+    if (this.queue.length > MAX_QUEUED_EPHEMERAL) {
+      this.dropped += this.queue.length - MAX_QUEUED_EPHEMERAL;
+      this.queue.splice(0, this.queue.length - MAX_QUEUED_EPHEMERAL);
+    }
+    this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
   }
 
   async close(): Promise<void> {
+    await this.flushing;
     this.closed = true;
     clearTimeout(this.retryTimer);
     await this.client?.end().catch(() => undefined);
+  }
+
+  private async flush(): Promise<void> {
+    // Let the current tick's messages join the batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.queue.length > 0) {
+      if (this.dropped > 0) {
+        this.logger.warn(
+          { dropped: this.dropped },
+          'ephemeral messages dropped: the database is not keeping up',
+        );
+        this.dropped = 0;
+      }
+      const payloads = packPayloads(this.self, this.queue.splice(0));
+      for (let start = 0; start < payloads.length; start += PAYLOADS_PER_STATEMENT) {
+        const batch = payloads.slice(start, start + PAYLOADS_PER_STATEMENT);
+        await this.knex
+          .raw(
+            `SELECT ${batch.map(() => 'pg_notify(?, ?)').join(', ')}`,
+            batch.flatMap((payload) => [EPHEMERAL_CHANNEL, payload]),
+          )
+          .catch((error: unknown) =>
+            this.logger.warn({ err: error }, 'could not publish ephemeral messages'),
+          );
+      }
+    }
   }
 
   private reconnect(handlers: TransportHandlers, delayMs: number): void {

@@ -48,6 +48,8 @@ interface Client {
   away: boolean;
   typedAt: Map<string, number>;
   expiryTimer?: NodeJS.Timeout;
+  /** Extension frames (call signals) are handled one after another, so they are relayed in the order sent. */
+  extensions: Promise<void>;
 }
 
 const validateFrame = addFormats(new Ajv({ allErrors: true })).compile<ClientFrame>(clientFrameSchema);
@@ -148,6 +150,7 @@ export class RealtimeGateway
       lastActivity: Date.now(),
       away: false,
       typedAt: new Map(),
+      extensions: Promise.resolve(),
     };
     const own = this.byUser.get(auth.userId) ?? new Set<Client>();
     own.add(client);
@@ -186,7 +189,10 @@ export class RealtimeGateway
     if (frame === undefined) return this.error(client, 'Frames are JSON text');
     const fields = typeof frame === 'object' && frame !== null ? (frame as Record<string, unknown>) : {};
     const extension = this.frames.find(fields.type);
-    if (extension) return await this.extensionFrame(client, extension, fields);
+    if (extension) {
+      client.extensions = client.extensions.then(() => this.extensionFrame(client, extension, fields));
+      return await client.extensions;
+    }
     if (!validateFrame(frame))
       return this.error(client, 'Unknown or malformed frame', describeErrors(validateFrame.errors));
     try {
