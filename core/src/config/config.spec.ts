@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       webhookLogRetentionDays: 30,
       sso: undefined,
       callMaxParticipants: 8,
+      callReconnectGraceMs: 20_000,
       stunUrls: [],
       turnUrls: [],
       turnSecret: undefined,
