@@ -6,6 +6,7 @@
  */
 export const SDK_VERSION = '0.1.0';
 
+export * from './bytes';
 export * from './events';
 export * from './manifest';
 export * from './plugin';

@@ -54,6 +54,41 @@ describe('validateManifest', () => {
     ).toMatchObject({ ok: true });
   });
 
+  it('grants messages.read and messages.write each on its own, but not an empty messages permission', () => {
+    const withMessages = (messages: object) => ({ ...base(), permissions: { messages } });
+    expect(validateManifest(withMessages({ read: true }))).toMatchObject({ ok: true });
+    expect(validateManifest(withMessages({ write: true, read: false }))).toMatchObject({ ok: true });
+    expect(errorsOf(withMessages({})).map((error) => error.path)).toEqual(['permissions/messages']);
+    expect(errorsOf(withMessages({ delete: true })).map((error) => error.path)).toEqual([
+      'permissions/messages/delete',
+    ]);
+  });
+
+  it('grants presence and addressed messages only as booleans, and nothing else under users', () => {
+    const withPermissions = (permissions: object) => ({ ...base(), permissions });
+    expect(
+      validateManifest(withPermissions({ users: { presence: true }, messages: { addressed: true } })),
+    ).toMatchObject({ ok: true });
+    expect(errorsOf(withPermissions({ users: {} })).map((error) => error.path)).toEqual([
+      'permissions/users',
+    ]);
+    expect(
+      errorsOf(withPermissions({ users: { email: true }, messages: { addressed: 'yes' } })).map(
+        (error) => error.path,
+      ),
+    ).toEqual(['permissions/messages/addressed', 'permissions/users/email']);
+  });
+
+  it('grants files.read with a maxBytes of at most 8 MiB', () => {
+    const withFiles = (files: object) => ({ ...base(), permissions: { files } });
+    expect(validateManifest(withFiles({ read: true, maxBytes: 8 * 1024 * 1024 }))).toMatchObject({
+      ok: true,
+    });
+    expect(errorsOf(withFiles({ read: true, maxBytes: 8 * 1024 * 1024 + 1 }))).toEqual([
+      { path: 'permissions/files/maxBytes', message: 'must be <= 8388608' },
+    ]);
+  });
+
   it('names every failing field', () => {
     const manifest: any = base();
     manifest.id = 'Weather Bot';
@@ -86,7 +121,7 @@ describe('validateManifest', () => {
         'permissions/commands/0/aliases',
         'permissions/schedules/0/cron',
         'permissions/hooks/0',
-        'permissions/files',
+        'permissions/files/maxBytes',
         'limits/memoryMb',
       ]),
     );

@@ -24,6 +24,12 @@ export const DEFAULT_LIMITS = {
   hookTimeoutMs: 250,
 } as const;
 
+/**
+ * The largest `permissions.files.maxBytes`: file bytes cross the isolate boundary as base64 inside JSON, so a
+ * read costs about three times the file in memory.
+ */
+export const MAX_FILE_READ_BYTES = 8 * 1024 * 1024;
+
 /** What an install whose manifest has no `settingsSchema` accepts. */
 export const DEFAULT_SETTINGS_SCHEMA = { type: 'object' } as const;
 
@@ -61,10 +67,36 @@ export const manifestSchema = {
       type: 'object',
       properties: {
         events: { type: 'array', items: { type: 'string', enum: EVENT_NAMES }, uniqueItems: true },
+        /**
+         * `write`: post and edit the bot's messages; `read`: read messages the bot may see by id;
+         * `addressed`: also receive `message.created` of messages addressed to people (mentions, direct
+         * conversations) where the bot was not added, and find those direct conversations with `channels.get`.
+         */
         messages: {
           type: 'object',
-          properties: { write: { type: 'boolean' } },
-          required: ['write'],
+          properties: {
+            write: { type: 'boolean' },
+            read: { type: 'boolean' },
+            addressed: { type: 'boolean' },
+          },
+          minProperties: 1,
+          additionalProperties: false,
+        },
+        /** `presence`: read whether workspace members are online, away or offline (`users.presence`). */
+        users: {
+          type: 'object',
+          properties: { presence: { type: 'boolean' } },
+          minProperties: 1,
+          additionalProperties: false,
+        },
+        /** `read`: the bytes of files the bot may see (`ctx.files.get`), up to `maxBytes` per file. */
+        files: {
+          type: 'object',
+          properties: {
+            read: { type: 'boolean' },
+            maxBytes: { type: 'integer', minimum: 1, maximum: MAX_FILE_READ_BYTES },
+          },
+          required: ['read', 'maxBytes'],
           additionalProperties: false,
         },
         /** Absent: no KV storage at all. */
@@ -286,6 +318,25 @@ export function isHostAllowed(hosts: readonly string[] | undefined, hostname: st
     const allowed = entry.toLowerCase();
     return allowed.startsWith('*.') ? host.endsWith(allowed.slice(1)) : host === allowed;
   });
+}
+
+/** Why `ctx.files.get` refuses a file, in the same words from the server and the test harness. */
+export const fileTooLarge = (size: number, maxBytes: number): string =>
+  `the file is ${size} bytes, more than the ${maxBytes} bytes permissions.files.maxBytes allows`;
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * The bytes a `ctx.http.fetch` init sends as `bodyBase64`, or undefined when it has none (a string `body` is
+ * sent as it is); throws when `bodyBase64` is not canonical base64 or comes with `body`. For hosts (the
+ * server and the test harness), never plugin code: it needs Node's Buffer.
+ */
+export function fetchBodyBytes(init: { body?: unknown; bodyBase64?: unknown }): Buffer | undefined {
+  if (init.bodyBase64 === undefined) return undefined;
+  if (init.body !== undefined) throw new Error('send either body or bodyBase64, not both');
+  if (typeof init.bodyBase64 !== 'string' || !BASE64.test(init.bodyBase64))
+    throw new Error('bodyBase64 must be a base64 string');
+  return Buffer.from(init.bodyBase64, 'base64');
 }
 
 /** The limits an install runs with: the admin's overrides, else the manifest's, else `DEFAULT_LIMITS`. */

@@ -4,10 +4,24 @@ import type { EventName, EventPayload } from './events';
 export type Message = EventPayload<'message.created'>;
 export type Channel = EventPayload<'channel.created'>;
 
+/** Online: a client is connected and active; away: connected but idle or set away; offline: none connected. */
+export type PresenceStatus = 'online' | 'away' | 'offline';
+
 export interface User {
   id: string;
   displayName: string;
   isBot: boolean;
+}
+
+/** A file's metadata and bytes, as `ctx.files.get` returns them. */
+export interface PluginFile {
+  id: string;
+  name: string;
+  contentType: string;
+  /** In bytes. */
+  size: number;
+  /** The file's bytes, base64-encoded (only JSON crosses the sandbox boundary). */
+  contentBase64: string;
 }
 
 /** What a plugin may do, each capability checked against the permissions an admin granted its install. */
@@ -19,9 +33,22 @@ export interface PluginContext {
   readonly messages: {
     post(input: { channelId: string; text: string; threadId?: string }): Promise<Message>;
     update(input: { messageId: string; text: string }): Promise<Message>;
+    /** The message, or null when it does not exist or the bot may not read its channel (needs `messages.read`). */
+    get(messageId: string): Promise<Message | null>;
   };
   readonly channels: { get(channelId: string): Promise<Channel | null> };
-  readonly users: { get(userId: string): Promise<User | null> };
+  readonly users: {
+    get(userId: string): Promise<User | null>;
+    /** Presence of those of `userIds` in the workspace (others are left out); needs `users.presence`. */
+    presence(userIds: string[]): Promise<{ userId: string; status: PresenceStatus }[]>;
+  };
+  readonly files: {
+    /**
+     * The file with its bytes, or null when the bot may not see it (needs `files.read`; a file larger than
+     * `files.maxBytes` throws).
+     */
+    get(fileId: string): Promise<PluginFile | null>;
+  };
   readonly kv: {
     get<T = unknown>(key: string): Promise<T | null>;
     /** The value with its version, for read-modify-write with `set(…, { ifVersion })`. */
@@ -39,13 +66,19 @@ export interface PluginContext {
     /** Only to hosts the manifest lists, through the server's guarded egress client. */
     fetch(
       url: string,
-      init?: { method?: string; headers?: Record<string, string>; body?: string },
+      /** `bodyBase64` sends binary bytes (decoded by the host) instead of the string `body`. */
+      init?: { method?: string; headers?: Record<string, string>; body?: string; bodyBase64?: string },
     ): Promise<{
       status: number;
       headers: Record<string, string>;
       body: string;
     }>;
   };
+  /**
+   * The host's clock in ms since the epoch: the server's time, or the test harness's clock (which
+   * `advanceTime` moves). Use it, not `Date.now()`, for anything time-dependent you want to test.
+   */
+  now(): Promise<number>;
   readonly log: {
     info(message: string, fields?: Record<string, unknown>): void;
     warn(message: string, fields?: Record<string, unknown>): void;

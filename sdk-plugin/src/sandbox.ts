@@ -1,4 +1,5 @@
 import ivm from 'isolated-vm';
+import { MAX_FILE_READ_BYTES } from './manifest';
 
 /** Calls from plugin code to the host: `method` names a capability, `args` are JSON values. */
 export type HostCall = (method: string, args: unknown[]) => Promise<unknown>;
@@ -24,6 +25,12 @@ export interface SandboxOptions {
 }
 
 /**
+ * `http.fetch` may carry a file read with `ctx.files.get` as `bodyBase64`, so it may send that much (base64
+ * grows by a third) besides the 1 MiB every call may.
+ */
+const MAX_UPLOAD_CALL_BYTES = Math.ceil(MAX_FILE_READ_BYTES / 3) * 4 + 1024 * 1024;
+
+/**
  * Runs inside the isolate before the plugin. It keeps the host reference in a closure the plugin cannot
  * reach and exposes only functions that send and receive JSON strings, so no Reference, host object or
  * host function ever reaches plugin code.
@@ -45,9 +52,14 @@ const BOOTSTRAP = `
   const ctx = freeze({
     workspaceId,
     settings: freeze(parse(settingsJson)),
-    messages: freeze({ post: (input) => call('messages.post', input), update: (input) => call('messages.update', input) }),
+    messages: freeze({
+      post: (input) => call('messages.post', input),
+      update: (input) => call('messages.update', input),
+      get: (id) => call('messages.get', id),
+    }),
     channels: freeze({ get: (id) => call('channels.get', id) }),
-    users: freeze({ get: (id) => call('users.get', id) }),
+    files: freeze({ get: (id) => call('files.get', id) }),
+    users: freeze({ get: (id) => call('users.get', id), presence: (ids) => call('users.presence', ids) }),
     kv: freeze({
       get: (key) => call('kv.get', key),
       getEntry: (key) => call('kv.getEntry', key),
@@ -56,6 +68,7 @@ const BOOTSTRAP = `
       list: (prefix) => call('kv.list', prefix ?? ''),
     }),
     http: freeze({ fetch: (url, init) => call('http.fetch', url, init ?? {}) }),
+    now: () => call('now'),
     log: freeze({ info: log('info'), warn: log('warn'), error: log('error') }),
   });
   const tables = { event: 'on', command: 'commands', hook: 'hooks', schedule: 'schedules' };
@@ -157,8 +170,9 @@ export class PluginSandbox {
       // Answers are envelopes, never rejections: the isolate side turns `error` into a thrown Error.
       const hostCall = new ivm.Reference(async (method: string, argsJson: string): Promise<string> => {
         try {
-          if (argsJson.length > maxCallBytes)
-            throw new Error(`${method}: arguments larger than ${maxCallBytes} bytes`);
+          const limit =
+            method === 'http.fetch' ? Math.max(maxCallBytes, MAX_UPLOAD_CALL_BYTES) : maxCallBytes;
+          if (argsJson.length > limit) throw new Error(`${method}: arguments larger than ${limit} bytes`);
           const value = await host(method, JSON.parse(argsJson) as unknown[]);
           return JSON.stringify({ value: value === undefined ? null : value });
         } catch (error) {

@@ -103,6 +103,51 @@ describe('createTestHost', () => {
       ]);
     });
 
+    it('reaches a host the install allows besides the manifest, and refuses answers over 1 MiB', async () => {
+      let body: unknown = { temperatureC: 3, conditions: 'snow' };
+      const host = await echoBot({
+        settings: { weatherUrl: 'https://weather.example.com' },
+        allowedHosts: ['*.example.com'],
+        fetch: () => ({ body }),
+      });
+      expect(await host.runCommand('/weather', { args: 'Oslo' })).toMatchObject({
+        value: { text: 'Weather in Oslo: 3 °C, snow' },
+      });
+      body = 'x'.repeat(1024 * 1024 + 1);
+      expect(await host.runCommand('/weather', { args: 'Oslo' })).toMatchObject({
+        value: { text: 'The weather service cannot be reached.' },
+      });
+      expect(host.calls[1].error).toBe('http.fetch: fetch refused: response larger than 1048576 bytes');
+    });
+
+    it('adds no host to a plugin whose manifest does not ask for http', async () => {
+      const host = await start({
+        code: script(`return { commands: { get: async (_, ctx) => {
+          try { await ctx.http.fetch('https://api.example.com/'); return { text: 'fetched' }; }
+          catch (e) { return { text: e.message }; }
+        } } };`),
+        manifest: manifest({ commands: [{ command: 'get', description: 'get' }] }),
+        allowedHosts: ['api.example.com'],
+        fetch: () => ({ body: 'ok' }),
+      });
+      expect(await host.runCommand('/get')).toMatchObject({
+        value: { text: expect.stringContaining('api.example.com is not an allowed host') },
+      });
+    });
+
+    it('answers ctx.now() with the host clock, which advanceTime moves', async () => {
+      const host = await start({
+        code: script(`return { commands: { now: async (_, ctx) => ({ text: String(await ctx.now()) }) } };`),
+        manifest: manifest({ commands: [{ command: 'now', description: 'now' }] }),
+        startTime: new Date('2030-01-01T00:00:00Z'),
+      });
+      expect(await host.runCommand('/now')).toMatchObject({ value: { text: String(Date.UTC(2030, 0, 1)) } });
+      host.advanceTime(90_000);
+      expect(await host.runCommand('/now')).toMatchObject({
+        value: { text: String(Date.UTC(2030, 0, 1, 0, 1, 30)) },
+      });
+    });
+
     it('decides on messages before they are posted: allow, reject with a reason, or rewrite', async () => {
       const host = await echoBot();
       expect(await host.runHook('messageWillBePosted', { text: 'hello' })).toMatchObject({
@@ -327,6 +372,99 @@ describe('createTestHost', () => {
         ok: false,
         code: 'error',
         message: expect.stringContaining('action must be'),
+      });
+    });
+
+    it('reads seeded, made and posted messages with messages.read, null for others, nothing without it', async () => {
+      const code = script(`return { commands: {
+        peek: async ({ args }, ctx) => { const m = await ctx.messages.get(args); return { text: m ? m.text : 'none' }; },
+        post: async ({ args }, ctx) => ({ text: (await ctx.messages.post({ channelId: 'c1', text: args })).id }),
+      } };`);
+      const commands = [
+        { command: 'peek', description: 'Reads a message' },
+        { command: 'post', description: 'Posts a message' },
+      ];
+      const seeded = {
+        id: '00000000-0000-4000-8000-000000000001',
+        workspaceId: '00000000-0000-4000-8000-000000000002',
+        channelId: '00000000-0000-4000-8000-000000000003',
+        userId: '00000000-0000-4000-8000-000000000004',
+        text: 'seeded',
+        threadId: null,
+        replyCount: 0,
+        reactions: [],
+        files: [],
+        mentions: [],
+        clientMsgId: null,
+        createdAt: new Date(0).toISOString(),
+        editedAt: null,
+      };
+      const host = await start({
+        code,
+        manifest: manifest({ messages: { write: true, read: true }, commands }),
+        messages: [seeded],
+      });
+      const peek = async (id: string) => ((await host.runCommand('/peek', { args: id })) as any).value.text;
+      expect(await peek(seeded.id)).toBe('seeded');
+      expect(await peek(host.makeMessage({ text: 'made' }).id)).toBe('made');
+      expect(await peek(((await host.runCommand('/post', { args: 'mine' })) as any).value.text)).toBe('mine');
+      expect(await peek(seeded.workspaceId)).toBe('none');
+
+      const blind = await start({ code, manifest: manifest({ messages: { write: true }, commands }) });
+      expect(await blind.runCommand('/peek', { args: blind.makeMessage().id })).toMatchObject({
+        ok: false,
+        message: expect.stringContaining('does not grant messages.read'),
+      });
+    });
+
+    it('reads made files with files.read up to maxBytes, null for others, and sends bodyBase64 as bytes', async () => {
+      const code = script(`return { commands: {
+        peek: async ({ args }, ctx) => {
+          const file = await ctx.files.get(args);
+          return { text: file ? [file.name, file.size, file.contentType, file.contentBase64].join(' ') : 'none' };
+        },
+        copy: async ({ args }, ctx) => {
+          const file = await ctx.files.get(args);
+          const answer = await ctx.http.fetch('https://store.example.com/x', { method: 'PUT', bodyBase64: file.contentBase64 });
+          return { text: String(answer.status) };
+        },
+        both: async (_, ctx) => { await ctx.http.fetch('https://store.example.com/x', { body: 'a', bodyBase64: 'YQ==' }); return { text: '' }; },
+      } };`);
+      const commands = ['peek', 'copy', 'both'].map((command) => ({ command, description: command }));
+      const sent: TestFetchRequest[] = [];
+      const host = await start({
+        code,
+        manifest: manifest({
+          files: { read: true, maxBytes: 4 },
+          http: { hosts: ['store.example.com'] },
+          commands,
+        }),
+        fetch: (request) => (sent.push(request), { status: 201 }),
+      });
+      const text = async (command: string, args = '') => {
+        const result = await host.runCommand(command, { args });
+        return result.ok ? (result.value as { text: string }).text : result.message;
+      };
+      const bytes = Uint8Array.from([0, 255, 128, 10]);
+      const file = host.makeFile({ name: 'a.bin', content: bytes });
+      expect(file).toMatchObject({ workspaceId: host.workspaceId, name: 'a.bin', size: 4 });
+      expect(await text('/peek', file.id)).toBe('a.bin 4 application/octet-stream AP+ACg==');
+      expect(await text('/peek', host.makeMessage().id)).toBe('none');
+      expect(await text('/peek', host.makeFile({ name: 'b.txt', content: 'hello' }).id)).toContain(
+        'files.get: the file is 5 bytes, more than the 4 bytes permissions.files.maxBytes allows',
+      );
+      expect(await text('/copy', file.id)).toBe('201');
+      expect(sent).toEqual([
+        expect.objectContaining({ method: 'PUT', body: undefined, bodyBytes: Buffer.from(bytes) }),
+      ]);
+      expect(await text('/both')).toContain('send either body or bodyBase64, not both');
+
+      const blind = await start({ code, manifest: manifest({ commands }) });
+      expect(
+        await blind.runCommand('/peek', { args: blind.makeFile({ name: 'c', content: 'c' }).id }),
+      ).toMatchObject({
+        ok: false,
+        message: expect.stringContaining('does not grant files.read'),
       });
     });
 

@@ -6,6 +6,8 @@ import { bundlePlugin } from './build';
 import { eventSchemas, type EventName, type EventPayload } from './events';
 import {
   effectiveLimits,
+  fetchBodyBytes,
+  fileTooLarge,
   isHostAllowed,
   validateManifest,
   validateSettings,
@@ -13,7 +15,7 @@ import {
   type PluginLimits,
   type PluginManifest,
 } from './manifest';
-import type { Channel, CommandInvocation, Message, User } from './plugin';
+import type { Channel, CommandInvocation, Message, PluginFile, PresenceStatus, User } from './plugin';
 import { PluginSandbox, type HandlerKind, type InvokeResult } from './sandbox';
 
 /**
@@ -31,6 +33,8 @@ export interface TestFetchRequest {
   method: string;
   headers: Record<string, string>;
   body?: string;
+  /** The bytes the plugin sent with `bodyBase64`. */
+  bodyBytes?: Buffer;
 }
 
 /** What the test's `fetch` answers; `body` that is not a string is sent as JSON. Status defaults to 200. */
@@ -56,6 +60,11 @@ export interface TestHostOptions {
   botUserId?: string;
   /** Serves the plugin's `ctx.http.fetch` for the hosts the manifest lists; without it every fetch fails. */
   fetch?: TestFetch;
+  /**
+   * Hosts the install's admin allows besides the manifest's `permissions.http.hosts` (the install's
+   * `allowedHosts`); like the server, they count only if the manifest asks for `permissions.http`.
+   */
+  allowedHosts?: string[];
   /** The install's limit overrides, as an admin would set them. */
   limits?: Partial<PluginLimits>;
   /** The host's clock at start (default: now). Only `advanceTime` moves it. */
@@ -63,6 +72,20 @@ export interface TestHostOptions {
   /** What `ctx.channels.get` and `ctx.users.get` find. */
   channels?: Channel[];
   users?: User[];
+  /** What `ctx.messages.get` finds, besides messages made with `makeMessage` and those the plugin posted. */
+  messages?: Message[];
+  /** Presence by user id for `ctx.users.presence` (members in `users` not listed are offline). */
+  presence?: Record<string, PresenceStatus>;
+}
+
+/** A file for `makeFile`: what `ctx.files.get` finds and a message's `files` lists. */
+export interface TestFile {
+  name: string;
+  /** A string is taken as UTF-8. */
+  content: Uint8Array | string;
+  contentType?: string;
+  id?: string;
+  uploaderId?: string;
 }
 
 export interface KvEntry {
@@ -129,7 +152,7 @@ export interface TestHost {
   /** The plugin's KV storage; expired keys are removed as the clock moves. Tests may seed it. */
   readonly kv: Map<string, KvEntry>;
   readonly logs: LogEntry[];
-  /** Every capability call but `log`, in order, with the error the plugin saw if it was refused. */
+  /** Every capability call but `log` and `now`, in order, with the error the plugin saw if it was refused. */
   readonly calls: HostCallRecord[];
   /** Delivers an event, if the manifest subscribes to it (else `missing`). The payload must be valid. */
   dispatchEvent: DispatchEvent;
@@ -138,8 +161,18 @@ export interface TestHost {
   /** Runs a hook, if declared (else `missing`); a decision that is not allow/reject/rewrite is an `error`. */
   runHook(name: HookName, message: HookMessage): Promise<InvokeResult>;
   runSchedule(name: string): Promise<InvokeResult>;
-  /** A valid `message.created` payload in this workspace, from `userId` in `channelId` unless overridden. */
+  /**
+   * A valid `message.created` payload in this workspace, from `userId` in `channelId` unless overridden;
+   * `ctx.messages.get` finds it as it was made.
+   */
   makeMessage(overrides?: Partial<Message>): Message;
+  /**
+   * Stores a file in this workspace that `ctx.files.get` finds (any file not made here is one the bot may not
+   * see) and returns its metadata, to attach with `makeMessage({ files: [file] })`.
+   */
+  makeFile(file: TestFile): FileView;
+  /** What `ctx.users.presence` answers for a member from now on. */
+  setPresence(userId: string, status: PresenceStatus): void;
   /** The host clock (ms since the epoch). */
   now(): number;
   advanceTime(ms: number): void;
@@ -150,6 +183,10 @@ export interface TestHost {
 const KEY = /^[\w.:/-]{1,256}$/;
 const MAX_LIST = 1000;
 const MAX_TEXT_LENGTH = 40_000;
+/** The server's egress client refuses longer answers to plugins. */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+type FileView = Message['files'][number];
 
 const eventAjv = addFormats(new Ajv({ allErrors: true, strict: true }));
 const eventValidators = new Map<EventName, ValidateFunction>();
@@ -216,6 +253,9 @@ class MemoryHost {
   private clock: number;
   private readonly channels: Map<string, Channel>;
   private readonly users: Map<string, User>;
+  private readonly messages: Map<string, Message>;
+  private readonly files = new Map<string, { view: FileView; content: Buffer }>();
+  readonly presence: Map<string, PresenceStatus>;
 
   constructor(
     private readonly manifest: PluginManifest,
@@ -227,6 +267,30 @@ class MemoryHost {
     this.channels = new Map((options.channels ?? []).map((channel) => [channel.id, channel]));
     this.users = new Map((options.users ?? []).map((user) => [user.id, user]));
     this.users.set(botUserId, { id: botUserId, displayName: manifest.name, isBot: true });
+    this.messages = new Map(
+      (options.messages ?? []).map((message) => [message.id, structuredClone(message)]),
+    );
+    this.presence = new Map(Object.entries(options.presence ?? {}));
+  }
+
+  /** Makes a message readable through `ctx.messages.get`. */
+  remember(message: Message): void {
+    this.messages.set(message.id, structuredClone(message));
+  }
+
+  makeFile(file: TestFile): FileView {
+    const content = Buffer.from(file.content);
+    const view: FileView = {
+      id: file.id ?? randomUUID(),
+      workspaceId: this.workspaceId,
+      uploaderId: file.uploaderId ?? randomUUID(),
+      name: file.name,
+      size: content.length,
+      contentType: file.contentType ?? 'application/octet-stream',
+      createdAt: new Date(this.clock).toISOString(),
+    };
+    this.files.set(view.id, { view, content });
+    return structuredClone(view);
   }
 
   now(): number {
@@ -240,6 +304,7 @@ class MemoryHost {
   }
 
   async call(method: string, args: unknown[]): Promise<unknown> {
+    if (method === 'now') return this.clock;
     if (method === 'log') {
       const [level, message, fields] = args;
       this.logs.push({ level: String(level), message: String(message), fields, at: this.clock });
@@ -261,10 +326,22 @@ class MemoryHost {
         return this.post(args[0]);
       case 'messages.update':
         return this.update(args[0]);
+      case 'messages.get': {
+        if (this.manifest.permissions.messages?.read !== true)
+          throw new Error('the manifest does not grant messages.read (permissions.messages.read)');
+        const messageId = this.id(args[0], 'messageId');
+        const message =
+          this.posted.find((candidate) => candidate.id === messageId) ?? this.messages.get(messageId);
+        return message ? structuredClone(message) : null;
+      }
       case 'channels.get':
         return this.channels.get(this.id(args[0], 'channelId')) ?? null;
       case 'users.get':
         return this.users.get(this.id(args[0], 'userId')) ?? null;
+      case 'users.presence':
+        return this.presenceOf(args[0]);
+      case 'files.get':
+        return this.file(args[0]);
       case 'kv.get':
         this.kvAllowed();
         return this.live(this.key(args[0]))?.value ?? null;
@@ -298,6 +375,30 @@ class MemoryHost {
   private id(value: unknown, name: string): string {
     if (typeof value !== 'string' || value === '') throw new Error(`${name} must be a non-empty string`);
     return value;
+  }
+
+  /** As the server: members only (here, the `users` option and the bot), at most 1000 ids per call. */
+  private presenceOf(userIds: unknown): { userId: string; status: PresenceStatus }[] {
+    if (this.manifest.permissions.users?.presence !== true)
+      throw new Error('the manifest does not grant users.presence (permissions.users.presence)');
+    if (!Array.isArray(userIds) || userIds.length > MAX_LIST)
+      throw new Error(`takes an array of at most ${MAX_LIST} user ids`);
+    const ids = [...new Set(userIds.map((userId) => this.id(userId, 'userId')))];
+    return ids
+      .filter((userId) => this.users.has(userId))
+      .map((userId) => ({ userId, status: this.presence.get(userId) ?? 'offline' }));
+  }
+
+  private file(fileId: unknown): PluginFile | null {
+    const permission = this.manifest.permissions.files;
+    if (permission?.read !== true)
+      throw new Error('the manifest does not grant files.read (permissions.files.read)');
+    const file = this.files.get(this.id(fileId, 'fileId'));
+    if (!file) return null;
+    if (file.view.size > permission.maxBytes)
+      throw new Error(fileTooLarge(file.view.size, permission.maxBytes));
+    const { id, name, contentType, size } = file.view;
+    return { id, name, contentType, size, contentBase64: file.content.toString('base64') };
   }
 
   private writeAllowed(): void {
@@ -458,10 +559,11 @@ class MemoryHost {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('only http and https URLs');
     if (url.username !== '' || url.password !== '') throw new Error('URLs may not carry credentials');
-    if (!isHostAllowed(this.manifest.permissions.http?.hosts, url.hostname))
+    const http = this.manifest.permissions.http;
+    if (!http || !isHostAllowed([...http.hosts, ...(this.options.allowedHosts ?? [])], url.hostname))
       throw new Error(`${url.hostname} is not an allowed host (permissions.http.hosts)`);
     const init = initArg ?? {};
-    if (!isRecord(init)) throw new Error('init must be {method?, headers?, body?}');
+    if (!isRecord(init)) throw new Error('init must be {method?, headers?, body?, bodyBase64?}');
     const method = init.method ?? 'GET';
     if (typeof method !== 'string' || !/^[A-Za-z]+$/.test(method)) throw new Error('method must be a word');
     const headers: Record<string, string> = {};
@@ -473,21 +575,26 @@ class MemoryHost {
       }
     }
     if (init.body !== undefined && typeof init.body !== 'string') throw new Error('body must be a string');
+    const bodyBytes = fetchBodyBytes(init);
     if (!this.options.fetch) throw new Error('createTestHost was given no fetch option to answer it');
     const response = await this.options.fetch({
       url: url.toString(),
       method: method.toUpperCase(),
       headers,
       body: init.body,
+      bodyBytes,
     });
     const responseHeaders = Object.fromEntries(
       Object.entries(response.headers ?? {}).map(([name, headerValue]) => [name.toLowerCase(), headerValue]),
     );
-    let body = response.body ?? '';
-    if (typeof body !== 'string') {
-      body = JSON.stringify(body);
+    let body: string;
+    if (typeof response.body === 'string' || response.body === undefined) body = response.body ?? '';
+    else {
+      body = JSON.stringify(response.body);
       responseHeaders['content-type'] ??= 'application/json';
     }
+    if (bytes(body) > MAX_RESPONSE_BYTES)
+      throw new Error(`fetch refused: response larger than ${MAX_RESPONSE_BYTES} bytes`);
     return { status: response.status ?? 200, headers: responseHeaders, body };
   }
 }
@@ -626,9 +733,15 @@ export async function createTestHost(options: TestHostOptions): Promise<TestHost
       return invoke('schedule', name, null);
     },
 
+    makeFile: (file) => host.makeFile(file),
+
     makeMessage(overrides = {}) {
-      return { ...host.blankMessage(), channelId, userId, ...overrides };
+      const message = { ...host.blankMessage(), channelId, userId, ...overrides };
+      host.remember(message);
+      return message;
     },
+
+    setPresence: (presenceUserId, status) => void host.presence.set(presenceUserId, status),
 
     now: () => host.now(),
     advanceTime: (ms) => host.advanceTime(ms),

@@ -157,6 +157,16 @@ export class ChannelsService {
   }
 
   /**
+   * A direct conversation of the workspace with its members, whoever asks: for plugins granted
+   * `messages.addressed`, which are told of DMs they are not in. Undefined for any other channel.
+   */
+  async findDirect(workspaceId: string, channelId: string): Promise<ChannelView | undefined> {
+    const channel = await this.repository.findInWorkspace(workspaceId, channelId);
+    if (channel?.kind !== 'dm') return undefined;
+    return toChannelView(channel, await this.repository.memberIds(channel.id));
+  }
+
+  /**
    * Topic: any non-guest member. Name and archiving: the channel's creator or a workspace admin.
    * An archived channel only accepts being unarchived.
    */

@@ -13,7 +13,7 @@ export class EgressRefused extends Error {}
 export interface EgressRequest {
   method?: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
 }
 
 export interface EgressResponse {

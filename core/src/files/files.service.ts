@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { newId } from '../common/ids';
 import { badRequest, notFound, payloadTooLarge } from '../common/problem';
+import { isUuid } from '../common/validation';
 import { Database } from '../database/database';
 import { EventsRepository } from '../events/events.repository';
 import { WorkspacesService } from '../workspaces/workspaces.service';
@@ -103,6 +104,27 @@ export class FilesService {
       content: this.storage.read(file.storageKey),
       contentType: inline ? file.contentType : 'application/octet-stream',
       disposition: inline ? 'inline' : 'attachment',
+    };
+  }
+
+  /**
+   * For a plugin's bot: the file, if it belongs to `workspaceId` and the bot may read it (by the rules of
+   * `GET /files/:id`), with a reader of its bytes; else undefined. The caller checks the size before reading.
+   */
+  async forBot(
+    workspaceId: string,
+    botUserId: string,
+    fileId: string,
+  ): Promise<{ file: FileView; read(): Promise<Buffer> } | undefined> {
+    const file = isUuid(fileId) ? await this.repository.findReadable(fileId, botUserId) : undefined;
+    if (!file || file.workspaceId !== workspaceId) return undefined;
+    return {
+      file: toFileView(file),
+      read: async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of this.storage.read(file.storageKey)) chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks);
+      },
     };
   }
 

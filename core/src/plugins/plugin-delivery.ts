@@ -5,7 +5,7 @@ import { LOGGER } from '../common/logger';
 import { ChannelsService } from '../channels/channels.service';
 import { EventBus } from '../events/event-bus';
 import { EventFeed } from '../events/event-feed';
-import { EventsRepository } from '../events/events.repository';
+import { EventsRepository, StoredEvent } from '../events/events.repository';
 import { audienceOf, canSee } from '../realtime/audience';
 import { PluginHost } from './plugin-host';
 import { InstallRow, PluginsRepository } from './plugins.repository';
@@ -16,7 +16,8 @@ const LEASE_SECONDS = 660;
 
 /**
  * Hands events to subscribed plugins from each install's durable cursor: at least once, in seq order, only
- * events of the install's workspace that its bot may read (public channels and channels it was added to).
+ * events of the install's workspace that its bot may read (public channels and channels it was added to),
+ * plus, with `permissions.messages.addressed`, new messages that mention someone or are in a DM.
  * An install is leased while a batch is delivered (no transaction stays open while plugin code runs), so
  * instances never deliver to it at once; after a crash, delivery resumes from the cursor when the lease ends.
  */
@@ -62,12 +63,13 @@ export class PluginDelivery implements OnApplicationBootstrap {
       if (subscribed.size === 0 || BigInt(install.cursorSeq) >= BigInt(horizon)) return false;
       const batch = await this.events.readRange(install.cursorSeq, horizon, BATCH);
       const scope = await this.channels.scopeIn(install.workspaceId, install.botUserId);
+      const addressed = this.host.manifestOf(install)?.permissions?.messages?.addressed === true;
       for (const event of batch) {
         if (
           scope &&
           event.workspaceId === install.workspaceId &&
           subscribed.has(event.type) &&
-          canSee(audienceOf(event), scope)
+          (canSee(audienceOf(event), scope) || (addressed && (await this.isAddressed(event))))
         ) {
           await this.host.invoke(install, 'event', event.type, event.data);
           if (!(await this.stillEnabled(install))) return false;
@@ -79,6 +81,14 @@ export class PluginDelivery implements OnApplicationBootstrap {
     } finally {
       await this.repository.releaseLease(install.id, this.bus.instanceId);
     }
+  }
+
+  /** A new message that mentions someone or is in a direct conversation (`permissions.messages.addressed`). */
+  private async isAddressed(event: StoredEvent): Promise<boolean> {
+    if (event.type !== 'message.created' || !event.workspaceId || !event.channelId) return false;
+    const { mentions } = event.data as { mentions?: string[] };
+    if (mentions?.length) return true;
+    return (await this.channels.findDirect(event.workspaceId, event.channelId)) !== undefined;
   }
 
   private async stillEnabled(install: InstallRow): Promise<boolean> {

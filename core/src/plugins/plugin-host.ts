@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { fetchBodyBytes, fileTooLarge } from '@jokkaer/sdk-plugin';
 import type { PluginManifest, PostDecision } from '@jokkaer/sdk-plugin';
 import type { HandlerKind, InvokeResult } from '@jokkaer/sdk-plugin/sandbox';
 import type { Logger } from 'pino';
@@ -11,13 +12,16 @@ import type {
   CommandResult,
 } from '../commands/commands.schemas';
 import { LOGGER } from '../common/logger';
+import { isUuid } from '../common/validation';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { EgressClient } from '../egress/egress.client';
+import { FilesService } from '../files/files.service';
 import type { MessageDraft, MessageWillBePosted } from '../messages/message-hooks';
 import { MessageHooks } from '../messages/message-hooks';
 import { MAX_TEXT_LENGTH } from '../messages/messages.schemas';
 import { MessagesService } from '../messages/messages.service';
+import { RealtimeGateway } from '../realtime/realtime.gateway';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { PluginCatalogue } from './plugin-catalogue';
 import { PluginRunner } from './plugin-runner';
@@ -53,8 +57,10 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     private readonly channels: ChannelsService,
     private readonly workspaces: WorkspacesService,
     private readonly egress: EgressClient,
+    private readonly files: FilesService,
     private readonly hooks: MessageHooks,
     private readonly commandRegistry: CommandRegistry,
+    private readonly realtime: RealtimeGateway,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -239,11 +245,41 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
         const input = (args[0] ?? {}) as { messageId?: unknown; text?: unknown };
         return this.messages.edit(text(input.messageId, 'messageId', 64), bot, text(input.text, 'text'));
       }
-      case 'channels.get':
-        return this.channels.get(text(args[0], 'channelId', 64), bot).catch(() => null);
+      case 'messages.get':
+        if (!permissions.messages?.read) throw deny('messages.read');
+        // As the bot reads it: public channels and those it was added to; anything else is null, like a miss.
+        return this.messages.get(text(args[0], 'messageId', 64), bot).catch(() => null);
+      case 'now':
+        return Date.now();
+      case 'channels.get': {
+        const channelId = text(args[0], 'channelId', 64);
+        const visible = await this.channels.get(channelId, bot).catch(() => null);
+        // Addressed messages reach the plugin from DMs it is not in; it needs their members to notify them.
+        if (visible || !permissions.messages?.addressed) return visible;
+        return (await this.channels.findDirect(install.workspaceId, channelId).catch(() => null)) ?? null;
+      }
       case 'users.get': {
         const member = await this.workspaces.findMember(install.workspaceId, text(args[0], 'userId', 64));
         return member ? { id: member.userId, displayName: member.displayName, isBot: member.isBot } : null;
+      }
+      case 'users.presence': {
+        if (!permissions.users?.presence) throw deny('users.presence');
+        const ids = args[0];
+        if (!Array.isArray(ids) || ids.length > 1000)
+          throw new CapabilityError('takes an array of at most 1000 user ids');
+        // Anything but a member's id is left out, as a stranger's would be; presence is cluster-wide.
+        const unique = [...new Set(ids.map((id) => text(id, 'userId', 64)).filter(isUuid))];
+        return this.realtime.statuses(await this.workspaces.filterMembers(install.workspaceId, unique));
+      }
+      case 'files.get': {
+        if (!permissions.files?.read) throw deny('files.read');
+        // Only files the bot could open through the API: attached in channels it may read, in its workspace.
+        const found = await this.files.forBot(install.workspaceId, bot, text(args[0], 'fileId', 64));
+        if (!found) return null;
+        const { id, name, contentType, size } = found.file;
+        if (size > permissions.files.maxBytes)
+          throw new CapabilityError(fileTooLarge(size, permissions.files.maxBytes));
+        return { id, name, contentType, size, contentBase64: (await found.read()).toString('base64') };
       }
       case 'kv.get':
       case 'kv.getEntry':
@@ -253,18 +289,30 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
         if (!permissions.kv) throw deny('kv');
         return this.kv(install, method, args, permissions.kv.quotaBytes);
       case 'http.fetch': {
-        const hosts = permissions.http?.hosts ?? [];
+        // The manifest's hosts, and those the workspace admin added to this install.
+        const hosts = permissions.http ? [...permissions.http.hosts, ...install.allowedHosts] : [];
         if (hosts.length === 0) throw deny('http');
         const [url, init] = args as [
           unknown,
-          { method?: string; headers?: Record<string, string>; body?: string },
+          { method?: string; headers?: Record<string, string>; body?: string; bodyBase64?: string },
         ];
+        const { bodyBase64: _, ...request } = init ?? {};
+        let body: string | Buffer | undefined;
+        try {
+          body = fetchBodyBytes(init ?? {}) ?? request.body;
+        } catch (error) {
+          throw new CapabilityError((error as Error).message);
+        }
         return this.egress
-          .fetch(text(url, 'url', 2048), init ?? {}, {
-            allowedHosts: hosts,
-            timeoutMs: 5_000,
-            maxResponseBytes: 1024 * 1024,
-          })
+          .fetch(
+            text(url, 'url', 2048),
+            { ...request, body },
+            {
+              allowedHosts: hosts,
+              timeoutMs: 5_000,
+              maxResponseBytes: 1024 * 1024,
+            },
+          )
           .catch((error: Error) => {
             throw new CapabilityError(`fetch refused: ${error.message}`);
           });

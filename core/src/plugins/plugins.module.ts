@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ChannelsModule } from '../channels/channels.module';
 import { CommandsModule } from '../commands/commands.module';
+import { FilesModule } from '../files/files.module';
 import { MessagesModule } from '../messages/messages.module';
+import { RealtimeModule } from '../realtime/realtime.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { PluginCatalogue } from './plugin-catalogue';
 import { PluginDelivery } from './plugin-delivery';
@@ -13,7 +15,15 @@ import { PluginsRepository } from './plugins.repository';
 import { PluginsService } from './plugins.service';
 
 @Module({
-  imports: [AuthModule, WorkspacesModule, ChannelsModule, MessagesModule, CommandsModule],
+  imports: [
+    AuthModule,
+    WorkspacesModule,
+    ChannelsModule,
+    MessagesModule,
+    CommandsModule,
+    RealtimeModule,
+    FilesModule,
+  ],
   controllers: [PluginsController],
   providers: [
     PluginsRepository,

@@ -10,6 +10,7 @@ export interface InstallRow {
   enabled: boolean;
   settings: Record<string, unknown>;
   limits: InstallLimits;
+  allowedHosts: string[];
   botUserId: string;
   disabledReason: string | null;
   cursorSeq: string;
@@ -61,18 +62,26 @@ export class PluginsRepository {
   ): Promise<InstallRow> {
     const [inserted] = await this.db
       .conn('pluginInstalls')
-      .insert({ ...row, settings: JSON.stringify(row.settings), limits: JSON.stringify(row.limits) })
+      .insert({
+        ...row,
+        settings: JSON.stringify(row.settings),
+        limits: JSON.stringify(row.limits),
+        allowedHosts: JSON.stringify(row.allowedHosts),
+      })
       .returning<InstallRow[]>('*');
     return inserted;
   }
 
   async updateInstall(
     id: string,
-    patch: Partial<Pick<InstallRow, 'enabled' | 'settings' | 'limits' | 'disabledReason' | 'version'>>,
+    patch: Partial<
+      Pick<InstallRow, 'enabled' | 'settings' | 'limits' | 'allowedHosts' | 'disabledReason' | 'version'>
+    >,
   ): Promise<InstallRow> {
     const values: Record<string, unknown> = { ...patch, updatedAt: new Date() };
     if (patch.settings) values.settings = JSON.stringify(patch.settings);
     if (patch.limits) values.limits = JSON.stringify(patch.limits);
+    if (patch.allowedHosts) values.allowedHosts = JSON.stringify(patch.allowedHosts);
     const [row] = await this.db
       .conn('pluginInstalls')
       .where({ id })

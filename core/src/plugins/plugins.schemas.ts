@@ -2,12 +2,18 @@ import { DEFAULT_LIMITS as SDK_DEFAULT_LIMITS, manifestSchema } from '@jokkaer/s
 import type { FromSchema } from 'json-schema-to-ts';
 
 const manifestLimits = manifestSchema.properties.limits;
+const manifestHosts = manifestSchema.properties.permissions.properties.http.properties.hosts;
 
 export const installSchema = {
   type: 'object',
   properties: {
     enabled: { type: 'boolean' },
     settings: { type: 'object' },
+    /**
+     * Hosts the admin lets this install fetch besides its manifest's `permissions.http.hosts`, in the same
+     * syntax (`cal.example.org`, `*.example.org`): the Nextcloud a calendar feed lives on, say.
+     */
+    allowedHosts: { ...manifestHosts, maxItems: 50 },
     // The manifest's limits, which an admin may override per install, plus the hook's failure policy.
     limits: {
       ...manifestLimits,
@@ -54,6 +60,8 @@ export interface InstallView {
   /** Secret (writeOnly) fields are never returned. */
   settings: Record<string, unknown>;
   limits: InstallLimits;
+  /** Granted by the admin on top of the manifest's `permissions.http.hosts`. */
+  allowedHosts: string[];
   botUserId: string;
   disabledReason: string | null;
   createdAt: string;

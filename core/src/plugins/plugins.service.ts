@@ -111,6 +111,13 @@ export class PluginsService {
         settings[field] = existing.settings[field];
     }
     assertValid(settingsSchemaOf(entry.manifest), settings, 'settings');
+    const allowedHosts = body.allowedHosts ?? existing?.allowedHosts ?? [];
+    // Extra hosts widen what the plugin asked for; they never grant HTTP to a plugin that did not ask for it.
+    if (allowedHosts.length > 0 && !entry.manifest.permissions.http) {
+      throw badRequest('The request is invalid', [
+        { path: 'allowedHosts', message: 'the plugin does not ask for HTTP access (permissions.http)' },
+      ]);
+    }
     const limits: InstallLimits = {
       ...DEFAULT_LIMITS,
       ...entry.manifest.limits,
@@ -122,10 +129,11 @@ export class PluginsService {
           enabled: body.enabled,
           settings,
           limits,
+          allowedHosts,
           version: entry.manifest.version,
           ...(body.enabled ? { disabledReason: null } : {}),
         })
-      : await this.create(workspaceId, entry.manifest, body.enabled, settings, limits);
+      : await this.create(workspaceId, entry.manifest, body.enabled, { settings, limits, allowedHosts });
     await this.scheduler.sync(install.id, entry.manifest);
     if (!install.enabled) this.host.runner.unload(install.id);
     this.host.forget(workspaceId);
@@ -161,8 +169,7 @@ export class PluginsService {
     workspaceId: string,
     manifest: PluginManifest,
     enabled: boolean,
-    settings: Record<string, unknown>,
-    limits: InstallLimits,
+    config: Pick<InstallRow, 'settings' | 'limits' | 'allowedHosts'>,
   ): Promise<InstallRow> {
     const id = newId();
     // The plugin acts as a bot member of the workspace; events are delivered from now on.
@@ -175,8 +182,7 @@ export class PluginsService {
         pluginId: manifest.id,
         version: manifest.version,
         enabled,
-        settings,
-        limits,
+        ...config,
         botUserId: bot.id,
         cursorSeq: this.feed.seq,
       }),
@@ -193,6 +199,7 @@ export class PluginsService {
       enabled: install.enabled,
       settings: Object.fromEntries(Object.entries(install.settings).filter(([name]) => !hidden.has(name))),
       limits: install.limits,
+      allowedHosts: install.allowedHosts,
       botUserId: install.botUserId,
       disabledReason: install.disabledReason,
       createdAt: install.createdAt.toISOString(),

@@ -12,6 +12,7 @@ import * as appEventSubscriptions from './010_app_event_subscriptions';
 import * as oauth from './011_oauth';
 import * as sso from './012_sso';
 import * as calls from './013_calls';
+import * as pluginAllowedHosts from './014_plugin_allowed_hosts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '011_oauth': oauth,
   '012_sso': sso,
   '013_calls': calls,
+  '014_plugin_allowed_hosts': pluginAllowedHosts,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
