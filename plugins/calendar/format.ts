@@ -1,5 +1,5 @@
 import type { Occurrence } from './ics';
-import { addDays, clockIn, dateIn, startOfDate } from './zone';
+import { addDays, clockIn, dateIn, startOfDate } from '@jokkaer/sdk-plugin';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

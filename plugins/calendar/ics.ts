@@ -1,5 +1,5 @@
 import ICAL from 'ical.js';
-import { addDays, isKnownZone, startOfDate, toInstant } from './zone';
+import { addDays, isKnownZone, startOfDate, toInstant } from '@jokkaer/sdk-plugin';
 
 /** One occurrence of an event, as stored and shown. */
 export interface Occurrence {

@@ -1,4 +1,10 @@
-import { definePlugin, type CommandResponse, type PluginContext } from '@jokkaer/sdk-plugin';
+import {
+  clockIn,
+  definePlugin,
+  isKnownZone,
+  type CommandResponse,
+  type PluginContext,
+} from '@jokkaer/sdk-plugin';
 import { loadFeed, hostOf, normalizeUrl, WINDOW_DAYS } from './feed';
 import { agenda, timeRange } from './format';
 import { FeedError, hash, type Occurrence } from './ics';
@@ -12,7 +18,6 @@ import {
   type Reminder,
   type Subscription,
 } from './store';
-import { clockIn, isKnownZone } from './zone';
 
 /**
  * Calendar feeds for channels: `/cal add <ics-url>` subscribes the channel to a feed, which the `refresh`

@@ -1,5 +1,11 @@
-import { definePlugin, type CommandResponse, type Message, type PluginContext } from '@jokkaer/sdk-plugin';
-import { formatClock, inQuietHours, isTimeZone, parseWindow, type QuietHours } from './quiet-hours';
+import {
+  definePlugin,
+  isKnownZone,
+  type CommandResponse,
+  type Message,
+  type PluginContext,
+} from '@jokkaer/sdk-plugin';
+import { formatClock, inQuietHours, parseWindow, type QuietHours } from './quiet-hours';
 import { send, SERVICE_NAMES, type Notification, type ServiceName, type Services } from './services';
 import { secretKey } from './signature';
 import {
@@ -57,7 +63,7 @@ const mask = (secret: string) => (secret.length > 8 ? `${secret.slice(0, 4)}…`
 function quietHoursOf(preferences: Preferences, settings: Settings): QuietHours | undefined {
   if (preferences.quiet !== undefined) return preferences.quiet ?? undefined;
   const window = settings.quietHours ? parseWindow(settings.quietHours) : undefined;
-  return window && isTimeZone(settings.timezone) ? { ...window, timeZone: settings.timezone } : undefined;
+  return window && isKnownZone(settings.timezone) ? { ...window, timeZone: settings.timezone } : undefined;
 }
 
 const describeQuiet = (quiet: QuietHours) =>
@@ -136,7 +142,7 @@ function parseQuiet(words: string[], settings: Settings): Change | string {
   const window = words[0] ? parseWindow(words[0]) : undefined;
   const timeZone = words[1] ?? settings.timezone;
   if (!window || words.length > 2) return 'Give the hours as `/notify quiet 22:00-07:00 [Europe/Oslo]`.';
-  if (!isTimeZone(timeZone)) return `Unknown time zone ${timeZone}: use a name such as Europe/Oslo.`;
+  if (!isKnownZone(timeZone)) return `Unknown time zone ${timeZone}: use a name such as Europe/Oslo.`;
   return (current) => ({ ...current, quiet: { ...window, timeZone } });
 }
 

@@ -9,7 +9,6 @@ import {
   type TestHostOptions,
 } from '@jokkaer/sdk-plugin/testing';
 import { inQuietHours, parseWindow } from './quiet-hours';
-import { fromBase64, toBase64, utf8 } from './signature';
 
 const manifestPath = path.join(__dirname, 'plugin.json');
 /** Friday 27 November 2026, 12:00 UTC. */
@@ -88,18 +87,6 @@ describe('quiet hours', () => {
     expect(inQuietHours(lunch, at('2026-11-27T13:00:00Z'))).toBe(false);
     for (const bad of ['25:00-07:00', '22:00', '22:00-22:00', '10-11', '22:00-07:00-08:00'])
       expect(parseWindow(bad)).toBeUndefined();
-  });
-});
-
-describe('base64 and UTF-8 without the web platform', () => {
-  it('matches Node’s own encoders', () => {
-    for (const text of ['', 'a', 'ab', 'abc', 'Jōkkær ✓ 🔔', 'x'.repeat(100)]) {
-      const bytes = utf8(text);
-      expect(Buffer.from(bytes).equals(Buffer.from(text, 'utf8'))).toBe(true);
-      expect(toBase64(bytes)).toBe(Buffer.from(text).toString('base64'));
-      expect(Buffer.from(fromBase64(toBase64(bytes))!).toString('utf8')).toBe(text);
-    }
-    expect(fromBase64('not base64!')).toBeUndefined();
   });
 });
 

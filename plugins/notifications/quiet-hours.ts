@@ -1,7 +1,6 @@
-/**
- * Quiet hours: a daily window in the person's own time zone, such as 22:00-07:00 (which crosses midnight),
- * computed with Intl, which the sandbox has.
- */
+import { wallTime } from '@jokkaer/sdk-plugin';
+
+/** Quiet hours: a daily window in the person's own time zone, such as 22:00-07:00 (which crosses midnight). */
 
 export interface QuietHours {
   /** Minutes after local midnight: the window starts at `from` and ends before `to`. */
@@ -21,15 +20,6 @@ function minutes(clock: string): number | undefined {
 export const formatClock = (value: number) =>
   `${String(Math.floor(value / 60)).padStart(2, '0')}:${String(value % 60).padStart(2, '0')}`;
 
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** `22:00-07:00` → the window, or undefined when it is not two different times of day. */
 export function parseWindow(text: string): { from: number; to: number } | undefined {
   const [start, end, ...rest] = text.split('-');
@@ -41,14 +31,8 @@ export function parseWindow(text: string): { from: number; to: number } | undefi
 
 /** Minutes after local midnight at `at` (ms since the epoch) in `timeZone`. */
 export function localMinutes(at: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(at));
-  const part = (type: string) => Number(parts.find((candidate) => candidate.type === type)?.value ?? 0);
-  return part('hour') * 60 + part('minute');
+  const { hour, minute } = wallTime(at, timeZone);
+  return hour * 60 + minute;
 }
 
 export function inQuietHours(quiet: QuietHours, at: number): boolean {

@@ -1,5 +1,5 @@
-import type { PluginContext } from '@jokkaer/sdk-plugin';
-import { secretKey, signedHeaders, toBase64, utf8 } from './signature';
+import { toBase64, utf8, type PluginContext } from '@jokkaer/sdk-plugin';
+import { secretKey, signedHeaders } from './signature';
 
 /** Where each person's notifications go: the services they chose with `/notify`, each with its own target. */
 export interface Services {

@@ -1,5 +1,5 @@
-import { definePlugin, type CommandResponse, type PluginContext } from '@jokkaer/sdk-plugin';
-import { isTimeZone, MAX_TEXT, parseAdd, parseMention, parseNumber } from './parse';
+import { definePlugin, isKnownZone, type CommandResponse, type PluginContext } from '@jokkaer/sdk-plugin';
+import { MAX_TEXT, parseAdd, parseMention, parseNumber } from './parse';
 import { addTask, describeTask, readTasks, updateTasks, CHANNEL_PREFIX, type Task } from './store';
 
 /**
@@ -31,7 +31,7 @@ const settingsOf = (ctx: PluginContext) => ctx.settings as unknown as Settings;
 /** The configured zone, or UTC when Intl does not know it (the schema can only check its shape). */
 function timeZoneOf(ctx: PluginContext): string {
   const { timezone } = settingsOf(ctx);
-  if (isTimeZone(timezone)) return timezone;
+  if (isKnownZone(timezone)) return timezone;
   ctx.log.warn('unknown timezone setting; using UTC', { timezone });
   return 'UTC';
 }

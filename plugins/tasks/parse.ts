@@ -1,3 +1,5 @@
+import { toInstant, wallTime, type WallTime } from '@jokkaer/sdk-plugin';
+
 /**
  * Parsing and formatting for `/task`: pure functions of the text, the clock and the time zone, so they are
  * tested without a sandbox.
@@ -17,92 +19,38 @@ export interface NewTask {
 const MENTION = /^<@([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})>$/i;
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-const MINUTE = 60_000;
 const DAY = 86_400_000;
 /** A due date without a time means this local time. */
 const DEFAULT_HOUR = 9;
 
-/** Local wall-clock fields of an instant in a time zone. */
-interface Local {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function localOf(at: number, timeZone: string): Local {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-    formatters.set(timeZone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, Number(part.value)]));
-  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute };
-}
-
-/** Whether Intl knows the zone; an unknown one would throw on every date. */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    localOf(0, timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The instant a local wall-clock time names in `timeZone` (DST gaps resolve forward, as most calendars do). */
-export function zonedTime(local: Local, timeZone: string): number {
-  const asUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
-  const offset = (at: number) => {
-    const seen = localOf(at, timeZone);
-    return (
-      Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute) - Math.floor(at / MINUTE) * MINUTE
-    );
-  };
-  const first = asUtc - offset(asUtc);
-  const second = asUtc - offset(first);
-  return Math.max(first, second);
-}
-
 /** `2026-12-01 14:00 UTC`, or `… (Europe/Oslo)` in another zone. */
 export function formatDue(at: number, timeZone: string): string {
-  const local = localOf(at, timeZone);
+  const local = wallTime(at, timeZone);
   const two = (n: number) => String(n).padStart(2, '0');
   const zone = timeZone === 'UTC' ? 'UTC' : `(${timeZone})`;
   return `${local.year}-${two(local.month)}-${two(local.day)} ${two(local.hour)}:${two(local.minute)} ${zone}`;
 }
 
 /** A local date `days` after the one of `now` in `timeZone`, at `time` (`HH:MM`) or DEFAULT_HOUR. */
-function localDay(now: number, timeZone: string, days: number, time?: string): Local | string {
-  const today = localOf(now, timeZone);
+function localDay(now: number, timeZone: string, days: number, time?: string): WallTime | string {
+  const today = wallTime(now, timeZone);
   const date = new Date(Date.UTC(today.year, today.month - 1, today.day) + days * DAY);
   return withTime(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), time);
 }
 
-function withTime(year: number, month: number, day: number, time?: string): Local | string {
+function withTime(year: number, month: number, day: number, time?: string): WallTime | string {
   const [hour, minute] = time ? time.split(':').map(Number) : [DEFAULT_HOUR, 0];
   if (hour > 23 || minute > 59) return `${time} is not a time of day (use HH:MM, 00:00–23:59)`;
   const check = new Date(Date.UTC(year, month - 1, day));
   if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day)
     return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')} is not a date`;
-  return { year, month, day, hour, minute };
+  return { year, month, day, hour, minute, second: 0 };
 }
 
 /** Due expressions `/task add` accepts at the end of its text; each yields a local time, an instant or an error. */
 const DUE_PATTERNS: [
   RegExp,
-  (match: RegExpMatchArray, now: number, tz: string) => Local | number | string,
+  (match: RegExpMatchArray, now: number, tz: string) => WallTime | number | string,
 ][] = [
   [
     /(?:^|\s)(?:due\s+)?(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}:\d{2}))?$/i,
@@ -119,7 +67,7 @@ const DUE_PATTERNS: [
       if (word === 'today') return localDay(now, tz, 0, m[2]);
       if (word === 'tomorrow') return localDay(now, tz, 1, m[2]);
       // The next such weekday, a week ahead when it is today.
-      const today = localOf(now, tz);
+      const today = wallTime(now, tz);
       const weekday = new Date(Date.UTC(today.year, today.month - 1, today.day)).getUTCDay();
       return localDay(now, tz, (WEEKDAYS.indexOf(word) - weekday + 7) % 7 || 7, m[2]);
     },
@@ -151,7 +99,7 @@ export function parseAdd(args: string, now: number, timeZone: string): NewTask |
       if (!match || match.index === 0) continue;
       const due = read(match, now, timeZone);
       if (typeof due === 'string') return { error: due };
-      task.dueAt = typeof due === 'number' ? due : zonedTime(due, timeZone);
+      task.dueAt = typeof due === 'number' ? due : toInstant(due, timeZone);
       rest = rest.slice(0, match.index);
       found = true;
       break;

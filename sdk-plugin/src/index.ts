@@ -10,3 +10,4 @@ export * from './bytes';
 export * from './events';
 export * from './manifest';
 export * from './plugin';
+export * from './time';

@@ -1,6 +1,7 @@
 /**
- * Wall-clock time in IANA time zones with nothing but `Intl` (the sandbox has no other time zone data): for
- * floating times and TZIDs a feed names without a VTIMEZONE, and for showing times in the channel's zone.
+ * Wall-clock time in IANA time zones with nothing but `Intl`, the only time zone data the sandbox has: what
+ * reminders, due dates, quiet hours and calendar feeds need to turn "09:00 in Europe/Oslo" into an instant and
+ * back, across daylight-saving changes.
  */
 
 export interface WallTime {
