@@ -58,3 +58,28 @@ it('closes a stalled socket with 4008 while others keep up, and the stalled clie
   const seqs = [...got, ...created(again)].map((e) => e.seq as number);
   expect(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1])).toBe(true);
 }, 60_000);
+
+it('drops frames past the per-socket limit, says so once, and lets the client go on after a pause', async () => {
+  const alice = await registerUser(server.url, 'Flooder');
+  const socket = await RealtimeClient.connect(server.url, { token: alice.token });
+  try {
+    // Defaults: 50 frames a second in bursts of 200.
+    for (let index = 0; index < 300; index++) socket.send({ type: 'ping' });
+    await socket.until(() => socket.frames.some((frame) => frame.type === 'error'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const pongs = socket.frames.filter((frame) => frame.type === 'pong').length;
+    const errors = socket.frames.filter((frame) => frame.type === 'error');
+    expect(pongs).toBeGreaterThanOrEqual(200);
+    expect(pongs).toBeLessThan(230);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].error.detail).toBe(
+      'Too many frames: at most 50 a second (bursts of 200); frames were dropped',
+    );
+
+    await new Promise((resolve) => setTimeout(resolve, 400)); // refills 20 tokens
+    socket.send({ type: 'ping' });
+    await socket.until(() => socket.frames.filter((frame) => frame.type === 'pong').length === pongs + 1);
+  } finally {
+    socket.close();
+  }
+});

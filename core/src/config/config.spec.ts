@@ -27,6 +27,8 @@ describe('loadConfig', () => {
       awayAfterMs: 300_000,
       maxBufferedBytes: 4 * 1024 * 1024,
       ephemeralDropBytes: 256 * 1024,
+      clientFramesPerSecond: 50,
+      clientFrameBurst: 200,
       pluginDirs: [],
       pluginFailuresBeforeDisable: 5,
       pluginFailureWindowSeconds: 300,

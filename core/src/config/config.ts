@@ -48,6 +48,9 @@ export interface AppConfig {
   maxBufferedBytes: number;
   /** REALTIME_EPHEMERAL_DROP_BYTES, default 256 KiB: above this, typing and presence frames are dropped */
   ephemeralDropBytes: number;
+  /** REALTIME_CLIENT_FRAMES_PER_SECOND (default 50) and REALTIME_CLIENT_FRAME_BURST (default 200): frames a socket may send */
+  clientFramesPerSecond: number;
+  clientFrameBurst: number;
   /** PLUGIN_DIRS: comma-separated folders of built plugins (each holding plugin.json and plugin.js) */
   pluginDirs: string[];
   /** PLUGIN_FAILURES_BEFORE_DISABLE, default 5 failures within PLUGIN_FAILURE_WINDOW_SECONDS (default 300) */
@@ -183,6 +186,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     awayAfterMs: integer(env, 'REALTIME_AWAY_AFTER_MS', 300_000, 100),
     maxBufferedBytes: integer(env, 'REALTIME_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 1024),
     ephemeralDropBytes: integer(env, 'REALTIME_EPHEMERAL_DROP_BYTES', 256 * 1024, 0),
+    clientFramesPerSecond: integer(env, 'REALTIME_CLIENT_FRAMES_PER_SECOND', 50, 1),
+    clientFrameBurst: integer(env, 'REALTIME_CLIENT_FRAME_BURST', 200, 1),
     pluginDirs: list(env.PLUGIN_DIRS).map((dir) => path.resolve(dir)),
     pluginFailuresBeforeDisable: integer(env, 'PLUGIN_FAILURES_BEFORE_DISABLE', 5, 1),
     pluginFailureWindowSeconds: integer(env, 'PLUGIN_FAILURE_WINDOW_SECONDS', 300, 1),

@@ -50,6 +50,10 @@ interface Client {
   expiryTimer?: NodeJS.Timeout;
   /** Extension frames (call signals) are handled one after another, so they are relayed in the order sent. */
   extensions: Promise<void>;
+  /** Token bucket of client frames: a flooding client costs the server a refusal, not a relay or a query. */
+  frameTokens: number;
+  frameTokensAt: number;
+  throttleNoticeAt: number;
 }
 
 const validateFrame = addFormats(new Ajv({ allErrors: true })).compile<ClientFrame>(clientFrameSchema);
@@ -151,6 +155,9 @@ export class RealtimeGateway
       away: false,
       typedAt: new Map(),
       extensions: Promise.resolve(),
+      frameTokens: this.config.clientFrameBurst,
+      frameTokensAt: Date.now(),
+      throttleNoticeAt: 0,
     };
     const own = this.byUser.get(auth.userId) ?? new Set<Client>();
     own.add(client);
@@ -180,6 +187,7 @@ export class RealtimeGateway
 
   private async onFrame(client: Client, data: Buffer, isBinary: boolean): Promise<void> {
     client.alive = true;
+    if (!this.admit(client)) return;
     let frame: unknown;
     try {
       frame = isBinary ? undefined : JSON.parse(data.toString('utf8'));
@@ -485,6 +493,26 @@ export class RealtimeGateway
     }
     if (ephemeral && ws.bufferedAmount > this.config.ephemeralDropBytes) return;
     ws.send(frame);
+  }
+
+  /** Takes a token for one client frame; past the burst, the frame is dropped and (once a second) the client told. */
+  private admit(client: Client): boolean {
+    const now = Date.now();
+    const { clientFramesPerSecond: rate, clientFrameBurst: burst } = this.config;
+    client.frameTokens = Math.min(burst, client.frameTokens + ((now - client.frameTokensAt) / 1000) * rate);
+    client.frameTokensAt = now;
+    if (client.frameTokens >= 1) {
+      client.frameTokens -= 1;
+      return true;
+    }
+    if (now - client.throttleNoticeAt >= 1000) {
+      client.throttleNoticeAt = now;
+      this.error(
+        client,
+        `Too many frames: at most ${rate} a second (bursts of ${burst}); frames were dropped`,
+      );
+    }
+    return false;
   }
 
   private error(client: Client, detail: string, errors?: { path: string; message: string }[]): void {
