@@ -28,7 +28,7 @@
 // server runs with its configuration from the environment as usual (DB_POOL_MAX, REALTIME_EPHEMERAL_DROP_BYTES:
 // signals are ephemeral frames, dropped for a socket with more unsent than that).
 //
-// Environment: BENCH_SIGNALS (2000), BENCH_CALLS (comma-separated steps, "25,50,100"), BENCH_RATE (20 frames/s
+// Environment: BENCH_SIGNALS (2000), BENCH_CALLS (comma-separated steps, "25,100,400"), BENCH_RATE (20 frames/s
 // per participant), BENCH_BURST (5), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_GRACE_MS (3000: after the
 // last send, frames still missing are late), BENCH_P99_MS (100), BENCH_SDP_EVERY (10),
 // BENCH_REGISTER_CONCURRENCY (8), DATABASE_URL (else an embedded PostgreSQL), LOG_LEVEL (server, default warn).
@@ -575,7 +575,7 @@ async function startRelay(calls) {
 }
 
 function parseSteps(raw) {
-  const steps = (raw || '25,50,100').split(',').map((s) => Number(s.trim()));
+  const steps = (raw || '25,100,400').split(',').map((s) => Number(s.trim()));
   if (steps.some((k) => !Number.isInteger(k) || k < 1 || k > 500))
     throw new Error('BENCH_CALLS must be comma-separated integers from 1 to 500');
   return [...new Set(steps)].sort((a, b) => a - b);
