@@ -1,9 +1,6 @@
 import { createServer, Server } from 'node:http';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { buildPlugin } from '../sdk-plugin/src/build';
 import { RealtimeClient } from '../fixtures/realtime-client';
+import { buildTestPlugin } from '../fixtures/plugin-build';
 import {
   addToWorkspace,
   createChannel,
@@ -39,25 +36,12 @@ const who = async ({ args }: { args: string }, ctx: any) =>
   ({ text: JSON.stringify(await ctx.users.presence(args.trim().split(' '))) });
 export default definePlugin({ commands: { who, whoblind: who } });`;
 
-async function buildWho(id: string, command: string, users?: object): Promise<string> {
-  const src = await mkdtemp(path.join(tmpdir(), `jokkaer-${id}-`));
-  await writeFile(path.join(src, 'index.ts'), WHO);
-  const manifest = {
+/** The probe plugin, with or without the presence permission. */
+const buildWho = (id: string, command: string, users?: object) =>
+  buildTestPlugin(WHO, {
     id,
-    name: id,
-    version: '0.0.1',
-    sdkVersion: '^0.1.0',
     permissions: { ...(users ? { users } : {}), commands: [{ command, description: 'Reads presence' }] },
-  };
-  await writeFile(path.join(src, 'plugin.json'), JSON.stringify(manifest));
-  const out = await mkdtemp(path.join(tmpdir(), `jokkaer-${id}-dist-`));
-  await buildPlugin({
-    entry: path.join(src, 'index.ts'),
-    manifestPath: path.join(src, 'plugin.json'),
-    outDir: out,
   });
-  return out;
-}
 
 beforeAll(async () => {
   ntfy = createServer((request, response) => {

@@ -1,10 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Client } from 'pg';
-import { buildPlugin } from '../sdk-plugin/src/build';
+import { buildTestPlugin } from '../fixtures/plugin-build';
 import {
   addToWorkspace,
   createChannel,
@@ -136,25 +133,12 @@ const peek = async ({ args }, ctx) => {
 };
 export default definePlugin({ commands: { peek, blind: peek } });`;
 
-async function buildProbe(id: string, command: string, files?: object): Promise<string> {
-  const src = await mkdtemp(path.join(tmpdir(), `jokkaer-${id}-`));
-  await writeFile(path.join(src, 'index.ts'), PROBE);
-  const manifest = {
+/** The probe plugin, with or without the files permission. */
+const buildProbe = (id: string, command: string, files?: object) =>
+  buildTestPlugin(PROBE, {
     id,
-    name: id,
-    version: '0.0.1',
-    sdkVersion: '^0.1.0',
     permissions: { commands: [{ command, description: command }], ...(files ? { files } : {}) },
-  };
-  await writeFile(path.join(src, 'plugin.json'), JSON.stringify(manifest));
-  const out = await mkdtemp(path.join(tmpdir(), `jokkaer-${id}-dist-`));
-  await buildPlugin({
-    entry: path.join(src, 'index.ts'),
-    manifestPath: path.join(src, 'plugin.json'),
-    outDir: out,
   });
-  return out;
-}
 
 beforeAll(async () => {
   ({ http: davServer, url: davUrl } = await listen(davHandler));

@@ -1,8 +1,5 @@
 import { createServer, Server } from 'node:http';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { buildPlugin } from '../sdk-plugin/src/build';
+import { buildTestPlugin } from '../fixtures/plugin-build';
 import {
   addToWorkspace,
   createChannel,
@@ -37,28 +34,15 @@ const peek = async ({ args }: { args: string }, ctx: any) => {
 };
 export default definePlugin({ commands: { peek, peekblind: peek } });`;
 
-async function buildPeek(id: string, command: string, messages?: object): Promise<string> {
-  const src = await mkdtemp(path.join(tmpdir(), `jokkaer-${id}-`));
-  await writeFile(path.join(src, 'index.ts'), PEEK);
-  const manifest = {
+/** The probe plugin with the given messages permission. */
+const buildPeek = (id: string, command: string, messages?: object) =>
+  buildTestPlugin(PEEK, {
     id,
-    name: id,
-    version: '0.0.1',
-    sdkVersion: '^0.1.0',
     permissions: {
       ...(messages ? { messages } : {}),
       commands: [{ command, description: 'Reads a message' }],
     },
-  };
-  await writeFile(path.join(src, 'plugin.json'), JSON.stringify(manifest));
-  const out = await mkdtemp(path.join(tmpdir(), `jokkaer-${id}-dist-`));
-  await buildPlugin({
-    entry: path.join(src, 'index.ts'),
-    manifestPath: path.join(src, 'plugin.json'),
-    outDir: out,
   });
-  return out;
-}
 
 beforeAll(async () => {
   receiver = createServer((request, response) => {

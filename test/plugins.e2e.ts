@@ -1,11 +1,10 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
 import { PluginHost } from '../core/src/plugins/plugin-host';
-import { buildPlugin } from '../sdk-plugin/src/build';
 import { ApiClient } from '../fixtures/api-client';
+import { buildPluginDir, buildTestPlugin } from '../fixtures/plugin-build';
 import {
   addToWorkspace,
   createChannel,
@@ -14,6 +13,7 @@ import {
   registerUser,
   TestUser,
 } from '../fixtures/factories';
+import { eventually } from './support/eventually';
 import { startTestServer, TestServer } from './support/server';
 
 /**
@@ -64,22 +64,6 @@ export default definePlugin({
   },
 });`;
 
-async function build(dir: string, entry: string, manifest: string) {
-  const out = await mkdtemp(path.join(tmpdir(), 'jokkaer-plugin-'));
-  await buildPlugin({ entry: path.join(dir, entry), manifestPath: path.join(dir, manifest), outDir: out });
-  return out;
-}
-
-async function until<T>(read: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 beforeAll(async () => {
   weather = createServer((request, response) => {
     weatherRequests.push(request);
@@ -90,15 +74,11 @@ beforeAll(async () => {
   weatherUrl = `http://127.0.0.1:${(weather.address() as { port: number }).port}`;
 
   const echoDir = path.resolve(__dirname, '../fixtures/plugins/echo-bot');
-  const evilSrc = await mkdtemp(path.join(tmpdir(), 'jokkaer-evil-'));
-  await writeFile(path.join(evilSrc, 'index.ts'), EVIL);
-  await writeFile(
-    path.join(evilSrc, 'plugin.json'),
-    JSON.stringify({
+  const pluginDirs = [
+    await buildPluginDir(echoDir),
+    await buildTestPlugin(EVIL, {
       id: 'evil',
       name: 'Evil',
-      version: '0.0.1',
-      sdkVersion: '^0.1.0',
       permissions: {
         events: ['message.created'],
         kv: { quotaBytes: 100_000 },
@@ -109,16 +89,9 @@ beforeAll(async () => {
         })),
       },
     }),
-  );
-  const tickerSrc = await mkdtemp(path.join(tmpdir(), 'jokkaer-ticker-'));
-  await writeFile(path.join(tickerSrc, 'index.ts'), TICKER);
-  await writeFile(
-    path.join(tickerSrc, 'plugin.json'),
-    JSON.stringify({
+    await buildTestPlugin(TICKER, {
       id: 'ticker',
       name: 'Ticker',
-      version: '0.0.1',
-      sdkVersion: '^0.1.0',
       permissions: { messages: { write: true }, schedules: [{ name: 'tick', cron: '* * * * * *' }] },
       settingsSchema: {
         type: 'object',
@@ -126,11 +99,6 @@ beforeAll(async () => {
         required: ['channelId'],
       },
     }),
-  );
-  const pluginDirs = [
-    await build(echoDir, 'index.ts', 'plugin.json'),
-    await build(evilSrc, 'index.ts', 'plugin.json'),
-    await build(tickerSrc, 'index.ts', 'plugin.json'),
   ];
   server = await startTestServer({
     pluginDirs,
@@ -226,10 +194,10 @@ describe('plugin platform', () => {
 
   it('delivers events from its durable cursor: the bot answers ping in the thread', async () => {
     const ping = await postMessage(member, channelId, 'ping?');
-    const pong = await until(async () => {
+    const pong = await eventually(async () => {
       const replies = await member.api.get(`/api/v1/messages/${ping.id}/replies`);
       return replies.body.items.find((m: { text: string }) => m.text === 'pong');
-    });
+    }, 'the pong');
     expect(pong.userId).not.toBe(member.id);
     const secret = await createChannel(admin, workspaceId, 'private');
     const hidden = await postMessage(admin, secret.id, 'ping in private');
@@ -269,11 +237,15 @@ describe('plugin platform', () => {
       expect((await command(member, '/echo still here')).body.text).toBe('still here');
     }
     await postMessage(member, channelId, 'spin please');
-    const log = await until(async () => {
-      const response = await admin.api.get(`/api/v1/workspaces/${workspaceId}/plugins/evil/invocations`);
-      const outcomes = response.body.items.map((i: { outcome: string }) => i.outcome);
-      return outcomes.filter((o: string) => o !== 'ok').length >= 5 ? outcomes : undefined;
-    }, 10_000);
+    const log = await eventually(
+      async () => {
+        const response = await admin.api.get(`/api/v1/workspaces/${workspaceId}/plugins/evil/invocations`);
+        const outcomes = response.body.items.map((i: { outcome: string }) => i.outcome);
+        return outcomes.filter((o: string) => o !== 'ok').length >= 5 ? outcomes : undefined;
+      },
+      'five failed invocations',
+      10_000,
+    );
     expect(log).toEqual(expect.arrayContaining(['memory', 'timeout', 'error']));
     const evil = (await admin.api.get(`/api/v1/workspaces/${workspaceId}/plugins`)).body.items.find(
       (i: { pluginId: string }) => i.pluginId === 'evil',
@@ -288,7 +260,10 @@ describe('plugin platform', () => {
     const before = host.runner.pid as number;
     process.kill(before, 'SIGKILL');
     expect((await member.api.get('/health')).status).toBe(200);
-    await until(async () => ((await command(member, '/echo back')).body.text === 'back' ? true : undefined));
+    await eventually(
+      async () => ((await command(member, '/echo back')).body.text === 'back' ? true : undefined),
+      'the restarted runner',
+    );
     expect(host.runner.pid).not.toBe(before);
   });
 
@@ -308,7 +283,7 @@ describe('plugin platform', () => {
       (await admin.api.get(`/api/v1/channels/${room.id}/messages`)).body.items.filter(
         (m: { text: string }) => m.text === 'tick',
       ).length as number;
-    await until(async () => ((await ticks()) >= 2 ? true : undefined), 6000);
+    await eventually(async () => ((await ticks()) >= 2 ? true : undefined), 'two ticks', 6000);
     expect((await admin.api.delete(url)).status).toBe(204);
     expect((await db.query(`SELECT count(*)::int AS n FROM plugin_schedules`)).rows[0].n).toBe(0);
     const after = await ticks();
@@ -317,12 +292,6 @@ describe('plugin platform', () => {
   });
 
   it('lets an instance admin upload a built bundle, which workspaces can then install', async () => {
-    const src = await mkdtemp(path.join(tmpdir(), 'jokkaer-hello-'));
-    await writeFile(
-      path.join(src, 'index.ts'),
-      `import { definePlugin } from '@jokkaer/sdk-plugin';
-       export default definePlugin({ commands: { hello: () => ({ text: 'hello from an upload' }) } });`,
-    );
     const manifest = {
       id: 'hello',
       name: 'Hello',
@@ -330,8 +299,11 @@ describe('plugin platform', () => {
       sdkVersion: '^0.1.0',
       permissions: { commands: [{ command: 'hello', description: 'Says hello' }] },
     };
-    await writeFile(path.join(src, 'plugin.json'), JSON.stringify(manifest));
-    const out = await build(src, 'index.ts', 'plugin.json');
+    const out = await buildTestPlugin(
+      `import { definePlugin } from '@jokkaer/sdk-plugin';
+       export default definePlugin({ commands: { hello: () => ({ text: 'hello from an upload' }) } });`,
+      manifest,
+    );
     const code = await readFile(path.join(out, 'plugin.js'), 'utf8');
 
     expect((await member.api.post('/api/v1/plugins', { manifest, code })).status).toBe(403);
