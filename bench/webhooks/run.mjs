@@ -57,7 +57,7 @@
 // delivery nobody expected arrives, when a baseline request fails, or on a setup error; a missed goal only with
 // BENCH_REQUIRE_GOAL=1. Duplicates (at least once allows them) are reported, not failed.
 import { Buffer } from 'node:buffer';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -76,6 +76,7 @@ import {
   expectStatus,
   formatTable,
   goalsTable,
+  importCore,
   log,
   messageCreatedPayload,
   printCpuProfileSummary,
@@ -333,6 +334,8 @@ async function startJokkaer(core, { databaseUrl, dataDir, logLevel, endpointRate
       db: app.get(core.Database, { strict: false }),
       events: app.get(core.EventsRepository, { strict: false }),
       egress: app.get(core.EgressClient, { strict: false }),
+      // The worker's own request builder, so the baseline signs and sends exactly what a delivery does.
+      signedDelivery: core.signedDelivery,
       close: () => app.close(),
     };
   } catch (error) {
@@ -404,12 +407,6 @@ async function deliveryLog(monitor, phase) {
   };
 }
 
-/** The Standard Webhooks signature, computed as the server does (HMAC-SHA256, key = base64 after whsec_). */
-function sign(secret, messageId, timestamp, body) {
-  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
-  return `v1,${createHmac('sha256', key).update(`${messageId}.${timestamp}.${body}`).digest('base64')}`;
-}
-
 /** Figures of a timed phase: deliveries, seconds from `startedAt` (Date.now()) to the last receipt, latency. */
 function throughputOf(phase, startedAt, usage) {
   const seconds = phase.lastAt === null ? null : (phase.lastAt - startedAt) / 1000;
@@ -474,17 +471,7 @@ async function runBaseline({ name, jokkaer, ledger, receiver, events, concurrenc
         try {
           const response = await jokkaer.egress.fetch(
             url,
-            {
-              method: 'POST',
-              headers: {
-                'content-type': 'application/json',
-                'user-agent': 'Jokkaer-Webhooks/1',
-                'webhook-id': messageId,
-                'webhook-timestamp': String(timestamp),
-                'webhook-signature': sign(secret, messageId, timestamp, body),
-              },
-              body,
-            },
+            jokkaer.signedDelivery([secret], messageId, timestamp, body),
             { timeoutMs: jokkaer.config.webhookTimeoutMs, maxResponseBytes: 2048, truncateResponse: true },
           );
           if (response.status < 200 || response.status >= 300) {
@@ -777,14 +764,12 @@ async function main() {
   // The 1-minute load average: a busy machine (another benchmark, a build) shows here.
   const loadBefore = round(os.loadavg()[0], 2);
 
-  const core = {
-    ...(await import('../../core/dist/app.js')),
-    ...(await import('../../core/dist/config/config.js')),
-    ...(await import('../../core/dist/database/database.js')),
-    ...(await import('../../core/dist/database/embedded-postgres.js')),
-    ...(await import('../../core/dist/events/events.repository.js')),
-    ...(await import('../../core/dist/egress/egress.client.js')),
-  };
+  const core = await importCore(
+    'database/database.js',
+    'events/events.repository.js',
+    'egress/egress.client.js',
+    'webhooks/webhook-signature.js',
+  );
 
   await runBenchmark(async ({ tmp, cleanups }) => {
     const { benchUrl, pgLabel } = await provisionDatabase({

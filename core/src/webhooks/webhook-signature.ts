@@ -20,3 +20,23 @@ export function signatureHeader(secrets: string[], id: string, timestamp: number
     })
     .join(' ');
 }
+
+/** The request of one delivery attempt: the JSON body and the Standard Webhooks headers, signed with every live secret. */
+export function signedDelivery(
+  secrets: string[],
+  messageId: string,
+  timestamp: number,
+  body: string,
+): { method: 'POST'; headers: Record<string, string>; body: string } {
+  return {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'Jokkaer-Webhooks/1',
+      'webhook-id': messageId,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signatureHeader(secrets, messageId, timestamp, body),
+    },
+    body,
+  };
+}

@@ -11,7 +11,7 @@ import { EgressClient, EgressRefused, EgressResponse } from '../egress/egress.cl
 import { EventBus } from '../events/event-bus';
 import { EventsRepository } from '../events/events.repository';
 import { nextAttemptDelayMs, parseRetryAfter } from './retry-schedule';
-import { signatureHeader } from './webhook-signature';
+import { signedDelivery } from './webhook-signature';
 import { AttemptOutcome, ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
 
 /** The bounded part of an answer kept in the delivery log. */
@@ -215,17 +215,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     try {
       response = await this.egress.fetch(
         delivery.url,
-        {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Jokkaer-Webhooks/1',
-            'webhook-id': messageId,
-            'webhook-timestamp': String(timestamp),
-            'webhook-signature': signatureHeader(secrets, messageId, timestamp, delivery.body),
-          },
-          body: delivery.body,
-        },
+        signedDelivery(secrets, messageId, timestamp, delivery.body),
         { timeoutMs: this.config.webhookTimeoutMs, maxResponseBytes: EXCERPT_BYTES, truncateResponse: true },
       );
     } catch (error) {
