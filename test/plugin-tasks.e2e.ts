@@ -24,6 +24,10 @@ let admin: TestUser;
 let member: TestUser;
 let workspaceId: string;
 let channelId: string;
+/** A due date in January of next year: always ahead of now, and in Oslo's winter time (UTC+1). */
+const dueYear = new Date().getUTCFullYear() + 1;
+const dueLocal = `${dueYear}-01-15 14:00`;
+const dueUtc = `${dueYear}-01-15T13:00:00.000Z`;
 
 /** Reads a message by id as its bot; one manifest grants messages.read, the other does not. */
 const PEEK = `
@@ -122,10 +126,10 @@ describe('the tasks plugin on a real server', () => {
     expect(JSON.stringify(installed.body)).not.toContain('s3cret');
 
     expect((await command(member, '/help')).body.text).toContain('/task add <text>');
-    const added = await command(member, `/task add Buy milk <@${member.id}> 2026-12-01 14:00`);
+    const added = await command(member, `/task add Buy milk <@${member.id}> ${dueLocal}`);
     expect(added.body).toEqual({
       responseType: 'in_channel',
-      text: `📝 <@${member.id}> added #1 Buy milk → <@${member.id}> · due 2026-12-01 14:00 (Europe/Oslo)`,
+      text: `📝 <@${member.id}> added #1 Buy milk → <@${member.id}> · due ${dueLocal} (Europe/Oslo)`,
     });
     const posted = (await member.api.get(`/api/v1/channels/${channelId}/messages`)).body.items;
     expect(posted[0]).toMatchObject({ userId: installed.body.botUserId, mentions: [member.id] });
@@ -134,7 +138,7 @@ describe('the tasks plugin on a real server', () => {
         method: 'PUT',
         url: `/sync/${channelId}/1`,
         authorization: 'Bearer s3cret',
-        body: expect.objectContaining({ event: 'added', number: 1, dueAt: '2026-12-01T13:00:00.000Z' }),
+        body: expect.objectContaining({ event: 'added', number: 1, dueAt: dueUtc }),
       },
     ]);
   });
@@ -154,13 +158,19 @@ describe('the tasks plugin on a real server', () => {
     expect(list).toBe(
       [
         'Open tasks in this channel:',
-        `#1 Buy milk → <@${member.id}> · due 2026-12-01 14:00 (Europe/Oslo)`,
+        `#1 Buy milk → <@${member.id}> · due ${dueLocal} (Europe/Oslo)`,
         '#2 Order the new badges',
       ].join('\n'),
     );
-    const replies = (await member.api.get(`/api/v1/messages/${message.id}/replies`)).body.items;
-    expect(replies.map((m: { text: string }) => m.text)).toContain(
-      `📝 <@${member.id}> turned this message into task #2.`,
+    // The plugin stores the task, then answers in the thread, then syncs: wait for each in turn.
+    const reply = `📝 <@${member.id}> turned this message into task #2.`;
+    await eventually(async () => {
+      const replies = (await member.api.get(`/api/v1/messages/${message.id}/replies`)).body.items;
+      return replies.some((m: { text: string }) => m.text === reply) || undefined;
+    }, 'the plugin to answer in the thread');
+    await eventually(
+      () => Promise.resolve(synced.at(-1)?.body?.number === 2 || undefined),
+      'the sync of task #2',
     );
     expect(synced.at(-1)?.body).toMatchObject({ event: 'added', number: 2, sourceMessageId: message.id });
   });

@@ -14,6 +14,7 @@ import type { FastifyRequest } from 'fastify';
 import type { JSONSchema } from 'json-schema-to-ts';
 import { Observable } from 'rxjs';
 import { badRequest, notFound, ProblemField } from './problem';
+import { unstorableTextFields } from './text';
 
 export interface RouteSchemas {
   body?: JSONSchema;
@@ -90,6 +91,14 @@ export class ValidationInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const params = (request.params ?? {}) as Record<string, string>;
+    // Text that PostgreSQL cannot store is refused here, for every route, before any rule or query sees it.
+    const unstorable = [
+      ...unstorableTextFields(params, 'path'),
+      ...unstorableTextFields(request.query, 'query'),
+      ...unstorableTextFields(request.body),
+    ];
+    if (unstorable.length > 0)
+      throw badRequest('The request contains text that cannot be stored', unstorable);
     for (const [name, value] of Object.entries(params)) {
       if (name.endsWith('Id') && !SLUG_IDS.has(name) && !UUID.test(value)) throw notFound(name.slice(0, -2));
     }
