@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { createKnex, migrateLatest } from '../../core/src/database/database';
+import { migrateLatest } from '../../core/src/database/database';
 import { startEmbeddedPostgres } from '../../core/src/database/embedded-postgres';
 import { databaseUrl, withAdminClient } from './database';
 
@@ -57,12 +57,7 @@ export default async function globalSetup(): Promise<void> {
   }
   const template = `jokkaer_test_${Date.now().toString(36)}_${process.pid}`;
   await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE "${template}"`));
-  const knex = createKnex(databaseUrl(adminUrl, template), 1);
-  try {
-    await migrateLatest(knex);
-  } finally {
-    await knex.destroy();
-  }
+  await migrateLatest(databaseUrl(adminUrl, template));
   process.env.JOKKAER_TEST_ADMIN_URL = adminUrl;
   process.env.JOKKAER_TEST_TEMPLATE = template;
 }

@@ -1,7 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { ProblemDocument, ProblemException, problemDocument } from './problem';
+import { isDatabaseUnavailable } from '../database/errors';
+import { ProblemDocument, ProblemException, problemDocument, serviceUnavailable } from './problem';
+
+/** What a client is told to wait while the database is out of reach: about as long as noticing it takes. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Errors raised by Fastify itself before a handler runs (body parsing, content types, limits). */
 interface FrameworkError {
@@ -18,7 +22,8 @@ export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { document, headers } = this.toProblem(exception);
-    if (document.status >= 500) this.logger.error({ err: exception }, 'unhandled error');
+    if (isDatabaseUnavailable(exception)) this.logger.warn({ err: exception }, 'database unavailable');
+    else if (document.status >= 500) this.logger.error({ err: exception }, 'unhandled error');
     void reply.status(document.status).headers(headers).type('application/problem+json').send(document);
   }
 
@@ -40,6 +45,14 @@ export class ProblemFilter implements ExceptionFilter {
         document: problemDocument(status, detail, [{ path: '(body)', message: detail }]),
         headers: {},
       };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return this.toProblem(
+        serviceUnavailable(
+          'The service is temporarily unavailable; retry shortly',
+          DATABASE_RETRY_AFTER_SECONDS,
+        ),
+      );
     }
     return { document: problemDocument(500, 'An unexpected error occurred'), headers: {} };
   }

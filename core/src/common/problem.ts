@@ -56,3 +56,5 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
   new ProblemException(429, `Too many attempts; retry in ${retryAfterSeconds} s`, undefined, {
     'retry-after': String(retryAfterSeconds),
   });
+export const serviceUnavailable = (detail: string, retryAfterSeconds: number) =>
+  new ProblemException(503, detail, undefined, { 'retry-after': String(retryAfterSeconds) });

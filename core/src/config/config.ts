@@ -12,6 +12,15 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   /** DB_POOL_MAX, default 10 */
   dbPoolMax: number;
+  /** DB_CONNECT_TIMEOUT_MS, default 2000: opening one connection (TCP and PostgreSQL's handshake) */
+  dbConnectTimeoutMs: number;
+  /** DB_ACQUIRE_TIMEOUT_MS, default 3000: how long a query waits for a pool connection before 503 */
+  dbAcquireTimeoutMs: number;
+  /**
+   * DB_STATEMENT_TIMEOUT_MS, default 4000: PostgreSQL cancels a statement running longer (0: never); the
+   * server also gives up on an unanswered one a second later, so a silent database answers 503, not a hang
+   */
+  dbStatementTimeoutMs: number;
   /** DATA_DIR, default ./.data (embedded PostgreSQL cluster and local file storage) */
   dataDir: string;
   /** EMBEDDED_PG_PORT, default 54329 (kept off 5432 so it never collides with a system PostgreSQL) */
@@ -168,6 +177,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     logLevel: env.LOG_LEVEL || 'info',
     databaseUrl: env.DATABASE_URL || undefined,
     dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1),
+    dbConnectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 2000, 1),
+    dbAcquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 3000, 1),
+    dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 4000, 0),
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1),
     migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),

@@ -17,7 +17,7 @@ const CONNECTION = Symbol('DATABASE_CONNECTION');
       useFactory: async (config: AppConfig, logger: Logger): Promise<DatabaseConnection> => {
         const connection = await openDatabase(config, logger);
         if (config.migrateOnStart) {
-          const applied = await migrateLatest(connection.knex);
+          const applied = await migrateLatest(connection.url);
           logger.info({ applied }, applied.length ? 'database migrated' : 'database schema is current');
         }
         return connection;

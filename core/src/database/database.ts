@@ -8,19 +8,61 @@ import { migrationSource } from './migrations';
 
 export type Queryable = Knex | Knex.Transaction;
 
-export function createKnex(url: string, poolMax: number): Knex {
+/** How long the pool may wait on the database (AppConfig's DB_* settings); none for migrations and tests' setup. */
+export type DatabaseTimeouts = Pick<
+  AppConfig,
+  'dbConnectTimeoutMs' | 'dbAcquireTimeoutMs' | 'dbStatementTimeoutMs'
+>;
+
+/** After PostgreSQL's own statement timeout, how long an unanswered statement is still waited for. */
+const READ_TIMEOUT_GRACE_MS = 1000;
+
+export function createKnex(url: string, poolMax: number, timeouts?: DatabaseTimeouts, logger?: Logger): Knex {
+  const statementTimeout = timeouts?.dbStatementTimeoutMs ?? 0;
   return knexFactory({
+    // knex writes its warnings (failed connection attempts) to the console unless given a logger.
+    ...(logger && {
+      log: {
+        warn: (message: string) => logger.warn(message),
+        error: (message: string) => logger.error(message),
+        deprecate: (message: string) => logger.warn(message),
+        debug: (message: string) => logger.debug(message),
+      },
+    }),
     client: 'pg',
-    connection: url,
-    pool: { min: 0, max: poolMax },
+    connection: {
+      connectionString: url,
+      ...(timeouts && {
+        connectionTimeoutMillis: timeouts.dbConnectTimeoutMs,
+        // Only the server can stop a slow statement; only the client notices a server that went silent.
+        ...(statementTimeout > 0 && {
+          statement_timeout: statementTimeout,
+          query_timeout: statementTimeout + READ_TIMEOUT_GRACE_MS,
+        }),
+      }),
+    },
+    ...(timeouts && { acquireConnectionTimeout: timeouts.dbAcquireTimeoutMs }),
+    pool: {
+      min: 0,
+      max: poolMax,
+      ...(timeouts && { createTimeoutMillis: timeouts.dbAcquireTimeoutMs }),
+      // A connection whose statement was given up on still waits for its answer: it is never reused.
+      validate: (connection: { readyForQuery: boolean }) => connection.readyForQuery,
+    },
     // Columns are snake_case in SQL and camelCase in TypeScript.
     ...knexSnakeCaseMappers(),
   });
 }
 
-export async function migrateLatest(knex: Knex): Promise<string[]> {
-  const [, applied] = (await knex.migrate.latest({ migrationSource })) as [number, string[]];
-  return applied;
+/** Applies pending migrations on a connection of its own, without the pool's timeouts: one may take minutes. */
+export async function migrateLatest(url: string): Promise<string[]> {
+  const knex = createKnex(url, 1);
+  try {
+    const [, applied] = (await knex.migrate.latest({ migrationSource })) as [number, string[]];
+    return applied;
+  } finally {
+    await knex.destroy();
+  }
 }
 
 /**
@@ -79,7 +121,7 @@ export async function openDatabase(config: AppConfig, logger: Logger): Promise<D
         logger,
       });
   const url = embedded?.url ?? config.databaseUrl!;
-  const knex = createKnex(url, config.dbPoolMax);
+  const knex = createKnex(url, config.dbPoolMax, config, logger);
   return {
     knex,
     url,

@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const connection = await openDatabase(config, logger);
   try {
-    const applied = await migrateLatest(connection.knex);
+    const applied = await migrateLatest(connection.url);
     logger.info({ applied }, applied.length ? 'migrations applied' : 'nothing to migrate');
   } finally {
     await connection.close();

@@ -53,12 +53,18 @@ export class PostgresTransport implements ClusterTransport {
     private readonly knex: Knex,
     private readonly logger: Logger,
     private readonly self: string,
+    private readonly connectTimeoutMs: number,
   ) {
     this.unpacker = new PayloadUnpacker(self);
   }
 
   async start(handlers: TransportHandlers): Promise<void> {
-    const client = new Client({ connectionString: this.url });
+    // Bounded, so a database that accepts and never answers cannot stall reconnecting forever.
+    const client = new Client({
+      connectionString: this.url,
+      connectionTimeoutMillis: this.connectTimeoutMs,
+      query_timeout: this.connectTimeoutMs,
+    });
     client.on('notification', (message: Notification) => {
       if (message.channel === NOTIFY_CHANNEL) {
         if (message.payload !== this.self) handlers.wake();
@@ -68,10 +74,18 @@ export class PostgresTransport implements ClusterTransport {
       }
     });
     client.on('error', (error) => this.logger.warn({ err: error }, 'LISTEN connection failed; reconnecting'));
-    client.on('end', () => this.reconnect(handlers, 1000));
-    await client.connect();
-    await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
-    await client.query(`LISTEN ${EPHEMERAL_CHANNEL}`);
+    // Only a connection that was listening reconnects on end; a failed attempt retries through its caller.
+    client.on('end', () => {
+      if (this.client === client) this.reconnect(handlers, 1000);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      await client.query(`LISTEN ${EPHEMERAL_CHANNEL}`);
+    } catch (error) {
+      void client.end().catch(() => undefined); // not awaited: on a silent connection it never finishes
+      throw error;
+    }
     this.client = client;
     handlers.wake(); // anything committed while we were not listening
   }

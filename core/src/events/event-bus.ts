@@ -31,7 +31,7 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.transport = config.natsUrl
       ? new NatsTransport(config.natsUrl, config.natsSubjectPrefix, logger)
-      : new PostgresTransport(db.url, db.knex, logger, this.instanceId);
+      : new PostgresTransport(db.url, db.knex, logger, this.instanceId, config.dbConnectTimeoutMs);
     repository.notifyOnAppend = !config.natsUrl;
     repository.notifyPayload = this.instanceId;
   }

@@ -1,0 +1,183 @@
+import { once } from 'node:events';
+import { createServer, Server, Socket } from 'node:net';
+import { createChannel, createWorkspace, postMessage, registerUser, TestUser } from '../fixtures/factories';
+import { ApiClient, ApiResponse } from '../fixtures/api-client';
+import { RealtimeClient } from '../fixtures/realtime-client';
+import { eventually } from './support/eventually';
+import { startTestServer, TestServer } from './support/server';
+
+/**
+ * A TCP proxy between the server and PostgreSQL that can refuse connections (nothing listens) or go silent
+ * (connections are accepted, and every byte either way is held back until it is restored, as in a network
+ * partition that heals).
+ */
+class DatabaseProxy {
+  private listener?: Server;
+  private readonly links = new Set<{ client: Socket; upstream: Socket; held: [Socket, Buffer][] }>();
+  private silent = false;
+  port = 0;
+
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async open(): Promise<void> {
+    this.listener = createServer((client) => this.link(client));
+    this.listener.listen(this.port, '127.0.0.1');
+    await once(this.listener, 'listening');
+    this.port = (this.listener.address() as { port: number }).port;
+  }
+
+  /** Nothing listens any more and every connection is cut: connecting is refused. */
+  async refuse(): Promise<void> {
+    const closed = new Promise((resolve) => this.listener!.close(resolve));
+    for (const { client, upstream } of this.links) {
+      client.destroy();
+      upstream.destroy();
+    }
+    this.links.clear();
+    await closed;
+  }
+
+  /** Connections are accepted, and nothing goes through either way. */
+  goSilent(): void {
+    this.silent = true;
+  }
+
+  /** Accepts and forwards again; what a silence held back is delivered. */
+  async restore(): Promise<void> {
+    this.silent = false;
+    for (const link of this.links) {
+      for (const [to, data] of link.held.splice(0)) to.write(data);
+    }
+    if (!this.listener?.listening) await this.open();
+  }
+
+  async close(): Promise<void> {
+    await this.refuse().catch(() => undefined);
+  }
+
+  private link(client: Socket): void {
+    const upstream = new Socket();
+    const link = { client, upstream, held: [] as [Socket, Buffer][] };
+    this.links.add(link);
+    const forward = (to: Socket) => (data: Buffer) => {
+      if (this.silent || link.held.length > 0) link.held.push([to, data]);
+      else to.write(data);
+    };
+    client.on('data', forward(upstream));
+    upstream.on('data', forward(client));
+    const cut = () => {
+      this.links.delete(link);
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const socket of [client, upstream]) {
+      socket.on('error', cut);
+      socket.on('close', cut);
+    }
+    upstream.connect(this.target.port, this.target.host);
+  }
+}
+
+let server: TestServer;
+let proxy: DatabaseProxy;
+let owner: TestUser;
+let channelId: string;
+let socket: RealtimeClient;
+const crashes: unknown[] = [];
+const recordCrash = (error: unknown) => crashes.push(error);
+
+beforeAll(async () => {
+  process.on('unhandledRejection', recordCrash);
+  process.on('uncaughtException', recordCrash);
+  // The server's pool (and its LISTEN connection) reach PostgreSQL only through the proxy.
+  const direct = await startTestServer();
+  const databaseUrl = new URL(direct.databaseUrl);
+  await direct.close();
+  proxy = new DatabaseProxy({ host: databaseUrl.hostname, port: Number(databaseUrl.port || 5432) });
+  await proxy.open();
+  databaseUrl.hostname = '127.0.0.1';
+  databaseUrl.port = String(proxy.port);
+  server = await startTestServer({ databaseUrl: databaseUrl.toString() });
+  owner = await registerUser(server.url, 'Owner');
+  const workspace = await createWorkspace(owner);
+  channelId = (await createChannel(owner, workspace.id)).id;
+  await postMessage(owner, channelId, 'before the outage');
+  socket = await RealtimeClient.connect(server.url, { token: owner.token });
+});
+
+afterAll(async () => {
+  socket?.close();
+  await proxy.restore();
+  await server?.close();
+  await proxy.close();
+  process.off('unhandledRejection', recordCrash);
+  process.off('uncaughtException', recordCrash);
+});
+
+/** The requests a client makes all the time: reading, posting, and the load balancer's health check. */
+const requests: [string, (api: ApiClient) => Promise<ApiResponse>][] = [
+  ['list messages', (api) => api.get(`/api/v1/channels/${channelId}/messages`)],
+  ['post a message', (api) => api.post(`/api/v1/channels/${channelId}/messages`, { text: 'hello' })],
+];
+
+async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await work();
+  return { result, ms: performance.now() - started };
+}
+
+async function expectUnavailable(withinMs: number): Promise<void> {
+  for (const [what, send] of requests) {
+    const { result, ms } = await timed(() => send(owner.api));
+    expect({ what, status: result.status, type: result.headers.get('content-type') }).toEqual({
+      what,
+      status: 503,
+      type: 'application/problem+json; charset=utf-8',
+    });
+    expect(Number(result.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(JSON.stringify(result.body)).not.toMatch(/select|insert|ECONN|timeout|knex/i);
+    expect(ms).toBeLessThan(withinMs);
+  }
+  const { result: health, ms } = await timed(() => owner.api.get('/health'));
+  expect(health.status).toBe(503);
+  expect(ms).toBeLessThan(withinMs);
+}
+
+/** Once the database answers again, the same requests succeed and events flow again, with no restart. */
+async function expectRecovered(): Promise<void> {
+  await eventually(
+    async () => ((await owner.api.get('/health')).status === 200 ? true : undefined),
+    'the health check to pass again',
+    15_000,
+  );
+  for (const [what, send] of requests) {
+    const { status } = await send(owner.api);
+    expect({ what, status }).toEqual({ what, status: expect.any(Number) as number });
+    expect(status).toBeLessThan(300);
+  }
+  const text = `after the outage ${Math.random()}`;
+  await postMessage(owner, channelId, text);
+  await socket.next((frame) => frame.type === 'message.created' && frame.data.text === text);
+}
+
+describe('a database outage', () => {
+  it('answers 503 with Retry-After at once while PostgreSQL refuses connections, and recovers', async () => {
+    await proxy.refuse();
+    await expectUnavailable(5_000);
+    await proxy.restore();
+    await expectRecovered();
+  });
+
+  it('answers 503 within seconds, not 30, while PostgreSQL accepts but never answers, and recovers', async () => {
+    proxy.goSilent();
+    // The first requests find the pool's connections gone silent; later ones cannot open new ones.
+    await expectUnavailable(7_000);
+    await expectUnavailable(7_000);
+    await proxy.restore();
+    await expectRecovered();
+  });
+
+  it('keeps the process up: no unhandled rejection or exception during either outage', () => {
+    expect(crashes).toEqual([]);
+  });
+});
