@@ -132,3 +132,83 @@ describe('calls', () => {
     ).toHaveLength(3);
   });
 });
+
+describe('leaving the channel or the workspace during a call', () => {
+  const ways: [string, (removed: TestUser, channelId: string) => Promise<{ status: number }>][] = [
+    [
+      'removed from the channel',
+      (removed, channelId) => alice.api.delete(`/api/v1/channels/${channelId}/members/${removed.id}`),
+    ],
+    ['leaving the channel', (removed, channelId) => removed.api.post(`/api/v1/channels/${channelId}/leave`)],
+    [
+      'removed from the workspace',
+      (removed) => alice.api.delete(`/api/v1/workspaces/${workspaceId}/members/${removed.id}`),
+    ],
+  ];
+
+  it.each(ways)('takes a member %s out of the running call at once', async (_way, remove) => {
+    const erin = await registerUser(server.url, 'Erin');
+    await addToWorkspace(alice, workspaceId, erin);
+    const channel = await createChannel(alice, workspaceId);
+    for (const user of [bob, erin]) await user.api.post(`/api/v1/channels/${channel.id}/join`);
+    const [aliceSocket, bobSocket, erinSocket] = await Promise.all([
+      connect(alice),
+      connect(bob),
+      connect(erin),
+    ]);
+    let callId = '';
+    for (const user of [alice, bob, erin]) {
+      callId = (await user.api.post(`/api/v1/channels/${channel.id}/calls`)).body.call.id as string;
+    }
+    // Signals pass while Erin is in the call.
+    erinSocket.send({ type: 'call.signal', callId, to: bob.id, signal: { n: 1 } });
+    await bobSocket.next((frame) => frame.type === 'call.signal' && frame.from === erin.id);
+
+    expect((await remove(erin, channel.id)).status).toBe(204);
+    const left = await bobSocket.next(
+      (frame) => frame.type === 'call.participant_left' && frame.data.userId === erin.id,
+    );
+    expect(left.data).toMatchObject({ id: callId, participants: [alice.id, bob.id] });
+
+    // Her next signal is refused and reaches no one: Alice's later marker arrives without it before.
+    erinSocket.send({ type: 'call.signal', callId, to: bob.id, signal: { n: 2 } });
+    expect((await erinSocket.next((frame) => frame.type === 'error')).error.detail).toBe('Call not found');
+    aliceSocket.send({ type: 'call.signal', callId, to: bob.id, signal: { marker: true } });
+    await bobSocket.next((frame) => frame.type === 'call.signal' && frame.from === alice.id);
+    expect(
+      bobSocket.frames.filter((frame) => frame.type === 'call.signal' && frame.from === erin.id),
+    ).toHaveLength(1);
+    // Nor can she be signalled.
+    aliceSocket.send({ type: 'call.signal', callId, to: erin.id, signal: { n: 3 } });
+    expect((await aliceSocket.next((frame) => frame.type === 'error')).error.detail).toBe('Call not found');
+  });
+
+  it('never leaves in the call a member whose removal raced their joining it', async () => {
+    const erin = await registerUser(server.url, 'Erin');
+    await addToWorkspace(alice, workspaceId, erin);
+    const channel = await createChannel(alice, workspaceId);
+    await bob.api.post(`/api/v1/channels/${channel.id}/join`);
+    await bob.api.post(`/api/v1/channels/${channel.id}/calls`);
+    for (let round = 0; round < 40; round++) {
+      await erin.api.post(`/api/v1/channels/${channel.id}/join`);
+      const [joined, removed] = await Promise.all([
+        erin.api.post(`/api/v1/channels/${channel.id}/calls`),
+        alice.api.delete(`/api/v1/channels/${channel.id}/members/${erin.id}`),
+      ]);
+      expect([200, 403]).toContain(joined.status);
+      expect(removed.status).toBe(204);
+      const roster = (await bob.api.post(`/api/v1/channels/${channel.id}/calls`)).body.call.participants;
+      expect({ round, roster }).toEqual({ round, roster: [bob.id] });
+    }
+  });
+
+  it('ends the call when the member removed was the last one in it', async () => {
+    const channel = await createChannel(alice, workspaceId);
+    await bob.api.post(`/api/v1/channels/${channel.id}/join`);
+    const aliceSocket = await connect(alice);
+    const call = (await bob.api.post(`/api/v1/channels/${channel.id}/calls`)).body.call as { id: string };
+    expect((await alice.api.delete(`/api/v1/channels/${channel.id}/members/${bob.id}`)).status).toBe(204);
+    const ended = await aliceSocket.next((frame) => frame.type === 'call.ended' && frame.data.id === call.id);
+    expect(ended.data.participants).toEqual([]);
+  });
+});

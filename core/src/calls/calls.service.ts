@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ChannelsService } from '../channels/channels.service';
 import { newId } from '../common/ids';
 import { conflict, notFound } from '../common/problem';
@@ -17,7 +17,7 @@ import type { CallView, IceServer } from './calls.schemas';
  * to CALL_MAX_PARTICIPANTS) with ICE servers handed out on join, and signal over the realtime socket.
  */
 @Injectable()
-export class CallsService {
+export class CallsService implements OnModuleInit {
   constructor(
     private readonly db: Database,
     private readonly repository: CallsRepository,
@@ -27,9 +27,22 @@ export class CallsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Whoever leaves a channel, or is removed from it or from its workspace, leaves its call in the same
+   * transaction: the others are told at once, and their signals stop passing.
+   */
+  onModuleInit(): void {
+    this.events.whileAppending('channel.member_left', async ({ channelId, userId }) => {
+      const running = await this.repository.runningInChannel(channelId);
+      if (running) await this.leaveIfPresent(running.id, userId);
+    });
+  }
+
   async join(channelId: string, userId: string): Promise<{ call: CallView; iceServers: IceServer[] }> {
     const { channel } = await this.channels.requireMember(channelId, userId);
     const call = await this.db.transaction(async () => {
+      // A removal racing this join waits for it, then takes them out of the call with everyone else.
+      await this.channels.holdMembership(channel.id, userId);
       let running = await this.repository.runningInChannel(channel.id);
       if (!running) {
         running = await this.repository.start({

@@ -115,6 +115,16 @@ export class ChannelsRepository {
     return (await this.db.conn('channelMembers').where({ channelId, userId }).delete()) > 0;
   }
 
+  /** Inside a transaction: whether the user is a member, their membership locked against removal until commit. */
+  async lockMembership(channelId: string, userId: string): Promise<boolean> {
+    const row = await this.db
+      .conn('channelMembers')
+      .where({ channelId, userId })
+      .forShare()
+      .first<{ userId: string } | undefined>('userId');
+    return row !== undefined;
+  }
+
   async memberIds(channelId: string): Promise<string[]> {
     const rows = await this.db
       .conn('channelMembers')

@@ -64,6 +64,14 @@ export class ChannelsService {
     return access;
   }
 
+  /**
+   * Inside a transaction: 403 unless the user is still a member, who then stays one until it commits (a
+   * removal waits for it, and then sees whatever it did, such as joining a call).
+   */
+  async holdMembership(channelId: string, userId: string): Promise<void> {
+    if (!(await this.repository.lockMembership(channelId, userId))) throw forbidden('Join the channel first');
+  }
+
   async create(
     workspaceId: string,
     userId: string,

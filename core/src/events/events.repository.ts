@@ -25,12 +25,25 @@ export class EventsRepository {
   /** The NOTIFY payload: the appending instance's id, so it can ignore its own (it woke itself already). */
   notifyPayload = '';
   private readonly appended: ((event: StoredEvent) => void)[] = [];
+  private readonly reactions = new Map<StreamEventName, ((data: never) => Promise<void>)[]>();
 
   constructor(private readonly db: Database) {}
 
   /** Called after commit with each event the committed transaction appended, in order. */
   onCommitted(listener: (event: StoredEvent) => void): void {
     this.appended.push(listener);
+  }
+
+  /**
+   * Runs `reaction` inside every transaction that appends an event of this type, right after it: what it
+   * changes commits or rolls back with the change the event describes, so another domain follows this one
+   * without the two calling each other, and no crash can separate them.
+   */
+  whileAppending<K extends StreamEventName>(
+    type: K,
+    reaction: (data: StreamEvents[K]) => Promise<void>,
+  ): void {
+    this.reactions.set(type, [...(this.reactions.get(type) ?? []), reaction]);
   }
 
   /**
@@ -61,6 +74,7 @@ export class EventsRepository {
     const { seq, id, created_at: createdAt } = rows[0];
     const stored = { seq: String(seq), id, type, workspaceId, channelId, data, createdAt } as StoredEvent;
     this.db.afterCommit(() => this.appended.forEach((listener) => listener(stored)));
+    for (const reaction of this.reactions.get(type) ?? []) await reaction(data as never);
   }
 
   async maxSeq(): Promise<string> {
