@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { fastifyMultipart } from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -24,7 +23,6 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   });
   // Errors Fastify raises before a route runs (bad JSON, body too large) reach this filter too.
   app.useGlobalFilters(new ProblemFilter(logger));
-  // @fastify/multipart's declarations resolve to an error type under typescript-eslint (tsc accepts them).
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {
@@ -34,11 +32,8 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   fastify.addHook('onRoute', (route) => {
     if (route.url.startsWith('/hooks/')) route.bodyLimit = config.incomingWebhookMaxBytes;
   });
-  await app.register(fastifyMultipart, {
-    // Keep the client's file name as sent, so names carrying paths are refused rather than silently cut.
-    preservePath: true,
-    limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 0, parts: 2 },
-  });
+  // The upload route reads multipart bodies itself, as a stream (core/src/files/multipart.ts).
+  fastify.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
 
   const openApi = new DocumentBuilder()
     .setTitle('Jōkkær API')

@@ -22,6 +22,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** UPLOAD_LIMIT_BYTES, default 100 MiB: the largest file accepted */
   uploadLimitBytes: number;
+  /** UPLOAD_IDLE_TIMEOUT_SECONDS, default 30: an upload whose body sends nothing this long is answered 408 */
+  uploadIdleTimeoutSeconds: number;
   /** SESSION_TTL_HOURS, default 720 (30 days) */
   sessionTtlHours: number;
   /** LOGIN_MAX_FAILURES, default 10 failed logins per email and per client address per window */
@@ -173,6 +175,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_BYTES', 100 * 1024 * 1024, 1),
+    uploadIdleTimeoutSeconds: integer(env, 'UPLOAD_IDLE_TIMEOUT_SECONDS', 30, 1),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 720, 1),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 10, 1),
     loginWindowSeconds: integer(env, 'LOGIN_WINDOW_SECONDS', 900, 1),
