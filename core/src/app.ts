@@ -5,13 +5,17 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { applyBrowserPolicy, DOCS_PATH } from './common/browser-policy';
+import { frameworkErrorOptions } from './common/framework-errors';
 import { createLogger, NestPinoLogger } from './common/logger';
 import { ProblemFilter } from './common/problem.filter';
 import { AppConfig } from './config/config';
 
 /** Builds the whole server (used by main.ts, the end-to-end tests and the benchmarks). */
 export async function createApp(config: AppConfig, logger: Logger = createLogger(config.logLevel)) {
+  const problems = new ProblemFilter(logger);
   const adapter = new FastifyAdapter({
+    ...frameworkErrorOptions(problems),
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
     // Every log line of a request carries its id; a caller's X-Request-Id is kept for end-to-end tracing.
@@ -22,8 +26,9 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     logger: new NestPinoLogger(logger),
   });
   // Errors Fastify raises before a route runs (bad JSON, body too large) reach this filter too.
-  app.useGlobalFilters(new ProblemFilter(logger));
+  app.useGlobalFilters(problems);
 
+  await applyBrowserPolicy(app, config.corsOrigins);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -41,7 +46,7 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     .setDescription('The public HTTP contract of Jōkkær. Errors are application/problem+json.')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+  SwaggerModule.setup(DOCS_PATH.slice(1), app, () => SwaggerModule.createDocument(app, openApi), {
     jsonDocumentUrl: 'api/docs-json',
   });
   await app.init();
