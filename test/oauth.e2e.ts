@@ -158,6 +158,8 @@ describe('OAuth 2.0 provider', () => {
     expect(tokens.refresh_token).toMatch(/^jkrt_/);
     expect(tokens.scope).toBe('channels:read channels:history');
     expect(tokens.expires_in).toBeGreaterThan(3600);
+    // The code just exchanged is not echoed back.
+    expect(tokens).not.toHaveProperty('authorizationCode');
 
     // The token acts as the install's bot, within the granted scopes (chat:write was not asked for).
     const bot = new ApiClient(server.url, tokens.access_token);

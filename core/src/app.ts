@@ -1,18 +1,21 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { fastifyMultipart } from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { applyBrowserPolicy, DOCS_PATH } from './common/browser-policy';
+import { frameworkErrorOptions } from './common/framework-errors';
 import { createLogger, NestPinoLogger } from './common/logger';
 import { ProblemFilter } from './common/problem.filter';
 import { AppConfig } from './config/config';
 
 /** Builds the whole server (used by main.ts, the end-to-end tests and the benchmarks). */
 export async function createApp(config: AppConfig, logger: Logger = createLogger(config.logLevel)) {
+  const problems = new ProblemFilter(logger);
   const adapter = new FastifyAdapter({
+    ...frameworkErrorOptions(problems),
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
     // Every log line of a request carries its id; a caller's X-Request-Id is kept for end-to-end tracing.
@@ -23,9 +26,9 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     logger: new NestPinoLogger(logger),
   });
   // Errors Fastify raises before a route runs (bad JSON, body too large) reach this filter too.
-  app.useGlobalFilters(new ProblemFilter(logger));
-  // @fastify/multipart's declarations resolve to an error type under typescript-eslint (tsc accepts them).
+  app.useGlobalFilters(problems);
 
+  await applyBrowserPolicy(app, config.corsOrigins);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -34,11 +37,8 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   fastify.addHook('onRoute', (route) => {
     if (route.url.startsWith('/hooks/')) route.bodyLimit = config.incomingWebhookMaxBytes;
   });
-  await app.register(fastifyMultipart, {
-    // Keep the client's file name as sent, so names carrying paths are refused rather than silently cut.
-    preservePath: true,
-    limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 0, parts: 2 },
-  });
+  // The upload route reads multipart bodies itself, as a stream (core/src/files/multipart.ts).
+  fastify.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
 
   const openApi = new DocumentBuilder()
     .setTitle('Jōkkær API')
@@ -46,7 +46,7 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     .setDescription('The public HTTP contract of Jōkkær. Errors are application/problem+json.')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+  SwaggerModule.setup(DOCS_PATH.slice(1), app, () => SwaggerModule.createDocument(app, openApi), {
     jsonDocumentUrl: 'api/docs-json',
   });
   await app.init();

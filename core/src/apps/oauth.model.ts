@@ -162,7 +162,9 @@ export class OAuthModel implements AuthorizationCodeModel, RefreshTokenModel {
           expiresAt: token.refreshTokenExpiresAt as Date,
         });
       }
-      return { ...token, client, user, bot_user_id: install.botUserId, team: { id: install.workspaceId } };
+      // Every field returned here beyond the standard ones is sent to the client: not the code it exchanged.
+      const { authorizationCode, ...answer } = token;
+      return { ...answer, client, user, bot_user_id: install.botUserId, team: { id: install.workspaceId } };
     });
   }
 

@@ -20,7 +20,11 @@ export class ProblemFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    this.send(host.switchToHttp().getResponse<FastifyReply>(), exception);
+  }
+
+  /** Also the answer to errors Fastify raises before any route runs (see core/src/common/framework-errors.ts). */
+  send(reply: FastifyReply, exception: unknown): void {
     const { document, headers } = this.toProblem(exception);
     if (isDatabaseUnavailable(exception)) this.logger.warn({ err: exception }, 'database unavailable');
     else if (document.status >= 500) this.logger.error({ err: exception }, 'unhandled error');
@@ -40,11 +44,8 @@ export class ProblemFilter implements ExceptionFilter {
     const framework = exception as FrameworkError;
     const status = framework?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const detail = frameworkDetail(framework);
-      return {
-        document: problemDocument(status, detail, [{ path: '(body)', message: detail }]),
-        headers: {},
-      };
+      const { detail, path } = frameworkProblem(framework);
+      return { document: problemDocument(status, detail, [{ path, message: detail }]), headers: {} };
     }
     if (isDatabaseUnavailable(exception)) {
       return this.toProblem(
@@ -58,15 +59,21 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
-function frameworkDetail(error: FrameworkError): string {
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'The request body is larger than the server accepts';
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'Unsupported content type; send application/json';
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return 'The JSON body is empty';
-    default:
-      return error.message || 'Bad request';
-  }
+/** Fastify's own texts name its internals; these say what the client sent wrong, and where. */
+const FRAMEWORK_PROBLEMS: Record<string, { detail: string; path: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    detail: 'The request body is larger than the server accepts',
+    path: '(body)',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    detail: 'Unsupported content type; send application/json',
+    path: '(body)',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { detail: 'The JSON body is empty', path: '(body)' },
+  FST_ERR_BAD_URL: { detail: 'The URL path is not valid percent-encoding', path: '(path)' },
+  FST_ERR_MAX_PARAM_LENGTH: { detail: 'A segment of the URL path is too long', path: '(path)' },
+};
+
+function frameworkProblem(error: FrameworkError): { detail: string; path: string } {
+  return FRAMEWORK_PROBLEMS[error.code ?? ''] ?? { detail: error.message || 'Bad request', path: '(body)' };
 }

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       migrateOnStart: true,
       bodyLimitBytes: 1024 * 1024,
       uploadLimitBytes: 100 * 1024 * 1024,
+      uploadIdleTimeoutSeconds: 30,
       sessionTtlHours: 720,
       loginMaxFailures: 10,
       loginWindowSeconds: 900,
@@ -34,6 +35,7 @@ describe('loadConfig', () => {
       pluginFailureWindowSeconds: 300,
       egressAllowNetworks: [],
       instanceAdminEmails: [],
+      corsOrigins: [],
       publicUrl: 'http://localhost:3000',
       webhookTimeoutMs: 15_000,
       webhookEndpointConcurrency: 8,
@@ -61,8 +63,10 @@ describe('loadConfig', () => {
       UPLOAD_LIMIT_BYTES: '1048576',
       MIGRATE_ON_START: 'false',
       DATA_DIR: '/var/lib/jokkaer',
+      CORS_ORIGINS: 'https://chat.example.com, http://localhost:5173/',
     });
     expect(config).toMatchObject({
+      corsOrigins: ['https://chat.example.com', 'http://localhost:5173'],
       port: 8080,
       databaseUrl: 'postgres://db/jokkaer',
       uploadLimitBytes: 1048576,
@@ -77,5 +81,8 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ MIGRATE_ON_START: 'maybe' })).toThrow(/MIGRATE_ON_START/);
     expect(() => loadConfig({ DB_POOL_MAX: '0' })).toThrow(/DB_POOL_MAX/);
+    for (const notAnOrigin of ['*', 'chat.example.com', 'https://chat.example.com/app']) {
+      expect(() => loadConfig({ CORS_ORIGINS: notAnOrigin })).toThrow(/CORS_ORIGINS/);
+    }
   });
 });

@@ -31,6 +31,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** UPLOAD_LIMIT_BYTES, default 100 MiB: the largest file accepted */
   uploadLimitBytes: number;
+  /** UPLOAD_IDLE_TIMEOUT_SECONDS, default 30: an upload whose body sends nothing this long is answered 408 */
+  uploadIdleTimeoutSeconds: number;
   /** SESSION_TTL_HOURS, default 720 (30 days) */
   sessionTtlHours: number;
   /** LOGIN_MAX_FAILURES, default 10 failed logins per email and per client address per window */
@@ -69,6 +71,8 @@ export interface AppConfig {
   egressAllowNetworks: string[];
   /** INSTANCE_ADMIN_EMAILS: comma-separated accounts that may upload plugin bundles for the whole instance */
   instanceAdminEmails: string[];
+  /** CORS_ORIGINS: comma-separated origins (https://chat.example.com) whose pages may call the API; none by default */
+  corsOrigins: string[];
   /** PUBLIC_URL, default http://localhost:PORT: how the outside reaches this server (incoming webhook URLs) */
   publicUrl: string;
   /** WEBHOOK_TIMEOUT_MS, default 15000: a delivery's whole exchange */
@@ -137,6 +141,15 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
+/** An origin exactly as browsers send it (scheme, host, port), so it compares equal to their Origin header. */
+function origin(raw: string): string {
+  const parsed = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!parsed || parsed.origin === 'null' || parsed.origin !== raw.replace(/\/$/, '')) {
+    throw new ConfigError(`CORS_ORIGINS must list origins such as https://chat.example.com, got "${raw}"`);
+  }
+  return parsed.origin;
+}
+
 function list(raw: string | undefined): string[] {
   return (raw ?? '')
     .split(',')
@@ -185,6 +198,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_BYTES', 100 * 1024 * 1024, 1),
+    uploadIdleTimeoutSeconds: integer(env, 'UPLOAD_IDLE_TIMEOUT_SECONDS', 30, 1),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 720, 1),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 10, 1),
     loginWindowSeconds: integer(env, 'LOGIN_WINDOW_SECONDS', 900, 1),
@@ -205,6 +219,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     pluginFailureWindowSeconds: integer(env, 'PLUGIN_FAILURE_WINDOW_SECONDS', 300, 1),
     egressAllowNetworks: list(env.EGRESS_ALLOW_NETWORKS),
     instanceAdminEmails: list(env.INSTANCE_ADMIN_EMAILS).map((email) => email.toLowerCase()),
+    corsOrigins: list(env.CORS_ORIGINS).map(origin),
     publicUrl: (env.PUBLIC_URL || `http://localhost:${integer(env, 'PORT', 3000)}`).replace(/\/+$/, ''),
     webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 100),
     webhookEndpointConcurrency: integer(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1),

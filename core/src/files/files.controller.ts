@@ -1,17 +1,20 @@
-import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../common/auth-context';
 import { AppScopes, CurrentAuth } from '../common/auth-context';
-import { badRequest, ProblemException } from '../common/problem';
-import { FilesService, IncomingFile } from './files.service';
+import { FilesService } from './files.service';
+import { MultipartUpload, UPLOAD_LIMITS } from './multipart';
+import type { UploadLimits } from './multipart';
 
 @ApiTags('files')
 @ApiBearerAuth()
 @Controller('api/v1')
 export class FilesController {
-  constructor(private readonly files: FilesService) {}
+  constructor(
+    private readonly files: FilesService,
+    @Inject(UPLOAD_LIMITS) private readonly limits: UploadLimits,
+  ) {}
 
   @Post('workspaces/:workspaceId/files')
   @AppScopes('files:write')
@@ -23,25 +26,8 @@ export class FilesController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    if (!request.isMultipart()) {
-      throw new ProblemException(415, 'Send the file as multipart/form-data in the field "file"', [
-        { path: 'file', message: 'must be sent as multipart/form-data' },
-      ]);
-    }
-    const part = await request.file();
-    if (part && part.fieldname !== 'file') {
-      part.file.resume();
-      throw badRequest('The file must be sent in the field "file"', [
-        { path: part.fieldname, message: 'is not a known field' },
-      ]);
-    }
-    const incoming: IncomingFile | undefined = part && {
-      filename: part.filename,
-      mimetype: part.mimetype,
-      content: part.file,
-      truncated: () => part.file.truncated,
-    };
-    const view = await this.files.upload(workspaceId, auth.userId, incoming);
+    const upload = MultipartUpload.open(request.raw, this.limits);
+    const view = await this.files.upload(workspaceId, auth.userId, upload);
     void reply.status(201);
     return view;
   }

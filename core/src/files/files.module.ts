@@ -6,6 +6,8 @@ import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { FilesController } from './files.controller';
 import { FilesRepository } from './files.repository';
 import { FilesService } from './files.service';
+import { UPLOAD_LIMITS } from './multipart';
+import type { UploadLimits } from './multipart';
 import { LocalDiskStorage, STORAGE_DRIVER } from './storage';
 
 @Module({
@@ -18,6 +20,14 @@ import { LocalDiskStorage, STORAGE_DRIVER } from './storage';
       provide: STORAGE_DRIVER,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => new LocalDiskStorage(path.join(config.dataDir, 'files')),
+    },
+    {
+      provide: UPLOAD_LIMITS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): UploadLimits => ({
+        fileSizeBytes: config.uploadLimitBytes,
+        idleTimeoutMs: config.uploadIdleTimeoutSeconds * 1000,
+      }),
     },
   ],
   exports: [FilesService],

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { OnModuleInit } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { newId } from '../common/ids';
-import { badRequest, notFound, payloadTooLarge } from '../common/problem';
+import { badRequest, notFound } from '../common/problem';
 import { isUuid } from '../common/validation';
 import { Database } from '../database/database';
 import { EventsRepository } from '../events/events.repository';
@@ -9,6 +10,8 @@ import { WorkspacesService } from '../workspaces/workspaces.service';
 import type { FileRow } from './files.models';
 import { FilesRepository } from './files.repository';
 import { FileView, fileNameProblem, INLINE_CONTENT_TYPES, normalizeContentType } from './files.schemas';
+import { FILE_FIELD } from './multipart';
+import type { MultipartUpload } from './multipart';
 import { STORAGE_DRIVER } from './storage';
 import type { StorageDriver } from './storage';
 
@@ -22,14 +25,6 @@ export const toFileView = (file: FileRow): FileView => ({
   createdAt: file.createdAt.toISOString(),
 });
 
-export interface IncomingFile {
-  filename: string | undefined;
-  mimetype: string | undefined;
-  content: Readable;
-  /** Whether the multipart parser cut the stream at the upload limit. */
-  truncated(): boolean;
-}
-
 export interface FileDownload {
   file: FileView;
   content: Readable;
@@ -39,7 +34,7 @@ export interface FileDownload {
 }
 
 @Injectable()
-export class FilesService {
+export class FilesService implements OnModuleInit {
   constructor(
     private readonly db: Database,
     private readonly repository: FilesRepository,
@@ -48,29 +43,32 @@ export class FilesService {
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
   ) {}
 
-  async upload(workspaceId: string, userId: string, incoming: IncomingFile | undefined): Promise<FileView> {
+  /** Removes what writes cut off by a crash left behind (no upload is in flight before the server starts). */
+  async onModuleInit(): Promise<void> {
+    await this.storage.removeIncomplete();
+  }
+
+  async upload(workspaceId: string, userId: string, upload: MultipartUpload): Promise<FileView> {
     await this.workspaces.requireMember(workspaceId, userId);
-    if (!incoming) throw badRequest('No file was sent', [{ path: 'file', message: 'is required' }]);
-    const problem = fileNameProblem(incoming.filename);
-    if (problem) {
-      incoming.content.resume(); // drain what the client is still sending
-      throw badRequest('The file name is not acceptable', [
-        { path: 'file', message: `file name ${problem}` },
-      ]);
-    }
     const id = newId();
     const storageKey = `${workspaceId}/${id}`;
-    let size: number;
-    try {
-      size = await this.storage.write(storageKey, incoming.content);
-    } catch (error) {
-      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw this.tooLarge();
-      throw error;
-    }
-    if (incoming.truncated()) {
-      await this.storage.delete(storageKey);
-      throw this.tooLarge();
-    }
+    const received = await upload
+      .receive(async (incoming) => {
+        const problem = fileNameProblem(incoming.filename);
+        if (problem) {
+          throw badRequest('The file name is not acceptable', [
+            { path: FILE_FIELD, message: `file name ${problem}` },
+          ]);
+        }
+        return this.storage.write(storageKey, incoming.content);
+      })
+      .catch(async (error: unknown) => {
+        // The file may be complete on disk while the body failed after it (another part, a broken end).
+        await this.storage.delete(storageKey);
+        throw error;
+      });
+    if (!received) throw badRequest('No file was sent', [{ path: FILE_FIELD, message: 'is required' }]);
+    const { file: incoming, stored: size } = received;
     try {
       return await this.db.transaction(async () => {
         const file = await this.repository.insert({
@@ -162,9 +160,5 @@ export class FilesService {
     const file = await this.repository.findReadable(fileId, userId);
     if (!file) throw notFound('File');
     return file;
-  }
-
-  private tooLarge() {
-    return payloadTooLarge('The file is larger than the upload limit');
   }
 }

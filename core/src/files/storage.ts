@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -10,10 +10,13 @@ export interface StorageDriver {
   write(key: string, content: Readable): Promise<number>;
   read(key: string): Readable;
   delete(key: string): Promise<void>;
+  /** Removes what writes cut off by a crash left behind; called at start, before any write. */
+  removeIncomplete(): Promise<void>;
 }
 
 export const STORAGE_DRIVER = Symbol('STORAGE_DRIVER');
 
+const PARTIAL_SUFFIX = '.partial';
 const SAFE_KEY = /^[a-zA-Z0-9][a-zA-Z0-9/_-]*$/;
 
 /** The default driver: files under DATA_DIR/files, written to a temporary name and renamed when complete. */
@@ -22,7 +25,7 @@ export class LocalDiskStorage implements StorageDriver {
 
   async write(key: string, content: Readable): Promise<number> {
     const target = this.resolve(key);
-    const partial = `${target}.partial`;
+    const partial = `${target}${PARTIAL_SUFFIX}`;
     await mkdir(path.dirname(target), { recursive: true });
     let bytes = 0;
     content.on('data', (chunk: Buffer) => (bytes += chunk.length));
@@ -42,6 +45,20 @@ export class LocalDiskStorage implements StorageDriver {
 
   async delete(key: string): Promise<void> {
     await rm(this.resolve(key), { force: true });
+  }
+
+  async removeIncomplete(): Promise<void> {
+    const entries = await readdir(this.root, { recursive: true, withFileTypes: true }).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [];
+        throw error;
+      },
+    );
+    await Promise.all(
+      entries
+        .filter((entry) => entry.isFile() && entry.name.endsWith(PARTIAL_SUFFIX))
+        .map((entry) => rm(path.join(entry.parentPath, entry.name), { force: true })),
+    );
   }
 
   private resolve(key: string): string {
