@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { Clock } from '../core/src/common/clock';
 import { CLOSE } from '../core/src/realtime/realtime.schemas';
 import { ApiClient } from '../fixtures/api-client';
+import { launchChromium, requireBrowser, withBrowser } from '../fixtures/browser';
 import { createChannel, createWorkspace, registerUser, TestUser } from '../fixtures/factories';
 import { MailCatcher } from '../fixtures/mail-catcher';
 import { RealtimeClient } from '../fixtures/realtime-client';
@@ -122,6 +123,30 @@ describe('password reset by email', () => {
     // The same answer for an address without an account, and no mail to it.
     expect(mail.to(stranger)).toEqual([]);
   });
+
+  withBrowser(
+    'opens the mailed link on a page where the new password is set, in a real browser',
+    async () => {
+      const user = await registerUser(server.url);
+      const link = await mailedResetLink(user);
+      const browser = requireBrowser(await launchChromium());
+      try {
+        const page = await browser.newPage();
+        const opened = await page.goto(`${server.url}${link.pathname}${link.search}`);
+        expect(opened?.headers()).toMatchObject({
+          'referrer-policy': 'no-referrer',
+          'content-security-policy': expect.stringContaining("frame-ancestors 'none'"),
+        });
+        expect(page.url()).not.toContain('token'); // dropped from the address bar and history
+        await page.getByLabel('New password').fill(NEW_PASSWORD);
+        await page.getByRole('button', { name: 'Set password' }).click();
+        await page.getByText('Your password is set').waitFor();
+      } finally {
+        await browser.close();
+      }
+      expect((await login(user.email, NEW_PASSWORD)).status).toBe(200);
+    },
+  );
 
   it('refuses a link once PASSWORD_RESET_TTL_MINUTES have passed', async () => {
     const user = await registerUser(server.url);

@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import type { AuthContext } from '../common/auth-context';
 import { CurrentAuth, Public } from '../common/auth-context';
 import { Validate } from '../common/validation';
@@ -14,15 +15,16 @@ import {
   requestPasswordResetSchema,
 } from './passwords.schemas';
 import { PasswordsService } from './passwords.service';
+import { renderResetPasswordPage } from './reset-password-page';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
-@Controller('api/v1')
+@Controller()
 export class PasswordsController {
   constructor(private readonly passwords: PasswordsService) {}
 
   /** Changes the caller's password (the current one is required); ends their other sessions. */
-  @Post('me/password')
+  @Post('api/v1/me/password')
   @HttpCode(204)
   @Validate({ body: changePasswordSchema })
   change(@CurrentAuth() auth: AuthContext, @Body() body: ChangePasswordBody) {
@@ -31,7 +33,7 @@ export class PasswordsController {
 
   /** 202 whether or not the address is an account's; 503 when the server has no SMTP_URL. */
   @Public()
-  @Post('auth/password-reset')
+  @Post('api/v1/auth/password-reset')
   @HttpCode(202)
   @Validate({ body: requestPasswordResetSchema })
   requestReset(@Body() body: RequestPasswordResetBody) {
@@ -40,7 +42,7 @@ export class PasswordsController {
 
   /** Sets a new password with a reset link's token (once); ends every session of the account. */
   @Public()
-  @Post('auth/password-reset/confirm')
+  @Post('api/v1/auth/password-reset/confirm')
   @HttpCode(204)
   @Validate({ body: confirmPasswordResetSchema })
   confirmReset(@Body() body: ConfirmPasswordResetBody) {
@@ -48,8 +50,18 @@ export class PasswordsController {
   }
 
   /** Instance admins: voids the account's password and sessions; answers a reset link for its owner. */
-  @Post('admin/users/:userId/password')
+  @Post('api/v1/admin/users/:userId/password')
   adminReset(@CurrentAuth() auth: AuthContext, @Param('userId') userId: string) {
     return this.passwords.adminReset(auth.userId, userId);
+  }
+
+  /** The page a mailed reset link opens (a browser form for the confirm route). */
+  @Public()
+  @Get('reset-password')
+  @ApiExcludeEndpoint()
+  resetPage(@Res({ passthrough: true }) reply: FastifyReply) {
+    const page = renderResetPasswordPage();
+    void reply.headers(page.headers);
+    return page.html;
   }
 }

@@ -48,7 +48,7 @@ export class PasswordsService {
 
   /**
    * Mails a reset link if the address is an account's. The answer is the same either way, and the mail is
-   * sent after it, so neither the answer nor its timing tells whether the account exists.
+   * sent after it, so the answer does not wait on the mail server for existing accounts only.
    */
   async requestReset(email: string): Promise<void> {
     if (!this.mailer.configured) {
