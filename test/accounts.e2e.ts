@@ -206,6 +206,7 @@ describe('instance admin reset', () => {
     const admin = anonymous.as(registered.body.token);
     const user = await registerUser(server.url);
     const socket = await RealtimeClient.connect(server.url, { token: user.token });
+    const pat = anonymous.as((await user.api.post('/api/v1/me/tokens', { name: 'cli' })).body.token);
     const path = `/api/v1/admin/users/${user.id}/password`;
 
     const notAdmin = await registerUser(server.url);
@@ -223,6 +224,12 @@ describe('instance admin reset', () => {
     expect((await user.api.get('/api/v1/me')).status).toBe(401);
     expect(await socket.closed()).toBe(CLOSE.unauthorized);
     expect((await login(user.email, PASSWORD)).status).toBe(401);
+    // Its personal access token is kept, but there is no current password to change any more.
+    const change = await pat.post('/api/v1/me/password', {
+      currentPassword: PASSWORD,
+      newPassword: NEW_PASSWORD,
+    });
+    expect(change).toMatchObject({ status: 409, body: { detail: expect.stringMatching(/no password/) } });
 
     expect((await confirm(reset.body.token)).status).toBe(204);
     expect((await login(user.email, NEW_PASSWORD)).status).toBe(200);

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { AuthContext } from '../common/auth-context';
 import { Clock } from '../common/clock';
 import { LOGGER } from '../common/logger';
-import { badRequest, conflict, notFound, ProblemException } from '../common/problem';
+import { badRequest, conflict, notFound, ProblemException, unauthorized } from '../common/problem';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { Database } from '../database/database';
@@ -37,7 +37,11 @@ export class PasswordsService {
 
   async change(auth: AuthContext, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.users.findUserById(auth.userId);
-    if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, currentPassword))) {
+    if (!user) throw unauthorized();
+    if (!user.passwordHash) {
+      throw conflict('The account has no password (it signs in through SSO); set one with a password reset');
+    }
+    if (!(await verifyPassword(user.passwordHash, currentPassword))) {
       throw new ProblemException(403, 'The current password is wrong', [
         { path: 'currentPassword', message: 'is wrong' },
       ]);

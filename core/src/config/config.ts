@@ -141,6 +141,15 @@ function list(raw: string | undefined): string[] {
     .filter(Boolean);
 }
 
+function smtpUrl(env: Env): string | undefined {
+  const raw = env.SMTP_URL;
+  if (!raw) return undefined;
+  if (!/^smtps?:\/\/[^/]/.test(raw)) {
+    throw new ConfigError('SMTP_URL must be an smtp:// or smtps:// URL (smtp://user:pass@host:587)');
+  }
+  return raw;
+}
+
 /** SSO_SCOPES defaults to `openid email profile`. */
 function ssoSettings(env: Env): AppConfig['sso'] {
   const names = [
@@ -200,7 +209,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     egressAllowNetworks: list(env.EGRESS_ALLOW_NETWORKS),
     instanceAdminEmails: list(env.INSTANCE_ADMIN_EMAILS).map((email) => email.toLowerCase()),
     publicUrl: (env.PUBLIC_URL || `http://localhost:${integer(env, 'PORT', 3000)}`).replace(/\/+$/, ''),
-    smtpUrl: env.SMTP_URL || undefined,
+    smtpUrl: smtpUrl(env),
     smtpFrom: env.SMTP_FROM || 'Jōkkær <no-reply@localhost>',
     passwordResetTtlMinutes: integer(env, 'PASSWORD_RESET_TTL_MINUTES', 60, 1),
     webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 100),
