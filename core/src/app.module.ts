@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import { ChannelsModule } from './channels/channels.module';
 import { CommandsModule } from './commands/commands.module';
+import { ClockModule } from './common/clock';
 import { LOGGER } from './common/logger';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { AppsModule } from './apps/apps.module';
@@ -37,6 +38,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(logger),
+        ClockModule,
         DatabaseModule,
         EventsModule,
         AuthModule,

@@ -1,13 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { APP_SCOPES } from '../common/auth-context';
+import { appScopesSchema as scopes } from '../common/auth-context';
 import { eventNameSchema } from '../webhooks/webhooks.schemas';
-
-const scopes = {
-  type: 'array',
-  items: { type: 'string', enum: [...APP_SCOPES] },
-  uniqueItems: true,
-  maxItems: APP_SCOPES.length,
-} as const;
 
 export const createAppSchema = {
   type: 'object',

@@ -61,7 +61,7 @@ export class AuthController {
   @Post('me/tokens')
   @Validate({ body: createTokenSchema })
   createToken(@CurrentAuth() auth: AuthContext, @Body() body: CreateTokenBody) {
-    return this.auth.createPersonalToken(auth.userId, body.name, body.expiresAt);
+    return this.auth.createPersonalToken(auth.userId, body.name, body.expiresAt, body.scopes);
   }
 
   @Get('me/tokens')

@@ -8,8 +8,8 @@ const unauthenticated = (detail: string) =>
   new ProblemException(401, detail, undefined, { 'www-authenticate': 'Bearer' });
 
 /**
- * Resolves the bearer token on every request; revoked or expired tokens stop working at once. App tokens
- * reach only routes that declare a scope they were granted.
+ * Resolves the bearer token on every request; revoked or expired tokens stop working at once. Tokens with
+ * scopes (apps', scoped personal access tokens) reach only routes that declare a scope they were granted.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -33,9 +33,18 @@ export class AuthGuard implements CanActivate {
         context.getHandler(),
         context.getClass(),
       ]);
-      if (!needed) throw new ProblemException(403, 'App tokens cannot call this endpoint');
+      const personal = auth.tokenKind === 'personal';
+      if (!needed) {
+        throw new ProblemException(
+          403,
+          `${personal ? 'Scoped personal access' : 'App'} tokens cannot call this endpoint`,
+        );
+      }
       if (!auth.scopes.includes(needed)) {
-        throw new ProblemException(403, `The app was not granted the scope ${needed}`);
+        throw new ProblemException(
+          403,
+          `The ${personal ? 'token' : 'app'} was not granted the scope ${needed}`,
+        );
       }
     }
     request.auth = auth;

@@ -19,8 +19,9 @@ export class TokenModel extends Model {
   tokenHash!: Buffer;
   expiresAt!: Date | null;
   revokedAt!: Date | null;
-  /** App tokens only: the install they act for and what it was granted. */
+  /** App tokens only: the install they act for. */
   installId!: string | null;
+  /** What an app token or a scoped personal access token was granted; null: all its owner's rights. */
   scopes!: string[] | null;
   createdAt!: Date;
 }

@@ -80,6 +80,16 @@ export class AuthRepository {
     return (await query) > 0;
   }
 
+  /** Revokes every live session of a user but `keepTokenId`'s; returns those revoked. */
+  async revokeSessions(userId: string, keepTokenId?: string): Promise<{ id: string; userId: string }[]> {
+    const query = TokenModel.query(this.db.conn)
+      .patch({ revokedAt: new Date() })
+      .where({ userId, kind: 'session' })
+      .whereNull('revokedAt');
+    if (keepTokenId) void query.whereNot({ id: keepTokenId });
+    return await query.returning(['id', 'userId']);
+  }
+
   async installOfToken(tokenId: string): Promise<string | null> {
     const row = await TokenModel.query(this.db.conn).findById(tokenId).select('installId');
     return row?.installId ?? null;

@@ -1,8 +1,9 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { appScopesSchema } from '../common/auth-context';
 
-const email = { type: 'string', format: 'email', maxLength: 254 } as const;
+export const email = { type: 'string', format: 'email', maxLength: 254 } as const;
 // Argon2 input is bounded so a huge password cannot be used to burn CPU.
-const password = { type: 'string', minLength: 8, maxLength: 256 } as const;
+export const password = { type: 'string', minLength: 8, maxLength: 256 } as const;
 
 export const registerSchema = {
   type: 'object',
@@ -29,6 +30,8 @@ export const createTokenSchema = {
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 100 },
     expiresAt: { type: 'string', format: 'date-time' },
+    /** Limits the token to these app scopes, as an app's token is; without them it acts with all the owner's rights. */
+    scopes: { ...appScopesSchema, minItems: 1 },
   },
   required: ['name'],
   additionalProperties: false,
@@ -51,6 +54,8 @@ export interface SessionView {
 export interface PersonalTokenView {
   id: string;
   name: string | null;
+  /** Null: the token acts with all its owner's rights. */
+  scopes: string[] | null;
   expiresAt: string | null;
   createdAt: string;
 }

@@ -11,6 +11,7 @@ import { EventsRepository } from '../events/events.repository';
 import { UserModel, TokenModel } from './auth.models';
 import { AuthRepository } from './auth.repository';
 import { PersonalTokenView, SessionView, UserView } from './auth.schemas';
+import { hashPassword } from './password-hash';
 import { generateToken, hashToken, TokenKind } from './tokens';
 
 export const toUserView = (user: UserModel): UserView => ({
@@ -23,6 +24,7 @@ export const toUserView = (user: UserModel): UserView => ({
 const toTokenView = (token: TokenModel): PersonalTokenView => ({
   id: token.id,
   name: token.name,
+  scopes: token.scopes,
   expiresAt: token.expiresAt?.toISOString() ?? null,
   createdAt: token.createdAt.toISOString(),
 });
@@ -40,8 +42,7 @@ export class AuthService {
   ) {}
 
   async register(email: string, password: string, displayName: string): Promise<SessionView> {
-    // Argon2id with the library's defaults (19 MiB, t=2, p=1), the OWASP baseline.
-    const passwordHash = await hash(password);
+    const passwordHash = await hashPassword(password);
     try {
       const user = await this.repository.createUser({
         id: newId(),
@@ -153,7 +154,7 @@ export class AuthService {
     return toUserView(user);
   }
 
-  async createPersonalToken(userId: string, name: string, expiresAt?: string) {
+  async createPersonalToken(userId: string, name: string, expiresAt?: string, scopes?: string[]) {
     if (expiresAt && new Date(expiresAt).getTime() <= Date.now()) {
       throw badRequest('The token would already be expired', [
         { path: 'expiresAt', message: 'must be in the future' },
@@ -167,6 +168,7 @@ export class AuthService {
       name,
       tokenHash,
       expiresAt: expiresAt ? new Date(expiresAt) : null,
+      scopes: scopes ?? null,
     });
     return { ...toTokenView(token), token: raw };
   }
@@ -220,8 +222,25 @@ export class AuthService {
 
   /** Revokes every token of an app install; inside the caller's transaction, with events for open sockets. */
   async revokeInstallTokens(installId: string): Promise<void> {
-    for (const token of await this.repository.revokeInstallTokens(installId)) {
+    await this.announceRevoked(await this.repository.revokeInstallTokens(installId));
+  }
+
+  /** Ends a user's sessions but `keepTokenId`'s; inside the caller's transaction, with events for open sockets. */
+  async revokeSessions(userId: string, keepTokenId?: string): Promise<void> {
+    await this.announceRevoked(await this.repository.revokeSessions(userId, keepTokenId));
+  }
+
+  private async announceRevoked(tokens: { id: string; userId: string }[]): Promise<void> {
+    for (const token of tokens) {
       await this.events.append('token.revoked', { userId: token.userId, tokenId: token.id });
+    }
+  }
+
+  /** Throws 403 unless the user is an instance admin (INSTANCE_ADMIN_EMAILS); `may` says what they may do. */
+  async assertInstanceAdmin(userId: string, may: string): Promise<void> {
+    const user = await this.repository.findUserById(userId);
+    if (!user || !this.config.instanceAdminEmails.includes(user.email.toLowerCase())) {
+      throw forbidden(`Only instance admins may ${may}`);
     }
   }
 

@@ -14,6 +14,8 @@ export const TOKEN_PREFIXES = {
   commandResponse: 'jkr_',
   /** The secret part of an incoming webhook's URL. */
   incomingWebhook: 'jkh_',
+  /** A single-use password reset link. */
+  passwordReset: 'jkpr_',
 } as const;
 
 export type TokenKind = keyof typeof TOKEN_PREFIXES;

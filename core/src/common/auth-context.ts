@@ -8,7 +8,10 @@ export interface AuthContext {
   tokenKind: string;
   /** When the token stops working by itself (sessions); null for tokens that live until revoked. */
   expiresAt: Date | null;
-  /** An app's token: what it was granted. Null for a person's own tokens, which act with all their rights. */
+  /**
+   * What an app's token, or a personal access token created with scopes, was granted. Null for a person's
+   * sessions and unscoped personal access tokens, which act with all their rights.
+   */
   scopes: string[] | null;
 }
 
@@ -25,9 +28,9 @@ export const CurrentAuth = createParamDecorator((_: unknown, context: ExecutionC
 });
 
 /**
- * What apps may be granted (Slack's names, so existing apps ask for what they already know). A token with
- * scopes may call only routes that declare one of them with @AppScopes: everything else, accounts and tokens
- * above all, is refused to apps.
+ * What apps (and scoped personal access tokens) may be granted (Slack's names, so existing apps ask for what
+ * they already know). A token with scopes may call only routes that declare one of them with @AppScopes:
+ * everything else, accounts and tokens above all, is refused to it.
  */
 export const APP_SCOPES = [
   'channels:read',
@@ -45,3 +48,11 @@ export type AppScope = (typeof APP_SCOPES)[number];
 export const APP_SCOPES_KEY = Symbol('APP_SCOPES');
 /** The scope an app token needs for this route; routes without it are closed to app tokens. */
 export const AppScopes = (scope: AppScope) => SetMetadata(APP_SCOPES_KEY, scope);
+
+/** A list of scopes in a request body (apps, installs, personal access tokens). */
+export const appScopesSchema = {
+  type: 'array',
+  items: { type: 'string', enum: [...APP_SCOPES] },
+  uniqueItems: true,
+  maxItems: APP_SCOPES.length,
+} as const;

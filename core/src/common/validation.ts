@@ -35,7 +35,8 @@ export function Validate(schemas: RouteSchemas): MethodDecorator {
   return applyDecorators(...decorators);
 }
 
-const bodyAjv = addFormats(new Ajv({ allErrors: true, strict: true, useDefaults: true }));
+// verbose: errors carry the refused value, so a 400 can name it.
+const bodyAjv = addFormats(new Ajv({ allErrors: true, strict: true, useDefaults: true, verbose: true }));
 const queryAjv = addFormats(new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true }));
 const compiled = new WeakMap<object, ValidateFunction>();
 
@@ -53,6 +54,7 @@ export function describeErrors(errors: ErrorObject[] | null | undefined, prefix 
   return (errors ?? []).map((error) => {
     const base = error.instancePath.replace(/^\//, '');
     const join = (name: string) => [prefix, base, name].filter(Boolean).join('/');
+    const whole = join('') || prefix || '(body)';
     if (error.keyword === 'required') {
       const field = (error.params as { missingProperty: string }).missingProperty;
       return { path: join(field), message: 'is required' };
@@ -61,7 +63,14 @@ export function describeErrors(errors: ErrorObject[] | null | undefined, prefix 
       const field = (error.params as { additionalProperty: string }).additionalProperty;
       return { path: join(field), message: 'is not a known field' };
     }
-    return { path: join('') || prefix || '(body)', message: error.message ?? 'is invalid' };
+    if (error.keyword === 'enum') {
+      // Names the refused value and what is allowed (`scopes/1`: "admin" is not one of: chat:write, …).
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.join(', ');
+      const refused = JSON.stringify(error.data) ?? '';
+      const value = refused.length > 0 && refused.length <= 100 ? `${refused} ` : '';
+      return { path: whole, message: `${value}is not one of: ${allowed}` };
+    }
+    return { path: whole, message: error.message ?? 'is invalid' };
   });
 }
 

@@ -37,6 +37,9 @@ describe('loadConfig', () => {
       instanceAdminEmails: [],
       corsOrigins: [],
       publicUrl: 'http://localhost:3000',
+      smtpUrl: undefined,
+      smtpFrom: 'Jōkkær <no-reply@localhost>',
+      passwordResetTtlMinutes: 60,
       webhookTimeoutMs: 15_000,
       webhookEndpointConcurrency: 8,
       webhookEndpointRate: 50,
@@ -84,5 +87,10 @@ describe('loadConfig', () => {
     for (const notAnOrigin of ['*', 'chat.example.com', 'https://chat.example.com/app']) {
       expect(() => loadConfig({ CORS_ORIGINS: notAnOrigin })).toThrow(/CORS_ORIGINS/);
     }
+    // Without this check a typo would only show when the first reset mail fails.
+    expect(() => loadConfig({ SMTP_URL: 'mail.example.com' })).toThrow(/SMTP_URL/);
+    expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.com' }).smtpUrl).toBe(
+      'smtps://u:p@mail.example.com',
+    );
   });
 });

@@ -75,6 +75,12 @@ export interface AppConfig {
   corsOrigins: string[];
   /** PUBLIC_URL, default http://localhost:PORT: how the outside reaches this server (incoming webhook URLs) */
   publicUrl: string;
+  /** SMTP_URL (e.g. smtps://user:pass@mail.example.com): where mail is sent from; unset, password reset by email is off */
+  smtpUrl: string | undefined;
+  /** SMTP_FROM, default `Jōkkær <no-reply@localhost>`: the sender of that mail */
+  smtpFrom: string;
+  /** PASSWORD_RESET_TTL_MINUTES, default 60: how long a password reset link works (once) */
+  passwordResetTtlMinutes: number;
   /** WEBHOOK_TIMEOUT_MS, default 15000: a delivery's whole exchange */
   webhookTimeoutMs: number;
   /** WEBHOOK_ENDPOINT_CONCURRENCY, default 8 deliveries in flight per endpoint and instance */
@@ -157,6 +163,15 @@ function list(raw: string | undefined): string[] {
     .filter(Boolean);
 }
 
+function smtpUrl(env: Env): string | undefined {
+  const raw = env.SMTP_URL;
+  if (!raw) return undefined;
+  if (!/^smtps?:\/\/[^/]/.test(raw)) {
+    throw new ConfigError('SMTP_URL must be an smtp:// or smtps:// URL (smtp://user:pass@host:587)');
+  }
+  return raw;
+}
+
 /** SSO_SCOPES defaults to `openid email profile`. */
 function ssoSettings(env: Env): AppConfig['sso'] {
   const names = [
@@ -221,6 +236,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     instanceAdminEmails: list(env.INSTANCE_ADMIN_EMAILS).map((email) => email.toLowerCase()),
     corsOrigins: list(env.CORS_ORIGINS).map(origin),
     publicUrl: (env.PUBLIC_URL || `http://localhost:${integer(env, 'PORT', 3000)}`).replace(/\/+$/, ''),
+    smtpUrl: smtpUrl(env),
+    smtpFrom: env.SMTP_FROM || 'Jōkkær <no-reply@localhost>',
+    passwordResetTtlMinutes: integer(env, 'PASSWORD_RESET_TTL_MINUTES', 60, 1),
     webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 100),
     webhookEndpointConcurrency: integer(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1),
     webhookEndpointRate: integer(env, 'WEBHOOK_ENDPOINT_RATE', 50, 1),

@@ -1,11 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { secretSettingKeys, settingsSchemaOf, validateManifest } from '@jokkaer/sdk-plugin';
 import type { PluginManifest } from '@jokkaer/sdk-plugin';
 import { AuthService } from '../auth/auth.service';
 import { newId } from '../common/ids';
-import { APP_CONFIG } from '../config/config';
-import type { AppConfig } from '../config/config';
-import { badRequest, conflict, forbidden, notFound } from '../common/problem';
+import { badRequest, conflict, notFound } from '../common/problem';
 import { assertValid } from '../common/validation';
 import { Database } from '../database/database';
 import { EventFeed } from '../events/event-feed';
@@ -44,7 +42,6 @@ export class PluginsService {
     private readonly auth: AuthService,
     private readonly feed: EventFeed,
     private readonly scheduler: PluginScheduler,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   catalogueView() {
@@ -53,10 +50,7 @@ export class PluginsService {
 
   /** An instance admin (INSTANCE_ADMIN_EMAILS) adds a built plugin, or a new version of one they uploaded. */
   async upload(userId: string, body: UploadBody) {
-    const user = await this.auth.me(userId);
-    if (!this.config.instanceAdminEmails.includes(user.email.toLowerCase())) {
-      throw forbidden('Only instance admins may upload plugins');
-    }
+    await this.auth.assertInstanceAdmin(userId, 'upload plugins');
     const checked = validateManifest(body.manifest);
     if (!checked.ok) {
       throw badRequest(

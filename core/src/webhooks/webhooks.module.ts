@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ChannelsModule } from '../channels/channels.module';
-import { Clock } from '../common/clock';
 import { MessagesModule } from '../messages/messages.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { IncomingWebhooksController } from './incoming-webhooks.controller';
@@ -15,14 +14,7 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   imports: [AuthModule, WorkspacesModule, ChannelsModule, MessagesModule],
   controllers: [WebhooksController, IncomingWebhooksController],
-  providers: [
-    Clock,
-    WebhooksRepository,
-    WebhooksService,
-    IncomingWebhooksService,
-    WebhookFanout,
-    WebhookWorker,
-  ],
+  providers: [WebhooksRepository, WebhooksService, IncomingWebhooksService, WebhookFanout, WebhookWorker],
   exports: [WebhooksService],
 })
 export class WebhooksModule {}
