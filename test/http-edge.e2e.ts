@@ -141,6 +141,8 @@ describe('errors Fastify answers itself', () => {
     const response = await raw(target);
     expect(response.status).toBe(status);
     expect(response.headers['content-type']).toContain('application/problem+json');
+    expectSecurityHeaders(new Headers(response.headers));
+    expect(response.headers['x-request-id']).toBeDefined();
     const problem = JSON.parse(response.body);
     expect(problem).toMatchObject({ status, errors: [expect.objectContaining({ path })] });
     expect(problem.detail).not.toMatch(/FST_|is not a valid url component|exceeding the max param/);
@@ -153,6 +155,7 @@ describe('errors Fastify answers itself', () => {
     );
     expect(malformed.status).toBe(400);
     expect(malformed.headers['content-type']).toBe('application/problem+json');
+    expect(malformed.headers['x-content-type-options']).toBe('nosniff');
     expect(JSON.parse(malformed.body)).toMatchObject({ status: 400 });
     const huge = await raw('/api/v1/me', { 'x-padding': 'x'.repeat(32 * 1024) });
     expect(huge.status).toBe(431);

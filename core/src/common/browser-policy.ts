@@ -1,6 +1,8 @@
 import { fastifyCors } from '@fastify/cors';
 import { fastifyHelmet } from '@fastify/helmet';
-import type { FastifyHelmetOptions } from '@fastify/helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import helmet from 'helmet';
+import type { HelmetOptions } from 'helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 /** Where Swagger UI is served; its page is the only one that runs scripts of its own origin. */
@@ -32,27 +34,30 @@ const DOCS_POLICY = {
   },
 };
 
-/**
- * Security headers on every answer (routes that set their own, like file downloads and the OAuth consent
- * page, keep theirs), and CORS for the origins listed in CORS_ORIGINS only. Call before routes are added.
- */
+/** The headers of every answer; routes that set their own (file downloads, the consent page) keep theirs. */
+const SECURITY_HEADERS = {
+  contentSecurityPolicy: API_POLICY,
+  frameguard: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+  // TLS is terminated in front of the server; HSTS belongs there, where the operator knows the domains.
+  strictTransportSecurity: false,
+} satisfies HelmetOptions;
+
+/** For answers Fastify gives before any hook runs (see framework-errors.ts): the same headers, set directly. */
+export const setSecurityHeaders: (request: IncomingMessage, response: ServerResponse) => void = (() => {
+  const middleware = helmet(SECURITY_HEADERS);
+  return (request: IncomingMessage, response: ServerResponse) => middleware(request, response, () => {});
+})();
+
+/** Security headers on every answer, and CORS for the origins in CORS_ORIGINS only. Call before routes are added. */
 export async function applyBrowserPolicy(app: NestFastifyApplication, corsOrigins: string[]): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRoute', (route) => {
     if (route.url === DOCS_PATH || route.url.startsWith(`${DOCS_PATH}/`)) {
-      route.config = {
-        ...route.config,
-        helmet: { contentSecurityPolicy: DOCS_POLICY },
-      };
+      route.config = { ...route.config, helmet: { contentSecurityPolicy: DOCS_POLICY } };
     }
   });
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: API_POLICY,
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-    // TLS is terminated in front of the server; HSTS belongs there, where the operator knows the domains.
-    strictTransportSecurity: false,
-  } satisfies FastifyHelmetOptions);
+  await app.register(fastifyHelmet, SECURITY_HEADERS);
   // Registered even with no origin allowed, so a preflight is answered (204, without CORS headers), not 404.
   await app.register(fastifyCors, {
     origin: corsOrigins,

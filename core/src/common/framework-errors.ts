@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyServerOptions } from 'fastify';
+import { setSecurityHeaders } from './browser-policy';
 import { problemDocument } from './problem';
 import type { ProblemFilter } from './problem.filter';
 
@@ -13,7 +14,12 @@ export function frameworkErrorOptions(
   problems: ProblemFilter,
 ): Pick<FastifyServerOptions, 'frameworkErrors' | 'clientErrorHandler'> {
   return {
-    frameworkErrors: (error, _request, reply) => problems.send(reply, error),
+    frameworkErrors: (error, request, reply) => {
+      // No hook runs for these answers: the headers every answer has are set here.
+      setSecurityHeaders(request.raw, reply.raw);
+      void reply.header('x-request-id', request.id);
+      problems.send(reply, error);
+    },
     clientErrorHandler: answerClientError,
   };
 }
@@ -31,6 +37,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/problem+json\r\n` +
+        'x-content-type-options: nosniff\r\n' +
         `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   }
