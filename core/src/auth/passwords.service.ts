@@ -55,8 +55,9 @@ export class PasswordsService {
    * sent after it, so the answer does not wait on the mail server for existing accounts only.
    */
   async requestReset(email: string): Promise<void> {
+    // Like SSO routes without SSO: a lasting property of this server, not an outage to retry (so not 503).
     if (!this.mailer.configured) {
-      throw new ProblemException(503, 'Password reset by email is not configured on this server (SMTP_URL)');
+      throw new ProblemException(404, 'Password reset by email is not configured on this server (SMTP_URL)');
     }
     const user = await this.users.findUserByEmail(email);
     if (!user || user.isBot) return;
