@@ -39,7 +39,7 @@ export class PasswordsService {
     const user = await this.users.findUserById(auth.userId);
     if (!user) throw unauthorized();
     if (!user.passwordHash) {
-      throw conflict('The account has no password (it signs in through SSO); set one with a password reset');
+      throw conflict('The account has no password; set one with a password reset');
     }
     if (!(await verifyPassword(user.passwordHash, currentPassword))) {
       throw new ProblemException(403, 'The current password is wrong', [
