@@ -177,7 +177,7 @@ describe('password reset by email', () => {
     }
   });
 
-  it('answers 503 when the server has no SMTP_URL', async () => {
+  it('answers 404 "not configured" when the server has no SMTP_URL', async () => {
     const bare = await startTestServer();
     try {
       const user = await registerUser(bare.url);
@@ -185,7 +185,7 @@ describe('password reset by email', () => {
         email: user.email,
       });
       expect(response).toMatchObject({
-        status: 503,
+        status: 404,
         body: { detail: expect.stringMatching(/not configured/) },
       });
       expect(response.headers.get('content-type')).toContain('application/problem+json');

@@ -31,7 +31,7 @@ export class PasswordsController {
     return this.passwords.change(auth, body.currentPassword, body.newPassword);
   }
 
-  /** 202 whether or not the address is an account's; 503 when the server has no SMTP_URL. */
+  /** 202 whether or not the address is an account's; 404 when the server has no SMTP_URL. */
   @Public()
   @Post('api/v1/auth/password-reset')
   @HttpCode(202)

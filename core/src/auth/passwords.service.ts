@@ -39,7 +39,7 @@ export class PasswordsService {
     const user = await this.users.findUserById(auth.userId);
     if (!user) throw unauthorized();
     if (!user.passwordHash) {
-      throw conflict('The account has no password (it signs in through SSO); set one with a password reset');
+      throw conflict('The account has no password; set one with a password reset');
     }
     if (!(await verifyPassword(user.passwordHash, currentPassword))) {
       throw new ProblemException(403, 'The current password is wrong', [
@@ -55,8 +55,9 @@ export class PasswordsService {
    * sent after it, so the answer does not wait on the mail server for existing accounts only.
    */
   async requestReset(email: string): Promise<void> {
+    // Like SSO routes without SSO: a lasting property of this server, not an outage to retry (so not 503).
     if (!this.mailer.configured) {
-      throw new ProblemException(503, 'Password reset by email is not configured on this server (SMTP_URL)');
+      throw new ProblemException(404, 'Password reset by email is not configured on this server (SMTP_URL)');
     }
     const user = await this.users.findUserByEmail(email);
     if (!user || user.isBot) return;
