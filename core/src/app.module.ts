@@ -18,6 +18,7 @@ import { FilesModule } from './files/files.module';
 import { HealthController } from './health/health.controller';
 import { MessagesModule } from './messages/messages.module';
 import { PluginsModule } from './plugins/plugins.module';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
@@ -38,6 +39,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(logger),
         DatabaseModule,
+        RateLimitsModule,
         EventsModule,
         AuthModule,
         WorkspacesModule,

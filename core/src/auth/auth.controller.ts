@@ -18,8 +18,8 @@ export class AuthController {
   @Public()
   @Post('auth/register')
   @Validate({ body: registerSchema })
-  register(@Body() body: RegisterBody) {
-    return this.auth.register(body.email, body.password, body.displayName);
+  register(@Body() body: RegisterBody, @Req() request: FastifyRequest) {
+    return this.auth.register(body.email, body.password, body.displayName, request.ip);
   }
 
   @Public()

@@ -24,10 +24,22 @@ export interface AppConfig {
   uploadLimitBytes: number;
   /** SESSION_TTL_HOURS, default 720 (30 days) */
   sessionTtlHours: number;
-  /** LOGIN_MAX_FAILURES, default 10 failed logins per email and per client address per window */
+  /** LOGIN_MAX_FAILURES, default 10 failed logins per email from one client address per window */
   loginMaxFailures: number;
+  /** LOGIN_ADDRESS_MAX_FAILURES, default 100 failed logins per client address (over all emails) per window */
+  loginAddressMaxFailures: number;
+  /**
+   * LOGIN_ACCOUNT_MAX_FAILURES, default 50 failed logins per email (over all addresses) per window; past it,
+   * only addresses that signed in to the account within LOGIN_KNOWN_CLIENT_DAYS may still try
+   */
+  loginAccountMaxFailures: number;
+  /** LOGIN_KNOWN_CLIENT_DAYS, default 30: how long a successful login keeps its address known to the account */
+  loginKnownClientDays: number;
   /** LOGIN_WINDOW_SECONDS, default 900 */
   loginWindowSeconds: number;
+  /** REGISTER_MAX_PER_ADDRESS, default 20 accounts per client address per REGISTER_WINDOW_SECONDS (default 3600) */
+  registerMaxPerAddress: number;
+  registerWindowSeconds: number;
   /** SHUTDOWN_GRACE_MS, default 10000: how long in-flight requests get on SIGTERM */
   shutdownGraceMs: number;
   /** NATS_URL; when set, instances wake each other (and share typing/presence) through NATS, else LISTEN/NOTIFY */
@@ -175,7 +187,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_BYTES', 100 * 1024 * 1024, 1),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 720, 1),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 10, 1),
+    loginAddressMaxFailures: integer(env, 'LOGIN_ADDRESS_MAX_FAILURES', 100, 1),
+    loginAccountMaxFailures: integer(env, 'LOGIN_ACCOUNT_MAX_FAILURES', 50, 1),
+    loginKnownClientDays: integer(env, 'LOGIN_KNOWN_CLIENT_DAYS', 30, 1),
     loginWindowSeconds: integer(env, 'LOGIN_WINDOW_SECONDS', 900, 1),
+    registerMaxPerAddress: integer(env, 'REGISTER_MAX_PER_ADDRESS', 20, 1),
+    registerWindowSeconds: integer(env, 'REGISTER_WINDOW_SECONDS', 3600, 1),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
     natsUrl: env.NATS_URL || undefined,
     natsSubjectPrefix: env.NATS_SUBJECT_PREFIX || 'jokkaer',

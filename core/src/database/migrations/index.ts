@@ -13,6 +13,7 @@ import * as oauth from './011_oauth';
 import * as sso from './012_sso';
 import * as calls from './013_calls';
 import * as pluginAllowedHosts from './014_plugin_allowed_hosts';
+import * as rateLimits from './016_rate_limits';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '012_sso': sso,
   '013_calls': calls,
   '014_plugin_allowed_hosts': pluginAllowedHosts,
+  '016_rate_limits': rateLimits,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
