@@ -1,6 +1,9 @@
-import { registerUser } from '../fixtures/factories';
+import { ApiClient } from '../fixtures/api-client';
+import { createChannel, createWorkspace, registerUser, TestUser } from '../fixtures/factories';
+import { RealtimeClient } from '../fixtures/realtime-client';
 import { requestFrom } from '../fixtures/request-from';
 import { createTestDatabase } from './support/database';
+import { eventually } from './support/eventually';
 import { startTestServer, TestServer } from './support/server';
 
 /**
@@ -12,6 +15,9 @@ const limits = {
   loginAddressMaxFailures: 20,
   loginAccountMaxFailures: 15,
   registerMaxPerAddress: 10,
+  apiRateLimitPerToken: 30,
+  apiRateLimitPerAddress: 250,
+  realtimeMaxSocketsPerUser: 3,
 };
 let a: TestServer;
 let b: TestServer;
@@ -90,5 +96,88 @@ describe('login limits', () => {
     const refused = attempts.find((attempt) => attempt.status === 429)!;
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('API request limits', () => {
+  it('limits each token across instances, with RateLimit-* headers and Retry-After on 429', async () => {
+    const user = await registerUser(a.url);
+    const other = await registerUser(a.url);
+    for (let i = 1; i <= limits.apiRateLimitPerToken; i++) {
+      // Alternate instances: the count is one, held in PostgreSQL.
+      const server = i % 2 ? a : b;
+      const answered = await new ApiClient(server.url, user.token).get('/api/v1/me');
+      expect(answered.status).toBe(200);
+      expect(answered.headers.get('ratelimit-limit')).toBe(String(limits.apiRateLimitPerToken));
+      expect(answered.headers.get('ratelimit-remaining')).toBe(String(limits.apiRateLimitPerToken - i));
+      expect(Number(answered.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
+    }
+    const limited = await new ApiClient(b.url, user.token).get('/api/v1/me');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('content-type')).toContain('application/problem+json');
+    expect(limited.body).toMatchObject({ status: 429, title: 'Too Many Requests' });
+    expect(limited.headers.get('ratelimit-remaining')).toBe('0');
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+
+    // Another token is counted on its own.
+    expect((await other.api.get('/api/v1/me')).status).toBe(200);
+  });
+
+  it('limits requests without a token per address, never health checks', async () => {
+    const invalid = () => requestFrom('127.0.0.8', a.url, 'POST', '/api/v1/auth/login', {});
+    for (let i = 0; i < limits.apiRateLimitPerAddress; i++) expect((await invalid()).status).toBe(400);
+    const limited = await invalid();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await requestFrom('127.0.0.8', b.url, 'GET', '/health')).status).toBe(200);
+  });
+});
+
+describe('bot posting limit', () => {
+  it('lets a bot post about once a second per channel, in bursts of BOT_CHANNEL_POSTS_PER_WINDOW', async () => {
+    const owner = await registerUser(a.url);
+    const workspace = await createWorkspace(owner);
+    const channel = await createChannel(owner, workspace.id);
+    const created = await owner.api.post(`/api/v1/channels/${channel.id}/incoming-webhooks`, { name: 'CI' });
+    expect(created.status).toBe(201);
+    const hook = new URL((created.body as { url: string }).url).pathname;
+
+    const anonymous = new ApiClient(a.url);
+    for (let i = 0; i < 10; i++)
+      expect((await anonymous.post(hook, { text: `build ${i}` })).status).toBe(200);
+    const limited = await anonymous.post(hook, { text: 'build 10' });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(10);
+
+    // People are not bots: the owner still posts in the same channel.
+    expect((await owner.api.post(`/api/v1/channels/${channel.id}/messages`, { text: 'hi' })).status).toBe(
+      201,
+    );
+  });
+});
+
+describe('socket cap', () => {
+  let user: TestUser;
+  const sockets: RealtimeClient[] = [];
+  afterAll(() => sockets.forEach((socket) => socket.close()));
+
+  it('refuses a user’s socket past REALTIME_MAX_SOCKETS_PER_USER with 429, and admits one once another closes', async () => {
+    user = await registerUser(a.url);
+    for (let i = 0; i < limits.realtimeMaxSocketsPerUser; i++) {
+      sockets.push(await RealtimeClient.connect(a.url, { token: user.token }));
+    }
+    await expect(RealtimeClient.connect(a.url, { token: user.token })).rejects.toThrow(
+      'upgrade refused with 429',
+    );
+    sockets.shift()!.close();
+    sockets.push(
+      await eventually(
+        () => RealtimeClient.connect(a.url, { token: user.token }).catch(() => undefined),
+        'a socket admitted after one closed',
+      ),
+    );
   });
 });

@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { createLogger, NestPinoLogger } from './common/logger';
 import { ProblemFilter } from './common/problem.filter';
 import { AppConfig } from './config/config';
+import { registerApiRateLimit } from './rate-limits/api-rate-limit';
 
 /** Builds the whole server (used by main.ts, the end-to-end tests and the benchmarks). */
 export async function createApp(config: AppConfig, logger: Logger = createLogger(config.logLevel)) {
@@ -34,6 +35,8 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   fastify.addHook('onRoute', (route) => {
     if (route.url.startsWith('/hooks/')) route.bodyLimit = config.incomingWebhookMaxBytes;
   });
+  // Before any route is registered (app.init below): the limit attaches itself to each route as it is added.
+  await registerApiRateLimit(app, config);
   await app.register(fastifyMultipart, {
     // Keep the client's file name as sent, so names carrying paths are refused rather than silently cut.
     preservePath: true,
