@@ -25,7 +25,7 @@ const SWEEP_INTERVAL_MS = 60_000;
 /**
  * The one rate-limit mechanism: fixed-window counters in PostgreSQL, counted and checked with one atomic
  * upsert, so limits hold across instances and under concurrency. Used by the HTTP API limit, logins,
- * registrations and bot posts.
+ * registrations, bot posts and incoming webhooks.
  */
 @Injectable()
 export class RateLimiter implements OnModuleInit, OnModuleDestroy {
