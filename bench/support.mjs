@@ -70,9 +70,27 @@ export async function expectStatus(what, status, method, url, payload, token) {
   return response.body;
 }
 
+/**
+ * Benchmarks drive one client far past any per-client limit on purpose: the limits still count every
+ * request (their cost is measured) but never refuse one.
+ */
+const UNLIMITED = {
+  apiRateLimitPerToken: Number.MAX_SAFE_INTEGER,
+  apiRateLimitPerAddress: Number.MAX_SAFE_INTEGER,
+  registerMaxPerAddress: Number.MAX_SAFE_INTEGER,
+  botChannelPostsPerWindow: Number.MAX_SAFE_INTEGER,
+  realtimeMaxSocketsPerUser: Number.MAX_SAFE_INTEGER,
+};
+
 /** The real server on a loopback port, migrated, `settings` added to its config: { app, config, base }. */
 export async function startServer({ loadConfig, createApp }, logger, settings) {
-  const config = loadConfig(process.env, { host: '127.0.0.1', port: 0, migrateOnStart: true, ...settings });
+  const config = loadConfig(process.env, {
+    host: '127.0.0.1',
+    port: 0,
+    migrateOnStart: true,
+    ...UNLIMITED,
+    ...settings,
+  });
   const app = await createApp(config, logger);
   try {
     await app.listen(0, '127.0.0.1');

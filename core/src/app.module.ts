@@ -19,6 +19,7 @@ import { FilesModule } from './files/files.module';
 import { HealthController } from './health/health.controller';
 import { MessagesModule } from './messages/messages.module';
 import { PluginsModule } from './plugins/plugins.module';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
@@ -40,6 +41,7 @@ export class AppModule {
         LoggerModule.forRoot(logger),
         ClockModule,
         DatabaseModule,
+        RateLimitsModule,
         EventsModule,
         AuthModule,
         WorkspacesModule,

@@ -10,6 +10,7 @@ import { frameworkErrorOptions } from './common/framework-errors';
 import { createLogger, NestPinoLogger } from './common/logger';
 import { ProblemFilter } from './common/problem.filter';
 import { AppConfig } from './config/config';
+import { registerApiRateLimit } from './rate-limits/api-rate-limit';
 
 /** Builds the whole server (used by main.ts, the end-to-end tests and the benchmarks). */
 export async function createApp(config: AppConfig, logger: Logger = createLogger(config.logLevel)) {
@@ -37,6 +38,8 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   fastify.addHook('onRoute', (route) => {
     if (route.url.startsWith('/hooks/')) route.bodyLimit = config.incomingWebhookMaxBytes;
   });
+  // Before any route is registered (app.init below): the limit attaches itself to each route as it is added.
+  await registerApiRateLimit(app, config);
   // The upload route reads multipart bodies itself, as a stream (core/src/files/multipart.ts).
   fastify.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
 

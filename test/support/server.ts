@@ -24,6 +24,8 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}): Promi
       host: '127.0.0.1',
       port: 0,
       logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+      // Test files register many accounts from 127.0.0.1, far more than a person would.
+      registerMaxPerAddress: 1000,
       dataDir,
       databaseUrl,
       ...overrides,

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../common/auth-context';
 import { AppScopes, CurrentAuth, Public } from '../common/auth-context';
 import { Validate } from '../common/validation';
+import { clientAddress } from '../rate-limits/client-address';
 import { AuthService } from './auth.service';
 import { SsoGuard } from './sso.guard';
 import type { CreateTokenBody, LoginBody, RegisterBody } from './auth.schemas';
@@ -18,8 +19,8 @@ export class AuthController {
   @Public()
   @Post('auth/register')
   @Validate({ body: registerSchema })
-  register(@Body() body: RegisterBody) {
-    return this.auth.register(body.email, body.password, body.displayName);
+  register(@Body() body: RegisterBody, @Req() request: FastifyRequest) {
+    return this.auth.register(body.email, body.password, body.displayName, clientAddress(request));
   }
 
   @Public()
@@ -27,7 +28,7 @@ export class AuthController {
   @HttpCode(200)
   @Validate({ body: loginSchema })
   login(@Body() body: LoginBody, @Req() request: FastifyRequest) {
-    return this.auth.login(body.email, body.password, request.ip);
+    return this.auth.login(body.email, body.password, clientAddress(request));
   }
 
   @Post('auth/logout')

@@ -129,37 +129,4 @@ export class AuthRepository {
   async linkSsoIdentity(subject: string, userId: string): Promise<void> {
     await this.db.conn('ssoIdentities').insert({ subject, userId }).onConflict('subject').ignore();
   }
-
-  /** Failed logins per key within a fixed window; a new window starts once the old one has passed. */
-  async recordLoginFailure(key: string, windowSeconds: number): Promise<void> {
-    await this.db.conn.raw(
-      `INSERT INTO login_failures (key, failures, window_started_at) VALUES (?, 1, now())
-       ON CONFLICT (key) DO UPDATE SET
-         failures = CASE WHEN login_failures.window_started_at < now() - make_interval(secs => ?)
-                         THEN 1 ELSE login_failures.failures + 1 END,
-         window_started_at = CASE WHEN login_failures.window_started_at < now() - make_interval(secs => ?)
-                         THEN now() ELSE login_failures.window_started_at END`,
-      [key, windowSeconds, windowSeconds],
-    );
-  }
-
-  /** The largest number of seconds any of these keys is still locked out for, or 0. */
-  async loginLockoutSeconds(keys: string[], maxFailures: number, windowSeconds: number): Promise<number> {
-    const row = await this.db.conn
-      .from('login_failures')
-      .whereIn('key', keys)
-      .where('failures', '>=', maxFailures)
-      .max({
-        seconds: this.db.knex.raw(
-          `ceil(extract(epoch from window_started_at + make_interval(secs => ?) - now()))`,
-          [windowSeconds],
-        ),
-      })
-      .first<{ seconds: string | number | null }>();
-    return Math.max(0, Number(row?.seconds ?? 0));
-  }
-
-  async clearLoginFailures(key: string): Promise<void> {
-    await this.db.conn.from('login_failures').where({ key }).delete();
-  }
 }

@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { hash, verify } from '@node-rs/argon2';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { AuthContext } from '../common/auth-context';
 import { newId } from '../common/ids';
-import { badRequest, conflict, forbidden, notFound, tooManyRequests, unauthorized } from '../common/problem';
+import { badRequest, conflict, forbidden, notFound, unauthorized } from '../common/problem';
 import { Database } from '../database/database';
 import { isUniqueViolation } from '../database/errors';
 import { EventsRepository } from '../events/events.repository';
+import { Limit, RateLimiter, throwIfExceeded } from '../rate-limits/rate-limiter';
 import { UserModel, TokenModel } from './auth.models';
 import { AuthRepository } from './auth.repository';
 import { PersonalTokenView, SessionView, UserView } from './auth.schemas';
-import { hashPassword } from './password-hash';
+import { hashPassword, verifyPassword } from './password-hash';
 import { generateToken, hashToken, TokenKind } from './tokens';
 
 export const toUserView = (user: UserModel): UserView => ({
@@ -29,19 +29,51 @@ const toTokenView = (token: TokenModel): PersonalTokenView => ({
   createdAt: token.createdAt.toISOString(),
 });
 
+/** The limits one login attempt counts toward (see AuthService.admitLogin). */
+interface LoginLimits {
+  client: Limit;
+  address: Limit;
+  account: Limit;
+  /** Hit by each successful login: the address stays known to the account for the window. */
+  knownClient: Limit;
+}
+
+function loginLimits(config: AppConfig, email: string, clientAddress: string): LoginLimits {
+  const account = email.toLowerCase();
+  const windowSeconds = config.loginWindowSeconds;
+  return {
+    client: { key: `login-client:${account}:${clientAddress}`, max: config.loginMaxFailures, windowSeconds },
+    address: { key: `login-address:${clientAddress}`, max: config.loginAddressMaxFailures, windowSeconds },
+    account: { key: `login-account:${account}`, max: config.loginAccountMaxFailures, windowSeconds },
+    knownClient: {
+      key: `login-known:${account}:${clientAddress}`,
+      max: Number.MAX_SAFE_INTEGER,
+      windowSeconds: config.loginKnownClientDays * 86_400,
+    },
+  };
+}
+
 @Injectable()
 export class AuthService {
   /** Verified against when the email is unknown, so a miss costs as much time as a wrong password. */
-  private readonly decoyHash = hash('decoy password that never matches');
+  private readonly decoyHash = hashPassword('decoy password that never matches');
 
   constructor(
     private readonly db: Database,
     private readonly events: EventsRepository,
     private readonly repository: AuthRepository,
+    private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async register(email: string, password: string, displayName: string): Promise<SessionView> {
+  async register(
+    email: string,
+    password: string,
+    displayName: string,
+    clientAddress: string,
+  ): Promise<SessionView> {
+    const { registerMaxPerAddress: max, registerWindowSeconds: windowSeconds } = this.config;
+    await this.limiter.enforce({ key: `register:${clientAddress}`, max, windowSeconds });
     const passwordHash = await hashPassword(password);
     try {
       const user = await this.repository.createUser({
@@ -58,21 +90,33 @@ export class AuthService {
   }
 
   async login(email: string, password: string, clientAddress: string): Promise<SessionView> {
-    const keys = [`email:${email.toLowerCase()}`, `ip:${clientAddress}`];
-    const { loginMaxFailures, loginWindowSeconds } = this.config;
-    const lockout = await this.repository.loginLockoutSeconds(keys, loginMaxFailures, loginWindowSeconds);
-    if (lockout > 0) throw tooManyRequests(lockout);
-
+    const limits = loginLimits(this.config, email, clientAddress);
+    await this.admitLogin(limits);
     const user = await this.repository.findUserByEmail(email);
     const valid = user?.passwordHash
-      ? await verify(user.passwordHash, password)
-      : await verify(await this.decoyHash, password).then(() => false);
-    if (!user || !valid) {
-      for (const key of keys) await this.repository.recordLoginFailure(key, loginWindowSeconds);
-      throw unauthorized('The email or password is wrong');
-    }
-    await this.repository.clearLoginFailures(keys[0]);
+      ? await verifyPassword(user.passwordHash, password)
+      : await verifyPassword(await this.decoyHash, password).then(() => false);
+    if (!user || !valid) throw unauthorized('The email or password is wrong');
+    // A success is no failure: it gives its attempt back and makes this address known to the account.
+    await this.limiter.clear([limits.client.key]);
+    await this.limiter.refund([limits.address.key, limits.account.key]);
+    await this.limiter.consume([limits.knownClient]);
     return { user: toUserView(user), token: await this.issue(user.id, 'session', null) };
+  }
+
+  /**
+   * Login attempts count before the password is checked, each with one atomic upsert, so concurrent
+   * attempts can never get past a limit. Keyed per email and address first: a stranger's failures from
+   * elsewhere never lock the owner's own address out. The per-address ceiling stops spraying many emails;
+   * the per-email ceiling stops guessing from many addresses, except from addresses that signed in to the
+   * account before. Attempts refused by the first limit count toward no other.
+   */
+  private async admitLogin(limits: LoginLimits): Promise<void> {
+    await this.limiter.enforce(limits.client);
+    const [address, account] = await this.limiter.consume([limits.address, limits.account]);
+    const refused = [address];
+    if (account.exceeded && !(await this.limiter.isActive(limits.knownClient.key))) refused.push(account);
+    throwIfExceeded(refused);
   }
 
   async logout(auth: AuthContext): Promise<void> {

@@ -54,7 +54,7 @@ export async function applyBrowserPolicy(app: NestFastifyApplication, corsOrigin
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRoute', (route) => {
     if (route.url === DOCS_PATH || route.url.startsWith(`${DOCS_PATH}/`)) {
-      route.config = { ...route.config, helmet: { contentSecurityPolicy: DOCS_POLICY } };
+      route.helmet = { contentSecurityPolicy: DOCS_POLICY };
     }
   });
   await app.register(fastifyHelmet, SECURITY_HEADERS);

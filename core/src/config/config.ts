@@ -35,10 +35,33 @@ export interface AppConfig {
   uploadIdleTimeoutSeconds: number;
   /** SESSION_TTL_HOURS, default 720 (30 days) */
   sessionTtlHours: number;
-  /** LOGIN_MAX_FAILURES, default 10 failed logins per email and per client address per window */
+  /** LOGIN_MAX_FAILURES, default 10 failed logins per email from one client address per window */
   loginMaxFailures: number;
+  /** LOGIN_ADDRESS_MAX_FAILURES, default 100 failed logins per client address (over all emails) per window */
+  loginAddressMaxFailures: number;
+  /**
+   * LOGIN_ACCOUNT_MAX_FAILURES, default 50 failed logins per email (over all addresses) per window; past it,
+   * only addresses that signed in to the account within LOGIN_KNOWN_CLIENT_DAYS may still try
+   */
+  loginAccountMaxFailures: number;
+  /** LOGIN_KNOWN_CLIENT_DAYS, default 30: how long a successful login keeps its address known to the account */
+  loginKnownClientDays: number;
   /** LOGIN_WINDOW_SECONDS, default 900 */
   loginWindowSeconds: number;
+  /** REGISTER_MAX_PER_ADDRESS, default 20 accounts per client address per REGISTER_WINDOW_SECONDS (default 3600) */
+  registerMaxPerAddress: number;
+  registerWindowSeconds: number;
+  /** API_RATE_LIMIT_PER_TOKEN, default 1200 requests per token per API_RATE_LIMIT_WINDOW_SECONDS (default 60) */
+  apiRateLimitPerToken: number;
+  /** API_RATE_LIMIT_PER_ADDRESS, default 300 requests without a token per client address per window */
+  apiRateLimitPerAddress: number;
+  apiRateLimitWindowSeconds: number;
+  /**
+   * BOT_CHANNEL_POSTS_PER_WINDOW, default 10 posts by one bot in one channel per BOT_CHANNEL_POST_WINDOW_SECONDS
+   * (default 10): about one a second, in bursts (Slack's chat.postMessage limit)
+   */
+  botChannelPostsPerWindow: number;
+  botChannelPostWindowSeconds: number;
   /** SHUTDOWN_GRACE_MS, default 10000: how long in-flight requests get on SIGTERM */
   shutdownGraceMs: number;
   /** NATS_URL; when set, instances wake each other (and share typing/presence) through NATS, else LISTEN/NOTIFY */
@@ -59,6 +82,8 @@ export interface AppConfig {
   maxBufferedBytes: number;
   /** REALTIME_EPHEMERAL_DROP_BYTES, default 256 KiB: above this, typing and presence frames are dropped */
   ephemeralDropBytes: number;
+  /** REALTIME_MAX_SOCKETS_PER_USER, default 20 open sockets per user on each instance; past it 429 */
+  realtimeMaxSocketsPerUser: number;
   /** REALTIME_CLIENT_FRAMES_PER_SECOND (default 50) and REALTIME_CLIENT_FRAME_BURST (default 200): frames a socket may send */
   clientFramesPerSecond: number;
   clientFrameBurst: number;
@@ -216,7 +241,17 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     uploadIdleTimeoutSeconds: integer(env, 'UPLOAD_IDLE_TIMEOUT_SECONDS', 30, 1),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 720, 1),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 10, 1),
+    loginAddressMaxFailures: integer(env, 'LOGIN_ADDRESS_MAX_FAILURES', 100, 1),
+    loginAccountMaxFailures: integer(env, 'LOGIN_ACCOUNT_MAX_FAILURES', 50, 1),
+    loginKnownClientDays: integer(env, 'LOGIN_KNOWN_CLIENT_DAYS', 30, 1),
     loginWindowSeconds: integer(env, 'LOGIN_WINDOW_SECONDS', 900, 1),
+    registerMaxPerAddress: integer(env, 'REGISTER_MAX_PER_ADDRESS', 20, 1),
+    registerWindowSeconds: integer(env, 'REGISTER_WINDOW_SECONDS', 3600, 1),
+    apiRateLimitPerToken: integer(env, 'API_RATE_LIMIT_PER_TOKEN', 1200, 1),
+    apiRateLimitPerAddress: integer(env, 'API_RATE_LIMIT_PER_ADDRESS', 300, 1),
+    apiRateLimitWindowSeconds: integer(env, 'API_RATE_LIMIT_WINDOW_SECONDS', 60, 1),
+    botChannelPostsPerWindow: integer(env, 'BOT_CHANNEL_POSTS_PER_WINDOW', 10, 1),
+    botChannelPostWindowSeconds: integer(env, 'BOT_CHANNEL_POST_WINDOW_SECONDS', 10, 1),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
     natsUrl: env.NATS_URL || undefined,
     natsSubjectPrefix: env.NATS_SUBJECT_PREFIX || 'jokkaer',
@@ -227,6 +262,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     awayAfterMs: integer(env, 'REALTIME_AWAY_AFTER_MS', 300_000, 100),
     maxBufferedBytes: integer(env, 'REALTIME_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 1024),
     ephemeralDropBytes: integer(env, 'REALTIME_EPHEMERAL_DROP_BYTES', 256 * 1024, 0),
+    realtimeMaxSocketsPerUser: integer(env, 'REALTIME_MAX_SOCKETS_PER_USER', 20, 1),
     clientFramesPerSecond: integer(env, 'REALTIME_CLIENT_FRAMES_PER_SECOND', 50, 1),
     clientFrameBurst: integer(env, 'REALTIME_CLIENT_FRAME_BURST', 200, 1),
     pluginDirs: list(env.PLUGIN_DIRS).map((dir) => path.resolve(dir)),

@@ -1,4 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/auth-context';
@@ -11,6 +12,8 @@ export class HealthController {
 
   /** 200 once the database answers within a second, 503 otherwise (for load balancers and orchestrators). */
   @Public()
+  // Load balancers and orchestrators poll it from few addresses; they must never be throttled.
+  @RouteConfig({ rateLimit: false })
   @Get()
   async health(@Res() reply: FastifyReply): Promise<void> {
     const ok = await Promise.race([

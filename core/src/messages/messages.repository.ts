@@ -13,6 +13,14 @@ export interface ReactionRow {
 export class MessagesRepository {
   constructor(private readonly db: Database) {}
 
+  async isBot(userId: string): Promise<boolean> {
+    const row = await this.db
+      .conn('users')
+      .where({ id: userId })
+      .first<{ isBot: boolean } | undefined>('isBot');
+    return row?.isBot ?? false;
+  }
+
   /** Inserts unless this author already posted this `clientMsgId` in the channel (then returns undefined). */
   async insert(
     message: Pick<

@@ -1,12 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ChannelAccess, ChannelsService } from '../channels/channels.service';
 import { newId } from '../common/ids';
 import { decodeCursor, Page, PageQuery, toPage } from '../common/pagination';
 import { badRequest, conflict, forbidden, notFound } from '../common/problem';
+import { APP_CONFIG } from '../config/config';
+import type { AppConfig } from '../config/config';
 import { Database } from '../database/database';
 import { EventsRepository } from '../events/events.repository';
 import type { FileView } from '../files/files.schemas';
 import { FilesService, toFileView } from '../files/files.service';
+import { RateLimiter } from '../rate-limits/rate-limiter';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { parseMentions } from './mentions';
 import { MessageHooks } from './message-hooks';
@@ -53,6 +56,8 @@ export class MessagesService {
     private readonly files: FilesService,
     private readonly events: EventsRepository,
     private readonly hooks: MessageHooks,
+    private readonly limiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -78,6 +83,7 @@ export class MessagesService {
       const existing = await this.repository.findByClientMsgId(channel.id, userId, clientMsgId);
       if (existing) return this.hydrateOne(existing);
     }
+    await this.limitBotPosts(userId, channel.id);
     const fileIds = input.fileIds ?? [];
     if (!input.text.trim() && fileIds.length === 0) {
       throw badRequest('A message needs text or files', [{ path: 'text', message: 'must not be empty' }]);
@@ -117,6 +123,16 @@ export class MessagesService {
     if (created) return created;
     const first = await this.repository.findByClientMsgId(channel.id, userId, clientMsgId as string);
     return this.hydrateOne(first as MessageModel);
+  }
+
+  /** Bots (apps, plugins, incoming webhooks) post about once a second per channel, in bursts, as on Slack. */
+  private async limitBotPosts(userId: string, channelId: string): Promise<void> {
+    if (!(await this.repository.isBot(userId))) return;
+    await this.limiter.enforce({
+      key: `bot-posts:${userId}:${channelId}`,
+      max: this.config.botChannelPostsPerWindow,
+      windowSeconds: this.config.botChannelPostWindowSeconds,
+    });
   }
 
   async list(channelId: string, userId: string, page: PageQuery): Promise<Page<MessageView>> {

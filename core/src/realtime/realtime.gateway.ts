@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
   BeforeApplicationShutdown,
@@ -139,6 +139,11 @@ export class RealtimeGateway
       url.searchParams.get('ticket'),
     );
     if (!auth) return reject(socket, 401, 'A valid bearer token or a fresh ticket is required');
+    // Checked and counted without yielding (handleUpgrade connects synchronously), so bursts cannot overshoot.
+    const open = this.byUser.get(auth.userId)?.size ?? 0;
+    if (open >= this.config.realtimeMaxSocketsPerUser) {
+      return reject(socket, 429, `At most ${this.config.realtimeMaxSocketsPerUser} open sockets per user`);
+    }
     this.wss.handleUpgrade(request, socket, head, (ws) => this.connected(ws, auth));
   }
 
@@ -529,7 +534,7 @@ const isClosed = (client: Client) => client.ws.readyState !== WebSocket.OPEN;
 function reject(socket: Duplex, status: number, detail: string): void {
   const body = JSON.stringify(problemDocument(status, detail));
   socket.end(
-    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : 'Error'}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
       `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

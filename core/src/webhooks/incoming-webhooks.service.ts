@@ -3,17 +3,16 @@ import { AuthService } from '../auth/auth.service';
 import { generateToken, hashToken } from '../auth/tokens';
 import { ChannelsService } from '../channels/channels.service';
 import { newId } from '../common/ids';
-import { badRequest, forbidden, notFound, tooManyRequests } from '../common/problem';
+import { badRequest, forbidden, notFound } from '../common/problem';
 import { assertValid, isUuid } from '../common/validation';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { Database } from '../database/database';
 import { MessagesService } from '../messages/messages.service';
+import { RateLimiter } from '../rate-limits/rate-limiter';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { IncomingWebhookRow, WebhooksRepository } from './webhooks.repository';
 import { IncomingWebhookView, SlackPayload, slackPayloadSchema } from './webhooks.schemas';
-
-const WINDOW_SECONDS = 60;
 
 const toView = (row: IncomingWebhookRow): IncomingWebhookView => ({
   id: row.id,
@@ -36,6 +35,7 @@ export class IncomingWebhooksService {
     private readonly workspaces: WorkspacesService,
     private readonly messages: MessagesService,
     private readonly auth: AuthService,
+    private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -82,13 +82,10 @@ export class IncomingWebhooksService {
 
   /** `POST /hooks/:token`: a JSON body, or a form whose `payload` field holds the JSON. */
   async receive(token: string, body: unknown): Promise<void> {
-    const limit = this.config.incomingWebhookRatePerMinute;
-    const hook = await this.repository.hitIncoming(hashToken(token), WINDOW_SECONDS);
+    const hook = await this.repository.findIncomingByToken(hashToken(token));
     if (!hook) throw notFound('Incoming webhook');
-    if (hook.windowCount > limit) {
-      const elapsed = (Date.now() - hook.windowStartedAt.getTime()) / 1000;
-      throw tooManyRequests(Math.max(1, Math.ceil(WINDOW_SECONDS - elapsed)));
-    }
+    const max = this.config.incomingWebhookRatePerMinute;
+    await this.limiter.enforce({ key: `incoming-webhook:${hook.id}`, max, windowSeconds: 60 });
     const payload = parsePayload(body);
     if (payload.thread_ts !== undefined && !isUuid(payload.thread_ts)) {
       throw badRequest('The payload is invalid', [

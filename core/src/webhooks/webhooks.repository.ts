@@ -86,7 +86,7 @@ export interface AttemptEntry {
 /** Attempts kept per delivery: all eight of the schedule, and a few redeliveries. */
 const ATTEMPT_LOG_SIZE = 20;
 
-/** Everything but the token hash and the rate-limit counters. */
+/** Everything but the token hash. */
 const INCOMING_COLUMNS = [
   'id',
   'workspaceId',
@@ -407,26 +407,10 @@ export class WebhooksRepository {
     await this.db.conn('incomingWebhooks').where({ id }).delete();
   }
 
-  /**
-   * Finds a hook by its token hash and counts this request in its fixed window, in one statement.
-   * Returns the hook, the count so far in the window, and when the window started.
-   */
-  async hitIncoming(
-    tokenHash: Buffer,
-    windowSeconds: number,
-  ): Promise<(IncomingWebhookRow & { windowCount: number; windowStartedAt: Date }) | undefined> {
-    const { rows } = await this.db.knex.raw<{
-      rows: (IncomingWebhookRow & { windowCount: number; windowStartedAt: Date })[];
-    }>(
-      `UPDATE incoming_webhooks SET
-         window_count = CASE WHEN window_started_at > now() - make_interval(secs => :window) THEN window_count + 1 ELSE 1 END,
-         window_started_at = CASE WHEN window_started_at > now() - make_interval(secs => :window) THEN window_started_at ELSE now() END
-       WHERE token_hash = :tokenHash
-       RETURNING id, workspace_id AS "workspaceId", channel_id AS "channelId", bot_user_id AS "botUserId",
-                 created_by AS "createdBy", name, created_at AS "createdAt",
-                 window_count AS "windowCount", window_started_at AS "windowStartedAt"`,
-      { tokenHash, window: windowSeconds },
-    );
-    return rows[0];
+  async findIncomingByToken(tokenHash: Buffer): Promise<IncomingWebhookRow | undefined> {
+    return await this.db
+      .conn('incomingWebhooks')
+      .where({ tokenHash })
+      .first<IncomingWebhookRow | undefined>(...INCOMING_COLUMNS);
   }
 }

@@ -14,6 +14,7 @@ import * as sso from './012_sso';
 import * as calls from './013_calls';
 import * as pluginAllowedHosts from './014_plugin_allowed_hosts';
 import * as passwordResets from './015_password_resets';
+import * as rateLimits from './016_rate_limits';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '013_calls': calls,
   '014_plugin_allowed_hosts': pluginAllowedHosts,
   '015_password_resets': passwordResets,
+  '016_rate_limits': rateLimits,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

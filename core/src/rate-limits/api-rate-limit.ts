@@ -1,0 +1,58 @@
+import { fastifyRateLimit } from '@fastify/rate-limit';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import { hashToken } from '../auth/tokens';
+import { ProblemException } from '../common/problem';
+import type { AppConfig } from '../config/config';
+import { clientAddress } from './client-address';
+import { RateLimiter } from './rate-limiter';
+
+const TOKEN_KEY = 'api:token:';
+const ADDRESS_KEY = 'api:address:';
+
+/**
+ * Per bearer token (per client address for requests without one), keyed by the token's hash so the check
+ * costs no token lookup: it runs before anything else, body parsing included.
+ */
+function requestKey(request: FastifyRequest): string {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  return bearer
+    ? TOKEN_KEY + hashToken(bearer[1]).toString('base64url')
+    : ADDRESS_KEY + clientAddress(request);
+}
+
+/**
+ * The HTTP API's request limit, through @fastify/rate-limit (headers, 429) with RateLimiter as its store,
+ * so the counters live in PostgreSQL and hold across instances. Headers follow the IETF draft's separate
+ * fields: RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset (seconds), and Retry-After on 429.
+ * Routes opt out with `@RouteConfig({ rateLimit: false })` (health checks).
+ */
+export async function registerApiRateLimit(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const limiter = app.get(RateLimiter);
+  await app.register(fastifyRateLimit, {
+    hook: 'onRequest',
+    enableDraftSpec: true,
+    timeWindow: config.apiRateLimitWindowSeconds * 1000,
+    keyGenerator: requestKey,
+    max: (_request, key) =>
+      key.startsWith(TOKEN_KEY) ? config.apiRateLimitPerToken : config.apiRateLimitPerAddress,
+    store: class PostgresStore {
+      incr(
+        key: string,
+        done: (error: Error | null, result?: { current: number; ttl: number }) => void,
+        windowMs: number,
+        max: number,
+      ) {
+        limiter.consume([{ key, max, windowSeconds: windowMs / 1000 }]).then(
+          ([state]) => done(null, { current: state.hits, ttl: state.resetSeconds * 1000 }),
+          (error: Error) => done(error),
+        );
+      }
+      child() {
+        return this;
+      }
+    },
+    errorResponseBuilder: (_request, context) =>
+      new ProblemException(429, `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`),
+  });
+}
