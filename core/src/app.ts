@@ -6,7 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { createLogger, NestPinoLogger } from './common/logger';
+import { createLogger, NestPinoLogger, RequestLogLine } from './common/logger';
 import { ProblemFilter } from './common/problem.filter';
 import { AppConfig } from './config/config';
 
@@ -18,6 +18,7 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     // Every log line of a request carries its id; a caller's X-Request-Id is kept for end-to-end tracing.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    logController: new RequestLogLine(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     logger: new NestPinoLogger(logger),

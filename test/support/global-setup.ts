@@ -27,15 +27,13 @@ export function freePort(): Promise<number> {
  * Tests run against a real PostgreSQL: DATABASE_URL's server when it is set (CI points it at the machine's),
  * otherwise an embedded one started here, exactly as a newcomer's `npm test` does.
  */
-/** Builds the SDK, the first-party plugins and the server: the plugin runner process and the process-level tests run compiled code. */
+/**
+ * Builds what is stale of the SDK, the first-party plugins and the server (scripts/build.js, as `npm run
+ * build`): the plugin runner process and the process-level tests run compiled code.
+ */
 function build(): void {
   const root = path.resolve(__dirname, '../..');
-  const tsc = require.resolve('typescript/bin/tsc');
-  for (const project of ['sdk-plugin/tsconfig.build.json', 'core/tsconfig.build.json']) {
-    execFileSync(process.execPath, [tsc, '-p', project], { cwd: root, stdio: 'inherit' });
-  }
-  // First-party plugins, bundled where the server's catalogue finds them.
-  execFileSync(process.execPath, ['scripts/build-plugins.js'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/build.js'], { cwd: root, stdio: 'inherit' });
 }
 
 export default async function globalSetup(): Promise<void> {
