@@ -6,10 +6,12 @@ import path from 'node:path';
 import pino from 'pino';
 import { createKnex, migrateLatest } from '../../core/src/database/database';
 import { startEmbeddedPostgres } from '../../core/src/database/embedded-postgres';
+import { ALL_OPTIONAL_TESTS } from '../../fixtures/optional-tests';
 import { databaseUrl, withAdminClient } from './database';
 
 declare global {
   var __JOKKAER_EMBEDDED_PG__: { stop(): Promise<void> } | undefined;
+  var __JOKKAER_RUN_DIR__: string | undefined;
 }
 
 export function freePort(): Promise<number> {
@@ -37,12 +39,23 @@ function build(): void {
 }
 
 export default async function globalSetup(): Promise<void> {
+  for (const optional of ALL_OPTIONAL_TESTS) {
+    const reason = optional.missing();
+    if (reason) process.stderr.write(`skipping the ${optional.tests}: ${reason}\n`);
+  }
   // JOKKAER_TEST_PREBUILT=1 skips the build for quick local reruns after `npm run build`.
   if (!process.env.JOKKAER_TEST_PREBUILT) build();
+  // Everything the run writes to the temporary directory (test servers' data, built test plugins, the
+  // embedded cluster, what programs under test write there) goes in one folder that teardown removes: the
+  // test files and what they start find it through TMPDIR.
+  const runDir = await mkdtemp(path.join(tmpdir(), 'jokkaer-run-'));
+  // As root, PostgreSQL runs as the `postgres` user, who must be able to enter the folders it uses.
+  await chmod(runDir, 0o755);
+  globalThis.__JOKKAER_RUN_DIR__ = runDir;
+  process.env.TMPDIR = runDir;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'jokkaer-test-'));
-    // As root, PostgreSQL runs as the `postgres` user, who must be able to enter this directory.
+    const dataDir = await mkdtemp(path.join(runDir, 'embedded-postgres-'));
     await chmod(dataDir, 0o755);
     const embedded = await startEmbeddedPostgres({
       dataDir,
