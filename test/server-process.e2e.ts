@@ -256,6 +256,35 @@ it('stops the server and the embedded PostgreSQL when `npm start` gets SIGTERM',
   }
 }, 120_000);
 
+it('gives a cluster from before random passwords one at its next start, keeping its data', async () => {
+  const [port, pgPort] = [await freePort(), await freePort()];
+  const before = await startServer(port, pgPort);
+  const clusterUrl = (secret: string) =>
+    `postgres://jokkaer:${encodeURIComponent(secret)}@127.0.0.1:${pgPort}/jokkaer`;
+  const db = new Client({ connectionString: clusterUrl(await clusterPassword()) });
+  await db.connect();
+  await db.query(`ALTER ROLE jokkaer PASSWORD 'jokkaer'`); // as every cluster had, with no password file
+  await db.end();
+  expect(await stopServer(before)).toBe(0);
+  await rm(path.join(dataDir, PASSWORD_FILE));
+
+  const after = await startServer(port, pgPort);
+  try {
+    const password = await clusterPassword();
+    expect(password).not.toBe('jokkaer');
+    expect((await stat(path.join(dataDir, PASSWORD_FILE))).mode & 0o077).toBe(0);
+    const login = await after.api.post('/api/v1/auth/login', {
+      email: 'first@example.test',
+      password: 'persist me please',
+    });
+    expect(login.status).toBe(200);
+    const legacy = new Client({ connectionString: clusterUrl('jokkaer') });
+    await expect(legacy.connect()).rejects.toThrow(/password authentication failed/);
+  } finally {
+    await stopServer(after);
+  }
+}, 120_000);
+
 /** Runs the built server until it gives up, for the ways it cannot start. */
 async function failedStart(env: NodeJS.ProcessEnv) {
   const { child, logs } = spawnLogged(process.execPath, ['core/dist/main.js'], env);
