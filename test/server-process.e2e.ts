@@ -285,15 +285,16 @@ it('gives a cluster from before random passwords one at its next start, keeping 
   }
 }, 120_000);
 
-/** Runs the built server until it gives up, for the ways it cannot start. */
+/** Runs the built server until it gives up, for the ways it cannot start: its exit code and its error lines. */
 async function failedStart(env: NodeJS.ProcessEnv) {
   const { child, logs } = spawnLogged(process.execPath, ['core/dist/main.js'], env);
   const [code] = (await once(child, 'close')) as [number | null];
-  // One line says what is wrong and what to do: no stack, no other error line.
+  // Log lines only: no stack, no stray output.
   expect(logs.filter((line) => typeof line.level !== 'number')).toEqual([]);
   const errors = logs.filter((line) => (line.level as number) >= 50);
-  expect(errors).toHaveLength(1);
-  return { code, error: String(errors[0].msg) };
+  // The last says what is wrong and what to do.
+  expect(errors.at(-1)?.level).toBe(60);
+  return { code, errors: errors.map((line) => String(line.msg)) };
 }
 
 it('says in one line that the embedded PostgreSQL port is taken, and exits', async () => {
@@ -301,10 +302,26 @@ it('says in one line that the embedded PostgreSQL port is taken, and exits', asy
   const blocker = createServer().listen(pgPort, '127.0.0.1');
   await once(blocker, 'listening');
   try {
-    const { code, error } = await failedStart(serverEnv(port, pgPort));
+    const { code, errors } = await failedStart(serverEnv(port, pgPort));
     expect(code).toBe(1);
-    expect(error).toBe(
+    expect(errors).toEqual([
       `EMBEDDED_PG_PORT ${pgPort} is already in use on 127.0.0.1 (another Jōkkær or PostgreSQL?): stop it, or set EMBEDDED_PG_PORT to a free port`,
+    ]);
+  } finally {
+    blocker.close();
+  }
+}, 60_000);
+
+it('says what to do when PORT is taken, and exits', async () => {
+  const [port, pgPort] = [await freePort(), await freePort()];
+  const blocker = createServer().listen(port, '127.0.0.1');
+  await once(blocker, 'listening');
+  try {
+    const { code, errors } = await failedStart(serverEnv(port, pgPort, await createTestDatabase()));
+    expect(code).toBe(1);
+    // Nest reports the listen error on its own first; the last line says what to do about it.
+    expect(errors.at(-1)).toBe(
+      `PORT ${port} is already in use on 127.0.0.1: stop whatever listens there, or set PORT to a free port`,
     );
   } finally {
     blocker.close();
@@ -318,11 +335,13 @@ const asRoot = process.getuid?.() === 0;
   async () => {
     const closed = await mkdtemp(path.join(tmpdir(), 'jokkaer-closed-')); // mode 700, as a root home is
     try {
-      const { code, error } = await failedStart({
+      const { code, errors } = await failedStart({
         ...serverEnv(await freePort(), await freePort()),
         DATA_DIR: closed,
       });
       expect(code).toBe(1);
+      expect(errors).toHaveLength(1);
+      const [error] = errors;
       expect(error).toContain(`the system user \`postgres\``);
       expect(error).toContain(`cannot enter ${closed} (mode 700)`);
       expect(error).toContain('set DATABASE_URL');
