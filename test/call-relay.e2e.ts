@@ -15,6 +15,7 @@ import {
   within,
 } from '../fixtures/call-peer';
 import type { TestUser } from '../fixtures/factories';
+import { itIf, TURN_TESTS, TURNSERVER } from '../fixtures/optional-tests';
 import { RealtimeClient } from '../fixtures/realtime-client';
 import { freePort } from './support/global-setup';
 import { startTestServer, TestServer } from './support/server';
@@ -26,8 +27,7 @@ import { startTestServer, TestServer } from './support/server';
  * refuses credentials signed with another secret, or whose expiry has passed. CI installs coturn (.ci/run);
  * elsewhere the test needs it too, and says so rather than passing.
  */
-const TURNSERVER = '/usr/bin/turnserver';
-const needsTurn = existsSync(TURNSERVER) || process.env.CI ? it : it.skip;
+const needsTurn = itIf(TURN_TESTS);
 const secret = randomBytes(24).toString('hex');
 
 let coturn: { process: ChildProcess; dir: string; port: number; output: string[] } | undefined;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { itIf, NATS_TESTS } from '../fixtures/optional-tests';
 import { RealtimeClient } from '../fixtures/realtime-client';
 import {
   addToWorkspace,
@@ -89,7 +90,7 @@ describe('two instances with LISTEN/NOTIFY', () => {
   });
 });
 
-const natsIt = process.env.NATS_URL ? it : it.skip;
+const natsIt = itIf(NATS_TESTS);
 
 describe('two instances with NATS', () => {
   natsIt('delivers a message posted through A to a socket on B, once and in order', async () => {

@@ -1,17 +1,21 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { once } from 'node:events';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { Clock } from '../core/src/common/clock';
+import { PASSWORD_FILE } from '../core/src/database/embedded-postgres';
 import { WebhookWorker } from '../core/src/webhooks/webhook-worker';
 import { ApiClient } from '../fixtures/api-client';
 import { createChannel, createWorkspace, postMessage, registerUser } from '../fixtures/factories';
 import { RealtimeClient } from '../fixtures/realtime-client';
 import { WebhookReceiver } from '../fixtures/webhook-receiver';
 import { createTestDatabase } from './support/database';
+import { eventually } from './support/eventually';
 import { startTestServer } from './support/server';
 import { freePort } from './support/global-setup';
 
@@ -28,12 +32,8 @@ interface RunningServer {
   logs: Record<string, unknown>[];
 }
 
-async function startServer(
-  port: number,
-  pgPort: number,
-  databaseUrl?: string,
-  extraEnv: NodeJS.ProcessEnv = {},
-): Promise<RunningServer> {
+/** The environment of a server process on these ports, with DATABASE_URL unset unless given. */
+function serverEnv(port: number, pgPort: number, databaseUrl?: string, extraEnv: NodeJS.ProcessEnv = {}) {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...extraEnv,
@@ -46,34 +46,81 @@ async function startServer(
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
   delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, ['core/dist/main.js'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return env;
+}
+
+/** Runs `command` in the repository, collecting its JSON log lines (anything else is kept as `{msg: line}`). */
+function spawnLogged(command: string, args: string[], env: NodeJS.ProcessEnv) {
+  // In a process group of its own, so whatever it leaves behind can be killed with it (killGroup).
+  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const logs: Record<string, unknown>[] = [];
-  let buffered = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) {
-      try {
-        logs.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        logs.push({ msg: line });
+  const collect = (stream: NodeJS.ReadableStream | null) => {
+    let buffered = '';
+    stream?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        try {
+          logs.push(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          logs.push({ msg: line });
+        }
       }
-    }
-  });
+    });
+  };
+  collect(child.stdout);
+  collect(child.stderr);
+  return { child, logs };
+}
+
+async function waitHealthy(child: ChildProcess, logs: Record<string, unknown>[], port: number) {
   const api = new ApiClient(`http://127.0.0.1:${port}`);
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early: ${JSON.stringify(logs)}`);
     const health = await api.get('/health').catch(() => undefined);
-    if (health?.status === 200) return { child, api, logs };
+    if (health?.status === 200) return api;
     if (Date.now() > deadline) throw new Error(`server did not become healthy: ${JSON.stringify(logs)}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+async function startServer(
+  port: number,
+  pgPort: number,
+  databaseUrl?: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<RunningServer> {
+  const env = serverEnv(port, pgPort, databaseUrl, extraEnv);
+  const { child, logs } = spawnLogged(process.execPath, ['core/dist/main.js'], env);
+  return { child, logs, api: await waitHealthy(child, logs, port) };
+}
+
+/** Kills the process and everything it started that is still running (a server npm left behind). */
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // nothing left
+  }
+}
+
+/** True once nothing accepts connections on 127.0.0.1:port. */
+function portClosed(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+/** The embedded cluster's password, as the server keeps it in DATA_DIR. */
+function clusterPassword(): Promise<string> {
+  return readFile(path.join(dataDir, PASSWORD_FILE), 'utf8').then((text) => text.trim());
 }
 
 async function stopServer(server: RunningServer): Promise<number | null> {
@@ -133,11 +180,33 @@ it('starts with the embedded PostgreSQL, keeps data across restarts and stops cl
     displayName: 'First',
   });
   expect(registered.status).toBe(201);
-  const db = new Client({ connectionString: `postgres://jokkaer:jokkaer@127.0.0.1:${pgPort}/jokkaer` });
+  // The cluster's password is random, kept in DATA_DIR for the server's user only; the old fixed one is refused.
+  const password = await clusterPassword();
+  expect(password).toMatch(/^[\w-]{40,}$/);
+  expect((await stat(path.join(dataDir, PASSWORD_FILE))).mode & 0o077).toBe(0);
+  const clusterUrl = (secret: string) =>
+    `postgres://jokkaer:${encodeURIComponent(secret)}@127.0.0.1:${pgPort}/jokkaer`;
+  const db = new Client({ connectionString: clusterUrl(password) });
   await db.connect();
   const encoding = await db.query<{ server_encoding: string }>('SHOW server_encoding');
   await db.end();
   expect(encoding.rows[0].server_encoding).toBe('UTF8');
+  const legacy = new Client({ connectionString: clusterUrl('jokkaer') });
+  await expect(legacy.connect()).rejects.toThrow(/password authentication failed/);
+
+  // Info-level logs: no line per route at start, and one line per request, answered.
+  expect(first.logs.filter((line) => /^Mapped \{/.test(String(line.msg)))).toEqual([]);
+  const registerLines = first.logs.filter((line) => line.url === '/api/v1/auth/register');
+  expect(registerLines).toEqual([
+    expect.objectContaining({
+      level: 30,
+      method: 'POST',
+      status: 201,
+      durationMs: expect.any(Number),
+      reqId: registered.headers.get('x-request-id'),
+    }),
+  ]);
+  expect(first.logs.filter((line) => line.reqId === registered.headers.get('x-request-id'))).toHaveLength(1);
   expect(await stopServer(first)).toBe(0);
   expect(first.logs.some((line) => line.msg === 'shutting down')).toBe(true);
   // The embedded cluster stopped with the server: nothing listens on its port any more.
@@ -145,6 +214,7 @@ it('starts with the embedded PostgreSQL, keeps data across restarts and stops cl
 
   const second = await startServer(port, pgPort);
   expect(second.logs.some((line) => String(line.msg).includes('initialising'))).toBe(false);
+  expect(await clusterPassword()).toBe(password);
   const login = await second.api.post('/api/v1/auth/login', {
     email: 'first@example.test',
     password: 'persist me please',
@@ -166,6 +236,121 @@ it('starts with the embedded PostgreSQL, keeps data across restarts and stops cl
   const [code] = await exited;
   expect(code).toBe(0);
 }, 120_000);
+
+it('stops the server and the embedded PostgreSQL when `npm start` gets SIGTERM', async () => {
+  const [port, pgPort] = [await freePort(), await freePort()];
+  const npm = spawnLogged('npm', ['start'], serverEnv(port, pgPort));
+  try {
+    await waitHealthy(npm.child, npm.logs, port);
+    npm.child.kill('SIGTERM');
+    await eventually(
+      async () => ((await portClosed(port)) && (await portClosed(pgPort)) ? true : undefined),
+      'the server and its PostgreSQL to stop',
+      15_000,
+    );
+    expect(npm.logs.some((line) => line.msg === 'shutting down')).toBe(true);
+    // PostgreSQL shut down cleanly (it removes its pid file), rather than being left behind or killed.
+    expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+  } finally {
+    killGroup(npm.child);
+  }
+}, 120_000);
+
+it('gives a cluster from before random passwords one at its next start, keeping its data', async () => {
+  const [port, pgPort] = [await freePort(), await freePort()];
+  const before = await startServer(port, pgPort);
+  const clusterUrl = (secret: string) =>
+    `postgres://jokkaer:${encodeURIComponent(secret)}@127.0.0.1:${pgPort}/jokkaer`;
+  const db = new Client({ connectionString: clusterUrl(await clusterPassword()) });
+  await db.connect();
+  await db.query(`ALTER ROLE jokkaer PASSWORD 'jokkaer'`); // as every cluster had, with no password file
+  await db.end();
+  expect(await stopServer(before)).toBe(0);
+  await rm(path.join(dataDir, PASSWORD_FILE));
+
+  const after = await startServer(port, pgPort);
+  try {
+    const password = await clusterPassword();
+    expect(password).not.toBe('jokkaer');
+    expect((await stat(path.join(dataDir, PASSWORD_FILE))).mode & 0o077).toBe(0);
+    const login = await after.api.post('/api/v1/auth/login', {
+      email: 'first@example.test',
+      password: 'persist me please',
+    });
+    expect(login.status).toBe(200);
+    const legacy = new Client({ connectionString: clusterUrl('jokkaer') });
+    await expect(legacy.connect()).rejects.toThrow(/password authentication failed/);
+  } finally {
+    await stopServer(after);
+  }
+}, 120_000);
+
+/** Runs the built server until it gives up, for the ways it cannot start: its exit code and its error lines. */
+async function failedStart(env: NodeJS.ProcessEnv) {
+  const { child, logs } = spawnLogged(process.execPath, ['core/dist/main.js'], env);
+  const [code] = (await once(child, 'close')) as [number | null];
+  // Log lines only: no stack, no stray output.
+  expect(logs.filter((line) => typeof line.level !== 'number')).toEqual([]);
+  const errors = logs.filter((line) => (line.level as number) >= 50);
+  // The last says what is wrong and what to do.
+  expect(errors.at(-1)?.level).toBe(60);
+  return { code, errors: errors.map((line) => String(line.msg)) };
+}
+
+it('says in one line that the embedded PostgreSQL port is taken, and exits', async () => {
+  const [port, pgPort] = [await freePort(), await freePort()];
+  const blocker = createServer().listen(pgPort, '127.0.0.1');
+  await once(blocker, 'listening');
+  try {
+    const { code, errors } = await failedStart(serverEnv(port, pgPort));
+    expect(code).toBe(1);
+    expect(errors).toEqual([
+      `EMBEDDED_PG_PORT ${pgPort} is already in use on 127.0.0.1 (another Jōkkær or PostgreSQL?): stop it, or set EMBEDDED_PG_PORT to a free port`,
+    ]);
+  } finally {
+    blocker.close();
+  }
+}, 60_000);
+
+it('says what to do when PORT is taken, and exits', async () => {
+  const [port, pgPort] = [await freePort(), await freePort()];
+  const blocker = createServer().listen(port, '127.0.0.1');
+  await once(blocker, 'listening');
+  try {
+    const { code, errors } = await failedStart(serverEnv(port, pgPort, await createTestDatabase()));
+    expect(code).toBe(1);
+    // Nest reports the listen error on its own first; the last line says what to do about it.
+    expect(errors.at(-1)).toBe(
+      `PORT ${port} is already in use on 127.0.0.1: stop whatever listens there, or set PORT to a free port`,
+    );
+  } finally {
+    blocker.close();
+  }
+}, 60_000);
+
+// As root the cluster runs as the `postgres` user, who must be able to enter DATA_DIR and the checkout.
+const asRoot = process.getuid?.() === 0;
+(asRoot ? it : it.skip)(
+  `says in one line that the embedded PostgreSQL's user cannot enter DATA_DIR, and exits${asRoot ? '' : ' [skipped: only as root]'}`,
+  async () => {
+    const closed = await mkdtemp(path.join(tmpdir(), 'jokkaer-closed-')); // mode 700, as a root home is
+    try {
+      const { code, errors } = await failedStart({
+        ...serverEnv(await freePort(), await freePort()),
+        DATA_DIR: closed,
+      });
+      expect(code).toBe(1);
+      expect(errors).toHaveLength(1);
+      const [error] = errors;
+      expect(error).toContain(`the system user \`postgres\``);
+      expect(error).toContain(`cannot enter ${closed} (mode 700)`);
+      expect(error).toContain('set DATABASE_URL');
+    } finally {
+      await rm(closed, { recursive: true, force: true });
+    }
+  },
+  60_000,
+);
 
 it('loses nothing when an instance is killed mid-stream: other instances and resuming clients get each committed message once', async () => {
   const databaseUrl = await createTestDatabase();

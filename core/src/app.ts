@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { applyBrowserPolicy, DOCS_PATH } from './common/browser-policy';
 import { frameworkErrorOptions } from './common/framework-errors';
-import { createLogger, NestPinoLogger } from './common/logger';
+import { createLogger, NestPinoLogger, RequestLogLine } from './common/logger';
 import { ProblemFilter } from './common/problem.filter';
 import { AppConfig } from './config/config';
 import { registerApiRateLimit } from './rate-limits/api-rate-limit';
@@ -22,6 +22,7 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     // Every log line of a request carries its id; a caller's X-Request-Id is kept for end-to-end tracing.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    logController: new RequestLogLine(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     logger: new NestPinoLogger(logger),

@@ -1,12 +1,29 @@
+import type { Logger } from 'pino';
 import { createApp } from './app';
-import { createLogger } from './common/logger';
-import { loadConfig } from './config/config';
+import { createLogger, logFailure } from './common/logger';
+import { StartupError } from './common/startup-error';
+import { AppConfig, loadConfig } from './config/config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  try {
+    await run(config, logger);
+  } catch (error) {
+    logFailure(logger, error);
+    process.exit(1);
+  }
+}
+
+async function run(config: AppConfig, logger: Logger): Promise<void> {
   const app = await createApp(config, logger);
-  await app.listen(config.port, config.host);
+  await app.listen(config.port, config.host).catch(async (error: unknown) => {
+    await app.close();
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new StartupError(
+      `PORT ${config.port} is already in use on ${config.host}: stop whatever listens there, or set PORT to a free port`,
+    );
+  });
   logger.info({ url: `http://${config.host}:${config.port}`, docs: '/api/docs' }, 'Jōkkær is listening');
 
   // Graceful shutdown: stop accepting, let in-flight requests finish, close the pool (and embedded
@@ -32,7 +49,8 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
+// Before the logger exists (an invalid environment variable): the message alone.
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -6,10 +6,12 @@ import path from 'node:path';
 import pino from 'pino';
 import { migrateLatest } from '../../core/src/database/database';
 import { startEmbeddedPostgres } from '../../core/src/database/embedded-postgres';
+import { ALL_OPTIONAL_TESTS } from '../../fixtures/optional-tests';
 import { databaseUrl, withAdminClient } from './database';
 
 declare global {
   var __JOKKAER_EMBEDDED_PG__: { stop(): Promise<void> } | undefined;
+  var __JOKKAER_RUN_DIR__: string | undefined;
 }
 
 export function freePort(): Promise<number> {
@@ -27,24 +29,33 @@ export function freePort(): Promise<number> {
  * Tests run against a real PostgreSQL: DATABASE_URL's server when it is set (CI points it at the machine's),
  * otherwise an embedded one started here, exactly as a newcomer's `npm test` does.
  */
-/** Builds the SDK, the first-party plugins and the server: the plugin runner process and the process-level tests run compiled code. */
+/**
+ * Builds what is stale of the SDK, the first-party plugins and the server (scripts/build.js, as `npm run
+ * build`): the plugin runner process and the process-level tests run compiled code.
+ */
 function build(): void {
   const root = path.resolve(__dirname, '../..');
-  const tsc = require.resolve('typescript/bin/tsc');
-  for (const project of ['sdk-plugin/tsconfig.build.json', 'core/tsconfig.build.json']) {
-    execFileSync(process.execPath, [tsc, '-p', project], { cwd: root, stdio: 'inherit' });
-  }
-  // First-party plugins, bundled where the server's catalogue finds them.
-  execFileSync(process.execPath, ['scripts/build-plugins.js'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/build.js'], { cwd: root, stdio: 'inherit' });
 }
 
 export default async function globalSetup(): Promise<void> {
+  for (const optional of ALL_OPTIONAL_TESTS) {
+    const reason = optional.missing();
+    if (reason) process.stderr.write(`skipping the ${optional.tests}: ${reason}\n`);
+  }
   // JOKKAER_TEST_PREBUILT=1 skips the build for quick local reruns after `npm run build`.
   if (!process.env.JOKKAER_TEST_PREBUILT) build();
+  // Everything the run writes to the temporary directory (test servers' data, built test plugins, the
+  // embedded cluster, what programs under test write there) goes in one folder that teardown removes: the
+  // test files and what they start find it through TMPDIR.
+  const runDir = await mkdtemp(path.join(tmpdir(), 'jokkaer-run-'));
+  // As root, PostgreSQL runs as the `postgres` user, who must be able to enter the folders it uses.
+  await chmod(runDir, 0o755);
+  globalThis.__JOKKAER_RUN_DIR__ = runDir;
+  process.env.TMPDIR = runDir;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'jokkaer-test-'));
-    // As root, PostgreSQL runs as the `postgres` user, who must be able to enter this directory.
+    const dataDir = await mkdtemp(path.join(runDir, 'embedded-postgres-'));
     await chmod(dataDir, 0o755);
     const embedded = await startEmbeddedPostgres({
       dataDir,

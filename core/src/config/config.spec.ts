@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
 
@@ -103,5 +104,63 @@ describe('loadConfig', () => {
     expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.com' }).smtpUrl).toBe(
       'smtps://u:p@mail.example.com',
     );
+  });
+});
+
+describe('the README', () => {
+  const root = path.resolve(__dirname, '../../..');
+  const ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^(?:PORT|HOST)$/;
+  /** Upper-case constants in config.ts that are not environment variables. */
+  const NOT_VARIABLES = new Set(['APP_CONFIG']);
+
+  /** Every environment variable the server's code reads: config.ts, and `process.env.X` anywhere in core/src. */
+  function variablesReadByCode(): Set<string> {
+    const found = new Set<string>();
+    const config = readFileSync(path.join(__dirname, 'config.ts'), 'utf8');
+    for (const [, name] of config.matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g)) found.add(name);
+    for (const [, name] of config.matchAll(/'([A-Z][A-Z0-9_]*)'/g)) {
+      if (ENV_NAME.test(name) && !NOT_VARIABLES.has(name)) found.add(name);
+    }
+    const sources = readdirSync(path.join(root, 'core/src'), { recursive: true, encoding: 'utf8' }).filter(
+      (file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'),
+    );
+    for (const file of sources) {
+      const text = readFileSync(path.join(root, 'core/src', file), 'utf8');
+      for (const [, name] of text.matchAll(
+        /process\.env(?:\.([A-Z][A-Z0-9_]*)|\[['"]([A-Z][A-Z0-9_]*)['"]\])/g,
+      )) {
+        found.add(name);
+      }
+    }
+    return found;
+  }
+
+  /** The variables the README's configuration table documents (every `NAME` in its first column). */
+  function variablesInReadme(): Set<string> {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'));
+    const table = section.slice(0, section.indexOf('\n\n', section.indexOf('\n|')));
+    const found = new Set<string>();
+    for (const row of table.split('\n').filter((line) => line.startsWith('|'))) {
+      const firstCell = row.split('|')[1];
+      for (const [, name] of firstCell.matchAll(/`([A-Z][A-Z0-9_]*)`/g)) found.add(name);
+    }
+    return found;
+  }
+
+  it('documents every environment variable the code reads, and no other, in its configuration table', () => {
+    const read = variablesReadByCode();
+    const documented = variablesInReadme();
+    expect(read.size).toBeGreaterThan(30);
+    const report = {
+      'read by the code but missing from the README table': [...read]
+        .filter((n) => !documented.has(n))
+        .sort(),
+      'in the README table but read nowhere': [...documented].filter((n) => !read.has(n)).sort(),
+    };
+    expect(report).toEqual({
+      'read by the code but missing from the README table': [],
+      'in the README table but read nowhere': [],
+    });
   });
 });
