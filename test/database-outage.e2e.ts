@@ -141,6 +141,14 @@ async function expectUnavailable(withinMs: number): Promise<void> {
   const { result: health, ms } = await timed(() => owner.api.get('/health'));
   expect(health.status).toBe(503);
   expect(ms).toBeLessThan(withinMs);
+  const opening = await timed(() =>
+    RealtimeClient.connect(server.url, { token: owner.token }).then(
+      (client) => client.close(),
+      (error: Error) => error.message,
+    ),
+  );
+  expect(opening.result).toBe('upgrade refused with 503');
+  expect(opening.ms).toBeLessThan(withinMs);
 }
 
 /** Once the database answers again, the same requests succeed and events flow again, with no restart. */
