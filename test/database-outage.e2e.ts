@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createServer, Server, Socket } from 'node:net';
+import { Database } from '../core/src/database/database';
 import { createChannel, createWorkspace, postMessage, registerUser, TestUser } from '../fixtures/factories';
 import { ApiClient, ApiResponse } from '../fixtures/api-client';
 import { RealtimeClient } from '../fixtures/realtime-client';
@@ -181,6 +182,26 @@ describe('a database outage', () => {
     // The first requests find the pool's connections gone silent; later ones cannot open new ones.
     await expectUnavailable(7_000);
     await expectUnavailable(7_000);
+    await proxy.restore();
+    await expectRecovered();
+  });
+
+  it('gives up on a transaction whose connection goes silent once, not again for its rollback', async () => {
+    const db = server.app.get(Database);
+    const { result, ms } = await timed(() =>
+      db
+        .transaction(async () => {
+          await db.conn.raw('SELECT 1');
+          proxy.goSilent();
+          await db.conn.raw('SELECT 2');
+        })
+        .then(
+          () => 'committed',
+          (error: Error) => error.message,
+        ),
+    );
+    expect(result).toMatch(/Connection terminated|Query read timeout/);
+    expect(ms).toBeLessThan(7_000); // the statement timeout and its grace, once
     await proxy.restore();
     await expectRecovered();
   });
