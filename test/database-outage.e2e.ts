@@ -4,6 +4,7 @@ import { Database } from '../core/src/database/database';
 import { createChannel, createWorkspace, postMessage, registerUser, TestUser } from '../fixtures/factories';
 import { ApiClient, ApiResponse } from '../fixtures/api-client';
 import { RealtimeClient } from '../fixtures/realtime-client';
+import { createTestDatabase } from './support/database';
 import { eventually } from './support/eventually';
 import { startTestServer, TestServer } from './support/server';
 
@@ -91,9 +92,7 @@ beforeAll(async () => {
   process.on('unhandledRejection', recordCrash);
   process.on('uncaughtException', recordCrash);
   // The server's pool (and its LISTEN connection) reach PostgreSQL only through the proxy.
-  const direct = await startTestServer();
-  const databaseUrl = new URL(direct.databaseUrl);
-  await direct.close();
+  const databaseUrl = new URL(await createTestDatabase());
   proxy = new DatabaseProxy({ host: databaseUrl.hostname, port: Number(databaseUrl.port || 5432) });
   await proxy.open();
   databaseUrl.hostname = '127.0.0.1';
@@ -115,7 +114,7 @@ afterAll(async () => {
   process.off('uncaughtException', recordCrash);
 });
 
-/** The requests a client makes all the time: reading, posting, and the load balancer's health check. */
+/** The requests a client makes all the time: reading and posting. */
 const requests: [string, (api: ApiClient) => Promise<ApiResponse>][] = [
   ['list messages', (api) => api.get(`/api/v1/channels/${channelId}/messages`)],
   ['post a message', (api) => api.post(`/api/v1/channels/${channelId}/messages`, { text: 'hello' })],
@@ -161,8 +160,7 @@ async function expectRecovered(): Promise<void> {
   );
   for (const [what, send] of requests) {
     const { status } = await send(owner.api);
-    expect({ what, status }).toEqual({ what, status: expect.any(Number) as number });
-    expect(status).toBeLessThan(300);
+    expect({ what, succeeded: status < 300 }).toEqual({ what, succeeded: true });
   }
   const text = `after the outage ${Math.random()}`;
   await postMessage(owner, channelId, text);
