@@ -2,10 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/co
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../database/errors';
-import { ProblemDocument, ProblemException, problemDocument, serviceUnavailable } from './problem';
-
-/** What a client is told to wait while the database is out of reach: about as long as noticing it takes. */
-const DATABASE_RETRY_AFTER_SECONDS = 5;
+import { databaseUnavailable, ProblemDocument, ProblemException, problemDocument } from './problem';
 
 /** Errors raised by Fastify itself before a handler runs (body parsing, content types, limits). */
 interface FrameworkError {
@@ -47,14 +44,7 @@ export class ProblemFilter implements ExceptionFilter {
       const { detail, path } = frameworkProblem(framework);
       return { document: problemDocument(status, detail, [{ path, message: detail }]), headers: {} };
     }
-    if (isDatabaseUnavailable(exception)) {
-      return this.toProblem(
-        serviceUnavailable(
-          'The service is temporarily unavailable; retry shortly',
-          DATABASE_RETRY_AFTER_SECONDS,
-        ),
-      );
-    }
+    if (isDatabaseUnavailable(exception)) return this.toProblem(databaseUnavailable());
     return { document: problemDocument(500, 'An unexpected error occurred'), headers: {} };
   }
 }

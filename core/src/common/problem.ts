@@ -56,5 +56,10 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
   new ProblemException(429, `Too many attempts; retry in ${retryAfterSeconds} s`, undefined, {
     'retry-after': String(retryAfterSeconds),
   });
-export const serviceUnavailable = (detail: string, retryAfterSeconds: number) =>
-  new ProblemException(503, detail, undefined, { 'retry-after': String(retryAfterSeconds) });
+/** What a client is told to wait while the database is out of reach: about as long as noticing it takes. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+/** The database is out of reach (see isDatabaseUnavailable): nothing is wrong with the request; retry. */
+export const databaseUnavailable = () =>
+  new ProblemException(503, 'The service is temporarily unavailable; retry shortly', undefined, {
+    'retry-after': String(DATABASE_RETRY_AFTER_SECONDS),
+  });

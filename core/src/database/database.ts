@@ -17,9 +17,18 @@ export type DatabaseTimeouts = Pick<
 /** After PostgreSQL's own statement timeout, how long an unanswered statement is still waited for. */
 const READ_TIMEOUT_GRACE_MS = 1000;
 
+/** What of a pg client closing a connection at once takes (pg has no public way: `end()` waits for the server). */
+interface PooledClient {
+  __knexUid: string;
+  connection: { stream: { destroy(): void } };
+  once(event: 'end', listener: () => void): void;
+}
+
 export function createKnex(url: string, poolMax: number, timeouts?: DatabaseTimeouts, logger?: Logger): Knex {
   const statementTimeout = timeouts?.dbStatementTimeoutMs ?? 0;
-  return knexFactory({
+  const readTimeout = statementTimeout > 0 ? statementTimeout + READ_TIMEOUT_GRACE_MS : 0;
+  const pooled = new Map<string, PooledClient>();
+  const knex = knexFactory({
     // knex writes its warnings (failed connection attempts) to the console unless given a logger.
     ...(logger && {
       log: {
@@ -35,10 +44,7 @@ export function createKnex(url: string, poolMax: number, timeouts?: DatabaseTime
       ...(timeouts && {
         connectionTimeoutMillis: timeouts.dbConnectTimeoutMs,
         // Only the server can stop a slow statement; only the client notices a server that went silent.
-        ...(statementTimeout > 0 && {
-          statement_timeout: statementTimeout,
-          query_timeout: statementTimeout + READ_TIMEOUT_GRACE_MS,
-        }),
+        ...(readTimeout > 0 && { statement_timeout: statementTimeout, query_timeout: readTimeout }),
       }),
     },
     ...(timeouts && { acquireConnectionTimeout: timeouts.dbAcquireTimeoutMs }),
@@ -46,12 +52,26 @@ export function createKnex(url: string, poolMax: number, timeouts?: DatabaseTime
       min: 0,
       max: poolMax,
       ...(timeouts && { createTimeoutMillis: timeouts.dbAcquireTimeoutMs }),
-      // A connection whose statement was given up on still waits for its answer: it is never reused.
-      validate: (connection: { readyForQuery: boolean }) => connection.readyForQuery,
+      ...(readTimeout > 0 && {
+        afterCreate: (client: PooledClient, done: (error: Error | null, client: PooledClient) => void) => {
+          pooled.set(client.__knexUid, client);
+          client.once('end', () => pooled.delete(client.__knexUid));
+          done(null, client);
+        },
+      }),
     },
     // Columns are snake_case in SQL and camelCase in TypeScript.
     ...knexSnakeCaseMappers(),
   });
+  // pg gives up on an unanswered statement yet leaves its connection waiting for the answer, with what comes
+  // next (a transaction's ROLLBACK) queued behind it: closing it fails that at once and the pool drops it.
+  if (readTimeout > 0) {
+    knex.on('query-error', (error: Error, query: { __knexUid?: string }) => {
+      if (error.message.endsWith('Query read timeout'))
+        pooled.get(query.__knexUid ?? '')?.connection.stream.destroy();
+    });
+  }
+  return knex;
 }
 
 /** Applies pending migrations on a connection of its own, without the pool's timeouts: one may take minutes. */

@@ -17,6 +17,7 @@ const CONNECTION_LOST = [
   'Query read timeout',
   'timeout expired',
   'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
 ];
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',

@@ -14,10 +14,11 @@ import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { AuthContext } from '../common/auth-context';
 import { LOGGER } from '../common/logger';
-import { problemDocument } from '../common/problem';
+import { databaseUnavailable, problemDocument } from '../common/problem';
 import { describeErrors } from '../common/validation';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
+import { isDatabaseUnavailable } from '../database/errors';
 import type { EphemeralMessage } from '../events/cluster-transport';
 import { EventBus } from '../events/event-bus';
 import { EventFeed } from '../events/event-feed';
@@ -92,6 +93,11 @@ export class RealtimeGateway
     const server = this.adapterHost.httpAdapter.getHttpServer() as import('node:http').Server;
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       this.upgrade(request, socket, head).catch((error: unknown) => {
+        if (isDatabaseUnavailable(error)) {
+          this.logger.warn({ err: error }, 'realtime upgrade refused: database unavailable');
+          const problem = databaseUnavailable();
+          return reject(socket, problem.getStatus(), problem.message, problem.headers);
+        }
         this.logger.error({ err: error }, 'realtime upgrade failed');
         reject(socket, 500, 'The connection could not be opened');
       });
@@ -531,10 +537,11 @@ export class RealtimeGateway
 
 const isClosed = (client: Client) => client.ws.readyState !== WebSocket.OPEN;
 
-function reject(socket: Duplex, status: number, detail: string): void {
+function reject(socket: Duplex, status: number, detail: string, headers: Record<string, string> = {}): void {
   const body = JSON.stringify(problemDocument(status, detail));
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
-      `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra.join('')}Connection: close\r\n\r\n${body}`,
   );
 }
