@@ -121,7 +121,7 @@ export class MessagesService {
 
   async list(channelId: string, userId: string, page: PageQuery): Promise<Page<MessageView>> {
     const { channel } = await this.channels.requireReadable(channelId, userId);
-    const before = decodeCursor(page.cursor, ['id']);
+    const before = decodeCursor(page.cursor, { id: 'uuid' });
     const rows = await this.repository.listChannel(channel.id, page.limit + 1, before?.id);
     return this.page(rows, page.limit);
   }
@@ -129,7 +129,7 @@ export class MessagesService {
   async replies(messageId: string, userId: string, page: PageQuery): Promise<Page<MessageView>> {
     const { message } = await this.requireReadable(messageId, userId);
     const rootId = message.threadId ?? message.id;
-    const after = decodeCursor(page.cursor, ['id']);
+    const after = decodeCursor(page.cursor, { id: 'uuid' });
     const rows = await this.repository.listReplies(rootId, page.limit + 1, after?.id);
     return this.page(rows, page.limit);
   }
@@ -197,7 +197,7 @@ export class MessagesService {
     page: PageQuery,
   ): Promise<Page<MessageView>> {
     const membership = await this.workspaces.requireMember(workspaceId, userId);
-    const before = decodeCursor(page.cursor, ['id']);
+    const before = decodeCursor(page.cursor, { id: 'uuid' });
     const rows = await this.repository.search(
       workspaceId,
       userId,
