@@ -22,6 +22,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** UPLOAD_LIMIT_BYTES, default 100 MiB: the largest file accepted */
   uploadLimitBytes: number;
+  /** MESSAGE_MAX_DISTINCT_REACTIONS, default 50 (as Mattermost): different emoji one message may carry */
+  messageMaxDistinctReactions: number;
   /** SESSION_TTL_HOURS, default 720 (30 days) */
   sessionTtlHours: number;
   /** LOGIN_MAX_FAILURES, default 10 failed logins per email and per client address per window */
@@ -173,6 +175,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_BYTES', 100 * 1024 * 1024, 1),
+    messageMaxDistinctReactions: integer(env, 'MESSAGE_MAX_DISTINCT_REACTIONS', 50, 1),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 720, 1),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 10, 1),
     loginWindowSeconds: integer(env, 'LOGIN_WINDOW_SECONDS', 900, 1),

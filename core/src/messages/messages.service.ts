@@ -1,13 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ChannelAccess, ChannelsService } from '../channels/channels.service';
 import { newId } from '../common/ids';
 import { decodeCursor, Page, PageQuery, toPage } from '../common/pagination';
-import { badRequest, conflict, forbidden, notFound } from '../common/problem';
+import { badRequest, conflict, forbidden, notFound, ProblemException } from '../common/problem';
+import { APP_CONFIG } from '../config/config';
+import type { AppConfig } from '../config/config';
 import { Database } from '../database/database';
 import { EventsRepository } from '../events/events.repository';
 import type { FileView } from '../files/files.schemas';
 import { FilesService, toFileView } from '../files/files.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
+import { isReactionEmoji } from './emoji';
 import { parseMentions } from './mentions';
 import { MessageHooks } from './message-hooks';
 import type { BotProfile, MessageModel } from './messages.models';
@@ -53,6 +56,7 @@ export class MessagesService {
     private readonly files: FilesService,
     private readonly events: EventsRepository,
     private readonly hooks: MessageHooks,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -172,12 +176,17 @@ export class MessagesService {
   }
 
   async react(messageId: string, userId: string, emoji: string, add: boolean): Promise<void> {
+    if (add && !isReactionEmoji(emoji)) {
+      throw badRequest('Invalid emoji', [
+        { path: 'emoji', message: 'must be a shortcode (tada, :tada:) or exactly one emoji' },
+      ]);
+    }
     const { message, access } = await this.requireReadable(messageId, userId);
     if (!access.isMember) throw forbidden('Join the channel first');
     if (access.channel.archived) throw conflict('The channel is archived');
     await this.db.transaction(async () => {
       const changed = add
-        ? await this.repository.addReaction(message.id, userId, emoji)
+        ? await this.addReaction(message.id, userId, emoji)
         : await this.repository.removeReaction(message.id, userId, emoji);
       if (!changed) return;
       await this.events.append(add ? 'reaction.added' : 'reaction.removed', {
@@ -188,6 +197,18 @@ export class MessagesService {
         emoji,
       });
     });
+  }
+
+  /** Whether the reaction is new; a new emoji beyond the message's distinct-emoji cap is a 409. */
+  private async addReaction(messageId: string, userId: string, emoji: string): Promise<boolean> {
+    const max = this.config.messageMaxDistinctReactions;
+    const outcome = await this.repository.addReaction(messageId, userId, emoji, max);
+    if (outcome === 'full') {
+      throw new ProblemException(409, `A message carries at most ${max} different emoji`, [
+        { path: 'emoji', message: `would be emoji number ${max + 1} on this message` },
+      ]);
+    }
+    return outcome === 'added';
   }
 
   async search(
