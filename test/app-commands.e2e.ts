@@ -62,6 +62,7 @@ beforeAll(async () => {
     [
       { command: '/standup', description: 'Start a standup' },
       { command: '/whisper', description: 'Answer only me' },
+      { command: '/garbled', description: 'Answer with text that cannot be stored' },
     ],
   );
   const receiver = new ExpressReceiver({ signingSecret, logLevel: LogLevel.ERROR });
@@ -85,6 +86,9 @@ beforeAll(async () => {
     responseUrls.push(command.response_url);
     await ack({ response_type: 'ephemeral', text: 'Only you can see this' });
     await respond({ response_type: 'ephemeral', text: 'And this, later' });
+  });
+  bolt.command('/garbled', async ({ ack }) => {
+    await ack({ response_type: 'in_channel', text: 'half an answer\u0000' });
   });
   handle = receiver.app;
 });
@@ -175,6 +179,17 @@ describe('slash commands to apps', () => {
     } finally {
       mine.ws.close();
     }
+  });
+
+  it('reports an app whose answer cannot be posted instead of failing the command', async () => {
+    const before = await texts(`/api/v1/channels/${channelId}/messages`);
+    const answer = await owner.api.post(`/api/v1/channels/${channelId}/commands`, { text: '/garbled' });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      responseType: 'ephemeral',
+      text: "/garbled failed (the app's answer is invalid).",
+    });
+    expect(await texts(`/api/v1/channels/${channelId}/messages`)).toEqual(before);
   });
 
   it('reports an app whose signature check fails, and hides commands of installs without the commands scope', async () => {

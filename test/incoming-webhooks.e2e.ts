@@ -117,6 +117,21 @@ describe('incoming webhooks', () => {
     expect((await latest(channelId)).text).toBe('five');
   });
 
+  it('refuses text that cannot be stored inside a form’s payload JSON, naming the field', async () => {
+    const hook = await createHook(owner, channelId, 'Escapes');
+    // The escapes are plain ASCII in the form: they become NUL and a lone surrogate only once parsed.
+    const payload = String.raw`{"text":"a\u0000b","username":"\ud800"}`;
+    const refused = await anonymous.post(hook.path, `payload=${encodeURIComponent(payload)}`, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.body.errors.map((error: { path: string }) => error.path)).toEqual([
+      'payload/text',
+      'payload/username',
+    ]);
+  });
+
   it('lets only channel members who are not guests manage hooks; removal revokes the URL', async () => {
     const guest = await registerUser(server.url);
     const outsider = await registerUser(server.url);

@@ -6,6 +6,8 @@ import {
   registerUser,
   TestUser,
 } from '../fixtures/factories';
+import { APP_CONFIG } from '../core/src/config/config';
+import type { AppConfig } from '../core/src/config/config';
 import { startTestServer, TestServer } from './support/server';
 
 let server: TestServer;
@@ -149,6 +151,56 @@ describe('messages', () => {
     expect(
       (await bob.api.post(`/api/v1/messages/${message.id}/reactions`, { emoji: 'two words' })).status,
     ).toBe(400);
+  });
+
+  it('takes a shortcode or exactly one emoji as a reaction, naming the field otherwise', async () => {
+    const message = await postMessage(alice, channelId, 'pick an emoji');
+    for (const emoji of [':tada:', '+1', '👩🏽‍💻', '🇫🇷', '❤']) {
+      expect((await alice.api.post(`/api/v1/messages/${message.id}/reactions`, { emoji })).status).toBe(204);
+    }
+    for (const emoji of ['👍👍', 'Hello', 'é', '#', ':tada', 'a'.repeat(65)]) {
+      const refused = await alice.api.post(`/api/v1/messages/${message.id}/reactions`, { emoji });
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(refused.body.errors).toEqual([expect.objectContaining({ path: 'emoji' })]);
+    }
+  });
+
+  it('caps the distinct emoji of a message, even under concurrent adds (MESSAGE_MAX_DISTINCT_REACTIONS)', async () => {
+    const config = server.app.get<AppConfig>(APP_CONFIG);
+    expect(config.messageMaxDistinctReactions).toBe(50); // the default, as Mattermost's
+    config.messageMaxDistinctReactions = 5;
+    try {
+      const message = await postMessage(alice, channelId, 'a popular message');
+      const users = [alice, bob, admin];
+      // 15 different emoji at once: the cap of 5 must hold however the adds interleave.
+      const answers = await Promise.all(
+        Array.from({ length: 15 }, (_, index) =>
+          users[index % users.length].api.post(`/api/v1/messages/${message.id}/reactions`, {
+            emoji: `emoji_${index}`,
+          }),
+        ),
+      );
+      const statuses = answers.map((answer) => answer.status);
+      expect(statuses.filter((status) => status === 204)).toHaveLength(5);
+      expect(statuses.filter((status) => status === 409)).toHaveLength(10);
+      const full = answers.find((answer) => answer.status === 409);
+      expect(full?.headers.get('content-type')).toContain('application/problem+json');
+      expect(full?.body.errors).toEqual([expect.objectContaining({ path: 'emoji' })]);
+      const view = await alice.api.get(`/api/v1/messages/${message.id}`);
+      expect(view.body.reactions).toHaveLength(5);
+      // On a full message, anyone may still join an emoji it already carries.
+      const carried = view.body.reactions[0].emoji as string;
+      const joiner = view.body.reactions[0].userIds.includes(bob.id) ? alice : bob;
+      expect(
+        (await joiner.api.post(`/api/v1/messages/${message.id}/reactions`, { emoji: carried })).status,
+      ).toBe(204);
+      expect(
+        (await joiner.api.post(`/api/v1/messages/${message.id}/reactions`, { emoji: 'tada' })).status,
+      ).toBe(409);
+    } finally {
+      config.messageMaxDistinctReactions = 50;
+    }
   });
 
   it('parses and stores mentions of workspace members only', async () => {

@@ -14,6 +14,7 @@ import type {
 import { newId } from '../common/ids';
 import { LOGGER } from '../common/logger';
 import { badRequest, notFound, ProblemException } from '../common/problem';
+import { isStorableText } from '../common/text';
 import { assertValid } from '../common/validation';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
@@ -106,6 +107,9 @@ export class AppCommands implements CommandProvider, OnModuleInit {
       };
     }
     const answer = parseAnswer(response);
+    if (answer === 'invalid') {
+      return { responseType: 'ephemeral', text: `/${request.command} failed (the app's answer is invalid).` };
+    }
     if (!answer) return { responseType: 'ephemeral', text: '' }; // acknowledged; the answer comes later
     return {
       responseType: answer.response_type === 'in_channel' ? 'in_channel' : 'ephemeral',
@@ -189,15 +193,27 @@ export class AppCommands implements CommandProvider, OnModuleInit {
   }
 }
 
-/** An answer body: Slack's JSON ({response_type, text}), or plain text as Slack also accepts. */
-function parseAnswer(response: EgressResponse): CommandAnswer | undefined {
+/**
+ * An answer body: Slack's JSON ({response_type, text}), or plain text as Slack also accepts. 'invalid' when
+ * it is not an answer we can post (a text of the wrong type, or one PostgreSQL cannot store).
+ */
+function parseAnswer(response: EgressResponse): CommandAnswer | undefined | 'invalid' {
   const text = response.body.trim();
   if (!text) return undefined;
-  if (!(response.headers['content-type'] ?? '').includes('json')) return { text };
-  try {
-    const parsed = JSON.parse(text) as CommandAnswer;
-    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
-  } catch {
-    return { text };
+  let answer: unknown = { text };
+  if ((response.headers['content-type'] ?? '').includes('json')) {
+    try {
+      answer = JSON.parse(text);
+    } catch {
+      // not JSON after all: the text is the answer
+    }
   }
+  if (typeof answer !== 'object' || answer === null) return undefined;
+  try {
+    assertValid(commandAnswerSchema, answer);
+  } catch {
+    return 'invalid';
+  }
+  const checked = answer as CommandAnswer;
+  return checked.text === undefined || isStorableText(checked.text) ? checked : 'invalid';
 }

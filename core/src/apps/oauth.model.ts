@@ -11,6 +11,7 @@ import type {
 import { AuthService } from '../auth/auth.service';
 import { generateToken, hashToken } from '../auth/tokens';
 import { newId } from '../common/ids';
+import { isStorableText } from '../common/text';
 import { Database } from '../database/database';
 import { AppsRepository } from './apps.repository';
 import { AppsService } from './apps.service';
@@ -54,7 +55,10 @@ export class OAuthModel implements AuthorizationCodeModel, RefreshTokenModel {
   ) {}
 
   async getClient(clientId: string, clientSecret: string | null): Promise<Client | null> {
-    const app = await this.repository.findByClientId(formDecode(clientId));
+    const id = formDecode(clientId);
+    // Basic credentials are decoded here, past the request-wide check: text no client id can hold names none.
+    if (!isStorableText(id)) return null;
+    const app = await this.repository.findByClientId(id);
     if (!app) return null;
     if (clientSecret !== null && !sameHash(hashToken(formDecode(clientSecret)), app.clientSecretHash))
       return null;

@@ -75,7 +75,8 @@ export class OAuthService {
     } catch (error) {
       const location = response.get('location') as string | undefined;
       if (location) return { redirectTo: location }; // the error goes back to the app, as OAuth says
-      throw badRequest(error instanceof OAuthError ? error.message : 'The authorization request is invalid');
+      if (!isOAuthAnswer(error)) throw unwrapped(error);
+      throw badRequest(error.message);
     }
     return { redirectTo: response.get('location') as string };
   }
@@ -171,25 +172,32 @@ function clean(headers: Record<string, string | undefined>): Record<string, stri
   );
 }
 
-/** client_secret_basic or client_secret_post. */
+/** client_secret_basic or client_secret_post, as sent: the model's getClient form-decodes them. */
 function clientCredentials(body: Record<string, unknown>, headers: Record<string, string | undefined>) {
   const basic = /^Basic\s+(\S+)$/i.exec(headers.authorization ?? '');
   if (basic) {
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon > 0)
-      return [decodeURIComponent(decoded.slice(0, colon)), decodeURIComponent(decoded.slice(colon + 1))];
+    if (colon > 0) return [decoded.slice(0, colon), decoded.slice(colon + 1)];
   }
   return [body.client_id, body.client_secret].map((value) => (typeof value === 'string' ? value : undefined));
 }
 
+/**
+ * The library wraps our own failures (a database error) in a 5xx OAuthError that quotes their message: those
+ * are not OAuth answers, and go (unwrapped) to the problem filter, which never shows the message.
+ */
+const isOAuthAnswer = (error: unknown): error is OAuthError =>
+  error instanceof OAuthError && error.code < 500;
+const unwrapped = (error: unknown): unknown => (error as { inner?: unknown }).inner ?? error;
+
 function oauthError(error: unknown): OAuthAnswer {
-  if (error instanceof OAuthError) {
+  if (isOAuthAnswer(error)) {
     return {
       status: error.code,
       headers: { 'cache-control': 'no-store' },
       body: { error: error.name, error_description: error.message },
     };
   }
-  throw error;
+  throw unwrapped(error);
 }

@@ -1,7 +1,8 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import type { FastifyReply } from 'fastify';
-import { notFound, ProblemException, unauthorized } from '../common/problem';
+import { AuthorizationError, InternalOAuthError, TokenError } from 'passport-oauth2';
+import { notFound, unauthorized } from '../common/problem';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 
@@ -29,7 +30,13 @@ export class SsoGuard extends PassportAuthGuard('sso') {
   }
 
   override handleRequest<T>(error: unknown, user: T, info: unknown): T {
-    if (error instanceof ProblemException) throw error;
+    // Only the OAuth exchange's own failures explain a failed login; any other error (the database's, ours)
+    // goes to the problem filter, which never shows its text.
+    const oauthFailure =
+      error instanceof AuthorizationError ||
+      error instanceof TokenError ||
+      error instanceof InternalOAuthError;
+    if (error && !oauthFailure) throw error as Error;
     if (error || !user) {
       const reason =
         (info as { message?: string } | undefined)?.message ?? (error as Error | undefined)?.message;

@@ -144,7 +144,7 @@ export class ChannelsService {
 
   async list(workspaceId: string, userId: string, page: PageQuery): Promise<Page<ChannelListItem>> {
     const membership = await this.workspaces.requireMember(workspaceId, userId);
-    const after = decodeCursor(page.cursor, ['id']);
+    const after = decodeCursor(page.cursor, { id: 'uuid' });
     const rows = await this.repository.listVisible(
       workspaceId,
       userId,

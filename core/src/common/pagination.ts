@@ -1,4 +1,5 @@
 import { badRequest } from './problem';
+import { isUuid } from './validation';
 
 export const pageQuerySchema = {
   type: 'object',
@@ -24,14 +25,31 @@ export function encodeCursor(key: Record<string, string>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
+/** What a cursor key holds: a row id, or a position in a bigint sequence (PostgreSQL's `bigint` range). */
+export type CursorKeyFormat = 'uuid' | 'bigint';
+
+const MAX_BIGINT = 2n ** 63n - 1n;
+const CURSOR_KEY_FORMATS: Record<CursorKeyFormat, (value: string) => boolean> = {
+  uuid: isUuid,
+  bigint: (value) => /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_BIGINT,
+};
+
+/**
+ * Reads a cursor back, checking every key's format: a client can hand back any string, and a value of the
+ * wrong shape must be a 400 here rather than a failing query later.
+ */
 export function decodeCursor<K extends string>(
   cursor: string | undefined,
-  keys: readonly K[],
+  keys: Readonly<Record<K, CursorKeyFormat>>,
 ): Record<K, string> | undefined {
   if (cursor === undefined) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (keys.every((key) => typeof parsed[key] === 'string')) return parsed as Record<K, string>;
+    const valid = (Object.entries(keys) as [K, CursorKeyFormat][]).every(([key, format]) => {
+      const value = parsed[key];
+      return typeof value === 'string' && CURSOR_KEY_FORMATS[format](value);
+    });
+    if (valid) return parsed as Record<K, string>;
   } catch {
     // fall through to the 400 below
   }

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { isDatabaseUnavailable } from '../database/errors';
+import { databaseProblem, isDatabaseUnavailable } from '../database/errors';
 import { databaseUnavailable, ProblemDocument, ProblemException, problemDocument } from './problem';
 
 /** Errors raised by Fastify itself before a handler runs (body parsing, content types, limits). */
@@ -22,7 +22,10 @@ export class ProblemFilter implements ExceptionFilter {
 
   /** Also the answer to errors Fastify raises before any route runs (see core/src/common/framework-errors.ts). */
   send(reply: FastifyReply, exception: unknown): void {
-    const { document, headers } = this.toProblem(exception);
+    const fromDatabase = databaseProblem(exception);
+    // A database refusal the edge should have caught: the client gets a 4xx, the log keeps the cause.
+    if (fromDatabase) this.logger.warn({ err: exception }, 'database refused a request value');
+    const { document, headers } = this.toProblem(fromDatabase ?? exception);
     if (isDatabaseUnavailable(exception)) this.logger.warn({ err: exception }, 'database unavailable');
     else if (document.status >= 500) this.logger.error({ err: exception }, 'unhandled error');
     void reply.status(document.status).headers(headers).type('application/problem+json').send(document);
@@ -35,7 +38,8 @@ export class ProblemFilter implements ExceptionFilter {
         headers: exception.headers,
       };
     }
-    if (exception instanceof HttpException) {
+    // Only the application's own problems may explain a 5xx; any other error's message stays in the log.
+    if (exception instanceof HttpException && exception.getStatus() < 500) {
       return { document: problemDocument(exception.getStatus(), exception.message), headers: {} };
     }
     const framework = exception as FrameworkError;

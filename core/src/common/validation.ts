@@ -8,8 +8,9 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiBody, ApiQuery } from '@nestjs/swagger';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv, { ErrorObject, FormatDefinition, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats';
 import type { FastifyRequest } from 'fastify';
 import type { JSONSchema } from 'json-schema-to-ts';
 import { Observable } from 'rxjs';
@@ -35,9 +36,26 @@ export function Validate(schemas: RouteSchemas): MethodDecorator {
   return applyDecorators(...decorators);
 }
 
+const isoDateTime = fullFormats['date-time'] as FormatDefinition<string> & {
+  validate: (value: string) => boolean;
+};
+
+/**
+ * ajv-formats, with `date-time` narrowed to what a JavaScript Date can hold: RFC 3339 allows a leap second
+ * (`23:59:60`), which Date cannot parse, and an Invalid Date would reach the database.
+ */
+function withFormats(ajv: Ajv): Ajv {
+  return addFormats(ajv).addFormat('date-time', {
+    ...isoDateTime,
+    validate: (value: string) => isoDateTime.validate(value) && !Number.isNaN(Date.parse(value)),
+  });
+}
+
 // verbose: errors carry the refused value, so a 400 can name it.
-const bodyAjv = addFormats(new Ajv({ allErrors: true, strict: true, useDefaults: true, verbose: true }));
-const queryAjv = addFormats(new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true }));
+const bodyAjv = withFormats(new Ajv({ allErrors: true, strict: true, useDefaults: true, verbose: true }));
+const queryAjv = withFormats(
+  new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true }),
+);
 const compiled = new WeakMap<object, ValidateFunction>();
 
 function compile(ajv: Ajv, schema: JSONSchema): ValidateFunction {
@@ -76,8 +94,11 @@ export function describeErrors(errors: ErrorObject[] | null | undefined, prefix 
 
 /** Checks a value against a schema and throws a 400 problem naming every failing field. */
 export function assertValid(schema: JSONSchema, value: unknown, prefix = ''): void {
-  const validate = compile(prefix === 'query' ? queryAjv : bodyAjv, schema);
-  if (!validate(value)) {
+  const query = prefix === 'query';
+  const validate = compile(query ? queryAjv : bodyAjv, schema);
+  // Queries are checked twice: ajv coerces "1e309" to Infinity and then skips the bounds of a non-finite
+  // number; the second pass sees a number that is no integer and refuses it.
+  if (!validate(value) || (query && !validate(value))) {
     throw badRequest('The request is invalid', describeErrors(validate.errors, prefix));
   }
 }

@@ -33,6 +33,8 @@ export interface AppConfig {
   uploadLimitBytes: number;
   /** UPLOAD_IDLE_TIMEOUT_SECONDS, default 30: an upload whose body sends nothing this long is answered 408 */
   uploadIdleTimeoutSeconds: number;
+  /** MESSAGE_MAX_DISTINCT_REACTIONS, default 50 (as Mattermost): different emoji one message may carry */
+  messageMaxDistinctReactions: number;
   /** SESSION_TTL_HOURS, default 720 (30 days) */
   sessionTtlHours: number;
   /** LOGIN_MAX_FAILURES, default 10 failed logins per email from one client address per window */
@@ -239,6 +241,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_BYTES', 100 * 1024 * 1024, 1),
     uploadIdleTimeoutSeconds: integer(env, 'UPLOAD_IDLE_TIMEOUT_SECONDS', 30, 1),
+    messageMaxDistinctReactions: integer(env, 'MESSAGE_MAX_DISTINCT_REACTIONS', 50, 1),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 720, 1),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 10, 1),
     loginAddressMaxFailures: integer(env, 'LOGIN_ADDRESS_MAX_FAILURES', 100, 1),

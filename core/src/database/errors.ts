@@ -1,3 +1,5 @@
+import { ProblemException } from '../common/problem';
+
 interface PgError {
   code?: string;
   constraint?: string;
@@ -5,10 +7,39 @@ interface PgError {
   nativeError?: PgError;
 }
 
+/** The SQLSTATE of a PostgreSQL error (five characters), or undefined for anything else. */
+function sqlState(error: unknown): string | undefined {
+  const pg = (error as PgError)?.nativeError ?? (error as PgError);
+  const code = pg?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
 /** PostgreSQL's unique_violation, raised when an insert races another for the same unique key. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const pg = (error as PgError)?.nativeError ?? (error as PgError);
-  return pg?.code === '23505' && (constraint === undefined || pg.constraint === constraint);
+  return sqlState(error) === '23505' && (constraint === undefined || pg.constraint === constraint);
+}
+
+/**
+ * The problem a database error stands for when the request caused it: a value PostgreSQL refused (class 22,
+ * "data exception": bad byte sequence 22021, bad text representation 22P02, out of range 22003, too long
+ * 22001, bad date 22007/22008), a value over an internal limit (54000), or a conflict with other rows
+ * (23505 unique, 23503 foreign key: a row that a concurrent request removed). Undefined for anything else,
+ * which stays a 500. The answer never carries PostgreSQL's text, which quotes SQL and values.
+ */
+export function databaseProblem(error: unknown): ProblemException | undefined {
+  const state = sqlState(error);
+  if (state === undefined) return undefined;
+  if (state.startsWith('22') || state === '54000') {
+    return new ProblemException(400, 'A value in the request cannot be stored', [
+      { path: '(request)', message: 'contains a value the database cannot store' },
+    ]);
+  }
+  if (state === '23505') return new ProblemException(409, 'The request conflicts with an existing item');
+  if (state === '23503') {
+    return new ProblemException(409, 'The request refers to an item that no longer exists');
+  }
+  return undefined;
 }
 
 /** Driver errors raised without a code when the connection is lost, never answers, or cannot be opened. */

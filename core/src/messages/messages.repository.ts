@@ -140,14 +140,31 @@ export class MessagesRepository {
     );
   }
 
-  async addReaction(messageId: string, userId: string, emoji: string): Promise<boolean> {
-    const rows = await this.db
+  /**
+   * Adds one person's reaction unless it is there already, or unless it would be the message's
+   * `maxDistinct + 1`-th different emoji. Must run in a transaction: the message row is locked first, so
+   * concurrent adds of new emoji are counted one after the other and can never pass the cap together.
+   */
+  async addReaction(
+    messageId: string,
+    userId: string,
+    emoji: string,
+    maxDistinct: number,
+  ): Promise<'added' | 'present' | 'full'> {
+    await this.db.conn('messages').where({ id: messageId }).forNoKeyUpdate().select('id');
+    const existing = await this.db
       .conn('reactions')
-      .insert({ messageId, userId, emoji })
-      .onConflict(['messageId', 'emoji', 'userId'])
-      .ignore()
-      .returning('emoji');
-    return rows.length > 0;
+      .where({ messageId })
+      .select<{ emoji: string; mine: boolean }[]>(
+        'emoji',
+        this.db.conn.raw('bool_or(user_id = ?) as mine', [userId]),
+      )
+      .groupBy('emoji');
+    const same = existing.find((row) => row.emoji === emoji);
+    if (same?.mine) return 'present';
+    if (!same && existing.length >= maxDistinct) return 'full';
+    await this.db.conn('reactions').insert({ messageId, userId, emoji });
+    return 'added';
   }
 
   async removeReaction(messageId: string, userId: string, emoji: string): Promise<boolean> {

@@ -29,7 +29,8 @@ export type EditMessageBody = FromSchema<typeof editMessageSchema>;
 
 export const reactionSchema = {
   type: 'object',
-  properties: { emoji: { type: 'string', pattern: '^\\S{1,64}$' } },
+  // What an emoji may be is checked by isReactionEmoji (emoji.ts); this bounds the length only.
+  properties: { emoji: { type: 'string', minLength: 1, maxLength: 66 } },
   required: ['emoji'],
   additionalProperties: false,
 } as const;

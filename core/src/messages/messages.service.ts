@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ChannelAccess, ChannelsService } from '../channels/channels.service';
 import { newId } from '../common/ids';
 import { decodeCursor, Page, PageQuery, toPage } from '../common/pagination';
-import { badRequest, conflict, forbidden, notFound } from '../common/problem';
+import { badRequest, conflict, forbidden, notFound, ProblemException } from '../common/problem';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { Database } from '../database/database';
@@ -11,6 +11,7 @@ import type { FileView } from '../files/files.schemas';
 import { FilesService, toFileView } from '../files/files.service';
 import { RateLimiter } from '../rate-limits/rate-limiter';
 import { WorkspacesService } from '../workspaces/workspaces.service';
+import { isReactionEmoji } from './emoji';
 import { parseMentions } from './mentions';
 import { MessageHooks } from './message-hooks';
 import type { BotProfile, MessageModel } from './messages.models';
@@ -137,7 +138,7 @@ export class MessagesService {
 
   async list(channelId: string, userId: string, page: PageQuery): Promise<Page<MessageView>> {
     const { channel } = await this.channels.requireReadable(channelId, userId);
-    const before = decodeCursor(page.cursor, ['id']);
+    const before = decodeCursor(page.cursor, { id: 'uuid' });
     const rows = await this.repository.listChannel(channel.id, page.limit + 1, before?.id);
     return this.page(rows, page.limit);
   }
@@ -145,7 +146,7 @@ export class MessagesService {
   async replies(messageId: string, userId: string, page: PageQuery): Promise<Page<MessageView>> {
     const { message } = await this.requireReadable(messageId, userId);
     const rootId = message.threadId ?? message.id;
-    const after = decodeCursor(page.cursor, ['id']);
+    const after = decodeCursor(page.cursor, { id: 'uuid' });
     const rows = await this.repository.listReplies(rootId, page.limit + 1, after?.id);
     return this.page(rows, page.limit);
   }
@@ -188,12 +189,17 @@ export class MessagesService {
   }
 
   async react(messageId: string, userId: string, emoji: string, add: boolean): Promise<void> {
+    if (add && !isReactionEmoji(emoji)) {
+      throw badRequest('Invalid emoji', [
+        { path: 'emoji', message: 'must be a shortcode (tada, :tada:) or exactly one emoji' },
+      ]);
+    }
     const { message, access } = await this.requireReadable(messageId, userId);
     if (!access.isMember) throw forbidden('Join the channel first');
     if (access.channel.archived) throw conflict('The channel is archived');
     await this.db.transaction(async () => {
       const changed = add
-        ? await this.repository.addReaction(message.id, userId, emoji)
+        ? await this.addReaction(message.id, userId, emoji)
         : await this.repository.removeReaction(message.id, userId, emoji);
       if (!changed) return;
       await this.events.append(add ? 'reaction.added' : 'reaction.removed', {
@@ -206,6 +212,18 @@ export class MessagesService {
     });
   }
 
+  /** Whether the reaction is new; a new emoji beyond the message's distinct-emoji cap is a 409. */
+  private async addReaction(messageId: string, userId: string, emoji: string): Promise<boolean> {
+    const max = this.config.messageMaxDistinctReactions;
+    const outcome = await this.repository.addReaction(messageId, userId, emoji, max);
+    if (outcome === 'full') {
+      throw new ProblemException(409, `A message carries at most ${max} different emoji`, [
+        { path: 'emoji', message: `would be emoji number ${max + 1} on this message` },
+      ]);
+    }
+    return outcome === 'added';
+  }
+
   async search(
     workspaceId: string,
     userId: string,
@@ -213,7 +231,7 @@ export class MessagesService {
     page: PageQuery,
   ): Promise<Page<MessageView>> {
     const membership = await this.workspaces.requireMember(workspaceId, userId);
-    const before = decodeCursor(page.cursor, ['id']);
+    const before = decodeCursor(page.cursor, { id: 'uuid' });
     const rows = await this.repository.search(
       workspaceId,
       userId,

@@ -4,6 +4,7 @@ import { generateToken, hashToken } from '../auth/tokens';
 import { ChannelsService } from '../channels/channels.service';
 import { newId } from '../common/ids';
 import { badRequest, forbidden, notFound } from '../common/problem';
+import { unstorableTextFields } from '../common/text';
 import { assertValid, isUuid } from '../common/validation';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
@@ -120,6 +121,10 @@ function parsePayload(body: unknown): SlackPayload {
     } catch {
       throw badRequest('The payload is invalid', [{ path: 'payload', message: 'is not JSON' }]);
     }
+    // JSON escapes (`\u0000`) inside the form field become text only now, past the request-wide check.
+    const unstorable = unstorableTextFields(payload, 'payload');
+    if (unstorable.length > 0)
+      throw badRequest('The payload contains text that cannot be stored', unstorable);
   }
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     throw badRequest('The payload is invalid', [{ path: '(body)', message: 'must be a JSON object' }]);

@@ -166,7 +166,7 @@ export class WebhooksService {
   ): Promise<Page<DeliveryView>> {
     await this.require(workspaceId, webhookId, userId);
     const limit = query.limit ?? 50;
-    const before = decodeCursor(query.cursor, ['eventSeq']);
+    const before = decodeCursor(query.cursor, { eventSeq: 'bigint' });
     const rows = await this.repository.listDeliveries(webhookId, limit + 1, query.status, before?.eventSeq);
     return toPage(rows.map(toDeliveryView), limit, (last) => ({ eventSeq: String(last.eventSeq) }));
   }

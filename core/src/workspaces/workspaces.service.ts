@@ -92,7 +92,7 @@ export class WorkspacesService {
   }
 
   async list(userId: string, page: PageQuery): Promise<Page<WorkspaceView>> {
-    const after = decodeCursor(page.cursor, ['id']);
+    const after = decodeCursor(page.cursor, { id: 'uuid' });
     const rows = await this.repository.listForUser(userId, page.limit + 1, after?.id);
     const views = rows.map((row: WorkspaceWithRole) => toWorkspaceView(row, row.role));
     return toPage(views, page.limit, (last) => ({ id: last.id }));
@@ -106,7 +106,7 @@ export class WorkspacesService {
 
   async listMembers(workspaceId: string, userId: string, page: PageQuery): Promise<Page<MemberView>> {
     await this.requireMember(workspaceId, userId);
-    const after = decodeCursor(page.cursor, ['userId']);
+    const after = decodeCursor(page.cursor, { userId: 'uuid' });
     const rows = await this.repository.listMembers(workspaceId, page.limit + 1, after?.userId);
     return toPage(rows.map(toMemberView), page.limit, (last) => ({ userId: last.userId }));
   }
