@@ -45,7 +45,8 @@ type InboundVideo = Record<string, { framesDecoded: number; width: number; heigh
 
 /** A page on the server's origin (so the API and socket are same-origin) running the call client. */
 async function callPage(): Promise<Page> {
-  const page = await requireBrowser(browser).newPage();
+  // The test client is injected into one of the server's JSON answers, whose CSP (rightly) forbids scripts.
+  const page = await requireBrowser(browser).newPage({ bypassCSP: true });
   await page.goto(`${server.url}/health`);
   await page.addScriptTag({ path: path.join(__dirname, '../fixtures/call-client.browser.js') });
   return page;

@@ -55,9 +55,10 @@ describe('ProblemFilter', () => {
     }
   });
 
-  it('leaves system errors that carry a code (not a SQLSTATE) to the 500 path', () => {
+  it('answers 503 to a database out of reach, and 500 to other system errors that carry a code', () => {
     expect(answer(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).status).toBe(
-      500,
+      503,
     );
+    expect(answer(Object.assign(new Error('open /x'), { code: 'EACCES' })).status).toBe(500);
   });
 });

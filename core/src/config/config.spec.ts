@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       dbStatementTimeoutMs: 4000,
       dataDir: path.resolve('.data'),
       embeddedPgPort: 54329,
+      messageMaxDistinctReactions: 50,
       migrateOnStart: true,
       bodyLimitBytes: 1024 * 1024,
       uploadLimitBytes: 100 * 1024 * 1024,
