@@ -93,6 +93,19 @@ describe('changing a password', () => {
     expect((await login(user.email, PASSWORD)).status).toBe(401);
     expect((await login(user.email, NEW_PASSWORD)).status).toBe(200);
   });
+
+  it('limits guesses of the current password as logins are limited, so a stolen session cannot find it', async () => {
+    const user = await registerUser(server.url);
+    const guess = (currentPassword: string) =>
+      user.api.post('/api/v1/me/password', { currentPassword, newPassword: NEW_PASSWORD });
+    const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) => guess(`guess number ${i}`)));
+    const statuses = guesses.map((answer) => answer.status).sort();
+    expect(statuses.filter((status) => status === 403)).toHaveLength(10); // LOGIN_MAX_FAILURES
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20);
+    const right = await guess(PASSWORD);
+    expect(right.status).toBe(429);
+    expect(right.headers.get('retry-after')).toMatch(/^[0-9]+$/);
+  });
 });
 
 describe('password reset by email', () => {

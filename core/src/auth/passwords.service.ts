@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { Database } from '../database/database';
 import { Mailer } from '../mail/mailer';
+import { RateLimiter } from '../rate-limits/rate-limiter';
 import { AuthRepository } from './auth.repository';
 import { AuthService } from './auth.service';
 import { hashPassword, verifyPassword } from './password-hash';
@@ -30,6 +31,7 @@ export class PasswordsService {
     private readonly users: AuthRepository,
     private readonly repository: PasswordsRepository,
     private readonly mailer: Mailer,
+    private readonly limiter: RateLimiter,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -41,11 +43,19 @@ export class PasswordsService {
     if (!user.passwordHash) {
       throw conflict('The account has no password; set one with a password reset');
     }
+    // A stolen session must not become a way to guess the password: attempts count as logins do.
+    const attempts = {
+      key: `password-change:${user.id}`,
+      max: this.config.loginMaxFailures,
+      windowSeconds: this.config.loginWindowSeconds,
+    };
+    await this.limiter.enforce(attempts);
     if (!(await verifyPassword(user.passwordHash, currentPassword))) {
       throw new ProblemException(403, 'The current password is wrong', [
         { path: 'currentPassword', message: 'is wrong' },
       ]);
     }
+    await this.limiter.clear([attempts.key]);
     const passwordHash = await hashPassword(newPassword);
     await this.db.transaction(() => this.setPassword(user.id, passwordHash, auth.tokenId));
   }
