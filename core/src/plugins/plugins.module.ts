@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import { AuthModule } from '../auth/auth.module';
 import { ChannelsModule } from '../channels/channels.module';
 import { CommandsModule } from '../commands/commands.module';
@@ -26,6 +27,7 @@ import { PluginsService } from './plugins.service';
   ],
   controllers: [PluginsController],
   providers: [
+    Clock,
     PluginsRepository,
     PluginCatalogue,
     PluginHost,
