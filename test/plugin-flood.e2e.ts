@@ -47,8 +47,8 @@ export default definePlugin({
 
 const IN_FLIGHT = 4;
 const LINES_PER_SECOND = 20;
-const SAMPLES = 150;
-const ROUNDS = 5;
+const SAMPLES = 200;
+const ROUNDS = 10;
 
 let server: TestServer;
 let slow: Server;

@@ -82,6 +82,13 @@ export class LogLimiter {
     return false;
   }
 
+  /** Lines dropped before they reached this limiter (by the isolate's own count) are reported with the rest. */
+  countDropped(count: number): void {
+    if (!(count > 0)) return;
+    this.window ??= this.openWindow();
+    this.dropped += count;
+  }
+
   private openWindow(): ReturnType<typeof setTimeout> {
     const timer = setTimeout(() => {
       const dropped = this.dropped;

@@ -48,7 +48,7 @@ const MAX_UPLOAD_CALL_BYTES = Math.ceil(MAX_FILE_READ_BYTES / 3) * 4 + 1024 * 10
  * host function ever reaches plugin code.
  */
 const BOOTSTRAP = `
-(function (hostCall, hostLog, settingsJson, workspaceId, maxOutstanding, tooMany) {
+(function (hostCall, hostLog, settingsJson, workspaceId, maxOutstanding, tooMany, linesPerSecond, lineMaxChars) {
   const parse = JSON.parse, stringify = JSON.stringify, freeze = Object.freeze;
   const HostError = class extends Error {};
   // Bound now, before plugin code runs and could replace WeakSet's methods.
@@ -78,9 +78,29 @@ const BOOTSTRAP = `
         throw error;
       });
   };
-  // Synchronous, so a plugin logging in a loop waits for the host's limiter instead of queueing lines.
+  // Lines beyond the rate are dropped here at no cost to the host, which is told how many (at least every
+  // thousand, and when the run ends) and limits again. Synchronous, so that nothing queues up in the host.
+  const clock = Date.now;
+  let windowEnds = 0, sent = 0, unreported = 0;
+  const reportDropped = () => {
+    if (unreported === 0) return;
+    hostLog.applySync(undefined, [null, '', '', unreported], { arguments: { copy: true } });
+    unreported = 0;
+  };
   const log = (level) => (message, fields) => {
-    hostLog.applySync(undefined, [level, String(message), stringify(fields ?? {})], { arguments: { copy: true } });
+    const now = clock();
+    if (now >= windowEnds) {
+      windowEnds = now + 1000;
+      sent = 0;
+    }
+    if (sent >= linesPerSecond) {
+      if (++unreported >= 1000) reportDropped();
+      return;
+    }
+    sent++;
+    const line = [level, String(message).slice(0, lineMaxChars), stringify(fields ?? {}), unreported];
+    unreported = 0;
+    hostLog.applySync(undefined, line, { arguments: { copy: true } });
   };
   const ctx = freeze({
     workspaceId,
@@ -117,6 +137,8 @@ const BOOTSTRAP = `
     } catch (error) {
       if (isHostFailure(error)) return stringify({ hostFailure: String(error.message) });
       throw error;
+    } finally {
+      reportDropped();
     }
   };
 })`;
@@ -220,7 +242,13 @@ export class PluginSandbox {
 
   private async boot(): Promise<void> {
     this.dispose();
-    const { memoryLimitMb = 64, maxCallBytes = 1024 * 1024, logLineMaxChars = 2048, host } = this.options;
+    const {
+      memoryLimitMb = 64,
+      maxCallBytes = 1024 * 1024,
+      logLinesPerSecond = 20,
+      logLineMaxChars = 2048,
+      host,
+    } = this.options;
     const isolate = new ivm.Isolate({ memoryLimit: memoryLimitMb });
     try {
       const context = await isolate.createContext();
@@ -239,12 +267,15 @@ export class PluginSandbox {
           });
         }
       });
-      const hostLog = new ivm.Reference((level: string, message: string, fieldsJson: string) => {
-        if (!this.logLimiter.admit()) return;
-        const fields: unknown =
-          fieldsJson.length <= logLineMaxChars ? JSON.parse(fieldsJson) : { truncated: true };
-        this.sendLog(level, message.slice(0, logLineMaxChars), fields);
-      });
+      const hostLog = new ivm.Reference(
+        (level: string | null, message: string, fieldsJson: string, droppedBefore: number) => {
+          this.logLimiter.countDropped(droppedBefore);
+          if (level === null || !this.logLimiter.admit()) return;
+          const fields: unknown =
+            fieldsJson.length <= logLineMaxChars ? JSON.parse(fieldsJson) : { truncated: true };
+          this.sendLog(level, message.slice(0, logLineMaxChars), fields);
+        },
+      );
       const factory = await context.eval(BOOTSTRAP, { reference: true });
       const dispatch = (await factory.apply(
         undefined,
@@ -255,6 +286,8 @@ export class PluginSandbox {
           this.options.workspaceId,
           this.calls.capacity,
           this.calls.refusal,
+          logLinesPerSecond,
+          logLineMaxChars,
         ],
         { result: { reference: true } },
       )) as ivm.Reference<(kind: string, name: string, payload: string) => Promise<string>>;
