@@ -2,7 +2,7 @@ import { CallQueue, HostFailure, LogLimiter } from './host-limits';
 
 describe('CallQueue', () => {
   it('runs a bounded number at once, queues a bounded number, refuses the rest and cancels the waiting', async () => {
-    const queue = new CallQueue(2, 1);
+    const queue = new CallQueue(2, 1, 100);
     const started: number[] = [];
     const release: (() => void)[] = [];
     const call = (n: number) => () =>
@@ -25,6 +25,21 @@ describe('CallQueue', () => {
     release[2]();
     expect([await second, await waiting]).toEqual([2, 3]);
     expect(started).toEqual([1, 2, 3]);
+  });
+});
+
+describe('CallQueue rate', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('starts at most so many calls a second; the others wait their turn', async () => {
+    const queue = new CallQueue(10, 10, 3);
+    let started = 0;
+    const calls = Array.from({ length: 5 }, () => queue.run(() => Promise.resolve(++started)));
+    await Promise.resolve();
+    expect(started).toBe(3);
+    jest.advanceTimersByTime(1000);
+    expect(await Promise.all(calls)).toEqual([1, 2, 3, 4, 5]);
   });
 });
 

@@ -11,16 +11,20 @@ interface Waiting {
 }
 
 /**
- * Runs a plugin's capability calls at most `inFlight` at a time, lets at most `queued` more wait and refuses
- * the rest at once, so a plugin firing thousands of calls costs the host a bounded amount of work.
+ * Runs a plugin's capability calls at most `inFlight` at a time and starts at most `perSecond` a second, lets
+ * at most `queued` more wait (in order) and refuses the rest at once, so a plugin firing thousands of calls
+ * costs the host a bounded amount of work.
  */
 export class CallQueue {
   private running = 0;
+  private startedThisSecond = 0;
+  private second?: ReturnType<typeof setTimeout>;
   private readonly waiting: Waiting[] = [];
 
   constructor(
     private readonly inFlight: number,
     private readonly queued: number,
+    private readonly perSecond: number,
   ) {}
 
   /** Calls running and waiting at most. */
@@ -34,7 +38,7 @@ export class CallQueue {
   }
 
   run<T>(call: () => Promise<T>): Promise<T> {
-    if (this.running < this.inFlight) return this.start(call);
+    if (this.waiting.length === 0 && this.mayStart()) return this.start(call);
     if (this.waiting.length >= this.queued) return Promise.reject(new HostFailure(this.refusal));
     return new Promise<T>((resolve, reject) =>
       this.waiting.push({ start: () => this.start(call).then(resolve, reject), cancel: reject }),
@@ -46,14 +50,35 @@ export class CallQueue {
     for (const call of this.waiting.splice(0)) call.cancel(new HostFailure(reason));
   }
 
+  private mayStart(): boolean {
+    return this.running < this.inFlight && this.startedThisSecond < this.perSecond;
+  }
+
+  private startWaiting(): void {
+    while (this.waiting.length > 0 && this.mayStart()) void this.waiting.shift()?.start();
+  }
+
   private async start<T>(call: () => Promise<T>): Promise<T> {
     this.running++;
+    this.startedThisSecond++;
+    this.second ??= this.openSecond();
     try {
       return await call();
     } finally {
       this.running--;
-      void this.waiting.shift()?.start();
+      this.startWaiting();
     }
+  }
+
+  private openSecond(): ReturnType<typeof setTimeout> {
+    const timer = setTimeout(() => {
+      this.second = undefined;
+      this.startedThisSecond = 0;
+      this.startWaiting();
+    }, 1000);
+    // Waiting calls of a plugin nobody waits for never keep a process alive.
+    (timer as { unref?: () => void }).unref?.();
+    return timer;
   }
 }
 

@@ -30,6 +30,8 @@ export interface SandboxOptions {
   callsInFlight?: number;
   /** Calls that may wait beyond those; more are refused with an error the plugin sees. Default 200. */
   callsQueued?: number;
+  /** Capability calls started a second at most (the rest wait their turn); default 200. */
+  callsPerSecond?: number;
   /** Log lines a second; more are dropped, then counted in one line. Default 20. */
   logLinesPerSecond?: number;
   /** A log line's message is cut, and its fields left out, beyond this many characters. Default 2048. */
@@ -61,10 +63,13 @@ const BOOTSTRAP = `
     return error;
   };
   // Calls beyond what the host would run and queue are refused here, at no cost to the host (which counts
-  // again: this count is only as trustworthy as the isolate's Promise).
+  // again: this count is only as trustworthy as the isolate's Promise). All with one promise, rejected and
+  // handled once: a rejection per call costs the isolate ~70 µs each, which a storm of calls would multiply.
   let outstanding = 0;
+  const refused = Promise.reject(hostFailure(tooMany));
+  refused.catch(() => undefined);
   const call = (method, ...args) => {
-    if (outstanding >= maxOutstanding) return Promise.reject(hostFailure(tooMany));
+    if (outstanding >= maxOutstanding) return refused;
     outstanding++;
     return hostCall.apply(undefined, [method, stringify(args)], { arguments: { copy: true }, result: { promise: true, copy: true } })
       .then((json) => {
@@ -156,8 +161,8 @@ export class PluginSandbox {
   private readonly logLimiter: LogLimiter;
 
   constructor(private readonly options: SandboxOptions) {
-    const { callsInFlight = 4, callsQueued = 200, logLinesPerSecond = 20 } = options;
-    this.calls = new CallQueue(callsInFlight, callsQueued);
+    const { callsInFlight = 4, callsQueued = 200, callsPerSecond = 200, logLinesPerSecond = 20 } = options;
+    this.calls = new CallQueue(callsInFlight, callsQueued, callsPerSecond);
     this.logLimiter = new LogLimiter(logLinesPerSecond, (dropped) =>
       this.sendLog('warn', `${dropped} log lines dropped: over the limit of ${logLinesPerSecond} a second`, {
         dropped,
@@ -272,7 +277,9 @@ export class PluginSandbox {
           this.logLimiter.countDropped(droppedBefore);
           if (level === null || !this.logLimiter.admit()) return;
           const fields: unknown =
-            fieldsJson.length <= logLineMaxChars ? JSON.parse(fieldsJson) : { truncated: true };
+            typeof fieldsJson === 'string' && fieldsJson.length <= logLineMaxChars
+              ? JSON.parse(fieldsJson)
+              : { truncated: true };
           this.sendLog(level, message.slice(0, logLineMaxChars), fields);
         },
       );

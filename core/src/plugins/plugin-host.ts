@@ -163,6 +163,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
         limits: {
           callsInFlight: this.config.pluginCallsInFlight,
           callsQueued: this.config.pluginCallsQueued,
+          callsPerSecond: this.config.pluginCallsPerSecond,
           logLinesPerSecond: this.config.pluginLogLinesPerSecond,
           logLineMaxChars: this.config.pluginLogLineMaxChars,
         },

@@ -4,6 +4,7 @@ import type { HandlerKind, InvokeResult } from '@jokkaer/sdk-plugin/sandbox';
 export interface RunnerLimits {
   callsInFlight: number;
   callsQueued: number;
+  callsPerSecond: number;
   logLinesPerSecond: number;
   logLineMaxChars: number;
 }

@@ -8,10 +8,10 @@ import type { FromRunner, ToRunner } from './runner-protocol';
 
 /**
  * Plugin code busy for its whole time limit yields the CPU to the API and its database instead of competing
- * with them: a lower priority (nice 10), set before any isolate thread exists so that those inherit it.
+ * with them: the lowest priority (nice 19), set before any isolate thread exists so that those inherit it.
  */
 try {
-  setPriority(10);
+  setPriority(19);
 } catch {
   // Not permitted here (some containers): plugins then run at the server's priority.
 }
