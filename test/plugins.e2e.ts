@@ -227,8 +227,9 @@ describe('plugin platform', () => {
     expect(fetched).not.toContain('fetched');
     expect(fetched).toContain('not an allowed host'); // example.com is not in its manifest
     expect(fetched).toMatch(/link-local|private/);
+    // Refused by the host: the plugin's users can fill its storage, so this is not the plugin failing.
     expect((await command(member, '/bigkv')).body.text).toMatch(/failed.*quota/);
-    for (const name of ['hog', 'forever', 'boom']) {
+    for (const name of ['hog', 'forever', 'boom', 'boom']) {
       const started = Date.now();
       const answer = await command(member, `/${name}`);
       expect(answer.body.text).toMatch(/failed/);
@@ -241,12 +242,12 @@ describe('plugin platform', () => {
       async () => {
         const response = await admin.api.get(`/api/v1/workspaces/${workspaceId}/plugins/evil/invocations`);
         const outcomes = response.body.items.map((i: { outcome: string }) => i.outcome);
-        return outcomes.filter((o: string) => o !== 'ok').length >= 5 ? outcomes : undefined;
+        return outcomes.filter((o: string) => o !== 'ok' && o !== 'host').length >= 5 ? outcomes : undefined;
       },
       'five failed invocations',
       10_000,
     );
-    expect(log).toEqual(expect.arrayContaining(['memory', 'timeout', 'error']));
+    expect(log).toEqual(expect.arrayContaining(['memory', 'timeout', 'error', 'host']));
     const evil = (await admin.api.get(`/api/v1/workspaces/${workspaceId}/plugins`)).body.items.find(
       (i: { pluginId: string }) => i.pluginId === 'evil',
     );

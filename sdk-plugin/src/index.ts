@@ -8,6 +8,7 @@ export const SDK_VERSION = '0.1.0';
 
 export * from './bytes';
 export * from './events';
+export { HostFailure } from './host-limits';
 export * from './manifest';
 export * from './plugin';
 export * from './time';

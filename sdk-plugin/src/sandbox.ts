@@ -1,12 +1,16 @@
 import ivm from 'isolated-vm';
+import { CallQueue, HostFailure, LogLimiter } from './host-limits';
 import { MAX_FILE_READ_BYTES } from './manifest';
+
+export { HostFailure } from './host-limits';
 
 /** Calls from plugin code to the host: `method` names a capability, `args` are JSON values. */
 export type HostCall = (method: string, args: unknown[]) => Promise<unknown>;
 
 export type HandlerKind = 'event' | 'command' | 'hook' | 'schedule';
 
-export type FailureCode = 'timeout' | 'memory' | 'error' | 'missing';
+/** `host`: the handler failed only because a capability call failed on the host's side (a HostFailure). */
+export type FailureCode = 'timeout' | 'memory' | 'error' | 'missing' | 'host';
 
 export type InvokeResult =
   | { ok: true; value: unknown; durationMs: number; cpuMs: number }
@@ -22,6 +26,16 @@ export interface SandboxOptions {
   host: HostCall;
   /** Largest JSON a single capability call may send to the host; default 1 MiB. */
   maxCallBytes?: number;
+  /** Capability calls the host runs at once for this plugin; default 4. */
+  callsInFlight?: number;
+  /** Calls that may wait beyond those; more are refused with an error the plugin sees. Default 200. */
+  callsQueued?: number;
+  /** Capability calls started a second at most (the rest wait their turn); default 200. */
+  callsPerSecond?: number;
+  /** Log lines a second; more are dropped, then counted in one line. Default 20. */
+  logLinesPerSecond?: number;
+  /** A log line's message is cut, and its fields left out, beyond this many characters. Default 2048. */
+  logLineMaxChars?: number;
 }
 
 /**
@@ -36,18 +50,62 @@ const MAX_UPLOAD_CALL_BYTES = Math.ceil(MAX_FILE_READ_BYTES / 3) * 4 + 1024 * 10
  * host function ever reaches plugin code.
  */
 const BOOTSTRAP = `
-(function (hostCall, hostLog, settingsJson, workspaceId) {
+(function (hostCall, hostLog, settingsJson, workspaceId, maxOutstanding, tooMany, linesPerSecond, lineMaxChars) {
   const parse = JSON.parse, stringify = JSON.stringify, freeze = Object.freeze;
   const HostError = class extends Error {};
-  const call = (method, ...args) =>
-    hostCall.apply(undefined, [method, stringify(args)], { arguments: { copy: true }, result: { promise: true, copy: true } })
+  // Bound now, before plugin code runs and could replace WeakSet's methods.
+  const hostFailures = new WeakSet();
+  const markHostFailure = WeakSet.prototype.add.bind(hostFailures);
+  const isHostFailure = WeakSet.prototype.has.bind(hostFailures);
+  const hostFailure = (message) => {
+    const error = new HostError(message);
+    markHostFailure(error);
+    return error;
+  };
+  // Calls beyond what the host would run and queue are refused here, at no cost to the host (which counts
+  // again: this count is only as trustworthy as the isolate's Promise). All with one promise, rejected and
+  // handled once: a rejection per call costs the isolate ~70 µs each, which a storm of calls would multiply.
+  let outstanding = 0;
+  const refused = Promise.reject(hostFailure(tooMany));
+  refused.catch(() => undefined);
+  const call = (method, ...args) => {
+    if (outstanding >= maxOutstanding) return refused;
+    outstanding++;
+    return hostCall.apply(undefined, [method, stringify(args)], { arguments: { copy: true }, result: { promise: true, copy: true } })
       .then((json) => {
+        outstanding--;
         const answer = parse(json);
-        if (answer.error !== undefined) throw new HostError(answer.error);
-        return answer.value === undefined ? null : answer.value;
+        if (answer.error === undefined) return answer.value === undefined ? null : answer.value;
+        if (answer.hostFailure) throw hostFailure(answer.error);
+        throw new HostError(answer.error);
+      }, (error) => {
+        outstanding--;
+        throw error;
       });
+  };
+  // Lines beyond the rate are dropped here at no cost to the host, which is told how many (at least every
+  // thousand, and when the run ends) and limits again. Synchronous, so that nothing queues up in the host.
+  const clock = Date.now;
+  let windowEnds = 0, sent = 0, unreported = 0;
+  const reportDropped = () => {
+    if (unreported === 0) return;
+    hostLog.applySync(undefined, [null, '', '', unreported], { arguments: { copy: true } });
+    unreported = 0;
+  };
   const log = (level) => (message, fields) => {
-    hostLog.applyIgnored(undefined, [level, String(message), stringify(fields ?? {})], { arguments: { copy: true } });
+    const now = clock();
+    if (now >= windowEnds) {
+      windowEnds = now + 1000;
+      sent = 0;
+    }
+    if (sent >= linesPerSecond) {
+      if (++unreported >= 1000) reportDropped();
+      return;
+    }
+    sent++;
+    const line = [level, String(message).slice(0, lineMaxChars), stringify(fields ?? {}), unreported];
+    unreported = 0;
+    hostLog.applySync(undefined, line, { arguments: { copy: true } });
   };
   const ctx = freeze({
     workspaceId,
@@ -78,8 +136,15 @@ const BOOTSTRAP = `
     const handler = table && Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
     if (typeof handler !== 'function') return stringify({ missing: true });
     const payload = parse(payloadJson);
-    const result = kind === 'schedule' ? await handler(ctx) : await handler(payload, ctx);
-    return stringify({ value: result === undefined ? null : result });
+    try {
+      const result = kind === 'schedule' ? await handler(ctx) : await handler(payload, ctx);
+      return stringify({ value: result === undefined ? null : result });
+    } catch (error) {
+      if (isHostFailure(error)) return stringify({ hostFailure: String(error.message) });
+      throw error;
+    } finally {
+      reportDropped();
+    }
   };
 })`;
 
@@ -92,8 +157,18 @@ export class PluginSandbox {
   private isolate?: ivm.Isolate;
   private dispatch?: ivm.Reference<(kind: string, name: string, payload: string) => Promise<string>>;
   private starting?: Promise<void>;
+  private readonly calls: CallQueue;
+  private readonly logLimiter: LogLimiter;
 
-  constructor(private readonly options: SandboxOptions) {}
+  constructor(private readonly options: SandboxOptions) {
+    const { callsInFlight = 4, callsQueued = 200, callsPerSecond = 200, logLinesPerSecond = 20 } = options;
+    this.calls = new CallQueue(callsInFlight, callsQueued, callsPerSecond);
+    this.logLimiter = new LogLimiter(logLinesPerSecond, (dropped) =>
+      this.sendLog('warn', `${dropped} log lines dropped: over the limit of ${logLinesPerSecond} a second`, {
+        dropped,
+      }),
+    );
+  }
 
   /** Evaluates the plugin; throws when the code does not load or does not call definePlugin. */
   async start(): Promise<void> {
@@ -135,9 +210,11 @@ export class PluginSandbox {
         this.dispose();
         return { ok: false, code: 'timeout', message: `no answer within ${timeoutMs} ms`, ...elapsed() };
       }
-      const parsed = JSON.parse(outcome) as { value?: unknown; missing?: boolean };
+      const parsed = JSON.parse(outcome) as { value?: unknown; missing?: boolean; hostFailure?: string };
       if (parsed.missing)
         return { ok: false, code: 'missing', message: `no ${kind} handler "${name}"`, ...elapsed() };
+      if (parsed.hostFailure !== undefined)
+        return { ok: false, code: 'host', message: parsed.hostFailure, ...elapsed() };
       return { ok: true, value: parsed.value, ...elapsed() };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -155,15 +232,28 @@ export class PluginSandbox {
     }
   }
 
+  /** Also cancels the capability calls still waiting: a cut-off plugin's calls never run afterwards. */
   dispose(): void {
+    this.calls.cancel('the plugin was stopped');
     if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose();
     this.isolate = undefined;
     this.dispatch = undefined;
   }
 
+  /** Log lines are not awaited by the plugin; one the host fails to write is lost. */
+  private sendLog(level: string, message: string, fields: unknown): void {
+    this.options.host('log', [level, message, fields]).catch(() => undefined);
+  }
+
   private async boot(): Promise<void> {
     this.dispose();
-    const { memoryLimitMb = 64, maxCallBytes = 1024 * 1024, host } = this.options;
+    const {
+      memoryLimitMb = 64,
+      maxCallBytes = 1024 * 1024,
+      logLinesPerSecond = 20,
+      logLineMaxChars = 2048,
+      host,
+    } = this.options;
     const isolate = new ivm.Isolate({ memoryLimit: memoryLimitMb });
     try {
       const context = await isolate.createContext();
@@ -173,21 +263,39 @@ export class PluginSandbox {
           const limit =
             method === 'http.fetch' ? Math.max(maxCallBytes, MAX_UPLOAD_CALL_BYTES) : maxCallBytes;
           if (argsJson.length > limit) throw new Error(`${method}: arguments larger than ${limit} bytes`);
-          const value = await host(method, JSON.parse(argsJson) as unknown[]);
+          const value = await this.calls.run(() => host(method, JSON.parse(argsJson) as unknown[]));
           return JSON.stringify({ value: value === undefined ? null : value });
         } catch (error) {
-          return JSON.stringify({ error: error instanceof Error ? error.message : String(error) });
+          return JSON.stringify({
+            error: error instanceof Error ? error.message : String(error),
+            hostFailure: error instanceof HostFailure,
+          });
         }
       });
-      const hostLog = new ivm.Reference((level: string, message: string, fieldsJson: string) => {
-        const fields =
-          fieldsJson.length <= 16_384 ? (JSON.parse(fieldsJson) as unknown) : { truncated: true };
-        void host('log', [level, message.slice(0, 4000), fields]).catch(() => undefined);
-      });
+      const hostLog = new ivm.Reference(
+        (level: string | null, message: string, fieldsJson: string, droppedBefore: number) => {
+          this.logLimiter.countDropped(droppedBefore);
+          if (level === null || !this.logLimiter.admit()) return;
+          const fields: unknown =
+            typeof fieldsJson === 'string' && fieldsJson.length <= logLineMaxChars
+              ? JSON.parse(fieldsJson)
+              : { truncated: true };
+          this.sendLog(level, message.slice(0, logLineMaxChars), fields);
+        },
+      );
       const factory = await context.eval(BOOTSTRAP, { reference: true });
       const dispatch = (await factory.apply(
         undefined,
-        [hostCall, hostLog, JSON.stringify(this.options.settings), this.options.workspaceId],
+        [
+          hostCall,
+          hostLog,
+          JSON.stringify(this.options.settings),
+          this.options.workspaceId,
+          this.calls.capacity,
+          this.calls.refusal,
+          logLinesPerSecond,
+          logLineMaxChars,
+        ],
         { result: { reference: true } },
       )) as ivm.Reference<(kind: string, name: string, payload: string) => Promise<string>>;
       const script = await isolate.compileScript(this.options.code, { filename: 'plugin.js' });

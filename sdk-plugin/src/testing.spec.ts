@@ -163,14 +163,14 @@ describe('createTestHost', () => {
       ).toMatchObject({ ok: true, value: { action: 'rewrite', text: 'The cat ate the THE, not tehran' } });
     });
 
-    it('has KV refused beyond its quota', async () => {
+    it('has KV refused beyond its quota, a host-side failure that does not count against the plugin', async () => {
       const host = await echoBot();
       // 4094 characters are 4096 bytes of JSON: the whole 4096-byte quota, so the count no longer fits.
       host.kv.set('filler', { value: 'x'.repeat(4094), version: 1, expiresAt: null });
       const result = await host.runCommand('/echo', { args: 'hi' });
       expect(result).toMatchObject({
         ok: false,
-        code: 'error',
+        code: 'host',
         message: expect.stringContaining('KV quota'),
       });
       expect(host.kv.has('count')).toBe(false);

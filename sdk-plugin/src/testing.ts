@@ -16,7 +16,10 @@ import {
   type PluginManifest,
 } from './manifest';
 import type { Channel, CommandInvocation, Message, PluginFile, PresenceStatus, User } from './plugin';
-import { PluginSandbox, type HandlerKind, type InvokeResult } from './sandbox';
+import { HostFailure, PluginSandbox, type HandlerKind, type InvokeResult } from './sandbox';
+
+/** The plugin asked for what its manifest does not grant. */
+class NotGranted extends Error {}
 
 /**
  * A test harness for plugins: runs a plugin in the same PluginSandbox the server uses, with an in-memory host
@@ -316,7 +319,8 @@ class MemoryHost {
       return await this.handle(method, args);
     } catch (error) {
       record.error = `${method}: ${error instanceof Error ? error.message : String(error)}`;
-      throw new Error(record.error);
+      // As on the server, only asking for what the manifest does not grant is the plugin's failure.
+      throw error instanceof NotGranted ? new Error(record.error) : new HostFailure(record.error);
     }
   }
 
@@ -328,7 +332,7 @@ class MemoryHost {
         return this.update(args[0]);
       case 'messages.get': {
         if (this.manifest.permissions.messages?.read !== true)
-          throw new Error('the manifest does not grant messages.read (permissions.messages.read)');
+          throw new NotGranted('the manifest does not grant messages.read (permissions.messages.read)');
         const messageId = this.id(args[0], 'messageId');
         const message =
           this.posted.find((candidate) => candidate.id === messageId) ?? this.messages.get(messageId);
@@ -368,7 +372,7 @@ class MemoryHost {
       case 'http.fetch':
         return this.fetch(args[0], args[1]);
       default:
-        throw new Error('no such capability');
+        throw new NotGranted('no such capability');
     }
   }
 
@@ -380,7 +384,7 @@ class MemoryHost {
   /** As the server: members only (here, the `users` option and the bot), at most 1000 ids per call. */
   private presenceOf(userIds: unknown): { userId: string; status: PresenceStatus }[] {
     if (this.manifest.permissions.users?.presence !== true)
-      throw new Error('the manifest does not grant users.presence (permissions.users.presence)');
+      throw new NotGranted('the manifest does not grant users.presence (permissions.users.presence)');
     if (!Array.isArray(userIds) || userIds.length > MAX_LIST)
       throw new Error(`takes an array of at most ${MAX_LIST} user ids`);
     const ids = [...new Set(userIds.map((userId) => this.id(userId, 'userId')))];
@@ -392,7 +396,7 @@ class MemoryHost {
   private file(fileId: unknown): PluginFile | null {
     const permission = this.manifest.permissions.files;
     if (permission?.read !== true)
-      throw new Error('the manifest does not grant files.read (permissions.files.read)');
+      throw new NotGranted('the manifest does not grant files.read (permissions.files.read)');
     const file = this.files.get(this.id(fileId, 'fileId'));
     if (!file) return null;
     if (file.view.size > permission.maxBytes)
@@ -403,7 +407,7 @@ class MemoryHost {
 
   private writeAllowed(): void {
     if (this.manifest.permissions.messages?.write !== true)
-      throw new Error('the manifest does not grant messages.write (permissions.messages.write)');
+      throw new NotGranted('the manifest does not grant messages.write (permissions.messages.write)');
   }
 
   private post(input: unknown): Message {
@@ -477,7 +481,7 @@ class MemoryHost {
 
   private kvAllowed(): number {
     const quota = this.manifest.permissions.kv?.quotaBytes;
-    if (quota === undefined) throw new Error('the manifest does not grant kv (permissions.kv)');
+    if (quota === undefined) throw new NotGranted('the manifest does not grant kv (permissions.kv)');
     return quota;
   }
 

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
 import { createApp } from '../../core/src/app';
 import { AppConfig, loadConfig } from '../../core/src/config/config';
 import { createTestDatabase } from './database';
@@ -14,8 +15,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Boots the real server on 127.0.0.1 with a fresh database; one per test file. */
-export async function startTestServer(overrides: Partial<AppConfig> = {}): Promise<TestServer> {
+/** Boots the real server on 127.0.0.1 with a fresh database; one per test file. A `logger` sees its log. */
+export async function startTestServer(
+  overrides: Partial<AppConfig> = {},
+  logger?: Logger,
+): Promise<TestServer> {
   const databaseUrl = overrides.databaseUrl ?? (await createTestDatabase());
   const dataDir = await mkdtemp(path.join(tmpdir(), 'jokkaer-data-'));
   const config = loadConfig(
@@ -31,7 +35,7 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}): Promi
       ...overrides,
     },
   );
-  const app = await createApp(config);
+  const app = await createApp(config, logger);
   await app.listen(config.port, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return {

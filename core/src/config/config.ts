@@ -94,6 +94,18 @@ export interface AppConfig {
   /** PLUGIN_FAILURES_BEFORE_DISABLE, default 5 failures within PLUGIN_FAILURE_WINDOW_SECONDS (default 300) */
   pluginFailuresBeforeDisable: number;
   pluginFailureWindowSeconds: number;
+  /**
+   * PLUGIN_CALLS_IN_FLIGHT (default 4): capability calls (`ctx.users.get`, `ctx.kv.set`, …) run at once per
+   * install; PLUGIN_CALLS_QUEUED (default 200) more wait, and further calls are refused with an error.
+   * PLUGIN_CALLS_PER_SECOND (default 200): calls started a second per install at most (the rest wait).
+   */
+  pluginCallsInFlight: number;
+  pluginCallsQueued: number;
+  pluginCallsPerSecond: number;
+  /** PLUGIN_LOG_LINES_PER_SECOND (default 20): log lines per install; more are dropped, then counted in one line */
+  pluginLogLinesPerSecond: number;
+  /** PLUGIN_LOG_LINE_MAX_CHARS (default 2048): a plugin log message is cut, and its fields left out, beyond this */
+  pluginLogLineMaxChars: number;
   /** EGRESS_ALLOW_NETWORKS: CIDRs outbound requests may reach although private (development and tests only) */
   egressAllowNetworks: string[];
   /** INSTANCE_ADMIN_EMAILS: comma-separated accounts that may upload plugin bundles for the whole instance */
@@ -271,6 +283,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     pluginDirs: list(env.PLUGIN_DIRS).map((dir) => path.resolve(dir)),
     pluginFailuresBeforeDisable: integer(env, 'PLUGIN_FAILURES_BEFORE_DISABLE', 5, 1),
     pluginFailureWindowSeconds: integer(env, 'PLUGIN_FAILURE_WINDOW_SECONDS', 300, 1),
+    pluginCallsInFlight: integer(env, 'PLUGIN_CALLS_IN_FLIGHT', 4, 1),
+    pluginCallsQueued: integer(env, 'PLUGIN_CALLS_QUEUED', 200, 0),
+    pluginCallsPerSecond: integer(env, 'PLUGIN_CALLS_PER_SECOND', 200, 1),
+    pluginLogLinesPerSecond: integer(env, 'PLUGIN_LOG_LINES_PER_SECOND', 20, 1),
+    pluginLogLineMaxChars: integer(env, 'PLUGIN_LOG_LINE_MAX_CHARS', 2048, 80),
     egressAllowNetworks: list(env.EGRESS_ALLOW_NETWORKS),
     instanceAdminEmails: list(env.INSTANCE_ADMIN_EMAILS).map((email) => email.toLowerCase()),
     corsOrigins: list(env.CORS_ORIGINS).map(origin),

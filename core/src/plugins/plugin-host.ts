@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { fetchBodyBytes, fileTooLarge } from '@jokkaer/sdk-plugin';
+import { fetchBodyBytes, fileTooLarge, HostFailure } from '@jokkaer/sdk-plugin';
 import type { PluginManifest, PostDecision } from '@jokkaer/sdk-plugin';
 import type { HandlerKind, InvokeResult } from '@jokkaer/sdk-plugin/sandbox';
 import type { Logger } from 'pino';
@@ -11,7 +11,11 @@ import type {
   CommandRequest,
   CommandResult,
 } from '../commands/commands.schemas';
+import { Clock } from '../common/clock';
+import { ExpiringCache } from '../common/expiring-cache';
 import { LOGGER } from '../common/logger';
+import { ProblemException } from '../common/problem';
+import { unstorableTextFields } from '../common/text';
 import { isUuid } from '../common/validation';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
@@ -28,15 +32,45 @@ import { PluginRunner } from './plugin-runner';
 import { InstallRow, PluginsRepository } from './plugins.repository';
 
 const KEY = /^[\w.:/-]{1,256}$/;
+/** Another instance's install changes reach this one within this time; this instance's at once. */
 const INSTALL_CACHE_MS = 1000;
 
-/** Thrown to plugin code as an Error; never a host object. */
-class CapabilityError extends Error {}
+/**
+ * The plugin asked for what its manifest does not grant: the plugin's own failure when it lets this escape.
+ * Every other refusal is a HostFailure (the arguments often come from the plugin's users, not its code).
+ */
+class NotGrantedError extends Error {}
+
+/** Names of each capability's arguments, as plugin authors know them from the SDK. */
+const ARGUMENT_NAMES: Record<string, string[]> = {
+  'messages.post': ['input'],
+  'messages.update': ['input'],
+  'messages.get': ['messageId'],
+  'channels.get': ['channelId'],
+  'users.get': ['userId'],
+  'users.presence': ['userIds'],
+  'files.get': ['fileId'],
+  'kv.get': ['key'],
+  'kv.getEntry': ['key'],
+  'kv.set': ['key', 'value', 'options'],
+  'kv.delete': ['key'],
+  'kv.list': ['prefix'],
+  'http.fetch': ['url', 'init'],
+};
 
 function text(value: unknown, field: string, max = MAX_TEXT_LENGTH): string {
   if (typeof value !== 'string' || value.length > max)
-    throw new CapabilityError(`${field} must be a string of at most ${max} characters`);
+    throw new HostFailure(`${field} must be a string of at most ${max} characters`);
   return value;
+}
+
+/** Text PostgreSQL cannot store is refused before anything runs, naming the argument that holds it. */
+function refuseUnstorable(method: string, args: unknown[]): void {
+  const names = ARGUMENT_NAMES[method] ?? [];
+  const fields = args.flatMap((arg, index) =>
+    unstorableTextFields(arg, names[index] ?? `argument ${index + 1}`),
+  );
+  if (fields.length > 0) throw new HostFailure(`${method}: ${fields[0].path} ${fields[0].message}`);
 }
 
 /**
@@ -47,8 +81,10 @@ function text(value: unknown, field: string, max = MAX_TEXT_LENGTH): string {
 @Injectable()
 export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageWillBePosted, CommandProvider {
   readonly runner: PluginRunner;
-  /** Enabled installs per workspace, kept briefly: the hook runs on every post. Changes here forget at once. */
-  private readonly installs = new Map<string, { at: number; rows: Promise<InstallRow[]> }>();
+  /** Enabled installs per workspace: the hook runs on every post. */
+  private readonly workspaceInstalls: ExpiringCache<string, InstallRow[]>;
+  /** Installs by id, with their settings and limits: every capability call checks its install. */
+  private readonly installsById: ExpiringCache<string, InstallRow | undefined>;
 
   constructor(
     private readonly repository: PluginsRepository,
@@ -61,13 +97,14 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     private readonly hooks: MessageHooks,
     private readonly commandRegistry: CommandRegistry,
     private readonly realtime: RealtimeGateway,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.runner = new PluginRunner(
-      (installId, method, args) => this.capability(installId, method, args),
-      logger,
-    );
+    this.runner = new PluginRunner((installId, method, args) => this.answer(installId, method, args), logger);
+    const now = () => clock.now();
+    this.workspaceInstalls = new ExpiringCache(INSTALL_CACHE_MS, now);
+    this.installsById = new ExpiringCache(INSTALL_CACHE_MS, now);
   }
 
   onModuleInit(): void {
@@ -79,18 +116,14 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     this.runner.stop();
   }
 
-  /** Another instance's install changes reach this one within a second. */
   enabledInstalls(workspaceId: string): Promise<InstallRow[]> {
-    const cached = this.installs.get(workspaceId);
-    if (cached && Date.now() - cached.at < INSTALL_CACHE_MS) return cached.rows;
-    const rows = this.repository.enabledInstalls(workspaceId);
-    this.installs.set(workspaceId, { at: Date.now(), rows });
-    rows.catch(() => this.installs.delete(workspaceId));
-    return rows;
+    return this.workspaceInstalls.get(workspaceId, () => this.repository.enabledInstalls(workspaceId));
   }
 
-  forget(workspaceId: string): void {
-    this.installs.delete(workspaceId);
+  /** After `install` changed (or went): its next call and post see the change. */
+  forget(install: Pick<InstallRow, 'id' | 'workspaceId'>): void {
+    this.workspaceInstalls.delete(install.workspaceId);
+    this.installsById.delete(install.id);
   }
 
   manifestOf(install: InstallRow): PluginManifest | undefined {
@@ -127,6 +160,13 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
         settings: install.settings,
         workspaceId: install.workspaceId,
         memoryLimitMb: limits.memoryMb,
+        limits: {
+          callsInFlight: this.config.pluginCallsInFlight,
+          callsQueued: this.config.pluginCallsQueued,
+          callsPerSecond: this.config.pluginCallsPerSecond,
+          logLinesPerSecond: this.config.pluginLogLinesPerSecond,
+          logLineMaxChars: this.config.pluginLogLineMaxChars,
+        },
       };
       result = await this.runner.invoke(spec, kind, name, payload, timeoutMs).catch((error: Error) => ({
         ok: false as const,
@@ -144,8 +184,8 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
       durationMs: result.durationMs,
       message: result.ok ? null : result.message.slice(0, 1000),
     });
-    if (result.ok || result.code === 'missing') {
-      // Successful runs are logged off the request path (a hook runs while its author waits).
+    if (result.ok || result.code === 'missing' || result.code === 'host') {
+      // Logged off the request path (a hook runs while its author waits); none of these is the plugin failing.
       record.catch((error: unknown) => this.logger.warn({ err: error }, 'could not log a plugin run'));
     } else {
       await record;
@@ -208,13 +248,29 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     };
   }
 
+  /**
+   * A capability call's answer. What the plugin sees of a failure is written for it: a database error, or any
+   * other the host did not mean for the plugin, is logged here and reaches the plugin as a generic HostFailure.
+   */
+  private async answer(installId: string, method: string, args: unknown[]): Promise<unknown> {
+    try {
+      if (method !== 'log') refuseUnstorable(method, args);
+      return await this.capability(installId, method, args);
+    } catch (error) {
+      if (error instanceof HostFailure || error instanceof NotGrantedError) throw error;
+      if (error instanceof ProblemException) throw new HostFailure(error.message);
+      this.logger.error({ err: error, installId, method }, 'a plugin capability call failed');
+      throw new HostFailure(`the server could not complete ${method}; try again later`);
+    }
+  }
+
   /** A capability call from plugin code: checked against the install's permissions, scoped to its workspace. */
   private async capability(installId: string, method: string, args: unknown[]): Promise<unknown> {
-    const install = await this.repository.findInstallById(installId);
-    if (!install?.enabled) throw new CapabilityError('the plugin is disabled');
+    const install = await this.installsById.get(installId, () => this.repository.findInstallById(installId));
+    if (!install?.enabled) throw new HostFailure('the plugin is disabled');
     const permissions = this.manifestOf(install)?.permissions ?? {};
     const bot = install.botUserId;
-    const deny = (what: string) => new CapabilityError(`the manifest does not grant ${what}`);
+    const deny = (what: string) => new NotGrantedError(`the manifest does not grant ${what}`);
     switch (method) {
       case 'log': {
         const [level, message, fields] = args as [string, string, Record<string, unknown>];
@@ -227,7 +283,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
         const input = (args[0] ?? {}) as { channelId?: unknown; text?: unknown; threadId?: unknown };
         const channelId = text(input.channelId, 'channelId', 64);
         const access = await this.channels.requireReadable(channelId, bot).catch(() => {
-          throw new CapabilityError('channel not found');
+          throw new HostFailure('channel not found');
         });
         if (!access.isMember) await this.channels.join(channelId, bot);
         return this.messages.post(
@@ -266,7 +322,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
         if (!permissions.users?.presence) throw deny('users.presence');
         const ids = args[0];
         if (!Array.isArray(ids) || ids.length > 1000)
-          throw new CapabilityError('takes an array of at most 1000 user ids');
+          throw new HostFailure('takes an array of at most 1000 user ids');
         // Anything but a member's id is left out, as a stranger's would be; presence is cluster-wide.
         const unique = [...new Set(ids.map((id) => text(id, 'userId', 64)).filter(isUuid))];
         return this.realtime.statuses(await this.workspaces.filterMembers(install.workspaceId, unique));
@@ -278,7 +334,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
         if (!found) return null;
         const { id, name, contentType, size } = found.file;
         if (size > permissions.files.maxBytes)
-          throw new CapabilityError(fileTooLarge(size, permissions.files.maxBytes));
+          throw new HostFailure(fileTooLarge(size, permissions.files.maxBytes));
         return { id, name, contentType, size, contentBase64: (await found.read()).toString('base64') };
       }
       case 'kv.get':
@@ -301,7 +357,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
         try {
           body = fetchBodyBytes(init ?? {}) ?? request.body;
         } catch (error) {
-          throw new CapabilityError((error as Error).message);
+          throw new HostFailure((error as Error).message);
         }
         return this.egress
           .fetch(
@@ -314,11 +370,11 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
             },
           )
           .catch((error: Error) => {
-            throw new CapabilityError(`fetch refused: ${error.message}`);
+            throw new HostFailure(`fetch refused: ${error.message}`);
           });
       }
       default:
-        throw new CapabilityError(`unknown capability ${method}`);
+        throw new NotGrantedError(`unknown capability ${method}`);
     }
   }
 
@@ -332,7 +388,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
       return this.repository.kvList(install.id, typeof args[0] === 'string' ? args[0] : '');
     const key = args[0];
     if (typeof key !== 'string' || !KEY.test(key))
-      throw new CapabilityError('a key is 1–256 letters, digits and . : / - _');
+      throw new HostFailure('a key is 1–256 letters, digits and . : / - _');
     if (method === 'kv.get') return (await this.repository.kvGet(install.id, key))?.value ?? null;
     if (method === 'kv.getEntry') return (await this.repository.kvGet(install.id, key)) ?? null;
     if (method === 'kv.delete') return this.repository.kvDelete(install.id, key);
@@ -340,7 +396,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     const options = (args[2] ?? {}) as { ttlSeconds?: unknown; ifVersion?: unknown };
     const used = await this.repository.kvUsage(install.id, key);
     if (used + Buffer.byteLength(json) > quotaBytes)
-      throw new CapabilityError(`KV quota of ${quotaBytes} bytes exceeded`);
+      throw new HostFailure(`KV quota of ${quotaBytes} bytes exceeded`);
     const ttl =
       typeof options.ttlSeconds === 'number' && options.ttlSeconds > 0 ? options.ttlSeconds : undefined;
     const ifVersion =
@@ -370,7 +426,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     const reason = `disabled after ${failures} failures within ${windowSeconds} s; last: ${lastMessage.slice(0, 300)}`;
     await this.repository.updateInstall(install.id, { enabled: false, disabledReason: reason });
     this.runner.unload(install.id);
-    this.forget(install.workspaceId);
+    this.forget(install);
     this.logger.warn({ plugin: install.pluginId, installId: install.id }, reason);
   }
 }

@@ -1,6 +1,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { HostFailure } from '@jokkaer/sdk-plugin';
 import type { InvokeResult, HandlerKind } from '@jokkaer/sdk-plugin/sandbox';
 import type { Logger } from 'pino';
 import type { FromRunner, LoadSpec, ToRunner } from './runner/runner-protocol';
@@ -10,6 +11,7 @@ const RUNNER_SCRIPT = __filename.endsWith('.ts')
   ? path.resolve(__dirname, '../../dist/plugins/runner/runner.js')
   : path.join(__dirname, 'runner', 'runner.js');
 
+/** Answers a capability call; its error's message reaches the plugin, so it must be fit for it to see. */
 export type HostHandler = (installId: string, method: string, args: unknown[]) => Promise<unknown>;
 
 /**
@@ -133,6 +135,7 @@ export class PluginRunner {
             t: 'host-result',
             id: message.id,
             error: error instanceof Error ? error.message : String(error),
+            hostFailure: error instanceof HostFailure,
           }),
       );
       return;

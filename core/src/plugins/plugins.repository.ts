@@ -281,7 +281,8 @@ export class PluginsRepository {
     const row = await this.db
       .conn('pluginInvocations')
       .where({ installId })
-      .whereNotIn('outcome', ['ok', 'missing'])
+      // `host`: the run failed on the host's side (bad input, its database, its load), not the plugin's.
+      .whereNotIn('outcome', ['ok', 'missing', 'host'])
       .where('createdAt', '>', since)
       .count<{ count: string }>({ count: '*' })
       .first();

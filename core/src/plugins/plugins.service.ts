@@ -130,7 +130,7 @@ export class PluginsService {
       : await this.create(workspaceId, entry.manifest, body.enabled, { settings, limits, allowedHosts });
     await this.scheduler.sync(install.id, entry.manifest);
     if (!install.enabled) this.host.runner.unload(install.id);
-    this.host.forget(workspaceId);
+    this.host.forget(install);
     return this.toView(install);
   }
 
@@ -141,7 +141,7 @@ export class PluginsService {
     // Its KV data and invocation log go with it (ON DELETE CASCADE); its bot leaves the workspace.
     await this.repository.deleteInstall(install.id);
     this.host.runner.unload(install.id);
-    this.host.forget(workspaceId);
+    this.host.forget(install);
     await this.workspaces.removeBot(workspaceId, install.botUserId);
   }
 

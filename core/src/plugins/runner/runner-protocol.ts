@@ -1,11 +1,21 @@
 import type { HandlerKind, InvokeResult } from '@jokkaer/sdk-plugin/sandbox';
 
+/** What the runner bounds for every plugin (PLUGIN_CALLS_IN_FLIGHT, …; see AppConfig). */
+export interface RunnerLimits {
+  callsInFlight: number;
+  callsQueued: number;
+  callsPerSecond: number;
+  logLinesPerSecond: number;
+  logLineMaxChars: number;
+}
+
 export interface LoadSpec {
   installId: string;
   code: string;
   settings: Record<string, unknown>;
   workspaceId: string;
   memoryLimitMb: number;
+  limits: RunnerLimits;
 }
 
 /** Messages from the server to the runner process. */
@@ -21,7 +31,8 @@ export type ToRunner =
       payload: unknown;
       timeoutMs: number;
     }
-  | { t: 'host-result'; id: number; value?: unknown; error?: string };
+  /** `hostFailure`: the error is the host's (a HostFailure), not the plugin's. */
+  | { t: 'host-result'; id: number; value?: unknown; error?: string; hostFailure?: boolean };
 
 /** Messages from the runner process to the server. */
 export type FromRunner =

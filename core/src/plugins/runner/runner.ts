@@ -2,8 +2,19 @@
  * The plugin runner: a separate Node process (started and supervised by the server) holding one isolate per
  * installed plugin. A plugin, or a failure of the isolate machinery, can take this process down, never the API.
  */
-import { PluginSandbox } from '@jokkaer/sdk-plugin/sandbox';
+import { setPriority } from 'node:os';
+import { HostFailure, PluginSandbox } from '@jokkaer/sdk-plugin/sandbox';
 import type { FromRunner, ToRunner } from './runner-protocol';
+
+/**
+ * Plugin code busy for its whole time limit yields the CPU to the API and its database instead of competing
+ * with them: the lowest priority (nice 19), set before any isolate thread exists so that those inherit it.
+ */
+try {
+  setPriority(19);
+} catch {
+  // Not permitted here (some containers): plugins then run at the server's priority.
+}
 
 const sandboxes = new Map<string, PluginSandbox>();
 const pendingHostCalls = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
@@ -29,6 +40,7 @@ async function handle(message: ToRunner): Promise<void> {
         settings: spec.settings,
         workspaceId: spec.workspaceId,
         memoryLimitMb: spec.memoryLimitMb,
+        ...spec.limits,
         host: (method, args) => hostCall(spec.installId, method, args),
       });
       try {
@@ -55,7 +67,8 @@ async function handle(message: ToRunner): Promise<void> {
     case 'host-result': {
       const pending = pendingHostCalls.get(message.id);
       pendingHostCalls.delete(message.id);
-      if (message.error !== undefined) pending?.reject(new Error(message.error));
+      if (message.error !== undefined)
+        pending?.reject(message.hostFailure ? new HostFailure(message.error) : new Error(message.error));
       else pending?.resolve(message.value);
       return;
     }
