@@ -43,6 +43,8 @@ beforeAll(async () => {
     egressAllowNetworks: ['127.0.0.0/8'],
     webhookTimeoutMs: 2000,
     webhookPollIntervalMs: 50,
+    // The retention test moves the clock 31 days on: the sessions made before must outlive that.
+    sessionTtlHours: 24 * 365,
   });
   jest.spyOn(server.app.get(Clock), 'now').mockImplementation(() => Date.now() + clockOffset);
 });

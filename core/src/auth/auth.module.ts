@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { MailModule } from '../mail/mail.module';
+import { AuthCache } from './auth-cache';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthRepository } from './auth.repository';
@@ -14,6 +15,7 @@ import { SsoStrategy } from './sso.strategy';
   imports: [MailModule],
   controllers: [AuthController, PasswordsController],
   providers: [
+    AuthCache,
     AuthRepository,
     AuthService,
     PasswordsRepository,

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { AuthContext } from '../common/auth-context';
+import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import { badRequest, conflict, forbidden, notFound, unauthorized } from '../common/problem';
 import { Database } from '../database/database';
@@ -9,7 +10,8 @@ import { isUniqueViolation } from '../database/errors';
 import { EventsRepository } from '../events/events.repository';
 import { Limit, RateLimiter, throwIfExceeded } from '../rate-limits/rate-limiter';
 import { UserModel, TokenModel } from './auth.models';
-import { AuthRepository } from './auth.repository';
+import { AuthCache } from './auth-cache';
+import { ActiveToken, AuthRepository } from './auth.repository';
 import { PersonalTokenView, SessionView, UserView } from './auth.schemas';
 import { hashPassword, verifyPassword } from './password-hash';
 import { generateToken, hashToken, TokenKind } from './tokens';
@@ -20,6 +22,15 @@ export const toUserView = (user: UserModel): UserView => ({
   displayName: user.displayName,
   createdAt: user.createdAt.toISOString(),
 });
+
+const toAuthContext = (token: ActiveToken | undefined): AuthContext | undefined =>
+  token && {
+    userId: token.userId,
+    tokenId: token.tokenId,
+    tokenKind: token.kind,
+    expiresAt: token.expiresAt,
+    scopes: token.scopes,
+  };
 
 const toTokenView = (token: TokenModel): PersonalTokenView => ({
   id: token.id,
@@ -62,7 +73,9 @@ export class AuthService {
     private readonly db: Database,
     private readonly events: EventsRepository,
     private readonly repository: AuthRepository,
+    private readonly cache: AuthCache,
     private readonly limiter: RateLimiter,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -123,31 +136,27 @@ export class AuthService {
     await this.revoke(auth.userId, auth.tokenId);
   }
 
-  async authenticate(rawToken: string): Promise<AuthContext | undefined> {
-    const token = await this.repository.findActiveToken(hashToken(rawToken));
-    return (
-      token && {
-        userId: token.userId,
-        tokenId: token.tokenId,
-        tokenKind: token.kind,
-        expiresAt: token.expiresAt,
-        scopes: token.scopes,
-      }
+  /**
+   * Who the token authenticates: from this instance's cache when it knows the token (see AuthCache), unless
+   * `fresh` asks for the database's answer.
+   */
+  async authenticate(rawToken: string, fresh = false): Promise<AuthContext | undefined> {
+    const auth = await this.cache.resolve(
+      hashToken(rawToken),
+      async (hash) => toAuthContext(await this.repository.findActiveToken(hash)),
+      fresh,
     );
+    return this.unexpired(auth);
   }
 
   /** The live token with this id (a realtime ticket names the token it was issued under). */
   async authenticateTokenId(tokenId: string): Promise<AuthContext | undefined> {
-    const token = await this.repository.findActiveTokenById(tokenId);
-    return (
-      token && {
-        userId: token.userId,
-        tokenId: token.tokenId,
-        tokenKind: token.kind,
-        expiresAt: token.expiresAt,
-        scopes: token.scopes,
-      }
-    );
+    return this.unexpired(toAuthContext(await this.repository.findActiveTokenById(tokenId)));
+  }
+
+  /** A cached token may have expired since it was read: never served past its expiry by the server's clock. */
+  private unexpired(auth: AuthContext | undefined): AuthContext | undefined {
+    return auth && (!auth.expiresAt || auth.expiresAt.getTime() > this.clock.now()) ? auth : undefined;
   }
 
   /**
@@ -296,7 +305,7 @@ export class AuthService {
   ): Promise<string> {
     const { raw, hash: tokenHash } = generateToken(kind);
     const expiresAt =
-      kind === 'session' ? new Date(Date.now() + this.config.sessionTtlHours * 3_600_000) : null;
+      kind === 'session' ? new Date(this.clock.now() + this.config.sessionTtlHours * 3_600_000) : null;
     await this.repository.insertToken({ id: newId(), userId, kind, name, tokenHash, expiresAt, ...app });
     return raw;
   }

@@ -21,6 +21,8 @@ describe('loadConfig', () => {
       uploadLimitBytes: 100 * 1024 * 1024,
       uploadIdleTimeoutSeconds: 30,
       sessionTtlHours: 720,
+      authCacheMaxTokens: 10_000,
+      authCacheTtlSeconds: 60,
       loginMaxFailures: 10,
       loginAddressMaxFailures: 100,
       loginAccountMaxFailures: 50,

@@ -37,6 +37,13 @@ export interface AppConfig {
   messageMaxDistinctReactions: number;
   /** SESSION_TTL_HOURS, default 720 (30 days) */
   sessionTtlHours: number;
+  /** AUTH_CACHE_MAX_TOKENS, default 10000: tokens each instance keeps resolved in memory (least recently used go) */
+  authCacheMaxTokens: number;
+  /**
+   * AUTH_CACHE_TTL_SECONDS, default 60: the longest a cached token is trusted without a fresh lookup, should a
+   * revocation's event be late (the event feed stalled or the database unreachable)
+   */
+  authCacheTtlSeconds: number;
   /** LOGIN_MAX_FAILURES, default 10 failed logins per email from one client address per window */
   loginMaxFailures: number;
   /** LOGIN_ADDRESS_MAX_FAILURES, default 100 failed logins per client address (over all emails) per window */
@@ -255,6 +262,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     uploadIdleTimeoutSeconds: integer(env, 'UPLOAD_IDLE_TIMEOUT_SECONDS', 30, 1),
     messageMaxDistinctReactions: integer(env, 'MESSAGE_MAX_DISTINCT_REACTIONS', 50, 1),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 720, 1),
+    authCacheMaxTokens: integer(env, 'AUTH_CACHE_MAX_TOKENS', 10_000, 1),
+    authCacheTtlSeconds: integer(env, 'AUTH_CACHE_TTL_SECONDS', 60, 1),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 10, 1),
     loginAddressMaxFailures: integer(env, 'LOGIN_ADDRESS_MAX_FAILURES', 100, 1),
     loginAccountMaxFailures: integer(env, 'LOGIN_ACCOUNT_MAX_FAILURES', 50, 1),

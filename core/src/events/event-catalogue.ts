@@ -16,7 +16,10 @@ export type DomainEventName = keyof DomainEvents;
 
 /** Events the server tells itself through the same ordered stream; never delivered to clients. */
 export interface InternalEvents {
-  /** A token was revoked (logout, deleted personal token): sockets opened with it close on every instance. */
+  /**
+   * A token was revoked (logout, deleted token, password change or reset, uninstalled app): every instance
+   * forgets it (AuthCache) and closes the sockets opened with it.
+   */
   'token.revoked': { userId: string; tokenId: string };
 }
 

@@ -38,7 +38,9 @@ export class RealtimeService {
   ): Promise<AuthContext | undefined> {
     if (authorization) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-      const auth = match ? await this.auth.authenticate(match[1]) : undefined;
+      // Looked up, not taken from the cache: a socket opens once per session, and the lookup proves the
+      // database answers (else 503, and the client retries), so the socket it opens will get its events.
+      const auth = match ? await this.auth.authenticate(match[1], true) : undefined;
       return auth?.scopes ? undefined : auth;
     }
     if (!ticket) return undefined;
