@@ -41,10 +41,12 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
 import {
+  closeSockets,
   createChannel,
   createWorkspace,
   envInt,
   expectStatus,
+  fileLimits,
   formatTable,
   log,
   messageCreatedPayload,
@@ -532,20 +534,7 @@ async function loadWorker(config) {
   };
 
   // Close every socket (bounded), so the server side sees them go before the next run.
-  await Promise.race([
-    Promise.all(
-      sockets.map(
-        (socket) =>
-          new Promise((resolve) => {
-            if (!socket.ws || socket.ws.readyState === WebSocket.CLOSED) return resolve();
-            socket.ws.once('close', resolve);
-            socket.ws.close(1000, 'bench done');
-          }),
-      ),
-    ),
-    sleep(5000),
-  ]);
-  for (const socket of sockets) socket.ws?.terminate();
+  await closeSockets(sockets.map((socket) => socket.ws));
   agent.destroy();
   post('result', { result });
 }
@@ -576,23 +565,6 @@ runLoad.active = new Set();
 // ---------------------------------------------------------------------------------------------------------
 // Main thread: database, servers, users, report.
 // ---------------------------------------------------------------------------------------------------------
-
-/** Soft and hard limits on open files of this process (Node raises the soft one to the hard one at start). */
-function fileLimits() {
-  try {
-    const line = readFileSync('/proc/self/limits', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('Max open files'));
-    const [soft, hard] = line
-      .replace('Max open files', '')
-      .trim()
-      .split(/\s+/)
-      .map((v) => (v === 'unlimited' ? Infinity : Number(v)));
-    return { soft, hard };
-  } catch {
-    return { soft: undefined, hard: undefined };
-  }
-}
 
 function socketLayout(clients, users, channels) {
   const socketUser = Array.from({ length: clients }, (_, i) => i % users);
