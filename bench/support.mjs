@@ -418,6 +418,21 @@ export function postgresCpuSeconds() {
   }
 }
 
+/** Machine-wide CPU tick counters (Linux /proc/stat), to tell a saturated or shared machine from a slow server. */
+export function machineCpuTicks() {
+  try {
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return { busy: user + nice + system + irq + softirq, idle: idle + iowait, steal };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Resident memory of the process `pid` in MiB (Linux /proc), or null. */
 export function processRssMiB(pid) {
   try {

@@ -48,6 +48,7 @@ import {
   fileLimits,
   formatTable,
   log,
+  machineCpuTicks,
   parseFrame,
   pool,
   processCpuSeconds,
@@ -487,6 +488,7 @@ async function cpuSnapshot(admin, database, serverPid) {
     server: processCpuSeconds(serverPid),
     postgres: new Map(rows.map((r) => [r.pid, processCpuSeconds(r.pid)]).filter(([, cpu]) => cpu !== null)),
     generator: (generator.user + generator.system) / 1e6,
+    machine: machineCpuTicks(),
   };
 }
 
@@ -497,16 +499,28 @@ function cpuBetween(before, after) {
   // A backend started meanwhile counts whole; one that ended meanwhile is missed (the pool keeps them open).
   let postgres = 0;
   for (const [pid, cpu] of after.postgres) postgres += cpu - (before.postgres.get(pid) ?? 0);
+  const serverCores = cores(before.server, after.server);
+  const generatorCores = cores(before.generator, after.generator);
+  // Every process on the machine (USER_HZ ticks); what the three above leave is other work sharing the cores.
+  const machineCores =
+    before.machine && after.machine
+      ? round((after.machine.busy - before.machine.busy) / 100 / seconds, 2)
+      : null;
   return {
-    serverCores: cores(before.server, after.server),
+    serverCores,
     postgresCores: round(postgres / seconds, 2),
-    generatorCores: cores(before.generator, after.generator),
+    generatorCores,
+    machineCores,
+    otherCores:
+      machineCores === null
+        ? null
+        : round(Math.max(0, machineCores - serverCores - postgres / seconds - generatorCores), 2),
     generatorThreadBusy: round(performance.eventLoopUtilization(after.elu, before.elu).utilization, 2),
   };
 }
 
 /** The figures of one step, health included. */
-function summariseStep(users, result, cpu, serverRssMiB) {
+function summariseStep(users, result, cpu, memory) {
   const { stats, measuredSeconds } = result;
   const all = KINDS.flatMap((kind) => stats.latencies[kind]);
   const total = summariseValues(all, { digits: 1 });
@@ -543,7 +557,7 @@ function summariseStep(users, result, cpu, serverRssMiB) {
     duplicated: stats.duplicated,
     socketsClosed: result.closed,
     ...cpu,
-    serverRssMiB,
+    ...memory,
     generatorRssMiB: round(process.memoryUsage().rss / 1024 / 1024, 1),
     loadAverage: round(os.loadavg()[0], 2),
     checks,
@@ -585,8 +599,11 @@ function stepsTable(rows) {
       'errors',
       'server CPU',
       'server RSS MiB',
+      'idle RSS MiB',
+      'KiB/socket',
       'PG CPU',
       'gen CPU',
+      'other CPU',
       'healthy',
     ],
     rows.map((s) => [
@@ -602,8 +619,11 @@ function stepsTable(rows) {
       `${s.errors} (${round(s.errorRate * 100, 3)}%)`,
       s.serverCores,
       s.serverRssMiB,
+      s.idleServerRssMiB,
+      s.idleKiBPerSocket,
       s.postgresCores,
       s.generatorCores,
+      s.otherCores,
       s.healthy
         ? 'yes'
         : `no: ${Object.entries(s.checks)
@@ -663,8 +683,16 @@ async function main() {
     );
 
     const results = [];
+    // The server's RSS with every socket open and quiet, before each step: its growth per socket added.
+    let idleBefore = { users: 0, rssMiB: processRssMiB(server.pid) };
     for (const users of [...steps].sort((a, b) => a - b)) {
       await growUsers(server.base, setup, load, suffix, users);
+      const idleServerRssMiB = processRssMiB(server.pid);
+      const idleKiBPerSocket = round(
+        ((idleServerRssMiB - idleBefore.rssMiB) * 1024) / (users - idleBefore.users),
+        1,
+      );
+      idleBefore = { users, rssMiB: idleServerRssMiB };
       log(`step ${users} users: ${warmupSeconds} s warm-up, ${stepSeconds} s measured`);
       let before;
       let cpu;
@@ -678,7 +706,7 @@ async function main() {
           serverRssMiB = processRssMiB(server.pid);
         },
       });
-      const step = summariseStep(users, result, cpu, serverRssMiB);
+      const step = summariseStep(users, result, cpu, { serverRssMiB, idleServerRssMiB, idleKiBPerSocket });
       results.push(step);
       console.log('');
       console.log(`step: ${users} users, ${stepSeconds} s — ${step.healthy ? 'healthy' : 'NOT healthy'}`);
@@ -686,8 +714,10 @@ async function main() {
       console.log(
         `realtime: p50 ${step.realtime.p50} ms, p99 ${step.realtime.p99} ms, max ${step.realtime.max} ms over ${step.realtime.count} deliveries ` +
           `of ${step.posts} posts; lost ${step.lost}, duplicated ${step.duplicated}, sockets closed ${step.socketsClosed}; ` +
-          `server ${step.serverCores} cores, ${step.serverRssMiB} MiB; PostgreSQL ${step.postgresCores} cores; ` +
-          `load generator ${step.generatorCores} cores (thread busy ${step.generatorThreadBusy}), ${step.generatorRssMiB} MiB; load average ${step.loadAverage}`,
+          `server ${step.serverCores} cores, ${step.serverRssMiB} MiB (${step.idleServerRssMiB} MiB idle before the step, ` +
+          `${step.idleKiBPerSocket} KiB more per socket added); PostgreSQL ${step.postgresCores} cores; ` +
+          `load generator ${step.generatorCores} cores (thread busy ${step.generatorThreadBusy}), ${step.generatorRssMiB} MiB; ` +
+          `machine ${step.machineCores} cores busy, ${step.otherCores} by other work; load average ${step.loadAverage}`,
       );
       if (step.firstError) console.log(`first error: ${step.firstError}`);
       if (!step.healthy) break;
@@ -705,7 +735,9 @@ async function main() {
     );
     console.log(
       `health: avg <= ${HEALTH.avgMs} ms, p99 <= ${HEALTH.p99Ms} ms, errors <= ${HEALTH.errorRate * 100}%, ` +
-        `realtime p99 <= ${HEALTH.realtimeP99Ms} ms, nothing lost or duplicated (CPU in cores; rt = realtime delivery ms)`,
+        `realtime p99 <= ${HEALTH.realtimeP99Ms} ms, nothing lost or duplicated (CPU in cores; rt = realtime delivery ms; ` +
+        `idle RSS: the server's with every socket open before the step, KiB/socket its growth per socket added; ` +
+        `other CPU: the machine's busy cores minus server, PostgreSQL backends and generator)`,
     );
     console.log('');
     console.log(stepsTable(results));

@@ -29,7 +29,6 @@
 // 1% failed posts, or on a setup error; a missed latency goal only with BENCH_REQUIRE_GOAL=1.
 import { Buffer } from 'node:buffer';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -49,6 +48,7 @@ import {
   fileLimits,
   formatTable,
   log,
+  machineCpuTicks,
   messageCreatedPayload,
   parseFrame,
   pool,
@@ -804,21 +804,6 @@ async function startBaseline(users, channels, posterCount) {
   };
 }
 
-/** Machine-wide CPU tick counters (Linux /proc/stat), to tell a saturated or shared machine from a slow server. */
-function machineTicks() {
-  try {
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
-      .split('\n')[0]
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
-    return { busy: user + nice + system + irq + softirq, idle: idle + iowait, steal };
-  } catch {
-    return undefined;
-  }
-}
-
 /** Event-loop figures of the server thread (and optionally a CPU profile) while the load is measured. */
 function serverMonitor(profilePath) {
   const delay = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
@@ -834,13 +819,13 @@ function serverMonitor(profilePath) {
         delay.enable();
         eluStart = performance.eventLoopUtilization();
         cpuStart = process.cpuUsage();
-        ticksStart = machineTicks();
+        ticksStart = machineCpuTicks();
         if (profilePath) profiler = startCpuProfile();
       } else if (phaseName === 'measured' && eluStart) {
         delay.disable();
         const cpu = process.cpuUsage(cpuStart);
         const elu = performance.eventLoopUtilization(eluStart);
-        const ticks = machineTicks();
+        const ticks = machineCpuTicks();
         const total =
           ticks &&
           ticksStart &&
