@@ -353,8 +353,8 @@ function createLoad(base) {
       const started = performance.now();
       await sleep(stepSeconds * 1000);
       stats.measuring = false;
-      await onEnd();
       const measuredSeconds = (performance.now() - started) / 1000;
+      await onEnd();
       running = false;
       for (const user of users) clearTimeout(user.timer);
       const stopAt = performance.now();
