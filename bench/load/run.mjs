@@ -412,8 +412,11 @@ async function probeReadState(load, owner, channelId) {
   return status >= 200 && status < 300;
 }
 
-/** Registers users up to `total`, each joining the workspace and their channels, and opens their sockets. */
-async function growUsers(base, setup, load, suffix, total) {
+/**
+ * Registers users up to `total`, each joining the workspace and their channels, then opens their sockets:
+ * the server's RSS just before and once the new sockets are open and quiet ({ before, after } MiB).
+ */
+async function growUsers(base, serverPid, setup, load, suffix, total) {
   const started = performance.now();
   const indexes = Array.from({ length: total - load.users.length }, (_, k) => load.users.length + k);
   const invites = new Map();
@@ -463,6 +466,7 @@ async function growUsers(base, setup, load, suffix, total) {
     ready[index] = { token, channels };
   });
   const registered = performance.now();
+  const before = processRssMiB(serverPid);
   // Sockets in index order, so a user's index is its place in the load's list.
   for (let i = 0; i < indexes.length; i += setupConcurrency) {
     await Promise.all(
@@ -472,10 +476,12 @@ async function growUsers(base, setup, load, suffix, total) {
     );
   }
   await load.quiet(60_000);
+  const after = processRssMiB(serverPid);
   log(
     `${total} users: ${indexes.length} registered and joined in ${((registered - started) / 1000).toFixed(1)} s, ` +
-      `sockets open in ${((performance.now() - registered) / 1000).toFixed(1)} s`,
+      `sockets open in ${((performance.now() - registered) / 1000).toFixed(1)} s; server RSS ${before} → ${after} MiB`,
   );
+  return { before, after };
 }
 
 /** CPU seconds so far of the server process, of each PostgreSQL backend serving `database`, of this process. */
@@ -683,16 +689,12 @@ async function main() {
     );
 
     const results = [];
-    // The server's RSS with every socket open and quiet, before each step: its growth per socket added.
-    let idleBefore = { users: 0, rssMiB: processRssMiB(server.pid) };
-    for (const users of [...steps].sort((a, b) => a - b)) {
-      await growUsers(server.base, setup, load, suffix, users);
-      const idleServerRssMiB = processRssMiB(server.pid);
-      const idleKiBPerSocket = round(
-        ((idleServerRssMiB - idleBefore.rssMiB) * 1024) / (users - idleBefore.users),
-        1,
-      );
-      idleBefore = { users, rssMiB: idleServerRssMiB };
+    for (const users of [...new Set(steps)].sort((a, b) => a - b)) {
+      const added = users - load.users.length;
+      const rss = await growUsers(server.base, server.pid, setup, load, suffix, users);
+      // The server's RSS with every socket open and quiet, and how much opening the new ones added to it.
+      const idleServerRssMiB = rss.after;
+      const idleKiBPerSocket = round(((rss.after - rss.before) * 1024) / added, 1);
       log(`step ${users} users: ${warmupSeconds} s warm-up, ${stepSeconds} s measured`);
       let before;
       let cpu;
@@ -715,7 +717,7 @@ async function main() {
         `realtime: p50 ${step.realtime.p50} ms, p99 ${step.realtime.p99} ms, max ${step.realtime.max} ms over ${step.realtime.count} deliveries ` +
           `of ${step.posts} posts; lost ${step.lost}, duplicated ${step.duplicated}, sockets closed ${step.socketsClosed}; ` +
           `server ${step.serverCores} cores, ${step.serverRssMiB} MiB (${step.idleServerRssMiB} MiB idle before the step, ` +
-          `${step.idleKiBPerSocket} KiB more per socket added); PostgreSQL ${step.postgresCores} cores; ` +
+          `${step.idleKiBPerSocket} KiB more per socket opened before it); PostgreSQL ${step.postgresCores} cores; ` +
           `load generator ${step.generatorCores} cores (thread busy ${step.generatorThreadBusy}), ${step.generatorRssMiB} MiB; ` +
           `machine ${step.machineCores} cores busy, ${step.otherCores} by other work; load average ${step.loadAverage}`,
       );
@@ -736,7 +738,7 @@ async function main() {
     console.log(
       `health: avg <= ${HEALTH.avgMs} ms, p99 <= ${HEALTH.p99Ms} ms, errors <= ${HEALTH.errorRate * 100}%, ` +
         `realtime p99 <= ${HEALTH.realtimeP99Ms} ms, nothing lost or duplicated (CPU in cores; rt = realtime delivery ms; ` +
-        `idle RSS: the server's with every socket open before the step, KiB/socket its growth per socket added; ` +
+        `idle RSS: the server's with every socket open before the step, KiB/socket its growth while the step's new sockets opened, per socket; ` +
         `other CPU: the machine's busy cores minus server, PostgreSQL backends and generator)`,
     );
     console.log('');
