@@ -606,7 +606,7 @@ function stepsTable(rows) {
       'server CPU',
       'server RSS MiB',
       'idle RSS MiB',
-      'KiB/socket',
+      'ΔRSS KiB/socket',
       'PG CPU',
       'gen CPU',
       'other CPU',
@@ -738,7 +738,8 @@ async function main() {
     console.log(
       `health: avg <= ${HEALTH.avgMs} ms, p99 <= ${HEALTH.p99Ms} ms, errors <= ${HEALTH.errorRate * 100}%, ` +
         `realtime p99 <= ${HEALTH.realtimeP99Ms} ms, nothing lost or duplicated (CPU in cores; rt = realtime delivery ms; ` +
-        `idle RSS: the server's with every socket open before the step, KiB/socket its growth while the step's new sockets opened, per socket; ` +
+        `idle RSS: the server's with every socket open before the step, ΔRSS KiB/socket its change while the step's new sockets opened, per socket: garbage collection makes it ` +
+        `noisy, even negative; ` +
         `other CPU: the machine's busy cores minus server, PostgreSQL backends and generator)`,
     );
     console.log('');
