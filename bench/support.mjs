@@ -1,5 +1,7 @@
-// Helpers the benchmarks share: environment numbers, loopback ports, fresh databases, the server and its
-// first user, JSON over HTTP, logs, cleanup, CPU figures and profiles, summaries and tables.
+// Helpers the benchmarks share: environment numbers, loopback ports, fresh databases, the server (in this
+// process or its own) and its first user, JSON over HTTP, logs, cleanup, CPU and memory figures, profiles,
+// summaries and tables.
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -10,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 export const log = (message) => console.error(`[bench] ${message}`);
@@ -25,7 +28,7 @@ export function envInt(name, fallback, min) {
   return value;
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -72,15 +75,20 @@ export async function expectStatus(what, status, method, url, payload, token) {
 
 /**
  * Benchmarks drive one client far past any per-client limit on purpose: the limits still count every
- * request (their cost is measured) but never refuse one.
+ * request (their cost is measured) but never refuse one. Each limit: its AppConfig field and its variable.
  */
-const UNLIMITED = {
-  apiRateLimitPerToken: Number.MAX_SAFE_INTEGER,
-  apiRateLimitPerAddress: Number.MAX_SAFE_INTEGER,
-  registerMaxPerAddress: Number.MAX_SAFE_INTEGER,
-  botChannelPostsPerWindow: Number.MAX_SAFE_INTEGER,
-  realtimeMaxSocketsPerUser: Number.MAX_SAFE_INTEGER,
-};
+const UNLIMITED_SETTINGS = [
+  ['apiRateLimitPerToken', 'API_RATE_LIMIT_PER_TOKEN'],
+  ['apiRateLimitPerAddress', 'API_RATE_LIMIT_PER_ADDRESS'],
+  ['registerMaxPerAddress', 'REGISTER_MAX_PER_ADDRESS'],
+  ['botChannelPostsPerWindow', 'BOT_CHANNEL_POSTS_PER_WINDOW'],
+  ['realtimeMaxSocketsPerUser', 'REALTIME_MAX_SOCKETS_PER_USER'],
+];
+const UNLIMITED = Object.fromEntries(UNLIMITED_SETTINGS.map(([field]) => [field, Number.MAX_SAFE_INTEGER]));
+/** The environment variables a server process gets so that no per-client limit refuses a benchmark's load. */
+export const UNLIMITED_ENV = Object.fromEntries(
+  UNLIMITED_SETTINGS.map(([, variable]) => [variable, String(Number.MAX_SAFE_INTEGER)]),
+);
 
 /** The real server on a loopback port, migrated, `settings` added to its config: { app, config, base }. */
 export async function startServer({ loadConfig, createApp }, logger, settings) {
@@ -99,6 +107,55 @@ export async function startServer({ loadConfig, createApp }, logger, settings) {
     throw error;
   }
   return { app, config, base: `http://127.0.0.1:${app.getHttpServer().address().port}` };
+}
+
+/**
+ * The built server (core/dist/main.js) in a process of its own on a loopback port, migrated, with the limits
+ * of UNLIMITED_ENV and `env` added to this process's environment; resolves once GET /health answers 200:
+ * { base, pid, stop() }. Its own process, so that its CPU and memory can be told from the load generator's.
+ */
+export async function startServerProcess({ databaseUrl, dataDir, logLevel, env = {} }) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../core/dist/main.js', import.meta.url))], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: logLevel,
+      MIGRATE_ON_START: 'true',
+      ...UNLIMITED_ENV,
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  let exitStatus;
+  void exited.then((status) => (exitStatus = status));
+  const stop = async () => {
+    if (exitStatus !== undefined) return;
+    child.kill('SIGTERM');
+    if ((await Promise.race([exited, sleep(15_000).then(() => 'timeout')])) === 'timeout') {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = performance.now() + 120_000;
+  for (;;) {
+    if (exitStatus !== undefined) throw new Error(`the server process exited (${exitStatus}) while starting`);
+    const status = await fetch(`${base}/health`).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) return { base, pid: child.pid, stop };
+    if (performance.now() > deadline) {
+      await stop();
+      throw new Error(`the server process did not answer GET /health with 200 within 120 s (last ${status})`);
+    }
+    await sleep(200);
+  }
 }
 
 /** Registers a user of run `suffix` at `base` ("Bench User", or "Bench <label>"): { user, token }. */
@@ -176,6 +233,25 @@ export function parseFrame(data) {
   } catch {
     return undefined;
   }
+}
+
+/** Closes every WebSocket of `sockets` (undefined ones skipped), waiting at most `maxMs`, then terminates the rest. */
+export async function closeSockets(sockets, maxMs = 5000) {
+  const open = sockets.filter((ws) => ws !== undefined);
+  await Promise.race([
+    Promise.all(
+      open.map(
+        (ws) =>
+          new Promise((resolve) => {
+            if (ws.readyState === ws.CLOSED) return resolve();
+            ws.once('close', resolve);
+            ws.close(1000, 'bench done');
+          }),
+      ),
+    ),
+    sleep(maxMs),
+  ]);
+  for (const ws of open) ws.terminate();
 }
 
 /** The built server's modules a benchmark starts it with (app, config, embedded PostgreSQL), plus `extra` ones. */
@@ -339,6 +415,50 @@ export function postgresCpuSeconds() {
     return total;
   } catch {
     return null;
+  }
+}
+
+/** Machine-wide CPU tick counters (Linux /proc/stat), to tell a saturated or shared machine from a slow server. */
+export function machineCpuTicks() {
+  try {
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return { busy: user + nice + system + irq + softirq, idle: idle + iowait, steal };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident memory of the process `pid` in MiB (Linux /proc), or null. */
+export function processRssMiB(pid) {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmRSS:'));
+    return round(Number(line.split(/\s+/)[1]) / 1024, 1);
+  } catch {
+    return null;
+  }
+}
+
+/** Soft and hard limits on open files of this process (Node raises the soft one to the hard one at start). */
+export function fileLimits() {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const [soft, hard] = line
+      .replace('Max open files', '')
+      .trim()
+      .split(/\s+/)
+      .map((v) => (v === 'unlimited' ? Infinity : Number(v)));
+    return { soft, hard };
+  } catch {
+    return { soft: undefined, hard: undefined };
   }
 }
 

@@ -1,6 +1,8 @@
 // Benchmark (not a test): how many messages per second the real server accepts on
 // POST /api/v1/channels/:channelId/messages, next to a bare Fastify route doing one INSERT on the same
-// PostgreSQL. Run with `npm run bench:messages` (builds first). Loopback only, bounded, cleans up after itself.
+// PostgreSQL; then how many GET /api/v1/me it answers, next to a bare Fastify route doing one SELECT of the same
+// user row (the floor of an authenticated read). Run with `npm run bench:messages` (builds first). Loopback
+// only, bounded, cleans up after itself.
 //
 // Environment: BENCH_CONNECTIONS (default 20), BENCH_SECONDS (default 10), BENCH_WARMUP_SECONDS (default 2),
 // BENCH_WORKERS (autocannon worker threads, default 1; 0 runs the load generator on the servers' thread),
@@ -42,12 +44,13 @@ const logLevel = process.env.LOG_LEVEL || 'warn';
 const text = 'Benchmark message: the quick brown fox jumps over the lazy dog, again and again. :tada:';
 const body = JSON.stringify({ text });
 
-async function load(url, headers, duration) {
+/** A request autocannon repeats: `post` sends the message body, otherwise a GET. */
+async function load(url, headers, duration, post) {
   return autocannon({
     url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
+    method: post ? 'POST' : 'GET',
+    headers: post ? { 'content-type': 'application/json', ...headers } : headers,
+    body: post ? body : undefined,
     connections,
     duration,
     workers: workers || undefined,
@@ -56,13 +59,13 @@ async function load(url, headers, duration) {
 }
 
 /** Warm-up (discarded), then the measured run; summarised into the figures the report prints. */
-async function measure(name, url, headers) {
+async function measure(name, url, headers, post = true) {
   if (warmupSeconds > 0) {
     log(`${name}: warming up for ${warmupSeconds} s`);
-    await load(url, headers, warmupSeconds);
+    await load(url, headers, warmupSeconds, post);
   }
   log(`${name}: ${connections} connections for ${seconds} s`);
-  const result = await load(url, headers, seconds);
+  const result = await load(url, headers, seconds, post);
   const ok = result['2xx'];
   const failed = result.non2xx + result.errors + result.timeouts;
   const statusCodes = Object.fromEntries(
@@ -70,7 +73,7 @@ async function measure(name, url, headers) {
   );
   return {
     name,
-    messagesPerSecond: Math.round((ok / result.duration) * 10) / 10,
+    requestsPerSecond: Math.round((ok / result.duration) * 10) / 10,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     maxMs: result.latency.max,
@@ -84,7 +87,7 @@ async function measure(name, url, headers) {
   };
 }
 
-async function startBaseline(databaseUrl, poolMax) {
+async function startBaseline(databaseUrl, poolMax, userId) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolMax });
   let closing = false;
   // pool.end() does not wait for the backends to exit, so the final DROP DATABASE ... WITH (FORCE) may still
@@ -98,8 +101,11 @@ async function startBaseline(databaseUrl, poolMax) {
     created_at timestamptz NOT NULL DEFAULT now()
   )`);
   const channelId = randomUUID();
-  const userId = randomUUID();
   const app = Fastify({ logger: false });
+  app.get('/api/v1/me', async () => {
+    const { rows } = await pool.query('SELECT id, email, display_name FROM users WHERE id = $1', [userId]);
+    return { id: rows[0].id, email: rows[0].email, displayName: rows[0].display_name };
+  });
   app.post('/api/v1/channels/:channelId/messages', async (request, reply) => {
     const messageText = request.body?.text;
     if (typeof messageText !== 'string') return reply.code(400).send({ status: 400, title: 'Bad Request' });
@@ -117,8 +123,10 @@ async function startBaseline(databaseUrl, poolMax) {
     });
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://127.0.0.1:${app.server.address().port}`;
   return {
-    url: `http://127.0.0.1:${app.server.address().port}/api/v1/channels/${channelId}/messages`,
+    url: `${base}/api/v1/channels/${channelId}/messages`,
+    meUrl: `${base}/api/v1/me`,
     rowCount: async () => Number((await pool.query('SELECT count(*) AS n FROM bench_baseline')).rows[0].n),
     close: async () => {
       closing = true;
@@ -135,24 +143,26 @@ async function startJokkaer(databaseUrl, dataDir) {
     dataDir,
   });
   try {
-    const { token, channel } = await createUserWorkspace(base);
+    const { user, token, channel } = await createUserWorkspace(base);
     const url = `${base}/api/v1/channels/${channel.id}/messages`;
+    const meUrl = `${base}/api/v1/me`;
     // One request by hand first, so a broken endpoint shows its problem+json instead of N failures.
     await expectStatus('post message', 201, 'POST', url, { text }, token);
-    return { url, token, close: () => app.close(), config };
+    await expectStatus('get me', 200, 'GET', meUrl, undefined, token);
+    return { url, meUrl, token, userId: user.id, close: () => app.close(), config };
   } catch (error) {
     await app.close();
     throw error;
   }
 }
 
-function resultsTable(rows) {
-  const header = ['server', 'messages/s', 'p50 ms', 'p99 ms', 'max ms', '2xx', 'non-2xx', 'errors'];
+function resultsTable(rows, unit) {
+  const header = ['server', `${unit}/s`, 'p50 ms', 'p99 ms', 'max ms', '2xx', 'non-2xx', 'errors'];
   return formatTable(
     header,
     rows.map((r) => [
       r.name,
-      r.messagesPerSecond.toFixed(1),
+      r.requestsPerSecond.toFixed(1),
       String(r.p50Ms),
       String(r.p99Ms),
       String(r.maxMs),
@@ -175,17 +185,24 @@ async function main() {
     const jokkaer = await startJokkaer(benchUrl, path.join(tmp, 'data'));
     cleanups.push(() => jokkaer.close());
     const poolMax = jokkaer.config.dbPoolMax;
-    const baseline = await startBaseline(benchUrl, poolMax);
+    const baseline = await startBaseline(benchUrl, poolMax, jokkaer.userId);
     cleanups.push(() => baseline.close());
 
-    const jokkaerRun = await measure('jokkaer', jokkaer.url, { authorization: `Bearer ${jokkaer.token}` });
-    const baselineRun = await measure('baseline', baseline.url, { authorization: `Bearer ${jokkaer.token}` });
+    const auth = { authorization: `Bearer ${jokkaer.token}` };
+    const jokkaerRun = await measure('jokkaer', jokkaer.url, auth);
+    const baselineRun = await measure('baseline', baseline.url, auth);
     const baselineRows = await baseline.rowCount();
+    const jokkaerMe = await measure('jokkaer /me', jokkaer.meUrl, auth, false);
+    const baselineMe = await measure('baseline /me', baseline.meUrl, auth, false);
 
-    const ratio =
-      baselineRun.messagesPerSecond > 0 ? jokkaerRun.messagesPerSecond / baselineRun.messagesPerSecond : 0;
+    const ratioOf = (a, b) => (b.requestsPerSecond > 0 ? a.requestsPerSecond / b.requestsPerSecond : 0);
+    const ratio = ratioOf(jokkaerRun, baselineRun);
+    const meRatio = ratioOf(jokkaerMe, baselineMe);
     const goalMet = ratio >= GOAL_RATIO;
-    const tooManyErrors = [jokkaerRun, baselineRun].filter((r) => r.errorRate > MAX_ERROR_RATE);
+    const meGoalMet = meRatio >= GOAL_RATIO;
+    const tooManyErrors = [jokkaerRun, baselineRun, jokkaerMe, baselineMe].filter(
+      (r) => r.errorRate > MAX_ERROR_RATE,
+    );
 
     console.log('');
     console.log(
@@ -193,7 +210,7 @@ async function main() {
         `(after ${warmupSeconds} s warm-up), ${pgLabel} PostgreSQL, pool ${poolMax}, ${os.cpus().length} CPUs`,
     );
     console.log('');
-    console.log(resultsTable([jokkaerRun, baselineRun]));
+    console.log(resultsTable([jokkaerRun, baselineRun], 'messages'));
     console.log('');
     console.log(
       `status codes: jokkaer ${JSON.stringify(jokkaerRun.statusCodes)}, baseline ${JSON.stringify(baselineRun.statusCodes)}`,
@@ -201,6 +218,13 @@ async function main() {
     console.log(`baseline rows inserted (warm-up included): ${baselineRows}`);
     console.log(`throughput ratio jokkaer/baseline: ${(ratio * 100).toFixed(1)}%`);
     console.log(`goal: >= ${GOAL_RATIO * 100}% of baseline — ${goalMet ? 'MET' : 'NOT MET'}`);
+    console.log('');
+    console.log(`GET /api/v1/me against a bare Fastify route doing one SELECT of the same user row`);
+    console.log('');
+    console.log(resultsTable([jokkaerMe, baselineMe], 'requests'));
+    console.log('');
+    console.log(`GET /me ratio jokkaer/baseline: ${(meRatio * 100).toFixed(1)}%`);
+    console.log(`goal: >= ${GOAL_RATIO * 100}% of baseline — ${meGoalMet ? 'MET' : 'NOT MET'}`);
     for (const r of tooManyErrors) {
       console.log(`FAIL: ${r.name} had ${(r.errorRate * 100).toFixed(2)}% failed requests (limit 1%)`);
     }
@@ -220,9 +244,15 @@ async function main() {
         ratio: Math.round(ratio * 1000) / 1000,
         goal: GOAL_RATIO,
         goalMet,
+        me: {
+          jokkaer: jokkaerMe,
+          baseline: baselineMe,
+          ratio: Math.round(meRatio * 1000) / 1000,
+          goalMet: meGoalMet,
+        },
       }),
     );
-    if (tooManyErrors.length > 0 || (requireGoal && !goalMet)) process.exitCode = 1;
+    if (tooManyErrors.length > 0 || (requireGoal && !(goalMet && meGoalMet))) process.exitCode = 1;
   });
 }
 

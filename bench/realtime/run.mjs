@@ -29,7 +29,6 @@
 // 1% failed posts, or on a setup error; a missed latency goal only with BENCH_REQUIRE_GOAL=1.
 import { Buffer } from 'node:buffer';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -41,12 +40,15 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
 import {
+  closeSockets,
   createChannel,
   createWorkspace,
   envInt,
   expectStatus,
+  fileLimits,
   formatTable,
   log,
+  machineCpuTicks,
   messageCreatedPayload,
   parseFrame,
   pool,
@@ -532,20 +534,7 @@ async function loadWorker(config) {
   };
 
   // Close every socket (bounded), so the server side sees them go before the next run.
-  await Promise.race([
-    Promise.all(
-      sockets.map(
-        (socket) =>
-          new Promise((resolve) => {
-            if (!socket.ws || socket.ws.readyState === WebSocket.CLOSED) return resolve();
-            socket.ws.once('close', resolve);
-            socket.ws.close(1000, 'bench done');
-          }),
-      ),
-    ),
-    sleep(5000),
-  ]);
-  for (const socket of sockets) socket.ws?.terminate();
+  await closeSockets(sockets.map((socket) => socket.ws));
   agent.destroy();
   post('result', { result });
 }
@@ -576,23 +565,6 @@ runLoad.active = new Set();
 // ---------------------------------------------------------------------------------------------------------
 // Main thread: database, servers, users, report.
 // ---------------------------------------------------------------------------------------------------------
-
-/** Soft and hard limits on open files of this process (Node raises the soft one to the hard one at start). */
-function fileLimits() {
-  try {
-    const line = readFileSync('/proc/self/limits', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('Max open files'));
-    const [soft, hard] = line
-      .replace('Max open files', '')
-      .trim()
-      .split(/\s+/)
-      .map((v) => (v === 'unlimited' ? Infinity : Number(v)));
-    return { soft, hard };
-  } catch {
-    return { soft: undefined, hard: undefined };
-  }
-}
 
 function socketLayout(clients, users, channels) {
   const socketUser = Array.from({ length: clients }, (_, i) => i % users);
@@ -832,21 +804,6 @@ async function startBaseline(users, channels, posterCount) {
   };
 }
 
-/** Machine-wide CPU tick counters (Linux /proc/stat), to tell a saturated or shared machine from a slow server. */
-function machineTicks() {
-  try {
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
-      .split('\n')[0]
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
-    return { busy: user + nice + system + irq + softirq, idle: idle + iowait, steal };
-  } catch {
-    return undefined;
-  }
-}
-
 /** Event-loop figures of the server thread (and optionally a CPU profile) while the load is measured. */
 function serverMonitor(profilePath) {
   const delay = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
@@ -862,13 +819,13 @@ function serverMonitor(profilePath) {
         delay.enable();
         eluStart = performance.eventLoopUtilization();
         cpuStart = process.cpuUsage();
-        ticksStart = machineTicks();
+        ticksStart = machineCpuTicks();
         if (profilePath) profiler = startCpuProfile();
       } else if (phaseName === 'measured' && eluStart) {
         delay.disable();
         const cpu = process.cpuUsage(cpuStart);
         const elu = performance.eventLoopUtilization(eluStart);
-        const ticks = machineTicks();
+        const ticks = machineCpuTicks();
         const total =
           ticks &&
           ticksStart &&
