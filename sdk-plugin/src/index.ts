@@ -11,4 +11,5 @@ export * from './events';
 export { HostFailure } from './host-limits';
 export * from './manifest';
 export * from './plugin';
+export * from './text';
 export * from './time';

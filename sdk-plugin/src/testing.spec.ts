@@ -341,6 +341,25 @@ describe('createTestHost', () => {
       host.advanceTime(1000);
       expect(await run(host, [['set', 'c', 'x'.repeat(48)]])).toEqual([{ version: 1 }]);
     });
+
+    it('refuses text the server cannot store (NUL, unpaired surrogates), naming where it is, as the server does', async () => {
+      const host = await kvHost();
+      const refused = 'must not contain NUL characters or unpaired UTF-16 surrogates';
+      expect(
+        await run(host, [
+          ['set', 'k', 'a\u0000b'],
+          ['set', 'k', { title: ['ok', 'x\ud800'] }],
+          ['set', 'k', 'kept'],
+          ['get', 'k'],
+        ]),
+      ).toEqual([
+        `error: kv.set: value ${refused}`,
+        `error: kv.set: value/title/1 ${refused}`,
+        { version: 1 },
+        'kept',
+      ]);
+      expect(host.calls[0]).toMatchObject({ method: 'kv.set', error: `kv.set: value ${refused}` });
+    });
   });
 
   describe('handlers and limits', () => {

@@ -17,6 +17,7 @@ import {
 } from './manifest';
 import type { Channel, CommandInvocation, Message, PluginFile, PresenceStatus, User } from './plugin';
 import { HostFailure, PluginSandbox, type HandlerKind, type InvokeResult } from './sandbox';
+import { unstorableArgument } from './text';
 
 /** The plugin asked for what its manifest does not grant. */
 class NotGranted extends Error {}
@@ -325,6 +326,9 @@ class MemoryHost {
   }
 
   private async handle(method: string, args: unknown[]): Promise<unknown> {
+    // As the server: text PostgreSQL cannot store is refused before anything runs, naming where it is.
+    const unstorable = unstorableArgument(method, args);
+    if (unstorable) throw new Error(unstorable);
     switch (method) {
       case 'messages.post':
         return this.post(args[0]);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { fetchBodyBytes, fileTooLarge, HostFailure } from '@jokkaer/sdk-plugin';
+import { fetchBodyBytes, fileTooLarge, HostFailure, unstorableArgument } from '@jokkaer/sdk-plugin';
 import type { PluginManifest, PostDecision } from '@jokkaer/sdk-plugin';
 import type { HandlerKind, InvokeResult } from '@jokkaer/sdk-plugin/sandbox';
 import type { Logger } from 'pino';
@@ -15,7 +15,6 @@ import { Clock } from '../common/clock';
 import { ExpiringCache } from '../common/expiring-cache';
 import { LOGGER } from '../common/logger';
 import { ProblemException } from '../common/problem';
-import { unstorableTextFields } from '../common/text';
 import { isUuid } from '../common/validation';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
@@ -41,36 +40,10 @@ const INSTALL_CACHE_MS = 1000;
  */
 class NotGrantedError extends Error {}
 
-/** Names of each capability's arguments, as plugin authors know them from the SDK. */
-const ARGUMENT_NAMES: Record<string, string[]> = {
-  'messages.post': ['input'],
-  'messages.update': ['input'],
-  'messages.get': ['messageId'],
-  'channels.get': ['channelId'],
-  'users.get': ['userId'],
-  'users.presence': ['userIds'],
-  'files.get': ['fileId'],
-  'kv.get': ['key'],
-  'kv.getEntry': ['key'],
-  'kv.set': ['key', 'value', 'options'],
-  'kv.delete': ['key'],
-  'kv.list': ['prefix'],
-  'http.fetch': ['url', 'init'],
-};
-
 function text(value: unknown, field: string, max = MAX_TEXT_LENGTH): string {
   if (typeof value !== 'string' || value.length > max)
     throw new HostFailure(`${field} must be a string of at most ${max} characters`);
   return value;
-}
-
-/** Text PostgreSQL cannot store is refused before anything runs, naming the argument that holds it. */
-function refuseUnstorable(method: string, args: unknown[]): void {
-  const names = ARGUMENT_NAMES[method] ?? [];
-  const fields = args.flatMap((arg, index) =>
-    unstorableTextFields(arg, names[index] ?? `argument ${index + 1}`),
-  );
-  if (fields.length > 0) throw new HostFailure(`${method}: ${fields[0].path} ${fields[0].message}`);
 }
 
 /**
@@ -254,7 +227,9 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
    */
   private async answer(installId: string, method: string, args: unknown[]): Promise<unknown> {
     try {
-      if (method !== 'log') refuseUnstorable(method, args);
+      // Text PostgreSQL cannot store is refused before anything runs, naming the argument that holds it.
+      const unstorable = method === 'log' ? undefined : unstorableArgument(method, args);
+      if (unstorable) throw new HostFailure(`${method}: ${unstorable}`);
       return await this.capability(installId, method, args);
     } catch (error) {
       if (error instanceof HostFailure || error instanceof NotGrantedError) throw error;
