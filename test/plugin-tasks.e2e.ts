@@ -186,6 +186,19 @@ describe('the tasks plugin on a real server', () => {
     expect(unknown.body.text).toContain('There is no `/task frobnicate`');
     expect(unknown.body.text).toContain('/task assign <n> @person');
   });
+
+  it('takes as reactionEmoji only what a reaction can be: a shortcode or a single emoji', async () => {
+    for (const reactionEmoji of ['two words', '✅✅', '!!!', ':tada', 'Tada', 'x'.repeat(65), ' ✅']) {
+      const refused = await admin.api.put(url(), { enabled: true, settings: { reactionEmoji } });
+      expect({ reactionEmoji, status: refused.status }).toEqual({ reactionEmoji, status: 400 });
+      expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(['settings/reactionEmoji']);
+    }
+    for (const reactionEmoji of [':white_check_mark:', 'white_check_mark', '👍🏽', '✅']) {
+      const accepted = await admin.api.put(url(), { enabled: true, settings: { reactionEmoji } });
+      expect({ reactionEmoji, status: accepted.status }).toEqual({ reactionEmoji, status: 200 });
+      expect(accepted.body.settings.reactionEmoji).toBe(reactionEmoji);
+    }
+  });
 });
 
 describe('ctx.messages.get', () => {
