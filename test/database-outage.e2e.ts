@@ -1,9 +1,12 @@
 import { once } from 'node:events';
 import { createServer, Server, Socket } from 'node:net';
+import { Client } from 'pg';
+import type { AppConfig } from '../core/src/config/config';
 import { Database } from '../core/src/database/database';
 import { createChannel, createWorkspace, postMessage, registerUser, TestUser } from '../fixtures/factories';
 import { ApiClient, ApiResponse } from '../fixtures/api-client';
 import { RealtimeClient } from '../fixtures/realtime-client';
+import { WebhookReceiver } from '../fixtures/webhook-receiver';
 import { createTestDatabase } from './support/database';
 import { eventually } from './support/eventually';
 import { startTestServer, TestServer } from './support/server';
@@ -88,16 +91,24 @@ let socket: RealtimeClient;
 const crashes: unknown[] = [];
 const recordCrash = (error: unknown) => crashes.push(error);
 
-beforeAll(async () => {
-  process.on('unhandledRejection', recordCrash);
-  process.on('uncaughtException', recordCrash);
-  // The server's pool (and its LISTEN connection) reach PostgreSQL only through the proxy.
-  const databaseUrl = new URL(await createTestDatabase());
-  proxy = new DatabaseProxy({ host: databaseUrl.hostname, port: Number(databaseUrl.port || 5432) });
+/** A server whose pool (and LISTEN connection) reach a fresh test database only through a proxy. */
+async function startBehindProxy(
+  overrides: Partial<AppConfig> = {},
+): Promise<{ server: TestServer; proxy: DatabaseProxy; directUrl: string }> {
+  const directUrl = await createTestDatabase();
+  const databaseUrl = new URL(directUrl);
+  const proxy = new DatabaseProxy({ host: databaseUrl.hostname, port: Number(databaseUrl.port || 5432) });
   await proxy.open();
   databaseUrl.hostname = '127.0.0.1';
   databaseUrl.port = String(proxy.port);
-  server = await startTestServer({ databaseUrl: databaseUrl.toString() });
+  const server = await startTestServer({ ...overrides, databaseUrl: databaseUrl.toString() });
+  return { server, proxy, directUrl };
+}
+
+beforeAll(async () => {
+  process.on('unhandledRejection', recordCrash);
+  process.on('uncaughtException', recordCrash);
+  ({ server, proxy } = await startBehindProxy());
   owner = await registerUser(server.url, 'Owner');
   const workspace = await createWorkspace(owner);
   channelId = (await createChannel(owner, workspace.id)).id;
@@ -203,6 +214,49 @@ describe('a database outage', () => {
     await proxy.restore();
     await expectRecovered();
   });
+
+  it('shuts down cleanly while PostgreSQL refuses connections, with webhook deliveries still leased', async () => {
+    const sink = await WebhookReceiver.start();
+    sink.respondAlways(() => undefined); // every delivery hangs: one in flight, the others queued in its lane
+    const stopping = await startBehindProxy({
+      egressAllowNetworks: ['127.0.0.0/8'],
+      webhookEndpointConcurrency: 1,
+    });
+    const direct = new Client({ connectionString: stopping.directUrl });
+    await direct.connect();
+    try {
+      const user = await registerUser(stopping.server.url, 'Leaving');
+      const workspace = await createWorkspace(user);
+      const channel = await createChannel(user, workspace.id);
+      const hook = await user.api.post(`/api/v1/workspaces/${workspace.id}/webhooks`, {
+        url: sink.url,
+        events: ['message.created'],
+      });
+      expect(hook.status).toBe(201);
+      for (const text of ['one', 'two', 'three']) await postMessage(user, channel.id, text);
+      await eventually(async () => {
+        const { rows } = await direct.query<{ leased: number }>(
+          'SELECT count(*)::int AS leased FROM webhook_deliveries WHERE locked_by IS NOT NULL',
+        );
+        return rows[0].leased === 3 ? true : undefined;
+      }, 'the worker to lease all three deliveries');
+
+      await stopping.proxy.refuse();
+      // Releasing the queued deliveries' leases fails; they run out on their own, and shutdown goes on.
+      const { result, ms } = await timed(() =>
+        stopping.server.close().then(
+          () => 'closed',
+          (error: Error) => error.message,
+        ),
+      );
+      expect(result).toBe('closed');
+      expect(ms).toBeLessThan(10_000);
+    } finally {
+      await direct.end();
+      await sink.close();
+      await stopping.proxy.close();
+    }
+  }, 30_000);
 
   it('keeps the process up: no unhandled rejection or exception during either outage', () => {
     expect(crashes).toEqual([]);

@@ -103,7 +103,13 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
       clearTimeout(lane.timer);
       for (const delivery of lane.queue.splice(0)) queued.push(delivery.id);
     }
-    await this.repository.releaseLeases(this.bus.instanceId, queued);
+    // Best effort: with the database unreachable the leases run out on their own, and shutdown goes on.
+    await this.repository.releaseLeases(this.bus.instanceId, queued).catch((error: unknown) => {
+      this.logger.warn(
+        { err: error, deliveries: queued.length },
+        'releasing webhook leases at shutdown failed; other instances claim them once they expire',
+      );
+    });
     let grace: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled(this.inFlight),
