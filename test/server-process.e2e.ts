@@ -15,6 +15,7 @@ import { createChannel, createWorkspace, postMessage, registerUser } from '../fi
 import { RealtimeClient } from '../fixtures/realtime-client';
 import { WebhookReceiver } from '../fixtures/webhook-receiver';
 import { createTestDatabase } from './support/database';
+import { DatabaseProxy } from './support/database-proxy';
 import { eventually } from './support/eventually';
 import { startTestServer } from './support/server';
 import { freePort } from './support/global-setup';
@@ -425,6 +426,54 @@ it('loses nothing when an instance is killed mid-stream: other instances and res
     await b.close();
   }
 }, 120_000);
+
+it('exits 0 on SIGTERM while PostgreSQL is unreachable, warning that the webhook leases stay until they expire', async () => {
+  const directUrl = await createTestDatabase();
+  const target = new URL(directUrl);
+  const proxy = new DatabaseProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  await proxy.open();
+  const throughProxy = new URL(directUrl);
+  throughProxy.hostname = '127.0.0.1';
+  throughProxy.port = String(proxy.port);
+  const [port, unusedPgPort] = [await freePort(), await freePort()];
+  const server = await startServer(port, unusedPgPort, throughProxy.toString(), {
+    EGRESS_ALLOW_NETWORKS: '127.0.0.0/8',
+    WEBHOOK_ENDPOINT_CONCURRENCY: '1',
+  });
+  const sink = await WebhookReceiver.start();
+  sink.respondAlways(() => undefined); // every delivery hangs: one in flight, the others queued in its lane
+  const direct = new Client({ connectionString: directUrl });
+  await direct.connect();
+  try {
+    const user = await registerUser(server.api.baseUrl, 'Leaving');
+    const workspace = await createWorkspace(user);
+    const channel = await createChannel(user, workspace.id);
+    const hook = await user.api.post(`/api/v1/workspaces/${workspace.id}/webhooks`, {
+      url: sink.url,
+      events: ['message.created'],
+    });
+    expect(hook.status).toBe(201);
+    for (const text of ['one', 'two', 'three']) await postMessage(user, channel.id, text);
+    await eventually(async () => {
+      const { rows } = await direct.query<{ leased: number }>(
+        'SELECT count(*)::int AS leased FROM webhook_deliveries WHERE locked_by IS NOT NULL',
+      );
+      return rows[0].leased === 3 ? true : undefined;
+    }, 'the worker to lease all three deliveries');
+
+    await proxy.refuse();
+    expect(await stopServer(server)).toBe(0);
+    expect(server.logs).toContainEqual(
+      expect.objectContaining({ level: 40, msg: expect.stringContaining('releasing webhook leases') }),
+    );
+    expect(server.logs).not.toContainEqual(expect.objectContaining({ msg: 'error during shutdown' }));
+  } finally {
+    await direct.end();
+    await sink.close();
+    await proxy.close();
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  }
+}, 60_000);
 
 it('delivers a webhook whose worker was killed mid-delivery: another instance sends it again until acknowledged', async () => {
   const databaseUrl = await createTestDatabase();
