@@ -1,3 +1,4 @@
+import { BufferedRateLimiter } from '../core/src/rate-limits/buffered-rate-limiter';
 import { ApiClient } from '../fixtures/api-client';
 import { createChannel, createWorkspace, registerUser, TestUser } from '../fixtures/factories';
 import { RealtimeClient } from '../fixtures/realtime-client';
@@ -17,8 +18,11 @@ const limits = {
   registerMaxPerAddress: 10,
   apiRateLimitPerToken: 30,
   apiRateLimitPerAddress: 250,
+  apiRateLimitMaxKeys: 50,
   realtimeMaxSocketsPerUser: 3,
 };
+/** The API limit's documented overshoot over two instances: each may admit a tenth of it on its own. */
+const apiTokenCeiling = limits.apiRateLimitPerToken + 2 * Math.ceil(limits.apiRateLimitPerToken / 10);
 let a: TestServer;
 let b: TestServer;
 const password = 'correct horse battery';
@@ -100,19 +104,23 @@ describe('login limits', () => {
 });
 
 describe('API request limits', () => {
-  it('limits each token across instances, with RateLimit-* headers and Retry-After on 429', async () => {
+  it('limits each token across instances within the documented overshoot, with RateLimit-* headers and Retry-After on 429', async () => {
     const user = await registerUser(a.url);
     const other = await registerUser(a.url);
-    for (let i = 1; i <= limits.apiRateLimitPerToken; i++) {
-      // Alternate instances: the count is one, held in PostgreSQL.
-      const server = i % 2 ? a : b;
-      const answered = await new ApiClient(server.url, user.token).get('/api/v1/me');
-      expect(answered.status).toBe(200);
+    // Alternate instances: each counts in memory, and they share their counts through PostgreSQL.
+    let admitted = 0;
+    let answered = await new ApiClient(a.url, user.token).get('/api/v1/me');
+    for (; answered.status === 200 && admitted <= apiTokenCeiling; admitted++) {
       expect(answered.headers.get('ratelimit-limit')).toBe(String(limits.apiRateLimitPerToken));
-      expect(answered.headers.get('ratelimit-remaining')).toBe(String(limits.apiRateLimitPerToken - i));
+      const remaining = Number(answered.headers.get('ratelimit-remaining'));
+      expect(remaining).toBeGreaterThanOrEqual(0);
+      expect(remaining).toBeLessThan(limits.apiRateLimitPerToken);
       expect(Number(answered.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
+      answered = await new ApiClient(admitted % 2 ? a.url : b.url, user.token).get('/api/v1/me');
     }
-    const limited = await new ApiClient(b.url, user.token).get('/api/v1/me');
+    expect(admitted).toBeGreaterThanOrEqual(limits.apiRateLimitPerToken);
+
+    const limited = answered;
     expect(limited.status).toBe(429);
     expect(limited.headers.get('content-type')).toContain('application/problem+json');
     expect(limited.body).toMatchObject({ status: 429, title: 'Too Many Requests' });
@@ -121,8 +129,33 @@ describe('API request limits', () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
 
+    // Once the instances have shared their counts both refuse it; what they admit until then stays under the ceiling.
+    await eventually(async () => {
+      const answers = [
+        await new ApiClient(a.url, user.token).get('/api/v1/me'),
+        await new ApiClient(b.url, user.token).get('/api/v1/me'),
+      ];
+      admitted += answers.filter((answer) => answer.status === 200).length;
+      return answers.every((answer) => answer.status === 429) || undefined;
+    }, 'both instances refusing the token');
+    expect(admitted).toBeLessThanOrEqual(apiTokenCeiling);
+
     // Another token is counted on its own.
     expect((await other.api.get('/api/v1/me')).status).toBe(200);
+  });
+
+  it('holds each token’s limit across instances under a concurrent burst, within the documented overshoot', async () => {
+    const user = await registerUser(a.url);
+    const burst = await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        new ApiClient(i % 2 ? a.url : b.url, user.token).get('/api/v1/me'),
+      ),
+    );
+    const { 200: admitted, 429: refused, ...others } = statuses(burst);
+    expect(others).toEqual({});
+    expect(admitted).toBeGreaterThanOrEqual(limits.apiRateLimitPerToken);
+    expect(admitted).toBeLessThanOrEqual(apiTokenCeiling);
+    expect(admitted + refused).toBe(120);
   });
 
   it('limits requests without a token per address, never health checks', async () => {
@@ -132,6 +165,16 @@ describe('API request limits', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await requestFrom('127.0.0.8', b.url, 'GET', '/health')).status).toBe(200);
+  });
+
+  it('remembers at most API_RATE_LIMIT_MAX_KEYS tokens in memory, however many distinct tokens a flood brings', async () => {
+    for (let i = 0; i < 300; i += 20) {
+      const flood = await Promise.all(
+        Array.from({ length: 20 }, (_, j) => new ApiClient(a.url, `flood-${i + j}`).get('/api/v1/me')),
+      );
+      expect(statuses(flood)).toEqual({ 401: 20 });
+    }
+    expect(a.app.get(BufferedRateLimiter).size).toBeLessThanOrEqual(limits.apiRateLimitMaxKeys);
   });
 });
 

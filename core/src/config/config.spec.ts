@@ -33,6 +33,8 @@ describe('loadConfig', () => {
       apiRateLimitPerToken: 1200,
       apiRateLimitPerAddress: 300,
       apiRateLimitWindowSeconds: 60,
+      apiRateLimitFlushMs: 250,
+      apiRateLimitMaxKeys: 100_000,
       botChannelPostsPerWindow: 10,
       botChannelPostWindowSeconds: 10,
       shutdownGraceMs: 10_000,

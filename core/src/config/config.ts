@@ -65,6 +65,10 @@ export interface AppConfig {
   /** API_RATE_LIMIT_PER_ADDRESS, default 300 requests without a token per client address per window */
   apiRateLimitPerAddress: number;
   apiRateLimitWindowSeconds: number;
+  /** API_RATE_LIMIT_FLUSH_MS, default 250: how often each instance sends its API request counts to PostgreSQL */
+  apiRateLimitFlushMs: number;
+  /** API_RATE_LIMIT_MAX_KEYS, default 100000: tokens and addresses each instance remembers counts of */
+  apiRateLimitMaxKeys: number;
   /**
    * BOT_CHANNEL_POSTS_PER_WINDOW, default 10 posts by one bot in one channel per BOT_CHANNEL_POST_WINDOW_SECONDS
    * (default 10): about one a second, in bursts (Slack's chat.postMessage limit)
@@ -274,6 +278,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     apiRateLimitPerToken: integer(env, 'API_RATE_LIMIT_PER_TOKEN', 1200, 1),
     apiRateLimitPerAddress: integer(env, 'API_RATE_LIMIT_PER_ADDRESS', 300, 1),
     apiRateLimitWindowSeconds: integer(env, 'API_RATE_LIMIT_WINDOW_SECONDS', 60, 1),
+    apiRateLimitFlushMs: integer(env, 'API_RATE_LIMIT_FLUSH_MS', 250, 1),
+    apiRateLimitMaxKeys: integer(env, 'API_RATE_LIMIT_MAX_KEYS', 100_000, 1),
     botChannelPostsPerWindow: integer(env, 'BOT_CHANNEL_POSTS_PER_WINDOW', 10, 1),
     botChannelPostWindowSeconds: integer(env, 'BOT_CHANNEL_POST_WINDOW_SECONDS', 10, 1),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),

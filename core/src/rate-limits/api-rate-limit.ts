@@ -5,7 +5,7 @@ import { hashToken } from '../auth/tokens';
 import { ProblemException } from '../common/problem';
 import type { AppConfig } from '../config/config';
 import { clientAddress } from './client-address';
-import { RateLimiter } from './rate-limiter';
+import { BufferedRateLimiter } from './buffered-rate-limiter';
 
 const TOKEN_KEY = 'api:token:';
 const ADDRESS_KEY = 'api:address:';
@@ -22,13 +22,14 @@ function requestKey(request: FastifyRequest): string {
 }
 
 /**
- * The HTTP API's request limit, through @fastify/rate-limit (headers, 429) with RateLimiter as its store,
- * so the counters live in PostgreSQL and hold across instances. Headers follow the IETF draft's separate
- * fields: RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset (seconds), and Retry-After on 429.
+ * The HTTP API's request limit, through @fastify/rate-limit (headers, 429) with BufferedRateLimiter as its
+ * store: counted in memory, shared through PostgreSQL in batches, so it holds across instances (within the
+ * overshoot BufferedRateLimiter documents) at no round trip per request. Headers follow the IETF draft's
+ * separate fields: RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset (seconds), and Retry-After on 429.
  * Routes opt out with `@RouteConfig({ rateLimit: false })` (health checks).
  */
 export async function registerApiRateLimit(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  const limiter = app.get(RateLimiter);
+  const limiter = app.get(BufferedRateLimiter);
   await app.register(fastifyRateLimit, {
     hook: 'onRequest',
     enableDraftSpec: true,
@@ -36,15 +37,15 @@ export async function registerApiRateLimit(app: NestFastifyApplication, config: 
     keyGenerator: requestKey,
     max: (_request, key) =>
       key.startsWith(TOKEN_KEY) ? config.apiRateLimitPerToken : config.apiRateLimitPerAddress,
-    store: class PostgresStore {
+    store: class BufferedStore {
       incr(
         key: string,
         done: (error: Error | null, result?: { current: number; ttl: number }) => void,
         windowMs: number,
         max: number,
       ) {
-        limiter.consume([{ key, max, windowSeconds: windowMs / 1000 }]).then(
-          ([state]) => done(null, { current: state.hits, ttl: state.resetSeconds * 1000 }),
+        limiter.hit(key, max, windowMs / 1000).then(
+          (hit) => done(null, { current: hit.count, ttl: hit.resetMs }),
           (error: Error) => done(error),
         );
       }

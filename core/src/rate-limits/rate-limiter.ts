@@ -23,9 +23,9 @@ export interface LimitState extends Limit {
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * The one rate-limit mechanism: fixed-window counters in PostgreSQL, counted and checked with one atomic
- * upsert, so limits hold across instances and under concurrency. Used by the HTTP API limit, logins,
- * registrations, bot posts and incoming webhooks.
+ * Exact limits: fixed-window counters in PostgreSQL, counted and checked with one atomic upsert per hit, so
+ * they hold across instances and under concurrency. Used by logins, registrations, password resets, bot
+ * posts and incoming webhooks; the HTTP API's request limit, hit on every request, uses BufferedRateLimiter.
  */
 @Injectable()
 export class RateLimiter implements OnModuleInit, OnModuleDestroy {
@@ -49,7 +49,10 @@ export class RateLimiter implements OnModuleInit, OnModuleDestroy {
   /** Counts one hit on every limit at once and reports where each stands. */
   async consume(limits: Limit[]): Promise<LimitState[]> {
     const now = this.now();
-    const hits = await this.repository.hit(limits, now);
+    const hits = await this.repository.hit(
+      limits.map((limit) => ({ ...limit, hits: 1 })),
+      now,
+    );
     const byKey = new Map(hits.map((hit) => [hit.key, hit]));
     return limits.map((limit) => {
       const hit = byKey.get(limit.key)!;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
 
-/** A request's count in one fixed window: the hits so far, this one included, and when the window ends. */
+/** A key's count in one fixed window: the hits so far, the ones just added included, and when it ends. */
 export interface CounterHit {
   key: string;
   hits: number;
@@ -17,21 +17,31 @@ export class RateLimitsRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Counts one hit on each key in one statement and returns every count, so concurrent hits can never
-   * both see room under a limit. Keys are upserted in sorted order so two such statements never deadlock.
+   * Adds each counter's hits to its key in one statement and returns every count, so concurrent hits can
+   * never both see room under a limit. Keys are upserted in sorted order so two such statements never
+   * deadlock. Hits reaching a window that has ended start the next one.
    */
-  async hit(counters: { key: string; windowSeconds: number }[], now: Date): Promise<CounterHit[]> {
+  async hit(
+    counters: { key: string; windowSeconds: number; hits: number }[],
+    now: Date,
+  ): Promise<CounterHit[]> {
     const sorted = [...counters].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const { rows } = await this.db.knex.raw<{ rows: CounterHit[] }>(
       `INSERT INTO rate_limit_counters AS c (key, hits, window_ends_at)
-       SELECT t.key, 1, CAST(:now AS timestamptz) + make_interval(secs => t.seconds)
-         FROM unnest(CAST(:keys AS text[]), CAST(:seconds AS float8[])) WITH ORDINALITY AS t(key, seconds, position)
+       SELECT t.key, t.hits, CAST(:now AS timestamptz) + make_interval(secs => t.seconds)
+         FROM unnest(CAST(:keys AS text[]), CAST(:seconds AS float8[]), CAST(:hits AS int[]))
+              WITH ORDINALITY AS t(key, seconds, hits, position)
         ORDER BY t.position
        ON CONFLICT (key) DO UPDATE SET
-         hits = CASE WHEN c.window_ends_at <= :now THEN 1 ELSE c.hits + 1 END,
+         hits = CASE WHEN c.window_ends_at <= :now THEN excluded.hits ELSE c.hits + excluded.hits END,
          window_ends_at = CASE WHEN c.window_ends_at <= :now THEN excluded.window_ends_at ELSE c.window_ends_at END
        RETURNING key, hits, window_ends_at AS "windowEndsAt"`,
-      { now, keys: sorted.map((c) => c.key), seconds: sorted.map((c) => c.windowSeconds) },
+      {
+        now,
+        keys: sorted.map((c) => c.key),
+        seconds: sorted.map((c) => c.windowSeconds),
+        hits: sorted.map((c) => c.hits),
+      },
     );
     return rows;
   }
