@@ -48,7 +48,7 @@ const SWEEP_INTERVAL_MS = 10_000;
  * are decided on the total it returns. So each instance admits at most a tenth of a limit beyond what the
  * others have already counted: N instances let at most `max + N * ceil(max / 10)` hits through per window.
  * Memory is bounded: at most `apiRateLimitMaxKeys` keys are remembered (least recently hit forgotten first;
- * a forgotten key is learnt again from its next flush), plus the hits of one flush interval.
+ * a forgotten key is learnt again from its next flush), and as many keys with unsent hits force a flush.
  * Exact limits (logins, registrations, bot posts) use RateLimiter.
  */
 @Injectable()
@@ -92,7 +92,8 @@ export class BufferedRateLimiter implements OnModuleInit, OnModuleDestroy {
     window.pending++;
     this.unsent.set(key, window);
     if (this.unsent.size >= this.config.apiRateLimitMaxKeys) this.requestFlush();
-    // Past the limit even by this instance's own count: refused for sure, whatever the others counted.
+    // Decided here: refused when past the limit by this instance's count alone (the others only add to
+    // it), admitted while this instance's unsent hits stay within its share.
     if (count > max || unsynced < Math.ceil(max * LOCAL_SHARE)) {
       return Promise.resolve({ count, resetMs: window.windowEndsAt - now });
     }
