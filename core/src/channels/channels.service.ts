@@ -166,10 +166,9 @@ export class ChannelsService {
 
   async get(channelId: string, userId: string): Promise<ChannelView> {
     const { channel } = await this.requireReadable(channelId, userId);
-    return toChannelView(
-      channel,
-      channel.kind === 'dm' ? await this.repository.memberIds(channel.id) : undefined,
-    );
+    const members =
+      channel.kind === 'dm' ? (await this.memberships.channel(channel.id))?.memberIds : undefined;
+    return toChannelView(channel, members && [...members]);
   }
 
   /**
