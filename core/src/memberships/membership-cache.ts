@@ -24,10 +24,18 @@ type Entry =
 const channelKey = (channelId: string) => `channel:${channelId}`;
 const workspaceKey = (workspaceId: string) => `workspace:${workspaceId}`;
 
-/** The entry an event changes, if it changes one. */
-function keyOf(event: StoredEvent): string | undefined {
-  if (event.type.startsWith('channel.') && event.channelId) return channelKey(event.channelId);
-  if (event.type.startsWith('workspace.member_') && event.workspaceId) return workspaceKey(event.workspaceId);
+/**
+ * The entry an event changes, if it changes one, and what in it: a member, or the channel row (''). The
+ * changes of one member (or one channel row) lock the same row, so their events commit in seq order.
+ */
+function targetOf(event: StoredEvent): { key: string; subject: string } | undefined {
+  const { userId } = event.data as { userId?: string };
+  if (event.type.startsWith('channel.') && event.channelId) {
+    return { key: channelKey(event.channelId), subject: event.type.includes('member_') ? userId! : '' };
+  }
+  if (event.type.startsWith('workspace.member_') && event.workspaceId) {
+    return { key: workspaceKey(event.workspaceId), subject: userId! };
+  }
   return undefined;
 }
 
@@ -37,9 +45,9 @@ function keyOf(event: StoredEvent): string | undefined {
  * Kept current by the events that change them:
  * - from the event feed, in seq order, before any consumer subscribed later (the realtime gateway) sees the
  *   batch: a member removed by an event is no longer one for that batch's events, nor for anything after;
- * - on the instance that commits the change, at commit, before its request is answered: the entry is
- *   dropped, and read from the database on every use until the feed has passed that event (applying the
- *   change here would race the feed, which may still deliver older events of the same channel).
+ * - on the instance that commits the change, at commit, before its request is answered. Until the feed has
+ *   passed that event, older events of the same member (or channel row) it delivers are skipped: they
+ *   committed before this change, which already reflects them.
  * A load that an event overtook is answered but not kept. Other instances follow within a feed wake-up
  * (NOTIFY/NATS at commit, else EVENT_POLL_INTERVAL_MS); MEMBERSHIP_CACHE_TTL_SECONDS bounds how long an
  * entry is trusted should the feed stall.
@@ -49,8 +57,8 @@ export class MembershipCache implements OnModuleInit {
   private readonly entries: LRUCache<string, Entry>;
   /** Loads under way, shared by concurrent askers; an event for the key takes its load out of here. */
   private readonly loading = new Map<string, Promise<Entry | undefined>>();
-  /** Keys changed by a commit of this instance, with the seq the feed must pass before they are cached again. */
-  private readonly unsettled = new Map<string, bigint>();
+  /** Members (and channel rows) changed by a commit of this instance, with its seq, until the feed passes it. */
+  private readonly committedHere = new Map<string, bigint>();
 
   constructor(
     private readonly repository: MembershipsRepository,
@@ -66,9 +74,9 @@ export class MembershipCache implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.events.onCommitted((event) => this.committedHere(event));
+    this.events.onCommitted((event) => this.apply(event, true));
     this.feed.subscribe((events) => {
-      events.forEach((event) => this.apply(event));
+      events.forEach((event) => this.apply(event, false));
       if (events.length > 0) this.settle(BigInt(events[events.length - 1].seq));
       return Promise.resolve();
     });
@@ -97,7 +105,6 @@ export class MembershipCache implements OnModuleInit {
   private async entry(key: string, load: () => Promise<Entry | undefined>): Promise<Entry | undefined> {
     const cached = this.entries.get(key);
     if (cached) return cached;
-    if (this.unsettled.has(key)) return await load();
     let loading = this.loading.get(key);
     if (!loading) {
       const started = load();
@@ -114,26 +121,23 @@ export class MembershipCache implements OnModuleInit {
     return await loading;
   }
 
-  /** A change committed here: read through to the database until the feed has applied it. */
-  private committedHere(event: StoredEvent): void {
-    const key = keyOf(event);
-    if (!key) return;
-    this.entries.delete(key);
-    this.loading.delete(key);
-    const seq = BigInt(event.seq);
-    if ((this.unsettled.get(key) ?? 0n) < seq) this.unsettled.set(key, seq);
-  }
-
   private settle(through: bigint): void {
-    for (const [key, seq] of this.unsettled) if (seq <= through) this.unsettled.delete(key);
+    for (const [subject, seq] of this.committedHere) if (seq <= through) this.committedHere.delete(subject);
   }
 
-  /** Applies one event from the feed to the entry it changes, if that entry is loaded. */
-  private apply(event: StoredEvent): void {
-    const key = keyOf(event);
-    if (!key) return;
-    this.loading.delete(key);
-    const entry = this.entries.peek(key);
+  /**
+   * Applies an event (`here`: at its commit on this instance) to the entry it changes, if that entry is
+   * loaded; skipped when a newer change of the same member committed here already holds.
+   */
+  private apply(event: StoredEvent, here: boolean): void {
+    const target = targetOf(event);
+    if (!target) return;
+    this.loading.delete(target.key);
+    const subject = `${target.key}/${target.subject}`;
+    const seq = BigInt(event.seq);
+    if ((this.committedHere.get(subject) ?? 0n) > seq) return;
+    if (here) this.committedHere.set(subject, seq);
+    const entry = this.entries.peek(target.key);
     if (entry?.kind === 'channel') {
       switch (event.type) {
         case 'channel.updated':
