@@ -146,6 +146,25 @@ describe('the membership cache', () => {
     expect((await bobOnB.get(`/api/v1/channels/${roomId}`)).status).toBe(404);
   });
 
+  it('applies a role change made on A on B: a member made guest loses the public channels they are not in', async () => {
+    const dave = await registerUser(a.url, 'Dave');
+    await addToWorkspace(alice, workspaceId, dave);
+    const daveOnB = new ApiClient(b.url, dave.token);
+    await eventually(
+      async () => ((await daveOnB.get(`/api/v1/channels/${lobbyId}`)).status === 200 ? true : undefined),
+      'instance B to let dave read the lobby',
+    );
+    const demoted = await alice.api.patch(`/api/v1/workspaces/${workspaceId}/members/${dave.id}`, {
+      role: 'guest',
+    });
+    expect(demoted.status).toBe(200);
+    expect((await dave.api.get(`/api/v1/channels/${lobbyId}`)).status).toBe(404);
+    await eventually(
+      async () => ((await daveOnB.get(`/api/v1/channels/${lobbyId}`)).status === 404 ? true : undefined),
+      'instance B to hide the lobby from dave',
+    );
+  });
+
   it('stops a member removed from the workspace on A on B as well', async () => {
     const carol = await registerUser(a.url, 'Carol');
     await addToWorkspace(alice, workspaceId, carol);
