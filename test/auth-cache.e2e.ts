@@ -1,10 +1,10 @@
 import { Clock } from '../core/src/common/clock';
-import { Database } from '../core/src/database/database';
 import { ApiClient } from '../fixtures/api-client';
 import { registerUser } from '../fixtures/factories';
 import { eventually } from './support/eventually';
 import { createTestDatabase } from './support/database';
 import { startTestServer, TestServer } from './support/server';
+import { statementsDuring } from './support/statements';
 
 /**
  * Tokens are resolved from each instance's memory (AuthCache): a known token costs no query, and a revoked
@@ -35,20 +35,6 @@ async function warmedOnB(token: string): Promise<ApiClient> {
 
 const refusedOn = async (api: ApiClient, what: string) =>
   await eventually(async () => ((await api.get('/api/v1/me')).status === 401 ? true : undefined), what);
-
-/** SQL statements instance `server` sends while `work` runs. */
-async function statementsDuring(server: TestServer, work: () => Promise<unknown>): Promise<string[]> {
-  const statements: string[] = [];
-  const record = (query: { sql: string }) => statements.push(query.sql);
-  const { knex } = server.app.get(Database);
-  knex.on('query', record);
-  try {
-    await work();
-  } finally {
-    knex.off('query', record);
-  }
-  return statements;
-}
 
 const tokenLookups = (statements: string[]) => statements.filter((sql) => /from "tokens"/i.test(sql));
 

@@ -5,6 +5,7 @@ import { badRequest, conflict, forbidden, notFound } from '../common/problem';
 import { Database } from '../database/database';
 import { isUniqueViolation } from '../database/errors';
 import { EventsRepository } from '../events/events.repository';
+import { MembershipCache } from '../memberships/membership-cache';
 import { isAdmin, WorkspacesService } from '../workspaces/workspaces.service';
 import type { ChannelRow } from './channels.models';
 import { ChannelForUser, ChannelsRepository } from './channels.repository';
@@ -43,6 +44,7 @@ export class ChannelsService {
     private readonly repository: ChannelsRepository,
     private readonly workspaces: WorkspacesService,
     private readonly events: EventsRepository,
+    private readonly memberships: MembershipCache,
   ) {}
 
   /** Public channels and the member's own in one workspace; undefined for a non-member. */
@@ -50,9 +52,15 @@ export class ChannelsService {
     return this.repository.scopeIn(workspaceId, userId);
   }
 
-  /** 404 unless the caller may read the channel: private channels and other workspaces stay invisible. */
+  /**
+   * 404 unless the caller may read the channel: private channels and other workspaces stay invisible.
+   * Decided from this instance's membership cache, but inside a transaction (a change of the channel or its
+   * members) from the rows themselves.
+   */
   async requireReadable(channelId: string, userId: string): Promise<ChannelAccess> {
-    const found = await this.repository.findForUser(channelId, userId);
+    const found = this.db.inTransaction
+      ? await this.repository.findForUser(channelId, userId)
+      : await this.findCachedForUser(channelId, userId);
     if (!found || !canRead(found, found.role, found.isMember)) throw notFound('Channel');
     return this.toAccess(found, userId);
   }
@@ -158,10 +166,9 @@ export class ChannelsService {
 
   async get(channelId: string, userId: string): Promise<ChannelView> {
     const { channel } = await this.requireReadable(channelId, userId);
-    return toChannelView(
-      channel,
-      channel.kind === 'dm' ? await this.repository.memberIds(channel.id) : undefined,
-    );
+    const members =
+      channel.kind === 'dm' ? (await this.memberships.channel(channel.id))?.memberIds : undefined;
+    return toChannelView(channel, members && [...members]);
   }
 
   /**
@@ -285,6 +292,14 @@ export class ChannelsService {
         ...(actorId !== userId ? { actorId } : {}),
       });
     }
+  }
+
+  /** The channel as `userId` stands to it, found only through their workspace membership (as findForUser). */
+  private async findCachedForUser(channelId: string, userId: string): Promise<ChannelForUser | undefined> {
+    const cached = await this.memberships.channel(channelId);
+    if (!cached) return undefined;
+    const role = (await this.memberships.workspaceRoles(cached.channel.workspaceId)).get(userId);
+    return role && { ...cached.channel, role, isMember: cached.memberIds.has(userId) };
   }
 
   private toAccess(found: ChannelForUser, userId: string): ChannelAccess {

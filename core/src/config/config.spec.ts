@@ -46,6 +46,8 @@ describe('loadConfig', () => {
       pingIntervalMs: 30_000,
       awayAfterMs: 300_000,
       maxBufferedBytes: 4 * 1024 * 1024,
+      membershipCacheMaxMembers: 200_000,
+      membershipCacheTtlSeconds: 60,
       ephemeralDropBytes: 256 * 1024,
       realtimeMaxSocketsPerUser: 20,
       clientFramesPerSecond: 50,

@@ -44,6 +44,16 @@ export interface AppConfig {
    * revocation's event be late (the event feed stalled or the database unreachable)
    */
   authCacheTtlSeconds: number;
+  /**
+   * MEMBERSHIP_CACHE_MAX_MEMBERS, default 200000: channel and workspace memberships each instance keeps in
+   * memory, counted when a channel or workspace is loaded (least recently used channels and workspaces go)
+   */
+  membershipCacheMaxMembers: number;
+  /**
+   * MEMBERSHIP_CACHE_TTL_SECONDS, default 60: the longest a cached channel or workspace membership is trusted
+   * without a fresh load, should a membership event be late (the event feed stalled or the database unreachable)
+   */
+  membershipCacheTtlSeconds: number;
   /** LOGIN_MAX_FAILURES, default 10 failed logins per email from one client address per window */
   loginMaxFailures: number;
   /** LOGIN_ADDRESS_MAX_FAILURES, default 100 failed logins per client address (over all emails) per window */
@@ -268,6 +278,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 720, 1),
     authCacheMaxTokens: integer(env, 'AUTH_CACHE_MAX_TOKENS', 10_000, 1),
     authCacheTtlSeconds: integer(env, 'AUTH_CACHE_TTL_SECONDS', 60, 1),
+    membershipCacheMaxMembers: integer(env, 'MEMBERSHIP_CACHE_MAX_MEMBERS', 200_000, 1),
+    membershipCacheTtlSeconds: integer(env, 'MEMBERSHIP_CACHE_TTL_SECONDS', 60, 1),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 10, 1),
     loginAddressMaxFailures: integer(env, 'LOGIN_ADDRESS_MAX_FAILURES', 100, 1),
     loginAccountMaxFailures: integer(env, 'LOGIN_ACCOUNT_MAX_FAILURES', 50, 1),

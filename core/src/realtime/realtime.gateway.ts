@@ -23,6 +23,7 @@ import type { EphemeralMessage } from '../events/cluster-transport';
 import { EventBus } from '../events/event-bus';
 import { EventFeed } from '../events/event-feed';
 import { EventsRepository, StoredEvent } from '../events/events.repository';
+import { MembershipCache } from '../memberships/membership-cache';
 import { Audience, audienceOf, canSee, ViewerScope } from './audience';
 import { HEARTBEAT_MS, PresenceBook } from './presence';
 import { RealtimeFrames } from './realtime-frames';
@@ -61,8 +62,9 @@ const validateFrame = addFormats(new Ajv({ allErrors: true })).compile<ClientFra
 
 /**
  * The realtime stream at /api/v1/realtime: each visible event in order, resume by sequence, typing and
- * presence. Visibility is decided when an event is sent, from the database, so a member removed from a
- * channel or workspace stops receiving its events with the next one.
+ * presence. Visibility is decided when an event is sent, from the membership cache, which the feed brings up
+ * to date with each batch before it is sent here: a member removed from a channel or workspace receives
+ * none of the events after the one that removed them.
  */
 @Injectable()
 export class RealtimeGateway
@@ -83,6 +85,7 @@ export class RealtimeGateway
     private readonly bus: EventBus,
     private readonly events: EventsRepository,
     private readonly repository: RealtimeRepository,
+    private readonly memberships: MembershipCache,
     private readonly service: RealtimeService,
     private readonly frames: RealtimeFrames,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -237,7 +240,6 @@ export class RealtimeGateway
 
   /** Delivers a batch from the feed: each event to the sockets allowed to see it now, in seq order. */
   private async dispatch(events: StoredEvent[]): Promise<void> {
-    const audiences = new Map<string, Set<string>>();
     for (const event of events) {
       const seq = BigInt(event.seq);
       if (event.type === 'token.revoked') {
@@ -246,9 +248,7 @@ export class RealtimeGateway
           if (client.auth.tokenId === tokenId) client.ws.close(CLOSE.unauthorized, 'token revoked');
         }
       } else if (this.byUser.size > 0) {
-        const recipients = await this.recipients(audienceOf(event), audiences);
-        // Membership changes invalidate what this batch resolved for their channel or workspace.
-        if (/member_(joined|left|updated)$/.test(event.type)) audiences.clear();
+        const recipients = await this.recipients(audienceOf(event));
         const frame = JSON.stringify({ seq: Number(seq), type: event.type, data: event.data });
         for (const userId of recipients) {
           for (const client of this.byUser.get(userId) ?? []) {
@@ -263,36 +263,32 @@ export class RealtimeGateway
     }
   }
 
-  /** Connected users in an audience, resolved from the database (memoised within one batch). */
-  private async recipients(audience: Audience, memo: Map<string, Set<string>>): Promise<Set<string>> {
-    if (audience.kind === 'nobody') return new Set();
-    const key =
-      audience.kind === 'channel'
-        ? `c:${audience.channelId}:${audience.nonGuests}`
-        : `${audience.kind === 'admins' ? 'a' : 'w'}:${audience.workspaceId}`;
-    let users = memo.get(key);
-    if (!users) {
-      users = new Set<string>();
-      if (audience.kind === 'channel') {
-        for (const userId of await this.repository.channelMemberIds(audience.channelId)) users.add(userId);
-      }
-      if (audience.kind !== 'channel' || audience.nonGuests) {
-        for (const member of await this.repository.workspaceMembers(audience.workspaceId)) {
-          if (audience.kind === 'admins' && member.role !== 'owner' && member.role !== 'admin') continue;
-          if (audience.kind !== 'channel' || member.role !== 'guest') users.add(member.userId);
-        }
-      }
-      memo.set(key, users);
-    }
+  /** Connected users in an audience, as the membership cache has them now. */
+  private async recipients(audience: Audience): Promise<Set<string>> {
     const result = new Set<string>();
+    const connected = (userId: string | undefined) => {
+      if (userId !== undefined && this.byUser.has(userId)) result.add(userId);
+    };
+    if (audience.kind === 'nobody') return result;
+    if (audience.kind === 'channel') {
+      (await this.memberships.channel(audience.channelId))?.memberIds.forEach(connected);
+      connected(audience.alsoUserId);
+      if (!audience.nonGuests) return result;
+    }
+    const roles = await this.memberships.workspaceRoles(audience.workspaceId);
     if (audience.kind === 'user') {
-      if (users.has(audience.userId)) result.add(audience.userId);
+      if (roles.has(audience.userId)) connected(audience.userId);
       return result;
     }
-    for (const userId of users) if (this.byUser.has(userId)) result.add(userId);
-    if ('alsoUserId' in audience && audience.alsoUserId && this.byUser.has(audience.alsoUserId)) {
-      result.add(audience.alsoUserId);
+    for (const [userId, role] of roles) {
+      if (
+        audience.kind === 'admins'
+          ? role === 'owner' || role === 'admin'
+          : audience.kind === 'workspace' || role !== 'guest'
+      )
+        connected(userId);
     }
+    if (audience.kind === 'workspace') connected(audience.alsoUserId);
     return result;
   }
 
@@ -382,7 +378,7 @@ export class RealtimeGateway
     const now = Date.now();
     if (now - (client.typedAt.get(channelId) ?? 0) < TYPING_INTERVAL_MS) return;
     client.typedAt.set(channelId, now);
-    if (!(await this.repository.isChannelMember(channelId, client.auth.userId))) {
+    if (!(await this.memberships.channel(channelId))?.memberIds.has(client.auth.userId)) {
       return this.error(client, 'Channel not found');
     }
     this.bus.publishEphemeral({ kind: 'typing', channelId, userId: client.auth.userId });
@@ -391,7 +387,7 @@ export class RealtimeGateway
 
   private async deliverTyping(channelId: string, userId: string): Promise<void> {
     const frame = JSON.stringify({ type: 'typing', channelId, userId });
-    for (const memberId of await this.repository.channelMemberIds(channelId)) {
+    for (const memberId of (await this.memberships.channel(channelId))?.memberIds ?? []) {
       if (memberId === userId) continue;
       for (const client of this.byUser.get(memberId) ?? []) this.send(client, frame, true);
     }

@@ -23,25 +23,6 @@ export class RealtimeRepository {
     return rows[0];
   }
 
-  async channelMemberIds(channelId: string): Promise<string[]> {
-    const rows = await this.db
-      .conn('channelMembers')
-      .where({ channelId })
-      .select<{ userId: string }[]>('userId');
-    return rows.map((row) => row.userId);
-  }
-
-  async workspaceMembers(workspaceId: string): Promise<{ userId: string; role: Role }[]> {
-    return await this.db
-      .conn('workspaceMembers')
-      .where({ workspaceId })
-      .select<{ userId: string; role: Role }[]>('userId', 'role');
-  }
-
-  async isChannelMember(channelId: string, userId: string): Promise<boolean> {
-    return (await this.db.conn('channelMembers').where({ channelId, userId }).first('userId')) !== undefined;
-  }
-
   /** The workspace memberships of these users (who sees whose presence). */
   async memberships(userIds: string[]): Promise<{ workspaceId: string; userId: string }[]> {
     return await this.db

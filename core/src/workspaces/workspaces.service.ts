@@ -7,6 +7,7 @@ import { conflict, forbidden, notFound, ProblemException } from '../common/probl
 import { Database } from '../database/database';
 import { isUniqueViolation } from '../database/errors';
 import { EventsRepository } from '../events/events.repository';
+import { MembershipCache } from '../memberships/membership-cache';
 import type { WorkspaceModel } from './workspaces.models';
 import { MemberRow, WorkspacesRepository, WorkspaceWithRole } from './workspaces.repository';
 import type { InviteView, MemberView, Role, WorkspaceView } from './workspaces.schemas';
@@ -42,11 +43,18 @@ export class WorkspacesService {
     private readonly db: Database,
     private readonly repository: WorkspacesRepository,
     private readonly events: EventsRepository,
+    private readonly memberships: MembershipCache,
   ) {}
 
+  /**
+   * The user's standing in the workspace, from this instance's membership cache; inside a transaction (a
+   * change that depends on it) from the row itself.
+   */
   async findMembership(workspaceId: string, userId: string): Promise<Membership | undefined> {
-    const member = await this.repository.findMember(workspaceId, userId);
-    return member && { workspaceId, userId, role: member.role };
+    const role = this.db.inTransaction
+      ? (await this.repository.findMember(workspaceId, userId))?.role
+      : (await this.memberships.workspaceRoles(workspaceId)).get(userId);
+    return role && { workspaceId, userId, role };
   }
 
   async findMember(workspaceId: string, userId: string): Promise<MemberView | undefined> {
