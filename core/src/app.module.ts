@@ -1,5 +1,4 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import { ChannelsModule } from './channels/channels.module';
@@ -9,7 +8,6 @@ import { LOGGER } from './common/logger';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { AppsModule } from './apps/apps.module';
 import { CallsModule } from './calls/calls.module';
-import { ValidationInterceptor } from './common/validation';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -57,7 +55,6 @@ export class AppModule {
         CallsModule,
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_INTERCEPTOR, useClass: ValidationInterceptor }],
     };
   }
 }

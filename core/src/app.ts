@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
@@ -9,6 +9,7 @@ import { applyBrowserPolicy, DOCS_PATH } from './common/browser-policy';
 import { frameworkErrorOptions } from './common/framework-errors';
 import { createLogger, NestPinoLogger, RequestLogLine } from './common/logger';
 import { ProblemFilter } from './common/problem.filter';
+import { ValidationGuard } from './common/validation';
 import { AppConfig } from './config/config';
 import { registerApiRateLimit } from './rate-limits/api-rate-limit';
 
@@ -29,11 +30,14 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   });
   // Errors Fastify raises before a route runs (bad JSON, body too large) reach this filter too.
   app.useGlobalFilters(problems);
+  // After the guards modules provide (AuthGuard): Nest adds those while creating the app, these after them.
+  app.useGlobalGuards(new ValidationGuard(app.get(Reflector)));
 
   await applyBrowserPolicy(app, config.corsOrigins);
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
+    done(null, payload);
   });
   // Incoming webhook payloads have their own, smaller size limit (413 above it).
   fastify.addHook('onRoute', (route) => {

@@ -3,12 +3,13 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../common/auth-context';
 import { AppScopes, CurrentAuth, Public } from '../common/auth-context';
+import { Returns } from '../common/responses';
 import { Validate } from '../common/validation';
 import { clientAddress } from '../rate-limits/client-address';
 import { AuthService } from './auth.service';
 import { SsoGuard } from './sso.guard';
 import type { CreateTokenBody, LoginBody, RegisterBody } from './auth.schemas';
-import { createTokenSchema, loginSchema, registerSchema } from './auth.schemas';
+import { createTokenSchema, loginSchema, registerSchema, userViewSchema } from './auth.schemas';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -55,6 +56,7 @@ export class AuthController {
 
   @Get('me')
   @AppScopes('users:read')
+  @Returns(userViewSchema)
   me(@CurrentAuth() auth: AuthContext) {
     return this.auth.me(auth.userId);
   }

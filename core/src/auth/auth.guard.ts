@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { APP_SCOPES_KEY, AppScope, AuthenticatedRequest, IS_PUBLIC } from '../common/auth-context';
 import { ProblemException } from '../common/problem';
 import { AuthService } from './auth.service';
+import { bearerTokenHash } from './tokens';
 
 const unauthenticated = (detail: string) =>
   new ProblemException(401, detail, undefined, { 'www-authenticate': 'Bearer' });
@@ -23,10 +24,9 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw unauthenticated('A bearer token is required');
-    const auth = await this.auth.authenticate(match[1]);
+    const tokenHash = bearerTokenHash(request);
+    if (!tokenHash) throw unauthenticated('A bearer token is required');
+    const auth = await this.auth.authenticateHash(tokenHash);
     if (!auth) throw unauthenticated('The token is invalid, expired or revoked');
     if (auth.scopes) {
       const needed = this.reflector.getAllAndOverride<AppScope | undefined>(APP_SCOPES_KEY, [

@@ -38,13 +38,19 @@ export const createTokenSchema = {
 } as const;
 export type CreateTokenBody = FromSchema<typeof createTokenSchema>;
 
-/** A user as the API returns it to themself. */
-export interface UserView {
-  id: string;
-  email: string;
-  displayName: string;
-  createdAt: string;
-}
+/** A user as the API returns it to themself; also the serializer of GET /me (see Returns). */
+export const userViewSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    email: { type: 'string' },
+    displayName: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+  required: ['id', 'email', 'displayName', 'createdAt'],
+  additionalProperties: false,
+} as const;
+export type UserView = FromSchema<typeof userViewSchema>;
 
 export interface SessionView {
   user: UserView;

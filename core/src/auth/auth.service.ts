@@ -140,9 +140,14 @@ export class AuthService {
    * Who the token authenticates: from this instance's cache when it knows the token (see AuthCache), unless
    * `fresh` asks for the database's answer.
    */
-  async authenticate(rawToken: string, fresh = false): Promise<AuthContext | undefined> {
+  authenticate(rawToken: string, fresh = false): Promise<AuthContext | undefined> {
+    return this.authenticateHash(hashToken(rawToken), fresh);
+  }
+
+  /** As `authenticate`, for a token already hashed (see bearerTokenHash). */
+  async authenticateHash(tokenHash: Buffer, fresh = false): Promise<AuthContext | undefined> {
     const auth = await this.cache.resolve(
-      hashToken(rawToken),
+      tokenHash,
       async (hash) => toAuthContext(await this.repository.findActiveToken(hash)),
       fresh,
     );

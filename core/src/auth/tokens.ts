@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 
 /** Readable prefixes tell a leaked token's kind at a glance (and let secret scanners find them). */
 export const TOKEN_PREFIXES = {
@@ -33,4 +34,21 @@ export function hashToken(raw: string): Buffer {
 export function generateToken(kind: TokenKind): IssuedToken {
   const raw = TOKEN_PREFIXES[kind] + randomBytes(32).toString('base64url');
   return { raw, hash: hashToken(raw) };
+}
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+const bearerHashes = new WeakMap<object, Buffer | null>();
+
+/**
+ * The hash of a request's bearer token, null without one; computed once per request, since the API rate
+ * limit keys by it before AuthGuard looks the token up.
+ */
+export function bearerTokenHash(request: { headers: IncomingHttpHeaders }): Buffer | null {
+  let hash = bearerHashes.get(request);
+  if (hash === undefined) {
+    const bearer = BEARER.exec(request.headers.authorization ?? '');
+    hash = bearer ? hashToken(bearer[1]) : null;
+    bearerHashes.set(request, hash);
+  }
+  return hash;
 }

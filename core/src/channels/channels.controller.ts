@@ -5,10 +5,13 @@ import type { AuthContext } from '../common/auth-context';
 import { AppScopes, CurrentAuth } from '../common/auth-context';
 import { pageQuerySchema } from '../common/pagination';
 import type { PageQuery } from '../common/pagination';
+import { Returns } from '../common/responses';
 import { Validate } from '../common/validation';
 import type { AddMemberBody, CreateChannelBody, CreateDmBody, UpdateChannelBody } from './channels.schemas';
 import {
   addMemberSchema,
+  channelPageSchema,
+  channelViewSchema,
   createChannelSchema,
   createDmSchema,
   updateChannelSchema,
@@ -34,6 +37,7 @@ export class ChannelsController {
   @Get('workspaces/:workspaceId/channels')
   @AppScopes('channels:read')
   @Validate({ query: pageQuerySchema })
+  @Returns(channelPageSchema)
   list(
     @CurrentAuth() auth: AuthContext,
     @Param('workspaceId') workspaceId: string,
@@ -58,6 +62,7 @@ export class ChannelsController {
 
   @Get('channels/:channelId')
   @AppScopes('channels:read')
+  @Returns(channelViewSchema)
   get(@CurrentAuth() auth: AuthContext, @Param('channelId') channelId: string) {
     return this.channels.get(channelId, auth.userId);
   }

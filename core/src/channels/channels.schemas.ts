@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { pageSchema } from '../common/pagination';
 
 const name = { type: 'string', pattern: '^[a-z0-9_-]{1,80}$' } as const;
 const topic = { type: 'string', maxLength: 250 } as const;
@@ -36,20 +37,34 @@ export const addMemberSchema = {
 } as const;
 export type AddMemberBody = FromSchema<typeof addMemberSchema>;
 
-export type ChannelKind = 'public' | 'private' | 'dm';
+/** A channel as the API returns it; also the serializer of the routes that answer one (see Returns). */
+export const channelViewSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    workspaceId: { type: 'string' },
+    name: { type: ['string', 'null'], description: 'null for direct conversations' },
+    kind: { type: 'string', enum: ['public', 'private', 'dm'] },
+    topic: { type: 'string' },
+    archived: { type: 'boolean' },
+    createdBy: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+    memberIds: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'The people in a direct conversation (DMs only).',
+    },
+  },
+  required: ['id', 'workspaceId', 'name', 'kind', 'topic', 'archived', 'createdBy', 'createdAt'],
+  additionalProperties: false,
+} as const;
+export type ChannelView = FromSchema<typeof channelViewSchema>;
+export type ChannelKind = ChannelView['kind'];
 
-export interface ChannelView {
-  id: string;
-  workspaceId: string;
-  /** null for direct conversations */
-  name: string | null;
-  kind: ChannelKind;
-  topic: string;
-  archived: boolean;
-  createdBy: string;
-  createdAt: string;
-  /** The people in a direct conversation (DMs only). */
-  memberIds?: string[];
-}
-
-export type ChannelListItem = ChannelView & { isMember: boolean };
+const channelListItemSchema = {
+  ...channelViewSchema,
+  properties: { ...channelViewSchema.properties, isMember: { type: 'boolean' } },
+  required: [...channelViewSchema.required, 'isMember'],
+} as const;
+export type ChannelListItem = FromSchema<typeof channelListItemSchema>;
+export const channelPageSchema = pageSchema(channelListItemSchema);

@@ -1,5 +1,4 @@
 import { fastifyCors } from '@fastify/cors';
-import { fastifyHelmet } from '@fastify/helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import type { HelmetOptions } from 'helmet';
@@ -43,21 +42,32 @@ const SECURITY_HEADERS = {
   strictTransportSecurity: false,
 } satisfies HelmetOptions;
 
+type SecurityHeaders = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** Helmet's middleware for one policy, built once: it sets its headers synchronously. */
+function securityHeaders(options: HelmetOptions): SecurityHeaders {
+  const middleware = helmet(options);
+  return (request, response) => middleware(request, response, () => {});
+}
+
 /** For answers Fastify gives before any hook runs (see framework-errors.ts): the same headers, set directly. */
-export const setSecurityHeaders: (request: IncomingMessage, response: ServerResponse) => void = (() => {
-  const middleware = helmet(SECURITY_HEADERS);
-  return (request: IncomingMessage, response: ServerResponse) => middleware(request, response, () => {});
-})();
+export const setSecurityHeaders = securityHeaders(SECURITY_HEADERS);
+const setDocsSecurityHeaders = securityHeaders({ ...SECURITY_HEADERS, contentSecurityPolicy: DOCS_POLICY });
+
+const isDocsRoute = (url: string | undefined) =>
+  url !== undefined && (url === DOCS_PATH || url.startsWith(`${DOCS_PATH}/`));
 
 /** Security headers on every answer, and CORS for the origins in CORS_ORIGINS only. Call before routes are added. */
 export async function applyBrowserPolicy(app: NestFastifyApplication, corsOrigins: string[]): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRoute', (route) => {
-    if (route.url === DOCS_PATH || route.url.startsWith(`${DOCS_PATH}/`)) {
-      route.helmet = { contentSecurityPolicy: DOCS_POLICY };
-    }
+  // Helmet itself rather than @fastify/helmet, which builds helmet's middleware anew on every request.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    (isDocsRoute(request.routeOptions.url) ? setDocsSecurityHeaders : setSecurityHeaders)(
+      request.raw,
+      reply.raw,
+    );
+    done();
   });
-  await app.register(fastifyHelmet, SECURITY_HEADERS);
   // Registered even with no origin allowed, so a preflight is answered (204, without CORS headers), not 404.
   await app.register(fastifyCors, {
     origin: corsOrigins,

@@ -20,6 +20,15 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** The schema of a Page of `item` (a route's answer, see Returns). */
+export const pageSchema = <const Item extends object>(item: Item) =>
+  ({
+    type: 'object',
+    properties: { items: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] } },
+    required: ['items', 'nextCursor'],
+    additionalProperties: false,
+  }) as const;
+
 /** Cursors are opaque to clients: base64url of the sort key of the last item returned. */
 export function encodeCursor(key: Record<string, string>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');

@@ -1,11 +1,4 @@
-import {
-  applyDecorators,
-  CallHandler,
-  ExecutionContext,
-  Injectable,
-  NestInterceptor,
-  SetMetadata,
-} from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiBody, ApiQuery } from '@nestjs/swagger';
 import Ajv, { ErrorObject, FormatDefinition, ValidateFunction } from 'ajv';
@@ -13,7 +6,6 @@ import addFormats from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats';
 import type { FastifyRequest } from 'fastify';
 import type { JSONSchema } from 'json-schema-to-ts';
-import { Observable } from 'rxjs';
 import { badRequest, notFound, ProblemField } from './problem';
 import { unstorableTextFields } from './text';
 
@@ -22,7 +14,10 @@ export interface RouteSchemas {
   query?: JSONSchema & { properties: Record<string, JSONSchema> };
 }
 
-type OpenApiSchema = NonNullable<Extract<Parameters<typeof ApiBody>[0], { schema?: unknown }>['schema']>;
+/** How @nestjs/swagger types a schema (JSON Schema, as far as this API uses it). */
+export type OpenApiSchema = NonNullable<
+  Extract<Parameters<typeof ApiBody>[0], { schema?: unknown }>['schema']
+>;
 
 const ROUTE_SCHEMAS = Symbol('ROUTE_SCHEMAS');
 
@@ -119,13 +114,14 @@ const SLUG_IDS = new Set(['pluginId']);
 
 /**
  * Validates every request before its handler: ids in the path must be UUIDs (anything else names nothing,
- * so 404), then the query and body against the route's declared schemas.
+ * so 404), then the query and body against the route's declared schemas. A guard rather than an interceptor:
+ * Nest runs interceptors through rxjs and async resources on every request, and this needs neither. Installed
+ * after AuthGuard (see app.ts), so a request without a valid token is refused before its input is judged.
  */
-@Injectable()
-export class ValidationInterceptor implements NestInterceptor {
+export class ValidationGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const params = (request.params ?? {}) as Record<string, string>;
     // Text that PostgreSQL cannot store is refused here, for every route, before any rule or query sees it.
@@ -149,6 +145,6 @@ export class ValidationInterceptor implements NestInterceptor {
       request.body ??= {};
       assertValid(schemas.body, request.body);
     }
-    return next.handle();
+    return true;
   }
 }

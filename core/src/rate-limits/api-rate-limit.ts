@@ -1,7 +1,7 @@
 import { fastifyRateLimit } from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { hashToken } from '../auth/tokens';
+import { bearerTokenHash } from '../auth/tokens';
 import { ProblemException } from '../common/problem';
 import type { AppConfig } from '../config/config';
 import { clientAddress } from './client-address';
@@ -15,10 +15,8 @@ const ADDRESS_KEY = 'api:address:';
  * costs no token lookup: it runs before anything else, body parsing included.
  */
 function requestKey(request: FastifyRequest): string {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-  return bearer
-    ? TOKEN_KEY + hashToken(bearer[1]).toString('base64url')
-    : ADDRESS_KEY + clientAddress(request);
+  const tokenHash = bearerTokenHash(request);
+  return tokenHash ? TOKEN_KEY + tokenHash.toString('base64url') : ADDRESS_KEY + clientAddress(request);
 }
 
 /**
