@@ -111,7 +111,10 @@ export const messageViewSchema = {
     replyCount: { type: 'integer', minimum: 0 },
     reactions: { type: 'array', items: reactionViewSchema },
     files: { type: 'array', items: fileViewSchema },
-    /** Users mentioned as `<@userId>` who belong to the workspace. */
+    /**
+     * Users mentioned as `<@userId>` who belong to the workspace, plus the channel's members for `@channel`
+     * and those of them online when it was posted for `@here` (never the author).
+     */
     mentions: uuids,
     clientMsgId: { type: ['string', 'null'] },
     createdAt: dateTime,
@@ -171,6 +174,26 @@ export const channelMemberEventSchema = {
     actorId: uuid,
   },
   required: ['workspaceId', 'channelId', 'userId'],
+  additionalProperties: false,
+} as const;
+
+/**
+ * `channel.read`: the reader's marker moved (read up to a message, or marked unread from one). Delivered only
+ * to the reader (their other tabs and devices clear or restore their badges). Counts stop at 100 ("99+").
+ */
+export const channelReadEventSchema = {
+  title: 'ChannelReadEvent',
+  type: 'object',
+  properties: {
+    workspaceId: uuid,
+    channelId: uuid,
+    userId: uuid,
+    /** The last channel message read; null when none is (everything is unread). */
+    lastReadId: nullableUuid,
+    unreadCount: { type: 'integer', minimum: 0, maximum: 100 },
+    mentionCount: { type: 'integer', minimum: 0, maximum: 100 },
+  },
+  required: ['workspaceId', 'channelId', 'userId', 'lastReadId', 'unreadCount', 'mentionCount'],
   additionalProperties: false,
 } as const;
 
@@ -253,6 +276,7 @@ export const eventSchemas = {
   'channel.archived': { $schema: JSON_SCHEMA_DRAFT_07, ...channelEventSchema },
   'channel.member_joined': { $schema: JSON_SCHEMA_DRAFT_07, ...channelMemberEventSchema },
   'channel.member_left': { $schema: JSON_SCHEMA_DRAFT_07, ...channelMemberEventSchema },
+  'channel.read': { $schema: JSON_SCHEMA_DRAFT_07, ...channelReadEventSchema },
   'message.created': { $schema: JSON_SCHEMA_DRAFT_07, ...messageViewSchema },
   'message.updated': { $schema: JSON_SCHEMA_DRAFT_07, ...messageViewSchema },
   'message.deleted': { $schema: JSON_SCHEMA_DRAFT_07, ...messageDeletedEventSchema },
@@ -287,6 +311,7 @@ export type MessageView = FromSchema<typeof messageViewSchema>;
 export type WorkspaceMemberEvent = FromSchema<typeof workspaceMemberEventSchema>;
 export type ChannelEvent = FromSchema<typeof channelEventSchema>;
 export type ChannelMemberEvent = FromSchema<typeof channelMemberEventSchema>;
+export type ChannelReadEvent = FromSchema<typeof channelReadEventSchema>;
 export type MessageDeletedEvent = FromSchema<typeof messageDeletedEventSchema>;
 export type ReactionEvent = FromSchema<typeof reactionEventSchema>;
 export type CallView = FromSchema<typeof callViewSchema>;

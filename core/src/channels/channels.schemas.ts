@@ -1,4 +1,6 @@
+import { channelViewSchema } from '@jokkaer/sdk-plugin';
 import type { FromSchema } from 'json-schema-to-ts';
+import { pageSchema } from '../common/pagination';
 
 const name = { type: 'string', pattern: '^[a-z0-9_-]{1,80}$' } as const;
 const topic = { type: 'string', maxLength: 250 } as const;
@@ -36,6 +38,52 @@ export const addMemberSchema = {
 } as const;
 export type AddMemberBody = FromSchema<typeof addMemberSchema>;
 
+export const markReadSchema = {
+  type: 'object',
+  properties: {
+    messageId: uuid,
+    /**
+     * Slack's "Mark unread": the marker moves back to just before `messageId`, which becomes the first unread
+     * message. Without it the marker only moves forward (a stale tab cannot undo what another one read).
+     */
+    markUnread: { type: 'boolean', default: false },
+  },
+  required: ['messageId'],
+  additionalProperties: false,
+} as const;
+export type MarkReadBody = FromSchema<typeof markReadSchema>;
+
+/** Counts stop here: a client shows "99+" for it. */
+export const UNREAD_COUNT_CAP = 100;
+
+const count = { type: 'integer', minimum: 0, maximum: UNREAD_COUNT_CAP } as const;
+const readStateProperties = {
+  /** The last channel message read; null when none is (or for a channel the caller is not in). */
+  lastReadId: { type: ['string', 'null'], format: 'uuid' },
+  /** Channel messages of others after the marker (thread replies do not count); 100 means "99+". */
+  unreadCount: count,
+  /** Of those, the ones that mention the caller (`<@id>`, `@here`, `@channel`); 100 means "99+". */
+  mentionCount: count,
+} as const;
+
+/** The answer to `POST /channels/:channelId/read`. */
+export const readStateSchema = {
+  title: 'ReadState',
+  type: 'object',
+  properties: { channelId: uuid, ...readStateProperties },
+  required: ['channelId', 'lastReadId', 'unreadCount', 'mentionCount'],
+  additionalProperties: false,
+} as const;
+
+/** A channel in `GET /workspaces/:workspaceId/channels`: the channel, the caller's membership and read state. */
+export const channelListItemSchema = {
+  ...channelViewSchema,
+  title: 'ChannelListItem',
+  properties: { ...channelViewSchema.properties, isMember: { type: 'boolean' }, ...readStateProperties },
+  required: [...channelViewSchema.required, 'isMember', 'lastReadId', 'unreadCount', 'mentionCount'],
+} as const;
+export const channelPageSchema = pageSchema(channelListItemSchema);
+
 export type ChannelKind = 'public' | 'private' | 'dm';
 
 export interface ChannelView {
@@ -52,4 +100,15 @@ export interface ChannelView {
   memberIds?: string[];
 }
 
-export type ChannelListItem = ChannelView & { isMember: boolean };
+/** One member's place in a channel's timeline (thread replies are not counted). */
+export interface ReadStateView {
+  channelId: string;
+  /** The last channel message read; null when none is. */
+  lastReadId: string | null;
+  /** Channel messages of others after the marker, at most UNREAD_COUNT_CAP. */
+  unreadCount: number;
+  /** Of those, the ones that mention the reader (`<@id>`, `@here`, `@channel`), at most UNREAD_COUNT_CAP. */
+  mentionCount: number;
+}
+
+export type ChannelListItem = ChannelView & { isMember: boolean } & Omit<ReadStateView, 'channelId'>;

@@ -15,6 +15,20 @@ export interface PageQuery {
   cursor?: string;
 }
 
+/** The response schema of a page of `item`s, for the OpenAPI document. */
+export const pageSchema = <T extends object & { title: string }>(item: T) =>
+  ({
+    title: `${item.title}Page`,
+    type: 'object',
+    properties: {
+      items: { type: 'array', items: item },
+      /** null on the last page. */
+      nextCursor: { type: ['string', 'null'] },
+    },
+    required: ['items', 'nextCursor'],
+    additionalProperties: false,
+  }) as const;
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

@@ -7,7 +7,7 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiBody, ApiQuery } from '@nestjs/swagger';
+import { ApiBody, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import Ajv, { ErrorObject, FormatDefinition, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats';
@@ -34,6 +34,11 @@ export function Validate(schemas: RouteSchemas): MethodDecorator {
     decorators.push(ApiQuery({ name, required: false, schema: schema as OpenApiSchema }));
   }
   return applyDecorators(...decorators);
+}
+
+/** Documents a route's answer in OpenAPI with a JSON Schema (the same draft-07 shapes the SDK publishes). */
+export function Responds(status: number, schema: JSONSchema): MethodDecorator {
+  return ApiResponse({ status, schema: schema as OpenApiSchema });
 }
 
 const isoDateTime = fullFormats['date-time'] as FormatDefinition<string> & {
