@@ -38,9 +38,11 @@ export const memberViewSchema = {
     displayName: { type: 'string' },
     role: { type: 'string', enum: ROLES },
     isBot: { type: 'boolean' },
+    /** Where the avatar is served (`/api/v1/users/:userId/avatar?v=…`, changing with each upload); null without one. */
+    avatarUrl: { type: ['string', 'null'] },
     joinedAt: dateTime,
   },
-  required: ['userId', 'displayName', 'role', 'isBot', 'joinedAt'],
+  required: ['userId', 'displayName', 'role', 'isBot', 'avatarUrl', 'joinedAt'],
   additionalProperties: false,
 } as const;
 
@@ -268,7 +270,7 @@ export const webhookDisabledEventSchema = {
 /** Every domain event by name (part of the public contract), with its payload's draft-07 schema. */
 export const eventSchemas = {
   'workspace.member_joined': { $schema: JSON_SCHEMA_DRAFT_07, ...workspaceMemberEventSchema },
-  /** Role changes; consumers re-evaluate what the member may see. */
+  /** Role changes (consumers re-evaluate what the member may see), and changes of name or avatar. */
   'workspace.member_updated': { $schema: JSON_SCHEMA_DRAFT_07, ...workspaceMemberEventSchema },
   'workspace.member_left': { $schema: JSON_SCHEMA_DRAFT_07, ...workspaceMemberEventSchema },
   'channel.created': { $schema: JSON_SCHEMA_DRAFT_07, ...channelEventSchema },

@@ -3,12 +3,12 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../common/auth-context';
 import { AppScopes, CurrentAuth, Public } from '../common/auth-context';
-import { Validate } from '../common/validation';
+import { Responds, Validate } from '../common/validation';
 import { clientAddress } from '../rate-limits/client-address';
 import { AuthService } from './auth.service';
 import { SsoGuard } from './sso.guard';
 import type { CreateTokenBody, LoginBody, RegisterBody } from './auth.schemas';
-import { createTokenSchema, loginSchema, registerSchema } from './auth.schemas';
+import { createTokenSchema, loginSchema, registerSchema, userViewSchema } from './auth.schemas';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -55,6 +55,7 @@ export class AuthController {
 
   @Get('me')
   @AppScopes('users:read')
+  @Responds(200, userViewSchema)
   me(@CurrentAuth() auth: AuthContext) {
     return this.auth.me(auth.userId);
   }
