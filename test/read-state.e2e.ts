@@ -92,7 +92,12 @@ describe('read state', () => {
 
     const read = await markRead(bob, channel.id, { messageId: second.id });
     expect(read.status).toBe(200);
-    expect(read.body).toEqual({ channelId: channel.id, lastReadId: second.id, unreadCount: 1, mentionCount: 0 });
+    expect(read.body).toEqual({
+      channelId: channel.id,
+      lastReadId: second.id,
+      unreadCount: 1,
+      mentionCount: 0,
+    });
     for (const tab of [bobTab, bobPhone]) {
       const event = await tab.next((frame) => frame.type === 'channel.read');
       expect(event.data).toEqual({ ...read.body, workspaceId, userId: bob.id });
@@ -109,7 +114,12 @@ describe('read state', () => {
 
     // "Mark unread" from the mention: it and everything after it are unread again.
     const unread = await markRead(bob, channel.id, { messageId: second.id, markUnread: true });
-    expect(unread.body).toEqual({ channelId: channel.id, lastReadId: first.id, unreadCount: 2, mentionCount: 1 });
+    expect(unread.body).toEqual({
+      channelId: channel.id,
+      lastReadId: first.id,
+      unreadCount: 2,
+      mentionCount: 1,
+    });
     await bobTab.until(() => readEvents(bobTab).length === 2);
     expect(readEvents(bobTab).map((frame) => frame.data.lastReadId)).toEqual([second.id, first.id]);
     const fromFirst = await markRead(bob, channel.id, { messageId: first.id, markUnread: true });
@@ -133,12 +143,16 @@ describe('read state', () => {
     // The marker stands on channel messages of this channel only.
     const onReply = await markRead(bob, channel.id, { messageId: reply.id });
     expect(onReply.status).toBe(400);
-    expect(onReply.body.errors).toEqual([{ path: 'messageId', message: 'is a thread reply, not a channel message' }]);
+    expect(onReply.body.errors).toEqual([
+      { path: 'messageId', message: 'is a thread reply, not a channel message' },
+    ]);
     const elsewhere = await createChannel(alice, workspaceId);
     const foreign = await postMessage(alice, elsewhere.id, 'elsewhere');
     const wrongChannel = await markRead(bob, channel.id, { messageId: foreign.id });
     expect(wrongChannel.status).toBe(400);
-    expect(wrongChannel.body.errors).toEqual([{ path: 'messageId', message: 'is not a message in this channel' }]);
+    expect(wrongChannel.body.errors).toEqual([
+      { path: 'messageId', message: 'is not a message in this channel' },
+    ]);
     const invalid = await markRead(bob, channel.id, { messageId: 'nope', extra: 1 });
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors.map((error: { path: string }) => error.path).sort()).toEqual([
@@ -187,7 +201,9 @@ describe('@channel and @here', () => {
     expect(new Set((everyone as { mentions?: string[] }).mentions)).toEqual(new Set([bob.id, carol.id]));
     const here = await postMessage(alice, channel.id, 'anyone <!here>?');
     expect((here as { mentions?: string[] }).mentions).toEqual([bob.id]);
-    const event = await bobOnline.next((frame) => frame.type === 'message.created' && frame.data.id === here.id);
+    const event = await bobOnline.next(
+      (frame) => frame.type === 'message.created' && frame.data.id === here.id,
+    );
     expect(event.data.mentions).toEqual([bob.id]);
     const plain = await postMessage(alice, channel.id, 'mail ops@here.com about the @channels page');
     expect((plain as { mentions?: string[] }).mentions).toEqual([]);
