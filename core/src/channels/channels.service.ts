@@ -181,7 +181,9 @@ export class ChannelsService {
         throw badRequest('The read marker stands on a message of the channel', [
           {
             path: 'messageId',
-            message: message ? 'is a thread reply, not a channel message' : 'is not a message in this channel',
+            message: message
+              ? 'is a thread reply, not a channel message'
+              : 'is not a message in this channel',
           },
         ]);
       }

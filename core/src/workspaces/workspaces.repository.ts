@@ -63,7 +63,7 @@ export class WorkspacesRepository {
       .conn('workspaceMembers as a')
       .join('workspaceMembers as b', 'b.workspaceId', 'a.workspaceId')
       .where({ 'a.userId': userId, 'b.userId': otherId })
-      .first('a.workspaceId');
+      .first<{ workspaceId: string } | undefined>('a.workspaceId');
     return row !== undefined;
   }
 
