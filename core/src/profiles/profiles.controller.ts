@@ -5,6 +5,7 @@ import { userViewSchema } from '../auth/auth.schemas';
 import type { AuthContext } from '../common/auth-context';
 import { AppScopes, CurrentAuth } from '../common/auth-context';
 import { Responds, Validate } from '../common/validation';
+import { UNTRUSTED_CONTENT_HEADERS } from '../files/files.schemas';
 import { FILE_FIELD, MultipartUpload } from '../files/multipart';
 import type { UploadLimits } from '../files/multipart';
 import { AVATAR_CONTENT_TYPE } from './avatar-image';
@@ -63,8 +64,7 @@ export class ProfilesController {
     const etag = `"${avatar.version}"`;
     void reply.headers({
       etag,
-      'x-content-type-options': 'nosniff',
-      'content-security-policy': "default-src 'none'; sandbox",
+      ...UNTRUSTED_CONTENT_HEADERS,
       'cache-control': 'private, max-age=0',
     });
     if (request.headers['if-none-match'] === etag) {
