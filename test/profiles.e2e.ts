@@ -174,3 +174,26 @@ describe('avatars', () => {
     expect(notMultipart.status).toBe(415);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('describes the profile, avatar and read-state routes with their request and response schemas', async () => {
+    const { body } = await alice.api.as(undefined).get('/api/docs-json');
+    const json = (operation: any, status: string) =>
+      operation.responses[status].content['application/json'].schema;
+    expect(json(body.paths['/api/v1/me'].patch, '200').title).toBe('UserView');
+    expect(body.paths['/api/v1/me'].patch.requestBody.content['application/json'].schema.required).toEqual([
+      'displayName',
+    ]);
+    expect(json(body.paths['/api/v1/me/avatar'].put, '200').title).toBe('UserView');
+    expect(body.paths['/api/v1/me/avatar'].put.requestBody.content['multipart/form-data']).toBeDefined();
+    expect(body.paths['/api/v1/me/avatar'].delete).toBeDefined();
+    expect(
+      body.paths['/api/v1/users/{userId}/avatar'].get.responses['200'].content['image/webp'],
+    ).toBeDefined();
+    expect(json(body.paths['/api/v1/channels/{channelId}/read'].post, '200').title).toBe('ReadState');
+    const list = json(body.paths['/api/v1/workspaces/{workspaceId}/channels'].get, '200');
+    expect(list.properties.items.items.required).toEqual(
+      expect.arrayContaining(['isMember', 'lastReadId', 'unreadCount', 'mentionCount']),
+    );
+  });
+});
