@@ -10,18 +10,23 @@ import { ReadStateView, UNREAD_COUNT_CAP } from './channels.schemas';
 const BEFORE_ALL = '00000000-0000-0000-0000-000000000000';
 
 /**
- * Bounded counts for the member joined as `cm` in the channel `c`: at most UNREAD_COUNT_CAP index entries are
- * read per count, however long the channel. Thread replies and the reader's own messages do not count.
+ * Bounded counts for the member joined as `cm` in the channel `c`, however long the channel: the unread count
+ * reads at most UNREAD_COUNT_CAP entries of the timeline index; the mention count reads the member's mentions
+ * in this channel after the marker, up to the cap. Thread replies and the reader's own messages do not count.
  */
-const UNREAD_AFTER_MARKER = `
-  m.channel_id = c.id AND m.thread_id IS NULL AND m.deleted_at IS NULL
-  AND m.id > coalesce(cm.last_read_id, '${BEFORE_ALL}') AND m.user_id <> cm.user_id`;
 const UNREAD_COUNT = `(SELECT count(*) FROM (
-    SELECT 1 FROM messages m WHERE ${UNREAD_AFTER_MARKER} LIMIT ${UNREAD_COUNT_CAP}) AS unread)::int`;
+    SELECT 1 FROM messages m
+    WHERE m.channel_id = c.id AND m.thread_id IS NULL AND m.deleted_at IS NULL
+      AND m.id > coalesce(cm.last_read_id, '${BEFORE_ALL}') AND m.user_id <> cm.user_id
+    LIMIT ${UNREAD_COUNT_CAP}) AS unread)::int`;
+// The message is looked at through a subquery, which PostgreSQL never turns into a join: a join may be planned
+// from the channel's timeline instead, reading every unread message of a busy channel that never names them.
 const MENTION_COUNT = `(SELECT count(*) FROM (
-    SELECT 1 FROM message_mentions mm JOIN messages m ON m.id = mm.message_id
-    WHERE mm.user_id = cm.user_id AND mm.message_id > coalesce(cm.last_read_id, '${BEFORE_ALL}')
-      AND ${UNREAD_AFTER_MARKER}
+    SELECT 1 FROM message_mentions mm
+    WHERE mm.user_id = cm.user_id AND mm.channel_id = c.id
+      AND mm.message_id > coalesce(cm.last_read_id, '${BEFORE_ALL}')
+      AND (SELECT m.thread_id IS NULL AND m.deleted_at IS NULL AND m.user_id <> cm.user_id
+           FROM messages m WHERE m.id = mm.message_id)
     LIMIT ${UNREAD_COUNT_CAP}) AS mentioned)::int`;
 
 /** A channel seen by one user: their workspace role and whether they are in the channel. */

@@ -116,7 +116,7 @@ export class MessagesService {
         botProfile: options.botProfile ?? null,
       });
       if (!message) return undefined; // lost a race with the same clientMsgId
-      await this.repository.addMentions(message.id, mentions);
+      await this.repository.addMentions(message, mentions);
       await this.files.attach(message.id, fileIds);
       if (threadId) await this.repository.adjustReplyCount(threadId, 1);
       const view = toMessageView(message, { files: files.map(toFileView), mentions });
@@ -188,7 +188,7 @@ export class MessagesService {
     const mentions = await this.mentionedUserIds(access.channel, userId, text);
     return this.db.transaction(async () => {
       const updated = await this.repository.updateText(message.id, text);
-      await this.repository.replaceMentions(message.id, mentions);
+      await this.repository.replaceMentions(message, mentions);
       const view = await this.hydrateOne(updated);
       await this.events.append('message.updated', view);
       return view;

@@ -17,10 +17,17 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(
     'CREATE INDEX messages_channel_timeline ON messages (channel_id, id DESC) INCLUDE (user_id) WHERE thread_id IS NULL AND deleted_at IS NULL',
   );
-  // Mention counts read one person's mentions after a marker.
+  // Mention counts read one person's mentions in one channel after a marker, and no others.
   await knex.schema.alterTable('message_mentions', (t) => {
+    t.uuid('channel_id').references('channels.id').onDelete('CASCADE');
+  });
+  await knex.raw(
+    'UPDATE message_mentions mm SET channel_id = m.channel_id FROM messages m WHERE m.id = mm.message_id',
+  );
+  await knex.schema.alterTable('message_mentions', (t) => {
+    t.dropNullable('channel_id');
     t.dropIndex(['user_id']);
-    t.index(['user_id', 'message_id']);
+    t.index(['user_id', 'channel_id', 'message_id']);
   });
 
   // The resized image itself (a few kilobytes), so it is written in the same transaction as the user's row.
@@ -42,7 +49,8 @@ export async function down(knex: Knex): Promise<void> {
   });
   await knex.schema.dropTable('user_avatars');
   await knex.schema.alterTable('message_mentions', (t) => {
-    t.dropIndex(['user_id', 'message_id']);
+    t.dropIndex(['user_id', 'channel_id', 'message_id']);
+    t.dropColumn('channel_id');
     t.index(['user_id']);
   });
   await knex.raw('DROP INDEX messages_channel_timeline');
