@@ -175,6 +175,17 @@ describe('avatars', () => {
   });
 });
 
+describe('avatar upload limit', () => {
+  it('refuses a 21st upload within the hour, with Retry-After', async () => {
+    const carol = await registerUser(server.url, 'Carol');
+    const small = await image('png', 32, 32);
+    for (let i = 0; i < 20; i++) expect((await uploadAvatar(carol, form(small))).status).toBe(200);
+    const refused = await uploadAvatar(carol, form(small));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
 describe('the OpenAPI document', () => {
   it('describes the profile, avatar and read-state routes with their request and response schemas', async () => {
     const { body } = await alice.api.as(undefined).get('/api/docs-json');

@@ -6,12 +6,16 @@ import { badRequest, notFound, ProblemException } from '../common/problem';
 import { Database } from '../database/database';
 import { FILE_FIELD } from '../files/multipart';
 import type { MultipartUpload } from '../files/multipart';
+import { RateLimiter } from '../rate-limits/rate-limiter';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { AVATAR_CONTENT_TYPE, sniffImageType, toAvatar } from './avatar-image';
 import { ProfilesRepository, StoredAvatar } from './profiles.repository';
 import type { UpdateProfileBody } from './profiles.schemas';
 
 const ACCEPTED = 'a PNG, JPEG, WebP or GIF image';
+
+/** Decoding a large image costs a second of CPU: a person changes their avatar a few times, not hundreds. */
+const AVATAR_UPLOADS = { max: 20, windowSeconds: 3600 };
 
 /** The multipart limits of an avatar upload (AVATAR_UPLOAD_LIMIT_BYTES). */
 export const AVATAR_UPLOAD_LIMITS = Symbol('AVATAR_UPLOAD_LIMITS');
@@ -22,6 +26,7 @@ export class ProfilesService {
     private readonly db: Database,
     private readonly repository: ProfilesRepository,
     private readonly workspaces: WorkspacesService,
+    private readonly limiter: RateLimiter,
   ) {}
 
   /** Renames the caller; everyone sharing a workspace with them is told (`workspace.member_updated`). */
@@ -35,13 +40,16 @@ export class ProfilesService {
 
   /**
    * Replaces the caller's avatar with the uploaded image, recognised by its content (not its declared type)
-   * and stored resized; 415 for anything but the accepted formats, 400 when it does not decode.
+   * and stored resized; 415 for anything but the accepted formats, 400 when it does not decode, 429 past 20
+   * uploads an hour.
    */
   async setAvatar(userId: string, upload: MultipartUpload): Promise<UserView> {
     const received = await upload.receive(async (file) =>
       Buffer.concat((await file.content.toArray()) as Buffer[]),
     );
     if (!received) throw badRequest('No file was sent', [{ path: FILE_FIELD, message: 'is required' }]);
+    // Counted once the body is read (a refusal then leaves no body behind), before the costly decoding.
+    await this.limiter.enforce({ key: `avatar-uploads:${userId}`, ...AVATAR_UPLOADS });
     if (!sniffImageType(received.stored)) {
       throw new ProblemException(415, `An avatar is ${ACCEPTED}`, [
         { path: FILE_FIELD, message: `is not ${ACCEPTED}` },
