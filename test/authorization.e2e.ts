@@ -235,6 +235,26 @@ const cases: Case[] = [
     expected: { outsider: 404, guest: 404, removed: 404, nonMember: 403 },
   },
   {
+    name: 'mark private channel read',
+    method: 'POST',
+    path: (f) => `/api/v1/channels/${f.privateChannelId}/read`,
+    body: (f) => ({ messageId: f.privateMessageId }),
+    expected: hidden,
+  },
+  {
+    name: 'mark public channel read without joining',
+    method: 'POST',
+    path: (f) => `/api/v1/channels/${f.publicChannelId}/read`,
+    body: (f) => ({ messageId: f.publicMessageId }),
+    expected: { outsider: 404, guest: 404, removed: 404, nonMember: 403 },
+  },
+  {
+    name: 'read the avatar of someone sharing no workspace (or no longer)',
+    method: 'GET',
+    path: (f) => `/api/v1/users/${f.ownerId}/avatar`,
+    expected: { outsider: 404, removed: 404 },
+  },
+  {
     name: 'read private file',
     method: 'GET',
     path: (f) => `/api/v1/files/${f.privateFileId}`,

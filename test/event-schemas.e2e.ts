@@ -27,6 +27,7 @@ const IMPLEMENTED: EventName[] = [
   'channel.archived',
   'channel.member_joined',
   'channel.member_left',
+  'channel.read',
   'message.created',
   'message.updated',
   'message.deleted',
@@ -159,6 +160,14 @@ describe('SDK event schemas', () => {
       204,
     );
 
+    // Read state: Bob reads up to the agenda, then marks it unread (no channel message read: a null marker).
+    for (const markUnread of [false, true]) {
+      expectStatus(
+        await bob.api.post(api(`/channels/${general.id}/read`), { messageId: root.id, markUnread }),
+        200,
+      );
+    }
+
     // An edit of a message that now has reactions, a file, mentions and replies.
     const edited = expectStatus(
       await alice.api.patch(api(`/messages/${root.id}`), {
@@ -279,6 +288,7 @@ describe('SDK event schemas', () => {
     expect(of('channel.created').some((c) => c.kind === 'dm' && c.name === null && c.memberIds)).toBe(true);
     expect(of('channel.member_joined').some((m) => m.actorId)).toBe(true);
     expect(of('channel.member_left').some((m) => m.actorId)).toBe(true);
+    expect(of('channel.read').map((r) => r.lastReadId)).toEqual([root.id, null]);
     // The last one is the incoming webhook's bot.
     expect(of('workspace.member_joined').map((m) => m.role)).toEqual([
       'owner',

@@ -18,6 +18,7 @@ import { HealthController } from './health/health.controller';
 import { MessagesModule } from './messages/messages.module';
 import { PluginsModule } from './plugins/plugins.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
+import { ProfilesModule } from './profiles/profiles.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
@@ -46,6 +47,7 @@ export class AppModule {
         ChannelsModule,
         MessagesModule,
         FilesModule,
+        ProfilesModule,
         RealtimeModule,
         EgressModule,
         CommandsModule,

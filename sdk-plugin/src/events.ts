@@ -38,9 +38,11 @@ export const memberViewSchema = {
     displayName: { type: 'string' },
     role: { type: 'string', enum: ROLES },
     isBot: { type: 'boolean' },
+    /** Where the avatar is served (`/api/v1/users/:userId/avatar?v=…`, changing with each upload); null without one. */
+    avatarUrl: { type: ['string', 'null'] },
     joinedAt: dateTime,
   },
-  required: ['userId', 'displayName', 'role', 'isBot', 'joinedAt'],
+  required: ['userId', 'displayName', 'role', 'isBot', 'avatarUrl', 'joinedAt'],
   additionalProperties: false,
 } as const;
 
@@ -111,7 +113,10 @@ export const messageViewSchema = {
     replyCount: { type: 'integer', minimum: 0 },
     reactions: { type: 'array', items: reactionViewSchema },
     files: { type: 'array', items: fileViewSchema },
-    /** Users mentioned as `<@userId>` who belong to the workspace. */
+    /**
+     * Users mentioned as `<@userId>` who belong to the workspace, plus the channel's members for `@channel`
+     * and those of them online when it was posted for `@here` (never the author).
+     */
     mentions: uuids,
     clientMsgId: { type: ['string', 'null'] },
     createdAt: dateTime,
@@ -171,6 +176,26 @@ export const channelMemberEventSchema = {
     actorId: uuid,
   },
   required: ['workspaceId', 'channelId', 'userId'],
+  additionalProperties: false,
+} as const;
+
+/**
+ * `channel.read`: the reader's marker moved (read up to a message, or marked unread from one). Delivered only
+ * to the reader (their other tabs and devices clear or restore their badges). Counts stop at 100 ("99+").
+ */
+export const channelReadEventSchema = {
+  title: 'ChannelReadEvent',
+  type: 'object',
+  properties: {
+    workspaceId: uuid,
+    channelId: uuid,
+    userId: uuid,
+    /** The last channel message read; null when none is (everything is unread). */
+    lastReadId: nullableUuid,
+    unreadCount: { type: 'integer', minimum: 0, maximum: 100 },
+    mentionCount: { type: 'integer', minimum: 0, maximum: 100 },
+  },
+  required: ['workspaceId', 'channelId', 'userId', 'lastReadId', 'unreadCount', 'mentionCount'],
   additionalProperties: false,
 } as const;
 
@@ -245,7 +270,7 @@ export const webhookDisabledEventSchema = {
 /** Every domain event by name (part of the public contract), with its payload's draft-07 schema. */
 export const eventSchemas = {
   'workspace.member_joined': { $schema: JSON_SCHEMA_DRAFT_07, ...workspaceMemberEventSchema },
-  /** Role changes; consumers re-evaluate what the member may see. */
+  /** Role changes (consumers re-evaluate what the member may see), and changes of name or avatar. */
   'workspace.member_updated': { $schema: JSON_SCHEMA_DRAFT_07, ...workspaceMemberEventSchema },
   'workspace.member_left': { $schema: JSON_SCHEMA_DRAFT_07, ...workspaceMemberEventSchema },
   'channel.created': { $schema: JSON_SCHEMA_DRAFT_07, ...channelEventSchema },
@@ -253,6 +278,7 @@ export const eventSchemas = {
   'channel.archived': { $schema: JSON_SCHEMA_DRAFT_07, ...channelEventSchema },
   'channel.member_joined': { $schema: JSON_SCHEMA_DRAFT_07, ...channelMemberEventSchema },
   'channel.member_left': { $schema: JSON_SCHEMA_DRAFT_07, ...channelMemberEventSchema },
+  'channel.read': { $schema: JSON_SCHEMA_DRAFT_07, ...channelReadEventSchema },
   'message.created': { $schema: JSON_SCHEMA_DRAFT_07, ...messageViewSchema },
   'message.updated': { $schema: JSON_SCHEMA_DRAFT_07, ...messageViewSchema },
   'message.deleted': { $schema: JSON_SCHEMA_DRAFT_07, ...messageDeletedEventSchema },
@@ -287,6 +313,7 @@ export type MessageView = FromSchema<typeof messageViewSchema>;
 export type WorkspaceMemberEvent = FromSchema<typeof workspaceMemberEventSchema>;
 export type ChannelEvent = FromSchema<typeof channelEventSchema>;
 export type ChannelMemberEvent = FromSchema<typeof channelMemberEventSchema>;
+export type ChannelReadEvent = FromSchema<typeof channelReadEventSchema>;
 export type MessageDeletedEvent = FromSchema<typeof messageDeletedEventSchema>;
 export type ReactionEvent = FromSchema<typeof reactionEventSchema>;
 export type CallView = FromSchema<typeof callViewSchema>;

@@ -7,6 +7,8 @@ export class UserModel extends Model {
   passwordHash!: string | null;
   displayName!: string;
   isBot!: boolean;
+  /** Changes with each avatar upload; null without an avatar. */
+  avatarVersion!: string | null;
   createdAt!: Date;
 }
 

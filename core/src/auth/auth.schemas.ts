@@ -5,12 +5,14 @@ export const email = { type: 'string', format: 'email', maxLength: 254 } as cons
 // Argon2 input is bounded so a huge password cannot be used to burn CPU.
 export const password = { type: 'string', minLength: 8, maxLength: 256 } as const;
 
+export const displayName = { type: 'string', minLength: 1, maxLength: 80, pattern: '\\S' } as const;
+
 export const registerSchema = {
   type: 'object',
   properties: {
     email,
     password,
-    displayName: { type: 'string', minLength: 1, maxLength: 80, pattern: '\\S' },
+    displayName,
   },
   required: ['email', 'password', 'displayName'],
   additionalProperties: false,
@@ -40,16 +42,20 @@ export type CreateTokenBody = FromSchema<typeof createTokenSchema>;
 
 /** A user as the API returns it to themself; also the serializer of GET /me (see Returns). */
 export const userViewSchema = {
+  title: 'UserView',
   type: 'object',
   properties: {
-    id: { type: 'string' },
+    id: { type: 'string', format: 'uuid' },
     email: { type: 'string' },
     displayName: { type: 'string' },
+    /** `/api/v1/users/:userId/avatar?v=…` (the version changes with each upload); null without an avatar. */
+    avatarUrl: { type: ['string', 'null'] },
     createdAt: { type: 'string', format: 'date-time' },
   },
-  required: ['id', 'email', 'displayName', 'createdAt'],
+  required: ['id', 'email', 'displayName', 'avatarUrl', 'createdAt'],
   additionalProperties: false,
 } as const;
+
 export type UserView = FromSchema<typeof userViewSchema>;
 
 export interface SessionView {

@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import { badRequest, conflict, forbidden, notFound, unauthorized } from '../common/problem';
 import { Database } from '../database/database';
+import { avatarUrl } from '../profiles/profiles.schemas';
 import { isUniqueViolation } from '../database/errors';
 import { EventsRepository } from '../events/events.repository';
 import { Limit, RateLimiter, throwIfExceeded } from '../rate-limits/rate-limiter';
@@ -20,6 +21,7 @@ export const toUserView = (user: UserModel): UserView => ({
   id: user.id,
   email: user.email,
   displayName: user.displayName,
+  avatarUrl: avatarUrl(user.id, user.avatarVersion),
   createdAt: user.createdAt.toISOString(),
 });
 

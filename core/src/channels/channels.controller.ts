@@ -5,15 +5,23 @@ import type { AuthContext } from '../common/auth-context';
 import { AppScopes, CurrentAuth } from '../common/auth-context';
 import { pageQuerySchema } from '../common/pagination';
 import type { PageQuery } from '../common/pagination';
-import { Returns } from '../common/responses';
+import { Responds, Returns } from '../common/responses';
 import { Validate } from '../common/validation';
-import type { AddMemberBody, CreateChannelBody, CreateDmBody, UpdateChannelBody } from './channels.schemas';
+import type {
+  AddMemberBody,
+  CreateChannelBody,
+  CreateDmBody,
+  MarkReadBody,
+  UpdateChannelBody,
+} from './channels.schemas';
 import {
   addMemberSchema,
   channelPageSchema,
   channelViewSchema,
   createChannelSchema,
   createDmSchema,
+  markReadSchema,
+  readStateSchema,
   updateChannelSchema,
 } from './channels.schemas';
 import { ChannelsService } from './channels.service';
@@ -82,6 +90,19 @@ export class ChannelsController {
   @HttpCode(200)
   join(@CurrentAuth() auth: AuthContext, @Param('channelId') channelId: string) {
     return this.channels.join(channelId, auth.userId);
+  }
+
+  /** 200 with the read state after the move (unchanged when the marker already stood further on). */
+  @Post('channels/:channelId/read')
+  @HttpCode(200)
+  @Validate({ body: markReadSchema })
+  @Responds(200, readStateSchema)
+  markRead(
+    @CurrentAuth() auth: AuthContext,
+    @Param('channelId') channelId: string,
+    @Body() body: MarkReadBody,
+  ) {
+    return this.channels.markRead(channelId, auth.userId, body);
   }
 
   @Post('channels/:channelId/leave')

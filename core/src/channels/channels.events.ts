@@ -1,4 +1,4 @@
-import type { ChannelView } from './channels.schemas';
+import type { ChannelView, ReadStateView } from './channels.schemas';
 
 export type ChannelEvent = ChannelView & { channelId: string };
 
@@ -10,10 +10,14 @@ export interface ChannelMemberEvent {
   actorId?: string;
 }
 
+/** The reader's marker moved; told to the reader alone. */
+export type ChannelReadEvent = ReadStateView & { workspaceId: string; userId: string };
+
 export interface ChannelEvents {
   'channel.created': ChannelEvent;
   'channel.updated': ChannelEvent;
   'channel.archived': ChannelEvent;
   'channel.member_joined': ChannelMemberEvent;
   'channel.member_left': ChannelMemberEvent;
+  'channel.read': ChannelReadEvent;
 }

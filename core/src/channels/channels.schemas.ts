@@ -1,5 +1,9 @@
+import { channelViewSchema } from '@jokkaer/sdk-plugin';
 import type { FromSchema } from 'json-schema-to-ts';
 import { pageSchema } from '../common/pagination';
+
+/** A channel as the API returns it; also the serializer of the routes that answer one (see Returns). */
+export { channelViewSchema };
 
 const name = { type: 'string', pattern: '^[a-z0-9_-]{1,80}$' } as const;
 const topic = { type: 'string', maxLength: 250 } as const;
@@ -37,34 +41,54 @@ export const addMemberSchema = {
 } as const;
 export type AddMemberBody = FromSchema<typeof addMemberSchema>;
 
-/** A channel as the API returns it; also the serializer of the routes that answer one (see Returns). */
-export const channelViewSchema = {
+export const markReadSchema = {
   type: 'object',
   properties: {
-    id: { type: 'string' },
-    workspaceId: { type: 'string' },
-    name: { type: ['string', 'null'], description: 'null for direct conversations' },
-    kind: { type: 'string', enum: ['public', 'private', 'dm'] },
-    topic: { type: 'string' },
-    archived: { type: 'boolean' },
-    createdBy: { type: 'string' },
-    createdAt: { type: 'string', format: 'date-time' },
-    memberIds: {
-      type: 'array',
-      items: { type: 'string' },
-      description: 'The people in a direct conversation (DMs only).',
-    },
+    messageId: uuid,
+    /**
+     * Slack's "Mark unread": the marker moves back to just before `messageId`, which becomes the first unread
+     * message. Without it the marker only moves forward (a stale tab cannot undo what another one read).
+     */
+    markUnread: { type: 'boolean', default: false },
   },
-  required: ['id', 'workspaceId', 'name', 'kind', 'topic', 'archived', 'createdBy', 'createdAt'],
+  required: ['messageId'],
   additionalProperties: false,
 } as const;
+export type MarkReadBody = FromSchema<typeof markReadSchema>;
+
+/** Counts stop here: a client shows "99+" for it. */
+export const UNREAD_COUNT_CAP = 100;
+
+const count = { type: 'integer', minimum: 0, maximum: UNREAD_COUNT_CAP } as const;
+const readStateProperties = {
+  /** The last channel message read; null when none is (or for a channel the caller is not in). */
+  lastReadId: { type: ['string', 'null'], format: 'uuid' },
+  /** Channel messages of others after the marker (thread replies do not count); 100 means "99+". */
+  unreadCount: count,
+  /** Of those, the ones that mention the caller (`<@id>`, `@here`, `@channel`); 100 means "99+". */
+  mentionCount: count,
+} as const;
+
+/** The answer to `POST /channels/:channelId/read`. */
+export const readStateSchema = {
+  title: 'ReadState',
+  type: 'object',
+  properties: { channelId: uuid, ...readStateProperties },
+  required: ['channelId', 'lastReadId', 'unreadCount', 'mentionCount'],
+  additionalProperties: false,
+} as const;
+
+/** A channel in `GET /workspaces/:workspaceId/channels`: the channel, the caller's membership and read state. */
+export const channelListItemSchema = {
+  ...channelViewSchema,
+  title: 'ChannelListItem',
+  properties: { ...channelViewSchema.properties, isMember: { type: 'boolean' }, ...readStateProperties },
+  required: [...channelViewSchema.required, 'isMember', 'lastReadId', 'unreadCount', 'mentionCount'],
+} as const;
+export const channelPageSchema = pageSchema(channelListItemSchema);
+
 export type ChannelView = FromSchema<typeof channelViewSchema>;
 export type ChannelKind = ChannelView['kind'];
-
-const channelListItemSchema = {
-  ...channelViewSchema,
-  properties: { ...channelViewSchema.properties, isMember: { type: 'boolean' } },
-  required: [...channelViewSchema.required, 'isMember'],
-} as const;
+/** One member's place in a channel's timeline (thread replies are not counted). */
+export type ReadStateView = FromSchema<typeof readStateSchema>;
 export type ChannelListItem = FromSchema<typeof channelListItemSchema>;
-export const channelPageSchema = pageSchema(channelListItemSchema);

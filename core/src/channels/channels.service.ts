@@ -10,7 +10,14 @@ import { isAdmin, WorkspacesService } from '../workspaces/workspaces.service';
 import type { ChannelRow } from './channels.models';
 import { ChannelForUser, ChannelsRepository } from './channels.repository';
 import type { ViewerScope } from '../realtime/audience';
-import type { ChannelKind, ChannelListItem, ChannelView, UpdateChannelBody } from './channels.schemas';
+import type {
+  ChannelKind,
+  ChannelListItem,
+  ChannelView,
+  MarkReadBody,
+  ReadStateView,
+  UpdateChannelBody,
+} from './channels.schemas';
 
 /** What the caller may do in a channel, decided from their workspace role and channel membership. */
 export interface ChannelAccess {
@@ -160,8 +167,44 @@ export class ChannelsService {
       page.limit + 1,
       after?.id,
     );
-    const items = rows.map((row) => ({ ...toChannelView(row), isMember: row.isMember }));
+    const items = rows.map((row) => ({
+      ...toChannelView(row),
+      isMember: row.isMember,
+      lastReadId: row.lastReadId ?? null,
+      unreadCount: row.unreadCount,
+      mentionCount: row.mentionCount,
+    }));
     return toPage(items, page.limit, (last) => ({ id: last.id }));
+  }
+
+  /**
+   * Moves the member's read marker to a channel message (forward only), or with `markUnread` back to just
+   * before it. Each move is told to the member's own sockets, so their other tabs and devices follow.
+   */
+  async markRead(channelId: string, userId: string, input: MarkReadBody): Promise<ReadStateView> {
+    return this.db.transaction(async () => {
+      const { channel } = await this.requireMember(channelId, userId);
+      const message = await this.repository.findMessage(channel.id, input.messageId);
+      if (!message || message.threadId !== null) {
+        throw badRequest('The read marker stands on a message of the channel', [
+          {
+            path: 'messageId',
+            message: message
+              ? 'is a thread reply, not a channel message'
+              : 'is not a message in this channel',
+          },
+        ]);
+      }
+      const moved = input.markUnread
+        ? await this.repository.markUnreadFrom(channel.id, userId, input.messageId)
+        : await this.repository.advanceReadMarker(channel.id, userId, input.messageId);
+      const state = await this.repository.readState(channel.id, userId);
+      if (!state) throw forbidden('Join the channel first');
+      if (moved) {
+        await this.events.append('channel.read', { ...state, workspaceId: channel.workspaceId, userId });
+      }
+      return state;
+    });
   }
 
   async get(channelId: string, userId: string): Promise<ChannelView> {
@@ -169,6 +212,11 @@ export class ChannelsService {
     const members =
       channel.kind === 'dm' ? (await this.memberships.channel(channel.id))?.memberIds : undefined;
     return toChannelView(channel, members && [...members]);
+  }
+
+  /** The ids of a channel's members, for whoever already holds access to it. */
+  memberIds(channelId: string): Promise<string[]> {
+    return this.repository.memberIds(channelId);
   }
 
   /**

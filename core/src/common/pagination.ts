@@ -15,19 +15,24 @@ export interface PageQuery {
   cursor?: string;
 }
 
+/** The schema of a page of `item`s: a route's answer (see Returns) and its OpenAPI document. */
+export const pageSchema = <const T extends object & { title: string }>(item: T) =>
+  ({
+    title: `${item.title}Page`,
+    type: 'object',
+    properties: {
+      items: { type: 'array', items: item },
+      /** null on the last page. */
+      nextCursor: { type: ['string', 'null'] },
+    },
+    required: ['items', 'nextCursor'],
+    additionalProperties: false,
+  }) as const;
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
-
-/** The schema of a Page of `item` (a route's answer, see Returns). */
-export const pageSchema = <const Item extends object>(item: Item) =>
-  ({
-    type: 'object',
-    properties: { items: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] } },
-    required: ['items', 'nextCursor'],
-    additionalProperties: false,
-  }) as const;
 
 /** Cursors are opaque to clients: base64url of the sort key of the last item returned. */
 export function encodeCursor(key: Record<string, string>): string {

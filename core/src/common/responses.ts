@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
-import { ApiOkResponse } from '@nestjs/swagger';
+import { ApiResponse } from '@nestjs/swagger';
 import type { JSONSchema } from 'json-schema-to-ts';
 import type { OpenApiSchema } from './validation';
 
@@ -11,8 +11,13 @@ import type { OpenApiSchema } from './validation';
  * routes that declare one to what their service returns).
  */
 export function Returns(schema: JSONSchema & object): MethodDecorator {
-  return applyDecorators(
-    RouteSchema({ response: { 200: schema } }),
-    ApiOkResponse({ schema: schema as OpenApiSchema }),
-  );
+  return applyDecorators(RouteSchema({ response: { 200: schema } }), Responds(200, schema));
+}
+
+/**
+ * Documents a route's answer in OpenAPI only (the same draft-07 shapes the SDK publishes); the body is
+ * serialized as generic JSON. Routes on a hot path use Returns instead.
+ */
+export function Responds(status: number, schema: JSONSchema): MethodDecorator {
+  return ApiResponse({ status, schema: schema as OpenApiSchema });
 }

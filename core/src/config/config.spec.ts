@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 1024 * 1024,
       uploadLimitBytes: 100 * 1024 * 1024,
       uploadIdleTimeoutSeconds: 30,
+      avatarUploadLimitBytes: 5 * 1024 * 1024,
       sessionTtlHours: 720,
       authCacheMaxTokens: 10_000,
       authCacheTtlSeconds: 60,

@@ -33,6 +33,8 @@ export interface AppConfig {
   uploadLimitBytes: number;
   /** UPLOAD_IDLE_TIMEOUT_SECONDS, default 30: an upload whose body sends nothing this long is answered 408 */
   uploadIdleTimeoutSeconds: number;
+  /** AVATAR_UPLOAD_LIMIT_BYTES, default 5 MiB: the largest image accepted as an avatar (it is stored resized) */
+  avatarUploadLimitBytes: number;
   /** MESSAGE_MAX_DISTINCT_REACTIONS, default 50 (as Mattermost): different emoji one message may carry */
   messageMaxDistinctReactions: number;
   /** SESSION_TTL_HOURS, default 720 (30 days) */
@@ -274,6 +276,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_BYTES', 100 * 1024 * 1024, 1),
     uploadIdleTimeoutSeconds: integer(env, 'UPLOAD_IDLE_TIMEOUT_SECONDS', 30, 1),
+    avatarUploadLimitBytes: integer(env, 'AVATAR_UPLOAD_LIMIT_BYTES', 5 * 1024 * 1024, 1),
     messageMaxDistinctReactions: integer(env, 'MESSAGE_MAX_DISTINCT_REACTIONS', 50, 1),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 720, 1),
     authCacheMaxTokens: integer(env, 'AUTH_CACHE_MAX_TOKENS', 10_000, 1),

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../common/auth-context';
 import { AppScopes, CurrentAuth } from '../common/auth-context';
+import { UNTRUSTED_CONTENT_HEADERS } from './files.schemas';
 import { FilesService } from './files.service';
 import { MultipartUpload, UPLOAD_LIMITS } from './multipart';
 import type { UploadLimits } from './multipart';
@@ -54,8 +55,7 @@ export class FilesController {
         'content-type': download.contentType,
         'content-length': String(download.file.size),
         'content-disposition': `${download.disposition}; filename="${fallback}"; filename*=UTF-8''${encoded}`,
-        'x-content-type-options': 'nosniff',
-        'content-security-policy': "default-src 'none'; sandbox",
+        ...UNTRUSTED_CONTENT_HEADERS,
         'cache-control': 'private, max-age=0',
       })
       .send(download.content);

@@ -43,3 +43,9 @@ export function fileNameProblem(name: string | undefined): string | undefined {
   if ([...name].length > 255) return 'must be at most 255 characters';
   return undefined;
 }
+
+/** Served bytes from users are never rendered as a page of ours: no type sniffing, no script, no origin. */
+export const UNTRUSTED_CONTENT_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; sandbox",
+} as const;

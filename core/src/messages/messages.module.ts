@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module';
 import { FilesModule } from '../files/files.module';
+import { RealtimeModule } from '../realtime/realtime.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { MessageHooks } from './message-hooks';
 import { MessagesController } from './messages.controller';
@@ -8,7 +9,7 @@ import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
 
 @Module({
-  imports: [WorkspacesModule, ChannelsModule, FilesModule],
+  imports: [WorkspacesModule, ChannelsModule, FilesModule, RealtimeModule],
   controllers: [MessagesController],
   providers: [MessagesRepository, MessagesService, MessageHooks],
   exports: [MessagesService, MessageHooks],

@@ -117,14 +117,17 @@ export class MessagesRepository {
     await this.db.conn('reactions').where({ messageId }).delete();
   }
 
-  async addMentions(messageId: string, userIds: string[]): Promise<void> {
+  /** The channel is kept beside each mention, so a person's mentions in one channel are counted from an index. */
+  async addMentions(message: Pick<MessageModel, 'id' | 'channelId'>, userIds: string[]): Promise<void> {
     if (userIds.length === 0) return;
-    await this.db.conn('messageMentions').insert(userIds.map((userId) => ({ messageId, userId })));
+    await this.db
+      .conn('messageMentions')
+      .insert(userIds.map((userId) => ({ messageId: message.id, channelId: message.channelId, userId })));
   }
 
-  async replaceMentions(messageId: string, userIds: string[]): Promise<void> {
-    await this.db.conn('messageMentions').where({ messageId }).delete();
-    await this.addMentions(messageId, userIds);
+  async replaceMentions(message: Pick<MessageModel, 'id' | 'channelId'>, userIds: string[]): Promise<void> {
+    await this.db.conn('messageMentions').where({ messageId: message.id }).delete();
+    await this.addMentions(message, userIds);
   }
 
   async mentionsFor(messageIds: string[]): Promise<Map<string, string[]>> {

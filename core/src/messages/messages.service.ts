@@ -10,9 +10,10 @@ import { EventsRepository } from '../events/events.repository';
 import type { FileView } from '../files/files.schemas';
 import { FilesService, toFileView } from '../files/files.service';
 import { RateLimiter } from '../rate-limits/rate-limiter';
+import { RealtimeGateway } from '../realtime/realtime.gateway';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { isReactionEmoji } from './emoji';
-import { parseMentions } from './mentions';
+import { parseBroadcast, parseMentions } from './mentions';
 import { MessageHooks } from './message-hooks';
 import type { BotProfile, MessageModel } from './messages.models';
 import { MessagesRepository, ReactionRow } from './messages.repository';
@@ -58,6 +59,7 @@ export class MessagesService {
     private readonly events: EventsRepository,
     private readonly hooks: MessageHooks,
     private readonly limiter: RateLimiter,
+    private readonly realtime: RealtimeGateway,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -100,7 +102,7 @@ export class MessagesService {
           text: input.text,
           threadId,
         });
-    const mentions = await this.workspaces.filterMembers(channel.workspaceId, parseMentions(text));
+    const mentions = await this.mentionedUserIds(channel, userId, text);
 
     const created = await this.db.transaction(async () => {
       const message = await this.repository.insert({
@@ -114,7 +116,7 @@ export class MessagesService {
         botProfile: options.botProfile ?? null,
       });
       if (!message) return undefined; // lost a race with the same clientMsgId
-      await this.repository.addMentions(message.id, mentions);
+      await this.repository.addMentions(message, mentions);
       await this.files.attach(message.id, fileIds);
       if (threadId) await this.repository.adjustReplyCount(threadId, 1);
       const view = toMessageView(message, { files: files.map(toFileView), mentions });
@@ -124,6 +126,29 @@ export class MessagesService {
     if (created) return created;
     const first = await this.repository.findByClientMsgId(channel.id, userId, clientMsgId as string);
     return this.hydrateOne(first as MessageModel);
+  }
+
+  /**
+   * Who a text mentions: workspace members named as `<@id>`, plus for `@channel` every member of the channel
+   * and for `@here` those online now (decided when the text is posted or edited), never the author.
+   */
+  private async mentionedUserIds(
+    channel: { id: string; workspaceId: string },
+    authorId: string,
+    text: string,
+  ): Promise<string[]> {
+    const named = await this.workspaces.filterMembers(channel.workspaceId, parseMentions(text));
+    const broadcast = parseBroadcast(text);
+    if (!broadcast) return named;
+    const members = (await this.channels.memberIds(channel.id)).filter((id) => id !== authorId);
+    const reached =
+      broadcast === 'channel'
+        ? members
+        : this.realtime
+            .statuses(members)
+            .filter((member) => member.status === 'online')
+            .map((member) => member.userId);
+    return [...new Set([...named, ...reached])];
   }
 
   /** Bots (apps, plugins, incoming webhooks) post about once a second per channel, in bursts, as on Slack. */
@@ -160,10 +185,10 @@ export class MessagesService {
     const { message, access } = await this.requireReadable(messageId, userId);
     if (message.userId !== userId) throw forbidden('Only the author may edit a message');
     if (access.channel.archived) throw conflict('The channel is archived');
-    const mentions = await this.workspaces.filterMembers(message.workspaceId, parseMentions(text));
+    const mentions = await this.mentionedUserIds(access.channel, userId, text);
     return this.db.transaction(async () => {
       const updated = await this.repository.updateText(message.id, text);
-      await this.repository.replaceMentions(message.id, mentions);
+      await this.repository.replaceMentions(message, mentions);
       const view = await this.hydrateOne(updated);
       await this.events.append('message.updated', view);
       return view;

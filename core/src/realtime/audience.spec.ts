@@ -50,6 +50,11 @@ describe('audience rules', () => {
     expect(canSee(audienceOf(event('workspace.member_left', { userId: 'u2' })), outsider)).toBe(false);
   });
 
+  it("tells a reader's marker to the reader alone, though other members share the channel", () => {
+    expect(canSee(audienceOf(event('channel.read', { userId: 'u1' }, 'c1')), member)).toBe(true);
+    expect(canSee(audienceOf(event('channel.read', { userId: 'u2' }, 'c1')), member)).toBe(false);
+  });
+
   it('keeps unshared uploads to the uploader and internal events to nobody', () => {
     expect(canSee(audienceOf(event('file.uploaded', { uploaderId: 'u1' })), member)).toBe(true);
     expect(canSee(audienceOf(event('file.uploaded', { uploaderId: 'u2' })), member)).toBe(false);

@@ -25,14 +25,20 @@ export interface ViewerScope {
 const CHANNEL_LIFECYCLE = new Set(['channel.created', 'channel.updated', 'channel.archived']);
 const ADMIN_ONLY = new Set(['webhook.disabled']);
 
+/** Events that concern one person alone, by the field naming them. */
+const OWNED: Record<string, 'uploaderId' | 'userId' | undefined> = {
+  // Until it is shared in a message, a file is its uploader's alone.
+  'file.uploaded': 'uploaderId',
+  // Read markers are private: the reader's other tabs and devices follow them, nobody else sees them.
+  'channel.read': 'userId',
+};
+
 export function audienceOf(event: StoredEvent): Audience {
   const data = event.data as { kind?: string; userId?: string; uploaderId?: string };
   if (!event.workspaceId) return { kind: 'nobody' }; // internal events
   if (ADMIN_ONLY.has(event.type)) return { kind: 'admins', workspaceId: event.workspaceId };
-  if (event.type === 'file.uploaded') {
-    // Until it is shared in a message, a file is its uploader's alone.
-    return { kind: 'user', workspaceId: event.workspaceId, userId: data.uploaderId as string };
-  }
+  const owner = OWNED[event.type];
+  if (owner) return { kind: 'user', workspaceId: event.workspaceId, userId: data[owner] as string };
   if (event.channelId) {
     return {
       kind: 'channel',

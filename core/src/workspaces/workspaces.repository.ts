@@ -8,6 +8,7 @@ export interface MemberRow {
   displayName: string;
   role: Role;
   isBot: boolean;
+  avatarVersion: string | null;
   joinedAt: Date;
 }
 
@@ -46,6 +47,24 @@ export class WorkspacesRepository {
 
   async findMember(workspaceId: string, userId: string): Promise<MemberRow | undefined> {
     return await this.memberQuery(workspaceId).where('m.userId', userId).first<MemberRow>();
+  }
+
+  /** Each of the user's memberships, with the workspace it is in. */
+  async membershipsOf(userId: string): Promise<(MemberRow & { workspaceId: string })[]> {
+    return (await this.memberQuery()
+      .where('m.userId', userId)
+      .select('m.workspaceId')
+      .orderBy('m.workspaceId')) as (MemberRow & { workspaceId: string })[];
+  }
+
+  /** Whether two users belong to a workspace in common. */
+  async shareWorkspace(userId: string, otherId: string): Promise<boolean> {
+    const row = await this.db
+      .conn('workspaceMembers as a')
+      .join('workspaceMembers as b', 'b.workspaceId', 'a.workspaceId')
+      .where({ 'a.userId': userId, 'b.userId': otherId })
+      .first<{ workspaceId: string } | undefined>('a.workspaceId');
+    return row !== undefined;
   }
 
   /** Of `userIds`, those who belong to the workspace. */
@@ -126,11 +145,9 @@ export class WorkspacesRepository {
     await InviteModel.query(this.db.conn).increment('uses', 1).where({ id });
   }
 
-  private memberQuery(workspaceId: string) {
-    return this.db
-      .conn('workspaceMembers as m')
-      .join('users as u', 'u.id', 'm.userId')
-      .where('m.workspaceId', workspaceId)
-      .select('m.userId', 'u.displayName', 'm.role', 'u.isBot', 'm.joinedAt');
+  private memberQuery(workspaceId?: string) {
+    const query = this.db.conn('workspaceMembers as m').join('users as u', 'u.id', 'm.userId');
+    if (workspaceId) void query.where('m.workspaceId', workspaceId);
+    return query.select('m.userId', 'u.displayName', 'm.role', 'u.isBot', 'u.avatarVersion', 'm.joinedAt');
   }
 }

@@ -47,6 +47,8 @@ export interface MemberView {
   displayName: string;
   role: Role;
   isBot: boolean;
+  /** See `avatarUrl` in profiles.schemas.ts. */
+  avatarUrl: string | null;
   joinedAt: string;
 }
 

@@ -8,6 +8,7 @@ import { Database } from '../database/database';
 import { isUniqueViolation } from '../database/errors';
 import { EventsRepository } from '../events/events.repository';
 import { MembershipCache } from '../memberships/membership-cache';
+import { avatarUrl } from '../profiles/profiles.schemas';
 import type { WorkspaceModel } from './workspaces.models';
 import { MemberRow, WorkspacesRepository, WorkspaceWithRole } from './workspaces.repository';
 import type { InviteView, MemberView, Role, WorkspaceView } from './workspaces.schemas';
@@ -34,6 +35,7 @@ const toMemberView = (member: MemberRow): MemberView => ({
   displayName: member.displayName,
   role: member.role,
   isBot: member.isBot,
+  avatarUrl: avatarUrl(member.userId, member.avatarVersion),
   joinedAt: member.joinedAt.toISOString(),
 });
 
@@ -160,6 +162,18 @@ export class WorkspacesService {
       const workspace = await this.get(invite.workspaceId, userId);
       return { workspace, member: { userId, role: workspace.role } };
     });
+  }
+
+  /** Whether two users belong to a workspace in common (and so may see each other's profile). */
+  shareWorkspace(userId: string, otherId: string): Promise<boolean> {
+    return userId === otherId ? Promise.resolve(true) : this.repository.shareWorkspace(userId, otherId);
+  }
+
+  /** Inside a transaction: tells each of the user's workspaces that their profile (name, avatar) changed. */
+  async announceProfileChange(userId: string): Promise<void> {
+    for (const { workspaceId, ...member } of await this.repository.membershipsOf(userId)) {
+      await this.events.append('workspace.member_updated', { ...toMemberView(member), workspaceId });
+    }
   }
 
   async updateRole(workspaceId: string, actorId: string, targetId: string, role: Role): Promise<MemberView> {

@@ -15,6 +15,7 @@ import * as calls from './013_calls';
 import * as pluginAllowedHosts from './014_plugin_allowed_hosts';
 import * as passwordResets from './015_password_resets';
 import * as rateLimits from './016_rate_limits';
+import * as readMarkersAndAvatars from './017_read_markers_and_avatars';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '014_plugin_allowed_hosts': pluginAllowedHosts,
   '015_password_resets': passwordResets,
   '016_rate_limits': rateLimits,
+  '017_read_markers_and_avatars': readMarkersAndAvatars,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
