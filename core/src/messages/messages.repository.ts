@@ -57,12 +57,12 @@ export class MessagesRepository {
   }
 
   /**
-   * The insert of a new message, with its mentions and its thread root's reply count, as a change for
-   * EventsRepository.appendWithChange (one statement). Nothing happens if this author already posted this
-   * `clientMsgId` in the channel. `data` is the new message's view; `files` are attached by the caller.
+   * The insert of a new message, with its mentions of workspace members and its thread root's reply count, as a
+   * change for EventsRepository.appendWithChange (one statement). Nothing happens if this author already posted
+   * this `clientMsgId` in the channel. `data` is the new message's view; `files` are attached by the caller.
+   * `mentions`: user ids, first mentioned first; those who are not members of the workspace are left out.
    */
   insertion(message: NewMessage, mentions: string[], files: FileView[]): SqlChange {
-    const mentioned = JSON.stringify(mentions);
     return {
       sql: `m AS (
           INSERT INTO messages (id, workspace_id, channel_id, user_id, text, thread_id, client_msg_id, bot_profile)
@@ -71,16 +71,21 @@ export class MessagesRepository {
           RETURNING id, workspace_id, channel_id, user_id, text, thread_id, reply_count, client_msg_id, created_at,
             edited_at, bot_profile
         ),
-        mentioned AS (
-          INSERT INTO message_mentions (message_id, user_id)
-          SELECT m.id, u.id::uuid FROM m, json_array_elements_text(?::json) AS u(id)
+        members AS (
+          SELECT wm.user_id, u.position
+          FROM json_array_elements_text(?::json) WITH ORDINALITY AS u(id, position)
+          JOIN workspace_members AS wm ON wm.workspace_id = ? AND wm.user_id = u.id::uuid
         ),
+        mentioned AS (INSERT INTO message_mentions (message_id, user_id) SELECT m.id, members.user_id FROM m, members),
         replied AS (
           UPDATE messages SET reply_count = reply_count + 1 WHERE id = ? AND EXISTS (SELECT FROM m)
         ),
         change AS (
           SELECT ${MESSAGE_VIEW} AS data
-          FROM m, (SELECT '[]'::json AS reactions, ?::json AS files, ?::json AS mentions) AS related
+          FROM m, (
+            SELECT '[]'::json AS reactions, ?::json AS files,
+              (SELECT coalesce(json_agg(user_id ORDER BY position), '[]') FROM members) AS mentions
+          ) AS related
         )`,
       bindings: [
         message.id,
@@ -91,10 +96,10 @@ export class MessagesRepository {
         message.threadId,
         message.clientMsgId,
         message.botProfile === null ? null : JSON.stringify(message.botProfile),
-        mentioned,
+        JSON.stringify(mentions),
+        message.workspaceId,
         message.threadId,
         JSON.stringify(files),
-        mentioned,
       ],
     };
   }

@@ -78,8 +78,6 @@ export class MessagesService {
           text: input.text,
           threadId,
         });
-    const mentions = await this.workspaces.filterMembers(channel.workspaceId, parseMentions(text));
-
     const message = {
       id: newId(),
       workspaceId: channel.workspaceId,
@@ -90,7 +88,7 @@ export class MessagesService {
       clientMsgId,
       botProfile: options.botProfile ?? null,
     };
-    const insertion = this.repository.insertion(message, mentions, files.map(toFileView));
+    const insertion = this.repository.insertion(message, parseMentions(text), files.map(toFileView));
     const write = async () => {
       const scope = { workspaceId: channel.workspaceId, channelId: channel.id };
       const view = await this.events.appendWithChange('message.created', scope, insertion);
