@@ -18,9 +18,11 @@ export const NOTIFY_CHANNEL = 'jokkaer_events';
 
 /**
  * A change to append an event with (see appendWithChange): the SQL of data-modifying CTEs, the last one named
- * `change`, of at most one row whose `data` column is the event's payload as json.
+ * `change`, of at most one row whose `data` column is the event's payload as json. `name` names the statement
+ * PostgreSQL keeps prepared on each connection, parsed and planned once: the SQL must be the same every time.
  */
 export interface SqlChange {
+  name: string;
   sql: string;
   bindings: Knex.RawBinding[];
 }
@@ -96,12 +98,15 @@ export class EventsRepository {
     if (this.reactions.has(type) && !this.db.inTransaction) {
       return this.db.transaction(() => this.appendWithChange(type, scope, change));
     }
-    const { rows } = await this.db.conn.raw<{ rows: (AppendedRow & { data: StreamEvents[K] })[] }>(
-      `WITH ${change.sql},
-       appended AS (${this.insertSql('change.data::jsonb', 'change, ')})
-       SELECT change.data, appended.seq, appended.id, appended.created_at FROM change, appended`,
-      [...change.bindings, ...this.insertBindings(type, scope, [])],
-    );
+    const { rows } = await this.db.conn
+      .raw<{ rows: (AppendedRow & { data: StreamEvents[K] })[] }>(
+        `WITH ${change.sql},
+         appended AS (${this.insertSql('change.data::jsonb', 'change, ')})
+         SELECT change.data, appended.seq, appended.id, appended.created_at FROM change, appended`,
+        [...change.bindings, ...this.insertBindings(type, scope, [])],
+      )
+      // The SQL differs with NOTIFY on or off.
+      .options({ name: `${change.name}:${this.notifyOnAppend ? 'notify' : 'quiet'}` });
     if (rows.length === 0) return undefined;
     const { data, ...row } = rows[0];
     await this.announce(type, scope, data, row);

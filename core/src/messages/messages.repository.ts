@@ -48,10 +48,15 @@ export type NewMessage = Pick<
 export class MessagesRepository {
   constructor(private readonly db: Database) {}
 
-  /** Messages as views: `m` is the message row, its reactions, files and mentions come in the same query. */
-  private views() {
+  /**
+   * Messages as views: `m` is the message row, its reactions, files and mentions come in the same query.
+   * `name`, on the hot paths, names the statement PostgreSQL keeps prepared on each connection, parsed and
+   * planned once: one name for each SQL text (pg refuses a name reused for another text).
+   */
+  private views(name?: string) {
     return this.db
       .conn('messages as m')
+      .options(name ? { name } : {})
       .joinRaw(`CROSS JOIN ${STORED_RELATED}`)
       .select<{ view: MessageView }[]>(this.db.knex.raw(`${MESSAGE_VIEW} AS view`));
   }
@@ -64,6 +69,7 @@ export class MessagesRepository {
    */
   insertion(message: NewMessage, mentions: string[], files: FileView[]): SqlChange {
     return {
+      name: 'message-insertion',
       sql: `m AS (
           INSERT INTO messages (id, workspace_id, channel_id, user_id, text, thread_id, client_msg_id, bot_profile)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)
@@ -109,7 +115,7 @@ export class MessagesRepository {
     userId: string,
     clientMsgId: string,
   ): Promise<MessageView | undefined> {
-    const row = await this.views()
+    const row = await this.views('message-by-client-msg-id')
       .where({ 'm.channelId': channelId, 'm.userId': userId, 'm.clientMsgId': clientMsgId })
       .first();
     return row?.view;
@@ -117,7 +123,7 @@ export class MessagesRepository {
 
   /** A live message's view. */
   async view(messageId: string): Promise<MessageView> {
-    const row = await this.views().where('m.id', messageId).first();
+    const row = await this.views('message-by-id').where('m.id', messageId).first();
     return row!.view;
   }
 
@@ -132,7 +138,7 @@ export class MessagesRepository {
 
   /** A live message's view, found only through the caller's workspace membership. */
   async findForMember(messageId: string, userId: string): Promise<MessageView | undefined> {
-    const row = await this.views()
+    const row = await this.views('message-for-member')
       .join('workspaceMembers as wm', (join) => {
         join.on('wm.workspaceId', 'm.workspaceId').andOnVal('wm.userId', userId);
       })
@@ -144,7 +150,7 @@ export class MessagesRepository {
 
   /** Top-level messages of a channel, newest first. */
   async listChannel(channelId: string, limit: number, beforeId?: string): Promise<MessageView[]> {
-    const query = this.views()
+    const query = this.views(beforeId ? 'channel-messages-before' : 'channel-messages')
       .where('m.channelId', channelId)
       .whereNull('m.threadId')
       .whereNull('m.deletedAt')
@@ -156,7 +162,7 @@ export class MessagesRepository {
 
   /** Replies of a thread, oldest first. */
   async listReplies(threadId: string, limit: number, afterId?: string): Promise<MessageView[]> {
-    const query = this.views()
+    const query = this.views(afterId ? 'thread-replies-after' : 'thread-replies')
       .where('m.threadId', threadId)
       .whereNull('m.deletedAt')
       .orderBy('m.id')
