@@ -23,6 +23,10 @@ export interface Author {
   isBot: boolean;
 }
 
+/** Pages are keyed by message id (time-ordered): the cursor names the last message seen. */
+const pageOf = (views: MessageView[], limit: number): Page<MessageView> =>
+  toPage(views, limit, (last) => ({ id: last.id }));
+
 @Injectable()
 export class MessagesService {
   constructor(
@@ -115,7 +119,7 @@ export class MessagesService {
     const { channel } = await this.channels.requireReadable(channelId, userId);
     const before = decodeCursor(page.cursor, { id: 'uuid' });
     const views = await this.repository.listChannel(channel.id, page.limit + 1, before?.id);
-    return toPage(views, page.limit, (last) => ({ id: last.id }));
+    return pageOf(views, page.limit);
   }
 
   async replies(messageId: string, userId: string, page: PageQuery): Promise<Page<MessageView>> {
@@ -123,7 +127,7 @@ export class MessagesService {
     const rootId = message.threadId ?? message.id;
     const after = decodeCursor(page.cursor, { id: 'uuid' });
     const views = await this.repository.listReplies(rootId, page.limit + 1, after?.id);
-    return toPage(views, page.limit, (last) => ({ id: last.id }));
+    return pageOf(views, page.limit);
   }
 
   async get(messageId: string, userId: string): Promise<MessageView> {
@@ -214,7 +218,7 @@ export class MessagesService {
       page.limit + 1,
       before?.id,
     );
-    return toPage(views, page.limit, (last) => ({ id: last.id }));
+    return pageOf(views, page.limit);
   }
 
   /** The message and the caller's access to its channel; 404 when either is invisible to them. */
