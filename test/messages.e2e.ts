@@ -215,6 +215,61 @@ describe('messages', () => {
     expect(edited.body.mentions).toEqual([admin.id]);
   });
 
+  it('shows a message the same wherever it is read: post, retry, single, thread, page, search', async () => {
+    const channel = await createChannel(alice, workspaceId);
+    await bob.api.post(`/api/v1/channels/${channel.id}/join`);
+    const form = new FormData();
+    form.append('file', new Blob(['minutes'], { type: 'text/plain' }), 'minutes.txt');
+    const file = (await alice.api.post(`/api/v1/workspaces/${workspaceId}/files`, form)).body;
+    const root = await postMessage(alice, channel.id, 'agenda');
+    for (const [user, emoji] of [
+      [bob, 'tada'],
+      [alice, 'eyes'],
+      [alice, 'tada'],
+    ] as const)
+      expect((await user.api.post(`/api/v1/messages/${root.id}/reactions`, { emoji })).status).toBe(204);
+    const body = {
+      text: `okapi notes for <@${bob.id}>`,
+      threadId: root.id,
+      fileIds: [file.id],
+      clientMsgId: 'shape-1',
+    };
+    const posted = await alice.api.post(`/api/v1/channels/${channel.id}/messages`, body);
+    expect(posted.status).toBe(201);
+    expect(posted.body).toEqual({
+      id: expect.any(String),
+      workspaceId,
+      channelId: channel.id,
+      userId: alice.id,
+      text: body.text,
+      threadId: root.id,
+      replyCount: 0,
+      reactions: [],
+      files: [file],
+      mentions: [bob.id],
+      clientMsgId: 'shape-1',
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      editedAt: null,
+    });
+    const reply = posted.body;
+    expect((await alice.api.post(`/api/v1/channels/${channel.id}/messages`, body)).body).toEqual(reply);
+    expect((await bob.api.get(`/api/v1/messages/${reply.id}`)).body).toEqual(reply);
+    expect((await bob.api.get(`/api/v1/messages/${root.id}/replies`)).body.items).toEqual([reply]);
+    const search = await bob.api.get(`/api/v1/workspaces/${workspaceId}/search?q=okapi`);
+    expect(search.body.items).toEqual([reply]);
+    const page = await bob.api.get(`/api/v1/channels/${channel.id}/messages`);
+    expect(page.body.items).toEqual([
+      {
+        ...root,
+        replyCount: 1,
+        reactions: [
+          { emoji: 'tada', count: 2, userIds: [bob.id, alice.id] },
+          { emoji: 'eyes', count: 1, userIds: [alice.id] },
+        ],
+      },
+    ]);
+  });
+
   it('searches only what the caller may see', async () => {
     const secret = await createChannel(alice, workspaceId, 'private');
     await postMessage(alice, secret.id, 'the zanzibar launch code');

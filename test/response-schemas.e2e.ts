@@ -88,6 +88,7 @@ it('covers every route that declares the schema of its answer', () => {
     .get(DiscoveryService)
     .getControllers()
     .flatMap(({ metatype }) => {
+      if (!metatype) return [];
       const prototype = (metatype as { prototype: Record<string, unknown> }).prototype;
       const base = Reflect.getMetadata(PATH_METADATA, metatype) as string;
       return Object.getOwnPropertyNames(prototype)

@@ -135,7 +135,7 @@ export class AppCommands implements CommandProvider, OnModuleInit {
     if (answer.response_type === 'in_channel') {
       await this.messages.post(
         target.channelId,
-        target.botUserId,
+        { userId: target.botUserId, isBot: true },
         { text: answer.text, ...(target.threadId ? { threadId: target.threadId } : {}) },
         { skipHooks: true, onBehalfOf: target.userId },
       );

@@ -6,6 +6,7 @@ import { AuthCache } from './auth-cache';
 
 const alice: AuthContext = {
   userId: 'u1',
+  isBot: false,
   tokenId: 't1',
   tokenKind: 'session',
   expiresAt: null,

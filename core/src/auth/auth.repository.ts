@@ -5,6 +5,7 @@ import { TokenModel, UserModel } from './auth.models';
 export interface ActiveToken {
   tokenId: string;
   userId: string;
+  isBot: boolean;
   kind: string;
   expiresAt: Date | null;
   scopes: string[] | null;
@@ -37,24 +38,32 @@ export class AuthRepository {
 
   /** A token counts only while it is neither revoked nor expired; checked on every request. */
   findActiveToken(hash: Buffer): Promise<ActiveToken | undefined> {
-    return this.findActive({ tokenHash: hash });
+    return this.findActive('tokenHash', hash);
   }
 
   findActiveTokenById(id: string): Promise<ActiveToken | undefined> {
-    return this.findActive({ id });
+    return this.findActive('id', id);
   }
 
-  private async findActive(where: { tokenHash: Buffer } | { id: string }): Promise<ActiveToken | undefined> {
-    const row = await TokenModel.query(this.db.conn)
-      .select('id', 'userId', 'kind', 'expiresAt', 'scopes')
-      .where(where)
-      .whereNull('revokedAt')
-      .whereRaw('(expires_at IS NULL OR expires_at > now())')
-      .first();
+  private async findActive(
+    column: 'tokenHash' | 'id',
+    value: Buffer | string,
+  ): Promise<ActiveToken | undefined> {
+    // The user's bot flag rides along: posting needs it, and the token's context is cached (AuthCache).
+    const row = await this.db
+      .conn('tokens')
+      .join('users', 'users.id', 'tokens.userId')
+      .where(`tokens.${column}`, value)
+      .whereNull('tokens.revokedAt')
+      .whereRaw('(tokens.expires_at IS NULL OR tokens.expires_at > now())')
+      .first<
+        (Pick<TokenModel, 'id' | 'userId' | 'kind' | 'expiresAt' | 'scopes'> & { isBot: boolean }) | undefined
+      >('tokens.id', 'tokens.userId', 'users.isBot', 'tokens.kind', 'tokens.expiresAt', 'tokens.scopes');
     return (
       row && {
         tokenId: row.id,
         userId: row.userId,
+        isBot: row.isBot,
         kind: row.kind,
         expiresAt: row.expiresAt,
         scopes: row.scopes,

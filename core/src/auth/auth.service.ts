@@ -28,6 +28,7 @@ export const toUserView = (user: UserModel): UserView => ({
 const toAuthContext = (token: ActiveToken | undefined): AuthContext | undefined =>
   token && {
     userId: token.userId,
+    isBot: token.isBot,
     tokenId: token.tokenId,
     tokenKind: token.kind,
     expiresAt: token.expiresAt,

@@ -43,7 +43,7 @@ export class CommandsService {
     if (result.responseType === 'in_channel' && result.postAs) {
       await this.messages.post(
         channel.id,
-        result.postAs,
+        { userId: result.postAs, isBot: true },
         { text: result.text, threadId },
         { skipHooks: true, onBehalfOf: userId },
       );

@@ -4,6 +4,8 @@ import type { FastifyRequest } from 'fastify';
 /** Who is calling, resolved from the bearer token by AuthGuard on every non-public route. */
 export interface AuthContext {
   userId: string;
+  /** Whether the caller is a bot (app, plugin, incoming webhook): bots' posts have a per-channel limit. */
+  isBot: boolean;
   tokenId: string;
   tokenKind: string;
   /** When the token stops working by itself (sessions); null for tokens that live until revoked. */

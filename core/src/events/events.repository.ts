@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Knex } from 'knex';
 import { newId } from '../common/ids';
 import { Database } from '../database/database';
 import type { StreamEventName, StreamEvents } from './event-catalogue';
@@ -14,6 +15,28 @@ export interface StoredEvent<K extends StreamEventName = StreamEventName> {
 }
 
 export const NOTIFY_CHANNEL = 'jokkaer_events';
+
+/**
+ * A change to append an event with (see appendWithChange): the SQL of data-modifying CTEs, the last one named
+ * `change`, of at most one row whose `data` column is the event's payload as json. `name` names the statement
+ * PostgreSQL keeps prepared on each connection, parsed and planned once: the SQL must be the same every time.
+ */
+export interface SqlChange {
+  name: string;
+  sql: string;
+  bindings: Knex.RawBinding[];
+}
+
+interface EventScope {
+  workspaceId: string | null;
+  channelId: string | null;
+}
+
+interface AppendedRow {
+  seq: string;
+  id: string;
+  created_at: Date;
+}
 
 const COLUMNS = ['seq', 'id', 'type', 'workspaceId', 'channelId', 'data', 'createdAt'] as const;
 
@@ -52,28 +75,87 @@ export class EventsRepository {
    */
   async append<K extends StreamEventName>(type: K, data: StreamEvents[K]): Promise<void> {
     if (!this.db.inTransaction) throw new Error(`event ${type} must be appended inside a transaction`);
-    const scope = data as { workspaceId?: string; channelId?: string };
-    const workspaceId = scope.workspaceId ?? null;
-    const channelId = scope.channelId ?? null;
-    // The transaction takes its id before its seq (the FROM item is read before the row's defaults are
-    // computed): the feed relies on every holder of an unseen seq having an id it can wait for.
-    // pg_notify in RETURNING costs no extra round trip and is delivered only if the transaction commits.
-    const { rows } = await this.db.conn.raw<{ rows: { seq: string; id: string; created_at: Date }[] }>(
-      `INSERT INTO events (id, type, workspace_id, channel_id, data)
-       SELECT ?, ?, ?, ?, ?::jsonb FROM (SELECT pg_current_xact_id()) AS assigned
-       RETURNING seq, id, created_at${this.notifyOnAppend ? `, pg_notify('${NOTIFY_CHANNEL}', ?)` : ''}`,
-      [
-        newId(),
-        type,
-        workspaceId,
-        channelId,
-        JSON.stringify(data),
-        ...(this.notifyOnAppend ? [this.notifyPayload] : []),
-      ],
+    const { workspaceId = null, channelId = null } = data as { workspaceId?: string; channelId?: string };
+    const scope = { workspaceId, channelId };
+    const { rows } = await this.db.conn.raw<{ rows: AppendedRow[] }>(
+      this.insertSql('?::jsonb', ''),
+      this.insertBindings(type, scope, [JSON.stringify(data)]),
     );
-    const { seq, id, created_at: createdAt } = rows[0];
-    const stored = { seq: String(seq), id, type, workspaceId, channelId, data, createdAt } as StoredEvent;
-    this.db.afterCommit(() => this.appended.forEach((listener) => listener(stored)));
+    await this.announce(type, scope, data, rows[0]);
+  }
+
+  /**
+   * Makes `change` and appends its event in ONE statement, so the event exists exactly when the change was
+   * committed, in one round trip and with no transaction of its own (unless whileAppending reactions to this
+   * type must join one). Returns the event's payload, or undefined when the change changed nothing (then no
+   * event is appended).
+   */
+  async appendWithChange<K extends StreamEventName>(
+    type: K,
+    scope: EventScope,
+    change: SqlChange,
+  ): Promise<StreamEvents[K] | undefined> {
+    if (this.reactions.has(type) && !this.db.inTransaction) {
+      return this.db.transaction(() => this.appendWithChange(type, scope, change));
+    }
+    const { rows } = await this.db.conn
+      .raw<{ rows: (AppendedRow & { data: StreamEvents[K] })[] }>(
+        `WITH ${change.sql},
+         appended AS (${this.insertSql('change.data::jsonb', 'change, ')})
+         SELECT change.data, appended.seq, appended.id, appended.created_at FROM change, appended`,
+        [...change.bindings, ...this.insertBindings(type, scope, [])],
+      )
+      // The SQL differs with NOTIFY on or off.
+      .options({ name: `${change.name}:${this.notifyOnAppend ? 'notify' : 'quiet'}` });
+    if (rows.length === 0) return undefined;
+    const { data, ...row } = rows[0];
+    await this.announce(type, scope, data, row);
+    return data;
+  }
+
+  /**
+   * The INSERT of one event per row of `from` (a FROM list prefix). The transaction takes its id before its
+   * seq (the FROM item is read before the row's defaults are computed): the feed relies on every holder of an
+   * unseen seq having an id it can wait for. pg_notify in RETURNING costs no extra round trip and is
+   * delivered only if the transaction commits.
+   */
+  private insertSql(dataSql: string, from: string): string {
+    return `INSERT INTO events (id, type, workspace_id, channel_id, data)
+       SELECT ?, ?, ?, ?, ${dataSql} FROM ${from}(SELECT pg_current_xact_id()) AS assigned
+       RETURNING seq, id, created_at${this.notifyOnAppend ? `, pg_notify('${NOTIFY_CHANNEL}', ?)` : ''}`;
+  }
+
+  private insertBindings(type: StreamEventName, scope: EventScope, data: string[]): Knex.RawBinding[] {
+    return [
+      newId(),
+      type,
+      scope.workspaceId,
+      scope.channelId,
+      ...data,
+      ...(this.notifyOnAppend ? [this.notifyPayload] : []),
+    ];
+  }
+
+  /** Tells the listeners once the event is committed, and runs this type's reactions in its transaction. */
+  private async announce<K extends StreamEventName>(
+    type: K,
+    scope: EventScope,
+    data: StreamEvents[K],
+    row: AppendedRow,
+  ): Promise<void> {
+    const { workspaceId, channelId } = scope;
+    const stored = {
+      seq: String(row.seq),
+      id: row.id,
+      type,
+      workspaceId,
+      channelId,
+      data,
+      createdAt: row.created_at,
+    };
+    const tell = () => this.appended.forEach((listener) => listener(stored));
+    if (this.db.inTransaction) this.db.afterCommit(tell);
+    else tell();
     for (const reaction of this.reactions.get(type) ?? []) await reaction(data as never);
   }
 

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { groupBy } from '../common/group-by';
 import { Database } from '../database/database';
 import { FileModel } from './files.models';
-import type { FileRow } from './files.models';
 
 @Injectable()
 export class FilesRepository {
@@ -63,21 +61,5 @@ export class FilesRepository {
 
   async detachAll(messageId: string): Promise<void> {
     await this.db.conn('messageFiles').where({ messageId }).delete();
-  }
-
-  /** Files of each message, in the order they were attached. */
-  async forMessages(messageIds: string[]): Promise<Map<string, FileRow[]>> {
-    if (messageIds.length === 0) return new Map();
-    const rows = await this.db
-      .conn('messageFiles as mf')
-      .join('files as f', 'f.id', 'mf.fileId')
-      .whereIn('mf.messageId', messageIds)
-      .orderBy('mf.position')
-      .select<(FileRow & { messageId: string })[]>('f.*', 'mf.messageId');
-    return groupBy(
-      rows,
-      (row) => row.messageId,
-      ({ messageId: _, ...file }) => file,
-    );
   }
 }

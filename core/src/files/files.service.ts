@@ -151,11 +151,6 @@ export class FilesService implements OnModuleInit {
     return this.repository.detachAll(messageId);
   }
 
-  async viewsForMessages(messageIds: string[]): Promise<Map<string, FileView[]>> {
-    const byMessage = await this.repository.forMessages(messageIds);
-    return new Map([...byMessage].map(([messageId, files]) => [messageId, files.map(toFileView)]));
-  }
-
   private async requireReadable(fileId: string, userId: string): Promise<FileRow> {
     const file = await this.repository.findReadable(fileId, userId);
     if (!file) throw notFound('File');

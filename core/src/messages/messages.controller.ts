@@ -24,7 +24,7 @@ export class MessagesController {
     @Param('channelId') channelId: string,
     @Body() body: PostMessageBody,
   ) {
-    return this.messages.post(channelId, auth.userId, body);
+    return this.messages.post(channelId, auth, body);
   }
 
   @Get('channels/:channelId/messages')

@@ -1,51 +1,133 @@
 import { Injectable } from '@nestjs/common';
-import { groupBy } from '../common/group-by';
 import { Database } from '../database/database';
+import type { SqlChange } from '../events/events.repository';
+import type { FileView } from '../files/files.schemas';
 import { MESSAGE_COLUMNS, MessageModel } from './messages.models';
+import type { MessageView } from './messages.schemas';
 
-export interface ReactionRow {
-  messageId: string;
-  emoji: string;
-  userId: string;
-}
+/** A timestamp as Date.toISOString() writes it (UTC, milliseconds truncated, as pg's Date parsing does). */
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const VIEW_FIELDS = `'id', m.id, 'workspaceId', m.workspace_id, 'channelId', m.channel_id, 'userId', m.user_id,
+  'text', m.text, 'threadId', m.thread_id, 'replyCount', m.reply_count, 'reactions', related.reactions,
+  'files', related.files, 'mentions', related.mentions, 'clientMsgId', m.client_msg_id,
+  'createdAt', ${iso('m.created_at')}, 'editedAt', ${iso('m.edited_at')}`;
+
+/**
+ * The MessageView of the message row `m` as json (key order kept), built by PostgreSQL so that a page of
+ * messages with their reactions, files and mentions is one query. `related` is a FROM item of one row with
+ * those three as json (see STORED_RELATED); `botProfile` is there only when set, as in the API.
+ */
+const MESSAGE_VIEW = `CASE WHEN m.bot_profile IS NULL THEN json_build_object(${VIEW_FIELDS})
+  ELSE json_build_object(${VIEW_FIELDS}, 'botProfile', m.bot_profile) END`;
+
+/** Reactions by emoji (first reacted first, people in the order they reacted), files in attachment order. */
+const STORED_RELATED = `LATERAL (SELECT
+  coalesce((
+    SELECT json_agg(json_build_object('emoji', r.emoji, 'count', r.count, 'userIds', r.user_ids)
+                    ORDER BY r.first_at, r.emoji)
+    FROM (SELECT emoji, count(*) AS count, json_agg(user_id ORDER BY created_at) AS user_ids,
+                 min(created_at) AS first_at
+          FROM reactions WHERE message_id = m.id GROUP BY emoji) AS r
+  ), '[]') AS reactions,
+  coalesce((
+    SELECT json_agg(json_build_object('id', f.id, 'workspaceId', f.workspace_id, 'uploaderId', f.uploader_id,
+                      'name', f.name, 'size', f.size, 'contentType', f.content_type,
+                      'createdAt', ${iso('f.created_at')}) ORDER BY mf.position)
+    FROM message_files AS mf JOIN files AS f ON f.id = mf.file_id WHERE mf.message_id = m.id
+  ), '[]') AS files,
+  coalesce((SELECT json_agg(mm.user_id) FROM message_mentions AS mm WHERE mm.message_id = m.id), '[]') AS mentions
+) AS related`;
+
+export type NewMessage = Pick<
+  MessageModel,
+  'id' | 'workspaceId' | 'channelId' | 'userId' | 'text' | 'threadId' | 'clientMsgId' | 'botProfile'
+>;
 
 @Injectable()
 export class MessagesRepository {
   constructor(private readonly db: Database) {}
 
-  async isBot(userId: string): Promise<boolean> {
-    const row = await this.db
-      .conn('users')
-      .where({ id: userId })
-      .first<{ isBot: boolean } | undefined>('isBot');
-    return row?.isBot ?? false;
+  /**
+   * Messages as views: `m` is the message row, its reactions, files and mentions come in the same query.
+   * `name`, on the hot paths, names the statement PostgreSQL keeps prepared on each connection, parsed and
+   * planned once: one name for each SQL text (pg refuses a name reused for another text).
+   */
+  private views(name?: string) {
+    return this.db
+      .conn('messages as m')
+      .options(name ? { name } : {})
+      .joinRaw(`CROSS JOIN ${STORED_RELATED}`)
+      .select<{ view: MessageView }[]>(this.db.knex.raw(`${MESSAGE_VIEW} AS view`));
   }
 
-  /** Inserts unless this author already posted this `clientMsgId` in the channel (then returns undefined). */
-  async insert(
-    message: Pick<
-      MessageModel,
-      'id' | 'workspaceId' | 'channelId' | 'userId' | 'text' | 'threadId' | 'clientMsgId' | 'botProfile'
-    >,
-  ): Promise<MessageModel | undefined> {
-    const query = this.db
-      .conn('messages')
-      .insert(message)
-      .returning([...MESSAGE_COLUMNS]);
-    if (message.clientMsgId !== null) void query.onConflict(['channelId', 'userId', 'clientMsgId']).ignore();
-    const rows = (await query) as MessageModel[];
-    return rows[0];
+  /**
+   * The insert of a new message, with its mentions of workspace members and its thread root's reply count, as a
+   * change for EventsRepository.appendWithChange (one statement). Nothing happens if this author already posted
+   * this `clientMsgId` in the channel. `data` is the new message's view; `files` are attached by the caller.
+   * `mentions`: user ids, first mentioned first; those who are not members of the workspace are left out.
+   */
+  insertion(message: NewMessage, mentions: string[], files: FileView[]): SqlChange {
+    return {
+      name: 'message-insertion',
+      sql: `m AS (
+          INSERT INTO messages (id, workspace_id, channel_id, user_id, text, thread_id, client_msg_id, bot_profile)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+          ON CONFLICT (channel_id, user_id, client_msg_id) DO NOTHING
+          RETURNING id, workspace_id, channel_id, user_id, text, thread_id, reply_count, client_msg_id, created_at,
+            edited_at, bot_profile
+        ),
+        members AS (
+          SELECT wm.user_id, u.position
+          FROM json_array_elements_text(?::json) WITH ORDINALITY AS u(id, position)
+          JOIN workspace_members AS wm ON wm.workspace_id = ? AND wm.user_id = u.id::uuid
+        ),
+        mentioned AS (
+          INSERT INTO message_mentions (message_id, channel_id, user_id)
+          SELECT m.id, m.channel_id, members.user_id FROM m, members
+        ),
+        replied AS (
+          UPDATE messages SET reply_count = reply_count + 1 WHERE id = ? AND EXISTS (SELECT FROM m)
+        ),
+        change AS (
+          SELECT ${MESSAGE_VIEW} AS data
+          FROM m, (
+            SELECT '[]'::json AS reactions, ?::json AS files,
+              (SELECT coalesce(json_agg(user_id ORDER BY position), '[]') FROM members) AS mentions
+          ) AS related
+        )`,
+      bindings: [
+        message.id,
+        message.workspaceId,
+        message.channelId,
+        message.userId,
+        message.text,
+        message.threadId,
+        message.clientMsgId,
+        message.botProfile === null ? null : JSON.stringify(message.botProfile),
+        JSON.stringify(mentions),
+        message.workspaceId,
+        message.threadId,
+        JSON.stringify(files),
+      ],
+    };
   }
 
-  async findByClientMsgId(
+  async viewByClientMsgId(
     channelId: string,
     userId: string,
     clientMsgId: string,
-  ): Promise<MessageModel | undefined> {
-    return await MessageModel.query(this.db.conn)
-      .select(...MESSAGE_COLUMNS)
-      .where({ channelId, userId, clientMsgId })
+  ): Promise<MessageView | undefined> {
+    const row = await this.views('message-by-client-msg-id')
+      .where({ 'm.channelId': channelId, 'm.userId': userId, 'm.clientMsgId': clientMsgId })
       .first();
+    return row?.view;
+  }
+
+  /** A live message's view. */
+  async view(messageId: string): Promise<MessageView> {
+    const row = await this.views('message-by-id').where('m.id', messageId).first();
+    return row!.view;
   }
 
   /** A live message of this channel. */
@@ -57,54 +139,47 @@ export class MessagesRepository {
       .first();
   }
 
-  /** A live message, found only through the caller's workspace membership. */
-  async findForMember(messageId: string, userId: string): Promise<MessageModel | undefined> {
-    return await MessageModel.query(this.db.conn)
-      .select(MESSAGE_COLUMNS.map((column) => `messages.${column}`))
+  /** A live message's view, found only through the caller's workspace membership. */
+  async findForMember(messageId: string, userId: string): Promise<MessageView | undefined> {
+    const row = await this.views('message-for-member')
       .join('workspaceMembers as wm', (join) => {
-        join.on('wm.workspaceId', 'messages.workspaceId').andOnVal('wm.userId', userId);
+        join.on('wm.workspaceId', 'm.workspaceId').andOnVal('wm.userId', userId);
       })
-      .where('messages.id', messageId)
-      .whereNull('messages.deletedAt')
+      .where('m.id', messageId)
+      .whereNull('m.deletedAt')
       .first();
+    return row?.view;
   }
 
   /** Top-level messages of a channel, newest first. */
-  async listChannel(channelId: string, limit: number, beforeId?: string): Promise<MessageModel[]> {
-    const query = MessageModel.query(this.db.conn)
-      .select(...MESSAGE_COLUMNS)
-      .where({ channelId })
-      .whereNull('threadId')
-      .whereNull('deletedAt')
-      .orderBy('id', 'desc')
+  async listChannel(channelId: string, limit: number, beforeId?: string): Promise<MessageView[]> {
+    const query = this.views(beforeId ? 'channel-messages-before' : 'channel-messages')
+      .where('m.channelId', channelId)
+      .whereNull('m.threadId')
+      .whereNull('m.deletedAt')
+      .orderBy('m.id', 'desc')
       .limit(limit);
-    if (beforeId) void query.where('id', '<', beforeId);
-    return await query;
+    if (beforeId) void query.where('m.id', '<', beforeId);
+    return (await query).map((row) => row.view);
   }
 
   /** Replies of a thread, oldest first. */
-  async listReplies(threadId: string, limit: number, afterId?: string): Promise<MessageModel[]> {
-    const query = MessageModel.query(this.db.conn)
-      .select(...MESSAGE_COLUMNS)
-      .where({ threadId })
-      .whereNull('deletedAt')
-      .orderBy('id')
+  async listReplies(threadId: string, limit: number, afterId?: string): Promise<MessageView[]> {
+    const query = this.views(afterId ? 'thread-replies-after' : 'thread-replies')
+      .where('m.threadId', threadId)
+      .whereNull('m.deletedAt')
+      .orderBy('m.id')
       .limit(limit);
-    if (afterId) void query.where('id', '>', afterId);
-    return await query;
+    if (afterId) void query.where('m.id', '>', afterId);
+    return (await query).map((row) => row.view);
   }
 
   async adjustReplyCount(threadId: string, delta: number): Promise<void> {
     await MessageModel.query(this.db.conn).increment('replyCount', delta).where({ id: threadId });
   }
 
-  async updateText(messageId: string, text: string): Promise<MessageModel> {
-    const [row] = await this.db
-      .conn('messages')
-      .where({ id: messageId })
-      .update({ text, editedAt: this.db.knex.fn.now() })
-      .returning<MessageModel[]>([...MESSAGE_COLUMNS]);
-    return row;
+  async updateText(messageId: string, text: string): Promise<void> {
+    await this.db.conn('messages').where({ id: messageId }).update({ text, editedAt: this.db.knex.fn.now() });
   }
 
   /** Keeps the row (replies and the outbox refer to it) but drops its content. */
@@ -128,19 +203,6 @@ export class MessagesRepository {
   async replaceMentions(message: Pick<MessageModel, 'id' | 'channelId'>, userIds: string[]): Promise<void> {
     await this.db.conn('messageMentions').where({ messageId: message.id }).delete();
     await this.addMentions(message, userIds);
-  }
-
-  async mentionsFor(messageIds: string[]): Promise<Map<string, string[]>> {
-    if (messageIds.length === 0) return new Map();
-    const rows = await this.db
-      .conn('messageMentions')
-      .whereIn('messageId', messageIds)
-      .select<{ messageId: string; userId: string }[]>('messageId', 'userId');
-    return groupBy(
-      rows,
-      (row) => row.messageId,
-      (row) => row.userId,
-    );
   }
 
   /**
@@ -174,20 +236,6 @@ export class MessagesRepository {
     return (await this.db.conn('reactions').where({ messageId, userId, emoji }).delete()) > 0;
   }
 
-  async reactionsFor(messageIds: string[]): Promise<Map<string, ReactionRow[]>> {
-    if (messageIds.length === 0) return new Map();
-    const rows = await this.db
-      .conn('reactions')
-      .whereIn('messageId', messageIds)
-      .orderBy('createdAt')
-      .select<ReactionRow[]>('messageId', 'emoji', 'userId');
-    return groupBy(
-      rows,
-      (row) => row.messageId,
-      (row) => row,
-    );
-  }
-
   /** Full-text matches the caller may read (member, or non-guest in a public channel), newest first. */
   async search(
     workspaceId: string,
@@ -196,9 +244,10 @@ export class MessagesRepository {
     text: string,
     limit: number,
     beforeId?: string,
-  ): Promise<MessageModel[]> {
-    const query = MessageModel.query(this.db.conn)
-      .select(MESSAGE_COLUMNS.map((column) => `messages.${column}`))
+  ): Promise<MessageView[]> {
+    const matches = this.db
+      .conn('messages')
+      .select('messages.id')
       .join('channels as c', 'c.id', 'messages.channelId')
       .leftJoin('channelMembers as cm', (join) => {
         join.on('cm.channelId', 'messages.channelId').andOnVal('cm.userId', userId);
@@ -212,7 +261,9 @@ export class MessagesRepository {
       })
       .orderBy('messages.id', 'desc')
       .limit(limit);
-    if (beforeId) void query.where('messages.id', '<', beforeId);
-    return await query;
+    if (beforeId) void matches.where('messages.id', '<', beforeId);
+    // Views of the page only: the matches are found (and cut to the page) first.
+    const rows = await this.views().whereIn('m.id', matches).orderBy('m.id', 'desc');
+    return rows.map((row) => row.view);
   }
 }

@@ -7,7 +7,6 @@ import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { Database } from '../database/database';
 import { EventsRepository } from '../events/events.repository';
-import type { FileView } from '../files/files.schemas';
 import { FilesService, toFileView } from '../files/files.service';
 import { RateLimiter } from '../rate-limits/rate-limiter';
 import { RealtimeGateway } from '../realtime/realtime.gateway';
@@ -15,38 +14,19 @@ import { WorkspacesService } from '../workspaces/workspaces.service';
 import { isReactionEmoji } from './emoji';
 import { parseBroadcast, parseMentions } from './mentions';
 import { MessageHooks } from './message-hooks';
-import type { BotProfile, MessageModel } from './messages.models';
-import { MessagesRepository, ReactionRow } from './messages.repository';
-import type { MessageView, PostMessageBody, ReactionView } from './messages.schemas';
+import type { BotProfile } from './messages.models';
+import { MessagesRepository } from './messages.repository';
+import type { MessageView, PostMessageBody } from './messages.schemas';
 
-interface Related {
-  reactions?: ReactionRow[];
-  files?: FileView[];
-  mentions?: string[];
+/** Who posts: a bot's posts have a per-channel limit (AuthContext carries both). */
+export interface Author {
+  userId: string;
+  isBot: boolean;
 }
 
-function toReactionViews(rows: ReactionRow[] = []): ReactionView[] {
-  const byEmoji = new Map<string, string[]>();
-  for (const row of rows) byEmoji.set(row.emoji, [...(byEmoji.get(row.emoji) ?? []), row.userId]);
-  return [...byEmoji].map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds }));
-}
-
-export const toMessageView = (message: MessageModel, related: Related = {}): MessageView => ({
-  id: message.id,
-  workspaceId: message.workspaceId,
-  channelId: message.channelId,
-  userId: message.userId,
-  text: message.text,
-  threadId: message.threadId,
-  replyCount: message.replyCount,
-  reactions: toReactionViews(related.reactions),
-  files: related.files ?? [],
-  mentions: related.mentions ?? [],
-  clientMsgId: message.clientMsgId,
-  createdAt: message.createdAt.toISOString(),
-  editedAt: message.editedAt?.toISOString() ?? null,
-  ...(message.botProfile ? { botProfile: message.botProfile } : {}),
-});
+/** Pages are keyed by message id (time-ordered): the cursor names the last message seen. */
+const pageOf = (views: MessageView[], limit: number): Page<MessageView> =>
+  toPage(views, limit, (last) => ({ id: last.id }));
 
 @Injectable()
 export class MessagesService {
@@ -65,11 +45,12 @@ export class MessagesService {
 
   /**
    * Posts into a channel the caller belongs to. A repeated `clientMsgId` returns the first message
-   * (a client retrying after a lost response never creates a copy).
+   * (a client retrying after a lost response never creates a copy). The message, its mentions, its thread's
+   * reply count and its event are written by one statement (a transaction only when files are attached).
    */
   async post(
     channelId: string,
-    userId: string,
+    author: Author,
     input: PostMessageBody,
     options: {
       skipHooks?: boolean;
@@ -78,15 +59,16 @@ export class MessagesService {
       botProfile?: BotProfile;
     } = {},
   ): Promise<MessageView> {
+    const { userId } = author;
     const access = await this.channels.requireMember(channelId, options.onBehalfOf ?? userId);
     const { channel } = access;
     if (channel.archived) throw conflict('The channel is archived');
     const clientMsgId = input.clientMsgId ?? null;
     if (clientMsgId !== null) {
-      const existing = await this.repository.findByClientMsgId(channel.id, userId, clientMsgId);
-      if (existing) return this.hydrateOne(existing);
+      const existing = await this.repository.viewByClientMsgId(channel.id, userId, clientMsgId);
+      if (existing) return existing;
     }
-    await this.limitBotPosts(userId, channel.id);
+    if (author.isBot) await this.limitBotPosts(userId, channel.id);
     const fileIds = input.fileIds ?? [];
     if (!input.text.trim() && fileIds.length === 0) {
       throw badRequest('A message needs text or files', [{ path: 'text', message: 'must not be empty' }]);
@@ -102,58 +84,55 @@ export class MessagesService {
           text: input.text,
           threadId,
         });
-    const mentions = await this.mentionedUserIds(channel, userId, text);
-
-    const created = await this.db.transaction(async () => {
-      const message = await this.repository.insert({
-        id: newId(),
-        workspaceId: channel.workspaceId,
-        channelId: channel.id,
-        userId,
-        text,
-        threadId,
-        clientMsgId,
-        botProfile: options.botProfile ?? null,
-      });
-      if (!message) return undefined; // lost a race with the same clientMsgId
-      await this.repository.addMentions(message, mentions);
-      await this.files.attach(message.id, fileIds);
-      if (threadId) await this.repository.adjustReplyCount(threadId, 1);
-      const view = toMessageView(message, { files: files.map(toFileView), mentions });
-      await this.events.append('message.created', view);
+    const message = {
+      id: newId(),
+      workspaceId: channel.workspaceId,
+      channelId: channel.id,
+      userId,
+      text,
+      threadId,
+      clientMsgId,
+      botProfile: options.botProfile ?? null,
+    };
+    // The statement keeps only workspace members among those named.
+    const mentions = [
+      ...new Set([...parseMentions(text), ...(await this.broadcastMentions(channel, userId, text))]),
+    ];
+    const insertion = this.repository.insertion(message, mentions, files.map(toFileView));
+    const write = async () => {
+      const scope = { workspaceId: channel.workspaceId, channelId: channel.id };
+      const view = await this.events.appendWithChange('message.created', scope, insertion);
+      if (view) await this.files.attach(view.id, fileIds);
       return view;
-    });
-    if (created) return created;
-    const first = await this.repository.findByClientMsgId(channel.id, userId, clientMsgId as string);
-    return this.hydrateOne(first as MessageModel);
+    };
+    const created = fileIds.length > 0 ? await this.db.transaction(write) : await write();
+    // Undefined: lost a race with the same clientMsgId, whose message is committed now.
+    return (
+      created ?? ((await this.repository.viewByClientMsgId(channel.id, userId, clientMsgId!)) as MessageView)
+    );
   }
 
   /**
-   * Who a text mentions: workspace members named as `<@id>`, plus for `@channel` every member of the channel
-   * and for `@here` those online now (decided when the text is posted or edited), never the author.
+   * Who a text reaches besides those it names (decided when it is posted or edited, never the author): every
+   * member of the channel for `@channel`, those online now for `@here`.
    */
-  private async mentionedUserIds(
+  private async broadcastMentions(
     channel: { id: string; workspaceId: string },
     authorId: string,
     text: string,
   ): Promise<string[]> {
-    const named = await this.workspaces.filterMembers(channel.workspaceId, parseMentions(text));
     const broadcast = parseBroadcast(text);
-    if (!broadcast) return named;
+    if (!broadcast) return [];
     const members = (await this.channels.memberIds(channel.id)).filter((id) => id !== authorId);
-    const reached =
-      broadcast === 'channel'
-        ? members
-        : this.realtime
-            .statuses(members)
-            .filter((member) => member.status === 'online')
-            .map((member) => member.userId);
-    return [...new Set([...named, ...reached])];
+    if (broadcast === 'channel') return members;
+    return this.realtime
+      .statuses(members)
+      .filter((member) => member.status === 'online')
+      .map((member) => member.userId);
   }
 
   /** Bots (apps, plugins, incoming webhooks) post about once a second per channel, in bursts, as on Slack. */
   private async limitBotPosts(userId: string, channelId: string): Promise<void> {
-    if (!(await this.repository.isBot(userId))) return;
     await this.limiter.enforce({
       key: `bot-posts:${userId}:${channelId}`,
       max: this.config.botChannelPostsPerWindow,
@@ -164,32 +143,34 @@ export class MessagesService {
   async list(channelId: string, userId: string, page: PageQuery): Promise<Page<MessageView>> {
     const { channel } = await this.channels.requireReadable(channelId, userId);
     const before = decodeCursor(page.cursor, { id: 'uuid' });
-    const rows = await this.repository.listChannel(channel.id, page.limit + 1, before?.id);
-    return this.page(rows, page.limit);
+    const views = await this.repository.listChannel(channel.id, page.limit + 1, before?.id);
+    return pageOf(views, page.limit);
   }
 
   async replies(messageId: string, userId: string, page: PageQuery): Promise<Page<MessageView>> {
     const { message } = await this.requireReadable(messageId, userId);
     const rootId = message.threadId ?? message.id;
     const after = decodeCursor(page.cursor, { id: 'uuid' });
-    const rows = await this.repository.listReplies(rootId, page.limit + 1, after?.id);
-    return this.page(rows, page.limit);
+    const views = await this.repository.listReplies(rootId, page.limit + 1, after?.id);
+    return pageOf(views, page.limit);
   }
 
   async get(messageId: string, userId: string): Promise<MessageView> {
-    const { message } = await this.requireReadable(messageId, userId);
-    return this.hydrateOne(message);
+    return (await this.requireReadable(messageId, userId)).message;
   }
 
   async edit(messageId: string, userId: string, text: string): Promise<MessageView> {
     const { message, access } = await this.requireReadable(messageId, userId);
     if (message.userId !== userId) throw forbidden('Only the author may edit a message');
     if (access.channel.archived) throw conflict('The channel is archived');
-    const mentions = await this.mentionedUserIds(access.channel, userId, text);
+    const named = await this.workspaces.filterMembers(message.workspaceId, parseMentions(text));
+    const mentions = [
+      ...new Set([...named, ...(await this.broadcastMentions(access.channel, userId, text))]),
+    ];
     return this.db.transaction(async () => {
-      const updated = await this.repository.updateText(message.id, text);
+      await this.repository.updateText(message.id, text);
       await this.repository.replaceMentions(message, mentions);
-      const view = await this.hydrateOne(updated);
+      const view = await this.repository.view(message.id);
       await this.events.append('message.updated', view);
       return view;
     });
@@ -257,7 +238,7 @@ export class MessagesService {
   ): Promise<Page<MessageView>> {
     const membership = await this.workspaces.requireMember(workspaceId, userId);
     const before = decodeCursor(page.cursor, { id: 'uuid' });
-    const rows = await this.repository.search(
+    const views = await this.repository.search(
       workspaceId,
       userId,
       membership.role !== 'guest',
@@ -265,14 +246,14 @@ export class MessagesService {
       page.limit + 1,
       before?.id,
     );
-    return this.page(rows, page.limit);
+    return pageOf(views, page.limit);
   }
 
   /** The message and the caller's access to its channel; 404 when either is invisible to them. */
   private async requireReadable(
     messageId: string,
     userId: string,
-  ): Promise<{ message: MessageModel; access: ChannelAccess }> {
+  ): Promise<{ message: MessageView; access: ChannelAccess }> {
     const message = await this.repository.findForMember(messageId, userId);
     if (!message) throw notFound('Message');
     try {
@@ -291,35 +272,5 @@ export class MessagesService {
       ]);
     }
     return parent.threadId ?? parent.id;
-  }
-
-  private async hydrateOne(message: MessageModel): Promise<MessageView> {
-    const [view] = await this.hydrate([message]);
-    return view;
-  }
-
-  private async hydrate(messages: MessageModel[]): Promise<MessageView[]> {
-    const ids = messages.map((message) => message.id);
-    const loads = [
-      () => this.repository.reactionsFor(ids),
-      () => this.files.viewsForMessages(ids),
-      () => this.repository.mentionsFor(ids),
-    ] as const;
-    // In parallel on the pool; one after another on a transaction's single connection.
-    const [reactions, files, mentions] = this.db.inTransaction
-      ? [await loads[0](), await loads[1](), await loads[2]()]
-      : await Promise.all([loads[0](), loads[1](), loads[2]()]);
-    return messages.map((message) =>
-      toMessageView(message, {
-        reactions: reactions.get(message.id),
-        files: files.get(message.id),
-        mentions: mentions.get(message.id),
-      }),
-    );
-  }
-
-  private async page(rows: MessageModel[], limit: number): Promise<Page<MessageView>> {
-    const page = toPage(rows, limit, (last) => ({ id: last.id }));
-    return { items: await this.hydrate(page.items), nextCursor: page.nextCursor };
   }
 }

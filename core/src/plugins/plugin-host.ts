@@ -263,7 +263,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
         if (!access.isMember) await this.channels.join(channelId, bot);
         return this.messages.post(
           channelId,
-          bot,
+          { userId: bot, isBot: true },
           {
             text: text(input.text, 'text'),
             threadId: input.threadId === undefined ? undefined : text(input.threadId, 'threadId', 64),

@@ -99,7 +99,7 @@ export class IncomingWebhooksService {
     };
     await this.messages.post(
       hook.channelId,
-      hook.botUserId,
+      { userId: hook.botUserId, isBot: true },
       { text: payload.text, ...(payload.thread_ts ? { threadId: payload.thread_ts } : {}) },
       Object.keys(botProfile).length > 0 ? { botProfile } : {},
     );
