@@ -125,8 +125,9 @@ export class PluginDelivery implements OnApplicationBootstrap {
   private async deliverBatch(
     installId: string,
   ): Promise<{ outcome: 'more' | 'done' | 'busy' | 'gone'; horizon: bigint }> {
-    const horizon = this.feed.seq;
     const install = await this.repository.leaseForDelivery(installId, this.bus.instanceId, LEASE_SECONDS);
+    // Read after a round trip: the feed has moved past the batch whose consumer woke this.
+    const horizon = this.feed.seq;
     if (!install) {
       const enabled = (await this.repository.findInstallById(installId))?.enabled === true;
       return { outcome: enabled ? 'busy' : 'gone', horizon: BigInt(horizon) };

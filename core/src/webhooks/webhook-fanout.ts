@@ -114,9 +114,11 @@ export class WebhookFanout implements OnApplicationBootstrap {
   private async fanOutBatch(
     skippable: bigint,
   ): Promise<{ outcome: 'busy' | 'full' | 'done'; horizon: bigint }> {
-    const horizon = this.feed.seq;
+    let horizon = this.feed.seq;
     const outcome = await this.db.transaction(async () => {
       const locked = await this.repository.lockFanoutCursor();
+      // Read after a round trip: the feed has moved past the batch whose consumer woke this.
+      horizon = this.feed.seq;
       if (locked === undefined) return 'busy';
       const cursor = BigInt(locked) < skippable ? skippable.toString() : locked;
       const batch =
