@@ -41,6 +41,8 @@ export class PluginDelivery implements OnApplicationBootstrap {
   private allDue = true;
   /** Up to where this instance last moved idle installs' cursors. */
   private written = 0n;
+  /** The last seq the feed handed over: deliveries read up to it, all committed and judged. */
+  private seen = 0n;
 
   constructor(
     private readonly bus: EventBus,
@@ -70,6 +72,7 @@ export class PluginDelivery implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     this.feed.subscribe(async (events) => {
       const { wanted, failed } = await this.directory.sort(events);
+      this.seen = BigInt(events.at(-1)?.seq ?? this.feed.seq);
       if (failed) {
         this.logger.warn({ err: failed }, 'could not read the enabled plugin installs; delivering to all');
         this.allDue = true;
@@ -77,8 +80,7 @@ export class PluginDelivery implements OnApplicationBootstrap {
       for (const [installId, seq] of wanted) {
         if (BigInt(seq) > (this.due.get(installId) ?? 0n)) this.due.set(installId, BigInt(seq));
       }
-      const seen = BigInt(events.at(-1)?.seq ?? this.feed.seq);
-      if (this.allDue || this.due.size > 0 || seen - this.written >= IDLE_CURSOR_EVENTS) this.wake();
+      if (this.allDue || this.due.size > 0 || this.seen - this.written >= IDLE_CURSOR_EVENTS) this.wake();
     });
   }
 
@@ -90,7 +92,7 @@ export class PluginDelivery implements OnApplicationBootstrap {
   readonly wake = coalesced(
     async () => {
       if (this.allDue) {
-        const horizon = BigInt(this.feed.seq);
+        const horizon = this.seen;
         for (const install of await this.repository.enabledInstalls()) {
           if (this.subscriptions(install).length > 0) this.due.set(install.id, horizon);
         }
@@ -105,7 +107,7 @@ export class PluginDelivery implements OnApplicationBootstrap {
         }
       }
       if (more) return this.wake();
-      const horizon = BigInt(this.feed.seq);
+      const horizon = this.seen;
       if (horizon - this.written >= IDLE_CURSOR_EVENTS) {
         const idle = this.directory.all().filter((install) => !this.due.has(install.id));
         await this.repository.advanceIdleCursors(
@@ -125,9 +127,8 @@ export class PluginDelivery implements OnApplicationBootstrap {
   private async deliverBatch(
     installId: string,
   ): Promise<{ outcome: 'more' | 'done' | 'busy' | 'gone'; horizon: bigint }> {
+    const horizon = this.seen.toString();
     const install = await this.repository.leaseForDelivery(installId, this.bus.instanceId, LEASE_SECONDS);
-    // Read after a round trip: the feed has moved past the batch whose consumer woke this.
-    const horizon = this.feed.seq;
     if (!install) {
       const enabled = (await this.repository.findInstallById(installId))?.enabled === true;
       return { outcome: enabled ? 'busy' : 'gone', horizon: BigInt(horizon) };

@@ -43,6 +43,8 @@ export class WebhookFanout implements OnApplicationBootstrap {
   private skippable = 0n;
   /** Where this instance last moved the cursor to. */
   private written = 0n;
+  /** The last seq the feed handed over: a fan-out reads up to it, all committed and judged. */
+  private seen = 0n;
 
   constructor(
     private readonly db: Database,
@@ -72,6 +74,7 @@ export class WebhookFanout implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     this.feed.subscribe(async (events) => {
       const { wanted, first, failed } = await this.directory.sort(events);
+      this.seen = BigInt(events.at(-1)?.seq ?? this.feed.seq);
       if (failed)
         this.logger.warn({ err: failed }, 'could not read the enabled webhooks; fanning out regardless');
       if (this.dueThrough === undefined) {
@@ -114,11 +117,9 @@ export class WebhookFanout implements OnApplicationBootstrap {
   private async fanOutBatch(
     skippable: bigint,
   ): Promise<{ outcome: 'busy' | 'full' | 'done'; horizon: bigint }> {
-    let horizon = this.feed.seq;
+    const horizon = this.seen.toString();
     const outcome = await this.db.transaction(async () => {
       const locked = await this.repository.lockFanoutCursor();
-      // Read after a round trip: the feed has moved past the batch whose consumer woke this.
-      horizon = this.feed.seq;
       if (locked === undefined) return 'busy';
       const cursor = BigInt(locked) < skippable ? skippable.toString() : locked;
       const batch =
