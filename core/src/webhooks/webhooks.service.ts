@@ -122,6 +122,11 @@ export class WebhooksService {
     );
   }
 
+  /** Removing an install removes its event subscription (ON DELETE CASCADE): every instance is told. */
+  async unsubscribeApp(install: { workspaceId: string }, removeInstall: () => Promise<void>): Promise<void> {
+    await this.changing(install.workspaceId, removeInstall);
+  }
+
   async list(workspaceId: string, userId: string): Promise<{ items: WebhookView[] }> {
     await this.workspaces.requireAdmin(workspaceId, userId);
     return { items: (await this.repository.list(workspaceId)).map(toWebhookView) };
