@@ -42,7 +42,7 @@ const IMPLEMENTED: EventName[] = [
 ];
 
 /** Rows the server writes to the same stream for itself; never delivered to clients, so not in the SDK. */
-const INTERNAL = new Set(['token.revoked']);
+const INTERNAL = new Set(['token.revoked', 'webhooks.changed', 'plugin_installs.changed']);
 
 // Compile time: every event core declares has an SDK schema whose payload type is exactly core's. On drift,
 // tsc reports `"ok"` is not assignable to `Mismatched`, the names of the events that disagree.

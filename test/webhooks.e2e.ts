@@ -1,5 +1,7 @@
 import { Clock } from '../core/src/common/clock';
+import { Database } from '../core/src/database/database';
 import { EgressClient } from '../core/src/egress/egress.client';
+import { EventFeed } from '../core/src/events/event-feed';
 import { WebhookWorker } from '../core/src/webhooks/webhook-worker';
 import {
   addToWorkspace,
@@ -492,6 +494,34 @@ describe('outgoing webhooks', () => {
 });
 
 describe('egress guard on webhooks', () => {
+  it('costs no fan-out for events no webhook wants, and delivers the next one some webhook does', async () => {
+    const elsewhere = await team();
+    const { owner, workspaceId, channelId } = await team();
+    const sink = await receiver();
+    sink.respondAlways(answer(204));
+    await subscribe(owner, workspaceId, sink.url);
+    await postMessage(owner, channelId, 'first');
+    await sink.waitFor(1);
+    const { knex } = server.app.get(Database);
+    const cursor = async () =>
+      (await knex.raw<{ rows: { seq: string }[] }>('SELECT cursor_seq::text AS seq FROM webhook_fanout'))
+        .rows[0].seq;
+    const before = await cursor();
+
+    for (let index = 0; index < 3; index += 1) {
+      await postMessage(elsewhere.owner, elsewhere.channelId, `unwatched ${index}`);
+    }
+    const { rows } = await knex.raw<{ rows: { seq: string }[] }>('SELECT max(seq)::text AS seq FROM events');
+    const feed = server.app.get(EventFeed);
+    await eventually(() => Promise.resolve(BigInt(feed.seq) >= BigInt(rows[0].seq) || undefined), 'the feed');
+    expect(await cursor()).toBe(before);
+
+    await postMessage(owner, channelId, 'second');
+    const [, second] = await sink.waitFor(2);
+    expect(second.payload.data.text).toBe('second');
+    expect(BigInt(await cursor())).toBeGreaterThan(BigInt(rows[0].seq));
+  });
+
   it('refuses a delivery when the name resolves to a private address by then (DNS rebinding)', async () => {
     const { owner, workspaceId, channelId } = await team();
     const egress = server.app.get(EgressClient);

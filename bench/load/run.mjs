@@ -28,7 +28,9 @@
 // channel), BENCH_GRACE_MS (longest wait for deliveries after a step, default 5000), BENCH_SETUP_CONCURRENCY
 // (16), BENCH_REQUEST_TIMEOUT_MS (10000: a slower request is an error), BENCH_REQUIRE_HEALTHY=<users> (exit 1
 // unless that step was healthy), DATABASE_URL (else an embedded PostgreSQL), DB_POOL_MAX and any other server
-// variable (passed to the server process), LOG_LEVEL (server log level, default warn).
+// variable (passed to the server process), LOG_LEVEL (server log level, default warn), BENCH_IDLE_SOCKETS
+// (default 2000; 0 skips it): before the steps, that many users' sockets are opened and left idle, and the
+// server's RSS growth per socket is reported (issue 13's goal: <= 50 KB each).
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -93,6 +95,9 @@ const graceMs = envInt('BENCH_GRACE_MS', 5000, 0);
 const setupConcurrency = envInt('BENCH_SETUP_CONCURRENCY', 16, 1);
 const requestTimeoutMs = envInt('BENCH_REQUEST_TIMEOUT_MS', 10_000, 1);
 const requireHealthy = envInt('BENCH_REQUIRE_HEALTHY', 0, 0);
+const idleSockets = envInt('BENCH_IDLE_SOCKETS', 2000, 0);
+/** Issue 13's goal for an idle socket's memory. */
+const IDLE_SOCKET_GOAL_KIB = 50;
 const logLevel = process.env.LOG_LEVEL || 'warn';
 
 const thinkTime = () => -Math.log(1 - Math.random()) * thinkMs;
@@ -413,12 +418,14 @@ async function probeReadState(load, owner, channelId) {
 }
 
 /**
- * Registers users up to `total`, each joining the workspace and their channels, then opens their sockets:
- * the server's RSS just before and once the new sockets are open and quiet ({ before, after } MiB).
+ * Registers users until there are `total` (each joining the workspace and their channels), in index order:
+ * [{ token, channels }].
  */
-async function growUsers(base, serverPid, setup, load, suffix, total) {
-  const started = performance.now();
-  const indexes = Array.from({ length: total - load.users.length }, (_, k) => load.users.length + k);
+async function registerUsers(base, setup, suffix, registered, total) {
+  const indexes = Array.from(
+    { length: Math.max(0, total - registered.length) },
+    (_, k) => registered.length + k,
+  );
   const invites = new Map();
   const inviteFor = async (index) => {
     const batch = Math.floor(index / 1000);
@@ -437,7 +444,6 @@ async function growUsers(base, serverPid, setup, load, suffix, total) {
     }
     return (await invites.get(batch)).code;
   };
-  const ready = [];
   await pool(indexes, setupConcurrency, async (index) => {
     const { token } = await registerUser(base, suffix, `user${index}`);
     await expectStatus(
@@ -463,25 +469,98 @@ async function growUsers(base, serverPid, setup, load, suffix, total) {
         token,
       );
     }
-    ready[index] = { token, channels };
+    registered[index] = { token, channels };
   });
-  const registered = performance.now();
+  return registered;
+}
+
+/**
+ * Registers users up to `total` (those not registered yet), then opens the new users' sockets: the server's
+ * RSS just before and once the new sockets are open and quiet ({ before, after } MiB).
+ */
+async function growUsers(base, serverPid, setup, load, suffix, registered, total) {
+  const started = performance.now();
+  const first = load.users.length;
+  await registerUsers(base, setup, suffix, registered, total);
+  const registeredAt = performance.now();
   const before = processRssMiB(serverPid);
   // Sockets in index order, so a user's index is its place in the load's list.
-  for (let i = 0; i < indexes.length; i += setupConcurrency) {
+  for (let index = first; index < total; index += setupConcurrency) {
     await Promise.all(
-      indexes
-        .slice(i, i + setupConcurrency)
-        .map((index) => load.add(ready[index].token, setup.channelIds, ready[index].channels)),
+      registered
+        .slice(index, Math.min(total, index + setupConcurrency))
+        .map((user) => load.add(user.token, setup.channelIds, user.channels)),
     );
   }
   await load.quiet(60_000);
   const after = processRssMiB(serverPid);
   log(
-    `${total} users: ${indexes.length} registered and joined in ${((registered - started) / 1000).toFixed(1)} s, ` +
-      `sockets open in ${((performance.now() - registered) / 1000).toFixed(1)} s; server RSS ${before} → ${after} MiB`,
+    `${total} users: registered and joined in ${((registeredAt - started) / 1000).toFixed(1)} s, ` +
+      `${total - first} sockets open in ${((performance.now() - registeredAt) / 1000).toFixed(1)} s; server RSS ${before} → ${after} MiB`,
   );
   return { before, after };
+}
+
+/** The server's RSS once it has been steady for a moment: the median of a few readings (garbage collection). */
+async function steadyRssMiB(serverPid) {
+  const readings = [];
+  for (let i = 0; i < 5; i++) {
+    await sleep(200);
+    readings.push(processRssMiB(serverPid));
+  }
+  return readings.sort((a, b) => a - b)[2];
+}
+
+/**
+ * What an idle authenticated socket costs the server: `count` users' sockets opened (each a member of its
+ * channels, as in the steps), left quiet, then closed. (server RSS with them − before) / count.
+ */
+async function measureIdleSockets(base, serverPid, registered, count) {
+  const origin = new URL(base);
+  let lastFrameAt = performance.now();
+  const open = (token) =>
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(`ws://${origin.host}/api/v1/realtime`, {
+        headers: { authorization: `Bearer ${token}` },
+        perMessageDeflate: false,
+      });
+      const timer = setTimeout(() => {
+        ws.terminate();
+        reject(new Error('idle socket: no hello within 30 s'));
+      }, 30_000);
+      ws.on('message', () => {
+        clearTimeout(timer);
+        lastFrameAt = performance.now();
+        resolve(ws);
+      });
+      ws.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      ws.on('unexpected-response', (_request, response) =>
+        reject(new Error(`idle socket: upgrade refused with ${response.statusCode}`)),
+      );
+    });
+  const before = await steadyRssMiB(serverPid);
+  const sockets = [];
+  const started = performance.now();
+  try {
+    for (let i = 0; i < count; i += setupConcurrency) {
+      sockets.push(
+        ...(await Promise.all(
+          registered.slice(i, Math.min(count, i + setupConcurrency)).map((user) => open(user.token)),
+        )),
+      );
+    }
+    // Quiet: presence frames about the new sockets have all arrived.
+    while (performance.now() - lastFrameAt < 1000 && performance.now() - started < 120_000) await sleep(50);
+    const after = await steadyRssMiB(serverPid);
+    const kibPerSocket = round(((after - before) * 1024) / count, 1);
+    log(`${count} idle sockets: server RSS ${before} → ${after} MiB, ${kibPerSocket} KiB per socket`);
+    return { count, rssBeforeMiB: before, rssAfterMiB: after, kibPerSocket };
+  } finally {
+    await closeSockets(sockets);
+  }
 }
 
 /** CPU seconds so far of the server process, of each PostgreSQL backend serving `database`, of this process. */
@@ -642,7 +721,7 @@ function stepsTable(rows) {
 }
 
 async function main() {
-  const largest = Math.max(...steps);
+  const largest = Math.max(...steps, idleSockets);
   // This process holds a socket per user and the HTTP connections (at most one per request in flight).
   const limits = fileLimits();
   const fdsNeeded = 3 * largest + 200;
@@ -689,10 +768,17 @@ async function main() {
       `read state: ${readState ? 'on (SwitchChannel marks the channel read)' : 'absent (SwitchChannel does not mark read)'}`,
     );
 
+    const registered = [];
+    let idle = null;
+    if (idleSockets > 0) {
+      await registerUsers(server.base, setup, suffix, registered, idleSockets);
+      idle = await measureIdleSockets(server.base, server.pid, registered, idleSockets);
+    }
+
     const results = [];
     for (const users of [...new Set(steps)].sort((a, b) => a - b)) {
       const added = users - load.users.length;
-      const rss = await growUsers(server.base, server.pid, setup, load, suffix, users);
+      const rss = await growUsers(server.base, server.pid, setup, load, suffix, registered, users);
       // The server's RSS with every socket open and quiet, and how much opening the new ones added to it.
       const idleServerRssMiB = rss.after;
       const idleKiBPerSocket = round(((rss.after - rss.before) * 1024) / added, 1);
@@ -747,6 +833,13 @@ async function main() {
     console.log(stepsTable(results));
     console.log('');
     console.log(`largest healthy step: ${largestHealthy === null ? 'none' : `${largestHealthy} users`}`);
+    if (idle) {
+      console.log(
+        `idle sockets: ${idle.count} authenticated sockets opened on a quiet server took its RSS from ` +
+          `${idle.rssBeforeMiB} to ${idle.rssAfterMiB} MiB: ${idle.kibPerSocket} KiB per socket ` +
+          `(goal <= ${IDLE_SOCKET_GOAL_KIB} KiB: ${idle.kibPerSocket <= IDLE_SOCKET_GOAL_KIB ? 'met' : 'NOT met'})`,
+      );
+    }
     console.log(
       JSON.stringify({
         ...resultHeader('load', pgLabel, round(os.loadavg()[0], 2)),
@@ -760,6 +853,7 @@ async function main() {
         health: HEALTH,
         steps: results,
         largestHealthy,
+        idleSockets: idle,
       }),
     );
     if (requireHealthy && !healthy.includes(requireHealthy)) process.exitCode = 1;

@@ -182,7 +182,7 @@ export class AppsService {
   private async removeInstall(install: InstallRow): Promise<void> {
     await this.repository.expireCodes(install.appId, install.workspaceId);
     await this.auth.revokeInstallTokens(install.id);
-    await this.repository.deleteInstall(install.id);
+    await this.webhooks.unsubscribeApp(install, () => this.repository.deleteInstall(install.id));
     await this.workspaces.removeBot(install.workspaceId, install.botUserId);
   }
 

@@ -21,6 +21,14 @@ export interface InternalEvents {
    * forgets it (AuthCache) and closes the sockets opened with it.
    */
   'token.revoked': { userId: string; tokenId: string };
+  /**
+   * A workspace's outgoing webhooks changed (created, edited, deleted, an app's subscription added): every
+   * instance re-reads which events they want (WebhookTargets). Not `workspaceId`: an internal event has no
+   * workspace, so no client, plugin or webhook ever receives it.
+   */
+  'webhooks.changed': { ofWorkspace: string };
+  /** A workspace's plugin installs changed (installed, reconfigured, disabled, removed): as above (PluginTargets). */
+  'plugin_installs.changed': { ofWorkspace: string };
 }
 
 export type StreamEvents = DomainEvents & InternalEvents;

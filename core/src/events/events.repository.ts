@@ -159,6 +159,19 @@ export class EventsRepository {
     for (const reaction of this.reactions.get(type) ?? []) await reaction(data as never);
   }
 
+  /** Runs `change` and appends the event that describes it, in one transaction. */
+  async appendWith<K extends StreamEventName, T>(
+    type: K,
+    data: StreamEvents[K],
+    change: () => Promise<T>,
+  ): Promise<T> {
+    return await this.db.transaction(async () => {
+      const result = await change();
+      await this.append(type, data);
+      return result;
+    });
+  }
+
   async maxSeq(): Promise<string> {
     const row = await this.db.knex('events').max<{ max: string | null }>('seq as max').first();
     return String(row?.max ?? '0');
@@ -198,11 +211,18 @@ export class EventsRepository {
   /**
    * Events with afterSeq < seq <= untilSeq for a replay, in order. Inside a transaction (the webhook fan-out)
    * it reads on that transaction's connection: asking the pool for a second one could wait forever for a
-   * pool that is full, or being closed at shutdown, while the transaction holds its own.
+   * pool that is full, or being closed at shutdown, while the transaction holds its own. With `only`, just the
+   * events of those types in that workspace.
    */
-  async readRange(afterSeq: string, untilSeq: string | null, limit: number): Promise<StoredEvent[]> {
+  async readRange(
+    afterSeq: string,
+    untilSeq: string | null,
+    limit: number,
+    only?: { workspaceId: string; types: string[] },
+  ): Promise<StoredEvent[]> {
     const query = this.db.conn('events').where('seq', '>', afterSeq).orderBy('seq').limit(limit);
     if (untilSeq !== null) void query.where('seq', '<=', untilSeq);
+    if (only) void query.where('workspaceId', only.workspaceId).whereIn('type', only.types);
     return await query.select<StoredEvent[]>(...COLUMNS);
   }
 }

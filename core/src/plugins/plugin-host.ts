@@ -19,6 +19,7 @@ import { isUuid } from '../common/validation';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { EgressClient } from '../egress/egress.client';
+import { EventsRepository } from '../events/events.repository';
 import { FilesService } from '../files/files.service';
 import type { MessageDraft, MessageWillBePosted } from '../messages/message-hooks';
 import { MessageHooks } from '../messages/message-hooks';
@@ -61,6 +62,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
 
   constructor(
     private readonly repository: PluginsRepository,
+    private readonly events: EventsRepository,
     private readonly catalogue: PluginCatalogue,
     private readonly messages: MessagesService,
     private readonly channels: ChannelsService,
@@ -399,7 +401,9 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     );
     if (failures < this.config.pluginFailuresBeforeDisable) return;
     const reason = `disabled after ${failures} failures within ${windowSeconds} s; last: ${lastMessage.slice(0, 300)}`;
-    await this.repository.updateInstall(install.id, { enabled: false, disabledReason: reason });
+    await this.events.appendWith('plugin_installs.changed', { ofWorkspace: install.workspaceId }, () =>
+      this.repository.updateInstall(install.id, { enabled: false, disabledReason: reason }),
+    );
     this.runner.unload(install.id);
     this.forget(install);
     this.logger.warn({ plugin: install.pluginId, installId: install.id }, reason);

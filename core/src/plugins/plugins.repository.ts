@@ -125,6 +125,21 @@ export class PluginsRepository {
     await this.db.conn('pluginInstalls').where({ id }).update({ cursorSeq: seq });
   }
 
+  /**
+   * Moves the cursors of enabled installs among `ids` forward to `seq` over events they did not want, in one
+   * statement; an install being delivered to right now keeps its own.
+   */
+  async advanceIdleCursors(ids: string[], seq: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .conn('pluginInstalls')
+      .whereIn('id', ids)
+      .where({ enabled: true })
+      .where('cursorSeq', '<', seq)
+      .where((q) => void q.whereNull('leasedUntil').orWhere('leasedUntil', '<', new Date()))
+      .update({ cursorSeq: seq });
+  }
+
   async kvGet(installId: string, key: string): Promise<{ value: unknown; version: number } | undefined> {
     return await this.db
       .conn('pluginKv')

@@ -5,8 +5,8 @@ import { AuthService } from '../auth/auth.service';
 import { newId } from '../common/ids';
 import { badRequest, conflict, notFound } from '../common/problem';
 import { assertValid } from '../common/validation';
-import { Database } from '../database/database';
 import { EventFeed } from '../events/event-feed';
+import { EventsRepository } from '../events/events.repository';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { PluginCatalogue } from './plugin-catalogue';
 import { PluginHost } from './plugin-host';
@@ -34,13 +34,13 @@ const toCatalogueItem = (manifest: PluginManifest) => ({
 @Injectable()
 export class PluginsService {
   constructor(
-    private readonly db: Database,
     private readonly repository: PluginsRepository,
     private readonly catalogue: PluginCatalogue,
     private readonly host: PluginHost,
     private readonly workspaces: WorkspacesService,
     private readonly auth: AuthService,
     private readonly feed: EventFeed,
+    private readonly events: EventsRepository,
     private readonly scheduler: PluginScheduler,
   ) {}
 
@@ -119,14 +119,16 @@ export class PluginsService {
       ...body.limits,
     };
     const install = existing
-      ? await this.repository.updateInstall(existing.id, {
-          enabled: body.enabled,
-          settings,
-          limits,
-          allowedHosts,
-          version: entry.manifest.version,
-          ...(body.enabled ? { disabledReason: null } : {}),
-        })
+      ? await this.changing(workspaceId, () =>
+          this.repository.updateInstall(existing.id, {
+            enabled: body.enabled,
+            settings,
+            limits,
+            allowedHosts,
+            version: entry.manifest.version,
+            ...(body.enabled ? { disabledReason: null } : {}),
+          }),
+        )
       : await this.create(workspaceId, entry.manifest, body.enabled, { settings, limits, allowedHosts });
     await this.scheduler.sync(install.id, entry.manifest);
     if (!install.enabled) this.host.runner.unload(install.id);
@@ -139,7 +141,7 @@ export class PluginsService {
     const install = await this.repository.findInstall(workspaceId, pluginId);
     if (!install) throw notFound('Plugin install');
     // Its KV data and invocation log go with it (ON DELETE CASCADE); its bot leaves the workspace.
-    await this.repository.deleteInstall(install.id);
+    await this.changing(workspaceId, () => this.repository.deleteInstall(install.id));
     this.host.runner.unload(install.id);
     this.host.forget(install);
     await this.workspaces.removeBot(workspaceId, install.botUserId);
@@ -169,7 +171,7 @@ export class PluginsService {
     // The plugin acts as a bot member of the workspace; events are delivered from now on.
     const bot = await this.auth.createBot(manifest.name, `plugin.${manifest.id}`, id);
     await this.workspaces.addBot(workspaceId, bot.id);
-    return this.db.transaction(() =>
+    return this.changing(workspaceId, () =>
       this.repository.insertInstall({
         id,
         workspaceId,
@@ -181,6 +183,11 @@ export class PluginsService {
         cursorSeq: this.feed.seq,
       }),
     );
+  }
+
+  /** A change to the workspace's installs, with the event that tells every instance (PluginDelivery). */
+  private changing<T>(workspaceId: string, change: () => Promise<T>): Promise<T> {
+    return this.events.appendWith('plugin_installs.changed', { ofWorkspace: workspaceId }, change);
   }
 
   private toView(install: InstallRow): InstallView {

@@ -170,6 +170,31 @@ export class WebhooksRepository {
       .select<WebhookRow[]>();
   }
 
+  /** What the fan-out's directory keeps of enabled webhooks, of one workspace or of all. */
+  async enabledSubscriptions(
+    workspaceId?: string,
+  ): Promise<Pick<WebhookRow, 'id' | 'workspaceId' | 'events'>[]> {
+    const query = this.db.conn('webhooks').where({ enabled: true });
+    if (workspaceId !== undefined) void query.where({ workspaceId });
+    return await query.select<Pick<WebhookRow, 'id' | 'workspaceId' | 'events'>[]>(
+      'id',
+      'workspaceId',
+      'events',
+    );
+  }
+
+  /**
+   * Moves the fan-out cursor forward to `seq` over events no webhook wanted, in one statement; leaves it to
+   * an instance fanning out at the moment.
+   */
+  async advanceIdleFanoutCursor(seq: string): Promise<void> {
+    await this.db.conn.raw(
+      `UPDATE webhook_fanout SET cursor_seq = ?
+       WHERE id = (SELECT id FROM webhook_fanout WHERE id = 1 AND cursor_seq < ? FOR UPDATE SKIP LOCKED)`,
+      [seq, seq],
+    );
+  }
+
   /** Inside a transaction: the fan-out cursor, locked; undefined while another instance holds it. */
   async lockFanoutCursor(): Promise<string | undefined> {
     const { rows } = await this.db.conn.raw<{ rows: { cursor_seq: string }[] }>(

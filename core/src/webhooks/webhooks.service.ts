@@ -6,6 +6,7 @@ import { decodeCursor, Page, toPage } from '../common/pagination';
 import { conflict, notFound } from '../common/problem';
 import { EgressClient } from '../egress/egress.client';
 import { EventFeed } from '../events/event-feed';
+import { EventsRepository } from '../events/events.repository';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { generateSecret } from './webhook-signature';
 import { WebhookWorker } from './webhook-worker';
@@ -57,6 +58,7 @@ const toDeliveryView = (row: DeliveryRow): DeliveryView => ({
 @Injectable()
 export class WebhooksService {
   constructor(
+    private readonly events: EventsRepository,
     private readonly repository: WebhooksRepository,
     private readonly workspaces: WorkspacesService,
     private readonly channels: ChannelsService,
@@ -71,17 +73,19 @@ export class WebhooksService {
     await this.egress.assertFetchable(body.url, 'url');
     await this.checkChannels(workspaceId, userId, body.channelIds);
     const secret = generateSecret();
-    const row = await this.repository.insert({
-      id: newId(),
-      workspaceId,
-      createdBy: userId,
-      url: body.url,
-      events: body.events,
-      channelIds: body.channelIds ?? null,
-      secrets: [{ secret, expiresAt: null }],
-      // Only events after this moment are delivered.
-      createdSeq: this.feed.seq,
-    });
+    const row = await this.changing(workspaceId, () =>
+      this.repository.insert({
+        id: newId(),
+        workspaceId,
+        createdBy: userId,
+        url: body.url,
+        events: body.events,
+        channelIds: body.channelIds ?? null,
+        secrets: [{ secret, expiresAt: null }],
+        // Only events after this moment are delivered.
+        createdSeq: this.feed.seq,
+      }),
+    );
     return { ...toWebhookView(row), secret };
   }
 
@@ -98,19 +102,29 @@ export class WebhooksService {
     events: string[];
     signingSecret: string;
   }): Promise<void> {
-    await this.repository.insert({
-      id: newId(),
-      workspaceId: install.workspaceId,
-      createdBy: install.botUserId,
-      url: install.url,
-      events: install.events,
-      channelIds: null,
-      secrets: [
-        { secret: `whsec_${Buffer.from(install.signingSecret, 'hex').toString('base64')}`, expiresAt: null },
-      ],
-      createdSeq: this.feed.seq,
-      installId: install.id,
-    });
+    await this.changing(install.workspaceId, () =>
+      this.repository.insert({
+        id: newId(),
+        workspaceId: install.workspaceId,
+        createdBy: install.botUserId,
+        url: install.url,
+        events: install.events,
+        channelIds: null,
+        secrets: [
+          {
+            secret: `whsec_${Buffer.from(install.signingSecret, 'hex').toString('base64')}`,
+            expiresAt: null,
+          },
+        ],
+        createdSeq: this.feed.seq,
+        installId: install.id,
+      }),
+    );
+  }
+
+  /** Removing an install removes its event subscription (ON DELETE CASCADE): every instance is told. */
+  async unsubscribeApp(install: { workspaceId: string }, removeInstall: () => Promise<void>): Promise<void> {
+    await this.changing(install.workspaceId, removeInstall);
   }
 
   async list(workspaceId: string, userId: string): Promise<{ items: WebhookView[] }> {
@@ -126,19 +140,21 @@ export class WebhooksService {
     await this.require(workspaceId, webhookId, userId);
     if (body.url !== undefined) await this.egress.assertFetchable(body.url, 'url');
     if (body.channelIds) await this.checkChannels(workspaceId, userId, body.channelIds);
-    const row = await this.repository.update(webhookId, {
-      ...(body.url !== undefined ? { url: body.url } : {}),
-      ...(body.events !== undefined ? { events: body.events } : {}),
-      ...(body.channelIds !== undefined ? { channelIds: body.channelIds } : {}),
-      ...(body.enabled !== undefined ? { enabled: body.enabled, disabledReason: null } : {}),
-    });
+    const row = await this.changing(workspaceId, () =>
+      this.repository.update(webhookId, {
+        ...(body.url !== undefined ? { url: body.url } : {}),
+        ...(body.events !== undefined ? { events: body.events } : {}),
+        ...(body.channelIds !== undefined ? { channelIds: body.channelIds } : {}),
+        ...(body.enabled !== undefined ? { enabled: body.enabled, disabledReason: null } : {}),
+      }),
+    );
     if (body.enabled) this.worker.wake(); // retries that were pending when it was disabled resume
     return toWebhookView(row);
   }
 
   async delete(workspaceId: string, webhookId: string, userId: string): Promise<void> {
     await this.require(workspaceId, webhookId, userId);
-    await this.repository.delete(webhookId);
+    await this.changing(workspaceId, () => this.repository.delete(webhookId));
   }
 
   /**
@@ -190,6 +206,11 @@ export class WebhooksService {
     });
     this.worker.wake();
     return { requeued };
+  }
+
+  /** A change to the workspace's webhooks, with the event that tells every instance's fan-out (WebhookFanout). */
+  private changing<T>(workspaceId: string, change: () => Promise<T>): Promise<T> {
+    return this.events.appendWith('webhooks.changed', { ofWorkspace: workspaceId }, change);
   }
 
   private async require(workspaceId: string, webhookId: string, userId: string): Promise<WebhookRow> {
