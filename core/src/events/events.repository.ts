@@ -159,8 +159,8 @@ export class EventsRepository {
     for (const reaction of this.reactions.get(type) ?? []) await reaction(data as never);
   }
 
-  /** Runs `change` and appends the event that describes it, in one transaction. */
-  async appendWith<K extends StreamEventName, T>(
+  /** Runs `change`, then appends the event that describes it, in one transaction (see appendWithChange for one statement). */
+  async appendAfter<K extends StreamEventName, T>(
     type: K,
     data: StreamEvents[K],
     change: () => Promise<T>,

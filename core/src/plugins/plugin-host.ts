@@ -401,7 +401,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     );
     if (failures < this.config.pluginFailuresBeforeDisable) return;
     const reason = `disabled after ${failures} failures within ${windowSeconds} s; last: ${lastMessage.slice(0, 300)}`;
-    await this.events.appendWith('plugin_installs.changed', { ofWorkspace: install.workspaceId }, () =>
+    await this.events.appendAfter('plugin_installs.changed', { ofWorkspace: install.workspaceId }, () =>
       this.repository.updateInstall(install.id, { enabled: false, disabledReason: reason }),
     );
     this.runner.unload(install.id);

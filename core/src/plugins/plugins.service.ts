@@ -187,7 +187,7 @@ export class PluginsService {
 
   /** A change to the workspace's installs, with the event that tells every instance (PluginDelivery). */
   private changing<T>(workspaceId: string, change: () => Promise<T>): Promise<T> {
-    return this.events.appendWith('plugin_installs.changed', { ofWorkspace: workspaceId }, change);
+    return this.events.appendAfter('plugin_installs.changed', { ofWorkspace: workspaceId }, change);
   }
 
   private toView(install: InstallRow): InstallView {

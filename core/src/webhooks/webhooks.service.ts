@@ -210,7 +210,7 @@ export class WebhooksService {
 
   /** A change to the workspace's webhooks, with the event that tells every instance's fan-out (WebhookFanout). */
   private changing<T>(workspaceId: string, change: () => Promise<T>): Promise<T> {
-    return this.events.appendWith('webhooks.changed', { ofWorkspace: workspaceId }, change);
+    return this.events.appendAfter('webhooks.changed', { ofWorkspace: workspaceId }, change);
   }
 
   private async require(workspaceId: string, webhookId: string, userId: string): Promise<WebhookRow> {
