@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// Builds what is stale, in order: the SDK, the first-party plugins (bundled from the SDK's sources) and the
-// server. Up-to-date parts are skipped, so `npm start` after `npm start` only checks timestamps.
+// Builds what is stale, in order: the SDK, the first-party plugins (bundled from the SDK's sources), the
+// server and the browser client (web/, bundled by Vite). Up-to-date parts are skipped, so `npm start` after `npm start` only checks timestamps.
 const { execFileSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync, utimesSync } = require('node:fs');
 const path = require('node:path');
@@ -52,8 +52,24 @@ async function buildPlugins() {
   }
 }
 
-/** Builds the SDK, the plugins and the server, each only when its inputs changed since its last build. */
-async function build() {
+/** Bundles the browser client into web/dist when its sources, configuration or dependencies changed. */
+function buildWeb() {
+  const web = path.join(root, 'web');
+  const built = mtime(path.join(web, 'dist', 'index.html'));
+  const sources = Math.max(
+    newestMtime(web, new Set(['dist', 'node_modules', 'tests', 'test-results', 'playwright-report'])),
+    mtime(path.join(root, 'package-lock.json')),
+  );
+  if (built > sources) return;
+  const vite = require.resolve('vite/bin/vite.js', { paths: [web] });
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: web, stdio: 'inherit' });
+}
+
+/**
+ * Builds the SDK, the plugins, the server and (unless `web` is false) the browser client, each only when its
+ * inputs changed since its last build.
+ */
+async function build({ web = true } = {}) {
   // tsc's build mode compares the project's sources with its build info and returns at once when nothing changed.
   runTsc(['-b', 'sdk-plugin/tsconfig.build.json']);
   await buildPlugins();
@@ -69,6 +85,7 @@ async function build() {
   } else {
     runTsc(['-b', 'core/tsconfig.build.json']);
   }
+  if (web) buildWeb();
 }
 
 module.exports = { build };

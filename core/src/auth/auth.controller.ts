@@ -9,6 +9,8 @@ import { AuthService } from './auth.service';
 import { SsoGuard } from './sso.guard';
 import type { CreateTokenBody, LoginBody, RegisterBody } from './auth.schemas';
 import { createTokenSchema, loginSchema, registerSchema } from './auth.schemas';
+import { Returns } from '../common/openapi-responses';
+import { sessionViewSchema, userViewSchema } from './auth.schemas';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -19,6 +21,7 @@ export class AuthController {
   @Public()
   @Post('auth/register')
   @Validate({ body: registerSchema })
+  @Returns(sessionViewSchema, 201)
   register(@Body() body: RegisterBody, @Req() request: FastifyRequest) {
     return this.auth.register(body.email, body.password, body.displayName, clientAddress(request));
   }
@@ -27,6 +30,7 @@ export class AuthController {
   @Post('auth/login')
   @HttpCode(200)
   @Validate({ body: loginSchema })
+  @Returns(sessionViewSchema)
   login(@Body() body: LoginBody, @Req() request: FastifyRequest) {
     return this.auth.login(body.email, body.password, clientAddress(request));
   }
@@ -55,6 +59,7 @@ export class AuthController {
 
   @Get('me')
   @AppScopes('users:read')
+  @Returns(userViewSchema)
   me(@CurrentAuth() auth: AuthContext) {
     return this.auth.me(auth.userId);
   }

@@ -39,17 +39,26 @@ export const createTokenSchema = {
 export type CreateTokenBody = FromSchema<typeof createTokenSchema>;
 
 /** A user as the API returns it to themself. */
-export interface UserView {
-  id: string;
-  email: string;
-  displayName: string;
-  createdAt: string;
-}
+export const userViewSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    email: { type: 'string' },
+    displayName: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+  required: ['id', 'email', 'displayName', 'createdAt'],
+  additionalProperties: false,
+} as const;
+export type UserView = FromSchema<typeof userViewSchema>;
 
-export interface SessionView {
-  user: UserView;
-  token: string;
-}
+export const sessionViewSchema = {
+  type: 'object',
+  properties: { user: userViewSchema, token: { type: 'string' } },
+  required: ['user', 'token'],
+  additionalProperties: false,
+} as const;
+export type SessionView = FromSchema<typeof sessionViewSchema>;
 
 export interface PersonalTokenView {
   id: string;

@@ -14,6 +14,9 @@ import {
   updateChannelSchema,
 } from './channels.schemas';
 import { ChannelsService } from './channels.service';
+import { pageOf, Returns } from '../common/openapi-responses';
+import { channelViewSchema } from '@jokkaer/sdk-plugin';
+import { channelListItemSchema } from './channels.schemas';
 
 @ApiTags('channels')
 @ApiBearerAuth()
@@ -22,6 +25,7 @@ export class ChannelsController {
   constructor(private readonly channels: ChannelsService) {}
 
   @Post('workspaces/:workspaceId/channels')
+  @Returns(channelViewSchema, 201)
   @Validate({ body: createChannelSchema })
   create(
     @CurrentAuth() auth: AuthContext,
@@ -32,6 +36,7 @@ export class ChannelsController {
   }
 
   @Get('workspaces/:workspaceId/channels')
+  @Returns(pageOf(channelListItemSchema))
   @AppScopes('channels:read')
   @Validate({ query: pageQuerySchema })
   list(
@@ -45,6 +50,8 @@ export class ChannelsController {
   /** 201 with a new conversation, 200 with the one these people already have. */
   @Post('workspaces/:workspaceId/dms')
   @Validate({ body: createDmSchema })
+  @Returns(channelViewSchema)
+  @Returns(channelViewSchema, 201)
   async openDm(
     @CurrentAuth() auth: AuthContext,
     @Param('workspaceId') workspaceId: string,
@@ -57,6 +64,7 @@ export class ChannelsController {
   }
 
   @Get('channels/:channelId')
+  @Returns(channelViewSchema)
   @AppScopes('channels:read')
   get(@CurrentAuth() auth: AuthContext, @Param('channelId') channelId: string) {
     return this.channels.get(channelId, auth.userId);

@@ -1,3 +1,4 @@
+import { channelViewSchema } from '@jokkaer/sdk-plugin';
 import type { FromSchema } from 'json-schema-to-ts';
 
 const name = { type: 'string', pattern: '^[a-z0-9_-]{1,80}$' } as const;
@@ -53,3 +54,11 @@ export interface ChannelView {
 }
 
 export type ChannelListItem = ChannelView & { isMember: boolean };
+
+/** A channel in `GET /workspaces/:workspaceId/channels`: its view, and whether the caller belongs to it. */
+export const channelListItemSchema = {
+  allOf: [
+    channelViewSchema,
+    { type: 'object', properties: { isMember: { type: 'boolean' } }, required: ['isMember'] },
+  ],
+} as const;

@@ -9,6 +9,8 @@ import { Validate } from '../common/validation';
 import type { EditMessageBody, PostMessageBody, ReactionBody, SearchQuery } from './messages.schemas';
 import { editMessageSchema, postMessageSchema, reactionSchema, searchQuerySchema } from './messages.schemas';
 import { MessagesService } from './messages.service';
+import { pageOf, Returns } from '../common/openapi-responses';
+import { messageViewSchema } from '@jokkaer/sdk-plugin';
 
 @ApiTags('messages')
 @ApiBearerAuth()
@@ -19,6 +21,7 @@ export class MessagesController {
   @Post('channels/:channelId/messages')
   @AppScopes('chat:write')
   @Validate({ body: postMessageSchema })
+  @Returns(messageViewSchema, 201)
   post(
     @CurrentAuth() auth: AuthContext,
     @Param('channelId') channelId: string,
@@ -28,6 +31,7 @@ export class MessagesController {
   }
 
   @Get('channels/:channelId/messages')
+  @Returns(pageOf(messageViewSchema))
   @AppScopes('channels:history')
   @Validate({ query: pageQuerySchema })
   list(@CurrentAuth() auth: AuthContext, @Param('channelId') channelId: string, @Query() page: PageQuery) {
@@ -35,12 +39,14 @@ export class MessagesController {
   }
 
   @Get('messages/:messageId')
+  @Returns(messageViewSchema)
   @AppScopes('channels:history')
   get(@CurrentAuth() auth: AuthContext, @Param('messageId') messageId: string) {
     return this.messages.get(messageId, auth.userId);
   }
 
   @Get('messages/:messageId/replies')
+  @Returns(pageOf(messageViewSchema))
   @AppScopes('channels:history')
   @Validate({ query: pageQuerySchema })
   replies(@CurrentAuth() auth: AuthContext, @Param('messageId') messageId: string, @Query() page: PageQuery) {
@@ -50,6 +56,7 @@ export class MessagesController {
   @Patch('messages/:messageId')
   @AppScopes('chat:write')
   @Validate({ body: editMessageSchema })
+  @Returns(messageViewSchema)
   edit(
     @CurrentAuth() auth: AuthContext,
     @Param('messageId') messageId: string,

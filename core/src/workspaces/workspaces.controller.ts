@@ -8,6 +8,9 @@ import { Validate } from '../common/validation';
 import type { CreateInviteBody, CreateWorkspaceBody, UpdateMemberBody } from './workspaces.schemas';
 import { createInviteSchema, createWorkspaceSchema, updateMemberSchema } from './workspaces.schemas';
 import { WorkspacesService } from './workspaces.service';
+import { pageOf, Returns } from '../common/openapi-responses';
+import { memberViewSchema } from '@jokkaer/sdk-plugin';
+import { acceptedInviteSchema, inviteViewSchema, workspaceViewSchema } from './workspaces.schemas';
 
 @ApiTags('workspaces')
 @ApiBearerAuth()
@@ -17,23 +20,27 @@ export class WorkspacesController {
 
   @Post('workspaces')
   @Validate({ body: createWorkspaceSchema })
+  @Returns(workspaceViewSchema, 201)
   create(@CurrentAuth() auth: AuthContext, @Body() body: CreateWorkspaceBody) {
     return this.workspaces.create(auth.userId, body.name, body.slug);
   }
 
   @Get('workspaces')
   @Validate({ query: pageQuerySchema })
+  @Returns(pageOf(workspaceViewSchema))
   list(@CurrentAuth() auth: AuthContext, @Query() page: PageQuery) {
     return this.workspaces.list(auth.userId, page);
   }
 
   @Get('workspaces/:workspaceId')
+  @Returns(workspaceViewSchema)
   @AppScopes('users:read')
   get(@CurrentAuth() auth: AuthContext, @Param('workspaceId') workspaceId: string) {
     return this.workspaces.get(workspaceId, auth.userId);
   }
 
   @Get('workspaces/:workspaceId/members')
+  @Returns(pageOf(memberViewSchema))
   @AppScopes('users:read')
   @Validate({ query: pageQuerySchema })
   members(
@@ -45,6 +52,7 @@ export class WorkspacesController {
   }
 
   @Post('workspaces/:workspaceId/invites')
+  @Returns(inviteViewSchema, 201)
   @Validate({ body: createInviteSchema })
   invite(
     @CurrentAuth() auth: AuthContext,
@@ -60,6 +68,7 @@ export class WorkspacesController {
 
   @Post('invites/:code/accept')
   @HttpCode(200)
+  @Returns(acceptedInviteSchema)
   accept(@CurrentAuth() auth: AuthContext, @Param('code') code: string) {
     return this.workspaces.acceptInvite(code, auth.userId);
   }

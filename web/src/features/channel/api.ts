@@ -1,0 +1,101 @@
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import { api, data } from '../../lib/api/client';
+import { newClientMsgId } from '../../lib/ids';
+import { addMessage, messageKeys, type OutgoingMessage } from '../../lib/message-cache';
+
+const PAGE_SIZE = 50;
+
+/** A channel's history, newest page first; older pages load by cursor as the reader scrolls up. */
+export function useHistory(channelId: string) {
+  return useInfiniteQuery({
+    queryKey: messageKeys.channel(channelId),
+    queryFn: ({ pageParam }) =>
+      data(
+        api.GET('/api/v1/channels/{channelId}/messages', {
+          params: { path: { channelId }, query: { limit: PAGE_SIZE, cursor: pageParam } },
+        }),
+      ),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    // The socket keeps it current; a refetch would drop the older pages already scrolled through.
+    staleTime: Infinity,
+  });
+}
+
+export function useReplies(messageId: string) {
+  return useQuery({
+    queryKey: messageKeys.replies(messageId),
+    queryFn: () =>
+      data(
+        api.GET('/api/v1/messages/{messageId}/replies', {
+          params: { path: { messageId }, query: { limit: 200 } },
+        }),
+      ),
+    staleTime: Infinity,
+  });
+}
+
+export function useMessage(messageId: string) {
+  return useQuery({
+    queryKey: ['message', messageId],
+    queryFn: () => data(api.GET('/api/v1/messages/{messageId}', { params: { path: { messageId } } })),
+  });
+}
+
+/** Messages written here and not yet confirmed by the server, oldest first. */
+export function useOutbox(channelId: string, threadId: string | null) {
+  return useQuery<OutgoingMessage[]>({
+    queryKey: messageKeys.outbox(channelId, threadId),
+    queryFn: () => [],
+    staleTime: Infinity,
+    gcTime: Infinity,
+  }).data;
+}
+
+/**
+ * Sending with a clientMsgId: the message shows at once as pending, then is replaced by the server's copy, or
+ * marked failed for a retry. A retry reuses the id, so the server stores it once however often it is sent.
+ */
+export function useSend(channelId: string, threadId: string | null) {
+  const client = useQueryClient();
+  const deliver = useCallback(
+    async (entry: OutgoingMessage) => {
+      const key = messageKeys.outbox(channelId, threadId);
+      const mark = (status: OutgoingMessage['status']) =>
+        client.setQueryData<OutgoingMessage[]>(key, (outbox = []) =>
+          outbox.map((item) => (item.clientMsgId === entry.clientMsgId ? { ...item, status } : item)),
+        );
+      mark('pending');
+      try {
+        const message = await data(
+          api.POST('/api/v1/channels/{channelId}/messages', {
+            params: { path: { channelId } },
+            body: { text: entry.text, clientMsgId: entry.clientMsgId, ...(threadId ? { threadId } : {}) },
+          }),
+        );
+        addMessage(client, message);
+      } catch {
+        mark('failed');
+      }
+    },
+    [client, channelId, threadId],
+  );
+  const send = useCallback(
+    (text: string) => {
+      const key = messageKeys.outbox(channelId, threadId);
+      const entry: OutgoingMessage = {
+        clientMsgId: newClientMsgId(),
+        channelId,
+        threadId,
+        text,
+        status: 'pending',
+        createdAt: new Date().toISOString(),
+      };
+      client.setQueryData<OutgoingMessage[]>(key, (outbox = []) => [...outbox, entry]);
+      void deliver(entry);
+    },
+    [client, channelId, threadId, deliver],
+  );
+  return { send, retry: deliver };
+}
