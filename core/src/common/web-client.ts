@@ -40,19 +40,28 @@ export async function serveWebClient(app: NestFastifyApplication, dir = WEB_CLIE
       }
       return;
     }
+    // Hashed bundles: any name under /assets (a rebuild adds new ones while the server runs). This instance's
+    // sendFile also answers index.html, which must be revalidated.
     const assetsDir = path.join(dir, 'assets') + path.sep;
     await instance.register(fastifyStatic, {
-      root: dir,
-      // Routes for the files present at start, so anything else falls through to the usual 404.
-      wildcard: false,
+      root: path.join(dir, 'assets'),
+      prefix: '/assets/',
       index: false,
       cacheControl: false,
-      setHeaders: (reply, filePath) => {
-        void reply.header('cache-control', filePath.startsWith(assetsDir) ? IMMUTABLE : 'no-cache');
-      },
+      setHeaders: (reply, filePath) =>
+        void reply.header('cache-control', filePath.startsWith(assetsDir) ? IMMUTABLE : 'no-cache'),
     });
-    const sendIndex = (_request: unknown, reply: FastifyReply) =>
-      reply.header('cache-control', 'no-cache').sendFile('index.html');
+    // Files at the top (icons): routes for those present at start, so anything else falls through to the 404.
+    await instance.register(fastifyStatic, {
+      root: dir,
+      wildcard: false,
+      globIgnore: ['assets/**', 'index.html'],
+      index: false,
+      decorateReply: false,
+      cacheControl: false,
+      setHeaders: (reply) => void reply.header('cache-control', 'no-cache'),
+    });
+    const sendIndex = (_request: unknown, reply: FastifyReply) => reply.sendFile('index.html', dir);
     for (const url of CLIENT_ROUTES) instance.get(url, sendIndex);
   });
 }

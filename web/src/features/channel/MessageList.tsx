@@ -40,6 +40,8 @@ export function MessageList(props: MessageListProps) {
         firstItemIndex={props.firstItemIndex}
         initialTopMostItemIndex={Math.max(0, rows.length - 1)}
         followOutput={(atBottom) => (atBottom ? 'auto' : false)}
+        // Near the bottom counts as at it, so a row taller than Virtuoso's estimate does not stop the follow.
+        atBottomThreshold={120}
         startReached={props.onStartReached}
         computeItemKey={(_, row) => row.key}
         itemContent={(index, row) => {
