@@ -9,7 +9,9 @@ import './app/styles.css';
 const queryClient = new QueryClient({
   defaultOptions: {
     // A 4xx will not get better by asking again.
-    queries: { retry: (failures, error) => failures < 2 && !('status' in error && Number(error.status) < 500) },
+    queries: {
+      retry: (failures, error) => failures < 2 && !('status' in error && Number(error.status) < 500),
+    },
   },
 });
 

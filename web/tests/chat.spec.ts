@@ -70,8 +70,9 @@ test('two people chat live', async ({ browser }) => {
     const text = `sample ${i}`;
     const arrival = bob.waitForFunction(
       (wanted) =>
-        [...document.querySelectorAll('[role=log] article')].some((node) => node.textContent?.includes(wanted)) &&
-        Date.now(),
+        [...document.querySelectorAll('[role=log] article')].some((node) =>
+          node.textContent?.includes(wanted),
+        ) && Date.now(),
       text,
       { polling: 'raf' },
     );
@@ -81,7 +82,9 @@ test('two people chat live', async ({ browser }) => {
   }
   latencies.sort((a, b) => a - b);
   const p95 = latencies[Math.ceil(latencies.length * 0.95) - 1]!;
-  console.log(`message from Alice's Enter to Bob's screen: median ${latencies[10]} ms, p95 ${p95} ms (20 samples)`);
+  console.log(
+    `message from Alice's Enter to Bob's screen: median ${latencies[10]} ms, p95 ${p95} ms (20 samples)`,
+  );
 
   expect(await seriousViolations(alice), 'axe on the channel screen').toEqual([]);
 });

@@ -13,7 +13,10 @@ import { useRealtimeStatus } from './realtime';
 function channelTitle(channel: Channel, members: Map<string, Member> | undefined, myId: string): string {
   if (channel.kind !== 'dm') return `# ${channel.name ?? ''}`;
   const others = (channel.memberIds ?? []).filter((id) => id !== myId);
-  return others.map((id) => members?.get(id)?.displayName ?? '…').join(', ') || (members?.get(myId)?.displayName ?? '');
+  return (
+    others.map((id) => members?.get(id)?.displayName ?? '…').join(', ') ||
+    (members?.get(myId)?.displayName ?? '')
+  );
 }
 
 /** One workspace: its sidebar, the open channel, and the open thread beside it. */
@@ -30,7 +33,9 @@ export function WorkspaceScreen() {
   if (!workspace || !channels.data) return <Navigate to="/" replace />;
   const titleOf = (channel: Channel) => channelTitle(channel, members.data, me.id);
   const open = channels.data.find((channel) => channel.id === channelId);
-  const first = channels.data.find((channel) => channel.isMember && channel.kind !== 'dm' && !channel.archived);
+  const first = channels.data.find(
+    (channel) => channel.isMember && channel.kind !== 'dm' && !channel.archived,
+  );
   if (!channelId && first) return <Navigate to={`/w/${workspaceId}/c/${first.id}`} replace />;
   const channelHref = `/w/${workspaceId}/c/${channelId ?? ''}`;
   return (

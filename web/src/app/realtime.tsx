@@ -18,13 +18,17 @@ function applyEvent(client: QueryClient, event: DomainEvent): void {
     case 'reaction.removed': {
       const { messageId, userId, emoji } = event.data;
       const added = event.type === 'reaction.added';
-      return updateMessage(client, { id: messageId, channelId: event.data.channelId, threadId: null }, (message) => {
-        const others = message.reactions.filter((reaction) => reaction.emoji !== emoji);
-        const current = message.reactions.find((reaction) => reaction.emoji === emoji)?.userIds ?? [];
-        const userIds = added ? [...new Set([...current, userId])] : current.filter((id) => id !== userId);
-        const reactions = userIds.length ? [...others, { emoji, count: userIds.length, userIds }] : others;
-        return { ...message, reactions };
-      });
+      return updateMessage(
+        client,
+        { id: messageId, channelId: event.data.channelId, threadId: null },
+        (message) => {
+          const others = message.reactions.filter((reaction) => reaction.emoji !== emoji);
+          const current = message.reactions.find((reaction) => reaction.emoji === emoji)?.userIds ?? [];
+          const userIds = added ? [...new Set([...current, userId])] : current.filter((id) => id !== userId);
+          const reactions = userIds.length ? [...others, { emoji, count: userIds.length, userIds }] : others;
+          return { ...message, reactions };
+        },
+      );
     }
     case 'channel.created':
     case 'channel.updated':

@@ -6,7 +6,9 @@ import { HomeScreen } from './HomeScreen';
 import { Shell } from './Shell';
 
 // The chat screen (markdown, the virtualized list) loads apart, so the sign-in page's script stays small.
-const WorkspaceScreen = lazy(() => import('./WorkspaceScreen').then((module) => ({ default: module.WorkspaceScreen })));
+const WorkspaceScreen = lazy(() =>
+  import('./WorkspaceScreen').then((module) => ({ default: module.WorkspaceScreen })),
+);
 const workspace = (
   <Suspense>
     <WorkspaceScreen />

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 interface DialogProps {
   title: string;
   open: boolean;
-  onClose(): void;
+  onClose: () => void;
   children: ReactNode;
 }
 

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 export function ErrorNote({ error }: { error: unknown }) {
   const { t } = useTranslation();
   if (!error) return null;
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = error instanceof Error ? error.message : JSON.stringify(error);
   return (
     <p className="error" role="alert">
       {t('common.error', { detail })}

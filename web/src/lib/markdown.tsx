@@ -31,7 +31,12 @@ const plugins = [remarkGfm];
 export function Markdown({ text }: { text: string }) {
   return (
     <div className="markdown">
-      <ReactMarkdown remarkPlugins={plugins} skipHtml urlTransform={defaultUrlTransform} components={components}>
+      <ReactMarkdown
+        remarkPlugins={plugins}
+        skipHtml
+        urlTransform={defaultUrlTransform}
+        components={components}
+      >
         {text}
       </ReactMarkdown>
     </div>

@@ -20,7 +20,10 @@ export interface OutgoingMessage {
   createdAt: string;
 }
 
-function mapHistory(history: History | undefined, change: (items: Message[]) => Message[]): History | undefined {
+function mapHistory(
+  history: History | undefined,
+  change: (items: Message[]) => Message[],
+): History | undefined {
   if (!history) return history;
   return { ...history, pages: history.pages.map((page) => ({ ...page, items: change(page.items) })) };
 }
@@ -53,8 +56,9 @@ export function addMessage(client: QueryClient, message: Message): void {
     });
   }
   if (message.clientMsgId) {
-    client.setQueryData<OutgoingMessage[]>(messageKeys.outbox(message.channelId, message.threadId), (outbox) =>
-      outbox?.filter((entry) => entry.clientMsgId !== message.clientMsgId),
+    client.setQueryData<OutgoingMessage[]>(
+      messageKeys.outbox(message.channelId, message.threadId),
+      (outbox) => outbox?.filter((entry) => entry.clientMsgId !== message.clientMsgId),
     );
   }
 }
@@ -73,7 +77,10 @@ export function updateMessage(
   client.setQueryData<MessagePage>(messageKeys.replies(where.id), (page) => mapReplies(page, apply));
 }
 
-export function removeMessage(client: QueryClient, where: { id: string; channelId: string; threadId: string | null }) {
+export function removeMessage(
+  client: QueryClient,
+  where: { id: string; channelId: string; threadId: string | null },
+) {
   const drop = (items: Message[]) => items.filter((item) => item.id !== where.id);
   client.setQueryData<History>(messageKeys.channel(where.channelId), (history) => mapHistory(history, drop));
   if (where.threadId) {

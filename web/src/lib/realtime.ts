@@ -5,10 +5,10 @@ export type RealtimeStatus = 'connecting' | 'online' | 'reconnecting';
 export interface RealtimeHandlers {
   /** A single-use ticket for the socket URL (POST /api/v1/realtime/tickets). */
   ticket(): Promise<string>;
-  event(event: DomainEvent): void;
+  event: (event: DomainEvent) => void;
   /** The server could not replay what was missed: whatever is on screen must be fetched again. */
-  resync(): void;
-  status(status: RealtimeStatus): void;
+  resync: () => void;
+  status: (status: RealtimeStatus) => void;
 }
 
 type ServerFrame =

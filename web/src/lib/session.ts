@@ -23,15 +23,15 @@ function publish(next: Session | null): void {
 /** The signed-in person and their session token, kept across reloads (and shared by the tabs of one browser). */
 export const session = {
   get: (): Session | null => current,
-  set(next: Session): void {
+  set: (next: Session): void => {
     localStorage.setItem(KEY, JSON.stringify(next));
     publish(next);
   },
-  clear(): void {
+  clear: (): void => {
     localStorage.removeItem(KEY);
     publish(null);
   },
-  subscribe(listener: () => void): () => void {
+  subscribe: (listener: () => void): (() => void) => {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },

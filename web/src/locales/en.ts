@@ -1,6 +1,11 @@
 /** English, the reference: every other locale has exactly these keys (checked by its type). */
 export const en = {
-  app: { name: 'Jōkkær', loading: 'Loading…', reconnecting: 'Reconnecting…', skipToContent: 'Skip to messages' },
+  app: {
+    name: 'Jōkkær',
+    loading: 'Loading…',
+    reconnecting: 'Reconnecting…',
+    skipToContent: 'Skip to messages',
+  },
   auth: {
     signIn: 'Sign in',
     signUp: 'Create an account',

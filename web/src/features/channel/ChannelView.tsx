@@ -10,7 +10,7 @@ interface ChannelViewProps {
   title: string;
   members: Map<string, Member> | undefined;
   myId: string;
-  threadHref(messageId: string): string;
+  threadHref: (messageId: string) => string;
 }
 
 /** A channel: its header, its history and the composer. */

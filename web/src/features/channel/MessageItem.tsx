@@ -18,7 +18,7 @@ interface MessageItemProps {
   newDay: boolean;
   /** Where "N replies" leads (absent inside a thread). */
   threadHref?: string;
-  onRetry?(message: OutgoingMessage): void;
+  onRetry?: (message: OutgoingMessage) => void;
 }
 
 export function MessageItem({ row, authorName, continued, newDay, threadHref, onRetry }: MessageItemProps) {
@@ -65,7 +65,9 @@ export function MessageItem({ row, authorName, continued, newDay, threadHref, on
         )}
         {sent && threadHref && (
           <Link className="thread-link" to={threadHref}>
-            {sent.replyCount > 0 ? t('messages.replies', { count: sent.replyCount }) : t('messages.replyInThread')}
+            {sent.replyCount > 0
+              ? t('messages.replies', { count: sent.replyCount })
+              : t('messages.replyInThread')}
           </Link>
         )}
       </article>

@@ -12,10 +12,10 @@ interface MessageListProps {
   myId: string;
   /** Virtuoso's index of the first row: it decreases by the number of rows prepended, so the view stays put. */
   firstItemIndex: number;
-  onStartReached?(): void;
+  onStartReached?: () => void;
   loadingOlder?: boolean;
-  threadHref?(messageId: string): string;
-  onRetry(message: OutgoingMessage): void;
+  threadHref?: (messageId: string) => string;
+  onRetry: (message: OutgoingMessage) => void;
 }
 
 function authorOf(row: Row, myId: string): string {

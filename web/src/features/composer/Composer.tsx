@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 interface ComposerProps {
   /** Accessible name and placeholder, e.g. "Message #general". */
   label: string;
-  onSend(text: string): void;
+  onSend: (text: string) => void;
 }
 
 /** The message box: Enter sends, Shift+Enter starts a new line; blank messages are not sent. */

@@ -10,7 +10,7 @@ import { channelKeys } from './api';
 interface DialogProps {
   workspaceId: string;
   open: boolean;
-  onClose(): void;
+  onClose: () => void;
 }
 
 /** Opens a conversation and refreshes the sidebar that lists it. */
@@ -63,7 +63,12 @@ export function CreateChannelDialog({ workspaceId, open, onClose }: DialogProps)
         </p>
         <label>
           {t('channels.topic')}
-          <input name="topic" maxLength={250} value={topic} onChange={(event) => setTopic(event.target.value)} />
+          <input
+            name="topic"
+            maxLength={250}
+            value={topic}
+            onChange={(event) => setTopic(event.target.value)}
+          />
         </label>
         <label className="checkbox">
           <input type="checkbox" checked={isPrivate} onChange={(event) => setPrivate(event.target.checked)} />
@@ -83,7 +88,12 @@ export function CreateChannelDialog({ workspaceId, open, onClose }: DialogProps)
   );
 }
 
-export function BrowseChannelsDialog({ workspaceId, open, onClose, channels }: DialogProps & { channels: Channel[] }) {
+export function BrowseChannelsDialog({
+  workspaceId,
+  open,
+  onClose,
+  channels,
+}: DialogProps & { channels: Channel[] }) {
   const { t } = useTranslation();
   const openChannel = useOpenChannel(workspaceId, onClose);
   const join = useMutation({
@@ -91,7 +101,9 @@ export function BrowseChannelsDialog({ workspaceId, open, onClose, channels }: D
       data(api.POST('/api/v1/channels/{channelId}/join', { params: { path: { channelId } } })),
     onSuccess: (_answer, channelId) => openChannel(channelId),
   });
-  const joinable = channels.filter((channel) => channel.kind === 'public' && !channel.isMember && !channel.archived);
+  const joinable = channels.filter(
+    (channel) => channel.kind === 'public' && !channel.isMember && !channel.archived,
+  );
   return (
     <Dialog title={t('channels.browse')} open={open} onClose={onClose}>
       {joinable.length === 0 ? (

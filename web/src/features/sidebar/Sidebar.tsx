@@ -13,7 +13,7 @@ interface SidebarProps {
   members: Map<string, Member> | undefined;
   myId: string;
   myName: string;
-  titleOf(channel: Channel): string;
+  titleOf: (channel: Channel) => string;
 }
 
 type Open = 'create' | 'browse' | 'dm' | 'invite' | null;
@@ -73,7 +73,12 @@ export function Sidebar({ workspace, channels, members, myId, myName, titleOf }:
         </button>
       </footer>
       <CreateChannelDialog workspaceId={workspace.id} open={open === 'create'} onClose={close} />
-      <BrowseChannelsDialog workspaceId={workspace.id} open={open === 'browse'} onClose={close} channels={channels} />
+      <BrowseChannelsDialog
+        workspaceId={workspace.id}
+        open={open === 'browse'}
+        onClose={close}
+        channels={channels}
+      />
       <NewDmDialog
         workspaceId={workspace.id}
         open={open === 'dm'}

@@ -18,7 +18,7 @@ function slugOf(name: string): string {
     .slice(0, 40);
 }
 
-export function CreateWorkspaceDialog({ open, onClose }: { open: boolean; onClose(): void }) {
+export function CreateWorkspaceDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const navigate = useNavigate();

@@ -8,7 +8,15 @@ import { api, data } from '../../lib/api/client';
 const INVITE_HOURS = 7 * 24;
 
 /** Makes an invite link for the workspace and offers to copy it. */
-export function InviteDialog({ workspaceId, open, onClose }: { workspaceId: string; open: boolean; onClose(): void }) {
+export function InviteDialog({
+  workspaceId,
+  open,
+  onClose,
+}: {
+  workspaceId: string;
+  open: boolean;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const [copied, setCopied] = useState(false);
   const invite = useMutation({

@@ -23,7 +23,12 @@ export function WorkspaceRail() {
       <ul>
         {workspaces.data?.map((workspace) => (
           <li key={workspace.id}>
-            <NavLink to={`/w/${workspace.id}`} className="rail-item" aria-label={workspace.name} title={workspace.name}>
+            <NavLink
+              to={`/w/${workspace.id}`}
+              className="rail-item"
+              aria-label={workspace.name}
+              title={workspace.name}
+            >
               {initials(workspace.name)}
             </NavLink>
           </li>
