@@ -63,6 +63,17 @@ test('two people chat live', async ({ browser }) => {
   await expect(thread.getByText('A reply in the thread')).toBeVisible();
   await expect(alice.getByRole('link', { name: '1 reply' })).toBeVisible();
 
+  // Edits and deletions appear live at the other's screen.
+  const own = alice.getByRole('article').filter({ hasText: 'welcome!' });
+  await own.getByRole('button', { name: 'Edit' }).click();
+  const editBox = alice.getByRole('textbox', { name: /^Edit message/ });
+  await editBox.fill('Hello **Bob**, welcome aboard!');
+  await editBox.press('Enter');
+  await expect(bob.getByRole('log').getByText('welcome aboard!')).toBeVisible();
+  await expect(bob.getByRole('article').filter({ hasText: 'welcome aboard!' }).getByText('(edited)')).toBeVisible();
+  await bob.getByRole('article').filter({ hasText: 'Thanks Alice' }).getByRole('button', { name: 'Delete' }).click();
+  await expect(alice.getByRole('log').getByText('Thanks Alice')).toHaveCount(0);
+
   // From Enter at Alice's screen to the message drawn at Bob's: both pages share this machine's clock, and
   // Bob's page checks on every animation frame.
   const latencies: number[] = [];

@@ -64,6 +64,9 @@ export const en = {
     unknownUser: 'Someone',
     you: 'you',
     reactions: 'Reactions',
+    edit: 'Edit',
+    delete: 'Delete',
+    editLabel: 'Edit message (Enter saves, Esc cancels)',
   },
   composer: {
     label: 'Message {{channel}}',

@@ -65,6 +65,9 @@ export const fr: Messages = {
     unknownUser: 'Quelqu’un',
     you: 'vous',
     reactions: 'Réactions',
+    edit: 'Modifier',
+    delete: 'Supprimer',
+    editLabel: 'Modifier le message (Entrée enregistre, Échap annule)',
   },
   composer: {
     label: 'Écrire dans {{channel}}',

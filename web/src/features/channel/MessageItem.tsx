@@ -1,9 +1,11 @@
+import { useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Message } from '../../lib/api/client';
 import { Markdown } from '../../lib/markdown';
 import type { OutgoingMessage } from '../../lib/message-cache';
 import { formatDay, formatTime } from '../../lib/time';
+import { useMessageActions } from './api';
 
 export type Row =
   | { kind: 'message'; key: string; message: Message }
@@ -16,12 +18,72 @@ interface MessageItemProps {
   continued: boolean;
   /** The first message of a calendar day gets a separator above it. */
   newDay: boolean;
+  /** The reader wrote it: they may edit and delete it. */
+  mine: boolean;
   /** Where "N replies" leads (absent inside a thread). */
   threadHref?: string;
   onRetry?: (message: OutgoingMessage) => void;
 }
 
-export function MessageItem({ row, authorName, continued, newDay, threadHref, onRetry }: MessageItemProps) {
+/** Edit and Delete for one's own message; editing swaps the text for a box (Enter saves, Esc cancels). */
+function OwnMessageTools({
+  message,
+  editing,
+  setEditing,
+}: {
+  message: Message;
+  editing: boolean;
+  setEditing: (on: boolean) => void;
+}) {
+  const { t } = useTranslation();
+  const { edit, remove } = useMessageActions(message);
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Escape') setEditing(false);
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      const text = event.currentTarget.value;
+      if (text.trim() && text !== message.text) edit.mutate(text, { onSuccess: () => setEditing(false) });
+      else setEditing(false);
+    }
+  };
+  if (editing) {
+    return (
+      <textarea
+        className="edit-box"
+        aria-label={t('messages.editLabel')}
+        defaultValue={message.text}
+        autoFocus
+        onKeyDown={onKeyDown}
+      />
+    );
+  }
+  return (
+    <div className="message-tools">
+      <button type="button" className="link-button" onClick={() => setEditing(true)}>
+        {t('messages.edit')}
+      </button>
+      <button
+        type="button"
+        className="link-button"
+        disabled={remove.isPending}
+        onClick={() => remove.mutate()}
+      >
+        {t('messages.delete')}
+      </button>
+    </div>
+  );
+}
+
+export function MessageItem({
+  row,
+  authorName,
+  continued,
+  newDay,
+  mine,
+  threadHref,
+  onRetry,
+}: MessageItemProps) {
+  const [editing, setEditing] = useState(false);
   const { t, i18n } = useTranslation();
   const { message } = row;
   const outgoing = row.kind === 'outgoing' ? row.message : undefined;
@@ -43,7 +105,8 @@ export function MessageItem({ row, authorName, continued, newDay, threadHref, on
             <time dateTime={message.createdAt}>{formatTime(message.createdAt, i18n.language)}</time>
           </header>
         )}
-        <Markdown text={message.text} />
+        {!editing && <Markdown text={message.text} />}
+        {sent && mine && <OwnMessageTools message={sent} editing={editing} setEditing={setEditing} />}
         {sent?.editedAt && <span className="muted">{t('messages.edited')}</span>}
         {outgoing?.status === 'pending' && <span className="muted status">{t('messages.pending')}</span>}
         {outgoing?.status === 'failed' && (

@@ -58,6 +58,7 @@ export function MessageList(props: MessageListProps) {
               authorName={nameOf(authorOf(row, myId))}
               continued={continued}
               newDay={newDay}
+              mine={authorOf(row, myId) === myId}
               threadHref={row.kind === 'message' ? props.threadHref?.(row.message.id) : undefined}
               onRetry={props.onRetry}
             />

@@ -1,8 +1,14 @@
-import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { api, data } from '../../lib/api/client';
+import { api, data, type Message } from '../../lib/api/client';
 import { newClientMsgId } from '../../lib/ids';
-import { addMessage, messageKeys, type OutgoingMessage } from '../../lib/message-cache';
+import {
+  addMessage,
+  messageKeys,
+  removeMessage,
+  updateMessage,
+  type OutgoingMessage,
+} from '../../lib/message-cache';
 
 const PAGE_SIZE = 50;
 
@@ -98,4 +104,20 @@ export function useSend(channelId: string, threadId: string | null) {
     [client, channelId, threadId, deliver],
   );
   return { send, retry: deliver };
+}
+
+/** Editing and deleting one's own messages; the answer updates the cache at once (the event does it elsewhere). */
+export function useMessageActions(message: Message) {
+  const client = useQueryClient();
+  const path = { params: { path: { messageId: message.id } } };
+  const edit = useMutation({
+    mutationFn: (text: string) =>
+      data(api.PATCH('/api/v1/messages/{messageId}', { ...path, body: { text } })),
+    onSuccess: (edited) => updateMessage(client, edited, () => edited),
+  });
+  const remove = useMutation({
+    mutationFn: () => data(api.DELETE('/api/v1/messages/{messageId}', path)),
+    onSuccess: () => removeMessage(client, message),
+  });
+  return { edit, remove };
 }
