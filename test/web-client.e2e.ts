@@ -34,6 +34,36 @@ function run(program: string, args: string[], env: NodeJS.ProcessEnv = {}): Prom
   });
 }
 
+it('the server answers the client routes with the app under a strict CSP, assets cached for good, the API untouched', async () => {
+  const server = await startTestServer();
+  try {
+    const index = await fetch(`${server.url}/w/some-workspace/c/some-channel`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const csp = index.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain("connect-src 'self' ws: wss:");
+    expect(csp).not.toContain('unsafe-inline');
+    const html = await index.text();
+    // No inline script: every script comes from /assets.
+    expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    const bundle = await fetch(`${server.url}${asset}`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    await bundle.arrayBuffer();
+    const missing = await fetch(`${server.url}/assets/missing.js`);
+    expect(missing.status).toBe(404);
+    await missing.arrayBuffer();
+    const api = await fetch(`${server.url}/api/v1/no-such-route`);
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toContain('application/problem+json');
+    await api.arrayBuffer();
+  } finally {
+    await server.close();
+  }
+}, 60_000);
+
 it('component tests pass (Vitest)', async () => {
   await run(bin('vitest', 'vitest.mjs'), ['run']);
 }, 120_000);
