@@ -70,8 +70,14 @@ test('two people chat live', async ({ browser }) => {
   await editBox.fill('Hello **Bob**, welcome aboard!');
   await editBox.press('Enter');
   await expect(bob.getByRole('log').getByText('welcome aboard!')).toBeVisible();
-  await expect(bob.getByRole('article').filter({ hasText: 'welcome aboard!' }).getByText('(edited)')).toBeVisible();
-  await bob.getByRole('article').filter({ hasText: 'Thanks Alice' }).getByRole('button', { name: 'Delete' }).click();
+  await expect(
+    bob.getByRole('article').filter({ hasText: 'welcome aboard!' }).getByText('(edited)'),
+  ).toBeVisible();
+  await bob
+    .getByRole('article')
+    .filter({ hasText: 'Thanks Alice' })
+    .getByRole('button', { name: 'Delete' })
+    .click();
   await expect(alice.getByRole('log').getByText('Thanks Alice')).toHaveCount(0);
 
   // From Enter at Alice's screen to the message drawn at Bob's: both pages share this machine's clock, and
