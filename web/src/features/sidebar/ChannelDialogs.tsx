@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { CreateActions } from '../../components/CreateActions';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/ErrorNote';
 import { api, data, type Channel, type Member } from '../../lib/api/client';
@@ -74,15 +75,7 @@ export function CreateChannelDialog({ workspaceId, open, onClose }: DialogProps)
           <input type="checkbox" checked={isPrivate} onChange={(event) => setPrivate(event.target.checked)} />
           {t('channels.private')}
         </label>
-        <ErrorNote error={create.error} />
-        <div className="actions">
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button primary" disabled={create.isPending}>
-            {t('common.create')}
-          </button>
-        </div>
+        <CreateActions error={create.error} pending={create.isPending} onCancel={onClose} />
       </form>
     </Dialog>
   );

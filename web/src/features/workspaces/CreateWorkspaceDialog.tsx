@@ -2,8 +2,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { CreateActions } from '../../components/CreateActions';
 import { Dialog } from '../../components/Dialog';
-import { ErrorNote } from '../../components/ErrorNote';
 import { api, data } from '../../lib/api/client';
 import { workspaceKeys } from './api';
 
@@ -53,15 +53,7 @@ export function CreateWorkspaceDialog({ open, onClose }: { open: boolean; onClos
             onChange={(event) => setSlug(event.target.value)}
           />
         </label>
-        <ErrorNote error={create.error} />
-        <div className="actions">
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button primary" disabled={create.isPending}>
-            {t('common.create')}
-          </button>
-        </div>
+        <CreateActions error={create.error} pending={create.isPending} onCancel={onClose} />
       </form>
     </Dialog>
   );
