@@ -61,8 +61,18 @@ function buildWeb() {
     mtime(path.join(root, 'package-lock.json')),
   );
   if (built > sources) return;
-  const vite = require.resolve('vite/bin/vite.js', { paths: [web] });
-  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: web, stdio: 'inherit' });
+  // Vite's package exports no path to its command; its package.json locates it.
+  const vite = path.join(
+    path.dirname(require.resolve('vite/package.json', { paths: [web] })),
+    'bin',
+    'vite.js',
+  );
+  // Vite keeps a NODE_ENV it inherits (Jest sets "test"), which would bundle React's development build.
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: web,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }
 
 /**
