@@ -6,9 +6,12 @@ import { expect, send, signUp } from './journeys';
  * let through. His client reconnects and resumes after the last event it had: the three messages appear once
  * each, in order.
  */
-test('after a drop, the socket resumes without gaps or duplicates', async ({ browser }) => {
+test('after a drop, the socket resumes without gaps or duplicates; messages written offline go once, in order', async ({
+  browser,
+}) => {
   const alice = await (await browser.newContext()).newPage();
-  const bob = await (await browser.newContext()).newPage();
+  const bobContext = await browser.newContext();
+  const bob = await bobContext.newPage();
   // Bob's sockets pass through this route, which can cut them.
   let refusing = false;
   let open: { page: WebSocketRoute; server: WebSocketRoute } | undefined;
@@ -55,6 +58,18 @@ test('after a drop, the socket resumes without gaps or duplicates', async ({ bro
     'while away 2',
     'while away 3',
   ]);
+
+  // Bob writes three messages offline: each fails and waits; back online, they go in order, once each.
+  await bobContext.setOffline(true);
+  for (const text of ['offline 1', 'offline 2', 'offline 3']) await send(bob, text);
+  await expect(bob.getByText('Not sent.')).toHaveCount(3);
+  await bobContext.setOffline(false);
+  await expect(alice.getByRole('log').getByText('offline 3')).toBeVisible();
+  await expect(bob.getByText('Not sent.')).toHaveCount(0);
+  const received = (await alice.getByRole('log').getByRole('article').allTextContents())
+    .map((text) => /offline \d/.exec(text)?.[0])
+    .filter(Boolean);
+  expect(received).toEqual(['offline 1', 'offline 2', 'offline 3']);
 });
 
 test('the French interface shows no English on the sign-in page', async ({ browser }) => {

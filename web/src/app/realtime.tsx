@@ -3,6 +3,7 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from '
 import type { DomainEvent } from '@jokkaer/sdk-plugin/events';
 import { api, data } from '../lib/api/client';
 import { addMessage, removeMessage, updateMessage } from '../lib/message-cache';
+import { resendFailed } from '../lib/outbox';
 import { RealtimeConnection, type RealtimeStatus } from '../lib/realtime';
 
 /** Brings the query cache up to date with one event: messages in place, lists refetched. */
@@ -60,11 +61,20 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       event: (event) => applyEvent(client, event),
       // Active queries (what is on screen) refetch now, the others when next shown.
       resync: () => void client.invalidateQueries(),
-      status: setStatus,
+      status: (next) => {
+        setStatus(next);
+        if (next === 'online') void resendFailed(client);
+      },
     });
     realtime.start();
     setConnection(realtime);
-    return () => realtime.stop();
+    // The browser may say it is back before the socket notices it was gone.
+    const online = () => void resendFailed(client);
+    window.addEventListener('online', online);
+    return () => {
+      window.removeEventListener('online', online);
+      realtime.stop();
+    };
   }, [client]);
   return (
     <ConnectionContext.Provider value={connection}>

@@ -2,13 +2,8 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { useCallback } from 'react';
 import { api, data, type Message } from '../../lib/api/client';
 import { newClientMsgId } from '../../lib/ids';
-import {
-  addMessage,
-  messageKeys,
-  removeMessage,
-  updateMessage,
-  type OutgoingMessage,
-} from '../../lib/message-cache';
+import { deliver } from '../../lib/outbox';
+import { messageKeys, removeMessage, updateMessage, type OutgoingMessage } from '../../lib/message-cache';
 
 const PAGE_SIZE = 50;
 
@@ -61,35 +56,13 @@ export function useOutbox(channelId: string, threadId: string | null) {
 
 /**
  * Sending with a clientMsgId: the message shows at once as pending, then is replaced by the server's copy, or
- * marked failed for a retry. A retry reuses the id, so the server stores it once however often it is sent.
+ * marked failed for a retry (by hand, or by itself when the connection comes back).
  */
 export function useSend(channelId: string, threadId: string | null) {
   const client = useQueryClient();
-  const deliver = useCallback(
-    async (entry: OutgoingMessage) => {
-      const key = messageKeys.outbox(channelId, threadId);
-      const mark = (status: OutgoingMessage['status']) =>
-        client.setQueryData<OutgoingMessage[]>(key, (outbox = []) =>
-          outbox.map((item) => (item.clientMsgId === entry.clientMsgId ? { ...item, status } : item)),
-        );
-      mark('pending');
-      try {
-        const message = await data(
-          api.POST('/api/v1/channels/{channelId}/messages', {
-            params: { path: { channelId } },
-            body: { text: entry.text, clientMsgId: entry.clientMsgId, ...(threadId ? { threadId } : {}) },
-          }),
-        );
-        addMessage(client, message);
-      } catch {
-        mark('failed');
-      }
-    },
-    [client, channelId, threadId],
-  );
+  const retry = useCallback((entry: OutgoingMessage) => deliver(client, entry), [client]);
   const send = useCallback(
     (text: string) => {
-      const key = messageKeys.outbox(channelId, threadId);
       const entry: OutgoingMessage = {
         clientMsgId: newClientMsgId(),
         channelId,
@@ -98,12 +71,15 @@ export function useSend(channelId: string, threadId: string | null) {
         status: 'pending',
         createdAt: new Date().toISOString(),
       };
-      client.setQueryData<OutgoingMessage[]>(key, (outbox = []) => [...outbox, entry]);
-      void deliver(entry);
+      client.setQueryData<OutgoingMessage[]>(messageKeys.outbox(channelId, threadId), (outbox = []) => [
+        ...outbox,
+        entry,
+      ]);
+      void deliver(client, entry);
     },
-    [client, channelId, threadId, deliver],
+    [client, channelId, threadId],
   );
-  return { send, retry: deliver };
+  return { send, retry };
 }
 
 /** Editing and deleting one's own messages; the answer updates the cache at once (the event does it elsewhere). */
