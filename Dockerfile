@@ -16,6 +16,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY core/package.json core/
 COPY sdk-plugin/package.json sdk-plugin/
+COPY web/package.json web/
 # First-party plugins are workspaces too (small: their sources come along with their manifests).
 COPY plugins plugins
 RUN npm ci --no-audit --no-fund
@@ -23,6 +24,7 @@ COPY tsconfig.json ./
 COPY scripts scripts
 COPY sdk-plugin sdk-plugin
 COPY core core
+COPY web web
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime: production dependencies and the compiled server, SDK and plugin runner only ----
@@ -37,6 +39,8 @@ COPY --from=build /app/core/dist core/dist
 COPY --from=build /app/sdk-plugin/package.json sdk-plugin/
 COPY --from=build /app/sdk-plugin/dist sdk-plugin/dist
 COPY --from=build /app/plugins plugins
+# The browser client, bundled: core serves it at / (core/src/common/web-client.ts).
+COPY --from=build /app/web/dist web/dist
 RUN mkdir -p /data /plugins && chown node:node /data
 
 ENV HOST=0.0.0.0 \

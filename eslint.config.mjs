@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 const typeChecked = tseslint.configs.recommendedTypeChecked.map((config) => ({
   ...config,
-  files: ['**/*.ts'],
+  files: ['**/*.ts', '**/*.tsx'],
 }));
 
 export default tseslint.config(
@@ -12,7 +12,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...typeChecked,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -26,7 +26,7 @@ export default tseslint.config(
   },
   {
     // Tests read JSON answers as `any` on purpose: the assertions are the type check.
-    files: ['test/**', 'fixtures/**', '**/*.spec.ts'],
+    files: ['test/**', 'fixtures/**', '**/*.spec.ts', '**/*.test.tsx'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// Builds what is stale, in order: the SDK, the first-party plugins (bundled from the SDK's sources) and the
-// server. Up-to-date parts are skipped, so `npm start` after `npm start` only checks timestamps.
+// Builds what is stale, in order: the SDK, the first-party plugins (bundled from the SDK's sources), the
+// server and the browser client (web/, bundled by Vite). Up-to-date parts are skipped, so `npm start` after `npm start` only checks timestamps.
 const { execFileSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync, utimesSync } = require('node:fs');
 const path = require('node:path');
@@ -52,8 +52,34 @@ async function buildPlugins() {
   }
 }
 
-/** Builds the SDK, the plugins and the server, each only when its inputs changed since its last build. */
-async function build() {
+/** Bundles the browser client into web/dist when its sources, configuration or dependencies changed. */
+function buildWeb() {
+  const web = path.join(root, 'web');
+  const built = mtime(path.join(web, 'dist', 'index.html'));
+  const sources = Math.max(
+    newestMtime(web, new Set(['dist', 'node_modules', 'tests', 'test-results', 'playwright-report'])),
+    mtime(path.join(root, 'package-lock.json')),
+  );
+  if (built > sources) return;
+  // Vite's package exports no path to its command; its package.json locates it.
+  const vite = path.join(
+    path.dirname(require.resolve('vite/package.json', { paths: [web] })),
+    'bin',
+    'vite.js',
+  );
+  // Vite keeps a NODE_ENV it inherits (Jest sets "test"), which would bundle React's development build.
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: web,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+}
+
+/**
+ * Builds the SDK, the plugins, the server and (unless `web` is false) the browser client, each only when its
+ * inputs changed since its last build.
+ */
+async function build({ web = true } = {}) {
   // tsc's build mode compares the project's sources with its build info and returns at once when nothing changed.
   runTsc(['-b', 'sdk-plugin/tsconfig.build.json']);
   await buildPlugins();
@@ -69,6 +95,7 @@ async function build() {
   } else {
     runTsc(['-b', 'core/tsconfig.build.json']);
   }
+  if (web) buildWeb();
 }
 
 module.exports = { build };

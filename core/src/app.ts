@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { applyBrowserPolicy, DOCS_PATH } from './common/browser-policy';
@@ -11,7 +11,9 @@ import { createLogger, NestPinoLogger, RequestLogLine } from './common/logger';
 import { ProblemFilter } from './common/problem.filter';
 import { ValidationGuard } from './common/validation';
 import { AppConfig } from './config/config';
+import { createOpenApiDocument } from './openapi';
 import { registerApiRateLimit } from './rate-limits/api-rate-limit';
+import { serveWebClient } from './common/web-client';
 
 /** Builds the whole server (used by main.ts, the end-to-end tests and the benchmarks). */
 export async function createApp(config: AppConfig, logger: Logger = createLogger(config.logLevel)) {
@@ -34,6 +36,7 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   app.useGlobalGuards(new ValidationGuard(app.get(Reflector)));
 
   await applyBrowserPolicy(app, config.corsOrigins);
+  await serveWebClient(app);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
@@ -48,13 +51,7 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   // The upload route reads multipart bodies itself, as a stream (core/src/files/multipart.ts).
   fastify.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
 
-  const openApi = new DocumentBuilder()
-    .setTitle('Jōkkær API')
-    .setVersion('1')
-    .setDescription('The public HTTP contract of Jōkkær. Errors are application/problem+json.')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup(DOCS_PATH.slice(1), app, () => SwaggerModule.createDocument(app, openApi), {
+  SwaggerModule.setup(DOCS_PATH.slice(1), app, () => createOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs-json',
   });
   await app.init();

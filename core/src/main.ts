@@ -33,6 +33,7 @@ async function run(config: AppConfig, logger: Logger): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    logger.flush(); // log lines are written in batches: this one must be out before anything stops
     setTimeout(() => {
       logger.error('shutdown grace period exceeded; exiting');
       process.exit(1);

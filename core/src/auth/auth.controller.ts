@@ -3,13 +3,19 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../common/auth-context';
 import { AppScopes, CurrentAuth, Public } from '../common/auth-context';
-import { Returns } from '../common/responses';
+import { Responds, Returns } from '../common/responses';
 import { Validate } from '../common/validation';
 import { clientAddress } from '../rate-limits/client-address';
 import { AuthService } from './auth.service';
 import { SsoGuard } from './sso.guard';
 import type { CreateTokenBody, LoginBody, RegisterBody } from './auth.schemas';
-import { createTokenSchema, loginSchema, registerSchema, userViewSchema } from './auth.schemas';
+import {
+  createTokenSchema,
+  loginSchema,
+  registerSchema,
+  sessionViewSchema,
+  userViewSchema,
+} from './auth.schemas';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -20,6 +26,7 @@ export class AuthController {
   @Public()
   @Post('auth/register')
   @Validate({ body: registerSchema })
+  @Responds(201, sessionViewSchema)
   register(@Body() body: RegisterBody, @Req() request: FastifyRequest) {
     return this.auth.register(body.email, body.password, body.displayName, clientAddress(request));
   }
@@ -28,6 +35,7 @@ export class AuthController {
   @Post('auth/login')
   @HttpCode(200)
   @Validate({ body: loginSchema })
+  @Responds(200, sessionViewSchema)
   login(@Body() body: LoginBody, @Req() request: FastifyRequest) {
     return this.auth.login(body.email, body.password, clientAddress(request));
   }

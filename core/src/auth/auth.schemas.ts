@@ -58,10 +58,14 @@ export const userViewSchema = {
 
 export type UserView = FromSchema<typeof userViewSchema>;
 
-export interface SessionView {
-  user: UserView;
-  token: string;
-}
+export const sessionViewSchema = {
+  title: 'SessionView',
+  type: 'object',
+  properties: { user: userViewSchema, token: { type: 'string' } },
+  required: ['user', 'token'],
+  additionalProperties: false,
+} as const;
+export type SessionView = FromSchema<typeof sessionViewSchema>;
 
 export interface PersonalTokenView {
   id: string;

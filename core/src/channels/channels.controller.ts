@@ -33,6 +33,7 @@ export class ChannelsController {
   constructor(private readonly channels: ChannelsService) {}
 
   @Post('workspaces/:workspaceId/channels')
+  @Responds(201, channelViewSchema)
   @Validate({ body: createChannelSchema })
   create(
     @CurrentAuth() auth: AuthContext,
@@ -57,6 +58,8 @@ export class ChannelsController {
   /** 201 with a new conversation, 200 with the one these people already have. */
   @Post('workspaces/:workspaceId/dms')
   @Validate({ body: createDmSchema })
+  @Responds(200, channelViewSchema)
+  @Responds(201, channelViewSchema)
   async openDm(
     @CurrentAuth() auth: AuthContext,
     @Param('workspaceId') workspaceId: string,

@@ -33,6 +33,29 @@ const DOCS_POLICY = {
   },
 };
 
+/**
+ * The browser client (web/dist): its own scripts and stylesheets only, never inline script; the API and the
+ * realtime socket on this origin; images from here, object URLs of files being uploaded and data: URIs.
+ */
+export const WEB_CLIENT_HELMET = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: NONE,
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'blob:', 'data:'],
+      fontSrc: ["'self'"],
+      connectSrc: ["'self'", 'ws:', 'wss:'],
+      manifestSrc: ["'self'"],
+      workerSrc: ["'self'"],
+      frameAncestors: NONE,
+      baseUri: NONE,
+      formAction: NONE,
+    },
+  },
+};
+
 /** The headers of every answer; routes that set their own (file downloads, the consent page) keep theirs. */
 const SECURITY_HEADERS = {
   contentSecurityPolicy: API_POLICY,

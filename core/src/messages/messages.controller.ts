@@ -2,13 +2,15 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../common/auth-context';
 import { AppScopes, CurrentAuth } from '../common/auth-context';
-import { pageQuerySchema } from '../common/pagination';
+import { pageQuerySchema, pageSchema } from '../common/pagination';
 import type { PageQuery } from '../common/pagination';
 import { badRequest } from '../common/problem';
 import { Validate } from '../common/validation';
 import type { EditMessageBody, PostMessageBody, ReactionBody, SearchQuery } from './messages.schemas';
 import { editMessageSchema, postMessageSchema, reactionSchema, searchQuerySchema } from './messages.schemas';
 import { MessagesService } from './messages.service';
+import { Responds } from '../common/responses';
+import { messageViewSchema } from '@jokkaer/sdk-plugin';
 
 @ApiTags('messages')
 @ApiBearerAuth()
@@ -19,6 +21,7 @@ export class MessagesController {
   @Post('channels/:channelId/messages')
   @AppScopes('chat:write')
   @Validate({ body: postMessageSchema })
+  @Responds(201, messageViewSchema)
   post(
     @CurrentAuth() auth: AuthContext,
     @Param('channelId') channelId: string,
@@ -28,6 +31,7 @@ export class MessagesController {
   }
 
   @Get('channels/:channelId/messages')
+  @Responds(200, pageSchema(messageViewSchema))
   @AppScopes('channels:history')
   @Validate({ query: pageQuerySchema })
   list(@CurrentAuth() auth: AuthContext, @Param('channelId') channelId: string, @Query() page: PageQuery) {
@@ -35,12 +39,14 @@ export class MessagesController {
   }
 
   @Get('messages/:messageId')
+  @Responds(200, messageViewSchema)
   @AppScopes('channels:history')
   get(@CurrentAuth() auth: AuthContext, @Param('messageId') messageId: string) {
     return this.messages.get(messageId, auth.userId);
   }
 
   @Get('messages/:messageId/replies')
+  @Responds(200, pageSchema(messageViewSchema))
   @AppScopes('channels:history')
   @Validate({ query: pageQuerySchema })
   replies(@CurrentAuth() auth: AuthContext, @Param('messageId') messageId: string, @Query() page: PageQuery) {
@@ -50,6 +56,7 @@ export class MessagesController {
   @Patch('messages/:messageId')
   @AppScopes('chat:write')
   @Validate({ body: editMessageSchema })
+  @Responds(200, messageViewSchema)
   edit(
     @CurrentAuth() auth: AuthContext,
     @Param('messageId') messageId: string,

@@ -6,6 +6,8 @@ import { ProblemException } from '../common/problem';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { RealtimeGateway } from './realtime.gateway';
 import { RealtimeService } from './realtime.service';
+import { Responds } from '../common/responses';
+import { ticketViewSchema } from './realtime.schemas';
 
 @ApiTags('realtime')
 @ApiBearerAuth()
@@ -20,6 +22,7 @@ export class RealtimeController {
   /** A single-use ticket, valid 60 s, for browsers that cannot set headers on a WebSocket. */
   @Post('realtime/tickets')
   @HttpCode(201)
+  @Responds(201, ticketViewSchema)
   ticket(@CurrentAuth() auth: AuthContext) {
     return this.realtime.createTicket(auth);
   }

@@ -1,3 +1,5 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
 /** Frames a client may send on the socket. */
 export const clientFrameSchema = {
   oneOf: [
@@ -43,7 +45,11 @@ export const CLOSE = {
   slowConsumer: 4008,
 } as const;
 
-export interface TicketView {
-  ticket: string;
-  expiresAt: string;
-}
+export const ticketViewSchema = {
+  title: 'TicketView',
+  type: 'object',
+  properties: { ticket: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' } },
+  required: ['ticket', 'expiresAt'],
+  additionalProperties: false,
+} as const;
+export type TicketView = FromSchema<typeof ticketViewSchema>;

@@ -2,12 +2,15 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../common/auth-context';
 import { AppScopes, CurrentAuth } from '../common/auth-context';
-import { pageQuerySchema } from '../common/pagination';
+import { pageQuerySchema, pageSchema } from '../common/pagination';
 import type { PageQuery } from '../common/pagination';
 import { Validate } from '../common/validation';
 import type { CreateInviteBody, CreateWorkspaceBody, UpdateMemberBody } from './workspaces.schemas';
 import { createInviteSchema, createWorkspaceSchema, updateMemberSchema } from './workspaces.schemas';
 import { WorkspacesService } from './workspaces.service';
+import { Responds } from '../common/responses';
+import { memberViewSchema } from '@jokkaer/sdk-plugin';
+import { acceptedInviteSchema, inviteViewSchema, workspaceViewSchema } from './workspaces.schemas';
 
 @ApiTags('workspaces')
 @ApiBearerAuth()
@@ -17,23 +20,27 @@ export class WorkspacesController {
 
   @Post('workspaces')
   @Validate({ body: createWorkspaceSchema })
+  @Responds(201, workspaceViewSchema)
   create(@CurrentAuth() auth: AuthContext, @Body() body: CreateWorkspaceBody) {
     return this.workspaces.create(auth.userId, body.name, body.slug);
   }
 
   @Get('workspaces')
   @Validate({ query: pageQuerySchema })
+  @Responds(200, pageSchema(workspaceViewSchema))
   list(@CurrentAuth() auth: AuthContext, @Query() page: PageQuery) {
     return this.workspaces.list(auth.userId, page);
   }
 
   @Get('workspaces/:workspaceId')
+  @Responds(200, workspaceViewSchema)
   @AppScopes('users:read')
   get(@CurrentAuth() auth: AuthContext, @Param('workspaceId') workspaceId: string) {
     return this.workspaces.get(workspaceId, auth.userId);
   }
 
   @Get('workspaces/:workspaceId/members')
+  @Responds(200, pageSchema(memberViewSchema))
   @AppScopes('users:read')
   @Validate({ query: pageQuerySchema })
   members(
@@ -45,6 +52,7 @@ export class WorkspacesController {
   }
 
   @Post('workspaces/:workspaceId/invites')
+  @Responds(201, inviteViewSchema)
   @Validate({ body: createInviteSchema })
   invite(
     @CurrentAuth() auth: AuthContext,
@@ -60,6 +68,7 @@ export class WorkspacesController {
 
   @Post('invites/:code/accept')
   @HttpCode(200)
+  @Responds(200, acceptedInviteSchema)
   accept(@CurrentAuth() auth: AuthContext, @Param('code') code: string) {
     return this.workspaces.acceptInvite(code, auth.userId);
   }

@@ -33,14 +33,21 @@ export const updateMemberSchema = {
 } as const;
 export type UpdateMemberBody = FromSchema<typeof updateMemberSchema>;
 
-export interface WorkspaceView {
-  id: string;
-  name: string;
-  slug: string;
-  /** The caller's role in it. */
-  role: Role;
-  createdAt: string;
-}
+export const workspaceViewSchema = {
+  title: 'WorkspaceView',
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    name: { type: 'string' },
+    slug: { type: 'string' },
+    /** The caller's role in it. */
+    role: { type: 'string', enum: ROLES },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+  required: ['id', 'name', 'slug', 'role', 'createdAt'],
+  additionalProperties: false,
+} as const;
+export type WorkspaceView = FromSchema<typeof workspaceViewSchema>;
 
 export interface MemberView {
   userId: string;
@@ -52,9 +59,32 @@ export interface MemberView {
   joinedAt: string;
 }
 
-export interface InviteView {
-  code: string;
-  role: Role;
-  maxUses: number;
-  expiresAt: string;
-}
+export const inviteViewSchema = {
+  title: 'InviteView',
+  type: 'object',
+  properties: {
+    code: { type: 'string' },
+    role: { type: 'string', enum: ROLES },
+    maxUses: { type: 'integer' },
+    expiresAt: { type: 'string', format: 'date-time' },
+  },
+  required: ['code', 'role', 'maxUses', 'expiresAt'],
+  additionalProperties: false,
+} as const;
+export type InviteView = FromSchema<typeof inviteViewSchema>;
+
+/** `POST /invites/:code/accept`: the workspace joined and the caller's membership. */
+export const acceptedInviteSchema = {
+  type: 'object',
+  properties: {
+    workspace: workspaceViewSchema,
+    member: {
+      type: 'object',
+      properties: { userId: { type: 'string', format: 'uuid' }, role: { type: 'string', enum: ROLES } },
+      required: ['userId', 'role'],
+      additionalProperties: false,
+    },
+  },
+  required: ['workspace', 'member'],
+  additionalProperties: false,
+} as const;

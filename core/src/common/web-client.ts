@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fastifyStatic } from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { WEB_CLIENT_HELMET } from './browser-policy';
+
+/** Where `npm run build` writes the browser client (web/), from core/dist/common or core/src/common. */
+export const WEB_CLIENT_DIR = path.resolve(__dirname, '../../../web/dist');
+
+/**
+ * Paths the client's router owns (web/src/app/routes.tsx): a reload or a shared link there gets the app. Listed
+ * rather than caught all, so an unknown /api path still answers a problem+json 404.
+ */
+export const CLIENT_ROUTES = ['/', '/signin', '/signup', '/invite/*', '/w/*'];
+
+/** Vite names these files by their content hash: they never change, so browsers may keep them for a year. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+const NOT_BUILT_PAGE =
+  '<!doctype html><html lang="en"><meta charset="utf-8"><title>Jōkkær</title>' +
+  '<h1>The web client is not built</h1><p>Run <code>npm run build</code> (or <code>npm start</code>), then reload.</p></html>';
+
+/**
+ * Serves the browser client at `/` under its own CSP: hashed assets cached immutably, index.html revalidated on
+ * every load so a new release is picked up. Without a build, its routes answer 503 with a page saying so.
+ */
+export async function serveWebClient(app: NestFastifyApplication, dir = WEB_CLIENT_DIR): Promise<void> {
+  const built = existsSync(path.join(dir, 'index.html'));
+  await app.register(async (instance: FastifyInstance) => {
+    instance.addHook('onRoute', (route) => {
+      // @fastify/helmet reads a route's policy from its config when the request comes.
+      route.config = Object.assign(route.config ?? {}, { helmet: WEB_CLIENT_HELMET });
+    });
+    if (!built) {
+      for (const url of CLIENT_ROUTES) {
+        instance.get(url, (_request, reply) =>
+          reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT_PAGE),
+        );
+      }
+      return;
+    }
+    // Hashed bundles: any name under /assets (a rebuild adds new ones while the server runs). This instance's
+    // sendFile also answers index.html, which must be revalidated.
+    const assetsDir = path.join(dir, 'assets') + path.sep;
+    await instance.register(fastifyStatic, {
+      root: path.join(dir, 'assets'),
+      prefix: '/assets/',
+      index: false,
+      cacheControl: false,
+      setHeaders: (reply, filePath) =>
+        void reply.header('cache-control', filePath.startsWith(assetsDir) ? IMMUTABLE : 'no-cache'),
+    });
+    // Files at the top (icons): routes for those present at start, so anything else falls through to the 404.
+    await instance.register(fastifyStatic, {
+      root: dir,
+      wildcard: false,
+      globIgnore: ['assets/**', 'index.html'],
+      index: false,
+      decorateReply: false,
+      cacheControl: false,
+      setHeaders: (reply) => void reply.header('cache-control', 'no-cache'),
+    });
+    const sendIndex = (_request: unknown, reply: FastifyReply) => reply.sendFile('index.html', dir);
+    for (const url of CLIENT_ROUTES) instance.get(url, sendIndex);
+  });
+}

@@ -1,0 +1,22 @@
+import { Navigate, Outlet, useLocation } from 'react-router';
+import { useSession } from '../lib/session';
+import { WorkspaceRail } from '../features/workspaces/WorkspaceRail';
+import { RealtimeProvider } from './realtime';
+
+/** Everything behind sign-in: the workspace rail, the realtime socket, and the screen of the route. */
+export function Shell() {
+  const current = useSession();
+  const location = useLocation();
+  if (!current) {
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={`/signin?next=${next}`} replace />;
+  }
+  return (
+    <RealtimeProvider key={current.token}>
+      <div className="shell">
+        <WorkspaceRail />
+        <Outlet />
+      </div>
+    </RealtimeProvider>
+  );
+}

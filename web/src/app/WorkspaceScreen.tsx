@@ -1,0 +1,84 @@
+import { useTranslation } from 'react-i18next';
+import { Navigate, useParams } from 'react-router';
+import type { Channel, Member } from '../lib/api/client';
+import { useSession } from '../lib/session';
+import { ChannelView } from '../features/channel/ChannelView';
+import { useChannels } from '../features/sidebar/api';
+import { Sidebar } from '../features/sidebar/Sidebar';
+import { ThreadPanel } from '../features/threads/ThreadPanel';
+import { useMembers, useWorkspaces } from '../features/workspaces/api';
+import { useRealtimeStatus } from './realtime';
+
+/** "#general" for channels; the other people's names for direct conversations. */
+function channelTitle(channel: Channel, members: Map<string, Member> | undefined, myId: string): string {
+  if (channel.kind !== 'dm') return `# ${channel.name ?? ''}`;
+  const others = (channel.memberIds ?? []).filter((id) => id !== myId);
+  return (
+    others.map((id) => members?.get(id)?.displayName ?? '…').join(', ') ||
+    (members?.get(myId)?.displayName ?? '')
+  );
+}
+
+/** One workspace: its sidebar, the open channel, and the open thread beside it. */
+export function WorkspaceScreen() {
+  const { t } = useTranslation();
+  const { workspaceId = '', channelId, threadId } = useParams();
+  const me = useSession()!.user;
+  const status = useRealtimeStatus();
+  const workspaces = useWorkspaces();
+  const channels = useChannels(workspaceId);
+  const members = useMembers(workspaceId);
+  const workspace = workspaces.data?.find((candidate) => candidate.id === workspaceId);
+  if (workspaces.isPending || channels.isPending) return <p className="muted center">{t('app.loading')}</p>;
+  if (!workspace || !channels.data) return <Navigate to="/" replace />;
+  const titleOf = (channel: Channel) => channelTitle(channel, members.data, me.id);
+  const open = channels.data.find((channel) => channel.id === channelId);
+  const first = channels.data.find(
+    (channel) => channel.isMember && channel.kind !== 'dm' && !channel.archived,
+  );
+  if (!channelId && first) return <Navigate to={`/w/${workspaceId}/c/${first.id}`} replace />;
+  const channelHref = `/w/${workspaceId}/c/${channelId ?? ''}`;
+  return (
+    <>
+      <Sidebar
+        workspace={workspace}
+        channels={channels.data}
+        members={members.data}
+        myId={me.id}
+        myName={me.displayName}
+        titleOf={titleOf}
+      />
+      <main className="main" id="main">
+        {status === 'reconnecting' && (
+          <p className="banner" role="status">
+            {t('app.reconnecting')}
+          </p>
+        )}
+        {open ? (
+          <ChannelView
+            channel={open}
+            title={titleOf(open)}
+            members={members.data}
+            myId={me.id}
+            threadHref={(messageId) => `${channelHref}/t/${messageId}`}
+          />
+        ) : (
+          <div className="empty-state">
+            <h1>{workspace.name}</h1>
+            <p>{t('channels.empty')}</p>
+            <p>{t('channels.emptyHint')}</p>
+          </div>
+        )}
+      </main>
+      {open && threadId && (
+        <ThreadPanel
+          channelId={open.id}
+          threadId={threadId}
+          members={members.data}
+          myId={me.id}
+          closeHref={channelHref}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,92 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NavLink } from 'react-router';
+import { api, type Channel, type Member, type Workspace } from '../../lib/api/client';
+import { session } from '../../lib/session';
+import { InviteDialog } from '../workspaces/InviteDialog';
+import { BrowseChannelsDialog, CreateChannelDialog, NewDmDialog } from './ChannelDialogs';
+
+interface SidebarProps {
+  workspace: Workspace;
+  channels: Channel[];
+  members: Map<string, Member> | undefined;
+  myId: string;
+  myName: string;
+  titleOf: (channel: Channel) => string;
+}
+
+type Open = 'create' | 'browse' | 'dm' | 'invite' | null;
+
+/** The workspace's sidebar: its channels and direct messages, and what to do next. */
+export function Sidebar({ workspace, channels, members, myId, myName, titleOf }: SidebarProps) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [open, setOpen] = useState<Open>(null);
+  const close = () => setOpen(null);
+  const signOut = useMutation({
+    mutationFn: () => api.POST('/api/v1/auth/logout'),
+    onSettled: () => {
+      session.clear();
+      client.clear();
+    },
+  });
+  const mine = channels.filter((channel) => channel.isMember && !channel.archived);
+  const rooms = mine.filter((channel) => channel.kind !== 'dm');
+  const direct = mine.filter((channel) => channel.kind === 'dm');
+  const link = (channel: Channel) => (
+    <li key={channel.id}>
+      <NavLink to={`/w/${workspace.id}/c/${channel.id}`} className="sidebar-link">
+        {titleOf(channel)}
+      </NavLink>
+    </li>
+  );
+  return (
+    <nav className="sidebar" aria-label={workspace.name}>
+      <header className="sidebar-header">
+        <h2>{workspace.name}</h2>
+        <button type="button" className="button small" onClick={() => setOpen('invite')}>
+          {t('workspaces.invite')}
+        </button>
+      </header>
+      <section aria-labelledby="channels-heading">
+        <h3 id="channels-heading">{t('channels.section')}</h3>
+        <ul>{rooms.map(link)}</ul>
+        <button type="button" className="sidebar-action" onClick={() => setOpen('create')}>
+          + {t('channels.create')}
+        </button>
+        <button type="button" className="sidebar-action" onClick={() => setOpen('browse')}>
+          {t('channels.browse')}
+        </button>
+      </section>
+      <section aria-labelledby="dms-heading">
+        <h3 id="dms-heading">{t('channels.directSection')}</h3>
+        <ul>{direct.map(link)}</ul>
+        <button type="button" className="sidebar-action" onClick={() => setOpen('dm')}>
+          + {t('channels.newDm')}
+        </button>
+      </section>
+      <footer className="sidebar-footer">
+        <span className="me">{myName}</span>
+        <button type="button" className="button small" onClick={() => signOut.mutate()}>
+          {t('auth.signOut')}
+        </button>
+      </footer>
+      <CreateChannelDialog workspaceId={workspace.id} open={open === 'create'} onClose={close} />
+      <BrowseChannelsDialog
+        workspaceId={workspace.id}
+        open={open === 'browse'}
+        onClose={close}
+        channels={channels}
+      />
+      <NewDmDialog
+        workspaceId={workspace.id}
+        open={open === 'dm'}
+        onClose={close}
+        members={[...(members?.values() ?? [])]}
+        myId={myId}
+      />
+      <InviteDialog workspaceId={workspace.id} open={open === 'invite'} onClose={close} />
+    </nav>
+  );
+}

@@ -1,0 +1,45 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { Member } from '../../lib/api/client';
+import { useMessage, useOutbox, useReplies, useSend } from '../channel/api';
+import { MessageList } from '../channel/MessageList';
+import { messageRows } from '../channel/rows';
+import { Composer } from '../composer/Composer';
+
+interface ThreadPanelProps {
+  channelId: string;
+  threadId: string;
+  members: Map<string, Member> | undefined;
+  myId: string;
+  closeHref: string;
+}
+
+/** A thread beside its channel: the root message, its replies and a composer that replies. */
+export function ThreadPanel({ channelId, threadId, members, myId, closeHref }: ThreadPanelProps) {
+  const { t } = useTranslation();
+  const root = useMessage(threadId);
+  const replies = useReplies(threadId);
+  const outbox = useOutbox(channelId, threadId);
+  const { send, retry } = useSend(channelId, threadId);
+  const rows = messageRows([...(root.data ? [root.data] : []), ...(replies.data?.items ?? [])], outbox);
+  return (
+    <aside className="thread-panel" aria-labelledby="thread-title">
+      <header className="panel-header">
+        <h2 id="thread-title">{t('threads.title')}</h2>
+        <Link to={closeHref} className="icon-button" aria-label={t('threads.close')}>
+          ✕
+        </Link>
+      </header>
+      <MessageList
+        key={threadId}
+        label={t('threads.title')}
+        rows={rows}
+        members={members}
+        myId={myId}
+        firstItemIndex={0}
+        onRetry={(message) => void retry(message)}
+      />
+      <Composer key={threadId} label={t('composer.replyLabel')} onSend={send} />
+    </aside>
+  );
+}

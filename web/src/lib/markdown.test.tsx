@@ -1,0 +1,52 @@
+import { render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { Markdown } from './markdown';
+
+describe('Markdown', () => {
+  it('renders GitHub-flavoured markdown to elements', () => {
+    const { container } = render(<Markdown text={'**bold** ~~gone~~\n\n| a |\n|---|\n| 1 |'} />);
+    expect(container.querySelector('strong')).toHaveTextContent('bold');
+    expect(container.querySelector('del')).toHaveTextContent('gone');
+    expect(container.querySelector('table')).not.toBeNull();
+  });
+
+  it('drops raw HTML: no script, no event handler survives', () => {
+    const { container } = render(
+      <Markdown
+        text={'<script>alert(1)</script><img src=x onerror="alert(2)"> and <b onclick="x()">b</b>'}
+      />,
+    );
+    expect(container.querySelector('script')).toBeNull();
+    expect(container.querySelector('[onerror], [onclick]')).toBeNull();
+    expect(container.querySelector('b')).toBeNull();
+  });
+
+  it('keeps no javascript: link, in any spelling', () => {
+    const { container } = render(
+      <Markdown
+        text={
+          '[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) [c](  javascript:alert(1)) [d](java&#x09;script:x) <javascript:alert(1)>'
+        }
+      />,
+    );
+    for (const link of container.querySelectorAll('a')) {
+      expect(link.getAttribute('href') ?? '').not.toMatch(/^\s*java\s*script:/i);
+    }
+  });
+
+  it('opens links in a new tab without opener or referrer', () => {
+    render(<Markdown text="[site](https://example.com) and https://example.org" />);
+    const links = screen.getAllByRole('link');
+    expect(links).toHaveLength(2);
+    for (const link of links) {
+      expect(link).toHaveAttribute('rel', 'noopener noreferrer');
+      expect(link).toHaveAttribute('target', '_blank');
+    }
+  });
+
+  it('shows an image as a link, never loading it', () => {
+    const { container } = render(<Markdown text="![cat](https://example.com/cat.png)" />);
+    expect(container.querySelector('img')).toBeNull();
+    expect(screen.getByRole('link', { name: 'cat' })).toHaveAttribute('href', 'https://example.com/cat.png');
+  });
+});

@@ -1,0 +1,44 @@
+import type { ComponentProps } from 'react';
+import ReactMarkdown, { defaultUrlTransform } from 'react-markdown';
+import remarkGfm from 'remark-gfm';
+
+/** Links open in a new tab without handing it this window (no opener, no referrer). */
+function Link({ node: _node, href, children, ...rest }: ComponentProps<'a'> & { node?: unknown }) {
+  return (
+    <a {...rest} href={href} target="_blank" rel="noopener noreferrer">
+      {children}
+    </a>
+  );
+}
+
+/** Images are shown as links: a remote image would leak the reader's address (and the CSP forbids it). */
+function Image({ src, alt }: ComponentProps<'img'>) {
+  const href = typeof src === 'string' ? src : undefined;
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer">
+      {alt || href}
+    </a>
+  );
+}
+
+const components = { a: Link, img: Image };
+const plugins = [remarkGfm];
+
+/**
+ * A message's text as markdown (GitHub flavour) rendered to React elements: raw HTML is dropped, and URLs pass
+ * react-markdown's filter, which keeps only http(s), mailto, tel and relative links (no javascript:).
+ */
+export function Markdown({ text }: { text: string }) {
+  return (
+    <div className="markdown">
+      <ReactMarkdown
+        remarkPlugins={plugins}
+        skipHtml
+        urlTransform={defaultUrlTransform}
+        components={components}
+      >
+        {text}
+      </ReactMarkdown>
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+import type { InfiniteData, QueryClient } from '@tanstack/react-query';
+import type { Message, MessagePage } from './api/client';
+
+/** Query keys of message lists: a channel's history (newest first, by page) and a thread's replies. */
+export const messageKeys = {
+  channel: (channelId: string) => ['messages', channelId] as const,
+  replies: (messageId: string) => ['replies', messageId] as const,
+  outbox: (channelId: string, threadId: string | null) => ['outbox', channelId, threadId ?? ''] as const,
+};
+
+export type History = InfiniteData<MessagePage>;
+
+/** A message written here that the server has not confirmed yet (or refused: then it can be retried). */
+export interface OutgoingMessage {
+  clientMsgId: string;
+  channelId: string;
+  threadId: string | null;
+  text: string;
+  status: 'pending' | 'failed';
+  createdAt: string;
+}
+
+function mapHistory(
+  history: History | undefined,
+  change: (items: Message[]) => Message[],
+): History | undefined {
+  if (!history) return history;
+  return { ...history, pages: history.pages.map((page) => ({ ...page, items: change(page.items) })) };
+}
+
+function mapReplies(page: MessagePage | undefined, change: (items: Message[]) => Message[]) {
+  return page && { ...page, items: change(page.items) };
+}
+
+/** Adds a message where it belongs (history or thread) unless it is already there, and clears its outbox entry. */
+export function addMessage(client: QueryClient, message: Message): void {
+  const has = (items: Message[]) => items.some((item) => item.id === message.id);
+  if (message.threadId) {
+    const thread = message.threadId;
+    const replies = client.getQueryData<MessagePage>(messageKeys.replies(thread));
+    if (replies && has(replies.items)) return;
+    client.setQueryData<MessagePage>(messageKeys.replies(thread), (page) =>
+      mapReplies(page, (items) => [...items, message]),
+    );
+    // Replies change no event of their root: its count is kept here.
+    updateMessage(client, { id: thread, channelId: message.channelId, threadId: null }, (root) => ({
+      ...root,
+      replyCount: root.replyCount + 1,
+    }));
+  } else {
+    client.setQueryData<History>(messageKeys.channel(message.channelId), (history) => {
+      if (!history || history.pages.some((page) => has(page.items))) return history;
+      const [first, ...older] = history.pages;
+      if (!first) return history;
+      return { ...history, pages: [{ ...first, items: [message, ...first.items] }, ...older] };
+    });
+  }
+  if (message.clientMsgId) {
+    client.setQueryData<OutgoingMessage[]>(
+      messageKeys.outbox(message.channelId, message.threadId),
+      (outbox) => outbox?.filter((entry) => entry.clientMsgId !== message.clientMsgId),
+    );
+  }
+}
+
+/** Applies a change to a message wherever it is shown. */
+export function updateMessage(
+  client: QueryClient,
+  where: { id: string; channelId: string; threadId: string | null },
+  change: (message: Message) => Message,
+): void {
+  const apply = (items: Message[]) => items.map((item) => (item.id === where.id ? change(item) : item));
+  client.setQueryData<History>(messageKeys.channel(where.channelId), (history) => mapHistory(history, apply));
+  if (where.threadId) {
+    client.setQueryData<MessagePage>(messageKeys.replies(where.threadId), (page) => mapReplies(page, apply));
+  }
+  client.setQueryData<MessagePage>(messageKeys.replies(where.id), (page) => mapReplies(page, apply));
+}
+
+export function removeMessage(
+  client: QueryClient,
+  where: { id: string; channelId: string; threadId: string | null },
+) {
+  const drop = (items: Message[]) => items.filter((item) => item.id !== where.id);
+  client.setQueryData<History>(messageKeys.channel(where.channelId), (history) => mapHistory(history, drop));
+  if (where.threadId) {
+    client.setQueryData<MessagePage>(messageKeys.replies(where.threadId), (page) => mapReplies(page, drop));
+  }
+}
+
+/** Finds a message in a channel's cached history (a thread root, to count its replies). */
+export function findMessage(client: QueryClient, channelId: string, id: string): Message | undefined {
+  const history = client.getQueryData<History>(messageKeys.channel(channelId));
+  for (const page of history?.pages ?? []) {
+    const found = page.items.find((item) => item.id === id);
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,48 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { api, data } from './api/client';
+import { addMessage, messageKeys, type OutgoingMessage } from './message-cache';
+
+/**
+ * Posts a message written here, with its clientMsgId: on success the server's copy replaces it, else it is
+ * marked failed. However often it is sent, the server stores it once. Answers whether it went through.
+ */
+export async function deliver(client: QueryClient, entry: OutgoingMessage): Promise<boolean> {
+  const key = messageKeys.outbox(entry.channelId, entry.threadId);
+  const mark = (status: OutgoingMessage['status']) =>
+    client.setQueryData<OutgoingMessage[]>(key, (outbox = []) =>
+      outbox.map((item) => (item.clientMsgId === entry.clientMsgId ? { ...item, status } : item)),
+    );
+  mark('pending');
+  try {
+    const message = await data(
+      api.POST('/api/v1/channels/{channelId}/messages', {
+        params: { path: { channelId: entry.channelId } },
+        body: {
+          text: entry.text,
+          clientMsgId: entry.clientMsgId,
+          ...(entry.threadId ? { threadId: entry.threadId } : {}),
+        },
+      }),
+    );
+    addMessage(client, message);
+    return true;
+  } catch {
+    mark('failed');
+    return false;
+  }
+}
+
+/**
+ * Back online: sends again what failed, oldest first and one at a time, so the messages keep the order they
+ * were written in; stops at the first that still fails (the connection is not back after all).
+ */
+export async function resendFailed(client: QueryClient): Promise<void> {
+  const failed = client
+    .getQueriesData<OutgoingMessage[]>({ queryKey: ['outbox'] })
+    .flatMap(([, outbox]) => outbox ?? [])
+    .filter((entry) => entry.status === 'failed')
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  for (const entry of failed) {
+    if (!(await deliver(client, entry))) return;
+  }
+}

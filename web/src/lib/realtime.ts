@@ -1,0 +1,101 @@
+import type { DomainEvent } from '@jokkaer/sdk-plugin/events';
+
+export type RealtimeStatus = 'connecting' | 'online' | 'reconnecting';
+
+export interface RealtimeHandlers {
+  /** A single-use ticket for the socket URL (POST /api/v1/realtime/tickets). */
+  ticket(): Promise<string>;
+  event: (event: DomainEvent) => void;
+  /** The server could not replay what was missed: whatever is on screen must be fetched again. */
+  resync: () => void;
+  status: (status: RealtimeStatus) => void;
+}
+
+type ServerFrame =
+  | { type: 'hello'; seq: number }
+  | { type: 'resync_required'; seq: number }
+  | { type: 'resumed' | 'pong' | 'error' }
+  | (DomainEvent & { seq: number });
+
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * The realtime socket: connects with a ticket, delivers each event once in order, and after a drop reconnects
+ * (with growing, jittered delays) and resumes after the last event it delivered, so nothing is missed.
+ */
+export class RealtimeConnection {
+  private socket: WebSocket | undefined;
+  private lastSeq: number | undefined;
+  private attempts = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+
+  constructor(private readonly handlers: RealtimeHandlers) {}
+
+  start(): void {
+    this.handlers.status('connecting');
+    void this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.socket?.close(1000);
+  }
+
+  /** Sends a client frame when the socket is open (typing notices are worth nothing later). */
+  send(frame: { type: 'typing'; channelId: string }): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+  }
+
+  private async connect(): Promise<void> {
+    let ticket: string;
+    try {
+      ticket = await this.handlers.ticket();
+    } catch {
+      return this.retry();
+    }
+    if (this.stopped) return;
+    const url = new URL('/api/v1/realtime', window.location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('ticket', ticket);
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    socket.onmessage = (message) => this.receive(socket, JSON.parse(String(message.data)) as ServerFrame);
+    socket.onclose = () => {
+      if (this.socket === socket) this.retry();
+    };
+  }
+
+  private receive(socket: WebSocket, frame: ServerFrame): void {
+    if ('seq' in frame && 'data' in frame) {
+      // A replayed event can overlap one already delivered live.
+      if (this.lastSeq !== undefined && frame.seq <= this.lastSeq) return;
+      this.lastSeq = frame.seq;
+      this.handlers.event(frame);
+      return;
+    }
+    switch (frame.type) {
+      case 'hello':
+        this.attempts = 0;
+        if (this.lastSeq === undefined) this.lastSeq = frame.seq;
+        else socket.send(JSON.stringify({ type: 'resume', afterSeq: this.lastSeq }));
+        this.handlers.status('online');
+        return;
+      case 'resync_required':
+        this.lastSeq = frame.seq;
+        this.handlers.resync();
+        return;
+      default:
+        return;
+    }
+  }
+
+  private retry(): void {
+    if (this.stopped) return;
+    this.handlers.status('reconnecting');
+    const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempts) * (0.5 + Math.random() / 2);
+    this.attempts += 1;
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+  }
+}
