@@ -37,24 +37,29 @@ const DOCS_POLICY = {
  * The browser client (web/dist): its own scripts and stylesheets only, never inline script; the API and the
  * realtime socket on this origin; images from here, object URLs of files being uploaded and data: URIs.
  */
-export const WEB_CLIENT_HELMET = {
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: NONE,
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'blob:', 'data:'],
-      fontSrc: ["'self'"],
-      connectSrc: ["'self'", 'ws:', 'wss:'],
-      manifestSrc: ["'self'"],
-      workerSrc: ["'self'"],
-      frameAncestors: NONE,
-      baseUri: NONE,
-      formAction: NONE,
-    },
+const WEB_CLIENT_POLICY = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: NONE,
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'blob:', 'data:'],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'", 'ws:', 'wss:'],
+    manifestSrc: ["'self'"],
+    workerSrc: ["'self'"],
+    frameAncestors: NONE,
+    baseUri: NONE,
+    formAction: NONE,
   },
 };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route answers the browser client's pages (see web-client.ts): they get its policy. */
+    webClient?: boolean;
+  }
+}
 
 /** The headers of every answer; routes that set their own (file downloads, the consent page) keep theirs. */
 const SECURITY_HEADERS = {
@@ -76,6 +81,10 @@ function securityHeaders(options: HelmetOptions): SecurityHeaders {
 /** For answers Fastify gives before any hook runs (see framework-errors.ts): the same headers, set directly. */
 export const setSecurityHeaders = securityHeaders(SECURITY_HEADERS);
 const setDocsSecurityHeaders = securityHeaders({ ...SECURITY_HEADERS, contentSecurityPolicy: DOCS_POLICY });
+const setWebClientSecurityHeaders = securityHeaders({
+  ...SECURITY_HEADERS,
+  contentSecurityPolicy: WEB_CLIENT_POLICY,
+});
 
 const isDocsRoute = (url: string | undefined) =>
   url !== undefined && (url === DOCS_PATH || url.startsWith(`${DOCS_PATH}/`));
@@ -85,10 +94,13 @@ export async function applyBrowserPolicy(app: NestFastifyApplication, corsOrigin
   const fastify = app.getHttpAdapter().getInstance();
   // Helmet itself rather than @fastify/helmet, which builds helmet's middleware anew on every request.
   fastify.addHook('onRequest', (request, reply, done) => {
-    (isDocsRoute(request.routeOptions.url) ? setDocsSecurityHeaders : setSecurityHeaders)(
-      request.raw,
-      reply.raw,
-    );
+    const { url, config } = request.routeOptions;
+    const setHeaders = config?.webClient
+      ? setWebClientSecurityHeaders
+      : isDocsRoute(url)
+        ? setDocsSecurityHeaders
+        : setSecurityHeaders;
+    setHeaders(request.raw, reply.raw);
     done();
   });
   // Registered even with no origin allowed, so a preflight is answered (204, without CORS headers), not 404.

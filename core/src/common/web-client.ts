@@ -3,7 +3,6 @@ import path from 'node:path';
 import { fastifyStatic } from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { WEB_CLIENT_HELMET } from './browser-policy';
 
 /** Where `npm run build` writes the browser client (web/), from core/dist/common or core/src/common. */
 export const WEB_CLIENT_DIR = path.resolve(__dirname, '../../../web/dist');
@@ -29,8 +28,8 @@ export async function serveWebClient(app: NestFastifyApplication, dir = WEB_CLIE
   const built = existsSync(path.join(dir, 'index.html'));
   await app.register(async (instance: FastifyInstance) => {
     instance.addHook('onRoute', (route) => {
-      // @fastify/helmet reads a route's policy from its config when the request comes.
-      route.config = Object.assign(route.config ?? {}, { helmet: WEB_CLIENT_HELMET });
+      // The security-headers hook reads a route's policy from its config when the request comes.
+      route.config = Object.assign(route.config ?? {}, { webClient: true });
     });
     if (!built) {
       for (const url of CLIENT_ROUTES) {
