@@ -199,7 +199,10 @@ it('starts with the embedded PostgreSQL, keeps data across restarts and stops cl
   expect(first.logs.filter((line) => /^Mapped \{/.test(String(line.msg)))).toEqual([]);
   const isRegisterLine = (line: Record<string, unknown>) => line.url === '/api/v1/auth/register';
   // Log lines are written in batches (every 250 ms at most): wait for this one rather than assume it is out.
-  await eventually(async () => (first.logs.some(isRegisterLine) ? true : undefined), 'the request log line');
+  await eventually(
+    () => Promise.resolve(first.logs.some(isRegisterLine) || undefined),
+    'the request log line',
+  );
   const registerLines = first.logs.filter(isRegisterLine);
   expect(registerLines).toEqual([
     expect.objectContaining({
