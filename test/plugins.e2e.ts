@@ -248,9 +248,12 @@ describe('plugin platform', () => {
       10_000,
     );
     expect(log).toEqual(expect.arrayContaining(['memory', 'timeout', 'error', 'host']));
-    const evil = (await admin.api.get(`/api/v1/workspaces/${workspaceId}/plugins`)).body.items.find(
-      (i: { pluginId: string }) => i.pluginId === 'evil',
-    );
+    // The install is disabled just after its failure is logged (its health check reads the log): wait for it.
+    const evil = await eventually(async () => {
+      const installs = (await admin.api.get(`/api/v1/workspaces/${workspaceId}/plugins`)).body.items;
+      const install = installs.find((i: { pluginId: string }) => i.pluginId === 'evil');
+      return install?.enabled === false ? install : undefined;
+    }, 'the hostile plugin to be disabled');
     expect(evil).toMatchObject({ enabled: false, disabledReason: expect.stringContaining('disabled after') });
     expect((await command(member, '/boom')).status).toBe(404);
     expect((await command(member, '/echo survived')).body.text).toBe('survived');
