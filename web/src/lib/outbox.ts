@@ -2,11 +2,26 @@ import type { QueryClient } from '@tanstack/react-query';
 import { api, data } from './api/client';
 import { addMessage, messageKeys, type OutgoingMessage } from './message-cache';
 
+/** Per channel, the last send queued: the next one starts after it has settled. */
+const sending = new Map<string, Promise<boolean>>();
+
 /**
  * Posts a message written here, with its clientMsgId: on success the server's copy replaces it, else it is
- * marked failed. However often it is sent, the server stores it once. Answers whether it went through.
+ * marked failed. However often it is sent, the server stores it once. Answers whether it went through. Sends
+ * in one channel go one at a time, in the order they were written: the server orders messages as they
+ * arrive, and two requests in flight together may arrive either way round.
  */
-export async function deliver(client: QueryClient, entry: OutgoingMessage): Promise<boolean> {
+export function deliver(client: QueryClient, entry: OutgoingMessage): Promise<boolean> {
+  const previous = sending.get(entry.channelId) ?? Promise.resolve(true);
+  const next = previous.then(() => post(client, entry));
+  sending.set(entry.channelId, next);
+  void next.finally(() => {
+    if (sending.get(entry.channelId) === next) sending.delete(entry.channelId);
+  });
+  return next;
+}
+
+async function post(client: QueryClient, entry: OutgoingMessage): Promise<boolean> {
   const key = messageKeys.outbox(entry.channelId, entry.threadId);
   const mark = (status: OutgoingMessage['status']) =>
     client.setQueryData<OutgoingMessage[]>(key, (outbox = []) =>
