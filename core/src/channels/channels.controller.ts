@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthContext } from '../common/auth-context';
@@ -12,6 +12,7 @@ import type {
   CreateChannelBody,
   CreateDmBody,
   MarkReadBody,
+  NotificationPreferencesBody,
   UpdateChannelBody,
 } from './channels.schemas';
 import {
@@ -21,6 +22,8 @@ import {
   createChannelSchema,
   createDmSchema,
   markReadSchema,
+  notificationPreferencesBodySchema,
+  notificationPreferencesSchema,
   readStateSchema,
   updateChannelSchema,
 } from './channels.schemas';
@@ -106,6 +109,18 @@ export class ChannelsController {
     @Body() body: MarkReadBody,
   ) {
     return this.channels.markRead(channelId, auth.userId, body);
+  }
+
+  /** 200 with the caller's preferences in the channel (members only). */
+  @Put('channels/:channelId/notification-preferences')
+  @Validate({ body: notificationPreferencesBodySchema })
+  @Responds(200, notificationPreferencesSchema)
+  setNotificationPreferences(
+    @CurrentAuth() auth: AuthContext,
+    @Param('channelId') channelId: string,
+    @Body() body: NotificationPreferencesBody,
+  ) {
+    return this.channels.setNotificationPreferences(channelId, auth.userId, body.muted);
   }
 
   @Post('channels/:channelId/leave')

@@ -29,6 +29,12 @@ const MENTION_COUNT = `(SELECT count(*) FROM (
            FROM messages m WHERE m.id = mm.message_id)
     LIMIT ${UNREAD_COUNT_CAP}) AS mentioned)::int`;
 
+/** A channel in a user's list: their membership, read state and mute. */
+export type ListedChannelRow = ChannelRow & { isMember: boolean; muted: boolean } & Omit<
+    ReadStateView,
+    'channelId'
+  >;
+
 /** A channel seen by one user: their workspace role and whether they are in the channel. */
 export type ChannelForUser = ChannelRow & { role: Role; isMember: boolean };
 
@@ -103,7 +109,7 @@ export class ChannelsRepository {
     includePublic: boolean,
     limit: number,
     afterId?: string,
-  ): Promise<(ChannelRow & { isMember: boolean } & Omit<ReadStateView, 'channelId'>)[]> {
+  ): Promise<ListedChannelRow[]> {
     const query = this.db
       .conn('channels as c')
       .leftJoin('channelMembers as cm', function () {
@@ -118,13 +124,14 @@ export class ChannelsRepository {
         'c.*',
         'cm.lastReadId',
         this.db.knex.raw('(cm.user_id IS NOT NULL) AS is_member'),
+        this.db.knex.raw('coalesce(cm.muted, false) AS muted'),
         this.db.knex.raw(`CASE WHEN cm.user_id IS NULL THEN 0 ELSE ${UNREAD_COUNT} END AS unread_count`),
         this.db.knex.raw(`CASE WHEN cm.user_id IS NULL THEN 0 ELSE ${MENTION_COUNT} END AS mention_count`),
       )
       .orderBy('c.id')
       .limit(limit);
     if (afterId) void query.where('c.id', '>', afterId);
-    return (await query) as (ChannelRow & { isMember: boolean } & Omit<ReadStateView, 'channelId'>)[];
+    return (await query) as ListedChannelRow[];
   }
 
   /** A member's read state in one channel; undefined when they are not a member. */
@@ -167,6 +174,12 @@ export class ChannelsRepository {
       .where({ channelId, userId })
       .whereRaw('last_read_id IS DISTINCT FROM (?)', [this.latestMessageBefore(channelId, messageId)])
       .update({ lastReadId: this.latestMessageBefore(channelId, messageId) });
+    return updated > 0;
+  }
+
+  /** Sets the member's mute; false when they are not a member. */
+  async setMuted(channelId: string, userId: string, muted: boolean): Promise<boolean> {
+    const updated = await this.db.conn('channelMembers').where({ channelId, userId }).update({ muted });
     return updated > 0;
   }
 

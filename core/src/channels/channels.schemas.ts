@@ -56,6 +56,28 @@ export const markReadSchema = {
 } as const;
 export type MarkReadBody = FromSchema<typeof markReadSchema>;
 
+/** A member's notification preferences in one channel. */
+export const notificationPreferencesBodySchema = {
+  type: 'object',
+  properties: {
+    /** Slack's mute: no bold for unread messages and no notifications; mentions still count and badge. */
+    muted: { type: 'boolean' },
+  },
+  required: ['muted'],
+  additionalProperties: false,
+} as const;
+export type NotificationPreferencesBody = FromSchema<typeof notificationPreferencesBodySchema>;
+
+/** The answer to `PUT /channels/:channelId/notification-preferences`. */
+export const notificationPreferencesSchema = {
+  title: 'NotificationPreferences',
+  type: 'object',
+  properties: { channelId: uuid, muted: { type: 'boolean' } },
+  required: ['channelId', 'muted'],
+  additionalProperties: false,
+} as const;
+export type NotificationPreferencesView = FromSchema<typeof notificationPreferencesSchema>;
+
 /** Counts stop here: a client shows "99+" for it. */
 export const UNREAD_COUNT_CAP = 100;
 
@@ -82,8 +104,14 @@ export const readStateSchema = {
 export const channelListItemSchema = {
   ...channelViewSchema,
   title: 'ChannelListItem',
-  properties: { ...channelViewSchema.properties, isMember: { type: 'boolean' }, ...readStateProperties },
-  required: [...channelViewSchema.required, 'isMember', 'lastReadId', 'unreadCount', 'mentionCount'],
+  properties: {
+    ...channelViewSchema.properties,
+    isMember: { type: 'boolean' },
+    ...readStateProperties,
+    /** The caller muted the channel (false when they are not in it). */
+    muted: { type: 'boolean' },
+  },
+  required: [...channelViewSchema.required, 'isMember', 'lastReadId', 'unreadCount', 'mentionCount', 'muted'],
 } as const;
 export const channelPageSchema = pageSchema(channelListItemSchema);
 

@@ -15,6 +15,7 @@ import type {
   ChannelListItem,
   ChannelView,
   MarkReadBody,
+  NotificationPreferencesView,
   ReadStateView,
   UpdateChannelBody,
 } from './channels.schemas';
@@ -170,6 +171,7 @@ export class ChannelsService {
     const items = rows.map((row) => ({
       ...toChannelView(row),
       isMember: row.isMember,
+      muted: row.muted,
       lastReadId: row.lastReadId ?? null,
       unreadCount: row.unreadCount,
       mentionCount: row.mentionCount,
@@ -205,6 +207,18 @@ export class ChannelsService {
       }
       return state;
     });
+  }
+
+  /** A member's mute, which only they see: the channel list carries it. */
+  async setNotificationPreferences(
+    channelId: string,
+    userId: string,
+    muted: boolean,
+  ): Promise<NotificationPreferencesView> {
+    const { channel } = await this.requireMember(channelId, userId);
+    if (!(await this.repository.setMuted(channel.id, userId, muted)))
+      throw forbidden('Join the channel first');
+    return { channelId: channel.id, muted };
   }
 
   async get(channelId: string, userId: string): Promise<ChannelView> {

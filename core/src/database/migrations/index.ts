@@ -16,6 +16,7 @@ import * as pluginAllowedHosts from './014_plugin_allowed_hosts';
 import * as passwordResets from './015_password_resets';
 import * as rateLimits from './016_rate_limits';
 import * as readMarkersAndAvatars from './017_read_markers_and_avatars';
+import * as channelMute from './018_channel_mute';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '015_password_resets': passwordResets,
   '016_rate_limits': rateLimits,
   '017_read_markers_and_avatars': readMarkersAndAvatars,
+  '018_channel_mute': channelMute,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

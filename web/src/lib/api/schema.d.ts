@@ -384,6 +384,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/channels/{channelId}/notification-preferences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put: operations['ChannelsController_setNotificationPreferences'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/channels/{channelId}/leave': {
     parameters: {
       query?: never;
@@ -1726,6 +1742,7 @@ export interface operations {
               lastReadId: string | null;
               unreadCount: number;
               mentionCount: number;
+              muted: boolean;
             }[];
             nextCursor: string | null;
           };
@@ -1957,6 +1974,37 @@ export interface operations {
             lastReadId: string | null;
             unreadCount: number;
             mentionCount: number;
+          };
+        };
+      };
+    };
+  };
+  ChannelsController_setNotificationPreferences: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        channelId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          muted: boolean;
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            channelId: string;
+            muted: boolean;
           };
         };
       };
