@@ -6,6 +6,8 @@ import { ChannelView } from '../features/channel/ChannelView';
 import { useChannels } from '../features/sidebar/api';
 import { Sidebar } from '../features/sidebar/Sidebar';
 import { ThreadPanel } from '../features/threads/ThreadPanel';
+import { ChannelNavigation } from '../features/switcher/ChannelNavigation';
+import { UnreadTitle } from '../features/unread/UnreadTitle';
 import { useMembers, useWorkspaces } from '../features/workspaces/api';
 import { useRealtimeStatus } from './realtime';
 
@@ -40,6 +42,13 @@ export function WorkspaceScreen() {
   const channelHref = `/w/${workspaceId}/c/${channelId ?? ''}`;
   return (
     <>
+      <UnreadTitle channels={channels.data} />
+      <ChannelNavigation
+        workspaceId={workspaceId}
+        channels={channels.data}
+        currentId={channelId}
+        titleOf={titleOf}
+      />
       <Sidebar
         workspace={workspace}
         channels={channels.data}

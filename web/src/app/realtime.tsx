@@ -1,10 +1,14 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useNavigate } from 'react-router';
 import type { DomainEvent } from '@jokkaer/sdk-plugin/events';
 import { api, data } from '../lib/api/client';
 import { addMessage, removeMessage, updateMessage } from '../lib/message-cache';
 import { resendFailed } from '../lib/outbox';
 import { RealtimeConnection, type RealtimeStatus } from '../lib/realtime';
+import { session } from '../lib/session';
+import { notifyOfMessage } from '../features/notifications/notify';
+import { applyUnreadEvent } from '../features/unread/cache';
 
 /** Brings the query cache up to date with one event: messages in place, lists refetched. */
 function applyEvent(client: QueryClient, event: DomainEvent): void {
@@ -55,10 +59,21 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient();
   const [status, setStatus] = useState<RealtimeStatus>('connecting');
   const [connection, setConnection] = useState<RealtimeConnection | null>(null);
+  const navigate = useNavigate();
+  // The socket outlives renders; a notification's click uses the router as it is then.
+  const navigateRef = useRef(navigate);
+  useEffect(() => {
+    navigateRef.current = navigate;
+  }, [navigate]);
   useEffect(() => {
     const realtime = new RealtimeConnection({
       ticket: async () => (await data(api.POST('/api/v1/realtime/tickets'))).ticket,
-      event: (event) => applyEvent(client, event),
+      event: (event) => {
+        applyEvent(client, event);
+        const myId = session.get()?.user.id ?? '';
+        applyUnreadEvent(client, event, myId);
+        notifyOfMessage(client, event, myId, (path) => void navigateRef.current(path));
+      },
       // Active queries (what is on screen) refetch now, the others when next shown.
       resync: () => void client.invalidateQueries(),
       status: (next) => {

@@ -75,6 +75,27 @@ export const en = {
     send: 'Send',
     hint: 'Enter to send, Shift+Enter for a new line',
   },
+  unread: {
+    newMessages: 'New messages',
+    unreadHint: '(unread)',
+    mutedHint: '(muted)',
+    mentions_one: '{{shown}} mention',
+    mentions_other: '{{shown}} mentions',
+    mute: 'Mute channel',
+    unmute: 'Unmute channel',
+  },
+  notifications: {
+    region: 'Desktop notifications',
+    enable: 'Enable desktop notifications',
+    dismiss: 'Not now',
+  },
+  switcher: {
+    title: 'Jump to a conversation',
+    label: 'Channel or person',
+    placeholder: 'Type a channel or a name',
+    results: 'Conversations',
+    none: 'Nothing matches.',
+  },
   threads: { title: 'Thread', close: 'Close thread' },
   common: { cancel: 'Cancel', create: 'Create', close: 'Close', error: 'Something went wrong: {{detail}}' },
 };

@@ -76,6 +76,27 @@ export const fr: Messages = {
     send: 'Envoyer',
     hint: 'Entrée pour envoyer, Maj+Entrée pour un saut de ligne',
   },
+  unread: {
+    newMessages: 'Nouveaux messages',
+    unreadHint: '(non lu)',
+    mutedHint: '(en sourdine)',
+    mentions_one: '{{shown}} mention',
+    mentions_other: '{{shown}} mentions',
+    mute: 'Mettre le canal en sourdine',
+    unmute: 'Réactiver le canal',
+  },
+  notifications: {
+    region: 'Notifications de bureau',
+    enable: 'Activer les notifications de bureau',
+    dismiss: 'Plus tard',
+  },
+  switcher: {
+    title: 'Aller à une conversation',
+    label: 'Canal ou personne',
+    placeholder: 'Saisissez un canal ou un nom',
+    results: 'Conversations',
+    none: 'Aucun résultat.',
+  },
   threads: { title: 'Fil de discussion', close: 'Fermer le fil' },
   common: {
     cancel: 'Annuler',

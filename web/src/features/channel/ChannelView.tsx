@@ -1,9 +1,12 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Channel, Member } from '../../lib/api/client';
 import { Composer } from '../composer/Composer';
+import { useMarkRead, useUnreadMarkerOnOpen } from '../unread/hooks';
+import { MuteButton } from '../unread/MuteButton';
 import { useHistory, useOutbox, useSend } from './api';
 import { MessageList } from './MessageList';
-import { historyRows } from './rows';
+import { firstUnreadKey, historyRows } from './rows';
 
 interface ChannelViewProps {
   channel: Channel;
@@ -20,6 +23,10 @@ export function ChannelView({ channel, title, members, myId, threadHref }: Chann
   const outbox = useOutbox(channel.id, null);
   const { send, retry } = useSend(channel.id, null);
   const { rows, firstItemIndex } = historyRows(history.data, outbox);
+  const [atBottom, setAtBottom] = useState(true);
+  const newest = rows.findLast((row) => row.kind === 'message');
+  useMarkRead(channel, newest?.key, atBottom);
+  const unreadKey = firstUnreadKey(rows, myId, useUnreadMarkerOnOpen(channel));
   const loadOlder = () => {
     if (history.hasNextPage && !history.isFetchingNextPage) void history.fetchNextPage();
   };
@@ -28,6 +35,7 @@ export function ChannelView({ channel, title, members, myId, threadHref }: Chann
       <header className="channel-header">
         <h1 id="channel-title">{title}</h1>
         {channel.topic && <p className="topic muted">{channel.topic}</p>}
+        {channel.isMember && <MuteButton channel={channel} />}
       </header>
       {history.isPending ? (
         <p className="muted center">{t('app.loading')}</p>
@@ -45,6 +53,8 @@ export function ChannelView({ channel, title, members, myId, threadHref }: Chann
           loadingOlder={history.isFetchingNextPage}
           threadHref={threadHref}
           onRetry={(message) => void retry(message)}
+          unreadKey={unreadKey}
+          onAtBottomChange={setAtBottom}
         />
       )}
       <Composer key={channel.id} label={t('composer.label', { channel: title })} onSend={send} />

@@ -18,6 +18,8 @@ interface MessageItemProps {
   continued: boolean;
   /** The first message of a calendar day gets a separator above it. */
   newDay: boolean;
+  /** The first unread message when the channel was opened gets the "New messages" line above it. */
+  firstUnread?: boolean;
   /** The reader wrote it: they may edit and delete it. */
   mine: boolean;
   /** Where "N replies" leads (absent inside a thread). */
@@ -79,6 +81,7 @@ export function MessageItem({
   authorName,
   continued,
   newDay,
+  firstUnread,
   mine,
   threadHref,
   onRetry,
@@ -93,6 +96,11 @@ export function MessageItem({
       {newDay && (
         <div className="day-separator" role="separator">
           <span>{formatDay(message.createdAt, i18n.language)}</span>
+        </div>
+      )}
+      {firstUnread && (
+        <div className="new-messages-line" role="separator" aria-label={t('unread.newMessages')}>
+          <span>{t('unread.newMessages')}</span>
         </div>
       )}
       <article

@@ -2,8 +2,8 @@ import { useTranslation } from 'react-i18next';
 import { Virtuoso } from 'react-virtuoso';
 import type { Member } from '../../lib/api/client';
 import type { OutgoingMessage } from '../../lib/message-cache';
-import { dayKey, GROUP_WINDOW_MS } from '../../lib/time';
 import { MessageItem, type Row } from './MessageItem';
+import { authorOf, rowLayout } from './rows';
 
 interface MessageListProps {
   label: string;
@@ -16,10 +16,10 @@ interface MessageListProps {
   loadingOlder?: boolean;
   threadHref?: (messageId: string) => string;
   onRetry: (message: OutgoingMessage) => void;
-}
-
-function authorOf(row: Row, myId: string): string {
-  return row.kind === 'message' ? row.message.userId : myId;
+  /** The row the "New messages" line stands above (see firstUnreadKey). */
+  unreadKey?: string;
+  /** Whether the newest row is in view, as the reader scrolls (to mark the channel read). */
+  onAtBottomChange?: (atBottom: boolean) => void;
 }
 
 /**
@@ -43,21 +43,16 @@ export function MessageList(props: MessageListProps) {
         // Near the bottom counts as at it, so a row taller than Virtuoso's estimate does not stop the follow.
         atBottomThreshold={120}
         startReached={props.onStartReached}
+        atBottomStateChange={props.onAtBottomChange}
         computeItemKey={(_, row) => row.key}
         itemContent={(index, row) => {
           const previous = rows[index - props.firstItemIndex - 1];
-          const newDay = !previous || dayKey(previous.message.createdAt) !== dayKey(row.message.createdAt);
-          const continued =
-            !newDay &&
-            previous !== undefined &&
-            authorOf(previous, myId) === authorOf(row, myId) &&
-            Date.parse(row.message.createdAt) - Date.parse(previous.message.createdAt) < GROUP_WINDOW_MS;
+          const layout = rowLayout(previous, row, myId, props.unreadKey);
           return (
             <MessageItem
               row={row}
               authorName={nameOf(authorOf(row, myId))}
-              continued={continued}
-              newDay={newDay}
+              {...layout}
               mine={authorOf(row, myId) === myId}
               threadHref={row.kind === 'message' ? props.threadHref?.(row.message.id) : undefined}
               onRetry={props.onRetry}

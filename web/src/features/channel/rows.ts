@@ -1,5 +1,6 @@
 import type { Message } from '../../lib/api/client';
 import type { History, OutgoingMessage } from '../../lib/message-cache';
+import { dayKey, GROUP_WINDOW_MS } from '../../lib/time';
 import type { Row } from './MessageItem';
 
 /** Far enough from zero that Virtuoso's first index never goes negative as older pages are prepended. */
@@ -21,4 +22,45 @@ export function historyRows(history: History | undefined, outbox: OutgoingMessag
   const messages = pages.flatMap((page) => page.items).reverse();
   const older = pages.slice(1).reduce((count, page) => count + page.items.length, 0);
   return { rows: messageRows(messages, outbox), firstItemIndex: FIRST_INDEX - older };
+}
+
+export const authorOf = (row: Row, myId: string): string =>
+  row.kind === 'message' ? row.message.userId : myId;
+
+/** How a row sits among its neighbours. */
+export interface RowLayout {
+  /** The first row of a calendar day: a day separator above it. */
+  newDay: boolean;
+  /** Same author as the row above, within a few minutes: no avatar and name again. */
+  continued: boolean;
+  /** The first message the reader had not read when they opened the channel: the "New messages" line above it. */
+  firstUnread: boolean;
+}
+
+/**
+ * The key of the first row the reader had not read: the first message of someone else after `readUpTo`, the
+ * marker when they opened the channel (null: nothing was read; undefined: nothing was unread). Message ids grow
+ * with time; the reader's own messages are never unread.
+ */
+export function firstUnreadKey(rows: Row[], myId: string, readUpTo: string | null | undefined) {
+  if (readUpTo === undefined) return undefined;
+  return rows.find(
+    (row) =>
+      row.kind === 'message' &&
+      row.message.userId !== myId &&
+      (readUpTo === null || row.message.id > readUpTo),
+  )?.key;
+}
+
+/** The layout of `row` after `previous`; a run of one author breaks at a new day and at the unread line. */
+export function rowLayout(previous: Row | undefined, row: Row, myId: string, unreadKey?: string): RowLayout {
+  const newDay = !previous || dayKey(previous.message.createdAt) !== dayKey(row.message.createdAt);
+  const firstUnread = unreadKey !== undefined && row.key === unreadKey;
+  const continued =
+    !newDay &&
+    !firstUnread &&
+    previous !== undefined &&
+    authorOf(previous, myId) === authorOf(row, myId) &&
+    Date.parse(row.message.createdAt) - Date.parse(previous.message.createdAt) < GROUP_WINDOW_MS;
+  return { newDay, continued, firstUnread };
 }

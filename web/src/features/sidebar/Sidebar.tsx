@@ -5,6 +5,9 @@ import { NavLink } from 'react-router';
 import { api, type Channel, type Member, type Workspace } from '../../lib/api/client';
 import { session } from '../../lib/session';
 import { InviteDialog } from '../workspaces/InviteDialog';
+import { NotificationPrompt } from '../notifications/NotificationPrompt';
+import { ChannelLinkLabel } from '../unread/ChannelLinkLabel';
+import { sidebarSections } from './sections';
 import { BrowseChannelsDialog, CreateChannelDialog, NewDmDialog } from './ChannelDialogs';
 
 interface SidebarProps {
@@ -31,13 +34,11 @@ export function Sidebar({ workspace, channels, members, myId, myName, titleOf }:
       client.clear();
     },
   });
-  const mine = channels.filter((channel) => channel.isMember && !channel.archived);
-  const rooms = mine.filter((channel) => channel.kind !== 'dm');
-  const direct = mine.filter((channel) => channel.kind === 'dm');
+  const { rooms, direct } = sidebarSections(channels);
   const link = (channel: Channel) => (
     <li key={channel.id}>
       <NavLink to={`/w/${workspace.id}/c/${channel.id}`} className="sidebar-link">
-        {titleOf(channel)}
+        <ChannelLinkLabel channel={channel} title={titleOf(channel)} />
       </NavLink>
     </li>
   );
@@ -66,6 +67,7 @@ export function Sidebar({ workspace, channels, members, myId, myName, titleOf }:
           + {t('channels.newDm')}
         </button>
       </section>
+      <NotificationPrompt />
       <footer className="sidebar-footer">
         <span className="me">{myName}</span>
         <button type="button" className="button small" onClick={() => signOut.mutate()}>

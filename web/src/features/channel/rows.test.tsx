@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../lib/api/client';
+import { formatDay } from '../../lib/time';
+import type { Row } from './MessageItem';
+import { firstUnreadKey, messageRows, rowLayout } from './rows';
+
+const ME = 'me';
+let serial = 0;
+
+/** A message at a local time; ids grow with time, as the server's do. */
+function message(userId: string, at: Date): Message {
+  serial += 1;
+  return {
+    id: `0000${serial.toString().padStart(4, '0')}`,
+    channelId: 'c',
+    userId,
+    text: 'hi',
+    threadId: null,
+    replyCount: 0,
+    reactions: [],
+    files: [],
+    createdAt: at.toISOString(),
+    editedAt: null,
+  } as unknown as Message;
+}
+
+const at = (day: number, hour: number, minute: number) => new Date(2026, 2, day, hour, minute);
+
+function layouts(rows: Row[], unreadKey?: string) {
+  return rows.map((row, index) => rowLayout(rows[index - 1], row, ME, unreadKey));
+}
+
+describe('message rows', () => {
+  it('groups one author’s messages within a few minutes, and starts again for another author or later', () => {
+    const rows = messageRows([
+      message('ada', at(3, 10, 0)),
+      message('ada', at(3, 10, 2)),
+      message('grace', at(3, 10, 3)),
+      message('grace', at(3, 10, 20)),
+    ]);
+    expect(layouts(rows).map((layout) => layout.continued)).toEqual([false, true, false, false]);
+  });
+
+  it('puts a day separator above the first message of each day, which also starts a new group', () => {
+    const rows = messageRows([
+      message('ada', at(3, 23, 58)),
+      message('ada', at(4, 0, 1)),
+      message('ada', at(4, 0, 2)),
+    ]);
+    expect(layouts(rows)).toMatchObject([
+      { newDay: true, continued: false },
+      { newDay: true, continued: false },
+      { newDay: false, continued: true },
+    ]);
+  });
+
+  it('draws the "New messages" line above the first message of someone else after the marker', () => {
+    const read = message('ada', at(3, 10, 0));
+    const mine = message(ME, at(3, 10, 1));
+    const firstNew = message('ada', at(3, 10, 2));
+    const rows = messageRows([read, mine, firstNew, message('ada', at(3, 10, 3))]);
+    const key = firstUnreadKey(rows, ME, read.id);
+    expect(key).toBe(firstNew.id);
+    expect(layouts(rows, key).map((layout) => layout.firstUnread)).toEqual([false, false, true, false]);
+    // The line breaks a run: the first new message shows its author again.
+    expect(layouts(rows, key)[2]?.continued).toBe(false);
+    expect(layouts(rows, key)[3]?.continued).toBe(true);
+  });
+
+  it('has no line when nothing was unread, and one above the first message when nothing was read', () => {
+    const rows = messageRows([message(ME, at(3, 9, 0)), message('ada', at(3, 10, 0))]);
+    expect(firstUnreadKey(rows, ME, undefined)).toBeUndefined();
+    expect(firstUnreadKey(rows, ME, null)).toBe(rows[1]?.key);
+  });
+
+  it('names the separator Today and Yesterday in the reader’s language, else by its date', () => {
+    const now = at(4, 12, 0);
+    expect(formatDay(at(4, 8, 0).toISOString(), 'en', now)).toBe('Today');
+    expect(formatDay(at(3, 23, 0).toISOString(), 'en', now)).toBe('Yesterday');
+    expect(formatDay(at(3, 23, 0).toISOString(), 'fr', now)).toBe('Hier');
+    expect(formatDay(at(4, 8, 0).toISOString(), 'fr', now)).toBe('Aujourd’hui');
+    expect(formatDay(at(2, 8, 0).toISOString(), 'en-GB', now)).toMatch(/^Monday,? 2 March 2026$/);
+  });
+});
