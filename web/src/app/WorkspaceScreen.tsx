@@ -65,6 +65,7 @@ export function WorkspaceScreen() {
         )}
         {open ? (
           <ChannelView
+            key={open.id}
             channel={open}
             title={titleOf(open)}
             members={members.data}

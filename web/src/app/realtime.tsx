@@ -72,7 +72,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
         applyEvent(client, event);
         const myId = session.get()?.user.id ?? '';
         applyUnreadEvent(client, event, myId);
-        notifyOfMessage(client, event, myId, (path) => void navigateRef.current(path));
+        void notifyOfMessage(client, event, myId, (path) => void navigateRef.current(path));
       },
       // Active queries (what is on screen) refetch now, the others when next shown.
       resync: () => void client.invalidateQueries(),

@@ -1,4 +1,4 @@
-import { useId, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Channel } from '../../lib/api/client';
 import { Dialog } from '../../components/Dialog';
@@ -15,14 +15,25 @@ interface QuickSwitcherProps {
 /** Ctrl/Cmd+K: type part of a channel's or person's name, pick with ↑/↓ and Enter (a combobox over a listbox). */
 export function QuickSwitcher(props: QuickSwitcherProps) {
   const { t } = useTranslation();
+  const input = useRef<HTMLInputElement>(null);
+  // After the dialog's own effect has opened it (which focuses its first button): typing goes to the filter.
+  useEffect(() => {
+    if (props.open) input.current?.focus();
+  }, [props.open]);
   return (
     <Dialog title={t('switcher.title')} open={props.open} onClose={props.onClose}>
-      <SwitcherBody {...props} />
+      <SwitcherBody {...props} input={input} />
     </Dialog>
   );
 }
 
-function SwitcherBody({ onClose, channels, titleOf, go }: QuickSwitcherProps) {
+function SwitcherBody({
+  onClose,
+  channels,
+  titleOf,
+  go,
+  input,
+}: QuickSwitcherProps & { input: RefObject<HTMLInputElement | null> }) {
   const { t } = useTranslation();
   const id = useId();
   const [query, setQuery] = useState('');
@@ -56,8 +67,8 @@ function SwitcherBody({ onClose, channels, titleOf, go }: QuickSwitcherProps) {
         aria-activedescendant={matches[current] ? `${id}-${matches[current].id}` : undefined}
         aria-autocomplete="list"
         placeholder={t('switcher.placeholder')}
+        ref={input}
         value={query}
-        autoFocus
         onChange={(event) => {
           setQuery(event.target.value);
           setActive(0);

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { Channel } from '../../lib/api/client';
 import { showsUnread } from '../unread/cache';
 
@@ -28,6 +28,11 @@ export function useChannelKeys(
   go: (channel: Channel) => void,
   onSwitcher: () => void,
 ): void {
+  // Where the last key press went, before the screen has caught up: quick presses walk on from there.
+  const at = useRef(currentId);
+  useEffect(() => {
+    at.current = currentId;
+  }, [currentId]);
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'k') {
@@ -37,11 +42,13 @@ export function useChannelKeys(
       }
       if (!event.altKey || event.ctrlKey || event.metaKey) return;
       if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
-      const target = neighbourChannel(ordered, currentId, event.key === 'ArrowUp' ? -1 : 1, event.shiftKey);
+      const target = neighbourChannel(ordered, at.current, event.key === 'ArrowUp' ? -1 : 1, event.shiftKey);
       event.preventDefault();
-      if (target) go(target);
+      if (!target) return;
+      at.current = target.id;
+      go(target);
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [ordered, currentId, go, onSwitcher]);
+  }, [ordered, go, onSwitcher]);
 }

@@ -9,13 +9,12 @@ type ReadState = Pick<Channel, 'id' | 'lastReadId' | 'unreadCount' | 'mentionCou
 /** The server stops counting here and clients show "99+". */
 export const COUNT_CAP = 100;
 
-/** `@here`, `@channel` as people type them, or Slack's `<!here>` and `<!channel>` (the server's own rule). */
-const BROADCAST = /<!(here|channel)>|(?<![\w@.])@(here|channel)(?![\w-])/i;
-
-/** Whether a message calls on the reader: names them (`<@id>`) or the whole channel. */
-export function mentions(text: string, myId: string): boolean {
-  return text.toLowerCase().includes(`<@${myId.toLowerCase()}>`) || BROADCAST.test(text);
-}
+/**
+ * Whether a message calls on the reader: the server lists who it mentions (`<@id>`, the channel's members for
+ * `@channel`, those online for `@here`).
+ */
+export const mentions = (message: { mentions?: string[] }, myId: string): boolean =>
+  message.mentions?.includes(myId) ?? false;
 
 /** The count a channel's badge shows: its mentions, and in a direct conversation every unread message. */
 export const badgeCount = (channel: Channel): number =>
@@ -71,7 +70,11 @@ export function applyUnreadEvent(client: QueryClient, event: DomainEvent, myId: 
   if (event.type !== 'message.created') return;
   const message = event.data;
   if (!countsAsUnread(message, myId)) return;
-  const mentioned = mentions(message.text, myId);
+  const mentioned = mentions(message, myId);
+  // A conversation the list does not hold yet (a new DM): the server's counts come with the list.
+  if (!findChannel(client, message.workspaceId, message.channelId)) {
+    return void client.invalidateQueries({ queryKey: channelKeys.list(message.workspaceId) });
+  }
   patchChannel(client, message.workspaceId, message.channelId, (channel) =>
     channel.isMember && (channel.lastReadId === null || message.id > channel.lastReadId)
       ? {

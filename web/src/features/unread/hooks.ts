@@ -50,16 +50,11 @@ export function useMarkRead(channel: Channel, newestId: string | undefined, inVi
 
 /**
  * Where the "New messages" line goes: the reader's marker as it stood when they opened the channel, kept while
- * it stays open (undefined when nothing was unread then).
+ * it stays open (undefined when nothing was unread then). The view is keyed by channel, so this is per visit.
  */
 export function useUnreadMarkerOnOpen(channel: Channel): string | null | undefined {
-  const [opened, setOpened] = useState({ channelId: channel.id, readUpTo: markerOf(channel) });
-  if (opened.channelId !== channel.id) {
-    const next = { channelId: channel.id, readUpTo: markerOf(channel) };
-    setOpened(next);
-    return next.readUpTo;
-  }
-  return opened.readUpTo;
+  const [readUpTo] = useState(() => markerOf(channel));
+  return readUpTo;
 }
 
 const markerOf = (channel: Channel) => (channel.unreadCount > 0 ? channel.lastReadId : undefined);
