@@ -1,9 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import type { Channel, Member } from '../../lib/api/client';
 import { Composer } from '../composer/Composer';
+import { draftKey } from '../composer/drafts';
 import { useHistory, useOutbox, useSend } from './api';
+import { EditingProvider } from './editing';
 import { MessageList } from './MessageList';
 import { historyRows } from './rows';
+import { useEditLast } from './useEditLast';
 
 interface ChannelViewProps {
   channel: Channel;
@@ -20,34 +23,46 @@ export function ChannelView({ channel, title, members, myId, threadHref }: Chann
   const outbox = useOutbox(channel.id, null);
   const { send, retry } = useSend(channel.id, null);
   const { rows, firstItemIndex } = historyRows(history.data, outbox);
+  const { editingId, setEditingId, editLast, composer } = useEditLast(rows, myId);
+  const people = members ? [...members.values()] : [];
   const loadOlder = () => {
     if (history.hasNextPage && !history.isFetchingNextPage) void history.fetchNextPage();
   };
   return (
-    <section className="channel" aria-labelledby="channel-title">
-      <header className="channel-header">
-        <h1 id="channel-title">{title}</h1>
-        {channel.topic && <p className="topic muted">{channel.topic}</p>}
-      </header>
-      {history.isPending ? (
-        <p className="muted center">{t('app.loading')}</p>
-      ) : rows.length === 0 ? (
-        <p className="empty-state">{t('messages.emptyChannel', { channel: title })}</p>
-      ) : (
-        <MessageList
+    <EditingProvider editingId={editingId} setEditingId={setEditingId}>
+      <section className="channel" aria-labelledby="channel-title">
+        <header className="channel-header">
+          <h1 id="channel-title">{title}</h1>
+          {channel.topic && <p className="topic muted">{channel.topic}</p>}
+        </header>
+        {history.isPending ? (
+          <p className="muted center">{t('app.loading')}</p>
+        ) : rows.length === 0 ? (
+          <p className="empty-state">{t('messages.emptyChannel', { channel: title })}</p>
+        ) : (
+          <MessageList
+            key={channel.id}
+            label={t('messages.list', { channel: title })}
+            rows={rows}
+            members={members}
+            myId={myId}
+            firstItemIndex={firstItemIndex}
+            onStartReached={loadOlder}
+            loadingOlder={history.isFetchingNextPage}
+            threadHref={threadHref}
+            onRetry={(message) => void retry(message)}
+          />
+        )}
+        <Composer
           key={channel.id}
-          label={t('messages.list', { channel: title })}
-          rows={rows}
-          members={members}
-          myId={myId}
-          firstItemIndex={firstItemIndex}
-          onStartReached={loadOlder}
-          loadingOlder={history.isFetchingNextPage}
-          threadHref={threadHref}
-          onRetry={(message) => void retry(message)}
+          ref={composer}
+          label={t('composer.label', { channel: title })}
+          onSend={send}
+          draftKey={draftKey(channel.id, null)}
+          people={people}
+          onEditLast={editLast}
         />
-      )}
-      <Composer key={channel.id} label={t('composer.label', { channel: title })} onSend={send} />
-    </section>
+      </section>
+    </EditingProvider>
   );
 }

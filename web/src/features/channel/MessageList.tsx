@@ -59,6 +59,8 @@ export function MessageList(props: MessageListProps) {
               continued={continued}
               newDay={newDay}
               mine={authorOf(row, myId) === myId}
+              myId={myId}
+              nameOf={nameOf}
               threadHref={row.kind === 'message' ? props.threadHref?.(row.message.id) : undefined}
               onRetry={props.onRetry}
             />
