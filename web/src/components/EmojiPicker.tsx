@@ -32,8 +32,20 @@ export default function EmojiPicker({ onPick }: EmojiPickerProps) {
                 {category.label}
               </div>
             ),
+            // Frimousse counts grid rows and columns from 0; ARIA (and axe) from 1. Columns are shifted; row 0 loses
+            // its index, since frimousse finds rows by it to scroll them into view (row 0 it scrolls to by itself).
+            Row: ({ children, ...props }) => (
+              <div {...props} aria-rowindex={props['aria-rowindex'] || undefined}>
+                {children}
+              </div>
+            ),
             Emoji: ({ emoji, ...props }) => (
-              <button type="button" className="emoji-picker-emoji" {...props}>
+              <button
+                type="button"
+                className="emoji-picker-emoji"
+                {...props}
+                aria-colindex={props['aria-colindex'] === undefined ? undefined : props['aria-colindex'] + 1}
+              >
                 {emoji.emoji}
               </button>
             ),

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Message } from '../../lib/api/client';
 import { Markdown } from '../../lib/markdown';
-import { showMentions } from '../../lib/mentions';
+import { showMentions, toWireMentions } from '../../lib/mentions';
 import type { OutgoingMessage } from '../../lib/message-cache';
 import { formatDay, formatTime } from '../../lib/time';
 import { AddReaction, Reactions } from '../reactions/Reactions';
@@ -31,10 +31,23 @@ interface MessageItemProps {
   onRetry?: (message: OutgoingMessage) => void;
 }
 
-/** The box that replaces a message's text while it is edited: Enter saves, Esc cancels. */
-function EditBox({ message, done }: { message: Message; done: () => void }) {
+/**
+ * The box that replaces a message's text while it is edited: Enter saves, Esc cancels. Mentions read `@name` in
+ * it, as they did in the composer, and go back as `<@id>`.
+ */
+function EditBox({
+  message,
+  nameOf,
+  done,
+}: {
+  message: Message;
+  nameOf: (userId: string) => string;
+  done: () => void;
+}) {
   const { t } = useTranslation();
   const { edit } = useMessageActions(message);
+  const shown = showMentions(message.text, nameOf);
+  const mentions = message.mentions.map((id) => ({ id, name: nameOf(id) }));
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key === 'Escape') {
       event.stopPropagation();
@@ -43,7 +56,7 @@ function EditBox({ message, done }: { message: Message; done: () => void }) {
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       const text = event.currentTarget.value;
-      if (text.trim() && text !== message.text) edit.mutate(text, { onSuccess: done });
+      if (text.trim() && text !== shown) edit.mutate(toWireMentions(text, mentions), { onSuccess: done });
       else done();
     }
   };
@@ -51,9 +64,9 @@ function EditBox({ message, done }: { message: Message; done: () => void }) {
     <textarea
       className="edit-box"
       aria-label={t('messages.editLabel')}
-      defaultValue={message.text}
+      defaultValue={shown}
       autoFocus
-      onFocus={(event) => event.currentTarget.setSelectionRange(message.text.length, message.text.length)}
+      onFocus={(event) => event.currentTarget.setSelectionRange(shown.length, shown.length)}
       onKeyDown={onKeyDown}
     />
   );
@@ -139,7 +152,7 @@ export function MessageItem({
           </header>
         )}
         {sent && editing ? (
-          <EditBox message={sent} done={() => setEditing(false)} />
+          <EditBox message={sent} nameOf={nameOf} done={() => setEditing(false)} />
         ) : (
           <Markdown text={showMentions(message.text, nameOf)} />
         )}
