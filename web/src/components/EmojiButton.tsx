@@ -22,18 +22,20 @@ interface EmojiButtonProps {
 }
 
 const PICKER_HEIGHT = 360;
+const PICKER_WIDTH = 340;
 const MARGIN = 8;
 
 /**
  * Where the popover goes: fixed to the viewport (a message list's scroller would clip it), above the button
- * when there is room, else below; its right edge at the button's, kept on screen.
+ * when there is room, else below; its right edge at the button's, moved left or right to stay on screen.
  */
 function placeBy(button: HTMLElement): CSSProperties {
   const rect = button.getBoundingClientRect();
-  const right = Math.max(MARGIN, window.innerWidth - rect.right);
+  const width = Math.min(PICKER_WIDTH, window.innerWidth - 2 * MARGIN);
+  const left = Math.min(Math.max(MARGIN, rect.right - width), window.innerWidth - width - MARGIN);
   return rect.top > PICKER_HEIGHT + MARGIN
-    ? { bottom: window.innerHeight - rect.top + 4, right }
-    : { top: rect.bottom + 4, right };
+    ? { bottom: window.innerHeight - rect.top + 4, left }
+    : { top: rect.bottom + 4, left };
 }
 
 /** A button that opens the emoji picker in a popover; Esc or a click outside closes it, focus returns. */

@@ -144,6 +144,8 @@ export function MessageItem({
       <article
         className={`message${continued ? ' continued' : ''}${outgoing ? ` ${outgoing.status}` : ''}`}
         aria-busy={outgoing?.status === 'pending' || undefined}
+        // Focusable by a tap (not by Tab): a touch screen has no hover to show the actions.
+        tabIndex={-1}
       >
         {!continued && (
           <header className="message-header">
