@@ -1,11 +1,48 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 /** Where `npm run dev:web` sends API and socket calls: a server started with `npm start`. */
 const apiTarget = process.env.JOKKAER_API_URL ?? 'http://localhost:3000';
 
+const require = createRequire(import.meta.url);
+const emojibaseVersion = (require('emojibase-data/package.json') as { version: string }).version;
+/** Versioned, so the server may cache the files for good like the hashed bundles beside them. */
+const EMOJIBASE_BASE = `/assets/emojibase-${emojibaseVersion}`;
+const EMOJIBASE_FILES = ['en/data.json', 'en/messages.json', 'fr/data.json', 'fr/messages.json'];
+
+/**
+ * The emoji picker's data (Emojibase), served from our own origin at EMOJIBASE_BASE: the CSP forbids a CDN, and
+ * the picker fetches it only when first opened.
+ */
+function emojibaseData(): Plugin {
+  return {
+    name: 'jokkaer-emojibase-data',
+    generateBundle() {
+      for (const file of EMOJIBASE_FILES) {
+        this.emitFile({
+          type: 'asset',
+          fileName: `${EMOJIBASE_BASE.slice(1)}/${file}`,
+          source: readFileSync(require.resolve(`emojibase-data/${file}`)),
+        });
+      }
+    },
+    configureServer(server) {
+      server.middlewares.use(EMOJIBASE_BASE, (request, response, next) => {
+        const file = request.url?.slice(1).split('?')[0] ?? '';
+        if (!EMOJIBASE_FILES.includes(file)) return next();
+        response.setHeader('content-type', 'application/json');
+        createReadStream(require.resolve(`emojibase-data/${file}`)).pipe(response);
+      });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), emojibaseData()],
+  define: { __EMOJIBASE_BASE__: JSON.stringify(EMOJIBASE_BASE) },
   build: {
     // Vite's module-preload polyfill is an inline script, which the server's CSP forbids (and browsers need no longer).
     modulePreload: { polyfill: false },

@@ -69,10 +69,13 @@ test('two people chat live', async ({ browser }) => {
   const editBox = alice.getByRole('textbox', { name: /^Edit message/ });
   await editBox.fill('Hello **Bob**, welcome aboard!');
   await editBox.press('Enter');
-  await expect(bob.getByRole('log').getByText('welcome aboard!')).toBeVisible();
+  // In the channel (Bob's open thread shows the edited root too).
+  const bobsChannel = bob.getByRole('log', { name: 'Messages in # general' });
+  await expect(bobsChannel.getByText('welcome aboard!')).toBeVisible();
   await expect(
-    bob.getByRole('article').filter({ hasText: 'welcome aboard!' }).getByText('(edited)'),
+    bobsChannel.getByRole('article').filter({ hasText: 'welcome aboard!' }).getByText('(edited)'),
   ).toBeVisible();
+  await expect(bob.getByRole('log', { name: 'Thread' }).getByText('welcome aboard!')).toBeVisible();
   await bob
     .getByRole('article')
     .filter({ hasText: 'Thanks Alice' })

@@ -3,7 +3,7 @@ import { createContext, useContext, useEffect, useRef, useState, type ReactNode 
 import { useNavigate } from 'react-router';
 import type { DomainEvent } from '@jokkaer/sdk-plugin/events';
 import { api, data } from '../lib/api/client';
-import { addMessage, removeMessage, updateMessage } from '../lib/message-cache';
+import { addMessage, cachedThreadOf, removeMessage, updateMessage, withReaction } from '../lib/message-cache';
 import { resendFailed } from '../lib/outbox';
 import { RealtimeConnection, type RealtimeStatus } from '../lib/realtime';
 import { session } from '../lib/session';
@@ -21,18 +21,10 @@ function applyEvent(client: QueryClient, event: DomainEvent): void {
       return removeMessage(client, event.data);
     case 'reaction.added':
     case 'reaction.removed': {
-      const { messageId, userId, emoji } = event.data;
-      const added = event.type === 'reaction.added';
-      return updateMessage(
-        client,
-        { id: messageId, channelId: event.data.channelId, threadId: null },
-        (message) => {
-          const others = message.reactions.filter((reaction) => reaction.emoji !== emoji);
-          const current = message.reactions.find((reaction) => reaction.emoji === emoji)?.userIds ?? [];
-          const userIds = added ? [...new Set([...current, userId])] : current.filter((id) => id !== userId);
-          const reactions = userIds.length ? [...others, { emoji, count: userIds.length, userIds }] : others;
-          return { ...message, reactions };
-        },
+      const { messageId, userId, emoji, channelId } = event.data;
+      const where = { id: messageId, channelId, threadId: cachedThreadOf(client, messageId) };
+      return updateMessage(client, where, (message) =>
+        withReaction(message, emoji, userId, event.type === 'reaction.added'),
       );
     }
     case 'channel.created':

@@ -75,6 +75,33 @@ export function updateMessage(
     client.setQueryData<MessagePage>(messageKeys.replies(where.threadId), (page) => mapReplies(page, apply));
   }
   client.setQueryData<MessagePage>(messageKeys.replies(where.id), (page) => mapReplies(page, apply));
+  // A thread's root, as its panel shows it.
+  client.setQueryData<Message>(['message', where.id], (message) => message && change(message));
+}
+
+/** A message with one person's reaction added or taken away (idempotent: events may repeat an optimistic change). */
+export function withReaction(message: Message, emoji: string, userId: string, added: boolean): Message {
+  const others = message.reactions.filter((reaction) => reaction.emoji !== emoji);
+  const current = message.reactions.find((reaction) => reaction.emoji === emoji);
+  const userIds = added
+    ? [...new Set([...(current?.userIds ?? []), userId])]
+    : (current?.userIds ?? []).filter((id) => id !== userId);
+  if (!userIds.length) return { ...message, reactions: others };
+  const changed = { emoji, count: userIds.length, userIds };
+  // A chip keeps its place; a new emoji goes last.
+  const reactions = current
+    ? message.reactions.map((reaction) => (reaction.emoji === emoji ? changed : reaction))
+    : [...others, changed];
+  return { ...message, reactions };
+}
+
+/** The thread a cached reply belongs to (events about a message may not say). */
+export function cachedThreadOf(client: QueryClient, messageId: string): string | null {
+  for (const [, page] of client.getQueriesData<MessagePage>({ queryKey: ['replies'] })) {
+    const found = page?.items.find((item) => item.id === messageId);
+    if (found?.threadId) return found.threadId;
+  }
+  return null;
 }
 
 export function removeMessage(

@@ -2,11 +2,14 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Channel, Member } from '../../lib/api/client';
 import { Composer } from '../composer/Composer';
+import { draftKey } from '../composer/drafts';
 import { useMarkRead, useUnreadMarkerOnOpen } from '../unread/hooks';
 import { MuteButton } from '../unread/MuteButton';
 import { useHistory, useOutbox, useSend } from './api';
+import { EditingProvider } from './editing';
 import { MessageList } from './MessageList';
 import { firstUnreadKey, historyRows } from './rows';
+import { useEditLast } from './useEditLast';
 
 interface ChannelViewProps {
   channel: Channel;
@@ -27,37 +30,49 @@ export function ChannelView({ channel, title, members, myId, threadHref }: Chann
   const newest = rows.findLast((row) => row.kind === 'message');
   useMarkRead(channel, newest?.key, atBottom);
   const unreadKey = firstUnreadKey(rows, myId, useUnreadMarkerOnOpen(channel));
+  const { editingId, setEditingId, editLast, composer } = useEditLast(rows, myId);
+  const people = members ? [...members.values()] : [];
   const loadOlder = () => {
     if (history.hasNextPage && !history.isFetchingNextPage) void history.fetchNextPage();
   };
   return (
-    <section className="channel" aria-labelledby="channel-title">
-      <header className="channel-header">
-        <h1 id="channel-title">{title}</h1>
-        {channel.topic && <p className="topic muted">{channel.topic}</p>}
-        {channel.isMember && <MuteButton channel={channel} />}
-      </header>
-      {history.isPending ? (
-        <p className="muted center">{t('app.loading')}</p>
-      ) : rows.length === 0 ? (
-        <p className="empty-state">{t('messages.emptyChannel', { channel: title })}</p>
-      ) : (
-        <MessageList
+    <EditingProvider editingId={editingId} setEditingId={setEditingId}>
+      <section className="channel" aria-labelledby="channel-title">
+        <header className="channel-header">
+          <h1 id="channel-title">{title}</h1>
+          {channel.topic && <p className="topic muted">{channel.topic}</p>}
+          {channel.isMember && <MuteButton channel={channel} />}
+        </header>
+        {history.isPending ? (
+          <p className="muted center">{t('app.loading')}</p>
+        ) : rows.length === 0 ? (
+          <p className="empty-state">{t('messages.emptyChannel', { channel: title })}</p>
+        ) : (
+          <MessageList
+            key={channel.id}
+            label={t('messages.list', { channel: title })}
+            rows={rows}
+            members={members}
+            myId={myId}
+            firstItemIndex={firstItemIndex}
+            onStartReached={loadOlder}
+            loadingOlder={history.isFetchingNextPage}
+            threadHref={threadHref}
+            onRetry={(message) => void retry(message)}
+            unreadKey={unreadKey}
+            onAtBottomChange={setAtBottom}
+          />
+        )}
+        <Composer
           key={channel.id}
-          label={t('messages.list', { channel: title })}
-          rows={rows}
-          members={members}
-          myId={myId}
-          firstItemIndex={firstItemIndex}
-          onStartReached={loadOlder}
-          loadingOlder={history.isFetchingNextPage}
-          threadHref={threadHref}
-          onRetry={(message) => void retry(message)}
-          unreadKey={unreadKey}
-          onAtBottomChange={setAtBottom}
+          ref={composer}
+          label={t('composer.label', { channel: title })}
+          onSend={send}
+          draftKey={draftKey(channel.id, null)}
+          people={people}
+          onEditLast={editLast}
         />
-      )}
-      <Composer key={channel.id} label={t('composer.label', { channel: title })} onSend={send} />
-    </section>
+      </section>
+    </EditingProvider>
   );
 }

@@ -1,11 +1,14 @@
-import { useState, type KeyboardEvent } from 'react';
+import type { KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Message } from '../../lib/api/client';
 import { Markdown } from '../../lib/markdown';
+import { showMentions, toWireMentions } from '../../lib/mentions';
 import type { OutgoingMessage } from '../../lib/message-cache';
 import { formatDay, formatTime } from '../../lib/time';
+import { AddReaction, Reactions } from '../reactions/Reactions';
 import { useMessageActions } from './api';
+import { useEditing } from './editing';
 
 export type Row =
   | { kind: 'message'; key: string; message: Message }
@@ -22,56 +25,97 @@ interface MessageItemProps {
   firstUnread?: boolean;
   /** The reader wrote it: they may edit and delete it. */
   mine: boolean;
+  myId: string;
+  /** Display names, for mentions and for who reacted. */
+  nameOf: (userId: string) => string;
   /** Where "N replies" leads (absent inside a thread). */
   threadHref?: string;
   onRetry?: (message: OutgoingMessage) => void;
 }
 
-/** Edit and Delete for one's own message; editing swaps the text for a box (Enter saves, Esc cancels). */
-function OwnMessageTools({
+/**
+ * The box that replaces a message's text while it is edited: Enter saves, Esc cancels. Mentions read `@name` in
+ * it, as they did in the composer, and go back as `<@id>`.
+ */
+function EditBox({
   message,
-  editing,
-  setEditing,
+  nameOf,
+  done,
 }: {
   message: Message;
-  editing: boolean;
-  setEditing: (on: boolean) => void;
+  nameOf: (userId: string) => string;
+  done: () => void;
 }) {
   const { t } = useTranslation();
-  const { edit, remove } = useMessageActions(message);
+  const { edit } = useMessageActions(message);
+  const shown = showMentions(message.text, nameOf);
+  const mentions = message.mentions.map((id) => ({ id, name: nameOf(id) }));
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === 'Escape') setEditing(false);
+    if (event.key === 'Escape') {
+      event.stopPropagation();
+      done();
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       const text = event.currentTarget.value;
-      if (text.trim() && text !== message.text) edit.mutate(text, { onSuccess: () => setEditing(false) });
-      else setEditing(false);
+      if (text.trim() && text !== shown) edit.mutate(toWireMentions(text, mentions), { onSuccess: done });
+      else done();
     }
   };
-  if (editing) {
-    return (
-      <textarea
-        className="edit-box"
-        aria-label={t('messages.editLabel')}
-        defaultValue={message.text}
-        autoFocus
-        onKeyDown={onKeyDown}
-      />
-    );
-  }
   return (
-    <div className="message-tools">
-      <button type="button" className="link-button" onClick={() => setEditing(true)}>
-        {t('messages.edit')}
-      </button>
-      <button
-        type="button"
-        className="link-button"
-        disabled={remove.isPending}
-        onClick={() => remove.mutate()}
-      >
-        {t('messages.delete')}
-      </button>
+    <textarea
+      className="edit-box"
+      aria-label={t('messages.editLabel')}
+      defaultValue={shown}
+      autoFocus
+      onFocus={(event) => event.currentTarget.setSelectionRange(shown.length, shown.length)}
+      onKeyDown={onKeyDown}
+    />
+  );
+}
+
+/**
+ * What one can do with a sent message, in a small toolbar that shows on hover or when focus is inside the
+ * message (so the keyboard reaches it by Tab): react, reply in thread, and for one's own, edit and delete.
+ */
+function MessageActions({
+  message,
+  mine,
+  myId,
+  threadHref,
+  startEditing,
+}: {
+  message: Message;
+  mine: boolean;
+  myId: string;
+  threadHref?: string;
+  startEditing: () => void;
+}) {
+  const { t } = useTranslation();
+  const { remove } = useMessageActions(message);
+  return (
+    <div className="message-actions" role="toolbar" aria-label={t('messages.actions')}>
+      <AddReaction message={message} myId={myId} className="action-button" />
+      {threadHref && (
+        <Link className="action-button" to={threadHref} aria-label={t('messages.replyInThread')}>
+          <span aria-hidden="true">💬</span>
+        </Link>
+      )}
+      {mine && (
+        <button type="button" className="action-button" onClick={startEditing}>
+          {t('messages.edit')}
+        </button>
+      )}
+      {mine && (
+        <button
+          type="button"
+          className="action-button"
+          disabled={remove.isPending}
+          onClick={() => remove.mutate()}
+        >
+          {t('messages.delete')}
+        </button>
+      )}
     </div>
   );
 }
@@ -83,14 +127,16 @@ export function MessageItem({
   newDay,
   firstUnread,
   mine,
+  myId,
+  nameOf,
   threadHref,
   onRetry,
 }: MessageItemProps) {
-  const [editing, setEditing] = useState(false);
   const { t, i18n } = useTranslation();
   const { message } = row;
   const outgoing = row.kind === 'outgoing' ? row.message : undefined;
   const sent = row.kind === 'message' ? row.message : undefined;
+  const [editing, setEditing] = useEditing(sent?.id ?? row.key);
   return (
     <div className="message-row">
       {newDay && (
@@ -106,6 +152,8 @@ export function MessageItem({
       <article
         className={`message${continued ? ' continued' : ''}${outgoing ? ` ${outgoing.status}` : ''}`}
         aria-busy={outgoing?.status === 'pending' || undefined}
+        // Focusable by a tap (not by Tab): a touch screen has no hover to show the actions.
+        tabIndex={-1}
       >
         {!continued && (
           <header className="message-header">
@@ -113,8 +161,11 @@ export function MessageItem({
             <time dateTime={message.createdAt}>{formatTime(message.createdAt, i18n.language)}</time>
           </header>
         )}
-        {!editing && <Markdown text={message.text} />}
-        {sent && mine && <OwnMessageTools message={sent} editing={editing} setEditing={setEditing} />}
+        {sent && editing ? (
+          <EditBox message={sent} nameOf={nameOf} done={() => setEditing(false)} />
+        ) : (
+          <Markdown text={showMentions(message.text, nameOf)} />
+        )}
         {sent?.editedAt && <span className="muted">{t('messages.edited')}</span>}
         {outgoing?.status === 'pending' && <span className="muted status">{t('messages.pending')}</span>}
         {outgoing?.status === 'failed' && (
@@ -125,21 +176,20 @@ export function MessageItem({
             </button>
           </span>
         )}
-        {sent && sent.reactions.length > 0 && (
-          <ul className="reactions" aria-label={t('messages.reactions')}>
-            {sent.reactions.map((reaction) => (
-              <li key={reaction.emoji}>
-                {reaction.emoji} {reaction.count}
-              </li>
-            ))}
-          </ul>
-        )}
-        {sent && threadHref && (
+        {sent && <Reactions message={sent} myId={myId} nameOf={nameOf} />}
+        {sent && threadHref && sent.replyCount > 0 && (
           <Link className="thread-link" to={threadHref}>
-            {sent.replyCount > 0
-              ? t('messages.replies', { count: sent.replyCount })
-              : t('messages.replyInThread')}
+            {t('messages.replies', { count: sent.replyCount })}
           </Link>
+        )}
+        {sent && !editing && (
+          <MessageActions
+            message={sent}
+            mine={mine}
+            myId={myId}
+            threadHref={threadHref}
+            startEditing={() => setEditing(true)}
+          />
         )}
       </article>
     </div>

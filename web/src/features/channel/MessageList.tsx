@@ -54,6 +54,8 @@ export function MessageList(props: MessageListProps) {
               authorName={nameOf(authorOf(row, myId))}
               {...layout}
               mine={authorOf(row, myId) === myId}
+              myId={myId}
+              nameOf={nameOf}
               threadHref={row.kind === 'message' ? props.threadHref?.(row.message.id) : undefined}
               onRetry={props.onRetry}
             />

@@ -4,7 +4,10 @@ import type { Member } from '../../lib/api/client';
 import { useMessage, useOutbox, useReplies, useSend } from '../channel/api';
 import { MessageList } from '../channel/MessageList';
 import { messageRows } from '../channel/rows';
+import { EditingProvider } from '../channel/editing';
+import { useEditLast } from '../channel/useEditLast';
 import { Composer } from '../composer/Composer';
+import { draftKey } from '../composer/drafts';
 
 interface ThreadPanelProps {
   channelId: string;
@@ -22,24 +25,35 @@ export function ThreadPanel({ channelId, threadId, members, myId, closeHref }: T
   const outbox = useOutbox(channelId, threadId);
   const { send, retry } = useSend(channelId, threadId);
   const rows = messageRows([...(root.data ? [root.data] : []), ...(replies.data?.items ?? [])], outbox);
+  const { editingId, setEditingId, editLast, composer } = useEditLast(rows, myId);
   return (
-    <aside className="thread-panel" aria-labelledby="thread-title">
-      <header className="panel-header">
-        <h2 id="thread-title">{t('threads.title')}</h2>
-        <Link to={closeHref} className="icon-button" aria-label={t('threads.close')}>
-          ✕
-        </Link>
-      </header>
-      <MessageList
-        key={threadId}
-        label={t('threads.title')}
-        rows={rows}
-        members={members}
-        myId={myId}
-        firstItemIndex={0}
-        onRetry={(message) => void retry(message)}
-      />
-      <Composer key={threadId} label={t('composer.replyLabel')} onSend={send} />
-    </aside>
+    <EditingProvider editingId={editingId} setEditingId={setEditingId}>
+      <aside className="thread-panel" aria-labelledby="thread-title">
+        <header className="panel-header">
+          <h2 id="thread-title">{t('threads.title')}</h2>
+          <Link to={closeHref} className="icon-button" aria-label={t('threads.close')}>
+            ✕
+          </Link>
+        </header>
+        <MessageList
+          key={threadId}
+          label={t('threads.title')}
+          rows={rows}
+          members={members}
+          myId={myId}
+          firstItemIndex={0}
+          onRetry={(message) => void retry(message)}
+        />
+        <Composer
+          key={threadId}
+          ref={composer}
+          label={t('composer.replyLabel')}
+          onSend={send}
+          draftKey={draftKey(channelId, threadId)}
+          people={members ? [...members.values()] : []}
+          onEditLast={editLast}
+        />
+      </aside>
+    </EditingProvider>
   );
 }

@@ -1,0 +1,52 @@
+/** Where the emoji picker fetches its Emojibase data: our own origin (see vite.config.ts). */
+declare const __EMOJIBASE_BASE__: string;
+export const EMOJIBASE_URL = __EMOJIBASE_BASE__;
+
+/** Shortcode (`tada`, `+1`) → emoji, as Slack names them (iamcal's set). */
+export type Shortcodes = Map<string, string>;
+
+const PRESENTATION = /^\p{Emoji_Presentation}$/u;
+
+/** `1F44D` → 👍; a lone code point that is text by default (❤) gets the emoji variation selector (❤️). */
+function fromHexcode(hexcode: string): string {
+  const text = String.fromCodePoint(...hexcode.split('-').map((part) => parseInt(part, 16)));
+  return [...text].length === 1 && !PRESENTATION.test(text) ? `${text}\uFE0F` : text;
+}
+
+let loading: Promise<Shortcodes> | undefined;
+
+/** The shortcode table, loaded once and lazily (its own chunk, kept out of the initial bundle). */
+export function loadShortcodes(): Promise<Shortcodes> {
+  loading ??= import('emojibase-data/en/shortcodes/iamcal.json').then(({ default: table }) => {
+    const shortcodes: Shortcodes = new Map();
+    for (const [hexcode, names] of Object.entries(table as Record<string, string | string[]>)) {
+      for (const name of typeof names === 'string' ? [names] : names)
+        shortcodes.set(name, fromHexcode(hexcode));
+    }
+    return shortcodes;
+  });
+  return loading;
+}
+
+const SHORTCODE = /:([a-z0-9_+-]{1,64}):/g;
+
+/** Every known `:shortcode:` in a text replaced by its emoji; unknown ones are left as typed. */
+export function replaceShortcodes(text: string, shortcodes: Shortcodes): string {
+  return text.replace(SHORTCODE, (whole, name: string) => shortcodes.get(name) ?? whole);
+}
+
+/** Shortcodes for an autocomplete: those starting with the query first, then those containing it. */
+export function searchShortcodes(
+  shortcodes: Shortcodes,
+  query: string,
+  limit: number,
+): { name: string; emoji: string }[] {
+  const needle = query.toLowerCase();
+  const starts: { name: string; emoji: string }[] = [];
+  const contains: { name: string; emoji: string }[] = [];
+  for (const [name, emoji] of shortcodes) {
+    if (name.startsWith(needle)) starts.push({ name, emoji });
+    else if (name.includes(needle)) contains.push({ name, emoji });
+  }
+  return [...starts, ...contains].slice(0, limit);
+}
