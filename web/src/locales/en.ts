@@ -75,6 +75,12 @@ export const en = {
     send: 'Send',
     hint: 'Enter to send, Shift+Enter for a new line',
   },
+  presence: { online: 'Online', away: 'Away', offline: 'Offline' },
+  typing: {
+    one: '{{name}} is typing…',
+    two: '{{first}} and {{second}} are typing…',
+    several: 'Several people are typing…',
+  },
   threads: { title: 'Thread', close: 'Close thread' },
   common: { cancel: 'Cancel', create: 'Create', close: 'Close', error: 'Something went wrong: {{detail}}' },
 };

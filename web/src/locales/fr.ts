@@ -76,6 +76,12 @@ export const fr: Messages = {
     send: 'Envoyer',
     hint: 'Entrée pour envoyer, Maj+Entrée pour un saut de ligne',
   },
+  presence: { online: 'En ligne', away: 'Absent', offline: 'Hors ligne' },
+  typing: {
+    one: '{{name}} est en train d’écrire…',
+    two: '{{first}} et {{second}} sont en train d’écrire…',
+    several: 'Plusieurs personnes sont en train d’écrire…',
+  },
   threads: { title: 'Fil de discussion', close: 'Fermer le fil' },
   common: {
     cancel: 'Annuler',

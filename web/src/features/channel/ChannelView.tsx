@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Channel, Member } from '../../lib/api/client';
 import { Composer } from '../composer/Composer';
+import { TypingIndicator, useTypingNotifier } from '../presence';
 import { useHistory, useOutbox, useSend } from './api';
 import { MessageList } from './MessageList';
 import { historyRows } from './rows';
@@ -19,6 +20,7 @@ export function ChannelView({ channel, title, members, myId, threadHref }: Chann
   const history = useHistory(channel.id);
   const outbox = useOutbox(channel.id, null);
   const { send, retry } = useSend(channel.id, null);
+  const notifyTyping = useTypingNotifier(channel.id);
   const { rows, firstItemIndex } = historyRows(history.data, outbox);
   const loadOlder = () => {
     if (history.hasNextPage && !history.isFetchingNextPage) void history.fetchNextPage();
@@ -47,7 +49,13 @@ export function ChannelView({ channel, title, members, myId, threadHref }: Chann
           onRetry={(message) => void retry(message)}
         />
       )}
-      <Composer key={channel.id} label={t('composer.label', { channel: title })} onSend={send} />
+      <TypingIndicator channelId={channel.id} members={members} myId={myId} />
+      <Composer
+        key={channel.id}
+        label={t('composer.label', { channel: title })}
+        onSend={send}
+        onTyping={notifyTyping}
+      />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import type { Message } from '../../lib/api/client';
 import { Markdown } from '../../lib/markdown';
 import type { OutgoingMessage } from '../../lib/message-cache';
 import { formatDay, formatTime } from '../../lib/time';
+import { PresenceDot } from '../presence';
 import { useMessageActions } from './api';
 
 export type Row =
@@ -13,6 +14,7 @@ export type Row =
 
 interface MessageItemProps {
   row: Row;
+  authorId: string;
   authorName: string;
   /** The author and time are shown once for a run of messages from one person. */
   continued: boolean;
@@ -76,6 +78,7 @@ function OwnMessageTools({
 
 export function MessageItem({
   row,
+  authorId,
   authorName,
   continued,
   newDay,
@@ -101,6 +104,7 @@ export function MessageItem({
       >
         {!continued && (
           <header className="message-header">
+            <PresenceDot userId={authorId} />
             <span className="author">{authorName}</span>
             <time dateTime={message.createdAt}>{formatTime(message.createdAt, i18n.language)}</time>
           </header>

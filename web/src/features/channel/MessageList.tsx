@@ -55,6 +55,7 @@ export function MessageList(props: MessageListProps) {
           return (
             <MessageItem
               row={row}
+              authorId={authorOf(row, myId)}
               authorName={nameOf(authorOf(row, myId))}
               continued={continued}
               newDay={newDay}

@@ -5,10 +5,12 @@ interface ComposerProps {
   /** Accessible name and placeholder, e.g. "Message #general". */
   label: string;
   onSend: (text: string) => void;
+  /** Each keystroke that leaves text in the box (the caller decides how often to tell others). */
+  onTyping?: () => void;
 }
 
 /** The message box: Enter sends, Shift+Enter starts a new line; blank messages are not sent. */
-export function Composer({ label, onSend }: ComposerProps) {
+export function Composer({ label, onSend, onTyping }: ComposerProps) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
 
@@ -37,7 +39,10 @@ export function Composer({ label, onSend }: ComposerProps) {
         placeholder={label}
         rows={1}
         value={text}
-        onChange={(event) => setText(event.target.value)}
+        onChange={(event) => {
+          setText(event.target.value);
+          if (event.target.value.trim()) onTyping?.();
+        }}
         onKeyDown={onKeyDown}
       />
       <button type="submit" className="button primary">

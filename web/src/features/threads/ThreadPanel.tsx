@@ -5,6 +5,7 @@ import { useMessage, useOutbox, useReplies, useSend } from '../channel/api';
 import { MessageList } from '../channel/MessageList';
 import { messageRows } from '../channel/rows';
 import { Composer } from '../composer/Composer';
+import { TypingIndicator, useTypingNotifier } from '../presence';
 
 interface ThreadPanelProps {
   channelId: string;
@@ -21,6 +22,8 @@ export function ThreadPanel({ channelId, threadId, members, myId, closeHref }: T
   const replies = useReplies(threadId);
   const outbox = useOutbox(channelId, threadId);
   const { send, retry } = useSend(channelId, threadId);
+  // Typing frames name a channel, not a thread: the panel shows who is typing anywhere in its channel.
+  const notifyTyping = useTypingNotifier(channelId);
   const rows = messageRows([...(root.data ? [root.data] : []), ...(replies.data?.items ?? [])], outbox);
   return (
     <aside className="thread-panel" aria-labelledby="thread-title">
@@ -39,7 +42,8 @@ export function ThreadPanel({ channelId, threadId, members, myId, closeHref }: T
         firstItemIndex={0}
         onRetry={(message) => void retry(message)}
       />
-      <Composer key={threadId} label={t('composer.replyLabel')} onSend={send} />
+      <TypingIndicator channelId={channelId} members={members} myId={myId} />
+      <Composer key={threadId} label={t('composer.replyLabel')} onSend={send} onTyping={notifyTyping} />
     </aside>
   );
 }
