@@ -5,8 +5,8 @@ interface ComposerProps {
   /** Accessible name and placeholder, e.g. "Message #general". */
   label: string;
   onSend: (text: string) => void;
-  /** Each keystroke that leaves text in the box (the caller decides how often to tell others). */
-  onTyping?: () => void;
+  /** The box's text after each keystroke, and '' once sent (the caller decides what to tell others). */
+  onTyping?: (text: string) => void;
 }
 
 /** The message box: Enter sends, Shift+Enter starts a new line; blank messages are not sent. */
@@ -18,6 +18,7 @@ export function Composer({ label, onSend, onTyping }: ComposerProps) {
     if (!text.trim()) return;
     onSend(text);
     setText('');
+    onTyping?.('');
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     // While an input method composes (Japanese, Chinese…), Enter confirms the composition instead.
@@ -41,7 +42,7 @@ export function Composer({ label, onSend, onTyping }: ComposerProps) {
         value={text}
         onChange={(event) => {
           setText(event.target.value);
-          if (event.target.value.trim()) onTyping?.();
+          onTyping?.(event.target.value);
         }}
         onKeyDown={onKeyDown}
       />

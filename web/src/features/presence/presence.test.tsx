@@ -62,7 +62,7 @@ describe('typing', () => {
     expect(screen.queryByText(/typing/)).toBeNull();
   });
 
-  it('sends a typing frame at most every few seconds while keys keep coming, none for blanks', () => {
+  it('sends a typing frame at most every few seconds while keys keep coming, none for blanks, at once after a send', () => {
     const { send } = setup();
     const box = screen.getByRole('textbox', { name: 'Message # general' });
     const type = (value: string) => fireEvent.change(box, { target: { value } });
@@ -80,5 +80,9 @@ describe('typing', () => {
     });
     type('hello ab');
     expect(send).toHaveBeenCalledTimes(2);
+    // Sent (the box empties): the next message's first key tells at once.
+    fireEvent.keyDown(box, { key: 'Enter' });
+    type('next');
+    expect(send).toHaveBeenCalledTimes(3);
   });
 });

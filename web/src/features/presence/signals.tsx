@@ -26,14 +26,24 @@ export function useTypers(channelId: string): readonly string[] {
   return useSyncExternalStore(book?.subscribe ?? ignore, book ? () => book.typers(channelId) : nobody);
 }
 
-/** A callback for each keystroke in a channel's composer: it sends a typing frame at most every few seconds. */
-export function useTypingNotifier(channelId: string): () => void {
+/**
+ * A callback for each keystroke in a channel's composer: while there is text it sends a typing frame at most
+ * every few seconds; an emptied box (or a sent message) lets the next keystroke tell at once.
+ */
+export function useTypingNotifier(channelId: string): (text: string) => void {
   const typing = useContext(TypingContext);
   const lastSent = useRef(0);
-  return useCallback(() => {
-    const now = Date.now();
-    if (!typing || now - lastSent.current < TYPING_REPEAT_MS) return;
-    lastSent.current = now;
-    typing.send(channelId);
-  }, [typing, channelId]);
+  return useCallback(
+    (text: string) => {
+      const now = Date.now();
+      if (!text.trim()) {
+        lastSent.current = 0;
+        return;
+      }
+      if (!typing || now - lastSent.current < TYPING_REPEAT_MS) return;
+      lastSent.current = now;
+      typing.send(channelId);
+    },
+    [typing, channelId],
+  );
 }
