@@ -88,14 +88,17 @@ export const seed = {
   post: (request: APIRequestContext, channelId: string, author: SeededUser, text: string) =>
     call<{ id: string }>(request, 'POST', `/api/v1/channels/${channelId}/messages`, author.token, { text }),
 
-  /** Another session token for the same person (each token has its own API rate limit). */
-  token: async (request: APIRequestContext, person: SeededUser) =>
-    (
-      await call<SeededUser>(request, 'POST', '/api/v1/auth/login', undefined, {
-        email: person.user.email,
-        password: 'correct horse battery',
-      })
-    ).token,
+  reply: (
+    request: APIRequestContext,
+    channelId: string,
+    author: SeededUser,
+    threadId: string,
+    text: string,
+  ) =>
+    call<{ id: string }>(request, 'POST', `/api/v1/channels/${channelId}/messages`, author.token, {
+      text,
+      threadId,
+    }),
 };
 
 /**
