@@ -87,5 +87,5 @@ withBrowser(
       await server.close();
     }
   },
-  240_000,
+  480_000,
 );
