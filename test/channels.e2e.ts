@@ -146,6 +146,11 @@ describe('channels', () => {
     const first = await owner.api.post(`/api/v1/workspaces/${workspaceId}/dms`, { userIds: [member.id] });
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ kind: 'dm', name: null, memberIds: [owner.id, member.id].sort() });
+    // The channel list names a DM's people too (the client titles DMs and shows their presence from it).
+    const listed = await member.api.get(`/api/v1/workspaces/${workspaceId}/channels`);
+    const { items } = listed.body as { items: { id: string; memberIds?: string[] }[] };
+    const dmId = (first.body as { id: string }).id;
+    expect(items.find((item) => item.id === dmId)?.memberIds).toEqual([owner.id, member.id].sort());
     const again = await member.api.post(`/api/v1/workspaces/${workspaceId}/dms`, { userIds: [owner.id] });
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);

@@ -77,11 +77,15 @@ withBrowser(
   async () => {
     const server = await startTestServer({ apiRateLimitPerToken: 10_000 });
     try {
-      const output = await run(bin('@playwright/test', 'cli.js'), ['test'], { JOKKAER_WEB_URL: server.url });
+      // The budget spec seeds a long history straight into the server's database.
+      const output = await run(bin('@playwright/test', 'cli.js'), ['test'], {
+        JOKKAER_WEB_URL: server.url,
+        JOKKAER_DATABASE_URL: server.databaseUrl,
+      });
       process.stdout.write(output);
     } finally {
       await server.close();
     }
   },
-  240_000,
+  480_000,
 );

@@ -14,9 +14,10 @@ export async function signUp(page: Page, name: string): Promise<string> {
   return email;
 }
 
-/** axe-core's serious and critical violations on the page as it is now, by rule and element. */
-export async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
+/** axe-core's serious and critical violations on the page as it is now (all rules, or those named), by rule and element. */
+export async function seriousViolations(page: Page, rules?: string[]): Promise<string[]> {
+  const builder = new AxeBuilder({ page });
+  const results = await (rules ? builder.withRules(rules) : builder).analyze();
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map(

@@ -168,14 +168,20 @@ export class ChannelsService {
       page.limit + 1,
       after?.id,
     );
-    const items = rows.map((row) => ({
-      ...toChannelView(row),
-      isMember: row.isMember,
-      muted: row.muted,
-      lastReadId: row.lastReadId ?? null,
-      unreadCount: row.unreadCount,
-      mentionCount: row.mentionCount,
-    }));
+    // A DM is named after its people: the list carries them, as a DM's own view does.
+    const items = await Promise.all(
+      rows.map(async (row) => ({
+        ...toChannelView(
+          row,
+          row.kind === 'dm' ? [...((await this.memberships.channel(row.id))?.memberIds ?? [])] : undefined,
+        ),
+        isMember: row.isMember,
+        muted: row.muted,
+        lastReadId: row.lastReadId ?? null,
+        unreadCount: row.unreadCount,
+        mentionCount: row.mentionCount,
+      })),
+    );
     return toPage(items, page.limit, (last) => ({ id: last.id }));
   }
 

@@ -7,7 +7,7 @@ import { WorkspacesService } from '../workspaces/workspaces.service';
 import { RealtimeGateway } from './realtime.gateway';
 import { RealtimeService } from './realtime.service';
 import { Responds } from '../common/responses';
-import { ticketViewSchema } from './realtime.schemas';
+import { presenceListSchema, ticketViewSchema } from './realtime.schemas';
 
 @ApiTags('realtime')
 @ApiBearerAuth()
@@ -36,6 +36,7 @@ export class RealtimeController {
 
   /** Presence of the workspace's members, for a client's first paint; changes arrive on the socket. */
   @Get('workspaces/:workspaceId/presence')
+  @Responds(200, presenceListSchema)
   async presence(@CurrentAuth() auth: AuthContext, @Param('workspaceId') workspaceId: string) {
     const memberIds = await this.workspaces.memberIds(workspaceId, auth.userId);
     return { items: this.gateway.statuses(memberIds) };

@@ -53,3 +53,24 @@ export const ticketViewSchema = {
   additionalProperties: false,
 } as const;
 export type TicketView = FromSchema<typeof ticketViewSchema>;
+
+export const presenceListSchema = {
+  title: 'PresenceList',
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          userId: { type: 'string', format: 'uuid' },
+          status: { enum: ['online', 'away', 'offline'] },
+        },
+        required: ['userId', 'status'],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ['items'],
+  additionalProperties: false,
+} as const;

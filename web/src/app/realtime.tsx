@@ -1,7 +1,8 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import type { DomainEvent } from '@jokkaer/sdk-plugin/events';
+import { applyPresence, presenceKeys, TypingBook, TypingProvider } from '../features/presence';
 import { api, data } from '../lib/api/client';
 import { addMessage, cachedThreadOf, removeMessage, updateMessage, withReaction } from '../lib/message-cache';
 import { resendFailed } from '../lib/outbox';
@@ -11,9 +12,11 @@ import { notifyOfMessage } from '../features/notifications/notify';
 import { applyUnreadEvent } from '../features/unread/cache';
 
 /** Brings the query cache up to date with one event: messages in place, lists refetched. */
-function applyEvent(client: QueryClient, event: DomainEvent): void {
+function applyEvent(client: QueryClient, typing: TypingBook, event: DomainEvent): void {
   switch (event.type) {
     case 'message.created':
+      // Their message is what they were typing.
+      typing.stopped(event.data.channelId, event.data.userId);
       return addMessage(client, event.data);
     case 'message.updated':
       return updateMessage(client, event.data, () => event.data);
@@ -57,11 +60,12 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     navigateRef.current = navigate;
   }, [navigate]);
+  const [typing] = useState(() => new TypingBook());
   useEffect(() => {
     const realtime = new RealtimeConnection({
       ticket: async () => (await data(api.POST('/api/v1/realtime/tickets'))).ticket,
       event: (event) => {
-        applyEvent(client, event);
+        applyEvent(client, typing, event);
         const myId = session.get()?.user.id ?? '';
         applyUnreadEvent(client, event, myId);
         void notifyOfMessage(client, event, myId, (path) => void navigateRef.current(path));
@@ -70,7 +74,14 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       resync: () => void client.invalidateQueries(),
       status: (next) => {
         setStatus(next);
-        if (next === 'online') void resendFailed(client);
+        if (next !== 'online') return;
+        void resendFailed(client);
+        // Statuses that changed while the socket was down were never sent: ask again.
+        void client.invalidateQueries({ queryKey: presenceKeys.all });
+      },
+      signal: (frame) => {
+        if (frame.type === 'typing') typing.typed(frame.channelId, frame.userId);
+        else applyPresence(client, frame);
       },
     });
     realtime.start();
@@ -81,11 +92,18 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     return () => {
       window.removeEventListener('online', online);
       realtime.stop();
+      typing.dispose();
     };
-  }, [client]);
+  }, [client, typing]);
+  const typingValue = useMemo(
+    () => ({ book: typing, send: (channelId: string) => connection?.send({ type: 'typing', channelId }) }),
+    [typing, connection],
+  );
   return (
     <ConnectionContext.Provider value={connection}>
-      <StatusContext.Provider value={status}>{children}</StatusContext.Provider>
+      <StatusContext.Provider value={status}>
+        <TypingProvider value={typingValue}>{children}</TypingProvider>
+      </StatusContext.Provider>
     </ConnectionContext.Provider>
   );
 }

@@ -9,12 +9,20 @@ export interface RealtimeHandlers {
   /** The server could not replay what was missed: whatever is on screen must be fetched again. */
   resync: () => void;
   status: (status: RealtimeStatus) => void;
+  /** Typing and presence: frames that are never stored nor replayed. */
+  signal?: (frame: SignalFrame) => void;
 }
+
+export type PresenceStatus = 'online' | 'away' | 'offline';
+export type SignalFrame =
+  | { type: 'typing'; channelId: string; userId: string }
+  | { type: 'presence'; statuses: { userId: string; status: PresenceStatus }[] };
 
 type ServerFrame =
   | { type: 'hello'; seq: number }
   | { type: 'resync_required'; seq: number }
   | { type: 'resumed' | 'pong' | 'error' }
+  | SignalFrame
   | (DomainEvent & { seq: number });
 
 const MAX_BACKOFF_MS = 30_000;
@@ -85,6 +93,10 @@ export class RealtimeConnection {
       case 'resync_required':
         this.lastSeq = frame.seq;
         this.handlers.resync();
+        return;
+      case 'typing':
+      case 'presence':
+        this.handlers.signal?.(frame);
         return;
       default:
         return;

@@ -108,6 +108,12 @@ export const en = {
     add: 'Add reaction',
   },
   emoji: { picker: 'Emoji picker', search: 'Search emoji', none: 'No emoji found.' },
+  presence: { online: 'Online', away: 'Away', offline: 'Offline' },
+  typing: {
+    one: '{{name}} is typing…',
+    two: '{{first}} and {{second}} are typing…',
+    several: 'Several people are typing…',
+  },
   threads: { title: 'Thread', close: 'Close thread' },
   common: { cancel: 'Cancel', create: 'Create', close: 'Close', error: 'Something went wrong: {{detail}}' },
 };

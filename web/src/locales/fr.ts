@@ -109,6 +109,12 @@ export const fr: Messages = {
     add: 'Ajouter une réaction',
   },
   emoji: { picker: 'Sélecteur d’émojis', search: 'Rechercher un émoji', none: 'Aucun émoji trouvé.' },
+  presence: { online: 'En ligne', away: 'Absent', offline: 'Hors ligne' },
+  typing: {
+    one: '{{name}} est en train d’écrire…',
+    two: '{{first}} et {{second}} sont en train d’écrire…',
+    several: 'Plusieurs personnes sont en train d’écrire…',
+  },
   threads: { title: 'Fil de discussion', close: 'Fermer le fil' },
   common: {
     cancel: 'Annuler',

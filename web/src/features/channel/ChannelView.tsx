@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Channel, Member } from '../../lib/api/client';
 import { Composer } from '../composer/Composer';
 import { draftKey } from '../composer/drafts';
+import { TypingIndicator, useTypingNotifier } from '../presence';
 import { useMarkRead, useUnreadMarkerOnOpen } from '../unread/hooks';
 import { MuteButton } from '../unread/MuteButton';
 import { useHistory, useOutbox, useSend } from './api';
@@ -32,6 +33,7 @@ export function ChannelView({ channel, title, members, myId, threadHref }: Chann
   const unreadKey = firstUnreadKey(rows, myId, useUnreadMarkerOnOpen(channel));
   const { editingId, setEditingId, editLast, composer } = useEditLast(rows, myId);
   const people = members ? [...members.values()] : [];
+  const notifyTyping = useTypingNotifier(channel.id);
   const loadOlder = () => {
     if (history.hasNextPage && !history.isFetchingNextPage) void history.fetchNextPage();
   };
@@ -63,6 +65,7 @@ export function ChannelView({ channel, title, members, myId, threadHref }: Chann
             onAtBottomChange={setAtBottom}
           />
         )}
+        <TypingIndicator channelId={channel.id} members={members} myId={myId} />
         <Composer
           key={channel.id}
           ref={composer}
@@ -71,6 +74,7 @@ export function ChannelView({ channel, title, members, myId, threadHref }: Chann
           draftKey={draftKey(channel.id, null)}
           people={people}
           onEditLast={editLast}
+          onTyping={notifyTyping}
         />
       </section>
     </EditingProvider>

@@ -7,6 +7,7 @@ import { showMentions, toWireMentions } from '../../lib/mentions';
 import type { OutgoingMessage } from '../../lib/message-cache';
 import { formatDay, formatTime } from '../../lib/time';
 import { AddReaction, Reactions } from '../reactions/Reactions';
+import { PresenceDot } from '../presence';
 import { useMessageActions } from './api';
 import { useEditing } from './editing';
 
@@ -16,6 +17,7 @@ export type Row =
 
 interface MessageItemProps {
   row: Row;
+  authorId: string;
   authorName: string;
   /** The author and time are shown once for a run of messages from one person. */
   continued: boolean;
@@ -122,6 +124,7 @@ function MessageActions({
 
 export function MessageItem({
   row,
+  authorId,
   authorName,
   continued,
   newDay,
@@ -157,6 +160,7 @@ export function MessageItem({
       >
         {!continued && (
           <header className="message-header">
+            <PresenceDot userId={authorId} />
             <span className="author">{authorName}</span>
             <time dateTime={message.createdAt}>{formatTime(message.createdAt, i18n.language)}</time>
           </header>

@@ -51,6 +51,7 @@ export function MessageList(props: MessageListProps) {
           return (
             <MessageItem
               row={row}
+              authorId={authorOf(row, myId)}
               authorName={nameOf(authorOf(row, myId))}
               {...layout}
               mine={authorOf(row, myId) === myId}

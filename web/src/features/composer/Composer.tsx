@@ -27,6 +27,8 @@ interface ComposerProps {
   /** ↑ in the empty box: edit one's last message here. */
   onEditLast?: () => void;
   ref?: Ref<HTMLTextAreaElement>;
+  /** The box's text after each keystroke, and '' once sent (the caller decides what to tell others). */
+  onTyping?: (text: string) => void;
 }
 
 /** Loads the shortcode table once the composer shows; until then `:name:` waits for it at send. */
@@ -46,7 +48,7 @@ function useShortcodes(): Shortcodes | undefined {
  * The message box: Enter sends, Shift+Enter starts a new line; blank messages are not sent. `@` suggests people
  * (sent as `<@id>`), `:ta` suggests emoji and a complete `:tada:` becomes 🎉; the draft survives a switch or reload.
  */
-export function Composer({ label, onSend, draftKey, people = [], onEditLast, ref }: ComposerProps) {
+export function Composer({ label, onSend, draftKey, people = [], onEditLast, ref, onTyping }: ComposerProps) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<Draft>(() =>
     draftKey ? readDraft(draftKey) : { text: '', mentions: [] },
@@ -100,10 +102,12 @@ export function Composer({ label, onSend, draftKey, people = [], onEditLast, ref
     if (!text.trim()) return;
     const outgoing = toWireMentions(text, draft.mentions);
     update({ text: '', mentions: [] }, 0);
+    onTyping?.('');
     onSend(replaceShortcodes(outgoing, shortcodes ?? (await loadShortcodes())));
   };
 
   const onChange = (value: string, at: number) => {
+    onTyping?.(value);
     // A shortcode completed by its closing colon becomes its emoji at once.
     const completed = /:([a-z0-9_+-]{1,64}):$/.exec(value.slice(0, at));
     const emoji = completed && shortcodes?.get(completed[1] ?? '');

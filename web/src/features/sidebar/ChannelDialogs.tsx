@@ -6,6 +6,7 @@ import { CreateActions } from '../../components/CreateActions';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/ErrorNote';
 import { api, data, type Channel, type Member } from '../../lib/api/client';
+import { PresenceDot } from '../presence';
 import { channelKeys } from './api';
 
 interface DialogProps {
@@ -152,6 +153,7 @@ export function NewDmDialog({
         <ul className="pick-list">
           {others.map((member) => (
             <li key={member.userId}>
+              <PresenceDot userId={member.userId} />
               <button
                 type="button"
                 className="link-button"

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
 import { api, type Channel, type Member, type Workspace } from '../../lib/api/client';
 import { session } from '../../lib/session';
+import { PresenceDot } from '../presence';
 import { InviteDialog } from '../workspaces/InviteDialog';
 import { NotificationPrompt } from '../notifications/NotificationPrompt';
 import { ChannelLinkLabel } from '../unread/ChannelLinkLabel';
@@ -35,13 +36,22 @@ export function Sidebar({ workspace, channels, members, myId, myName, titleOf }:
     },
   });
   const { rooms, direct } = sidebarSections(channels);
-  const link = (channel: Channel) => (
-    <li key={channel.id}>
-      <NavLink to={`/w/${workspace.id}/c/${channel.id}`} className="sidebar-link">
-        <ChannelLinkLabel channel={channel} title={titleOf(channel)} />
-      </NavLink>
-    </li>
-  );
+  /** The other person of a one-to-one conversation, whose status the link shows. */
+  const partnerOf = (channel: Channel) => {
+    const others = (channel.memberIds ?? []).filter((id) => id !== myId);
+    return channel.kind === 'dm' && others.length === 1 ? others[0] : undefined;
+  };
+  const link = (channel: Channel) => {
+    const partner = partnerOf(channel);
+    return (
+      <li key={channel.id}>
+        <NavLink to={`/w/${workspace.id}/c/${channel.id}`} className="sidebar-link">
+          {partner && <PresenceDot userId={partner} />}
+          <ChannelLinkLabel channel={channel} title={titleOf(channel)} />
+        </NavLink>
+      </li>
+    );
+  };
   return (
     <nav className="sidebar" aria-label={workspace.name}>
       <header className="sidebar-header">
@@ -69,7 +79,10 @@ export function Sidebar({ workspace, channels, members, myId, myName, titleOf }:
       </section>
       <NotificationPrompt />
       <footer className="sidebar-footer">
-        <span className="me">{myName}</span>
+        <span className="me">
+          <PresenceDot userId={myId} />
+          {myName}
+        </span>
         <button type="button" className="button small" onClick={() => signOut.mutate()}>
           {t('auth.signOut')}
         </button>

@@ -8,6 +8,7 @@ import { EditingProvider } from '../channel/editing';
 import { useEditLast } from '../channel/useEditLast';
 import { Composer } from '../composer/Composer';
 import { draftKey } from '../composer/drafts';
+import { TypingIndicator, useTypingNotifier } from '../presence';
 
 interface ThreadPanelProps {
   channelId: string;
@@ -26,6 +27,8 @@ export function ThreadPanel({ channelId, threadId, members, myId, closeHref }: T
   const { send, retry } = useSend(channelId, threadId);
   const rows = messageRows([...(root.data ? [root.data] : []), ...(replies.data?.items ?? [])], outbox);
   const { editingId, setEditingId, editLast, composer } = useEditLast(rows, myId);
+  // Typing frames name a channel, not a thread: the panel shows who is typing anywhere in its channel.
+  const notifyTyping = useTypingNotifier(channelId);
   return (
     <EditingProvider editingId={editingId} setEditingId={setEditingId}>
       <aside className="thread-panel" aria-labelledby="thread-title">
@@ -44,6 +47,7 @@ export function ThreadPanel({ channelId, threadId, members, myId, closeHref }: T
           firstItemIndex={0}
           onRetry={(message) => void retry(message)}
         />
+        <TypingIndicator channelId={channelId} members={members} myId={myId} />
         <Composer
           key={threadId}
           ref={composer}
@@ -52,6 +56,7 @@ export function ThreadPanel({ channelId, threadId, members, myId, closeHref }: T
           draftKey={draftKey(channelId, threadId)}
           people={members ? [...members.values()] : []}
           onEditLast={editLast}
+          onTyping={notifyTyping}
         />
       </aside>
     </EditingProvider>

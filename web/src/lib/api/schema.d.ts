@@ -2691,7 +2691,16 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              userId: string;
+              /** @enum {unknown} */
+              status: 'online' | 'away' | 'offline';
+            }[];
+          };
+        };
       };
     };
   };

@@ -1,0 +1,151 @@
+import { test, type Locator, type Page } from '@playwright/test';
+import { expect, seriousViolations } from './journeys';
+import { seed, signedIn, type SeededUser } from './seed';
+
+/** What the walk runs in: Alice's workspace with #general (a message, a thread) and a DM with Bob. */
+interface World {
+  channelUrl: string;
+  threadUrl: string;
+}
+
+/**
+ * A state of the client to check: who looks (a visitor, Alice in her workspace, or Newcomer in none), how to
+ * get there, and what shows it is ready. Screens and dialogs added later go in this list.
+ */
+interface PageState {
+  name: string;
+  as: 'visitor' | 'alice' | 'newcomer';
+  open: (page: Page, world: World) => Promise<unknown>;
+  ready: (page: Page) => Locator;
+  /**
+   * Checked again in the dark theme, which changes colours only: its contrast (a few states cover the tokens;
+   * each axe run costs seconds).
+   */
+  alsoDark?: true;
+}
+
+const openDialog = (button: string | RegExp) => async (page: Page, world: World) => {
+  await page.goto(world.channelUrl);
+  await page.getByRole('button', { name: button }).click();
+};
+
+const STATES: PageState[] = [
+  {
+    name: 'sign-in',
+    alsoDark: true,
+    as: 'visitor',
+    open: (page) => page.goto('/signin'),
+    ready: (page) => page.getByRole('button', { name: 'Sign in' }),
+  },
+  {
+    name: 'sign-up',
+    as: 'visitor',
+    open: (page) => page.goto('/signup'),
+    ready: (page) => page.getByRole('button', { name: 'Create an account' }),
+  },
+  {
+    name: 'home, in no workspace yet',
+    as: 'newcomer',
+    open: (page) => page.goto('/'),
+    ready: (page) => page.getByText('You are not in any workspace yet.'),
+  },
+  {
+    name: 'create workspace dialog',
+    as: 'newcomer',
+    open: async (page) => {
+      await page.goto('/');
+      await page.getByRole('button', { name: 'Create a workspace' }).first().click();
+    },
+    ready: (page) => page.getByRole('dialog').getByLabel('Workspace name'),
+  },
+  {
+    name: 'channel',
+    as: 'alice',
+    open: (page, world) => page.goto(world.channelUrl),
+    ready: (page) => page.getByRole('log').getByText('Welcome to general'),
+  },
+  {
+    name: 'thread panel',
+    alsoDark: true,
+    as: 'alice',
+    open: (page, world) => page.goto(world.threadUrl),
+    ready: (page) => page.getByRole('complementary', { name: 'Thread' }).getByText('A first reply'),
+  },
+  {
+    name: 'create channel dialog',
+    as: 'alice',
+    open: openDialog('+ Create a channel'),
+    ready: (page) => page.getByRole('dialog').getByLabel('Channel name'),
+  },
+  {
+    name: 'browse channels dialog',
+    as: 'alice',
+    open: openDialog('Browse channels'),
+    ready: (page) => page.getByRole('dialog').getByRole('button', { name: 'Join #random' }),
+  },
+  {
+    name: 'new DM dialog',
+    alsoDark: true,
+    as: 'alice',
+    open: openDialog('+ New direct message'),
+    ready: (page) => page.getByRole('dialog').getByRole('button', { name: 'Message Bob' }),
+  },
+  {
+    name: 'invite dialog',
+    as: 'alice',
+    open: openDialog('Invite people'),
+    ready: (page) => page.getByRole('dialog').getByRole('textbox', { name: 'Invite people' }),
+  },
+];
+
+test('axe-core finds no serious or critical violation on any page or dialog, light or dark (contrast)', async ({
+  browser,
+  request,
+}) => {
+  test.setTimeout(180_000);
+  const alice = await seed.user(request, 'Alice');
+  const bob = await seed.user(request, 'Bob');
+  const newcomer = await seed.user(request, 'Newcomer');
+  const workspace = await seed.workspace(request, alice, [bob]);
+  const general = await seed.channel(request, workspace.id, alice, 'general', [bob]);
+  await seed.channel(request, workspace.id, bob, 'random');
+  await seed.dm(request, workspace.id, alice, bob);
+  const root = await seed.post(request, general.id, alice, 'Welcome to general');
+  await seed.reply(request, general.id, bob, root.id, 'A first reply');
+  const channelUrl = `/w/${workspace.id}/c/${general.id}`;
+  const world: World = { channelUrl, threadUrl: `${channelUrl}/t/${root.id}` };
+
+  const people: Record<PageState['as'], SeededUser | undefined> = { visitor: undefined, alice, newcomer };
+  const pages = new Map<PageState['as'], Page>();
+  const pageOf = async (as: PageState['as']) => {
+    const person = people[as];
+    const page =
+      pages.get(as) ??
+      (person ? await signedIn(browser, person) : await (await browser.newContext()).newPage());
+    pages.set(as, page);
+    return page;
+  };
+
+  const found: string[] = [];
+  for (const state of STATES) {
+    const page = await pageOf(state.as);
+    await state.open(page, world);
+    await expect(state.ready(page), state.name).toBeVisible();
+    await page.emulateMedia({ colorScheme: 'light' });
+    found.push(...(await seriousViolations(page)).map((violation) => `${state.name}: ${violation}`));
+    if (state.alsoDark) {
+      await page.emulateMedia({ colorScheme: 'dark' });
+      found.push(
+        ...(await seriousViolations(page, ['color-contrast'])).map(
+          (violation) => `${state.name}, dark: ${violation}`,
+        ),
+      );
+    }
+    await page.emulateMedia({ colorScheme: null });
+  }
+  console.log(
+    `axe: ${STATES.length} page states (${STATES.filter((state) => state.alsoDark).length} again in dark), ${found.length} serious or critical violations`,
+  );
+  expect(found).toEqual([]);
+  for (const page of pages.values()) await page.context().close();
+});

@@ -1,0 +1,144 @@
+import { test, type APIRequestContext, type Browser, type BrowserContextOptions } from '@playwright/test';
+import pg from 'pg';
+import { v7 } from 'uuid';
+
+/** What sign-up answers; the client keeps it in localStorage under this key (web/src/lib/session.ts). */
+export interface SeededUser {
+  user: { id: string; displayName: string; email: string };
+  token: string;
+}
+const SESSION_KEY = 'jokkaer.session';
+
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}-${(counter += 1)}`;
+
+async function call<T>(
+  request: APIRequestContext,
+  method: 'GET' | 'POST',
+  path: string,
+  token?: string,
+  body?: object,
+): Promise<T> {
+  const response = await request.fetch(path, {
+    method,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    data: body,
+  });
+  if (!response.ok()) throw new Error(`${method} ${path}: ${response.status()} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** People, a workspace and channels made through the API, for journeys that are not about making them. */
+export const seed = {
+  user: (request: APIRequestContext, displayName: string) =>
+    call<SeededUser>(request, 'POST', '/api/v1/auth/register', undefined, {
+      email: `${displayName.toLowerCase()}-${unique()}@example.test`,
+      password: 'correct horse battery',
+      displayName,
+    }),
+
+  /** A workspace owned by the first person, the others joined by invite. */
+  async workspace(request: APIRequestContext, owner: SeededUser, others: SeededUser[] = []) {
+    const id = unique();
+    const workspace = await call<{ id: string; name: string }>(
+      request,
+      'POST',
+      '/api/v1/workspaces',
+      owner.token,
+      { name: `Team ${id}`, slug: `team-${id}` },
+    );
+    for (const other of others) {
+      const invite = await call<{ code: string }>(
+        request,
+        'POST',
+        `/api/v1/workspaces/${workspace.id}/invites`,
+        owner.token,
+        { role: 'member' },
+      );
+      await call(request, 'POST', `/api/v1/invites/${invite.code}/accept`, other.token);
+    }
+    return workspace;
+  },
+
+  /** A public channel the creator is in; the others join it. */
+  async channel(
+    request: APIRequestContext,
+    workspaceId: string,
+    creator: SeededUser,
+    name: string,
+    others: SeededUser[] = [],
+  ) {
+    const channel = await call<{ id: string }>(
+      request,
+      'POST',
+      `/api/v1/workspaces/${workspaceId}/channels`,
+      creator.token,
+      { name, kind: 'public' },
+    );
+    for (const other of others)
+      await call(request, 'POST', `/api/v1/channels/${channel.id}/join`, other.token);
+    return channel;
+  },
+
+  dm: (request: APIRequestContext, workspaceId: string, from: SeededUser, to: SeededUser) =>
+    call<{ id: string }>(request, 'POST', `/api/v1/workspaces/${workspaceId}/dms`, from.token, {
+      userIds: [to.user.id],
+    }),
+
+  post: (request: APIRequestContext, channelId: string, author: SeededUser, text: string) =>
+    call<{ id: string }>(request, 'POST', `/api/v1/channels/${channelId}/messages`, author.token, { text }),
+
+  reply: (
+    request: APIRequestContext,
+    channelId: string,
+    author: SeededUser,
+    threadId: string,
+    text: string,
+  ) =>
+    call<{ id: string }>(request, 'POST', `/api/v1/channels/${channelId}/messages`, author.token, {
+      text,
+      threadId,
+    }),
+};
+
+/**
+ * A fresh browser context (empty cache) in which `person` is signed in, as if they had signed in earlier in
+ * this browser: the session sits in localStorage before the first page loads.
+ */
+export async function signedIn(browser: Browser, person: SeededUser, options: BrowserContextOptions = {}) {
+  const origin = new URL(String(test.info().project.use.baseURL)).origin;
+  const context = await browser.newContext({
+    ...options,
+    storageState: {
+      cookies: [],
+      origins: [{ origin, localStorage: [{ name: SESSION_KEY, value: JSON.stringify(person) }] }],
+    },
+  });
+  return context.newPage();
+}
+
+/**
+ * Writes `count` messages, a minute apart up to now, straight into the channel's table: the browser budgets
+ * need a long history, which the API (one post per request) would take minutes to build. Only the history
+ * reads them; no events are written. Texts are "Message 1" (oldest) to "Message <count>".
+ */
+export async function bulkMessages(
+  databaseUrl: string,
+  target: { workspaceId: string; channelId: string; userId: string },
+  count: number,
+): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const end = Date.now();
+    const times = Array.from({ length: count }, (_, i) => end - (count - i) * 60_000);
+    await client.query(
+      `INSERT INTO messages (id, workspace_id, channel_id, user_id, text, created_at)
+       SELECT id, $2, $3, $4, 'Message ' || n, to_timestamp(at / 1000.0)
+       FROM unnest($1::uuid[], $5::float8[]) WITH ORDINALITY AS seeded(id, at, n)`,
+      [times.map((msecs) => v7({ msecs })), target.workspaceId, target.channelId, target.userId, times],
+    );
+  } finally {
+    await client.end();
+  }
+}
