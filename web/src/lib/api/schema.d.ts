@@ -2032,6 +2032,8 @@ export interface operations {
       query?: {
         limit?: number;
         cursor?: string;
+        after?: string;
+        around?: string;
       };
       header?: never;
       path: {
@@ -2090,6 +2092,7 @@ export interface operations {
               };
             }[];
             nextCursor: string | null;
+            newerCursor: string | null;
           };
         };
       };
@@ -2448,7 +2451,53 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              workspaceId: string;
+              /** Format: uuid */
+              channelId: string;
+              /** Format: uuid */
+              userId: string;
+              text: string;
+              /** Format: uuid */
+              threadId: string | null;
+              replyCount: number;
+              reactions: {
+                emoji: string;
+                count: number;
+                userIds: string[];
+              }[];
+              files: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                /** Format: uuid */
+                uploaderId: string;
+                name: string;
+                size: number;
+                contentType: string;
+                /** Format: date-time */
+                createdAt: string;
+              }[];
+              mentions: string[];
+              clientMsgId: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              editedAt: string | null;
+              botProfile?: {
+                username?: string;
+                iconUrl?: string;
+              };
+            }[];
+            nextCursor: string | null;
+          };
+        };
       };
     };
   };
@@ -2474,7 +2523,21 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** Format: uuid */
+            uploaderId: string;
+            name: string;
+            size: number;
+            contentType: string;
+            /** Format: date-time */
+            createdAt: string;
+          };
+        };
       };
     };
   };
@@ -2493,7 +2556,21 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** Format: uuid */
+            uploaderId: string;
+            name: string;
+            size: number;
+            contentType: string;
+            /** Format: date-time */
+            createdAt: string;
+          };
+        };
       };
     };
   };
