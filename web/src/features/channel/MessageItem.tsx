@@ -5,6 +5,8 @@ import type { Message } from '../../lib/api/client';
 import { Markdown } from '../../lib/markdown';
 import type { OutgoingMessage } from '../../lib/message-cache';
 import { formatDay, formatTime } from '../../lib/time';
+import { CopyLinkButton } from '../links/CopyLinkButton';
+import { MessageFiles } from '../files/MessageFiles';
 import { useMessageActions } from './api';
 
 export type Row =
@@ -23,6 +25,8 @@ interface MessageItemProps {
   /** Where "N replies" leads (absent inside a thread). */
   threadHref?: string;
   onRetry?: (message: OutgoingMessage) => void;
+  /** Opened by a link to it: marked for a moment. */
+  highlighted?: boolean;
 }
 
 /** Edit and Delete for one's own message; editing swaps the text for a box (Enter saves, Esc cancels). */
@@ -82,6 +86,7 @@ export function MessageItem({
   mine,
   threadHref,
   onRetry,
+  highlighted,
 }: MessageItemProps) {
   const [editing, setEditing] = useState(false);
   const { t, i18n } = useTranslation();
@@ -96,7 +101,7 @@ export function MessageItem({
         </div>
       )}
       <article
-        className={`message${continued ? ' continued' : ''}${outgoing ? ` ${outgoing.status}` : ''}`}
+        className={`message${continued ? ' continued' : ''}${outgoing ? ` ${outgoing.status}` : ''}${highlighted ? ' highlighted' : ''}`}
         aria-busy={outgoing?.status === 'pending' || undefined}
       >
         {!continued && (
@@ -106,7 +111,13 @@ export function MessageItem({
           </header>
         )}
         {!editing && <Markdown text={message.text} />}
-        {sent && mine && <OwnMessageTools message={sent} editing={editing} setEditing={setEditing} />}
+        <MessageFiles files={message.files ?? []} />
+        {sent && (
+          <div className="message-actions">
+            {mine && <OwnMessageTools message={sent} editing={editing} setEditing={setEditing} />}
+            {!editing && <CopyLinkButton message={sent} />}
+          </div>
+        )}
         {sent?.editedAt && <span className="muted">{t('messages.edited')}</span>}
         {outgoing?.status === 'pending' && <span className="muted status">{t('messages.pending')}</span>}
         {outgoing?.status === 'failed' && (

@@ -1,19 +1,32 @@
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useState, type ClipboardEvent, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 interface ComposerProps {
   /** Accessible name and placeholder, e.g. "Message #general". */
   label: string;
   onSend: (text: string) => void;
+  attachments?: ComposerAttachments;
+}
+
+/** Files going with the message (features/files): a message with files may have no text. */
+export interface ComposerAttachments {
+  /** The files being attached, shown above the box. */
+  tray: ReactNode;
+  /** The button that picks files. */
+  picker: ReactNode;
+  count: number;
+  /** Some are still uploading: the message waits for them. */
+  busy: boolean;
+  onPasteFiles: (files: File[]) => void;
 }
 
 /** The message box: Enter sends, Shift+Enter starts a new line; blank messages are not sent. */
-export function Composer({ label, onSend }: ComposerProps) {
+export function Composer({ label, onSend, attachments }: ComposerProps) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
 
   const submit = () => {
-    if (!text.trim()) return;
+    if (attachments?.busy || (!text.trim() && !attachments?.count)) return;
     onSend(text);
     setText('');
   };
@@ -24,6 +37,12 @@ export function Composer({ label, onSend }: ComposerProps) {
       submit();
     }
   };
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = [...event.clipboardData.files];
+    if (!attachments || files.length === 0) return;
+    event.preventDefault();
+    attachments.onPasteFiles(files);
+  };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     submit();
@@ -31,6 +50,8 @@ export function Composer({ label, onSend }: ComposerProps) {
 
   return (
     <form className="composer" onSubmit={onSubmit}>
+      {attachments?.tray}
+      {attachments?.picker}
       <textarea
         aria-label={label}
         aria-describedby="composer-hint"
@@ -39,8 +60,9 @@ export function Composer({ label, onSend }: ComposerProps) {
         value={text}
         onChange={(event) => setText(event.target.value)}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
       />
-      <button type="submit" className="button primary">
+      <button type="submit" className="button primary" disabled={attachments?.busy}>
         {t('composer.send')}
       </button>
       <p id="composer-hint" className="visually-hidden">
