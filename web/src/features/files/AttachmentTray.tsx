@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatSize } from './format';
+import { PaperclipIcon } from './icons';
 import type { Uploads } from './useUploads';
 
 /** The paperclip: opens the system's file picker; the chosen files start uploading at once. */
@@ -16,7 +17,7 @@ export function AttachButton({ uploads }: { uploads: Uploads }) {
         title={t('files.attach')}
         onClick={() => input.current?.click()}
       >
-        📎
+        <PaperclipIcon />
       </button>
       <input
         ref={input}

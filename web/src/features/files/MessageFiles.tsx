@@ -5,6 +5,7 @@ import { Dialog } from '../../components/Dialog';
 import { api, data } from '../../lib/api/client';
 import type { FileView } from '../../lib/api/upload';
 import { formatSize, isPreviewable } from './format';
+import { DocumentIcon } from './icons';
 
 /**
  * A file's bytes, fetched with the session's token: the API takes no cookie, so an <img> cannot load
@@ -88,7 +89,7 @@ function FileCard({ file }: { file: FileView }) {
       aria-label={t('files.download', { name: file.name })}
       onClick={() => void download()}
     >
-      <span aria-hidden="true">📄</span>
+      <DocumentIcon />
       <span className="file-card-name">{file.name}</span>
       <span className="muted">{failed ? t('files.unavailable') : formatSize(file.size, i18n.language)}</span>
     </button>

@@ -2,10 +2,13 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ErrorNote } from '../../components/ErrorNote';
 import type { Member } from '../../lib/api/client';
-import { formatDay, formatTime } from '../../lib/time';
 import { messagePath } from '../links/links';
 import { useSearch } from './api';
 import { Highlighted, searchTerms } from './highlight';
+
+/** "3 Dec 2026, 14:46": short enough to share a line with the author and channel. */
+const formatMoment = (iso: string, language: string) =>
+  new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
 interface SearchPanelProps {
   workspaceId: string;
@@ -45,7 +48,7 @@ export function SearchPanel({ workspaceId, query, members, channelTitle, closeHr
                 </span>
                 <span className="muted">{channelTitle(hit.channelId)}</span>
                 <time className="muted" dateTime={hit.createdAt}>
-                  {formatDay(hit.createdAt, i18n.language)} {formatTime(hit.createdAt, i18n.language)}
+                  {formatMoment(hit.createdAt, i18n.language)}
                 </time>
               </span>
               <span className="search-hit-text">
