@@ -35,7 +35,7 @@ describe('Highlighted', () => {
     const { container } = render(<Highlighted text={text} terms={['needle']} />);
     expect(container.textContent?.startsWith('…')).toBe(true);
     expect(container.textContent?.endsWith('…')).toBe(true);
-    expect(container.textContent!.length).toBeLessThan(330);
+    expect(container.textContent.length).toBeLessThan(330);
     expect(container.querySelector('mark')?.textContent).toBe('needle');
   });
 });
