@@ -40,10 +40,14 @@ async function register(request: APIRequestContext, name: string): Promise<Perso
   });
 }
 
-/** Alice's workspace with #general, and Bob in both. */
+/** Alice and Bob, registered once for the whole file (sign-ups per client address are limited). */
+let people: { alice: Person; bob: Person } | undefined;
+
+/** The team, in a workspace of its own for this test, with #general and both of them in it. */
 async function team(request: APIRequestContext) {
-  const alice = await register(request, 'Alice');
-  const bob = await register(request, 'Bob');
+  people ??= { alice: await register(request, 'Alice'), bob: await register(request, 'Bob') };
+  const { alice, bob } = people;
+  counter += 1;
   const slug = `files-${Date.now().toString(36)}-${counter}`;
   const workspace = await call<{ id: string }>(request, alice, 'POST', '/workspaces', { name: slug, slug });
   const channel = await call<{ id: string }>(request, alice, 'POST', `/workspaces/${workspace.id}/channels`, {
