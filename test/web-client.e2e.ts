@@ -75,7 +75,8 @@ it('the initial JavaScript is within its budget', async () => {
 withBrowser(
   'browser journeys pass (Playwright on Debian’s chromium, real server and database)',
   async () => {
-    const server = await startTestServer({ apiRateLimitPerToken: 10_000 });
+    // Every journey signs people up from this one address.
+    const server = await startTestServer({ apiRateLimitPerToken: 10_000, registerMaxPerAddress: 1_000 });
     try {
       // The budget spec seeds a long history straight into the server's database.
       const output = await run(bin('@playwright/test', 'cli.js'), ['test'], {

@@ -55,6 +55,7 @@ const CURSOR_KEY_FORMATS: Record<CursorKeyFormat, (value: string) => boolean> = 
 export function decodeCursor<K extends string>(
   cursor: string | undefined,
   keys: Readonly<Record<K, CursorKeyFormat>>,
+  field = 'cursor',
 ): Record<K, string> | undefined {
   if (cursor === undefined) return undefined;
   try {
@@ -68,7 +69,7 @@ export function decodeCursor<K extends string>(
     // fall through to the 400 below
   }
   throw badRequest('The cursor is invalid', [
-    { path: 'query/cursor', message: 'is not a cursor this API returned' },
+    { path: `query/${field}`, message: 'is not a cursor this API returned' },
   ]);
 }
 

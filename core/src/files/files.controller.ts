@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../common/auth-context';
 import { AppScopes, CurrentAuth } from '../common/auth-context';
+import { fileViewSchema } from '@jokkaer/sdk-plugin';
+import { Responds } from '../common/responses';
 import { UNTRUSTED_CONTENT_HEADERS } from './files.schemas';
 import { FilesService } from './files.service';
 import { MultipartUpload, UPLOAD_LIMITS } from './multipart';
@@ -21,6 +23,7 @@ export class FilesController {
   @AppScopes('files:write')
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
+  @Responds(201, fileViewSchema)
   async upload(
     @CurrentAuth() auth: AuthContext,
     @Param('workspaceId') workspaceId: string,
@@ -35,6 +38,7 @@ export class FilesController {
 
   @Get('files/:fileId')
   @AppScopes('files:read')
+  @Responds(200, fileViewSchema)
   get(@CurrentAuth() auth: AuthContext, @Param('fileId') fileId: string) {
     return this.files.get(fileId, auth.userId);
   }

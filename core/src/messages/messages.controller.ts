@@ -6,8 +6,21 @@ import { pageQuerySchema, pageSchema } from '../common/pagination';
 import type { PageQuery } from '../common/pagination';
 import { badRequest } from '../common/problem';
 import { Validate } from '../common/validation';
-import type { EditMessageBody, PostMessageBody, ReactionBody, SearchQuery } from './messages.schemas';
-import { editMessageSchema, postMessageSchema, reactionSchema, searchQuerySchema } from './messages.schemas';
+import type {
+  EditMessageBody,
+  HistoryQuery,
+  PostMessageBody,
+  ReactionBody,
+  SearchQuery,
+} from './messages.schemas';
+import {
+  editMessageSchema,
+  historyPageSchema,
+  historyQuerySchema,
+  postMessageSchema,
+  reactionSchema,
+  searchQuerySchema,
+} from './messages.schemas';
 import { MessagesService } from './messages.service';
 import { Responds } from '../common/responses';
 import { messageViewSchema } from '@jokkaer/sdk-plugin';
@@ -31,11 +44,15 @@ export class MessagesController {
   }
 
   @Get('channels/:channelId/messages')
-  @Responds(200, pageSchema(messageViewSchema))
+  @Responds(200, historyPageSchema)
   @AppScopes('channels:history')
-  @Validate({ query: pageQuerySchema })
-  list(@CurrentAuth() auth: AuthContext, @Param('channelId') channelId: string, @Query() page: PageQuery) {
-    return this.messages.list(channelId, auth.userId, page);
+  @Validate({ query: historyQuerySchema })
+  list(
+    @CurrentAuth() auth: AuthContext,
+    @Param('channelId') channelId: string,
+    @Query() query: HistoryQuery,
+  ) {
+    return this.messages.list(channelId, auth.userId, query);
   }
 
   @Get('messages/:messageId')
@@ -94,6 +111,7 @@ export class MessagesController {
   }
 
   @Get('workspaces/:workspaceId/search')
+  @Responds(200, pageSchema(messageViewSchema))
   @AppScopes('channels:history')
   @Validate({ query: searchQuerySchema })
   search(

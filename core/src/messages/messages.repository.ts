@@ -163,6 +163,18 @@ export class MessagesRepository {
     return (await query).map((row) => row.view);
   }
 
+  /** Top-level messages of a channel newer than `afterId`, oldest first. */
+  async listChannelAfter(channelId: string, limit: number, afterId: string): Promise<MessageView[]> {
+    const rows = await this.views('channel-messages-after')
+      .where('m.channelId', channelId)
+      .whereNull('m.threadId')
+      .whereNull('m.deletedAt')
+      .where('m.id', '>', afterId)
+      .orderBy('m.id')
+      .limit(limit);
+    return rows.map((row) => row.view);
+  }
+
   /** Replies of a thread, oldest first. */
   async listReplies(threadId: string, limit: number, afterId?: string): Promise<MessageView[]> {
     const query = this.views(afterId ? 'thread-replies-after' : 'thread-replies')

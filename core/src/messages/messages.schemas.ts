@@ -1,6 +1,9 @@
 import type { BotProfile } from './messages.models';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { FileView } from '../files/files.schemas';
+import { messageViewSchema } from '@jokkaer/sdk-plugin';
+import { pageQuerySchema, pageSchema } from '../common/pagination';
+import type { Page, PageQuery } from '../common/pagination';
 
 export const MAX_TEXT_LENGTH = 40_000;
 
@@ -35,6 +38,40 @@ export const reactionSchema = {
   additionalProperties: false,
 } as const;
 export type ReactionBody = FromSchema<typeof reactionSchema>;
+
+/**
+ * A channel's history: older than `cursor` (the default, from the newest), newer than `after` (a page's
+ * `newerCursor`), or `around` one message (a jump link: the message and its neighbours on both sides).
+ */
+export const historyQuerySchema = {
+  type: 'object',
+  properties: {
+    ...pageQuerySchema.properties,
+    after: { type: 'string', minLength: 1, maxLength: 500 },
+    around: { type: 'string', format: 'uuid' },
+  },
+  additionalProperties: false,
+} as const;
+export interface HistoryQuery extends PageQuery {
+  after?: string;
+  around?: string;
+}
+
+/** A page of a channel's history, newest first: `nextCursor` leads to older messages, `newerCursor` to newer. */
+export const historyPageSchema = {
+  ...pageSchema(messageViewSchema),
+  title: 'MessageViewHistoryPage',
+  properties: {
+    ...pageSchema(messageViewSchema).properties,
+    /** null when the page reaches the newest message. */
+    newerCursor: { type: ['string', 'null'] },
+  },
+  required: ['items', 'nextCursor', 'newerCursor'],
+} as const;
+
+export interface HistoryPage<T> extends Page<T> {
+  newerCursor: string | null;
+}
 
 export const searchQuerySchema = {
   type: 'object',

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ChannelAccess, ChannelsService } from '../channels/channels.service';
 import { newId } from '../common/ids';
-import { decodeCursor, Page, PageQuery, toPage } from '../common/pagination';
+import { decodeCursor, encodeCursor, Page, PageQuery, toPage } from '../common/pagination';
 import { badRequest, conflict, forbidden, notFound, ProblemException } from '../common/problem';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
@@ -16,7 +16,7 @@ import { parseBroadcast, parseMentions } from './mentions';
 import { MessageHooks } from './message-hooks';
 import type { BotProfile } from './messages.models';
 import { MessagesRepository } from './messages.repository';
-import type { MessageView, PostMessageBody } from './messages.schemas';
+import type { HistoryPage, HistoryQuery, MessageView, PostMessageBody } from './messages.schemas';
 
 /** Who posts: a bot's posts have a per-channel limit (AuthContext carries both). */
 export interface Author {
@@ -27,6 +27,9 @@ export interface Author {
 /** Pages are keyed by message id (time-ordered): the cursor names the last message seen. */
 const pageOf = (views: MessageView[], limit: number): Page<MessageView> =>
   toPage(views, limit, (last) => ({ id: last.id }));
+
+/** The ways to say where a page of a channel's history starts: one at a time. */
+const HISTORY_POSITIONS = ['cursor', 'after', 'around'] as const;
 
 @Injectable()
 export class MessagesService {
@@ -140,11 +143,56 @@ export class MessagesService {
     });
   }
 
-  async list(channelId: string, userId: string, page: PageQuery): Promise<Page<MessageView>> {
+  async list(channelId: string, userId: string, query: HistoryQuery): Promise<HistoryPage<MessageView>> {
     const { channel } = await this.channels.requireReadable(channelId, userId);
-    const before = decodeCursor(page.cursor, { id: 'uuid' });
-    const views = await this.repository.listChannel(channel.id, page.limit + 1, before?.id);
-    return pageOf(views, page.limit);
+    const given = HISTORY_POSITIONS.filter((name) => query[name] !== undefined);
+    if (given.length > 1) {
+      throw badRequest(
+        'Page from one position only',
+        given.map((name) => ({ path: `query/${name}`, message: 'only one of cursor, after, around' })),
+      );
+    }
+    if (query.around) return this.around(channel.id, query.around, query.limit);
+    if (query.after) {
+      const after = decodeCursor(query.after, { id: 'uuid' }, 'after')!;
+      const newer = await this.repository.listChannelAfter(channel.id, query.limit + 1, after.id);
+      const items = newer.slice(0, query.limit).reverse();
+      return {
+        items,
+        // Older than this page there is at least the message the cursor names.
+        nextCursor: encodeCursor({ id: items.at(-1)?.id ?? after.id }),
+        newerCursor: newer.length > query.limit ? encodeCursor({ id: items[0].id }) : null,
+      };
+    }
+    const before = decodeCursor(query.cursor, { id: 'uuid' });
+    const views = await this.repository.listChannel(channel.id, query.limit + 1, before?.id);
+    return { ...pageOf(views, query.limit), newerCursor: null };
+  }
+
+  /**
+   * A page of `limit` messages with `messageId` in the middle (its thread's root, for a reply), newest first;
+   * 404 when it is not a live message of this channel.
+   */
+  private async around(
+    channelId: string,
+    messageId: string,
+    limit: number,
+  ): Promise<HistoryPage<MessageView>> {
+    const target = await this.repository.findInChannel(channelId, messageId);
+    if (!target) throw notFound('Message');
+    const centre = await this.repository.view(target.threadId ?? target.id);
+    const newerCount = Math.floor((limit - 1) / 2);
+    const olderCount = limit - 1 - newerCount;
+    const [older, newer] = await Promise.all([
+      this.repository.listChannel(channelId, olderCount + 1, centre.id),
+      this.repository.listChannelAfter(channelId, newerCount + 1, centre.id),
+    ]);
+    const items = [...newer.slice(0, newerCount).reverse(), centre, ...older.slice(0, olderCount)];
+    return {
+      items,
+      nextCursor: older.length > olderCount ? encodeCursor({ id: items[items.length - 1].id }) : null,
+      newerCursor: newer.length > newerCount ? encodeCursor({ id: items[0].id }) : null,
+    };
   }
 
   async replies(messageId: string, userId: string, page: PageQuery): Promise<Page<MessageView>> {

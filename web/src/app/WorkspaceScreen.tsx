@@ -1,10 +1,12 @@
 import { useTranslation } from 'react-i18next';
-import { Navigate, useParams } from 'react-router';
+import { Navigate, useParams, useSearchParams } from 'react-router';
 import type { Channel, Member } from '../lib/api/client';
 import { useSession } from '../lib/session';
 import { ChannelView } from '../features/channel/ChannelView';
 import { useChannels } from '../features/sidebar/api';
 import { Sidebar } from '../features/sidebar/Sidebar';
+import { SEARCH_PARAM } from '../features/search/SearchBox';
+import { SearchPanel } from '../features/search/SearchPanel';
 import { ThreadPanel } from '../features/threads/ThreadPanel';
 import { ChannelNavigation } from '../features/switcher/ChannelNavigation';
 import { UnreadTitle } from '../features/unread/UnreadTitle';
@@ -24,7 +26,8 @@ function channelTitle(channel: Channel, members: Map<string, Member> | undefined
 /** One workspace: its sidebar, the open channel, and the open thread beside it. */
 export function WorkspaceScreen() {
   const { t } = useTranslation();
-  const { workspaceId = '', channelId, threadId } = useParams();
+  const { workspaceId = '', channelId, threadId, messageId } = useParams();
+  const search = useSearchParams()[0].get(SEARCH_PARAM);
   const me = useSession()!.user;
   const status = useRealtimeStatus();
   const workspaces = useWorkspaces();
@@ -70,7 +73,8 @@ export function WorkspaceScreen() {
             title={titleOf(open)}
             members={members.data}
             myId={me.id}
-            threadHref={(messageId) => `${channelHref}/t/${messageId}`}
+            threadHref={(rootId) => `${channelHref}/t/${rootId}`}
+            focusMessageId={messageId}
           />
         ) : (
           <div className="empty-state">
@@ -80,6 +84,18 @@ export function WorkspaceScreen() {
           </div>
         )}
       </main>
+      {search && !threadId && (
+        <SearchPanel
+          workspaceId={workspaceId}
+          query={search}
+          members={members.data}
+          channelTitle={(id) => {
+            const channel = channels.data.find((candidate) => candidate.id === id);
+            return channel ? titleOf(channel) : '';
+          }}
+          closeHref={channelId ? channelHref : `/w/${workspaceId}`}
+        />
+      )}
       {open && threadId && (
         <ThreadPanel
           channelId={open.id}

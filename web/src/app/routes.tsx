@@ -27,6 +27,7 @@ export const router = createBrowserRouter([
       { path: '/w/:workspaceId', element: workspace },
       { path: '/w/:workspaceId/c/:channelId', element: workspace },
       { path: '/w/:workspaceId/c/:channelId/t/:threadId', element: workspace },
+      { path: '/w/:workspaceId/c/:channelId/m/:messageId', element: workspace },
     ],
   },
 ]);

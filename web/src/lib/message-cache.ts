@@ -1,9 +1,12 @@
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import type { Message, MessagePage } from './api/client';
+import type { FileView } from './api/upload';
 
 /** Query keys of message lists: a channel's history (newest first, by page) and a thread's replies. */
 export const messageKeys = {
   channel: (channelId: string) => ['messages', channelId] as const,
+  /** A channel's history opened at one message (a jump link); also under `channel`'s key, as a prefix. */
+  around: (channelId: string, messageId: string) => ['messages', channelId, 'around', messageId] as const,
   replies: (messageId: string) => ['replies', messageId] as const,
   outbox: (channelId: string, threadId: string | null) => ['outbox', channelId, threadId ?? ''] as const,
 };
@@ -16,6 +19,8 @@ export interface OutgoingMessage {
   channelId: string;
   threadId: string | null;
   text: string;
+  /** Uploaded files that go with it. */
+  files?: FileView[];
   status: 'pending' | 'failed';
   createdAt: string;
 }
@@ -48,10 +53,11 @@ export function addMessage(client: QueryClient, message: Message): void {
       replyCount: root.replyCount + 1,
     }));
   } else {
-    client.setQueryData<History>(messageKeys.channel(message.channelId), (history) => {
+    client.setQueriesData<History>({ queryKey: messageKeys.channel(message.channelId) }, (history) => {
       if (!history || history.pages.some((page) => has(page.items))) return history;
       const [first, ...older] = history.pages;
-      if (!first) return history;
+      // A view opened at an older message gets new ones only once it has been read up to the newest.
+      if (!first || first.newerCursor) return history;
       return { ...history, pages: [{ ...first, items: [message, ...first.items] }, ...older] };
     });
   }
@@ -70,7 +76,9 @@ export function updateMessage(
   change: (message: Message) => Message,
 ): void {
   const apply = (items: Message[]) => items.map((item) => (item.id === where.id ? change(item) : item));
-  client.setQueryData<History>(messageKeys.channel(where.channelId), (history) => mapHistory(history, apply));
+  client.setQueriesData<History>({ queryKey: messageKeys.channel(where.channelId) }, (history) =>
+    mapHistory(history, apply),
+  );
   if (where.threadId) {
     client.setQueryData<MessagePage>(messageKeys.replies(where.threadId), (page) => mapReplies(page, apply));
   }
@@ -109,7 +117,9 @@ export function removeMessage(
   where: { id: string; channelId: string; threadId: string | null },
 ) {
   const drop = (items: Message[]) => items.filter((item) => item.id !== where.id);
-  client.setQueryData<History>(messageKeys.channel(where.channelId), (history) => mapHistory(history, drop));
+  client.setQueriesData<History>({ queryKey: messageKeys.channel(where.channelId) }, (history) =>
+    mapHistory(history, drop),
+  );
   if (where.threadId) {
     client.setQueryData<MessagePage>(messageKeys.replies(where.threadId), (page) => mapReplies(page, drop));
   }

@@ -35,6 +35,7 @@ async function post(client: QueryClient, entry: OutgoingMessage): Promise<boolea
         body: {
           text: entry.text,
           clientMsgId: entry.clientMsgId,
+          ...(entry.files?.length ? { fileIds: entry.files.map((file) => file.id) } : {}),
           ...(entry.threadId ? { threadId: entry.threadId } : {}),
         },
       }),

@@ -8,6 +8,8 @@ import type { OutgoingMessage } from '../../lib/message-cache';
 import { formatDay, formatTime } from '../../lib/time';
 import { AddReaction, Reactions } from '../reactions/Reactions';
 import { PresenceDot } from '../presence';
+import { CopyLinkButton } from '../links/CopyLinkButton';
+import { MessageFiles } from '../files/MessageFiles';
 import { useMessageActions } from './api';
 import { useEditing } from './editing';
 
@@ -33,6 +35,8 @@ interface MessageItemProps {
   /** Where "N replies" leads (absent inside a thread). */
   threadHref?: string;
   onRetry?: (message: OutgoingMessage) => void;
+  /** Opened by a link to it: marked for a moment. */
+  highlighted?: boolean;
 }
 
 /**
@@ -98,6 +102,7 @@ function MessageActions({
   return (
     <div className="message-actions" role="toolbar" aria-label={t('messages.actions')}>
       <AddReaction message={message} myId={myId} className="action-button" />
+      <CopyLinkButton message={message} className="action-button" />
       {threadHref && (
         <Link className="action-button" to={threadHref} aria-label={t('messages.replyInThread')}>
           <span aria-hidden="true">💬</span>
@@ -134,6 +139,7 @@ export function MessageItem({
   nameOf,
   threadHref,
   onRetry,
+  highlighted,
 }: MessageItemProps) {
   const { t, i18n } = useTranslation();
   const { message } = row;
@@ -153,7 +159,7 @@ export function MessageItem({
         </div>
       )}
       <article
-        className={`message${continued ? ' continued' : ''}${outgoing ? ` ${outgoing.status}` : ''}`}
+        className={`message${continued ? ' continued' : ''}${outgoing ? ` ${outgoing.status}` : ''}${highlighted ? ' highlighted' : ''}`}
         aria-busy={outgoing?.status === 'pending' || undefined}
         // Focusable by a tap (not by Tab): a touch screen has no hover to show the actions.
         tabIndex={-1}
@@ -170,6 +176,7 @@ export function MessageItem({
         ) : (
           <Markdown text={showMentions(message.text, nameOf)} />
         )}
+        <MessageFiles files={message.files ?? []} />
         {sent?.editedAt && <span className="muted">{t('messages.edited')}</span>}
         {outgoing?.status === 'pending' && <span className="muted status">{t('messages.pending')}</span>}
         {outgoing?.status === 'failed' && (

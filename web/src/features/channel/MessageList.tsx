@@ -14,6 +14,10 @@ interface MessageListProps {
   firstItemIndex: number;
   onStartReached?: () => void;
   loadingOlder?: boolean;
+  /** Opened at a message (a jump link): the list starts there, marks it, and loads newer pages at the bottom. */
+  focus?: { messageId: string; highlighted: boolean };
+  onEndReached?: () => void;
+  loadingNewer?: boolean;
   threadHref?: (messageId: string) => string;
   onRetry: (message: OutgoingMessage) => void;
   /** The row the "New messages" line stands above (see firstUnreadKey). */
@@ -28,7 +32,8 @@ interface MessageListProps {
  */
 export function MessageList(props: MessageListProps) {
   const { t } = useTranslation();
-  const { rows, members, myId } = props;
+  const { rows, members, myId, focus } = props;
+  const focusIndex = focus ? rows.findIndex((row) => row.key === focus.messageId) : -1;
   const nameOf = (userId: string) =>
     members?.get(userId)?.displayName ?? (userId === myId ? t('messages.you') : t('messages.unknownUser'));
   return (
@@ -38,12 +43,15 @@ export function MessageList(props: MessageListProps) {
         className="virtuoso"
         data={rows}
         firstItemIndex={props.firstItemIndex}
-        initialTopMostItemIndex={Math.max(0, rows.length - 1)}
+        initialTopMostItemIndex={
+          focusIndex >= 0 ? { index: focusIndex, align: 'center' } : Math.max(0, rows.length - 1)
+        }
         followOutput={(atBottom) => (atBottom ? 'auto' : false)}
         // Near the bottom counts as at it, so a row taller than Virtuoso's estimate does not stop the follow.
         atBottomThreshold={120}
         startReached={props.onStartReached}
         atBottomStateChange={props.onAtBottomChange}
+        endReached={props.onEndReached}
         computeItemKey={(_, row) => row.key}
         itemContent={(index, row) => {
           const previous = rows[index - props.firstItemIndex - 1];
@@ -57,12 +65,14 @@ export function MessageList(props: MessageListProps) {
               mine={authorOf(row, myId) === myId}
               myId={myId}
               nameOf={nameOf}
+              highlighted={focus?.highlighted === true && row.key === focus.messageId}
               threadHref={row.kind === 'message' ? props.threadHref?.(row.message.id) : undefined}
               onRetry={props.onRetry}
             />
           );
         }}
       />
+      {props.loadingNewer && <p className="loading-newer muted">{t('messages.loadingNewer')}</p>}
     </div>
   );
 }

@@ -3,13 +3,15 @@ import { useCallback } from 'react';
 import { api, data, type Message } from '../../lib/api/client';
 import { newClientMsgId } from '../../lib/ids';
 import { deliver } from '../../lib/outbox';
+import type { FileView } from '../../lib/api/upload';
 import { messageKeys, removeMessage, updateMessage, type OutgoingMessage } from '../../lib/message-cache';
 
 const PAGE_SIZE = 50;
 
 /** A channel's history, newest page first; older pages load by cursor as the reader scrolls up. */
-export function useHistory(channelId: string) {
+export function useHistory(channelId: string, enabled = true) {
   return useInfiniteQuery({
+    enabled,
     queryKey: messageKeys.channel(channelId),
     queryFn: ({ pageParam }) =>
       data(
@@ -20,6 +22,33 @@ export function useHistory(channelId: string) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
     // The socket keeps it current; a refetch would drop the older pages already scrolled through.
+    staleTime: Infinity,
+  });
+}
+
+/** Where a page of history starts: older than a cursor, newer than one, or around a message. */
+type HistoryPosition = { cursor: string } | { after: string } | { around: string };
+const aroundPosition = (messageId: string): HistoryPosition => ({ around: messageId });
+
+/**
+ * A channel's history opened at one message (a jump link): the page around it, then older pages as the reader
+ * scrolls up (next) and newer ones as they scroll down (previous), each page newest first.
+ */
+export function useHistoryAround(channelId: string, messageId: string | undefined) {
+  return useInfiniteQuery({
+    enabled: messageId !== undefined,
+    queryKey: messageKeys.around(channelId, messageId ?? ''),
+    queryFn: ({ pageParam }) =>
+      data(
+        api.GET('/api/v1/channels/{channelId}/messages', {
+          params: { path: { channelId }, query: { limit: PAGE_SIZE, ...pageParam } },
+        }),
+      ),
+    initialPageParam: aroundPosition(messageId ?? ''),
+    getNextPageParam: (page): HistoryPosition | undefined =>
+      page.nextCursor ? { cursor: page.nextCursor } : undefined,
+    getPreviousPageParam: (page): HistoryPosition | undefined =>
+      page.newerCursor ? { after: page.newerCursor } : undefined,
     staleTime: Infinity,
   });
 }
@@ -62,12 +91,13 @@ export function useSend(channelId: string, threadId: string | null) {
   const client = useQueryClient();
   const retry = useCallback((entry: OutgoingMessage) => deliver(client, entry), [client]);
   const send = useCallback(
-    (text: string) => {
+    (text: string, files: FileView[] = []) => {
       const entry: OutgoingMessage = {
         clientMsgId: newClientMsgId(),
         channelId,
         threadId,
         text,
+        files,
         status: 'pending',
         createdAt: new Date().toISOString(),
       };

@@ -5,8 +5,10 @@ import {
   useLayoutEffect,
   useRef,
   useState,
+  type ClipboardEvent,
   type FormEvent,
   type KeyboardEvent,
+  type ReactNode,
   type Ref,
 } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -29,6 +31,19 @@ interface ComposerProps {
   ref?: Ref<HTMLTextAreaElement>;
   /** The box's text after each keystroke, and '' once sent (the caller decides what to tell others). */
   onTyping?: (text: string) => void;
+  attachments?: ComposerAttachments;
+}
+
+/** Files going with the message (features/files): a message with files may have no text. */
+export interface ComposerAttachments {
+  /** The files being attached, shown above the box. */
+  tray: ReactNode;
+  /** The button that picks files. */
+  picker: ReactNode;
+  count: number;
+  /** Some are still uploading: the message waits for them. */
+  busy: boolean;
+  onPasteFiles: (files: File[]) => void;
 }
 
 /** Loads the shortcode table once the composer shows; until then `:name:` waits for it at send. */
@@ -48,7 +63,16 @@ function useShortcodes(): Shortcodes | undefined {
  * The message box: Enter sends, Shift+Enter starts a new line; blank messages are not sent. `@` suggests people
  * (sent as `<@id>`), `:ta` suggests emoji and a complete `:tada:` becomes 🎉; the draft survives a switch or reload.
  */
-export function Composer({ label, onSend, draftKey, people = [], onEditLast, ref, onTyping }: ComposerProps) {
+export function Composer({
+  label,
+  onSend,
+  draftKey,
+  people = [],
+  onEditLast,
+  ref,
+  onTyping,
+  attachments,
+}: ComposerProps) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<Draft>(() =>
     draftKey ? readDraft(draftKey) : { text: '', mentions: [] },
@@ -99,11 +123,18 @@ export function Composer({ label, onSend, draftKey, people = [], onEditLast, ref
   };
 
   const submit = async () => {
-    if (!text.trim()) return;
+    if (attachments?.busy || (!text.trim() && !attachments?.count)) return;
     const outgoing = toWireMentions(text, draft.mentions);
     update({ text: '', mentions: [] }, 0);
     onTyping?.('');
     onSend(replaceShortcodes(outgoing, shortcodes ?? (await loadShortcodes())));
+  };
+
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = [...event.clipboardData.files];
+    if (!attachments || files.length === 0) return;
+    event.preventDefault();
+    attachments.onPasteFiles(files);
   };
 
   const onChange = (value: string, at: number) => {
@@ -164,6 +195,8 @@ export function Composer({ label, onSend, draftKey, people = [], onEditLast, ref
 
   return (
     <form className="composer" onSubmit={onSubmit}>
+      {attachments?.tray}
+      {attachments?.picker}
       {listOpen && (
         <ul
           id={listId}
@@ -200,11 +233,12 @@ export function Composer({ label, onSend, draftKey, people = [], onEditLast, ref
         onChange={(event) => onChange(event.target.value, event.target.selectionStart)}
         onSelect={(event) => setCaret(event.currentTarget.selectionStart)}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
       />
       <EmojiButton label={t('composer.emoji')} onPick={insertEmoji}>
         <span aria-hidden="true">😀</span>
       </EmojiButton>
-      <button type="submit" className="button primary">
+      <button type="submit" className="button primary" disabled={attachments?.busy}>
         {t('composer.send')}
       </button>
       <p id="composer-hint" className="visually-hidden">

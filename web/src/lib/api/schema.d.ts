@@ -2080,6 +2080,8 @@ export interface operations {
       query?: {
         limit?: number;
         cursor?: string;
+        after?: string;
+        around?: string;
       };
       header?: never;
       path: {
@@ -2138,6 +2140,7 @@ export interface operations {
               };
             }[];
             nextCursor: string | null;
+            newerCursor: string | null;
           };
         };
       };
@@ -2496,7 +2499,53 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              workspaceId: string;
+              /** Format: uuid */
+              channelId: string;
+              /** Format: uuid */
+              userId: string;
+              text: string;
+              /** Format: uuid */
+              threadId: string | null;
+              replyCount: number;
+              reactions: {
+                emoji: string;
+                count: number;
+                userIds: string[];
+              }[];
+              files: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                /** Format: uuid */
+                uploaderId: string;
+                name: string;
+                size: number;
+                contentType: string;
+                /** Format: date-time */
+                createdAt: string;
+              }[];
+              mentions: string[];
+              clientMsgId: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              editedAt: string | null;
+              botProfile?: {
+                username?: string;
+                iconUrl?: string;
+              };
+            }[];
+            nextCursor: string | null;
+          };
+        };
       };
     };
   };
@@ -2522,7 +2571,21 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** Format: uuid */
+            uploaderId: string;
+            name: string;
+            size: number;
+            contentType: string;
+            /** Format: date-time */
+            createdAt: string;
+          };
+        };
       };
     };
   };
@@ -2541,7 +2604,21 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** Format: uuid */
+            uploaderId: string;
+            name: string;
+            size: number;
+            contentType: string;
+            /** Format: date-time */
+            createdAt: string;
+          };
+        };
       };
     };
   };
