@@ -7,7 +7,8 @@ import { useChannels } from '../features/sidebar/api';
 import { Sidebar } from '../features/sidebar/Sidebar';
 import { ThreadPanel } from '../features/threads/ThreadPanel';
 import { useMembers, useWorkspaces } from '../features/workspaces/api';
-import { useRealtimeStatus } from './realtime';
+import { ApiError } from '../lib/api/client';
+import { DrawerButton } from '../components/Drawer';
 
 /** "#general" for channels; the other people's names for direct conversations. */
 function channelTitle(channel: Channel, members: Map<string, Member> | undefined, myId: string): string {
@@ -24,12 +25,16 @@ export function WorkspaceScreen() {
   const { t } = useTranslation();
   const { workspaceId = '', channelId, threadId } = useParams();
   const me = useSession()!.user;
-  const status = useRealtimeStatus();
   const workspaces = useWorkspaces();
   const channels = useChannels(workspaceId);
   const members = useMembers(workspaceId);
   const workspace = workspaces.data?.find((candidate) => candidate.id === workspaceId);
-  if (workspaces.isPending || channels.isPending) return <p className="muted center">{t('app.loading')}</p>;
+  // Unreachable server (offline): wait on the loading screen, under the reconnecting banner, rather than leave.
+  const unreachable = [workspaces, channels].some(
+    (query) => query.isError && !(query.error instanceof ApiError),
+  );
+  if (workspaces.isPending || channels.isPending || unreachable)
+    return <p className="muted center">{t('app.loading')}</p>;
   if (!workspace || !channels.data) return <Navigate to="/" replace />;
   const titleOf = (channel: Channel) => channelTitle(channel, members.data, me.id);
   const open = channels.data.find((channel) => channel.id === channelId);
@@ -45,15 +50,9 @@ export function WorkspaceScreen() {
         channels={channels.data}
         members={members.data}
         myId={me.id}
-        myName={me.displayName}
         titleOf={titleOf}
       />
       <main className="main" id="main">
-        {status === 'reconnecting' && (
-          <p className="banner" role="status">
-            {t('app.reconnecting')}
-          </p>
-        )}
         {open ? (
           <ChannelView
             channel={open}
@@ -64,6 +63,7 @@ export function WorkspaceScreen() {
           />
         ) : (
           <div className="empty-state">
+            <DrawerButton />
             <h1>{workspace.name}</h1>
             <p>{t('channels.empty')}</p>
             <p>{t('channels.emptyHint')}</p>

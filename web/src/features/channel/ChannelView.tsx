@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Channel, Member } from '../../lib/api/client';
+import { DrawerButton } from '../../components/Drawer';
 import { Composer } from '../composer/Composer';
 import { useHistory, useOutbox, useSend } from './api';
 import { MessageList } from './MessageList';
@@ -26,6 +27,7 @@ export function ChannelView({ channel, title, members, myId, threadHref }: Chann
   return (
     <section className="channel" aria-labelledby="channel-title">
       <header className="channel-header">
+        <DrawerButton />
         <h1 id="channel-title">{title}</h1>
         {channel.topic && <p className="topic muted">{channel.topic}</p>}
       </header>

@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Message } from '../../lib/api/client';
@@ -14,6 +14,8 @@ export type Row =
 interface MessageItemProps {
   row: Row;
   authorName: string;
+  /** The author's picture, shown with their name. */
+  avatar?: ReactNode;
   /** The author and time are shown once for a run of messages from one person. */
   continued: boolean;
   /** The first message of a calendar day gets a separator above it. */
@@ -77,6 +79,7 @@ function OwnMessageTools({
 export function MessageItem({
   row,
   authorName,
+  avatar,
   continued,
   newDay,
   mine,
@@ -101,6 +104,7 @@ export function MessageItem({
       >
         {!continued && (
           <header className="message-header">
+            {avatar}
             <span className="author">{authorName}</span>
             <time dateTime={message.createdAt}>{formatTime(message.createdAt, i18n.language)}</time>
           </header>

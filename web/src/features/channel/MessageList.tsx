@@ -3,6 +3,7 @@ import { Virtuoso } from 'react-virtuoso';
 import type { Member } from '../../lib/api/client';
 import type { OutgoingMessage } from '../../lib/message-cache';
 import { dayKey, GROUP_WINDOW_MS } from '../../lib/time';
+import { Avatar } from '../../components/Avatar';
 import { MessageItem, type Row } from './MessageItem';
 
 interface MessageListProps {
@@ -56,6 +57,14 @@ export function MessageList(props: MessageListProps) {
             <MessageItem
               row={row}
               authorName={nameOf(authorOf(row, myId))}
+              avatar={
+                <Avatar
+                  userId={authorOf(row, myId)}
+                  name={nameOf(authorOf(row, myId))}
+                  url={members?.get(authorOf(row, myId))?.avatarUrl}
+                  size={24}
+                />
+              }
               continued={continued}
               newDay={newDay}
               mine={authorOf(row, myId) === myId}

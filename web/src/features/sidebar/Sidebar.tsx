@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
 import { api, type Channel, type Member, type Workspace } from '../../lib/api/client';
 import { session } from '../../lib/session';
+import { ProfileButton } from '../settings/ProfileButton';
 import { InviteDialog } from '../workspaces/InviteDialog';
 import { BrowseChannelsDialog, CreateChannelDialog, NewDmDialog } from './ChannelDialogs';
 
@@ -12,14 +13,13 @@ interface SidebarProps {
   channels: Channel[];
   members: Map<string, Member> | undefined;
   myId: string;
-  myName: string;
   titleOf: (channel: Channel) => string;
 }
 
 type Open = 'create' | 'browse' | 'dm' | 'invite' | null;
 
 /** The workspace's sidebar: its channels and direct messages, and what to do next. */
-export function Sidebar({ workspace, channels, members, myId, myName, titleOf }: SidebarProps) {
+export function Sidebar({ workspace, channels, members, myId, titleOf }: SidebarProps) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const [open, setOpen] = useState<Open>(null);
@@ -67,7 +67,7 @@ export function Sidebar({ workspace, channels, members, myId, myName, titleOf }:
         </button>
       </section>
       <footer className="sidebar-footer">
-        <span className="me">{myName}</span>
+        <ProfileButton />
         <button type="button" className="button small" onClick={() => signOut.mutate()}>
           {t('auth.signOut')}
         </button>
