@@ -14,7 +14,6 @@ export default defineConfig({
     VitePWA({
       injectRegister: 'script',
       registerType: 'autoUpdate',
-      includeAssets: ['favicon.svg', 'icons/apple-touch-icon.png'],
       manifest: {
         name: 'Jōkkær',
         short_name: 'Jōkkær',

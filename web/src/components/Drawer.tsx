@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router';
 
@@ -20,19 +20,16 @@ const BEHIND_DRAWER = '#main, .thread-panel';
  * and back to the menu button on closing.
  */
 export function DrawerProvider({ children }: { children: ReactNode }) {
-  const [open, setOpenState] = useState(false);
+  const [open, setOpen] = useState(false);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const { pathname } = useLocation();
-  const setOpen = useCallback((next: boolean) => {
-    setOpenState(next);
-    if (!next) buttonRef.current?.focus();
-  }, []);
-  useEffect(() => setOpenState(false), [pathname]);
+  useEffect(() => setOpen(false), [pathname]);
   useEffect(() => {
     if (!open) return;
     const behind = [...document.querySelectorAll<HTMLElement>(BEHIND_DRAWER)];
     for (const element of behind) element.inert = true;
-    document.querySelector<HTMLElement>('.sidebar a.active, .sidebar a, .sidebar button')?.focus();
+    const current = document.querySelector<HTMLElement>('.sidebar a.active');
+    (current ?? document.querySelector<HTMLElement>('.sidebar a, .sidebar button'))?.focus();
     const onKeyDown = (event: KeyboardEvent) => {
       // Esc inside a dialog opened from the drawer closes that dialog only.
       if (event.key === 'Escape' && !(event.target as Element).closest('dialog')) setOpen(false);
@@ -41,8 +38,10 @@ export function DrawerProvider({ children }: { children: ReactNode }) {
     return () => {
       for (const element of behind) element.inert = false;
       document.removeEventListener('keydown', onKeyDown);
+      // Now that the menu button is no longer inert, it can take focus back.
+      buttonRef.current?.focus();
     };
-  }, [open, setOpen]);
+  }, [open]);
   return (
     <DrawerContext.Provider value={{ open, setOpen, buttonRef }}>
       {children}
