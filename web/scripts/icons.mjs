@@ -1,6 +1,7 @@
 // Draws the app's PNG icons (web/public/icons) from one SVG: run by hand when the mark changes, and commit the
 // PNGs. "any" icons have rounded corners; the maskable one fills the square and keeps the letter inside the
 // central 80% safe zone that launchers may crop to a circle or squircle.
+import { Buffer } from 'node:buffer';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
