@@ -49,7 +49,7 @@ export class AuthController {
 
   @Public()
   @Get('auth/providers')
-  @Returns(authProvidersViewSchema)
+  @Responds(200, authProvidersViewSchema)
   providers() {
     return this.auth.providers();
   }
