@@ -190,6 +190,10 @@ describe('password reset by email', () => {
     }
   });
 
+  it('is offered on the sign-in page when the server can send mail', async () => {
+    expect((await anonymous.get('/api/v1/auth/providers')).body).toEqual({ sso: false, passwordReset: true });
+  });
+
   it('answers 404 "not configured" when the server has no SMTP_URL', async () => {
     const bare = await startTestServer();
     try {

@@ -66,7 +66,11 @@ afterAll(async () => {
  * A browser's walk through the login: follows redirects, keeps the provider's cookies, fills in the
  * development login form as `login` and accepts the consent form. Returns the callback's answer.
  */
-async function signIn(login: string, tamper?: (callback: URL) => URL): Promise<Response> {
+async function signIn(
+  login: string,
+  tamper?: (callback: URL) => URL,
+  accept = 'application/json',
+): Promise<Response> {
   const cookies = new Map<string, string>();
   let response = await fetch(`${server.url}/api/v1/auth/sso/login`, { redirect: 'manual' });
   for (let step = 0; step < 20; step += 1) {
@@ -81,7 +85,7 @@ async function signIn(login: string, tamper?: (callback: URL) => URL): Promise<R
       let next = new URL(location, issuer);
       if (next.pathname === '/api/v1/auth/sso/callback') {
         if (tamper) next = tamper(next);
-        return await fetch(next, { redirect: 'manual' });
+        return await fetch(next, { redirect: 'manual', headers: { accept } });
       }
       response = await fetch(next, { redirect: 'manual', headers });
       continue;
@@ -121,6 +125,22 @@ describe('SSO login', () => {
     );
   });
 
+  it("hands a browser back to the web client's sign-in page, the token in the fragment", async () => {
+    accounts.dora = { email: 'dora@example.test', email_verified: true, name: 'Dora' };
+    const answer = await signIn('dora', undefined, 'text/html,application/xhtml+xml,*/*;q=0.8');
+    expect(answer.status).toBe(303);
+    const target = new URL(answer.headers.get('location')!, server.url);
+    expect(target.origin + target.pathname + target.search).toBe(`${server.url}/signin`);
+    const token = new URLSearchParams(target.hash.slice(1)).get('sso')!;
+    expect((await new ApiClient(server.url, token).get('/api/v1/me')).body.email).toBe('dora@example.test');
+  });
+
+  it('tells the sign-in page that SSO is offered', async () => {
+    const answer = await fetch(`${server.url}/api/v1/auth/providers`);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ sso: true, passwordReset: false });
+  });
+
   it('links an existing account by verified email only', async () => {
     const existing = await registerUser(server.url, 'Existing');
     accounts.existing = { email: existing.email, email_verified: true, name: 'Whatever' };
@@ -152,10 +172,12 @@ describe('SSO login', () => {
     expect((await fetch(seen!, { redirect: 'manual' })).status).toBe(401);
   });
 
-  it('answers 404 where SSO is not configured', async () => {
+  it('answers 404 where SSO is not configured, and the sign-in page is told so', async () => {
     const plain = await startTestServer();
     try {
       expect((await fetch(`${plain.url}/api/v1/auth/sso/login`, { redirect: 'manual' })).status).toBe(404);
+      const providers = await fetch(`${plain.url}/api/v1/auth/providers`);
+      expect(await providers.json()).toEqual({ sso: false, passwordReset: false });
     } finally {
       await plain.close();
     }

@@ -45,7 +45,7 @@ it('the server answers the client routes with the app under a strict CSP, assets
     expect(csp).toContain("connect-src 'self' ws: wss:");
     expect(csp).not.toContain('unsafe-inline');
     const html = await index.text();
-    // No inline script: every script comes from /assets.
+    // No inline script: every script is a file of this origin (the bundles, the theme and service worker loaders).
     expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     const bundle = await fetch(`${server.url}${asset}`);
@@ -59,6 +59,22 @@ it('the server answers the client routes with the app under a strict CSP, assets
     expect(api.status).toBe(404);
     expect(api.headers.get('content-type')).toContain('application/problem+json');
     await api.arrayBuffer();
+    // The installable app: its manifest and service worker, revalidated on every load so a release is picked up.
+    for (const [file, type] of [
+      ['/manifest.webmanifest', 'application/manifest+json'],
+      ['/sw.js', 'application/javascript'],
+      ['/registerSW.js', 'application/javascript'],
+      ['/theme.js', 'application/javascript'],
+      ['/icons/icon-512.png', 'image/png'],
+      ['/icons/maskable-512.png', 'image/png'],
+      ['/index.html', 'text/html'],
+    ]) {
+      const answer = await fetch(`${server.url}${file}`);
+      expect([file, answer.status, answer.headers.get('cache-control')]).toEqual([file, 200, 'no-cache']);
+      expect(answer.headers.get('content-type')).toContain(type);
+      await answer.arrayBuffer();
+    }
+    expect(html).toContain('<link rel="manifest" href="/manifest.webmanifest">');
   } finally {
     await server.close();
   }

@@ -2,6 +2,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
 
 /** Where `npm run dev:web` sends API and socket calls: a server started with `npm start`. */
@@ -41,7 +42,46 @@ function emojibaseData(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), emojibaseData()],
+  plugins: [
+    react(),
+    emojibaseData(),
+    // The installable app: a web manifest, and a service worker (Workbox) that precaches the app shell so it opens
+    // offline. It registers from an external /registerSW.js (the CSP allows no inline script); the server serves
+    // sw.js and the manifest uncached (core/src/common/web-client.ts).
+    VitePWA({
+      injectRegister: 'script',
+      registerType: 'autoUpdate',
+      manifest: {
+        name: 'Jōkkær',
+        short_name: 'Jōkkær',
+        description: 'Team chat',
+        id: '/',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        theme_color: '#3451c7',
+        background_color: '#ffffff',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // Any of the client's routes opens the cached shell; the server's own pages and API never do.
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [
+          /^\/api\//,
+          /^\/health/,
+          /^\/hooks\//,
+          /^\/oauth\//,
+          /^\/reset-password/,
+          /^\/metrics/,
+        ],
+      },
+    }),
+  ],
   define: { __EMOJIBASE_BASE__: JSON.stringify(EMOJIBASE_BASE) },
   build: {
     // Vite's module-preload polyfill is an inline script, which the server's CSP forbids (and browsers need no longer).

@@ -32,3 +32,17 @@ export async function send(page: Page, text: string): Promise<void> {
 }
 
 export { expect };
+
+/** The signed-in person creates a workspace (unique name) with #general, and opens it; answers the name. */
+export async function createWorkspaceWithGeneral(page: Page, prefix: string): Promise<string> {
+  const name = `${prefix} ${Date.now().toString(36)}`;
+  await page.getByRole('button', { name: 'Create a workspace' }).first().click();
+  await page.getByLabel('Workspace name').fill(name);
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await expect(page.getByRole('heading', { name }).first()).toBeVisible();
+  await page.getByRole('button', { name: '+ Create a channel' }).click();
+  await page.getByLabel('Channel name').fill('general');
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await expect(page.getByRole('heading', { name: '# general' })).toBeVisible();
+  return name;
+}

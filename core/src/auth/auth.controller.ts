@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../common/auth-context';
 import { AppScopes, CurrentAuth, Public } from '../common/auth-context';
 import { Responds, Returns } from '../common/responses';
@@ -8,8 +8,9 @@ import { Validate } from '../common/validation';
 import { clientAddress } from '../rate-limits/client-address';
 import { AuthService } from './auth.service';
 import { SsoGuard } from './sso.guard';
-import type { CreateTokenBody, LoginBody, RegisterBody } from './auth.schemas';
+import type { CreateTokenBody, LoginBody, RegisterBody, SessionView } from './auth.schemas';
 import {
+  authProvidersViewSchema,
   createTokenSchema,
   loginSchema,
   registerSchema,
@@ -46,6 +47,13 @@ export class AuthController {
     return this.auth.logout(auth);
   }
 
+  @Public()
+  @Get('auth/providers')
+  @Responds(200, authProvidersViewSchema)
+  providers() {
+    return this.auth.providers();
+  }
+
   /** Starts an SSO login: 302 to the identity provider (404 when SSO is not configured). */
   @Public()
   @Get('auth/sso/login')
@@ -54,12 +62,24 @@ export class AuthController {
     // Passport has answered with the redirect.
   }
 
-  /** Where the provider sends the person back: `{user, token}` as a login answers. */
+  /**
+   * Where the provider sends the person back: `{user, token}` as a login answers. A browser's navigation (it
+   * accepts HTML) goes on to the web client's sign-in page with the token in the fragment, which never reaches a
+   * server; the page keeps it and drops it from the address bar.
+   */
   @Public()
   @Get('auth/sso/callback')
   @UseGuards(SsoGuard)
-  ssoCallback(@Req() request: FastifyRequest & { user?: unknown }) {
-    return request.user;
+  ssoCallback(
+    @Req() request: FastifyRequest & { user?: SessionView },
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const answer = request.user;
+    if (answer && request.headers.accept?.includes('text/html')) {
+      void reply.redirect(`/signin#sso=${encodeURIComponent(answer.token)}`, 303);
+      return;
+    }
+    return answer;
   }
 
   @Get('me')

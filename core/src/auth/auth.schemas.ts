@@ -75,3 +75,18 @@ export interface PersonalTokenView {
   expiresAt: string | null;
   createdAt: string;
 }
+
+/** How people may sign in on this server, for a client's sign-in page (GET /api/v1/auth/providers). */
+export const authProvidersViewSchema = {
+  title: 'AuthProvidersView',
+  type: 'object',
+  properties: {
+    /** SSO is configured: the page offers "Sign in with SSO" (GET /api/v1/auth/sso/login). */
+    sso: { type: 'boolean' },
+    /** Mail is configured: a forgotten password can be reset by email (POST /api/v1/auth/password-reset). */
+    passwordReset: { type: 'boolean' },
+  },
+  required: ['sso', 'passwordReset'],
+  additionalProperties: false,
+} as const;
+export type AuthProvidersView = FromSchema<typeof authProvidersViewSchema>;

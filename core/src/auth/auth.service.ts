@@ -13,7 +13,7 @@ import { Limit, RateLimiter, throwIfExceeded } from '../rate-limits/rate-limiter
 import { UserModel, TokenModel } from './auth.models';
 import { AuthCache } from './auth-cache';
 import { ActiveToken, AuthRepository } from './auth.repository';
-import { PersonalTokenView, SessionView, UserView } from './auth.schemas';
+import { AuthProvidersView, PersonalTokenView, SessionView, UserView } from './auth.schemas';
 import { hashPassword, verifyPassword } from './password-hash';
 import { generateToken, hashToken, TokenKind } from './tokens';
 
@@ -81,6 +81,11 @@ export class AuthService {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** What the sign-in page may offer besides email and password. */
+  providers(): AuthProvidersView {
+    return { sso: this.config.sso !== undefined, passwordReset: this.config.smtpUrl !== undefined };
+  }
 
   async register(
     email: string,

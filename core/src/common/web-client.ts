@@ -9,9 +9,10 @@ export const WEB_CLIENT_DIR = path.resolve(__dirname, '../../../web/dist');
 
 /**
  * Paths the client's router owns (web/src/app/routes.tsx): a reload or a shared link there gets the app. Listed
- * rather than caught all, so an unknown /api path still answers a problem+json 404.
+ * rather than caught all, so an unknown /api path still answers a problem+json 404. `/index.html` is the page
+ * the service worker precaches for all of them.
  */
-export const CLIENT_ROUTES = ['/', '/signin', '/signup', '/invite/*', '/w/*'];
+export const CLIENT_ROUTES = ['/', '/index.html', '/signin', '/signup', '/invite/*', '/w/*'];
 
 /** Vite names these files by their content hash: they never change, so browsers may keep them for a year. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';

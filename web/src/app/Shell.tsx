@@ -1,7 +1,19 @@
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { useSession } from '../lib/session';
 import { WorkspaceRail } from '../features/workspaces/WorkspaceRail';
+import { ConnectionBanner } from './ConnectionBanner';
+import { DrawerProvider, useDrawer } from '../components/Drawer';
 import { RealtimeProvider } from './realtime';
+
+function ShellLayout() {
+  const { open } = useDrawer();
+  return (
+    <div className={open ? 'shell drawer-open' : 'shell'}>
+      <WorkspaceRail />
+      <Outlet />
+    </div>
+  );
+}
 
 /** Everything behind sign-in: the workspace rail, the realtime socket, and the screen of the route. */
 export function Shell() {
@@ -13,10 +25,10 @@ export function Shell() {
   }
   return (
     <RealtimeProvider key={current.token}>
-      <div className="shell">
-        <WorkspaceRail />
-        <Outlet />
-      </div>
+      <DrawerProvider>
+        <ConnectionBanner />
+        <ShellLayout />
+      </DrawerProvider>
     </RealtimeProvider>
   );
 }

@@ -11,7 +11,8 @@ import { ThreadPanel } from '../features/threads/ThreadPanel';
 import { ChannelNavigation } from '../features/switcher/ChannelNavigation';
 import { UnreadTitle } from '../features/unread/UnreadTitle';
 import { useMembers, useWorkspaces } from '../features/workspaces/api';
-import { useRealtimeStatus } from './realtime';
+import { ApiError } from '../lib/api/client';
+import { DrawerButton } from '../components/Drawer';
 
 /** "#general" for channels; the other people's names for direct conversations. */
 function channelTitle(channel: Channel, members: Map<string, Member> | undefined, myId: string): string {
@@ -29,12 +30,16 @@ export function WorkspaceScreen() {
   const { workspaceId = '', channelId, threadId, messageId } = useParams();
   const search = useSearchParams()[0].get(SEARCH_PARAM);
   const me = useSession()!.user;
-  const status = useRealtimeStatus();
   const workspaces = useWorkspaces();
   const channels = useChannels(workspaceId);
   const members = useMembers(workspaceId);
   const workspace = workspaces.data?.find((candidate) => candidate.id === workspaceId);
-  if (workspaces.isPending || channels.isPending) return <p className="muted center">{t('app.loading')}</p>;
+  // Unreachable server (offline): wait on the loading screen, under the reconnecting banner, rather than leave.
+  const unreachable = [workspaces, channels].some(
+    (query) => query.isError && !(query.error instanceof ApiError),
+  );
+  if (workspaces.isPending || channels.isPending || unreachable)
+    return <p className="muted center">{t('app.loading')}</p>;
   if (!workspace || !channels.data) return <Navigate to="/" replace />;
   const titleOf = (channel: Channel) => channelTitle(channel, members.data, me.id);
   const open = channels.data.find((channel) => channel.id === channelId);
@@ -57,15 +62,9 @@ export function WorkspaceScreen() {
         channels={channels.data}
         members={members.data}
         myId={me.id}
-        myName={me.displayName}
         titleOf={titleOf}
       />
       <main className="main" id="main">
-        {status === 'reconnecting' && (
-          <p className="banner" role="status">
-            {t('app.reconnecting')}
-          </p>
-        )}
         {open ? (
           <ChannelView
             key={open.id}
@@ -78,6 +77,7 @@ export function WorkspaceScreen() {
           />
         ) : (
           <div className="empty-state">
+            <DrawerButton />
             <h1>{workspace.name}</h1>
             <p>{t('channels.empty')}</p>
             <p>{t('channels.emptyHint')}</p>

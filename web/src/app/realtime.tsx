@@ -87,7 +87,10 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     realtime.start();
     setConnection(realtime);
     // The browser may say it is back before the socket notices it was gone.
-    const online = () => void resendFailed(client);
+    const online = () => {
+      realtime.reconnectNow();
+      void resendFailed(client);
+    };
     window.addEventListener('online', online);
     return () => {
       window.removeEventListener('online', online);

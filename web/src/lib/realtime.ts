@@ -51,6 +51,15 @@ export class RealtimeConnection {
     this.socket?.close(1000);
   }
 
+  /** The network is back: a reconnect waiting out its backoff happens now. */
+  reconnectNow(): void {
+    if (this.stopped || this.retryTimer === undefined) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.attempts = 0;
+    void this.connect();
+  }
+
   /** Sends a client frame when the socket is open (typing notices are worth nothing later). */
   send(frame: { type: 'typing'; channelId: string }): void {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
@@ -108,6 +117,9 @@ export class RealtimeConnection {
     this.handlers.status('reconnecting');
     const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempts) * (0.5 + Math.random() / 2);
     this.attempts += 1;
-    this.retryTimer = setTimeout(() => void this.connect(), delay);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.connect();
+    }, delay);
   }
 }

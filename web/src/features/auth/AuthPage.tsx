@@ -5,6 +5,8 @@ import { Link, Navigate, useSearchParams } from 'react-router';
 import { ErrorNote } from '../../components/ErrorNote';
 import { api, data } from '../../lib/api/client';
 import { session, useSession } from '../../lib/session';
+import { useAuthProviders, useSsoReturn } from './api';
+import { ForgotPassword } from './ForgotPassword';
 
 /** Sign in, or create an account (mode "signup"); then back to where the person was going. */
 export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
@@ -12,6 +14,8 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
   const [params] = useSearchParams();
   const next = params.get('next')?.startsWith('/') ? params.get('next')! : '/';
   const current = useSession();
+  const providers = useAuthProviders();
+  const ssoReturn = useSsoReturn();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [displayName, setDisplayName] = useState('');
@@ -73,10 +77,19 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
             {t('auth.passwordHint')}
           </p>
         )}
-        <ErrorNote error={submit.error} />
+        <ErrorNote error={submit.error ?? ssoReturn.error} />
         <button type="submit" className="button primary" disabled={submit.isPending}>
           {mode === 'signup' ? t('auth.signUp') : t('auth.signIn')}
         </button>
+        {mode === 'signin' && providers.data?.passwordReset && <ForgotPassword initialEmail={email} />}
+        {providers.data?.sso && (
+          <>
+            <p className="divider muted">{t('signin.or')}</p>
+            <a className="button sso-button" href="/api/v1/auth/sso/login">
+              {t('signin.sso')}
+            </a>
+          </>
+        )}
         <p>
           {mode === 'signup' ? t('auth.haveAccount') : t('auth.noAccount')}{' '}
           <Link to={`/${otherMode}${params.size ? `?${params.toString()}` : ''}`}>

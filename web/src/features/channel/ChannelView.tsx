@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { DrawerButton } from '../../components/Drawer';
 import { ErrorNote } from '../../components/ErrorNote';
 import type { Channel, Member } from '../../lib/api/client';
 import { Composer } from '../composer/Composer';
@@ -87,6 +88,7 @@ export function ChannelView({ channel, title, members, myId, threadHref, focusMe
     <EditingProvider editingId={editingId} setEditingId={setEditingId}>
       <section className="channel" aria-labelledby="channel-title" {...drop.handlers}>
         <header className="channel-header">
+          <DrawerButton />
           <h1 id="channel-title">{title}</h1>
           {channel.topic && <p className="topic muted">{channel.topic}</p>}
           {channel.isMember && <MuteButton channel={channel} />}

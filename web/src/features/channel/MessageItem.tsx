@@ -1,4 +1,4 @@
-import type { KeyboardEvent } from 'react';
+import type { KeyboardEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Message } from '../../lib/api/client';
@@ -21,6 +21,8 @@ interface MessageItemProps {
   row: Row;
   authorId: string;
   authorName: string;
+  /** The author's picture, shown with their name. */
+  avatar?: ReactNode;
   /** The author and time are shown once for a run of messages from one person. */
   continued: boolean;
   /** The first message of a calendar day gets a separator above it. */
@@ -131,6 +133,7 @@ export function MessageItem({
   row,
   authorId,
   authorName,
+  avatar,
   continued,
   newDay,
   firstUnread,
@@ -166,6 +169,7 @@ export function MessageItem({
       >
         {!continued && (
           <header className="message-header">
+            {avatar}
             <PresenceDot userId={authorId} />
             <span className="author">{authorName}</span>
             <time dateTime={message.createdAt}>{formatTime(message.createdAt, i18n.language)}</time>

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Virtuoso } from 'react-virtuoso';
 import type { Member } from '../../lib/api/client';
 import type { OutgoingMessage } from '../../lib/message-cache';
+import { Avatar } from '../../components/Avatar';
 import { MessageItem, type Row } from './MessageItem';
 import { authorOf, rowLayout } from './rows';
 
@@ -61,6 +62,14 @@ export function MessageList(props: MessageListProps) {
               row={row}
               authorId={authorOf(row, myId)}
               authorName={nameOf(authorOf(row, myId))}
+              avatar={
+                <Avatar
+                  userId={authorOf(row, myId)}
+                  name={nameOf(authorOf(row, myId))}
+                  url={members?.get(authorOf(row, myId))?.avatarUrl}
+                  size={24}
+                />
+              }
               {...layout}
               mine={authorOf(row, myId) === myId}
               myId={myId}

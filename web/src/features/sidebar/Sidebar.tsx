@@ -5,6 +5,7 @@ import { NavLink } from 'react-router';
 import { api, type Channel, type Member, type Workspace } from '../../lib/api/client';
 import { session } from '../../lib/session';
 import { PresenceDot } from '../presence';
+import { ProfileButton } from '../settings/ProfileButton';
 import { InviteDialog } from '../workspaces/InviteDialog';
 import { NotificationPrompt } from '../notifications/NotificationPrompt';
 import { ChannelLinkLabel } from '../unread/ChannelLinkLabel';
@@ -16,14 +17,13 @@ interface SidebarProps {
   channels: Channel[];
   members: Map<string, Member> | undefined;
   myId: string;
-  myName: string;
   titleOf: (channel: Channel) => string;
 }
 
 type Open = 'create' | 'browse' | 'dm' | 'invite' | null;
 
 /** The workspace's sidebar: its channels and direct messages, and what to do next. */
-export function Sidebar({ workspace, channels, members, myId, myName, titleOf }: SidebarProps) {
+export function Sidebar({ workspace, channels, members, myId, titleOf }: SidebarProps) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const [open, setOpen] = useState<Open>(null);
@@ -79,10 +79,8 @@ export function Sidebar({ workspace, channels, members, myId, myName, titleOf }:
       </section>
       <NotificationPrompt />
       <footer className="sidebar-footer">
-        <span className="me">
-          <PresenceDot userId={myId} />
-          {myName}
-        </span>
+        <PresenceDot userId={myId} />
+        <ProfileButton />
         <button type="button" className="button small" onClick={() => signOut.mutate()}>
           {t('auth.signOut')}
         </button>
