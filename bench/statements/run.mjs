@@ -54,11 +54,11 @@ pg.Client.prototype.query = function countedQuery(...args) {
   return originalQuery.apply(this, args);
 };
 const originalEmit = http.Server.prototype.emit;
-http.Server.prototype.emit = function emitInContext(event, request, response) {
-  if (event !== 'request') return originalEmit.apply(this, arguments);
+http.Server.prototype.emit = function emitInContext(event, ...args) {
+  if (event !== 'request') return originalEmit.call(this, event, ...args);
   const counter = { statements: 0, texts: [] };
   served.push(counter);
-  return serving.run(counter, () => originalEmit.apply(this, arguments));
+  return serving.run(counter, () => originalEmit.call(this, event, ...args));
 };
 
 async function main() {

@@ -17,7 +17,9 @@ import { PersonalTokenView, SessionView, UserView } from './auth.schemas';
 import { hashPassword, verifyPassword } from './password-hash';
 import { generateToken, hashToken, TokenKind } from './tokens';
 
-export const toUserView = (user: UserModel): UserView => ({
+export const toUserView = (
+  user: Pick<UserModel, 'id' | 'email' | 'displayName' | 'avatarVersion' | 'createdAt'>,
+): UserView => ({
   id: user.id,
   email: user.email,
   displayName: user.displayName,
@@ -210,7 +212,7 @@ export class AuthService {
   }
 
   async me(userId: string): Promise<UserView> {
-    const user = await this.repository.findUserById(userId);
+    const user = await this.repository.findUserViewFields(userId);
     if (!user) throw unauthorized();
     return toUserView(user);
   }

@@ -95,22 +95,36 @@ export class EventsRepository {
     scope: EventScope,
     change: SqlChange,
   ): Promise<StreamEvents[K] | undefined> {
+    return (await this.appendWithOutcome<K, never>(type, scope, change))?.data ?? undefined;
+  }
+
+  /**
+   * As appendWithChange, for a change that answers its caller whether or not it appends: `change` has at most
+   * one row, with `data` (the event's payload, or null for no event) and `answer` (json). Undefined when the
+   * change has no row.
+   */
+  async appendWithOutcome<K extends StreamEventName, A>(
+    type: K,
+    scope: EventScope,
+    change: SqlChange,
+  ): Promise<{ data: StreamEvents[K] | null; answer: A } | undefined> {
     if (this.reactions.has(type) && !this.db.inTransaction) {
-      return this.db.transaction(() => this.appendWithChange(type, scope, change));
+      return this.db.transaction(() => this.appendWithOutcome<K, A>(type, scope, change));
     }
     const { rows } = await this.db.conn
-      .raw<{ rows: (AppendedRow & { data: StreamEvents[K] })[] }>(
+      .raw<{ rows: (Partial<AppendedRow> & { data: StreamEvents[K] | null; answer?: A })[] }>(
         `WITH ${change.sql},
-         appended AS (${this.insertSql('change.data::jsonb', 'change, ')})
-         SELECT change.data, appended.seq, appended.id, appended.created_at FROM change, appended`,
+         appended AS (${this.insertSql('change.data::jsonb', 'change, ', 'WHERE change.data IS NOT NULL')})
+         SELECT change.*, appended.seq, appended.id, appended.created_at FROM change LEFT JOIN appended ON true`,
         [...change.bindings, ...this.insertBindings(type, scope, [])],
       )
       // The SQL differs with NOTIFY on or off.
       .options({ name: `${change.name}:${this.notifyOnAppend ? 'notify' : 'quiet'}` });
     if (rows.length === 0) return undefined;
-    const { data, ...row } = rows[0];
-    await this.announce(type, scope, data, row);
-    return data;
+    const { data, answer, seq, id, created_at } = rows[0];
+    if (data !== null)
+      await this.announce(type, scope, data, { seq: seq!, id: id!, created_at: created_at! });
+    return { data, answer: answer as A };
   }
 
   /**
@@ -119,9 +133,9 @@ export class EventsRepository {
    * unseen seq having an id it can wait for. pg_notify in RETURNING costs no extra round trip and is
    * delivered only if the transaction commits.
    */
-  private insertSql(dataSql: string, from: string): string {
+  private insertSql(dataSql: string, from: string, where = ''): string {
     return `INSERT INTO events (id, type, workspace_id, channel_id, data)
-       SELECT ?, ?, ?, ?, ${dataSql} FROM ${from}(SELECT pg_current_xact_id()) AS assigned
+       SELECT ?, ?, ?, ?, ${dataSql} FROM ${from}(SELECT pg_current_xact_id()) AS assigned ${where}
        RETURNING seq, id, created_at${this.notifyOnAppend ? `, pg_notify('${NOTIFY_CHANNEL}', ?)` : ''}`;
   }
 
