@@ -19,6 +19,7 @@ import pg from 'pg';
 import { createApp } from '../../core/dist/app.js';
 import { createLogger } from '../../core/dist/common/logger.js';
 import { loadConfig } from '../../core/dist/config/config.js';
+import { preferUnixSocket } from '../../core/dist/database/database.js';
 import { startEmbeddedPostgres } from '../../core/dist/database/embedded-postgres.js';
 import {
   createUserWorkspace,
@@ -201,7 +202,11 @@ async function main() {
     const jokkaer = await startJokkaer(benchUrl, path.join(tmp, 'data'));
     cleanups.push(() => jokkaer.close());
     const poolMax = jokkaer.config.dbPoolMax;
-    const baseline = await startBaseline(benchUrl, poolMax, jokkaer.userId);
+    // The baseline reaches PostgreSQL as the server does (its Unix socket, when it prefers that one).
+    const baselineUrl = jokkaer.config.dbUnixSocket
+      ? await preferUnixSocket(benchUrl, jokkaer.config.dbConnectTimeoutMs, createLogger(logLevel))
+      : benchUrl;
+    const baseline = await startBaseline(baselineUrl, poolMax, jokkaer.userId);
     cleanups.push(() => baseline.close());
 
     const auth = { authorization: `Bearer ${jokkaer.token}` };
