@@ -14,8 +14,6 @@ export interface StoredEvent<K extends StreamEventName = StreamEventName> {
   createdAt: Date;
 }
 
-export const NOTIFY_CHANNEL = 'jokkaer_events';
-
 /**
  * A change to append an event with (see appendWithChange): the SQL of data-modifying CTEs, the last one named
  * `change`, of at most one row whose `data` column is the event's payload as json. `name` names the statement
@@ -43,10 +41,6 @@ const COLUMNS = ['seq', 'id', 'type', 'workspaceId', 'channelId', 'data', 'creat
 /** The transactional outbox: the only reader and writer of the `events` table. */
 @Injectable()
 export class EventsRepository {
-  /** Set by the event bus: with LISTEN/NOTIFY, each append also notifies, delivered by PostgreSQL on commit. */
-  notifyOnAppend = false;
-  /** The NOTIFY payload: the appending instance's id, so it can ignore its own (it woke itself already). */
-  notifyPayload = '';
   private readonly appended: ((event: StoredEvent) => void)[] = [];
   private readonly reactions = new Map<StreamEventName, ((data: never) => Promise<void>)[]>();
 
@@ -118,8 +112,7 @@ export class EventsRepository {
          SELECT change.*, appended.seq, appended.id, appended.created_at FROM change LEFT JOIN appended ON true`,
         [...change.bindings, ...this.insertBindings(type, scope, [])],
       )
-      // The SQL differs with NOTIFY on or off.
-      .options({ name: `${change.name}:${this.notifyOnAppend ? 'notify' : 'quiet'}` });
+      .options({ name: change.name });
     if (rows.length === 0) return undefined;
     const { data, answer, seq, id, created_at } = rows[0];
     if (data !== null)
@@ -130,24 +123,18 @@ export class EventsRepository {
   /**
    * The INSERT of one event per row of `from` (a FROM list prefix). The transaction takes its id before its
    * seq (the FROM item is read before the row's defaults are computed): the feed relies on every holder of an
-   * unseen seq having an id it can wait for. pg_notify in RETURNING costs no extra round trip and is
-   * delivered only if the transaction commits.
+   * unseen seq having an id it can wait for. Other instances are woken after the commit (the event bus's
+   * transport), never by a NOTIFY in the transaction: PostgreSQL holds its notify lock through the commit's WAL
+   * flush, so the commits of every notifying transaction would wait for one another.
    */
   private insertSql(dataSql: string, from: string, where = ''): string {
     return `INSERT INTO events (id, type, workspace_id, channel_id, data)
        SELECT ?, ?, ?, ?, ${dataSql} FROM ${from}(SELECT pg_current_xact_id()) AS assigned ${where}
-       RETURNING seq, id, created_at${this.notifyOnAppend ? `, pg_notify('${NOTIFY_CHANNEL}', ?)` : ''}`;
+       RETURNING seq, id, created_at`;
   }
 
   private insertBindings(type: StreamEventName, scope: EventScope, data: string[]): Knex.RawBinding[] {
-    return [
-      newId(),
-      type,
-      scope.workspaceId,
-      scope.channelId,
-      ...data,
-      ...(this.notifyOnAppend ? [this.notifyPayload] : []),
-    ];
+    return [newId(), type, scope.workspaceId, scope.channelId, ...data];
   }
 
   /** Tells the listeners once the event is committed, and runs this type's reactions in its transaction. */
