@@ -8,6 +8,7 @@ import {
 } from '../fixtures/factories';
 import { Frame, RealtimeClient } from '../fixtures/realtime-client';
 import { startTestServer, TestServer } from './support/server';
+import { statementsDuring } from './support/statements';
 
 let server: TestServer;
 let alice: TestUser;
@@ -187,6 +188,26 @@ describe('read state', () => {
     expect((await bob.api.post(`/api/v1/channels/${channel.id}/join`)).status).toBe(200);
     for (let i = 0; i < 104; i++) await postMessage(alice, channel.id, `<@${bob.id}> number ${i}`);
     expect(await channelState(bob, channel.id)).toMatchObject({ unreadCount: 100, mentionCount: 100 });
+  });
+});
+
+describe('read state cost', () => {
+  it('moves a marker, or finds it already further on, in one statement', async () => {
+    const channel = await createChannel(alice, workspaceId);
+    const first = await postMessage(alice, channel.id, 'first');
+    const second = await postMessage(alice, channel.id, 'second');
+    // The channel is in the membership cache from here on, as on any server that has served it once.
+    expect((await alice.api.get(`/api/v1/channels/${channel.id}`)).status).toBe(200);
+    for (const messageId of [second.id, first.id]) {
+      const statements = await statementsDuring(server, async () => {
+        expect(await markRead(alice, channel.id, { messageId })).toMatchObject({ status: 200 });
+      });
+      // Background work (the event feed, the webhook worker) may run meanwhile: only the statements of this
+      // request touch channel_members, and one statement does it all, the event included.
+      const request = statements.filter((sql) => /channel_members|"channelMembers"/i.test(sql));
+      expect(request).toHaveLength(1);
+      expect(request[0]).toMatch(/INSERT INTO events/);
+    }
   });
 });
 

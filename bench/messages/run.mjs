@@ -7,7 +7,9 @@
 // Environment: BENCH_CONNECTIONS (default 20), BENCH_SECONDS (default 10), BENCH_WARMUP_SECONDS (default 2),
 // BENCH_WORKERS (autocannon worker threads, default 1; 0 runs the load generator on the servers' thread),
 // BENCH_REQUIRE_GOAL=1 (exit 1 when the goal is missed), DATABASE_URL (else an embedded PostgreSQL),
-// DB_POOL_MAX (both servers' pool size, default 10), LOG_LEVEL (server log level, default warn).
+// DB_POOL_MAX (both servers' pool size, default 10), LOG_LEVEL (server log level, default warn),
+// BENCH_PROFILE=1 (profile this thread, where the servers run, during Jōkkær's measured runs: autocannon runs in
+// worker threads, so set BENCH_WORKERS >= 1; prints the top areas and functions by self time).
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -17,6 +19,7 @@ import pg from 'pg';
 import { createApp } from '../../core/dist/app.js';
 import { createLogger } from '../../core/dist/common/logger.js';
 import { loadConfig } from '../../core/dist/config/config.js';
+import { preferUnixSocket } from '../../core/dist/database/database.js';
 import { startEmbeddedPostgres } from '../../core/dist/database/embedded-postgres.js';
 import {
   createUserWorkspace,
@@ -24,9 +27,12 @@ import {
   expectStatus,
   formatTable,
   log,
+  printCpuProfileSummary,
   provisionDatabase,
   runBenchmark,
+  startCpuProfile,
   startServer,
+  summariseCpuProfile,
 } from '../support.mjs';
 
 // fastify is core's dependency: load the copy core itself resolves, hoisted to the root or not.
@@ -40,6 +46,8 @@ const seconds = envInt('BENCH_SECONDS', 10, 1);
 const warmupSeconds = envInt('BENCH_WARMUP_SECONDS', 2, 0);
 const workers = envInt('BENCH_WORKERS', 1, 0);
 const requireGoal = /^(1|true|yes)$/i.test(process.env.BENCH_REQUIRE_GOAL ?? '');
+const profiling = /^(1|true|yes)$/i.test(process.env.BENCH_PROFILE ?? '');
+if (profiling && workers === 0) throw new Error('BENCH_PROFILE needs BENCH_WORKERS >= 1');
 const logLevel = process.env.LOG_LEVEL || 'warn';
 const text = 'Benchmark message: the quick brown fox jumps over the lazy dog, again and again. :tada:';
 const body = JSON.stringify({ text });
@@ -59,13 +67,22 @@ async function load(url, headers, duration, post) {
 }
 
 /** Warm-up (discarded), then the measured run; summarised into the figures the report prints. */
-async function measure(name, url, headers, post = true) {
+async function measure(name, url, headers, post = true, profile = false) {
   if (warmupSeconds > 0) {
     log(`${name}: warming up for ${warmupSeconds} s`);
     await load(url, headers, warmupSeconds, post);
   }
   log(`${name}: ${connections} connections for ${seconds} s`);
+  const profiler = profile ? startCpuProfile() : undefined;
+  await profiler?.started;
   const result = await load(url, headers, seconds, post);
+  if (profiler) {
+    const summary = summariseCpuProfile(await profiler.stop(), { areas: 12, functions: 25 });
+    printCpuProfileSummary(
+      `CPU profile of the servers' thread during "${name}" (${summary.sampledMs} ms sampled)`,
+      summary,
+    );
+  }
   const ok = result['2xx'];
   const failed = result.non2xx + result.errors + result.timeouts;
   const statusCodes = Object.fromEntries(
@@ -185,14 +202,18 @@ async function main() {
     const jokkaer = await startJokkaer(benchUrl, path.join(tmp, 'data'));
     cleanups.push(() => jokkaer.close());
     const poolMax = jokkaer.config.dbPoolMax;
-    const baseline = await startBaseline(benchUrl, poolMax, jokkaer.userId);
+    // The baseline reaches PostgreSQL as the server does (its Unix socket, when it prefers that one).
+    const baselineUrl = jokkaer.config.dbUnixSocket
+      ? await preferUnixSocket(benchUrl, jokkaer.config.dbConnectTimeoutMs, createLogger(logLevel))
+      : benchUrl;
+    const baseline = await startBaseline(baselineUrl, poolMax, jokkaer.userId);
     cleanups.push(() => baseline.close());
 
     const auth = { authorization: `Bearer ${jokkaer.token}` };
-    const jokkaerRun = await measure('jokkaer', jokkaer.url, auth);
+    const jokkaerRun = await measure('jokkaer', jokkaer.url, auth, true, profiling);
     const baselineRun = await measure('baseline', baseline.url, auth);
     const baselineRows = await baseline.rowCount();
-    const jokkaerMe = await measure('jokkaer /me', jokkaer.meUrl, auth, false);
+    const jokkaerMe = await measure('jokkaer /me', jokkaer.meUrl, auth, false, profiling);
     const baselineMe = await measure('baseline /me', baseline.meUrl, auth, false);
 
     const ratioOf = (a, b) => (b.requestsPerSecond > 0 ? a.requestsPerSecond / b.requestsPerSecond : 0);

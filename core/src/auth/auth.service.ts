@@ -17,7 +17,9 @@ import { AuthProvidersView, PersonalTokenView, SessionView, UserView } from './a
 import { hashPassword, verifyPassword } from './password-hash';
 import { generateToken, hashToken, TokenKind } from './tokens';
 
-export const toUserView = (user: UserModel): UserView => ({
+export const toUserView = (
+  user: Pick<UserModel, 'id' | 'email' | 'displayName' | 'avatarVersion' | 'createdAt'>,
+): UserView => ({
   id: user.id,
   email: user.email,
   displayName: user.displayName,
@@ -215,7 +217,7 @@ export class AuthService {
   }
 
   async me(userId: string): Promise<UserView> {
-    const user = await this.repository.findUserById(userId);
+    const user = await this.repository.findUserViewFields(userId);
     if (!user) throw unauthorized();
     return toUserView(user);
   }

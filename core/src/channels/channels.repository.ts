@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
+import type { SqlChange } from '../events/events.repository';
 import type { ViewerScope } from '../realtime/audience';
 import type { Role } from '../workspaces/workspaces.schemas';
 import { ChannelModel } from './channels.models';
@@ -37,6 +38,19 @@ export type ListedChannelRow = ChannelRow & { isMember: boolean; muted: boolean 
 
 /** A channel seen by one user: their workspace role and whether they are in the channel. */
 export type ChannelForUser = ChannelRow & { role: Role; isMember: boolean };
+
+/**
+ * What a move of the read marker found (see ChannelsRepository.markerMove): the channel as the user stands
+ * to it, whether the message is a live channel message (null: no such message in the channel), and the
+ * member's read state after the move (null for a non-member).
+ */
+export interface MarkerMoveAnswer {
+  kind: ChannelRow['kind'];
+  role: Role;
+  isMember: boolean;
+  channelMessage: boolean | null;
+  state: ReadStateView | null;
+}
 
 @Injectable()
 export class ChannelsRepository {
@@ -134,47 +148,69 @@ export class ChannelsRepository {
     return (await query) as ListedChannelRow[];
   }
 
-  /** A member's read state in one channel; undefined when they are not a member. */
-  async readState(channelId: string, userId: string): Promise<ReadStateView | undefined> {
-    return await this.db
-      .conn('channelMembers as cm')
-      .join('channels as c', 'c.id', 'cm.channelId')
-      .where({ 'cm.channelId': channelId, 'cm.userId': userId })
-      .first<ReadStateView | undefined>(
-        'cm.channelId',
-        'cm.lastReadId',
-        this.db.knex.raw(`${UNREAD_COUNT} AS unread_count`),
-        this.db.knex.raw(`${MENTION_COUNT} AS mention_count`),
-      );
-  }
-
-  /** A live message of the channel, with its thread (null for a channel message). */
-  async findMessage(channelId: string, messageId: string): Promise<{ threadId: string | null } | undefined> {
-    return await this.db
-      .conn('messages')
-      .where({ id: messageId, channelId })
-      .whereNull('deletedAt')
-      .first<{ threadId: string | null } | undefined>('threadId');
-  }
-
-  /** Moves the member's marker forward to `messageId`; false when it already stood there or later. */
-  async advanceReadMarker(channelId: string, userId: string, messageId: string): Promise<boolean> {
-    const updated = await this.db
-      .conn('channelMembers')
-      .where({ channelId, userId })
-      .where((q) => void q.whereNull('lastReadId').orWhere('lastReadId', '<', messageId))
-      .update({ lastReadId: messageId });
-    return updated > 0;
-  }
-
-  /** Sets the member's marker just before `messageId` (the channel message before it), wherever it stood. */
-  async markUnreadFrom(channelId: string, userId: string, messageId: string): Promise<boolean> {
-    const updated = await this.db
-      .conn('channelMembers')
-      .where({ channelId, userId })
-      .whereRaw('last_read_id IS DISTINCT FROM (?)', [this.latestMessageBefore(channelId, messageId)])
-      .update({ lastReadId: this.latestMessageBefore(channelId, messageId) });
-    return updated > 0;
+  /**
+   * Moves a member's read marker as one statement, for EventsRepository.appendWithOutcome: forward to
+   * `messageId`, or with `markUnread` to just before it (the channel message before it), wherever it stood.
+   * Found only through the user's workspace membership (no row otherwise); the marker moves only for a
+   * member and a live channel message. The answer is a MarkerMoveAnswer; the event's payload (the read state,
+   * its workspace and user) is there only when the marker moved.
+   */
+  markerMove(channelId: string, userId: string, messageId: string, markUnread: boolean): SqlChange {
+    return {
+      name: 'read-marker-move',
+      sql: `target AS (
+          SELECT c.id, c.workspace_id, c.kind, wm.role, wm.user_id, cm.user_id IS NOT NULL AS is_member
+          FROM channels AS c
+          JOIN workspace_members AS wm ON wm.workspace_id = c.workspace_id AND wm.user_id = ?
+          LEFT JOIN channel_members AS cm ON cm.channel_id = c.id AND cm.user_id = wm.user_id
+          WHERE c.id = ?
+        ),
+        marked AS (
+          SELECT thread_id IS NULL AS channel_message FROM messages
+          WHERE id = ? AND channel_id = (SELECT id FROM target) AND deleted_at IS NULL
+        ),
+        next AS (
+          SELECT CASE WHEN ?::boolean THEN (
+              SELECT id FROM messages
+              WHERE channel_id = (SELECT id FROM target) AND thread_id IS NULL AND deleted_at IS NULL
+                AND id < ?::uuid
+              ORDER BY id DESC LIMIT 1)
+            ELSE ?::uuid END AS last_read_id
+        ),
+        moved AS (
+          UPDATE channel_members AS cm SET last_read_id = next.last_read_id
+          FROM next, target
+          WHERE cm.channel_id = target.id AND cm.user_id = target.user_id AND target.is_member
+            AND (SELECT channel_message FROM marked)
+            AND cm.last_read_id IS DISTINCT FROM next.last_read_id
+            AND (?::boolean OR cm.last_read_id IS NULL OR cm.last_read_id < next.last_read_id)
+          RETURNING cm.channel_id, cm.user_id, cm.last_read_id
+        ),
+        state AS (
+          SELECT cm.channel_id, cm.last_read_id, ${UNREAD_COUNT} AS unread_count, ${MENTION_COUNT} AS mention_count
+          FROM (
+            SELECT channel_id, user_id, last_read_id FROM moved
+            UNION ALL
+            SELECT cm.channel_id, cm.user_id, cm.last_read_id
+            FROM channel_members AS cm, target
+            WHERE cm.channel_id = target.id AND cm.user_id = target.user_id AND NOT EXISTS (SELECT FROM moved)
+          ) AS cm
+          JOIN channels AS c ON c.id = cm.channel_id
+        ),
+        change AS (
+          SELECT
+            json_build_object('kind', t.kind, 'role', t.role, 'isMember', t.is_member,
+              'channelMessage', (SELECT channel_message FROM marked),
+              'state', (SELECT json_build_object('channelId', s.channel_id, 'lastReadId', s.last_read_id,
+                'unreadCount', s.unread_count, 'mentionCount', s.mention_count) FROM state AS s)) AS answer,
+            (SELECT json_build_object('channelId', s.channel_id, 'lastReadId', s.last_read_id,
+                'unreadCount', s.unread_count, 'mentionCount', s.mention_count,
+                'workspaceId', t.workspace_id, 'userId', t.user_id)
+              FROM state AS s WHERE EXISTS (SELECT FROM moved)) AS data
+          FROM target AS t
+        )`,
+      bindings: [userId, channelId, messageId, markUnread, messageId, messageId, markUnread],
+    };
   }
 
   /** Sets the member's mute; false when they are not a member. */

@@ -8,7 +8,7 @@ import { EventsRepository } from '../events/events.repository';
 import { MembershipCache } from '../memberships/membership-cache';
 import { isAdmin, WorkspacesService } from '../workspaces/workspaces.service';
 import type { ChannelRow } from './channels.models';
-import { ChannelForUser, ChannelsRepository } from './channels.repository';
+import { ChannelForUser, ChannelsRepository, MarkerMoveAnswer } from './channels.repository';
 import type { ViewerScope } from '../realtime/audience';
 import type {
   ChannelKind,
@@ -190,29 +190,32 @@ export class ChannelsService {
    * before it. Each move is told to the member's own sockets, so their other tabs and devices follow.
    */
   async markRead(channelId: string, userId: string, input: MarkReadBody): Promise<ReadStateView> {
-    return this.db.transaction(async () => {
-      const { channel } = await this.requireMember(channelId, userId);
-      const message = await this.repository.findMessage(channel.id, input.messageId);
-      if (!message || message.threadId !== null) {
-        throw badRequest('The read marker stands on a message of the channel', [
-          {
-            path: 'messageId',
-            message: message
+    // A channel's workspace never changes: the cache names it for the event. Then one statement makes the
+    // membership check, the message check, the move, the read state and its event.
+    const workspaceId = (await this.memberships.channel(channelId))?.channel.workspaceId;
+    if (!workspaceId) throw notFound('Channel');
+    const move = this.repository.markerMove(channelId, userId, input.messageId, input.markUnread === true);
+    const outcome = await this.events.appendWithOutcome<'channel.read', MarkerMoveAnswer>(
+      'channel.read',
+      { workspaceId, channelId },
+      move,
+    );
+    const found = outcome?.answer;
+    if (!found || !canRead(found, found.role, found.isMember)) throw notFound('Channel');
+    if (!found.isMember) throw forbidden('Join the channel first');
+    if (!found.channelMessage) {
+      throw badRequest('The read marker stands on a message of the channel', [
+        {
+          path: 'messageId',
+          message:
+            found.channelMessage === false
               ? 'is a thread reply, not a channel message'
               : 'is not a message in this channel',
-          },
-        ]);
-      }
-      const moved = input.markUnread
-        ? await this.repository.markUnreadFrom(channel.id, userId, input.messageId)
-        : await this.repository.advanceReadMarker(channel.id, userId, input.messageId);
-      const state = await this.repository.readState(channel.id, userId);
-      if (!state) throw forbidden('Join the channel first');
-      if (moved) {
-        await this.events.append('channel.read', { ...state, workspaceId: channel.workspaceId, userId });
-      }
-      return state;
-    });
+        },
+      ]);
+    }
+    // A member has a read state: both come from the statement's one snapshot.
+    return found.state!;
   }
 
   /** A member's mute, which only they see: the channel list carries it. */

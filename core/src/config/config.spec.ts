@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       dbConnectTimeoutMs: 2000,
       dbAcquireTimeoutMs: 3000,
       dbStatementTimeoutMs: 4000,
+      dbUnixSocket: true,
       dataDir: path.resolve('.data'),
       embeddedPgPort: 54329,
       messageMaxDistinctReactions: 50,

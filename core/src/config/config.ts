@@ -21,6 +21,11 @@ export interface AppConfig {
    * server also gives up on an unanswered one a second later, so a silent database answers 503, not a hang
    */
   dbStatementTimeoutMs: number;
+  /**
+   * DB_UNIX_SOCKET, default true: a DATABASE_URL on a loopback address is reached through that PostgreSQL's
+   * Unix socket when it has one in /var/run/postgresql or /tmp that takes the same credentials
+   */
+  dbUnixSocket: boolean;
   /** DATA_DIR, default ./.data (embedded PostgreSQL cluster and local file storage) */
   dataDir: string;
   /** EMBEDDED_PG_PORT, default 54329 (kept off 5432 so it never collides with a system PostgreSQL) */
@@ -270,6 +275,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     dbConnectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 2000, 1),
     dbAcquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 3000, 1),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 4000, 0),
+    dbUnixSocket: boolean(env, 'DB_UNIX_SOCKET', true),
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1),
     migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),

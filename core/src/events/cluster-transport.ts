@@ -2,7 +2,6 @@ import type { Knex } from 'knex';
 import type { NatsConnection, Subscription } from 'nats';
 import { Client, Notification } from 'pg';
 import type { Logger } from 'pino';
-import { NOTIFY_CHANNEL } from './events.repository';
 import { packPayloads, PayloadUnpacker } from './notify-packing';
 
 /** Short-lived, never-stored messages between instances (typing, presence). */
@@ -23,12 +22,14 @@ export interface TransportHandlers {
 export interface ClusterTransport {
   readonly name: string;
   start(handlers: TransportHandlers): Promise<void>;
-  /** Called after a local commit; LISTEN/NOTIFY has already notified inside the transaction. */
+  /** Called after a local commit (once per burst of commits): wakes the other instances. */
   committed(seq: string): void;
   publishEphemeral(message: EphemeralMessage): void;
   close(): Promise<void>;
 }
 
+/** Wake-ups: its payload is the committing instance's id, so it can ignore its own (it woke itself already). */
+export const NOTIFY_CHANNEL = 'jokkaer_events';
 const EPHEMERAL_CHANNEL = 'jokkaer_ephemeral';
 /** NOTIFY payloads sent by one statement. */
 const PAYLOADS_PER_STATEMENT = 50;
@@ -46,6 +47,9 @@ export class PostgresTransport implements ClusterTransport {
   private queue: string[] = [];
   private flushing?: Promise<void>;
   private dropped = 0;
+  /** The wake-up being sent, and whether commits came after it started (they need one more). */
+  private waking?: Promise<void>;
+  private wakeAgain = false;
 
   /** `self` is this instance's id: its own commits have already woken its feed. */
   constructor(
@@ -90,8 +94,19 @@ export class PostgresTransport implements ClusterTransport {
     handlers.wake(); // anything committed while we were not listening
   }
 
+  /**
+   * A NOTIFY of its own, after the commit: one inside the transaction would hold PostgreSQL's notify lock
+   * through the commit's WAL flush, so every posting transaction would commit one after the other (measured:
+   * `Lock:object` waits on the message insert, no group commit). Commits that come while one is being sent get
+   * one more. A wake-up lost with a crash right after a commit is made up by the other instances' poll
+   * (EVENT_POLL_INTERVAL_MS): the table, not the wake-up, is what they read.
+   */
   committed(): void {
-    // Delivered by PostgreSQL itself at commit (pg_notify in the outbox insert).
+    if (this.waking) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.waking = this.sendWakeUps().finally(() => (this.waking = undefined));
   }
 
   /**
@@ -109,6 +124,7 @@ export class PostgresTransport implements ClusterTransport {
 
   async close(): Promise<void> {
     await this.flushing;
+    await this.waking;
     this.closed = true;
     clearTimeout(this.retryTimer);
     await this.client?.end().catch(() => undefined);
@@ -138,6 +154,15 @@ export class PostgresTransport implements ClusterTransport {
           );
       }
     }
+  }
+
+  private async sendWakeUps(): Promise<void> {
+    do {
+      this.wakeAgain = false;
+      await this.knex
+        .raw('SELECT pg_notify(?, ?)', [NOTIFY_CHANNEL, this.self])
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'could not wake the other instances'));
+    } while (this.wakeAgain);
   }
 
   private reconnect(handlers: TransportHandlers, delayMs: number): void {

@@ -32,8 +32,6 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
     this.transport = config.natsUrl
       ? new NatsTransport(config.natsUrl, config.natsSubjectPrefix, logger)
       : new PostgresTransport(db.url, db.knex, logger, this.instanceId, config.dbConnectTimeoutMs);
-    repository.notifyOnAppend = !config.natsUrl;
-    repository.notifyPayload = this.instanceId;
   }
 
   async onModuleInit(): Promise<void> {

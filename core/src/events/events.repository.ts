@@ -14,8 +14,6 @@ export interface StoredEvent<K extends StreamEventName = StreamEventName> {
   createdAt: Date;
 }
 
-export const NOTIFY_CHANNEL = 'jokkaer_events';
-
 /**
  * A change to append an event with (see appendWithChange): the SQL of data-modifying CTEs, the last one named
  * `change`, of at most one row whose `data` column is the event's payload as json. `name` names the statement
@@ -43,10 +41,6 @@ const COLUMNS = ['seq', 'id', 'type', 'workspaceId', 'channelId', 'data', 'creat
 /** The transactional outbox: the only reader and writer of the `events` table. */
 @Injectable()
 export class EventsRepository {
-  /** Set by the event bus: with LISTEN/NOTIFY, each append also notifies, delivered by PostgreSQL on commit. */
-  notifyOnAppend = false;
-  /** The NOTIFY payload: the appending instance's id, so it can ignore its own (it woke itself already). */
-  notifyPayload = '';
   private readonly appended: ((event: StoredEvent) => void)[] = [];
   private readonly reactions = new Map<StreamEventName, ((data: never) => Promise<void>)[]>();
 
@@ -95,45 +89,52 @@ export class EventsRepository {
     scope: EventScope,
     change: SqlChange,
   ): Promise<StreamEvents[K] | undefined> {
+    return (await this.appendWithOutcome<K, never>(type, scope, change))?.data ?? undefined;
+  }
+
+  /**
+   * As appendWithChange, for a change that answers its caller whether or not it appends: `change` has at most
+   * one row, with `data` (the event's payload, or null for no event) and `answer` (json). Undefined when the
+   * change has no row.
+   */
+  async appendWithOutcome<K extends StreamEventName, A>(
+    type: K,
+    scope: EventScope,
+    change: SqlChange,
+  ): Promise<{ data: StreamEvents[K] | null; answer: A } | undefined> {
     if (this.reactions.has(type) && !this.db.inTransaction) {
-      return this.db.transaction(() => this.appendWithChange(type, scope, change));
+      return this.db.transaction(() => this.appendWithOutcome<K, A>(type, scope, change));
     }
     const { rows } = await this.db.conn
-      .raw<{ rows: (AppendedRow & { data: StreamEvents[K] })[] }>(
+      .raw<{ rows: (Partial<AppendedRow> & { data: StreamEvents[K] | null; answer?: A })[] }>(
         `WITH ${change.sql},
-         appended AS (${this.insertSql('change.data::jsonb', 'change, ')})
-         SELECT change.data, appended.seq, appended.id, appended.created_at FROM change, appended`,
+         appended AS (${this.insertSql('change.data::jsonb', 'change, ', 'WHERE change.data IS NOT NULL')})
+         SELECT change.*, appended.seq, appended.id, appended.created_at FROM change LEFT JOIN appended ON true`,
         [...change.bindings, ...this.insertBindings(type, scope, [])],
       )
-      // The SQL differs with NOTIFY on or off.
-      .options({ name: `${change.name}:${this.notifyOnAppend ? 'notify' : 'quiet'}` });
+      .options({ name: change.name });
     if (rows.length === 0) return undefined;
-    const { data, ...row } = rows[0];
-    await this.announce(type, scope, data, row);
-    return data;
+    const { data, answer, seq, id, created_at } = rows[0];
+    if (data !== null)
+      await this.announce(type, scope, data, { seq: seq!, id: id!, created_at: created_at! });
+    return { data, answer: answer as A };
   }
 
   /**
    * The INSERT of one event per row of `from` (a FROM list prefix). The transaction takes its id before its
    * seq (the FROM item is read before the row's defaults are computed): the feed relies on every holder of an
-   * unseen seq having an id it can wait for. pg_notify in RETURNING costs no extra round trip and is
-   * delivered only if the transaction commits.
+   * unseen seq having an id it can wait for. Other instances are woken after the commit (the event bus's
+   * transport), never by a NOTIFY in the transaction: PostgreSQL holds its notify lock through the commit's WAL
+   * flush, so the commits of every notifying transaction would wait for one another.
    */
-  private insertSql(dataSql: string, from: string): string {
+  private insertSql(dataSql: string, from: string, where = ''): string {
     return `INSERT INTO events (id, type, workspace_id, channel_id, data)
-       SELECT ?, ?, ?, ?, ${dataSql} FROM ${from}(SELECT pg_current_xact_id()) AS assigned
-       RETURNING seq, id, created_at${this.notifyOnAppend ? `, pg_notify('${NOTIFY_CHANNEL}', ?)` : ''}`;
+       SELECT ?, ?, ?, ?, ${dataSql} FROM ${from}(SELECT pg_current_xact_id()) AS assigned ${where}
+       RETURNING seq, id, created_at`;
   }
 
   private insertBindings(type: StreamEventName, scope: EventScope, data: string[]): Knex.RawBinding[] {
-    return [
-      newId(),
-      type,
-      scope.workspaceId,
-      scope.channelId,
-      ...data,
-      ...(this.notifyOnAppend ? [this.notifyPayload] : []),
-    ];
+    return [newId(), type, scope.workspaceId, scope.channelId, ...data];
   }
 
   /** Tells the listeners once the event is committed, and runs this type's reactions in its transaction. */
