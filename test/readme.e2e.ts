@@ -24,5 +24,6 @@ it('"Try it" registers, creates a workspace and a channel, posts and lists the m
   expect(JSON.parse(listed)).toEqual({
     items: [expect.objectContaining({ id: JSON.parse(posted).id, text: 'hello' })],
     nextCursor: null,
+    newerCursor: null,
   });
 });

@@ -1,5 +1,5 @@
 import { test, type Browser, type Page } from '@playwright/test';
-import { expect, send, seriousViolations, signUp } from './journeys';
+import { createWorkspaceWithGeneral, expect, inviteLink, send, seriousViolations, signUp } from './journeys';
 
 /** Alice and Bob, each in a browser of their own, both in Alice's new workspace's #general. */
 async function twoInGeneral(browser: Browser): Promise<{ alice: Page; bob: Page }> {
@@ -7,17 +7,8 @@ async function twoInGeneral(browser: Browser): Promise<{ alice: Page; bob: Page 
   const bob = await (await browser.newContext()).newPage();
   await alice.goto('/signup');
   await signUp(alice, 'Alice');
-  await alice.getByRole('button', { name: 'Create a workspace' }).first().click();
-  await alice.getByLabel('Workspace name').fill(`Composer ${Date.now().toString(36)}`);
-  await alice.getByRole('button', { name: 'Create', exact: true }).click();
-  await alice.getByRole('button', { name: '+ Create a channel' }).click();
-  await alice.getByLabel('Channel name').fill('general');
-  await alice.getByRole('button', { name: 'Create', exact: true }).click();
-  await alice.getByRole('button', { name: 'Invite people' }).click();
-  const invite = alice.getByRole('textbox', { name: 'Invite people' });
-  await expect(invite).toHaveValue(/\/invite\//);
-  const link = await invite.inputValue();
-  await alice.getByRole('button', { name: 'Close' }).click();
+  await createWorkspaceWithGeneral(alice, 'Composer');
+  const link = await inviteLink(alice);
   await bob.goto(link);
   await bob.getByRole('link', { name: 'Create an account' }).click();
   await signUp(bob, 'Bob');

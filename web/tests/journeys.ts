@@ -46,3 +46,13 @@ export async function createWorkspaceWithGeneral(page: Page, prefix: string): Pr
   await expect(page.getByRole('heading', { name: '# general' })).toBeVisible();
   return name;
 }
+
+/** The workspace's invite link, from its invite dialog (opened and closed again). */
+export async function inviteLink(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Invite people' }).click();
+  const invite = page.getByRole('textbox', { name: 'Invite people' });
+  await expect(invite).toHaveValue(/\/invite\//);
+  const link = await invite.inputValue();
+  await page.getByRole('button', { name: 'Close' }).click();
+  return link;
+}

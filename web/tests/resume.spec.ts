@@ -1,5 +1,5 @@
 import { test, type WebSocketRoute } from '@playwright/test';
-import { expect, send, signUp } from './journeys';
+import { createWorkspaceWithGeneral, expect, inviteLink, send, signUp } from './journeys';
 
 /**
  * A dropped socket: Bob's realtime connection is cut, and refused while Alice posts three messages; then it is
@@ -22,17 +22,8 @@ test('after a drop, the socket resumes without gaps or duplicates; messages writ
 
   await alice.goto('/signup');
   await signUp(alice, 'Alice');
-  await alice.getByRole('button', { name: 'Create a workspace' }).first().click();
-  await alice.getByLabel('Workspace name').fill(`Resume ${Date.now().toString(36)}`);
-  await alice.getByRole('button', { name: 'Create', exact: true }).click();
-  await alice.getByRole('button', { name: '+ Create a channel' }).click();
-  await alice.getByLabel('Channel name').fill('general');
-  await alice.getByRole('button', { name: 'Create', exact: true }).click();
-  await alice.getByRole('button', { name: 'Invite people' }).click();
-  const invite = alice.getByRole('textbox', { name: 'Invite people' });
-  await expect(invite).toHaveValue(/\/invite\//);
-  const link = await invite.inputValue();
-  await alice.getByRole('button', { name: 'Close' }).click();
+  await createWorkspaceWithGeneral(alice, 'Resume');
+  const link = await inviteLink(alice);
 
   await bob.goto(link.replace('/invite/', '/signup?next=/invite/'));
   await signUp(bob, 'Bob');

@@ -1,6 +1,6 @@
 import { test, type Browser, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { createWorkspaceWithGeneral, expect, send, seriousViolations, signUp } from './journeys';
+import { createWorkspaceWithGeneral, expect, inviteLink, send, seriousViolations, signUp } from './journeys';
 
 async function newPage(browser: Browser, options = {}): Promise<Page> {
   return (await browser.newContext(options)).newPage();
@@ -20,9 +20,7 @@ test('profile: a new name and picture reach the others; a new password signs in'
   await rhea.goto('/signup');
   const email = await signUp(rhea, 'Rhea');
   await createWorkspaceWithGeneral(rhea, 'Profiles');
-  await rhea.getByRole('button', { name: 'Invite people' }).click();
-  const link = await rhea.getByRole('textbox', { name: 'Invite people' }).inputValue();
-  await rhea.getByRole('button', { name: 'Close' }).click();
+  const link = await inviteLink(rhea);
   await send(rhea, 'a message from Rhea');
 
   const sam = await newPage(browser);
