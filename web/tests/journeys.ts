@@ -47,6 +47,11 @@ export async function createWorkspaceWithGeneral(page: Page, prefix: string): Pr
   return name;
 }
 
+/** Opens the channel header's options menu (mute, leave, archive). */
+export async function openChannelMenu(page: Page): Promise<void> {
+  await page.locator('.channel-menu > summary').click();
+}
+
 /** The workspace's invite link, from its invite dialog (opened and closed again). */
 export async function inviteLink(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Invite people' }).click();

@@ -1,5 +1,5 @@
 import { test, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { expect, seriousViolations } from './journeys';
+import { expect, openChannelMenu, seriousViolations } from './journeys';
 
 interface Person {
   id: string;
@@ -196,6 +196,7 @@ test('a mention or a direct message notifies while the tab is hidden, unless the
 
   // Mute #random from its header: dimmed, and its unread messages no longer bold, but mentions still badge.
   await sidebarLink(page, /^# random/).click();
+  await openChannelMenu(page);
   await page.getByRole('button', { name: 'Mute channel' }).click();
   await expect(page.getByRole('button', { name: 'Unmute channel' })).toBeVisible();
   await expect(sidebarLink(page, /^# random.*\(muted\)/)).toBeVisible();

@@ -1,15 +1,17 @@
 import { useTranslation } from 'react-i18next';
 import { ErrorNote } from './ErrorNote';
 
-/** The foot of a "create" form in a dialog: what went wrong, Cancel, and Create (off while it runs). */
+/** The foot of a form in a dialog: what went wrong, Cancel, and its action (Create unless named; off while it runs). */
 export function CreateActions({
   error,
   pending,
   onCancel,
+  submitLabel,
 }: {
   error: unknown;
   pending: boolean;
   onCancel: () => void;
+  submitLabel?: string;
 }) {
   const { t } = useTranslation();
   return (
@@ -20,7 +22,7 @@ export function CreateActions({
           {t('common.cancel')}
         </button>
         <button type="submit" className="button primary" disabled={pending}>
-          {t('common.create')}
+          {submitLabel ?? t('common.create')}
         </button>
       </div>
     </>

@@ -168,6 +168,16 @@ export const en = {
     language: 'Language',
     languages: { en: 'English', fr: 'Français' },
   },
+  channelMenu: {
+    options: 'Channel options',
+    leave: 'Leave channel',
+    archive: 'Archive channel',
+    leaveTitle: 'Leave #{{channel}}?',
+    archiveTitle: 'Archive #{{channel}}?',
+    leaveExplain:
+      'You will stop receiving its messages. You can join again from Browse channels if it is public.',
+    archiveExplain: 'Nobody will be able to post in #{{channel}} any more; its history is kept.',
+  },
   common: { cancel: 'Cancel', create: 'Create', close: 'Close', error: 'Something went wrong: {{detail}}' },
 };
 

@@ -169,6 +169,16 @@ export const fr: Messages = {
     language: 'Langue',
     languages: { en: 'English', fr: 'Français' },
   },
+  channelMenu: {
+    options: 'Options du canal',
+    leave: 'Quitter le canal',
+    archive: 'Archiver le canal',
+    leaveTitle: 'Quitter #{{channel}} ?',
+    archiveTitle: 'Archiver #{{channel}} ?',
+    leaveExplain:
+      'Vous ne recevrez plus ses messages. S’il est public, vous pourrez le rejoindre depuis Parcourir les canaux.',
+    archiveExplain: 'Plus personne ne pourra écrire dans #{{channel}} ; son historique est conservé.',
+  },
   common: {
     cancel: 'Annuler',
     create: 'Créer',

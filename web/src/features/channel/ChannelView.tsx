@@ -12,9 +12,9 @@ import { SearchBox } from '../search/SearchBox';
 import { draftKey } from '../composer/drafts';
 import { TypingIndicator, useTypingNotifier } from '../presence';
 import { useMarkRead, useUnreadMarkerOnOpen } from '../unread/hooks';
-import { MuteButton } from '../unread/MuteButton';
 import { useHistory, useHistoryAround, useOutbox, useSend } from './api';
 import { EditingProvider } from './editing';
+import { ChannelMenu } from './ChannelMenu';
 import { MessageList } from './MessageList';
 import { firstUnreadKey, historyRows } from './rows';
 import { useEditLast } from './useEditLast';
@@ -91,7 +91,7 @@ export function ChannelView({ channel, title, members, myId, threadHref, focusMe
           <DrawerButton />
           <h1 id="channel-title">{title}</h1>
           {channel.topic && <p className="topic muted">{channel.topic}</p>}
-          {channel.isMember && <MuteButton channel={channel} />}
+          <ChannelMenu channel={channel} me={members?.get(myId)} />
           <SearchBox />
         </header>
         {history.isPending ? (

@@ -1,5 +1,6 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { Member } from '../../lib/api/client';
 import { useMessage, useOutbox, useReplies, useSend } from '../channel/api';
 import { MessageList } from '../channel/MessageList';
@@ -27,6 +28,16 @@ export function ThreadPanel({ channelId, threadId, members, myId, closeHref }: T
   const { send, retry } = useSend(channelId, threadId);
   const rows = messageRows([...(root.data ? [root.data] : []), ...(replies.data?.items ?? [])], outbox);
   const { editingId, setEditingId, editLast, composer } = useEditLast(rows, myId);
+  const navigate = useNavigate();
+  useEffect(() => {
+    // Esc closes the panel, unless something inside took it first (a suggestion list, an edit, a dialog).
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || document.querySelector('dialog[open]')) return;
+      void navigate(closeHref);
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [navigate, closeHref]);
   // Typing frames name a channel, not a thread: the panel shows who is typing anywhere in its channel.
   const notifyTyping = useTypingNotifier(channelId);
   return (
