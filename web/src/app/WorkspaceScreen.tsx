@@ -51,12 +51,7 @@ export function WorkspaceScreen() {
   return (
     <>
       <UnreadTitle channels={channels.data} />
-      <ChannelNavigation
-        workspaceId={workspaceId}
-        channels={channels.data}
-        currentId={channelId}
-        titleOf={titleOf}
-      />
+      <ChannelNavigation workspaceId={workspaceId} channels={channels.data} titleOf={titleOf} />
       <Sidebar
         workspace={workspace}
         channels={channels.data}

@@ -8,12 +8,14 @@ import { useChannelKeys } from './useChannelKeys';
 interface ChannelNavigationProps {
   workspaceId: string;
   channels: Channel[];
-  currentId: string | undefined;
   titleOf: (channel: Channel) => string;
 }
 
 /** Moving between channels from the keyboard: Alt+↑/↓ (with Shift: unread ones) and the Ctrl/Cmd+K switcher. */
-export function ChannelNavigation({ workspaceId, channels, currentId, titleOf }: ChannelNavigationProps) {
+/** The channel in the address bar now (it is ahead of the rendered screen while a navigation renders). */
+const channelInAddress = () => /\/c\/([^/]+)/.exec(window.location.pathname)?.[1];
+
+export function ChannelNavigation({ workspaceId, channels, titleOf }: ChannelNavigationProps) {
   const navigate = useNavigate();
   const [switcherOpen, setSwitcherOpen] = useState(false);
   const { rooms, direct } = sidebarSections(channels);
@@ -23,7 +25,7 @@ export function ChannelNavigation({ workspaceId, channels, currentId, titleOf }:
     [navigate, workspaceId],
   );
   const openSwitcher = useCallback(() => setSwitcherOpen(true), []);
-  useChannelKeys(ordered, currentId, go, openSwitcher);
+  useChannelKeys(ordered, channelInAddress, go, openSwitcher);
   return (
     <QuickSwitcher
       open={switcherOpen}

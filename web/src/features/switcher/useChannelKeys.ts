@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import type { Channel } from '../../lib/api/client';
 import { showsUnread } from '../unread/cache';
 
@@ -21,18 +21,17 @@ export function neighbourChannel(
   return undefined;
 }
 
-/** Alt+↑/↓: the previous or next channel; Alt+Shift+↑/↓: the previous or next unread one. Ctrl/Cmd+K: `onSwitcher`. */
+/**
+ * Alt+↑/↓: the previous or next channel; Alt+Shift+↑/↓: the previous or next unread one. Ctrl/Cmd+K: `onSwitcher`.
+ * `currentId` is asked at each press: the address changes at once, the rendered screen (a transition) later, so a
+ * quick second press must walk on from where the first one went.
+ */
 export function useChannelKeys(
   ordered: Channel[],
-  currentId: string | undefined,
+  currentId: () => string | undefined,
   go: (channel: Channel) => void,
   onSwitcher: () => void,
 ): void {
-  // Where the last key press went, before the screen has caught up: quick presses walk on from there.
-  const at = useRef(currentId);
-  useEffect(() => {
-    at.current = currentId;
-  }, [currentId]);
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'k') {
@@ -42,13 +41,11 @@ export function useChannelKeys(
       }
       if (!event.altKey || event.ctrlKey || event.metaKey) return;
       if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
-      const target = neighbourChannel(ordered, at.current, event.key === 'ArrowUp' ? -1 : 1, event.shiftKey);
+      const target = neighbourChannel(ordered, currentId(), event.key === 'ArrowUp' ? -1 : 1, event.shiftKey);
       event.preventDefault();
-      if (!target) return;
-      at.current = target.id;
-      go(target);
+      if (target) go(target);
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [ordered, go, onSwitcher]);
+  }, [ordered, currentId, go, onSwitcher]);
 }
