@@ -40,7 +40,9 @@ export default definePlugin({
       try { (globalThis as any).require('fs'); found.push('required'); } catch { found.push('no require'); }
       return { text: found.join(',') };
     },
-    hog: () => { const keep: number[][] = []; for (;;) keep.push(new Array(1e6).fill(1)); },
+    // Small arrays stay in V8's fast elements and reach the heap limit in milliseconds; one of a million elements
+    // is a slow dictionary whose fill, on a loaded machine, outlasted the call's time limit (a 'timeout').
+    hog: () => { const keep: number[][] = []; for (;;) keep.push(new Array(5e4).fill(keep.length)); },
     forever: async () => { for (;;) await null; },
     bigkv: async (_: unknown, ctx: any) => { await ctx.kv.set('big', 'x'.repeat(200_000)); return { text: 'stored' }; },
     metadata: async (_: unknown, ctx: any) => {
