@@ -6,6 +6,8 @@ import { seed, signedIn, type SeededUser } from './seed';
 interface World {
   channelUrl: string;
   threadUrl: string;
+  /** The workspace's admin console (Alice owns the workspace); its sections add their states below. */
+  adminUrl: string;
 }
 
 /**
@@ -96,6 +98,13 @@ const STATES: PageState[] = [
     open: openDialog('Invite people'),
     ready: (page) => page.getByRole('dialog').getByRole('textbox', { name: 'Invite people' }),
   },
+  {
+    name: 'admin console: members',
+    alsoDark: true,
+    as: 'alice',
+    open: (page, world) => page.goto(`${world.adminUrl}/members`),
+    ready: (page) => page.getByRole('cell', { name: 'Owner' }),
+  },
 ];
 
 test('axe-core finds no serious or critical violation on any page or dialog, light or dark (contrast)', async ({
@@ -113,7 +122,11 @@ test('axe-core finds no serious or critical violation on any page or dialog, lig
   const root = await seed.post(request, general.id, alice, 'Welcome to general');
   await seed.reply(request, general.id, bob, root.id, 'A first reply');
   const channelUrl = `/w/${workspace.id}/c/${general.id}`;
-  const world: World = { channelUrl, threadUrl: `${channelUrl}/t/${root.id}` };
+  const world: World = {
+    channelUrl,
+    threadUrl: `${channelUrl}/t/${root.id}`,
+    adminUrl: `/w/${workspace.id}/admin`,
+  };
 
   const people: Record<PageState['as'], SeededUser | undefined> = { visitor: undefined, alice, newcomer };
   const pages = new Map<PageState['as'], Page>();

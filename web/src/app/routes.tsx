@@ -15,6 +15,15 @@ const workspace = (
   </Suspense>
 );
 
+const AdminConsole = lazy(() =>
+  import('../features/admin/AdminConsole').then((module) => ({ default: module.AdminConsole })),
+);
+const admin = (
+  <Suspense>
+    <AdminConsole />
+  </Suspense>
+);
+
 /** The client's routes. The server answers these paths with the app (core/src/common/web-client.ts). */
 export const router = createBrowserRouter([
   { path: '/signin', element: <AuthPage mode="signin" /> },
@@ -28,6 +37,8 @@ export const router = createBrowserRouter([
       { path: '/w/:workspaceId/c/:channelId', element: workspace },
       { path: '/w/:workspaceId/c/:channelId/t/:threadId', element: workspace },
       { path: '/w/:workspaceId/c/:channelId/m/:messageId', element: workspace },
+      { path: '/w/:workspaceId/admin', element: admin },
+      { path: '/w/:workspaceId/admin/:section', element: admin },
     ],
   },
 ]);

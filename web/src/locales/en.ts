@@ -178,6 +178,14 @@ export const en = {
       'You will stop receiving its messages. You can join again from Browse channels if it is public.',
     archiveExplain: 'Nobody will be able to post in #{{channel}} any more; its history is kept.',
   },
+  admin: {
+    title: 'Administration',
+    open: 'Administration',
+    backToChat: 'Back to {{workspace}}',
+    sections: { members: 'Members' },
+    members: { name: 'Name', role: 'Role', joined: 'Joined', bot: 'Bot' },
+    roles: { owner: 'Owner', admin: 'Admin', member: 'Member', guest: 'Guest' },
+  },
   common: { cancel: 'Cancel', create: 'Create', close: 'Close', error: 'Something went wrong: {{detail}}' },
 };
 

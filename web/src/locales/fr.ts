@@ -179,6 +179,14 @@ export const fr: Messages = {
       'Vous ne recevrez plus ses messages. S’il est public, vous pourrez le rejoindre depuis Parcourir les canaux.',
     archiveExplain: 'Plus personne ne pourra écrire dans #{{channel}} ; son historique est conservé.',
   },
+  admin: {
+    title: 'Administration',
+    open: 'Administration',
+    backToChat: 'Retour à {{workspace}}',
+    sections: { members: 'Membres' },
+    members: { name: 'Nom', role: 'Rôle', joined: 'Arrivée', bot: 'Robot' },
+    roles: { owner: 'Propriétaire', admin: 'Admin', member: 'Membre', guest: 'Invité' },
+  },
   common: {
     cancel: 'Annuler',
     create: 'Créer',

@@ -1,9 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NavLink } from 'react-router';
+import { Link, NavLink } from 'react-router';
 import { api, type Channel, type Member, type Workspace } from '../../lib/api/client';
 import { session } from '../../lib/session';
+import { mayAdminister } from '../admin/roles';
 import { PresenceDot } from '../presence';
 import { ProfileButton } from '../settings/ProfileButton';
 import { InviteDialog } from '../workspaces/InviteDialog';
@@ -56,6 +57,11 @@ export function Sidebar({ workspace, channels, members, myId, titleOf }: Sidebar
     <nav className="sidebar" aria-label={workspace.name}>
       <header className="sidebar-header">
         <h2>{workspace.name}</h2>
+        {mayAdminister(workspace.role) && (
+          <Link to={`/w/${workspace.id}/admin`} className="button small">
+            {t('admin.open')}
+          </Link>
+        )}
         <button type="button" className="button small" onClick={() => setOpen('invite')}>
           {t('workspaces.invite')}
         </button>

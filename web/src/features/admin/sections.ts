@@ -1,0 +1,26 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { Workspace } from '../../lib/api/client';
+import type { en } from '../../locales/en';
+
+export interface AdminSectionProps {
+  workspace: Workspace;
+}
+
+export interface AdminSection {
+  /** The path segment: /w/:workspaceId/admin/:id. */
+  id: string;
+  label: `admin.sections.${keyof (typeof en)['admin']['sections']}`;
+  /** Each section loads apart, so the console costs the chat nothing. */
+  Component: LazyExoticComponent<ComponentType<AdminSectionProps>>;
+}
+
+/** The console's sections, in the order its navigation lists them. */
+export const adminSections: AdminSection[] = [
+  {
+    id: 'members',
+    label: 'admin.sections.members',
+    Component: lazy(() =>
+      import('./members/MembersSection').then((module) => ({ default: module.MembersSection })),
+    ),
+  },
+];
