@@ -1,10 +1,14 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { notifyManager, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
 import './lib/i18n';
 import { router } from './app/routes';
 import './app/styles.css';
+
+// Cache changes reach the screen at the end of the task that made them (a socket frame, a response) rather than
+// in a later task, which a busy page may run tens of milliseconds on.
+notifyManager.setScheduler(queueMicrotask);
 
 const queryClient = new QueryClient({
   defaultOptions: {

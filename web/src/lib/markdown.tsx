@@ -1,4 +1,4 @@
-import type { ComponentProps } from 'react';
+import { memo, type ComponentProps } from 'react';
 import ReactMarkdown, { defaultUrlTransform } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 
@@ -28,7 +28,9 @@ const plugins = [remarkGfm];
  * A message's text as markdown (GitHub flavour) rendered to React elements: raw HTML is dropped, and URLs pass
  * react-markdown's filter, which keeps only http(s), mailto, tel and relative links (no javascript:).
  */
-export function Markdown({ text }: { text: string }) {
+export const Markdown = memo(function Markdown({ text }: { text: string }) {
+  // Parsing is the dearest part of drawing a row; memo keeps each list update (a new message, a reaction,
+  // a presence change) from parsing every visible message again.
   return (
     <div className="markdown">
       <ReactMarkdown
@@ -41,4 +43,4 @@ export function Markdown({ text }: { text: string }) {
       </ReactMarkdown>
     </div>
   );
-}
+});

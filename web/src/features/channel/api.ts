@@ -101,11 +101,12 @@ export function useSend(channelId: string, threadId: string | null) {
         status: 'pending',
         createdAt: new Date().toISOString(),
       };
+      // The request first: showing the pending message waits for it, never the other way round.
+      void deliver(client, entry);
       client.setQueryData<OutgoingMessage[]>(messageKeys.outbox(channelId, threadId), (outbox = []) => [
         ...outbox,
         entry,
       ]);
-      void deliver(client, entry);
     },
     [client, channelId, threadId],
   );

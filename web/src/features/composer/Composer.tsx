@@ -125,9 +125,13 @@ export function Composer({
   const submit = async () => {
     if (attachments?.busy || (!text.trim() && !attachments?.count)) return;
     const outgoing = toWireMentions(text, draft.mentions);
+    const sendWith = (codes: Shortcodes) => onSend(replaceShortcodes(outgoing, codes));
+    // Sent before the box empties, so its request leaves before the redraw; the box empties before any wait,
+    // so a second Enter cannot send it twice.
+    if (shortcodes) sendWith(shortcodes);
     update({ text: '', mentions: [] }, 0);
     onTyping?.('');
-    onSend(replaceShortcodes(outgoing, shortcodes ?? (await loadShortcodes())));
+    if (!shortcodes) sendWith(await loadShortcodes());
   };
 
   const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
