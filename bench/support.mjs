@@ -116,7 +116,12 @@ export async function startServer({ loadConfig, createApp }, logger, settings) {
  */
 export async function startServerProcess({ databaseUrl, dataDir, logLevel, env = {} }) {
   const port = await freePort();
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../core/dist/main.js', import.meta.url))], {
+  // BENCH_CPU_PROF_DIR: the server writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROF_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+    : [];
+  const main = fileURLToPath(new URL('../core/dist/main.js', import.meta.url));
+  const child = spawn(process.execPath, [...profile, main], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

@@ -68,6 +68,12 @@ async function expectUnavailable(withinMs: number): Promise<void> {
   const { result: health, ms } = await timed(() => owner.api.get('/health'));
   expect(health.status).toBe(503);
   expect(ms).toBeLessThan(withinMs);
+  // Not ready for traffic, yet alive: an orchestrator stops routing to it rather than restarting it.
+  expect(await owner.api.get('/health/ready')).toMatchObject({
+    status: 503,
+    body: { status: 'unavailable', reason: 'database unavailable' },
+  });
+  expect(await owner.api.get('/health/live')).toMatchObject({ status: 200, body: { status: 'ok' } });
   const opening = await timed(() =>
     RealtimeClient.connect(server.url, { token: owner.token }).then(
       (client) => client.close(),
@@ -85,6 +91,7 @@ async function expectRecovered(): Promise<void> {
     'the health check to pass again',
     15_000,
   );
+  expect(await owner.api.get('/health/ready')).toMatchObject({ status: 200, body: { status: 'ok' } });
   for (const [what, send] of requests) {
     const { status } = await send(owner.api);
     expect({ what, succeeded: status < 300 }).toEqual({ what, succeeded: true });

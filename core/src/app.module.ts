@@ -14,8 +14,9 @@ import { DatabaseModule } from './database/database.module';
 import { EgressModule } from './egress/egress.module';
 import { EventsModule } from './events/events.module';
 import { FilesModule } from './files/files.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PluginsModule } from './plugins/plugins.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ProfilesModule } from './profiles/profiles.module';
@@ -40,6 +41,7 @@ export class AppModule {
         LoggerModule.forRoot(logger),
         ClockModule,
         DatabaseModule,
+        MetricsModule,
         RateLimitsModule,
         EventsModule,
         AuthModule,
@@ -55,8 +57,8 @@ export class AppModule {
         WebhooksModule,
         AppsModule,
         CallsModule,
+        HealthModule,
       ],
-      controllers: [HealthController],
     };
   }
 }

@@ -11,9 +11,11 @@ import { createLogger, NestPinoLogger, RequestLogLine } from './common/logger';
 import { ProblemFilter } from './common/problem.filter';
 import { ValidationGuard } from './common/validation';
 import { AppConfig } from './config/config';
+import { Metrics } from './metrics/metrics';
 import { createOpenApiDocument } from './openapi';
 import { registerApiRateLimit } from './rate-limits/api-rate-limit';
 import { serveWebClient } from './common/web-client';
+import { recordRequestDurations } from './metrics/request-durations';
 
 /** Builds the whole server (used by main.ts, the end-to-end tests and the benchmarks). */
 export async function createApp(config: AppConfig, logger: Logger = createLogger(config.logLevel)) {
@@ -42,6 +44,7 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     void reply.header('x-request-id', request.id);
     done(null, payload);
   });
+  recordRequestDurations(fastify, app.get(Metrics));
   // Incoming webhook payloads have their own, smaller size limit (413 above it).
   fastify.addHook('onRoute', (route) => {
     if (route.url.startsWith('/hooks/')) route.bodyLimit = config.incomingWebhookMaxBytes;

@@ -65,6 +65,8 @@ describe('loadConfig', () => {
       egressAllowNetworks: [],
       instanceAdminEmails: [],
       corsOrigins: [],
+      metricsToken: undefined,
+      metricsPort: undefined,
       publicUrl: 'http://localhost:3000',
       smtpUrl: undefined,
       smtpFrom: 'Jōkkær <no-reply@localhost>',

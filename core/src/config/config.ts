@@ -188,6 +188,10 @@ export interface AppConfig {
   incomingWebhookRatePerMinute: number;
   /** INCOMING_WEBHOOK_MAX_BYTES, default 256 KiB: the largest incoming webhook payload */
   incomingWebhookMaxBytes: number;
+  /** METRICS_TOKEN: Prometheus scrapes GET /metrics with this bearer token; unset (and no METRICS_PORT), /metrics is off */
+  metricsToken: string | undefined;
+  /** METRICS_PORT: /metrics on this port of HOST too, without a token (a port only the scraper's network reaches) */
+  metricsPort: number | undefined;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -272,6 +276,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     logLevel: env.LOG_LEVEL || 'info',
     databaseUrl: env.DATABASE_URL || undefined,
     dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    metricsPort: env.METRICS_PORT ? integer(env, 'METRICS_PORT', 0, 1) : undefined,
     dbConnectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 2000, 1),
     dbAcquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 3000, 1),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 4000, 0),

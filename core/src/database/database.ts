@@ -20,6 +20,13 @@ export type DatabaseTimeouts = Pick<
 /** After PostgreSQL's own statement timeout, how long an unanswered statement is still waited for. */
 const READ_TIMEOUT_GRACE_MS = 1000;
 
+/** What of knex's pool (tarn) the metrics read. */
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+}
+
 /** What of a pg client closing a connection at once takes (pg has no public way: `end()` waits for the server). */
 interface PooledClient {
   __knexUid: string;
@@ -100,6 +107,16 @@ export class Database {
     readonly knex: Knex,
     readonly url: string,
   ) {}
+
+  /** The pool's connections in use and idle, and the acquisitions waiting for one (for the metrics). */
+  poolUsage(): { used: number; idle: number; waiting: number } {
+    const pool = (this.knex.client as { pool?: TarnPool }).pool;
+    return {
+      used: pool?.numUsed() ?? 0,
+      idle: pool?.numFree() ?? 0,
+      waiting: pool?.numPendingAcquires() ?? 0,
+    };
+  }
 
   /** The active transaction, or the pool outside one. */
   get conn(): Queryable {

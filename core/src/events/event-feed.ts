@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
+import { Metrics } from '../metrics/metrics';
 import { EventBus } from './event-bus';
 import { EventsRepository, StoredEvent } from './events.repository';
 
@@ -33,7 +34,14 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly bus: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    metrics: Metrics,
+  ) {
+    metrics.readGauge(
+      'event_feed_lag_events',
+      "Events committed but not yet handed to this instance's realtime sockets (newest seq minus the feed's)",
+      async () => Number(BigInt(await repository.maxSeq()) - this.position),
+    );
+  }
 
   /** The last seq handed to every consumer. */
   get seq(): string {

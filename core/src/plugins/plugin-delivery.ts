@@ -12,6 +12,7 @@ import { audienceOf, canSee } from '../realtime/audience';
 import { PluginCatalogue } from './plugin-catalogue';
 import { PluginHost } from './plugin-host';
 import { InstallRow, PluginsRepository } from './plugins.repository';
+import { Metrics } from '../metrics/metrics';
 
 const BATCH = 20;
 /** Longer than a batch can take (20 events × the largest per-event time limit). */
@@ -53,7 +54,16 @@ export class PluginDelivery implements OnApplicationBootstrap {
     private readonly catalogue: PluginCatalogue,
     private readonly channels: ChannelsService,
     @Inject(LOGGER) private readonly logger: Logger,
+    metrics: Metrics,
   ) {
+    metrics.readGauge(
+      'plugin_delivery_backlog_events',
+      'Committed events the furthest-behind enabled plugin install has not been handed yet',
+      async () => {
+        const oldest = await repository.oldestEnabledCursor();
+        return oldest === undefined ? 0 : Number(BigInt(await events.maxSeq()) - BigInt(oldest));
+      },
+    );
     this.directory = new SubscriberDirectory(
       (event) =>
         event.type === 'plugin_installs.changed'

@@ -29,6 +29,8 @@ import { RealtimeGateway } from '../realtime/realtime.gateway';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { PluginCatalogue } from './plugin-catalogue';
 import { PluginRunner } from './plugin-runner';
+import type { Histogram } from 'prom-client';
+import { Metrics } from '../metrics/metrics';
 import { InstallRow, PluginsRepository } from './plugins.repository';
 
 const KEY = /^[\w.:/-]{1,256}$/;
@@ -60,6 +62,8 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
   /** Installs by id, with their settings and limits: every capability call checks its install. */
   private readonly installsById: ExpiringCache<string, InstallRow | undefined>;
 
+  private readonly invocations: Histogram<'kind' | 'outcome'>;
+
   constructor(
     private readonly repository: PluginsRepository,
     private readonly events: EventsRepository,
@@ -75,8 +79,28 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    metrics: Metrics,
   ) {
-    this.runner = new PluginRunner((installId, method, args) => this.answer(installId, method, args), logger);
+    const crashes = metrics.counter({
+      name: 'plugin_runner_restarts_total',
+      help: 'Times the plugin runner process died and was restarted',
+    });
+    this.runner = new PluginRunner(
+      (installId, method, args) => this.answer(installId, method, args),
+      logger,
+      () => crashes.inc(),
+    );
+    this.invocations = metrics.histogram({
+      name: 'plugin_invocation_duration_seconds',
+      help: 'Plugin hook, command, action and schedule runs by kind and outcome (ok, timeout, error, …)',
+      labelNames: ['kind', 'outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    });
+    metrics.readGauge(
+      'plugin_installs_disabled',
+      'Plugin installs turned off, by an admin or by the platform after repeated failures',
+      () => repository.disabledInstallCount(),
+    );
     const now = () => clock.now();
     this.workspaceInstalls = new ExpiringCache(INSTALL_CACHE_MS, now);
     this.installsById = new ExpiringCache(INSTALL_CACHE_MS, now);
@@ -151,6 +175,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
         cpuMs: 0,
       }));
     }
+    this.invocations.observe({ kind, outcome: result.ok ? 'ok' : result.code }, result.durationMs / 1000);
     const record = this.repository.recordInvocation({
       installId: install.id,
       kind,

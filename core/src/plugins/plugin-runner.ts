@@ -31,6 +31,8 @@ export class PluginRunner {
   constructor(
     private readonly host: HostHandler,
     private readonly logger: Logger,
+    /** Told each time the runner process dies unasked (it restarts with the next call). */
+    private readonly onCrash: () => void = () => {},
   ) {}
 
   /** Loads (or reloads, when the spec changed) and invokes. */
@@ -115,6 +117,7 @@ export class PluginRunner {
       for (const call of failed) call.reject(new Error('the plugin runner stopped'));
       if (!this.stopped) {
         this.logger.error({ code, signal }, 'plugin runner exited; it restarts with the next call');
+        this.onCrash();
       }
     });
     this.child = child;

@@ -47,6 +47,25 @@ export class PluginsRepository {
       .first<InstallRow | undefined>('*');
   }
 
+  /** Installs that are off (for the metrics). */
+  async disabledInstallCount(): Promise<number> {
+    const [row] = await this.db
+      .conn('pluginInstalls')
+      .where({ enabled: false })
+      .count<{ count: string }[]>('*');
+    return Number(row?.count ?? 0);
+  }
+
+  /** The cursor of the enabled install furthest behind (for the metrics); undefined with none enabled. */
+  async oldestEnabledCursor(): Promise<string | undefined> {
+    const row = await this.db
+      .conn('pluginInstalls')
+      .where({ enabled: true })
+      .min<{ min: string | null }>('cursorSeq as min')
+      .first();
+    return row?.min ?? undefined;
+  }
+
   async findInstallById(id: string): Promise<InstallRow | undefined> {
     return await this.db.conn('pluginInstalls').where({ id }).first<InstallRow | undefined>('*');
   }

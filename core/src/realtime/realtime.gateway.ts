@@ -27,6 +27,7 @@ import { MembershipCache } from '../memberships/membership-cache';
 import { Audience, audienceOf, canSee, ViewerScope } from './audience';
 import { HEARTBEAT_MS, PresenceBook } from './presence';
 import { RealtimeFrames } from './realtime-frames';
+import { Metrics } from '../metrics/metrics';
 import { RealtimeRepository } from './realtime.repository';
 import { CLOSE, ClientFrame, clientFrameSchema, PresenceStatus } from './realtime.schemas';
 import { RealtimeService } from './realtime.service';
@@ -90,7 +91,12 @@ export class RealtimeGateway
     private readonly frames: RealtimeFrames,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    metrics: Metrics,
+  ) {
+    metrics.readGauge('realtime_open_sockets', 'Realtime sockets open on this instance', () =>
+      [...this.byUser.values()].reduce((sum, sockets) => sum + sockets.size, 0),
+    );
+  }
 
   onApplicationBootstrap(): void {
     const server = this.adapterHost.httpAdapter.getHttpServer() as import('node:http').Server;

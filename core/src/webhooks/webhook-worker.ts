@@ -11,6 +11,8 @@ import { EgressClient, EgressRefused, EgressResponse } from '../egress/egress.cl
 import { EventBus } from '../events/event-bus';
 import { EventsRepository } from '../events/events.repository';
 import { nextAttemptDelayMs, parseRetryAfter } from './retry-schedule';
+import type { Histogram } from 'prom-client';
+import { Metrics } from '../metrics/metrics';
 import { signedDelivery } from './webhook-signature';
 import { AttemptOutcome, ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
 
@@ -46,6 +48,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
   private active = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly laneCap: number;
+  private readonly attempts: Histogram<'owner' | 'status'>;
   private readonly leaseMs: number;
   /** The last claim stopped at a limit: more may be due, so lanes running low claim again. */
   private backlog = false;
@@ -65,7 +68,34 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    metrics: Metrics,
   ) {
+    // Attempts by whose endpoint (a workspace's webhook or an app's events URL) and what became of the delivery:
+    // succeeded, pending (to be retried), failed (given up) or aborted.
+    this.attempts = metrics.histogram({
+      name: 'webhook_attempt_duration_seconds',
+      help: 'Outgoing webhook and app event delivery attempts, by owner and resulting delivery status',
+      labelNames: ['owner', 'status'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
+    });
+    metrics.readGauge(
+      'webhook_queue_depth',
+      'Deliveries waiting to be sent to enabled endpoints (due now or later)',
+      async () => (await repository.queueStats(new Date(clock.now()))).depth,
+    );
+    metrics.readGauge(
+      'webhook_oldest_due_age_seconds',
+      'How long the longest-due waiting delivery has been due (0 when none is)',
+      async () => {
+        const { oldestDueAt } = await repository.queueStats(new Date(clock.now()));
+        return oldestDueAt ? Math.max(0, clock.now() - oldestDueAt.getTime()) / 1000 : 0;
+      },
+    );
+    metrics.readGauge(
+      'webhook_fanout_backlog_events',
+      'Committed events the webhook fan-out has not looked at yet (newest seq minus its cursor)',
+      async () => Number(BigInt(await events.maxSeq()) - BigInt(await repository.fanoutCursor())),
+    );
     const { webhookEndpointConcurrency: concurrency, webhookEndpointRate: rate, webhookTimeoutMs } = config;
     this.laneCap = concurrency * 8;
     // Long enough for a full lane to drain at its slowest (every attempt timing out, the rate limit
@@ -233,6 +263,10 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     if (outcome.status === 'pending' || outcome.status === 'failed') {
       await this.noteFailure(delivery.webhookId, attemptedAt, verdict.disable);
     }
+    this.attempts.observe(
+      { owner: delivery.forApp ? 'app' : 'webhook', status: outcome.status },
+      durationMs / 1000,
+    );
     this.record(outcome);
   }
 

@@ -60,6 +60,8 @@ export interface ClaimedDelivery {
   attempts: number;
   url: string;
   secrets: SigningSecret[];
+  /** An app's event subscription (its install owns the endpoint) rather than a workspace's webhook. */
+  forApp: boolean;
 }
 
 /** The result of one attempt, and what becomes of the delivery. */
@@ -203,6 +205,25 @@ export class WebhooksRepository {
     return rows[0]?.cursor_seq;
   }
 
+  /** Where the fan-out has got to (for the metrics). */
+  async fanoutCursor(): Promise<string> {
+    const { rows } = await this.db.conn.raw<{ rows: { cursor_seq: string }[] }>(
+      'SELECT cursor_seq FROM webhook_fanout WHERE id = 1',
+    );
+    return rows[0]?.cursor_seq ?? '0';
+  }
+
+  /** Deliveries waiting to be sent to enabled endpoints, and since when the longest-due one has been due. */
+  async queueStats(now: Date): Promise<{ depth: number; oldestDueAt: Date | null }> {
+    const { rows } = await this.db.conn.raw<{ rows: { depth: number; oldest_due_at: Date | null }[] }>(
+      `SELECT count(*)::int AS depth, min(d.next_attempt_at) FILTER (WHERE d.next_attempt_at <= ?) AS oldest_due_at
+       FROM webhook_deliveries d
+       WHERE d.status = 'pending' AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = d.webhook_id AND w.enabled)`,
+      [now],
+    );
+    return { depth: rows[0]?.depth ?? 0, oldestDueAt: rows[0]?.oldest_due_at ?? null };
+  }
+
   async setFanoutCursor(seq: string): Promise<void> {
     await this.db.conn.raw('UPDATE webhook_fanout SET cursor_seq = ? WHERE id = 1', [seq]);
   }
@@ -264,7 +285,8 @@ export class WebhooksRepository {
        FROM picked, webhooks w
        WHERE d.id = picked.id AND w.id = d.webhook_id
          AND (d.locked_until IS NULL OR d.locked_until < :now)
-       RETURNING d.id, d.webhook_id AS "webhookId", d.body, d.attempts, w.url, w.secrets`,
+       RETURNING d.id, d.webhook_id AS "webhookId", d.body, d.attempts, w.url, w.secrets,
+         w.install_id IS NOT NULL AS "forApp"`,
       { now, leaseUntil, owner, limit, perWebhook, scan: limit, skip: skipWebhookIds },
     );
     return rows;
