@@ -912,6 +912,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/messages/{messageId}/bot-icon': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['IncomingWebhooksController_botIcon'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/hooks/{token}': {
     parameters: {
       query?: never;
@@ -3351,6 +3367,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  IncomingWebhooksController_botIcon: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        messageId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/webp': string;
+        };
       };
     };
   };
