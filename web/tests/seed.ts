@@ -14,7 +14,7 @@ const unique = () => `${Date.now().toString(36)}-${(counter += 1)}`;
 
 async function call<T>(
   request: APIRequestContext,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
   token?: string,
   body?: object,
@@ -84,6 +84,24 @@ export const seed = {
     call<{ id: string }>(request, 'POST', `/api/v1/workspaces/${workspaceId}/dms`, from.token, {
       userIds: [to.user.id],
     }),
+
+  /** Installs a plugin of the catalogue for the workspace, with its default settings (an admin's doing). */
+  installPlugin: (request: APIRequestContext, workspaceId: string, admin: SeededUser, pluginId: string) =>
+    call(request, 'PUT', `/api/v1/workspaces/${workspaceId}/plugins/${pluginId}`, admin.token, {
+      enabled: true,
+    }),
+
+  /** An incoming webhook of the channel: answers the path its payloads are POSTed to. */
+  async incomingWebhook(request: APIRequestContext, channelId: string, creator: SeededUser, name: string) {
+    const hook = await call<{ url: string }>(
+      request,
+      'POST',
+      `/api/v1/channels/${channelId}/incoming-webhooks`,
+      creator.token,
+      { name },
+    );
+    return new URL(hook.url).pathname;
+  },
 
   post: (request: APIRequestContext, channelId: string, author: SeededUser, text: string) =>
     call<{ id: string }>(request, 'POST', `/api/v1/channels/${channelId}/messages`, author.token, { text }),

@@ -67,7 +67,7 @@ export class AppCommands implements CommandProvider, OnModuleInit {
         command: command.command.slice(1),
         description: command.description,
         ...(command.usage ? { usage: command.usage } : {}),
-        providedBy: `app:${install.appId}`,
+        source: { kind: 'app', id: install.appId, name: install.appName },
       })),
     );
   }

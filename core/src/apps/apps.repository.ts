@@ -32,6 +32,7 @@ export interface InstallRow {
 export interface InstalledCommands {
   installId: string;
   appId: string;
+  appName: string;
   botUserId: string;
   signingSecret: string;
   commands: AppCommand[];
@@ -142,6 +143,7 @@ export class AppsRepository {
       .select<InstalledCommands[]>(
         'i.id as installId',
         'a.id as appId',
+        'a.name as appName',
         'i.botUserId',
         'a.signingSecret',
         'a.commands',

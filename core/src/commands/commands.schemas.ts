@@ -11,12 +11,65 @@ export const runCommandSchema = {
 } as const;
 export type RunCommandBody = FromSchema<typeof runCommandSchema>;
 
+export const commandAnswerViewSchema = {
+  title: 'CommandAnswer',
+  type: 'object',
+  properties: {
+    /** `ephemeral`: for the person who typed the command only; `in_channel`: also posted where it was typed. */
+    responseType: { type: 'string', enum: ['ephemeral', 'in_channel'] },
+    /** Empty when the answer comes later (an app's response_url). */
+    text: { type: 'string' },
+  },
+  required: ['responseType', 'text'],
+  additionalProperties: false,
+} as const;
+
+const commandSourceSchema = {
+  type: 'object',
+  properties: {
+    /** `builtin`: the server's own (`/help`). */
+    kind: { type: 'string', enum: ['builtin', 'plugin', 'app'] },
+    /** The plugin's id, the app's id, or the built-in command's name. */
+    id: { type: 'string' },
+    name: { type: 'string' },
+  },
+  required: ['kind', 'id', 'name'],
+  additionalProperties: false,
+} as const;
+export type CommandSource = FromSchema<typeof commandSourceSchema>;
+
+/** One entry of `GET /workspaces/:workspaceId/commands`. */
+export const commandViewSchema = {
+  title: 'CommandView',
+  type: 'object',
+  properties: {
+    /** With its slash, as typed: `/task`. */
+    command: { type: 'string' },
+    description: { type: 'string' },
+    /** What follows the command (`add <text> | list`), or null. */
+    usage: { type: ['string', 'null'] },
+    source: commandSourceSchema,
+  },
+  required: ['command', 'description', 'usage', 'source'],
+  additionalProperties: false,
+} as const;
+export type CommandView = FromSchema<typeof commandViewSchema>;
+
+export const commandListSchema = {
+  title: 'CommandList',
+  type: 'object',
+  properties: { items: { type: 'array', items: commandViewSchema } },
+  required: ['items'],
+  additionalProperties: false,
+} as const;
+
 export interface CommandInfo {
+  /** Without its slash. */
   command: string;
   description: string;
   usage?: string;
-  /** Who answers it: a plugin id today, an app later. */
-  providedBy: string;
+  /** Who answers it. */
+  source: CommandSource & { kind: 'plugin' | 'app' };
 }
 
 export interface CommandRequest {
@@ -35,7 +88,7 @@ export interface CommandResult {
   postAs?: string;
 }
 
-/** Something that answers slash commands in a workspace (the plugin host; apps later). */
+/** Something that answers slash commands in a workspace (the plugin host, installed apps). */
 export interface CommandProvider {
   commands(workspaceId: string): Promise<CommandInfo[]>;
   run(request: CommandRequest): Promise<CommandResult>;

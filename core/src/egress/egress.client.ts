@@ -20,6 +20,8 @@ export interface EgressResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** The body as received, for binary answers (images). */
+  bytes: Buffer;
 }
 
 export interface EgressOptions {
@@ -66,6 +68,7 @@ export class EgressClient {
           let size = 0;
           const finish = () => {
             clearTimeout(deadline);
+            const bytes = Buffer.concat(chunks);
             resolve({
               status: res.statusCode ?? 0,
               headers: Object.fromEntries(
@@ -74,7 +77,8 @@ export class EgressClient {
                   Array.isArray(value) ? value.join(', ') : (value ?? ''),
                 ]),
               ),
-              body: Buffer.concat(chunks).toString('utf8'),
+              body: bytes.toString('utf8'),
+              bytes,
             });
           };
           res.on('data', (chunk: Buffer) => {

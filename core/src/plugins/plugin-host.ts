@@ -219,14 +219,15 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
 
   async commands(workspaceId: string): Promise<CommandInfo[]> {
     const installs = await this.enabledInstalls(workspaceId);
-    return installs.flatMap((install) =>
-      (this.manifestOf(install)?.permissions?.commands ?? []).map((command) => ({
+    return installs.flatMap((install) => {
+      const manifest = this.manifestOf(install);
+      return (manifest?.permissions?.commands ?? []).map((command) => ({
         command: command.command,
         description: command.description,
         usage: command.usage,
-        providedBy: install.pluginId,
-      })),
-    );
+        source: { kind: 'plugin' as const, id: install.pluginId, name: manifest?.name ?? install.pluginId },
+      }));
+    });
   }
 
   async run(request: CommandRequest): Promise<CommandResult> {

@@ -30,14 +30,14 @@ export function sniffImageType(content: Buffer): string | undefined {
 }
 
 /**
- * The avatar made from an uploaded image: turned upright (EXIF), cropped to its centre square, resized and
- * re-encoded, so nothing of the upload but its pixels (no metadata, no second frame) is kept. Rejects when
- * the image cannot be decoded.
+ * The avatar made from an uploaded image (or a bot's icon, smaller): turned upright (EXIF), cropped to its
+ * centre square, resized and re-encoded, so nothing of the upload but its pixels (no metadata, no second frame)
+ * is kept. Rejects when the image cannot be decoded.
  */
-export async function toAvatar(content: Buffer): Promise<Buffer> {
+export async function toAvatar(content: Buffer, size = AVATAR_SIZE): Promise<Buffer> {
   return await sharp(content, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
     .rotate()
-    .resize(AVATAR_SIZE, AVATAR_SIZE, { fit: 'cover' })
+    .resize(size, size, { fit: 'cover' })
     .webp({ quality: 85 })
     .toBuffer();
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { AuthService } from '../auth/auth.service';
 import { generateToken, hashToken } from '../auth/tokens';
 import { ChannelsService } from '../channels/channels.service';
@@ -9,7 +10,9 @@ import { assertValid, isUuid } from '../common/validation';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { Database } from '../database/database';
+import { EgressClient } from '../egress/egress.client';
 import { MessagesService } from '../messages/messages.service';
+import { toAvatar, sniffImageType } from '../profiles/avatar-image';
 import { RateLimiter } from '../rate-limits/rate-limiter';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { IncomingWebhookRow, WebhooksRepository } from './webhooks.repository';
@@ -23,14 +26,22 @@ const toView = (row: IncomingWebhookRow): IncomingWebhookView => ({
   createdAt: row.createdAt.toISOString(),
 });
 
+/** Icons are served as small squares (twice the 24 px they show at, for sharp screens). */
+const ICON_SIZE = 48;
+const ICON_MAX_BYTES = 512 * 1024;
+
 /**
  * Slack-compatible incoming webhooks: a secret URL that posts into one channel as the hook's own bot.
  * Channel members (not guests) create them; the token is shown once, inside the URL, and stored hashed.
  */
 @Injectable()
 export class IncomingWebhooksService {
+  /** Icons by URL (null: it could not be fetched as an image), so readers do not each fetch it again. */
+  private readonly icons = new LRUCache<string, { icon: Buffer | null }>({ max: 500, ttl: 60 * 60_000 });
+
   constructor(
     private readonly db: Database,
+    private readonly egress: EgressClient,
     private readonly repository: WebhooksRepository,
     private readonly channels: ChannelsService,
     private readonly workspaces: WorkspacesService,
@@ -103,6 +114,38 @@ export class IncomingWebhooksService {
       { text: payload.text, ...(payload.thread_ts ? { threadId: payload.thread_ts } : {}) },
       Object.keys(botProfile).length > 0 ? { botProfile } : {},
     );
+  }
+
+  /**
+   * The icon a post asked for (Slack's `icon_url`), fetched through the egress guard and re-encoded as a small
+   * WebP, for those who may read the message: the browser never contacts the icon's host (the readers' addresses
+   * stay private, and the page's CSP admits only its own images). 404 when there is none or it is no image.
+   */
+  async botIcon(messageId: string, userId: string): Promise<Buffer> {
+    const message = await this.messages.get(messageId, userId);
+    const url = message.botProfile?.iconUrl;
+    if (!url) throw notFound('Icon');
+    let cached = this.icons.get(url);
+    if (!cached) {
+      cached = { icon: await this.fetchIcon(url) };
+      this.icons.set(url, cached);
+    }
+    if (!cached.icon) throw notFound('Icon');
+    return cached.icon;
+  }
+
+  private async fetchIcon(url: string): Promise<Buffer | null> {
+    try {
+      const response = await this.egress.fetch(
+        url,
+        { headers: { accept: 'image/png, image/jpeg, image/gif, image/webp' } },
+        { timeoutMs: 5000, maxResponseBytes: ICON_MAX_BYTES },
+      );
+      if (response.status !== 200 || !sniffImageType(response.bytes)) return null;
+      return await toAvatar(response.bytes, ICON_SIZE);
+    } catch {
+      return null; // refused by the guard, unreachable, too large or undecodable: no icon
+    }
   }
 
   private async requireCreator(channelId: string, userId: string) {

@@ -93,6 +93,7 @@ export function WorkspaceScreen() {
       )}
       {open && threadId && (
         <ThreadPanel
+          workspaceId={open.workspaceId}
           channelId={open.id}
           threadId={threadId}
           members={members.data}

@@ -10,6 +10,7 @@ import { RealtimeConnection, type RealtimeStatus } from '../lib/realtime';
 import { session } from '../lib/session';
 import { notifyOfMessage } from '../features/notifications/notify';
 import { applyUnreadEvent } from '../features/unread/cache';
+import { addLaterAnswer } from '../features/commands/api';
 
 /** Brings the query cache up to date with one event: messages in place, lists refetched. */
 function applyEvent(client: QueryClient, typing: TypingBook, event: DomainEvent): void {
@@ -81,7 +82,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       },
       signal: (frame) => {
         if (frame.type === 'typing') typing.typed(frame.channelId, frame.userId);
-        else applyPresence(client, frame);
+        else if (frame.type === 'presence') applyPresence(client, frame);
+        else addLaterAnswer(client, frame);
       },
     });
     realtime.start();

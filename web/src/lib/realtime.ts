@@ -9,14 +9,15 @@ export interface RealtimeHandlers {
   /** The server could not replay what was missed: whatever is on screen must be fetched again. */
   resync: () => void;
   status: (status: RealtimeStatus) => void;
-  /** Typing and presence: frames that are never stored nor replayed. */
+  /** Typing, presence and a command's later answer for this person: frames never stored nor replayed. */
   signal?: (frame: SignalFrame) => void;
 }
 
 export type PresenceStatus = 'online' | 'away' | 'offline';
 export type SignalFrame =
   | { type: 'typing'; channelId: string; userId: string }
-  | { type: 'presence'; statuses: { userId: string; status: PresenceStatus }[] };
+  | { type: 'presence'; statuses: { userId: string; status: PresenceStatus }[] }
+  | { type: 'command.response'; channelId: string; threadId: string | null; userId: string; text: string };
 
 type ServerFrame =
   | { type: 'hello'; seq: number }
@@ -105,6 +106,7 @@ export class RealtimeConnection {
         return;
       case 'typing':
       case 'presence':
+      case 'command.response':
         this.handlers.signal?.(frame);
         return;
       default:

@@ -64,10 +64,20 @@ export const en = {
     replyInThread: 'Reply in thread',
     unknownUser: 'Someone',
     you: 'you',
+    app: 'App',
     actions: 'Message actions',
     edit: 'Edit',
     delete: 'Delete',
     editLabel: 'Edit message (Enter saves, Esc cancels)',
+  },
+  commands: {
+    answers: 'Answers only you can see',
+    answerFrom: 'Answer from {{from}}',
+    onlyYou: 'Only visible to you',
+    dismiss: 'Dismiss',
+    unknown:
+      '{{command}} is not a command here. To send a message that starts with “/”, begin it with a space.',
+    failed: '{{command}} failed: {{detail}}',
   },
   composer: {
     label: 'Message {{channel}}',
@@ -78,6 +88,7 @@ export const en = {
     emoji: 'Insert an emoji',
     people: 'People to mention',
     emojiSuggestions: 'Emoji',
+    commands: 'Commands',
     mentionHere: 'notify everyone online here',
     mentionChannel: 'notify everyone in this channel',
   },

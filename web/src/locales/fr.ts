@@ -65,10 +65,20 @@ export const fr: Messages = {
     replyInThread: 'Répondre dans le fil',
     unknownUser: 'Quelqu’un',
     you: 'vous',
+    app: 'App',
     actions: 'Actions sur le message',
     edit: 'Modifier',
     delete: 'Supprimer',
     editLabel: 'Modifier le message (Entrée enregistre, Échap annule)',
+  },
+  commands: {
+    answers: 'Réponses visibles uniquement par vous',
+    answerFrom: 'Réponse de {{from}}',
+    onlyYou: 'Visible uniquement par vous',
+    dismiss: 'Masquer',
+    unknown:
+      '{{command}} n’est pas une commande ici. Pour envoyer un message qui commence par « / », commencez-le par une espace.',
+    failed: '{{command}} a échoué : {{detail}}',
   },
   composer: {
     label: 'Écrire dans {{channel}}',
@@ -79,6 +89,7 @@ export const fr: Messages = {
     emoji: 'Insérer un émoji',
     people: 'Personnes à mentionner',
     emojiSuggestions: 'Émojis',
+    commands: 'Commandes',
     mentionHere: 'prévenir toutes les personnes en ligne ici',
     mentionChannel: 'prévenir tout le canal',
   },

@@ -4,6 +4,8 @@ import { useNavigate } from 'react-router';
 import { DrawerButton } from '../../components/Drawer';
 import { ErrorNote } from '../../components/ErrorNote';
 import type { Channel, Member } from '../../lib/api/client';
+import { isCommand, useCommands, useRunCommand } from '../commands/api';
+import { EphemeralAnswers } from '../commands/EphemeralAnswers';
 import { Composer } from '../composer/Composer';
 import { AttachButton, AttachmentTray } from '../files/AttachmentTray';
 import { useFileDrop } from '../files/useFileDrop';
@@ -78,7 +80,11 @@ export function ChannelView({ channel, title, members, myId, threadHref, focusMe
   const { editingId, setEditingId, editLast, composer } = useEditLast(rows, myId);
   const people = members ? [...members.values()] : [];
   const notifyTyping = useTypingNotifier(channel.id);
+  const commands = useCommands(channel.workspaceId);
+  const runCommand = useRunCommand(channel.workspaceId, channel.id, null);
   const onSend = (text: string) => {
+    // A command goes to whoever answers it; files being attached wait for the next message.
+    if (isCommand(text)) return void runCommand(text);
     // What is sent shows at the bottom of the newest history: leave the place a link opened.
     if (focusMessageId) void navigate(`/w/${channel.workspaceId}/c/${channel.id}`);
     send(text, uploads.ready);
@@ -126,6 +132,7 @@ export function ChannelView({ channel, title, members, myId, threadHref, focusMe
             {t('files.drop')}
           </div>
         )}
+        <EphemeralAnswers channelId={channel.id} threadId={null} members={members} />
         <TypingIndicator channelId={channel.id} members={members} myId={myId} />
         <Composer
           key={channel.id}
@@ -134,6 +141,7 @@ export function ChannelView({ channel, title, members, myId, threadHref, focusMe
           onSend={onSend}
           draftKey={draftKey(channel.id, null)}
           people={people}
+          commands={commands}
           onEditLast={editLast}
           onTyping={notifyTyping}
           attachments={{

@@ -23,6 +23,8 @@ interface MessageItemProps {
   authorName: string;
   /** The author's picture, shown with their name. */
   avatar?: ReactNode;
+  /** Posted by a bot (a plugin, an app, an incoming webhook): badged as an app. */
+  app?: boolean;
   /** The author and time are shown once for a run of messages from one person. */
   continued: boolean;
   /** The first message of a calendar day gets a separator above it. */
@@ -134,6 +136,7 @@ export function MessageItem({
   authorId,
   authorName,
   avatar,
+  app,
   continued,
   newDay,
   firstUnread,
@@ -172,6 +175,7 @@ export function MessageItem({
             {avatar}
             <PresenceDot userId={authorId} />
             <span className="author">{authorName}</span>
+            {app && <span className="app-badge">{t('messages.app')}</span>}
             <time dateTime={message.createdAt}>{formatTime(message.createdAt, i18n.language)}</time>
           </header>
         )}

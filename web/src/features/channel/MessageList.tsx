@@ -57,21 +57,25 @@ export function MessageList(props: MessageListProps) {
         itemContent={(index, row) => {
           const previous = rows[index - props.firstItemIndex - 1];
           const layout = rowLayout(previous, row, myId, props.unreadKey);
+          const authorId = authorOf(row, myId);
+          // An incoming webhook's post may name itself (Slack's `username`).
+          const authorName = (row.kind === 'message' && row.message.botProfile?.username) || nameOf(authorId);
           return (
             <MessageItem
               row={row}
-              authorId={authorOf(row, myId)}
-              authorName={nameOf(authorOf(row, myId))}
+              authorId={authorId}
+              authorName={authorName}
+              app={members?.get(authorId)?.isBot === true}
               avatar={
                 <Avatar
-                  userId={authorOf(row, myId)}
-                  name={nameOf(authorOf(row, myId))}
-                  url={members?.get(authorOf(row, myId))?.avatarUrl}
+                  userId={authorId}
+                  name={authorName}
+                  url={members?.get(authorId)?.avatarUrl}
                   size={24}
                 />
               }
               {...layout}
-              mine={authorOf(row, myId) === myId}
+              mine={authorId === myId}
               myId={myId}
               nameOf={nameOf}
               highlighted={focus?.highlighted === true && row.key === focus.messageId}

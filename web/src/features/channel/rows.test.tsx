@@ -42,6 +42,15 @@ describe('message rows', () => {
     expect(layouts(rows).map((layout) => layout.continued)).toEqual([false, true, false, false]);
   });
 
+  it('starts a new group when one bot posts under another name', () => {
+    const named = (username: string, minute: number) => ({
+      ...message('hook', at(3, 10, minute)),
+      botProfile: { username },
+    });
+    const rows = messageRows([named('Deploys', 0), named('Deploys', 1), named('Alerts', 2)]);
+    expect(layouts(rows).map((layout) => layout.continued)).toEqual([false, true, false]);
+  });
+
   it('puts a day separator above the first message of each day, which also starts a new group', () => {
     const rows = messageRows([
       message('ada', at(3, 23, 58)),

@@ -31,6 +31,10 @@ export function historyRows(history: History | undefined, outbox: OutgoingMessag
 export const authorOf = (row: Row, myId: string): string =>
   row.kind === 'message' ? row.message.userId : myId;
 
+/** The name a post gave itself (an incoming webhook's `username`): one hook may speak as several. */
+const postedAs = (row: Row): string | undefined =>
+  row.kind === 'message' ? row.message.botProfile?.username : undefined;
+
 /** How a row sits among its neighbours. */
 export interface RowLayout {
   /** The first row of a calendar day: a day separator above it. */
@@ -65,6 +69,7 @@ export function rowLayout(previous: Row | undefined, row: Row, myId: string, unr
     !firstUnread &&
     previous !== undefined &&
     authorOf(previous, myId) === authorOf(row, myId) &&
+    postedAs(previous) === postedAs(row) &&
     Date.parse(row.message.createdAt) - Date.parse(previous.message.createdAt) < GROUP_WINDOW_MS;
   return { newDay, continued, firstUnread };
 }

@@ -2,15 +2,34 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadShortcodes } from '../../lib/emoji';
+import type { Command } from '../../lib/api/client';
 import { Composer } from './Composer';
 
 const grace = { userId: '6f1c1a52-36b1-4d5e-9a55-0b7f3c1f0a01', displayName: 'Grace Hopper' };
 const ada = { userId: '0c2a7d8e-41f3-4b7c-8e0d-5a6b7c8d9e02', displayName: 'Ada Lovelace' };
 
+const command = (name: string, usage: string | null, description: string): Command => ({
+  command: name,
+  usage,
+  description,
+  source: { kind: 'plugin', id: name.slice(1), name: name.slice(1) },
+});
+const commands = [
+  command('/help', null, 'Lists the commands you can run here'),
+  command('/task', 'add <text> | list', 'Keeps the to-do list'),
+  command('/tally', '<votes>', 'Counts votes'),
+];
+
 function setup(props: { draftKey?: string; onEditLast?: () => void } = {}) {
   const onSend = vi.fn<(text: string) => void>();
   const view = render(
-    <Composer label="Message # general" onSend={onSend} people={[grace, ada]} {...props} />,
+    <Composer
+      label="Message # general"
+      onSend={onSend}
+      people={[grace, ada]}
+      commands={commands}
+      {...props}
+    />,
   );
   return { onSend, view, box: screen.getByRole('textbox', { name: 'Message # general' }) };
 }
@@ -152,5 +171,28 @@ describe('Composer ↑', () => {
     expect(onEditLast).not.toHaveBeenCalled();
     await userEvent.type(box, '{Backspace}{ArrowUp}');
     expect(onEditLast).toHaveBeenCalledOnce();
+  });
+});
+
+describe('Composer slash commands', () => {
+  it('offers the commands that start with what follows a leading slash, with usage and description', async () => {
+    const { onSend, box } = setup();
+    await userEvent.type(box, '/ta');
+    const options = screen.getAllByRole('option');
+    expect(options.map((option) => option.textContent)).toEqual([
+      '/task add <text> | listKeeps the to-do list',
+      '/tally <votes>Counts votes',
+    ]);
+    await userEvent.type(box, '{ArrowDown}{Enter}');
+    expect(box).toHaveValue('/tally ');
+    expect(screen.queryByRole('listbox')).toBeNull();
+    await userEvent.type(box, '3{Enter}');
+    expect(onSend).toHaveBeenCalledExactlyOnceWith('/tally 3');
+  });
+
+  it('offers nothing for a slash inside a message', async () => {
+    const { box } = setup();
+    await userEvent.type(box, 'either/ta');
+    expect(screen.queryByRole('listbox')).toBeNull();
   });
 });

@@ -13,9 +13,10 @@ import {
 } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EmojiButton } from '../../components/EmojiButton';
+import type { Command } from '../../lib/api/client';
 import { loadShortcodes, replaceShortcodes, type Shortcodes } from '../../lib/emoji';
 import { toWireMentions } from '../../lib/mentions';
-import { findTrigger, suggestions, type Person, type Suggestion } from './autocomplete';
+import { commandSuggestions, findTrigger, suggestions, type Person, type Suggestion } from './autocomplete';
 import { readDraft, writeDraft, type Draft } from './drafts';
 
 interface ComposerProps {
@@ -26,6 +27,8 @@ interface ComposerProps {
   draftKey?: string;
   /** Who `@` suggests. */
   people?: Person[];
+  /** What `/` at the start suggests. */
+  commands?: Command[];
   /** ↑ in the empty box: edit one's last message here. */
   onEditLast?: () => void;
   ref?: Ref<HTMLTextAreaElement>;
@@ -46,6 +49,12 @@ export interface ComposerAttachments {
   onPasteFiles: (files: File[]) => void;
 }
 
+const LIST_LABELS = {
+  '@': 'composer.people',
+  ':': 'composer.emojiSuggestions',
+  '/': 'composer.commands',
+} as const;
+
 /** Loads the shortcode table once the composer shows; until then `:name:` waits for it at send. */
 function useShortcodes(): Shortcodes | undefined {
   const [shortcodes, setShortcodes] = useState<Shortcodes>();
@@ -60,14 +69,15 @@ function useShortcodes(): Shortcodes | undefined {
 }
 
 /**
- * The message box: Enter sends, Shift+Enter starts a new line; blank messages are not sent. `@` suggests people
- * (sent as `<@id>`), `:ta` suggests emoji and a complete `:tada:` becomes 🎉; the draft survives a switch or reload.
+ * The message box: Enter sends, Shift+Enter starts a new line; blank messages are not sent. `/` at the start
+ * suggests commands, `@` suggests people (sent as `<@id>`), `:ta` suggests emoji and a complete `:tada:` becomes 🎉; the draft survives a switch or reload.
  */
 export function Composer({
   label,
   onSend,
   draftKey,
   people = [],
+  commands = [],
   onEditLast,
   ref,
   onTyping,
@@ -101,12 +111,14 @@ export function Composer({
 
   const trigger = findTrigger(text.slice(0, caret));
   const open = trigger && trigger.start !== dismissed ? trigger : undefined;
-  const options = open
-    ? suggestions(open, people, shortcodes, {
-        here: t('composer.mentionHere'),
-        channel: t('composer.mentionChannel'),
-      })
-    : [];
+  const options = !open
+    ? []
+    : open.kind === '/'
+      ? commandSuggestions(open.query, commands)
+      : suggestions(open, people, shortcodes, {
+          here: t('composer.mentionHere'),
+          channel: t('composer.mentionChannel'),
+        });
   const listOpen = options.length > 0;
   const activeIndex = Math.min(active, options.length - 1);
 
@@ -206,7 +218,7 @@ export function Composer({
           id={listId}
           className="autocomplete"
           role="listbox"
-          aria-label={open?.kind === '@' ? t('composer.people') : t('composer.emojiSuggestions')}
+          aria-label={t(LIST_LABELS[open?.kind ?? '@'])}
         >
           {options.map((option, index) => (
             <li
@@ -220,6 +232,7 @@ export function Composer({
             >
               <span>{option.label}</span>
               {option.detail && <span className="muted"> {option.detail}</span>}
+              {option.hint && <span className="option-hint muted">{option.hint}</span>}
             </li>
           ))}
         </ul>

@@ -1,9 +1,13 @@
 import { searchShortcodes, type Shortcodes } from '../../lib/emoji';
+import type { Command } from '../../lib/api/client';
 import type { PickedMention } from '../../lib/mentions';
 
-/** What the writer is typing at the caret: `@gr` or `:ta`, from `start` (the `@` or `:`) to the caret. */
+/**
+ * What the writer is typing at the caret: `@gr`, `:ta`, or `/ta` at the very start of the message, from `start`
+ * (the `@`, `:` or `/`) to the caret.
+ */
 export interface Trigger {
-  kind: '@' | ':';
+  kind: '@' | ':' | '/';
   query: string;
   start: number;
 }
@@ -13,14 +17,20 @@ export interface Suggestion {
   key: string;
   label: string;
   detail?: string;
+  /** A second line: what a command does. */
+  hint?: string;
   insert: string;
   mention?: PickedMention;
 }
 
 const TRIGGER = /(?:^|[\s(])([@:])([^\s@:]*)$/u;
+/** A slash command is only ever the start of a message. */
+const COMMAND_TRIGGER = /^\/([a-z0-9_-]*)$/;
 const MAX_SUGGESTIONS = 8;
 
 export function findTrigger(textBeforeCaret: string): Trigger | undefined {
+  const command = COMMAND_TRIGGER.exec(textBeforeCaret);
+  if (command) return { kind: '/', query: command[1] ?? '', start: 0 };
   const match = TRIGGER.exec(textBeforeCaret);
   if (!match) return undefined;
   const kind = match[1] as '@' | ':';
@@ -40,6 +50,20 @@ const fold = (text: string) =>
 export interface Person {
   userId: string;
   displayName: string;
+}
+
+/** The commands whose name starts with what follows the slash, as the registry orders them. */
+export function commandSuggestions(query: string, commands: Command[]): Suggestion[] {
+  return commands
+    .filter((command) => command.command.slice(1).startsWith(query))
+    .slice(0, MAX_SUGGESTIONS)
+    .map((command) => ({
+      key: command.command,
+      label: command.command,
+      detail: command.usage ?? undefined,
+      hint: command.description,
+      insert: command.command,
+    }));
 }
 
 export function suggestions(

@@ -7,11 +7,14 @@ import { MessageList } from '../channel/MessageList';
 import { messageRows } from '../channel/rows';
 import { EditingProvider } from '../channel/editing';
 import { useEditLast } from '../channel/useEditLast';
+import { isCommand, useCommands, useRunCommand } from '../commands/api';
+import { EphemeralAnswers } from '../commands/EphemeralAnswers';
 import { Composer } from '../composer/Composer';
 import { draftKey } from '../composer/drafts';
 import { TypingIndicator, useTypingNotifier } from '../presence';
 
 interface ThreadPanelProps {
+  workspaceId: string;
   channelId: string;
   threadId: string;
   members: Map<string, Member> | undefined;
@@ -20,7 +23,14 @@ interface ThreadPanelProps {
 }
 
 /** A thread beside its channel: the root message, its replies and a composer that replies. */
-export function ThreadPanel({ channelId, threadId, members, myId, closeHref }: ThreadPanelProps) {
+export function ThreadPanel({
+  workspaceId,
+  channelId,
+  threadId,
+  members,
+  myId,
+  closeHref,
+}: ThreadPanelProps) {
   const { t } = useTranslation();
   const root = useMessage(threadId);
   const replies = useReplies(threadId);
@@ -40,6 +50,10 @@ export function ThreadPanel({ channelId, threadId, members, myId, closeHref }: T
   }, [navigate, closeHref]);
   // Typing frames name a channel, not a thread: the panel shows who is typing anywhere in its channel.
   const notifyTyping = useTypingNotifier(channelId);
+  const commands = useCommands(workspaceId);
+  const runCommand = useRunCommand(workspaceId, channelId, threadId);
+  // A command typed here is answered here.
+  const onSend = (text: string) => (isCommand(text) ? void runCommand(text) : send(text));
   return (
     <EditingProvider editingId={editingId} setEditingId={setEditingId}>
       <aside className="thread-panel" aria-labelledby="thread-title">
@@ -58,14 +72,16 @@ export function ThreadPanel({ channelId, threadId, members, myId, closeHref }: T
           firstItemIndex={0}
           onRetry={(message) => void retry(message)}
         />
+        <EphemeralAnswers channelId={channelId} threadId={threadId} members={members} />
         <TypingIndicator channelId={channelId} members={members} myId={myId} />
         <Composer
           key={threadId}
           ref={composer}
           label={t('composer.replyLabel')}
-          onSend={send}
+          onSend={onSend}
           draftKey={draftKey(channelId, threadId)}
           people={members ? [...members.values()] : []}
+          commands={commands}
           onEditLast={editLast}
           onTyping={notifyTyping}
         />

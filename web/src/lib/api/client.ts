@@ -37,6 +37,7 @@ export type Channel = Answer<'/api/v1/workspaces/{workspaceId}/channels', 'get'>
 export type Member = Answer<'/api/v1/workspaces/{workspaceId}/members', 'get'>['items'][number];
 export type Message = Answer<'/api/v1/messages/{messageId}', 'get'>;
 export type MessagePage = Answer<'/api/v1/channels/{channelId}/messages', 'get'>;
+export type Command = Answer<'/api/v1/workspaces/{workspaceId}/commands', 'get'>['items'][number];
 
 /** An API error: the problem+json answer's detail, for showing to the person. */
 export class ApiError extends Error {

@@ -688,6 +688,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/workspaces/{workspaceId}/commands': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CommandsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/channels/{channelId}/commands': {
     parameters: {
       query?: never;
@@ -891,6 +907,22 @@ export interface paths {
     put?: never;
     post?: never;
     delete: operations['IncomingWebhooksController_delete'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/messages/{messageId}/bot-icon': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['IncomingWebhooksController_botIcon'];
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -2819,6 +2851,39 @@ export interface operations {
       };
     };
   };
+  CommandsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              command: string;
+              description: string;
+              usage: string | null;
+              source: {
+                /** @enum {string} */
+                kind: 'builtin' | 'plugin' | 'app';
+                id: string;
+                name: string;
+              };
+            }[];
+          };
+        };
+      };
+    };
+  };
   CommandsController_run: {
     parameters: {
       query?: never;
@@ -2842,7 +2907,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            responseType: 'ephemeral' | 'in_channel';
+            text: string;
+          };
+        };
       };
     };
   };
@@ -3296,6 +3367,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  IncomingWebhooksController_botIcon: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        messageId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/webp': string;
+        };
       };
     };
   };
