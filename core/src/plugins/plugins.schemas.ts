@@ -9,7 +9,7 @@ export const installSchema = {
   type: 'object',
   properties: {
     enabled: { type: 'boolean' },
-    settings: { type: 'object' },
+    settings: { type: 'object', additionalProperties: true },
     /**
      * Hosts the admin lets this install fetch besides its manifest's `permissions.http.hosts`, in the same
      * syntax (`cal.example.org`, `*.example.org`): the Nextcloud a calendar feed lives on, say.
@@ -34,7 +34,7 @@ export const uploadSchema = {
   type: 'object',
   properties: {
     /** plugin.json as `jokkaer-plugin build` wrote it. */
-    manifest: { type: 'object' },
+    manifest: { type: 'object', additionalProperties: true },
     /** plugin.js: one script; the request body limit (BODY_LIMIT_BYTES) bounds its size. */
     code: { type: 'string', minLength: 1 },
   },

@@ -3012,7 +3012,9 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          manifest: Record<string, never>;
+          manifest: {
+            [key: string]: unknown;
+          };
           code: string;
         };
       };
@@ -3150,7 +3152,9 @@ export interface operations {
       content: {
         'application/json': {
           enabled: boolean;
-          settings?: Record<string, never>;
+          settings?: {
+            [key: string]: unknown;
+          };
           allowedHosts?: string[];
           limits?: {
             memoryMb?: number;
