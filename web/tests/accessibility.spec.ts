@@ -105,13 +105,39 @@ const STATES: PageState[] = [
     open: (page, world) => page.goto(`${world.adminUrl}/members`),
     ready: (page) => page.getByRole('cell', { name: 'Owner' }),
   },
+  {
+    name: 'admin console: plugin catalogue',
+    as: 'alice',
+    open: (page, world) => page.goto(`${world.adminUrl}/plugins`),
+    ready: (page) => page.getByRole('link', { name: 'Calendar' }),
+  },
+  {
+    name: 'admin console: a plugin reviewed, its settings form open',
+    alsoDark: true,
+    as: 'alice',
+    open: async (page, world) => {
+      await page.goto(`${world.adminUrl}/plugins?plugin=calendar`);
+      await page.getByRole('button', { name: 'I have reviewed these permissions: continue' }).click();
+    },
+    ready: (page) => page.getByRole('button', { name: 'Install and enable' }),
+  },
+  {
+    name: 'admin console: an installed plugin with its log, a setting refused',
+    as: 'alice',
+    open: async (page, world) => {
+      await page.goto(`${world.adminUrl}/plugins?plugin=tasks`);
+      await page.getByLabel('Reminder lead minutes').fill('-1');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+    },
+    ready: (page) => page.getByText('must be >= 0'),
+  },
 ];
 
 test('axe-core finds no serious or critical violation on any page or dialog, light or dark (contrast)', async ({
   browser,
   request,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   const alice = await seed.user(request, 'Alice');
   const bob = await seed.user(request, 'Bob');
   const newcomer = await seed.user(request, 'Newcomer');
@@ -121,6 +147,11 @@ test('axe-core finds no serious or critical violation on any page or dialog, lig
   await seed.dm(request, workspace.id, alice, bob);
   const root = await seed.post(request, general.id, alice, 'Welcome to general');
   await seed.reply(request, general.id, bob, root.id, 'A first reply');
+  const installed = await request.put(`/api/v1/workspaces/${workspace.id}/plugins/tasks`, {
+    headers: { authorization: `Bearer ${alice.token}` },
+    data: { enabled: true },
+  });
+  expect(installed.ok()).toBe(true);
   const channelUrl = `/w/${workspace.id}/c/${general.id}`;
   const world: World = {
     channelUrl,
