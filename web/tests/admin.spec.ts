@@ -144,3 +144,44 @@ test('an admin reviews the tasks plugin, installs it through its form (a refused
   await log.getByLabel('Outcome').selectOption('ok');
   await expect(run).toBeVisible();
 });
+
+test('an instance admin adds a plugin to the catalogue by dropping its built files on the page', async ({
+  browser,
+  request,
+}) => {
+  const operator = await seed.instanceAdmin(request);
+  const workspace = await seed.workspace(request, operator);
+  const page = await signedIn(browser, operator);
+  await page.goto(`/w/${workspace.id}/admin/plugins`);
+  const upload = page.getByRole('region', { name: 'Add a plugin to the catalogue' });
+  const id = `dropped-${Date.now().toString(36)}`;
+  const manifest = {
+    id,
+    name: `Dropped ${id}`,
+    version: '1.0.0',
+    sdkVersion: '^0.1.0',
+    permissions: { commands: [{ command: id, description: 'Says hello' }] },
+  };
+  const drop = (files: { name: string; text: string }[]) =>
+    page.evaluateHandle((contents) => {
+      const transfer = new DataTransfer();
+      for (const file of contents) transfer.items.add(new File([file.text], file.name));
+      return transfer;
+    }, files);
+
+  const code = 'definePlugin({ commands: {} });';
+  await upload
+    .getByText(/^Drop a built plugin here/)
+    .dispatchEvent('drop', { dataTransfer: await drop([{ name: 'plugin.js', text: code }]) });
+  await expect(upload.getByRole('alert')).toHaveText('Both plugin.json and plugin.js are needed.');
+
+  await upload.getByText(/^Drop a built plugin here/).dispatchEvent('drop', {
+    dataTransfer: await drop([
+      { name: 'plugin.json', text: JSON.stringify(manifest) },
+      { name: 'plugin.js', text: code },
+    ]),
+  });
+  await expect(upload.getByRole('status')).toHaveText(`${manifest.name} 1.0.0 is in the catalogue.`);
+  await page.getByRole('link', { name: manifest.name }).click();
+  await expect(page.getByRole('region', { name: 'Permissions it asks for' })).toContainText(`/${id}`);
+});
