@@ -8,6 +8,8 @@ interface World {
   threadUrl: string;
   /** The workspace's admin console (Alice owns the workspace); its sections add their states below. */
   adminUrl: string;
+  /** The admin console of a workspace the instance admin owns. */
+  operatorAdminUrl: string;
 }
 
 /**
@@ -16,7 +18,7 @@ interface World {
  */
 interface PageState {
   name: string;
-  as: 'visitor' | 'alice' | 'newcomer';
+  as: 'visitor' | 'alice' | 'newcomer' | 'operator';
   open: (page: Page, world: World) => Promise<unknown>;
   ready: (page: Page) => Locator;
   /**
@@ -131,16 +133,24 @@ const STATES: PageState[] = [
     },
     ready: (page) => page.getByText('must be >= 0'),
   },
+  {
+    name: 'admin console: plugins, with the upload an instance admin sees',
+    as: 'operator',
+    open: (page, world) => page.goto(`${world.operatorAdminUrl}/plugins`),
+    ready: (page) => page.getByRole('region', { name: 'Add a plugin to the catalogue' }),
+  },
 ];
 
 test('axe-core finds no serious or critical violation on any page or dialog, light or dark (contrast)', async ({
   browser,
   request,
 }) => {
-  test.setTimeout(360_000);
+  test.setTimeout(480_000);
   const alice = await seed.user(request, 'Alice');
   const bob = await seed.user(request, 'Bob');
   const newcomer = await seed.user(request, 'Newcomer');
+  const operator = await seed.instanceAdmin(request);
+  const operatorWorkspace = await seed.workspace(request, operator);
   const workspace = await seed.workspace(request, alice, [bob]);
   const general = await seed.channel(request, workspace.id, alice, 'general', [bob]);
   await seed.channel(request, workspace.id, bob, 'random');
@@ -157,9 +167,15 @@ test('axe-core finds no serious or critical violation on any page or dialog, lig
     channelUrl,
     threadUrl: `${channelUrl}/t/${root.id}`,
     adminUrl: `/w/${workspace.id}/admin`,
+    operatorAdminUrl: `/w/${operatorWorkspace.id}/admin`,
   };
 
-  const people: Record<PageState['as'], SeededUser | undefined> = { visitor: undefined, alice, newcomer };
+  const people: Record<PageState['as'], SeededUser | undefined> = {
+    visitor: undefined,
+    alice,
+    newcomer,
+    operator,
+  };
   const pages = new Map<PageState['as'], Page>();
   const pageOf = async (as: PageState['as']) => {
     const person = people[as];
