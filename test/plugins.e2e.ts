@@ -157,6 +157,7 @@ describe('plugin platform', () => {
     });
     expect(installed.status).toBe(200);
     expect(installed.body).toMatchObject({ pluginId: 'echo-bot', enabled: true, settings: { weatherUrl } });
+    expect(installed.body.secretsSet).toEqual(['weatherApiKey']);
     expect(JSON.stringify(installed.body)).not.toContain('s3cret');
     expect(
       JSON.stringify((await admin.api.get(`/api/v1/workspaces/${workspaceId}/plugins`)).body),
@@ -250,6 +251,15 @@ describe('plugin platform', () => {
       10_000,
     );
     expect(log).toEqual(expect.arrayContaining(['memory', 'timeout', 'error', 'host']));
+    const invocations = `/api/v1/workspaces/${workspaceId}/plugins/evil/invocations`;
+    const timeouts = await admin.api.get(`${invocations}?outcome=timeout`);
+    expect(timeouts.body.items.length).toBeGreaterThan(0);
+    expect(new Set(timeouts.body.items.map((i: { outcome: string }) => i.outcome))).toEqual(
+      new Set(['timeout']),
+    );
+    expect((await admin.api.get(`${invocations}?outcome=sideways`)).body.errors[0].path).toBe(
+      'query/outcome',
+    );
     // The install is disabled just after its failure is logged (its health check reads the log): wait for it.
     const evil = await eventually(async () => {
       const installs = (await admin.api.get(`/api/v1/workspaces/${workspaceId}/plugins`)).body.items;
@@ -319,6 +329,8 @@ describe('plugin platform', () => {
       displayName: 'Operator',
     });
     const ops = new ApiClient(server.url, operator.body.token);
+    expect((await ops.get('/api/v1/me')).body.instanceAdmin).toBe(true);
+    expect((await member.api.get('/api/v1/me')).body.instanceAdmin).toBe(false);
     const invalid = await ops.post('/api/v1/plugins', { manifest: { ...manifest, id: 'Bad Id' }, code });
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors[0].path).toBe('manifest/id');

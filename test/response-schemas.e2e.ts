@@ -49,7 +49,14 @@ async function expectAnswer(path: string, expected: unknown) {
 
 it('GET /me answers the whole user', async () => {
   const me = await expectAnswer('/api/v1/me', await server.app.get(AuthService).me(alice.id));
-  expect(Object.keys(me).sort()).toEqual(['avatarUrl', 'createdAt', 'displayName', 'email', 'id']);
+  expect(Object.keys(me).sort()).toEqual([
+    'avatarUrl',
+    'createdAt',
+    'displayName',
+    'email',
+    'id',
+    'instanceAdmin',
+  ]);
 });
 
 it('GET /channels/:channelId answers the whole channel, and a direct conversation its members', async () => {

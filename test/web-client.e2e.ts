@@ -92,7 +92,12 @@ withBrowser(
   'browser journeys pass (Playwright on Debian’s chromium, real server and database)',
   async () => {
     // Every journey signs people up from this one address.
-    const server = await startTestServer({ apiRateLimitPerToken: 10_000, registerMaxPerAddress: 1_000 });
+    const server = await startTestServer({
+      apiRateLimitPerToken: 10_000,
+      registerMaxPerAddress: 1_000,
+      // The journeys' instance admin (web/tests/seed.ts).
+      instanceAdminEmails: ['instance-admin@example.test'],
+    });
     try {
       // The budget spec seeds a long history straight into the server's database.
       const output = await run(bin('@playwright/test', 'cli.js'), ['test'], {

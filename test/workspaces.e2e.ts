@@ -76,6 +76,42 @@ describe('workspaces', () => {
     );
   });
 
+  it('lists the open invites to admins (without their codes) and revokes one, whose link then names nothing', async () => {
+    const workspace = await createWorkspace(owner);
+    const member = await registerUser(server.url);
+    await addToWorkspace(owner, workspace.id, member);
+    const url = `/api/v1/workspaces/${workspace.id}/invites`;
+    const kept = await owner.api.post(url, { role: 'guest', maxUses: 3 });
+    const revoked = await owner.api.post(url, {});
+    const usedUp = await owner.api.post(url, {});
+    await (await registerUser(server.url)).api.post(`/api/v1/invites/${usedUp.body.code}/accept`);
+
+    const open = await owner.api.get(url);
+    expect(open.status).toBe(200);
+    expect(open.body.items.map((invite: { id: string }) => invite.id)).toEqual([
+      revoked.body.id,
+      kept.body.id,
+    ]);
+    expect(open.body.items[1]).toEqual({
+      id: kept.body.id,
+      role: 'guest',
+      uses: 0,
+      maxUses: 3,
+      expiresAt: kept.body.expiresAt,
+      createdBy: owner.id,
+      createdAt: expect.any(String),
+    });
+    expect(JSON.stringify(open.body)).not.toContain(kept.body.code);
+
+    expect((await member.api.get(url)).status).toBe(403);
+    expect((await member.api.delete(`${url}/${revoked.body.id}`)).status).toBe(403);
+    expect((await owner.api.delete(`${url}/${revoked.body.id}`)).status).toBe(204);
+    expect((await owner.api.delete(`${url}/${revoked.body.id}`)).status).toBe(404);
+    const late = await registerUser(server.url);
+    expect((await late.api.post(`/api/v1/invites/${revoked.body.code}/accept`)).status).toBe(404);
+    expect((await owner.api.get(url)).body.items).toEqual([expect.objectContaining({ id: kept.body.id })]);
+  });
+
   it('refuses invites from members and admin invites from admins', async () => {
     const workspace = await createWorkspace(owner);
     const admin = await registerUser(server.url);

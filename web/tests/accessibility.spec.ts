@@ -8,6 +8,8 @@ interface World {
   threadUrl: string;
   /** The workspace's admin console (Alice owns the workspace); its sections add their states below. */
   adminUrl: string;
+  /** The admin console of a workspace the instance admin owns. */
+  operatorAdminUrl: string;
 }
 
 /**
@@ -16,7 +18,7 @@ interface World {
  */
 interface PageState {
   name: string;
-  as: 'visitor' | 'alice' | 'newcomer';
+  as: 'visitor' | 'alice' | 'newcomer' | 'operator';
   open: (page: Page, world: World) => Promise<unknown>;
   ready: (page: Page) => Locator;
   /**
@@ -105,30 +107,75 @@ const STATES: PageState[] = [
     open: (page, world) => page.goto(`${world.adminUrl}/members`),
     ready: (page) => page.getByRole('cell', { name: 'Owner' }),
   },
+  {
+    name: 'admin console: plugin catalogue',
+    as: 'alice',
+    open: (page, world) => page.goto(`${world.adminUrl}/plugins`),
+    ready: (page) => page.getByRole('link', { name: 'Calendar' }),
+  },
+  {
+    name: 'admin console: a plugin reviewed, its settings form open',
+    alsoDark: true,
+    as: 'alice',
+    open: async (page, world) => {
+      await page.goto(`${world.adminUrl}/plugins?plugin=calendar`);
+      await page.getByRole('button', { name: 'I have reviewed these permissions: continue' }).click();
+    },
+    ready: (page) => page.getByRole('button', { name: 'Install and enable' }),
+  },
+  {
+    name: 'admin console: an installed plugin with its log, a setting refused',
+    as: 'alice',
+    open: async (page, world) => {
+      await page.goto(`${world.adminUrl}/plugins?plugin=tasks`);
+      await page.getByLabel('Reminder lead minutes').fill('-1');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+    },
+    ready: (page) => page.getByText('must be >= 0'),
+  },
+  {
+    name: 'admin console: plugins, with the upload an instance admin sees',
+    as: 'operator',
+    open: (page, world) => page.goto(`${world.operatorAdminUrl}/plugins`),
+    ready: (page) => page.getByRole('region', { name: 'Add a plugin to the catalogue' }),
+  },
 ];
 
 test('axe-core finds no serious or critical violation on any page or dialog, light or dark (contrast)', async ({
   browser,
   request,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(480_000);
   const alice = await seed.user(request, 'Alice');
   const bob = await seed.user(request, 'Bob');
   const newcomer = await seed.user(request, 'Newcomer');
+  const operator = await seed.instanceAdmin(request);
+  const operatorWorkspace = await seed.workspace(request, operator);
   const workspace = await seed.workspace(request, alice, [bob]);
   const general = await seed.channel(request, workspace.id, alice, 'general', [bob]);
   await seed.channel(request, workspace.id, bob, 'random');
   await seed.dm(request, workspace.id, alice, bob);
   const root = await seed.post(request, general.id, alice, 'Welcome to general');
   await seed.reply(request, general.id, bob, root.id, 'A first reply');
+  const installed = await request.put(`/api/v1/workspaces/${workspace.id}/plugins/tasks`, {
+    headers: { authorization: `Bearer ${alice.token}` },
+    data: { enabled: true },
+  });
+  expect(installed.ok()).toBe(true);
   const channelUrl = `/w/${workspace.id}/c/${general.id}`;
   const world: World = {
     channelUrl,
     threadUrl: `${channelUrl}/t/${root.id}`,
     adminUrl: `/w/${workspace.id}/admin`,
+    operatorAdminUrl: `/w/${operatorWorkspace.id}/admin`,
   };
 
-  const people: Record<PageState['as'], SeededUser | undefined> = { visitor: undefined, alice, newcomer };
+  const people: Record<PageState['as'], SeededUser | undefined> = {
+    visitor: undefined,
+    alice,
+    newcomer,
+    operator,
+  };
   const pages = new Map<PageState['as'], Page>();
   const pageOf = async (as: PageState['as']) => {
     const person = people[as];

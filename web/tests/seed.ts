@@ -37,6 +37,19 @@ export const seed = {
       displayName,
     }),
 
+  /**
+   * The instance admin: the server running the journeys names this address in INSTANCE_ADMIN_EMAILS. Signed
+   * up once per database, signed in on later calls.
+   */
+  async instanceAdmin(request: APIRequestContext): Promise<SeededUser> {
+    const credentials = { email: 'instance-admin@example.test', password: 'correct horse battery' };
+    const registered = await request.post('/api/v1/auth/register', {
+      data: { ...credentials, displayName: 'Operator' },
+    });
+    if (registered.ok()) return (await registered.json()) as SeededUser;
+    return call<SeededUser>(request, 'POST', '/api/v1/auth/login', undefined, credentials);
+  },
+
   /** A workspace owned by the first person, the others joined by invite. */
   async workspace(request: APIRequestContext, owner: SeededUser, others: SeededUser[] = []) {
     const id = unique();

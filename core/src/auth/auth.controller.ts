@@ -15,7 +15,7 @@ import {
   loginSchema,
   registerSchema,
   sessionViewSchema,
-  userViewSchema,
+  meViewSchema,
 } from './auth.schemas';
 
 @ApiTags('accounts')
@@ -84,7 +84,7 @@ export class AuthController {
 
   @Get('me')
   @AppScopes('users:read')
-  @Returns(userViewSchema)
+  @Returns(meViewSchema)
   me(@CurrentAuth() auth: AuthContext) {
     return this.auth.me(auth.userId);
   }

@@ -58,6 +58,15 @@ export const userViewSchema = {
 
 export type UserView = FromSchema<typeof userViewSchema>;
 
+/** GET /me: the user, and whether they are an instance admin (INSTANCE_ADMIN_EMAILS), for the client's menus. */
+export const meViewSchema = {
+  ...userViewSchema,
+  title: 'MeView',
+  properties: { ...userViewSchema.properties, instanceAdmin: { type: 'boolean' } },
+  required: [...userViewSchema.required, 'instanceAdmin'],
+} as const;
+export type MeView = FromSchema<typeof meViewSchema>;
+
 export const sessionViewSchema = {
   title: 'SessionView',
   type: 'object',

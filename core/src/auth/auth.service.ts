@@ -13,7 +13,7 @@ import { Limit, RateLimiter, throwIfExceeded } from '../rate-limits/rate-limiter
 import { UserModel, TokenModel } from './auth.models';
 import { AuthCache } from './auth-cache';
 import { ActiveToken, AuthRepository } from './auth.repository';
-import { AuthProvidersView, PersonalTokenView, SessionView, UserView } from './auth.schemas';
+import { AuthProvidersView, MeView, PersonalTokenView, SessionView, UserView } from './auth.schemas';
 import { hashPassword, verifyPassword } from './password-hash';
 import { generateToken, hashToken, TokenKind } from './tokens';
 
@@ -216,10 +216,10 @@ export class AuthService {
     });
   }
 
-  async me(userId: string): Promise<UserView> {
+  async me(userId: string): Promise<MeView> {
     const user = await this.repository.findUserViewFields(userId);
     if (!user) throw unauthorized();
-    return toUserView(user);
+    return { ...toUserView(user), instanceAdmin: this.isInstanceAdmin(user.email) };
   }
 
   async createPersonalToken(userId: string, name: string, expiresAt?: string, scopes?: string[]) {
@@ -307,9 +307,13 @@ export class AuthService {
   /** Throws 403 unless the user is an instance admin (INSTANCE_ADMIN_EMAILS); `may` says what they may do. */
   async assertInstanceAdmin(userId: string, may: string): Promise<void> {
     const user = await this.repository.findUserById(userId);
-    if (!user || !this.config.instanceAdminEmails.includes(user.email.toLowerCase())) {
+    if (!user || !this.isInstanceAdmin(user.email)) {
       throw forbidden(`Only instance admins may ${may}`);
     }
+  }
+
+  private isInstanceAdmin(email: string): boolean {
+    return this.config.instanceAdminEmails.includes(email.toLowerCase());
   }
 
   private async issue(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
-import type { InstallLimits } from './plugins.schemas';
+import type { InstallLimits, InvocationOutcome } from './plugins.schemas';
 
 export interface InstallRow {
   id: string;
@@ -22,7 +22,7 @@ export interface InvocationRow {
   id: string;
   kind: string;
   name: string;
-  outcome: string;
+  outcome: InvocationOutcome;
   durationMs: number;
   message: string | null;
   createdAt: Date;
@@ -302,10 +302,15 @@ export class PluginsRepository {
     await this.db.knex('pluginInvocations').insert(row);
   }
 
-  async listInvocations(installId: string, limit: number): Promise<InvocationRow[]> {
+  /** The install's latest runs, newest first; only those that ended with `outcome` when given. */
+  async listInvocations(
+    installId: string,
+    limit: number,
+    outcome?: InvocationOutcome,
+  ): Promise<InvocationRow[]> {
     return await this.db
       .conn('pluginInvocations')
-      .where({ installId })
+      .where({ installId, ...(outcome ? { outcome } : {}) })
       .orderBy('id', 'desc')
       .limit(limit)
       .select<InvocationRow[]>('id', 'kind', 'name', 'outcome', 'durationMs', 'message', 'createdAt');

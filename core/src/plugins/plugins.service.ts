@@ -17,6 +17,7 @@ import {
   InstallBody,
   InstallLimits,
   InstallView,
+  InvocationOutcome,
   InvocationView,
   UploadBody,
 } from './plugins.schemas';
@@ -151,11 +152,12 @@ export class PluginsService {
     workspaceId: string,
     userId: string,
     pluginId: string,
+    outcome?: InvocationOutcome,
   ): Promise<{ items: InvocationView[] }> {
     await this.workspaces.requireAdmin(workspaceId, userId);
     const install = await this.repository.findInstall(workspaceId, pluginId);
     if (!install) throw notFound('Plugin install');
-    const rows = await this.repository.listInvocations(install.id, 100);
+    const rows = await this.repository.listInvocations(install.id, 100, outcome);
     return {
       items: rows.map((row) => ({ ...row, id: String(row.id), createdAt: row.createdAt.toISOString() })),
     };
@@ -193,12 +195,14 @@ export class PluginsService {
   private toView(install: InstallRow): InstallView {
     const manifest = this.host.manifestOf(install);
     const hidden = new Set(manifest ? secretSettingKeys(manifest) : []);
+    const secretsSet = [...hidden].filter((name) => name in install.settings);
     return {
       pluginId: install.pluginId,
       workspaceId: install.workspaceId,
       version: install.version,
       enabled: install.enabled,
       settings: Object.fromEntries(Object.entries(install.settings).filter(([name]) => !hidden.has(name))),
+      secretsSet,
       limits: install.limits,
       allowedHosts: install.allowedHosts,
       botUserId: install.botUserId,

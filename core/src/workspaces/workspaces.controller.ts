@@ -10,7 +10,12 @@ import { createInviteSchema, createWorkspaceSchema, updateMemberSchema } from '.
 import { WorkspacesService } from './workspaces.service';
 import { Responds } from '../common/responses';
 import { memberViewSchema } from '@jokkaer/sdk-plugin';
-import { acceptedInviteSchema, inviteViewSchema, workspaceViewSchema } from './workspaces.schemas';
+import {
+  acceptedInviteSchema,
+  inviteViewSchema,
+  openInvitesSchema,
+  workspaceViewSchema,
+} from './workspaces.schemas';
 
 @ApiTags('workspaces')
 @ApiBearerAuth()
@@ -64,6 +69,22 @@ export class WorkspacesController {
       expiresInHours: body.expiresInHours,
       maxUses: body.maxUses,
     });
+  }
+
+  @Get('workspaces/:workspaceId/invites')
+  @Responds(200, openInvitesSchema)
+  invites(@CurrentAuth() auth: AuthContext, @Param('workspaceId') workspaceId: string) {
+    return this.workspaces.listOpenInvites(workspaceId, auth.userId);
+  }
+
+  @Delete('workspaces/:workspaceId/invites/:inviteId')
+  @HttpCode(204)
+  revokeInvite(
+    @CurrentAuth() auth: AuthContext,
+    @Param('workspaceId') workspaceId: string,
+    @Param('inviteId') inviteId: string,
+  ) {
+    return this.workspaces.revokeInvite(workspaceId, auth.userId, inviteId);
   }
 
   @Post('invites/:code/accept')

@@ -141,6 +141,21 @@ export class WorkspacesRepository {
     return await InviteModel.query(this.db.conn).where({ codeHash }).forUpdate().first();
   }
 
+  /** Invites neither expired at `now` nor used up, newest first. */
+  async listOpenInvites(workspaceId: string, now: Date): Promise<InviteModel[]> {
+    return await InviteModel.query(this.db.conn)
+      .where({ workspaceId })
+      .where('expiresAt', '>', now)
+      .whereRaw('uses < max_uses')
+      .orderBy('createdAt', 'desc')
+      .limit(200);
+  }
+
+  /** Whether an invite of the workspace was there to delete. */
+  async deleteInvite(workspaceId: string, id: string): Promise<boolean> {
+    return (await InviteModel.query(this.db.conn).delete().where({ workspaceId, id })) > 0;
+  }
+
   async useInvite(id: string): Promise<void> {
     await InviteModel.query(this.db.conn).increment('uses', 1).where({ id });
   }

@@ -63,15 +63,42 @@ export const inviteViewSchema = {
   title: 'InviteView',
   type: 'object',
   properties: {
+    /** Names the invite for listing and revoking; the code itself is shown only here, once. */
+    id: { type: 'string', format: 'uuid' },
     code: { type: 'string' },
     role: { type: 'string', enum: ROLES },
     maxUses: { type: 'integer' },
     expiresAt: { type: 'string', format: 'date-time' },
   },
-  required: ['code', 'role', 'maxUses', 'expiresAt'],
+  required: ['id', 'code', 'role', 'maxUses', 'expiresAt'],
   additionalProperties: false,
 } as const;
 export type InviteView = FromSchema<typeof inviteViewSchema>;
+
+/** An invite still open (neither expired nor used up), as admins list it: without its code. */
+export const openInviteSchema = {
+  title: 'OpenInvite',
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    role: { type: 'string', enum: ROLES },
+    uses: { type: 'integer' },
+    maxUses: { type: 'integer' },
+    expiresAt: { type: 'string', format: 'date-time' },
+    createdBy: { type: 'string', format: 'uuid' },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+  required: ['id', 'role', 'uses', 'maxUses', 'expiresAt', 'createdBy', 'createdAt'],
+  additionalProperties: false,
+} as const;
+export type OpenInvite = FromSchema<typeof openInviteSchema>;
+
+export const openInvitesSchema = {
+  type: 'object',
+  properties: { items: { type: 'array', items: openInviteSchema } },
+  required: ['items'],
+  additionalProperties: false,
+} as const;
 
 /** `POST /invites/:code/accept`: the workspace joined and the caller's membership. */
 export const acceptedInviteSchema = {

@@ -9,9 +9,10 @@ import { isUniqueViolation } from '../database/errors';
 import { EventsRepository } from '../events/events.repository';
 import { MembershipCache } from '../memberships/membership-cache';
 import { avatarUrl } from '../profiles/profiles.schemas';
+import { Clock } from '../common/clock';
 import type { WorkspaceModel } from './workspaces.models';
 import { MemberRow, WorkspacesRepository, WorkspaceWithRole } from './workspaces.repository';
-import type { InviteView, MemberView, Role, WorkspaceView } from './workspaces.schemas';
+import type { InviteView, MemberView, OpenInvite, Role, WorkspaceView } from './workspaces.schemas';
 
 /** The caller's standing in a workspace, resolved on every request (so role changes apply at once). */
 export interface Membership {
@@ -46,6 +47,7 @@ export class WorkspacesService {
     private readonly repository: WorkspacesRepository,
     private readonly events: EventsRepository,
     private readonly memberships: MembershipCache,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -141,10 +143,38 @@ export class WorkspacesService {
       codeHash: hashToken(code),
       role: input.role,
       maxUses: input.maxUses,
-      expiresAt: new Date(Date.now() + input.expiresInHours * 3_600_000),
+      expiresAt: new Date(this.clock.now() + input.expiresInHours * 3_600_000),
       createdBy: userId,
     });
-    return { code, role: invite.role, maxUses: invite.maxUses, expiresAt: invite.expiresAt.toISOString() };
+    return {
+      id: invite.id,
+      code,
+      role: invite.role,
+      maxUses: invite.maxUses,
+      expiresAt: invite.expiresAt.toISOString(),
+    };
+  }
+
+  async listOpenInvites(workspaceId: string, userId: string): Promise<{ items: OpenInvite[] }> {
+    await this.requireAdmin(workspaceId, userId);
+    const invites = await this.repository.listOpenInvites(workspaceId, new Date(this.clock.now()));
+    return {
+      items: invites.map((invite) => ({
+        id: invite.id,
+        role: invite.role,
+        uses: invite.uses,
+        maxUses: invite.maxUses,
+        expiresAt: invite.expiresAt.toISOString(),
+        createdBy: invite.createdBy,
+        createdAt: invite.createdAt.toISOString(),
+      })),
+    };
+  }
+
+  /** The link stops working at once; those who joined through it stay. */
+  async revokeInvite(workspaceId: string, userId: string, inviteId: string): Promise<void> {
+    await this.requireAdmin(workspaceId, userId);
+    if (!(await this.repository.deleteInvite(workspaceId, inviteId))) throw notFound('Invite');
   }
 
   async acceptInvite(code: string, userId: string) {
@@ -153,7 +183,7 @@ export class WorkspacesService {
       if (!invite) throw notFound('Invite');
       const existing = await this.repository.findMember(invite.workspaceId, userId);
       if (!existing) {
-        if (invite.expiresAt.getTime() <= Date.now() || invite.uses >= invite.maxUses) {
+        if (invite.expiresAt.getTime() <= this.clock.now() || invite.uses >= invite.maxUses) {
           throw new ProblemException(410, 'This invite has expired or has been used up');
         }
         await this.repository.useInvite(invite.id);

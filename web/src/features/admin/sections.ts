@@ -23,4 +23,11 @@ export const adminSections: AdminSection[] = [
       import('./members/MembersSection').then((module) => ({ default: module.MembersSection })),
     ),
   },
+  {
+    id: 'plugins',
+    label: 'admin.sections.plugins',
+    Component: lazy(() =>
+      import('./plugins/PluginsSection').then((module) => ({ default: module.PluginsSection })),
+    ),
+  },
 ];

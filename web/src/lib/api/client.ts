@@ -39,11 +39,18 @@ export type Message = Answer<'/api/v1/messages/{messageId}', 'get'>;
 export type MessagePage = Answer<'/api/v1/channels/{channelId}/messages', 'get'>;
 export type Command = Answer<'/api/v1/workspaces/{workspaceId}/commands', 'get'>['items'][number];
 
-/** An API error: the problem+json answer's detail, for showing to the person. */
+/** One failing input field of a 400 problem, named by its slash path in the request (`settings/timezone`). */
+export interface ProblemField {
+  path: string;
+  message: string;
+}
+
+/** An API error: the problem+json answer's detail, for showing to the person, and its failing fields. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     detail: string,
+    readonly fields: ProblemField[] = [],
   ) {
     super(detail);
   }
@@ -55,6 +62,10 @@ export async function data<T>(
 ): Promise<T> {
   const { data: body, error, response } = await answer;
   if (response.ok) return body as T;
-  const problem = error as { detail?: string; title?: string } | undefined;
-  throw new ApiError(response.status, problem?.detail ?? problem?.title ?? response.statusText);
+  const problem = error as { detail?: string; title?: string; errors?: ProblemField[] } | undefined;
+  throw new ApiError(
+    response.status,
+    problem?.detail ?? problem?.title ?? response.statusText,
+    problem?.errors,
+  );
 }

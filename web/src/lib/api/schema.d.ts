@@ -279,10 +279,26 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    get: operations['WorkspacesController_invites'];
     put?: never;
     post: operations['WorkspacesController_invite'];
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/workspaces/{workspaceId}/invites/{inviteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['WorkspacesController_revokeInvite'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1307,6 +1323,7 @@ export interface operations {
             avatarUrl: string | null;
             /** Format: date-time */
             createdAt: string;
+            instanceAdmin: boolean;
           };
         };
       };
@@ -1644,6 +1661,42 @@ export interface operations {
       };
     };
   };
+  WorkspacesController_invites: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              role: 'owner' | 'admin' | 'member' | 'guest';
+              uses: number;
+              maxUses: number;
+              /** Format: date-time */
+              expiresAt: string;
+              /** Format: uuid */
+              createdBy: string;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
   WorkspacesController_invite: {
     parameters: {
       query?: never;
@@ -1675,6 +1728,8 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** Format: uuid */
+            id: string;
             code: string;
             /** @enum {string} */
             role: 'owner' | 'admin' | 'member' | 'guest';
@@ -1683,6 +1738,26 @@ export interface operations {
             expiresAt: string;
           };
         };
+      };
+    };
+  };
+  WorkspacesController_revokeInvite: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+        inviteId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
@@ -2930,7 +3005,71 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: {
+              id: string;
+              name: string;
+              version: string;
+              description: string;
+              permissions: {
+                events?: (
+                  | 'workspace.member_joined'
+                  | 'workspace.member_updated'
+                  | 'workspace.member_left'
+                  | 'channel.created'
+                  | 'channel.updated'
+                  | 'channel.archived'
+                  | 'channel.member_joined'
+                  | 'channel.member_left'
+                  | 'channel.read'
+                  | 'message.created'
+                  | 'message.updated'
+                  | 'message.deleted'
+                  | 'reaction.added'
+                  | 'reaction.removed'
+                  | 'file.uploaded'
+                  | 'webhook.disabled'
+                  | 'call.started'
+                  | 'call.participant_joined'
+                  | 'call.participant_left'
+                  | 'call.ended'
+                )[];
+                messages?: {
+                  write?: boolean;
+                  read?: boolean;
+                  addressed?: boolean;
+                };
+                users?: {
+                  presence?: boolean;
+                };
+                files?: {
+                  read: boolean;
+                  maxBytes: number;
+                };
+                kv?: {
+                  quotaBytes: number;
+                };
+                http?: {
+                  hosts: string[];
+                };
+                commands?: {
+                  command: string;
+                  description: string;
+                  usage?: string;
+                }[];
+                schedules?: {
+                  name: string;
+                  cron: string;
+                }[];
+                hooks?: 'messageWillBePosted'[];
+              };
+              settingsSchema: {
+                [key: string]: unknown;
+              };
+            }[];
+          };
+        };
       };
     };
   };
@@ -2944,7 +3083,9 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          manifest: Record<string, never>;
+          manifest: {
+            [key: string]: unknown;
+          };
           code: string;
         };
       };
@@ -2954,7 +3095,69 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            id: string;
+            name: string;
+            version: string;
+            description: string;
+            permissions: {
+              events?: (
+                | 'workspace.member_joined'
+                | 'workspace.member_updated'
+                | 'workspace.member_left'
+                | 'channel.created'
+                | 'channel.updated'
+                | 'channel.archived'
+                | 'channel.member_joined'
+                | 'channel.member_left'
+                | 'channel.read'
+                | 'message.created'
+                | 'message.updated'
+                | 'message.deleted'
+                | 'reaction.added'
+                | 'reaction.removed'
+                | 'file.uploaded'
+                | 'webhook.disabled'
+                | 'call.started'
+                | 'call.participant_joined'
+                | 'call.participant_left'
+                | 'call.ended'
+              )[];
+              messages?: {
+                write?: boolean;
+                read?: boolean;
+                addressed?: boolean;
+              };
+              users?: {
+                presence?: boolean;
+              };
+              files?: {
+                read: boolean;
+                maxBytes: number;
+              };
+              kv?: {
+                quotaBytes: number;
+              };
+              http?: {
+                hosts: string[];
+              };
+              commands?: {
+                command: string;
+                description: string;
+                usage?: string;
+              }[];
+              schedules?: {
+                name: string;
+                cron: string;
+              }[];
+              hooks?: 'messageWillBePosted'[];
+            };
+            settingsSchema: {
+              [key: string]: unknown;
+            };
+          };
+        };
       };
     };
   };
@@ -2973,7 +3176,36 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: {
+              pluginId: string;
+              /** Format: uuid */
+              workspaceId: string;
+              version: string;
+              enabled: boolean;
+              settings: {
+                [key: string]: unknown;
+              };
+              secretsSet: string[];
+              limits: {
+                memoryMb: number;
+                eventTimeoutMs: number;
+                commandTimeoutMs: number;
+                hookTimeoutMs: number;
+                hookFailClosed: boolean;
+              };
+              allowedHosts: string[];
+              /** Format: uuid */
+              botUserId: string;
+              disabledReason: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }[];
+          };
+        };
       };
     };
   };
@@ -2991,7 +3223,9 @@ export interface operations {
       content: {
         'application/json': {
           enabled: boolean;
-          settings?: Record<string, never>;
+          settings?: {
+            [key: string]: unknown;
+          };
           allowedHosts?: string[];
           limits?: {
             memoryMb?: number;
@@ -3008,7 +3242,34 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            pluginId: string;
+            /** Format: uuid */
+            workspaceId: string;
+            version: string;
+            enabled: boolean;
+            settings: {
+              [key: string]: unknown;
+            };
+            secretsSet: string[];
+            limits: {
+              memoryMb: number;
+              eventTimeoutMs: number;
+              commandTimeoutMs: number;
+              hookTimeoutMs: number;
+              hookFailClosed: boolean;
+            };
+            allowedHosts: string[];
+            /** Format: uuid */
+            botUserId: string;
+            disabledReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
       };
     };
   };
@@ -3034,7 +3295,9 @@ export interface operations {
   };
   PluginsController_invocations: {
     parameters: {
-      query?: never;
+      query?: {
+        outcome?: 'ok' | 'error' | 'timeout' | 'memory' | 'missing' | 'host';
+      };
       header?: never;
       path: {
         workspaceId: string;
@@ -3048,7 +3311,21 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: {
+              id: string;
+              kind: string;
+              name: string;
+              /** @enum {string} */
+              outcome: 'ok' | 'error' | 'timeout' | 'memory' | 'missing' | 'host';
+              durationMs: number;
+              message: string | null;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+          };
+        };
       };
     };
   };
