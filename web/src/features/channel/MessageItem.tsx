@@ -175,7 +175,7 @@ export function MessageItem({
             {avatar}
             <PresenceDot userId={authorId} />
             <span className="author">{authorName}</span>
-            {app && <span className="app-badge">{t('messages.app')}</span>}
+            {app && <span className="tag">{t('messages.app')}</span>}
             <time dateTime={message.createdAt}>{formatTime(message.createdAt, i18n.language)}</time>
           </header>
         )}

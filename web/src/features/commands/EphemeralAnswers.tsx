@@ -30,7 +30,7 @@ export function EphemeralAnswers({ channelId, threadId, members }: EphemeralAnsw
         >
           <header className="message-header">
             <span className="author">{answer.from}</span>
-            <span className="app-badge">{t('messages.app')}</span>
+            <span className="tag">{t('messages.app')}</span>
             <span className="muted only-you">{t('commands.onlyYou')}</span>
             <button
               type="button"

@@ -47,7 +47,7 @@ export function MembersSection({ workspace }: AdminSectionProps) {
                 <span className="admin-person">
                   <Avatar userId={member.userId} name={member.displayName} url={member.avatarUrl} />
                   {member.displayName}
-                  {member.isBot && <span className="app-badge">{t('admin.members.bot')}</span>}
+                  {member.isBot && <span className="tag">{t('admin.members.bot')}</span>}
                 </span>
               </td>
               <td>
