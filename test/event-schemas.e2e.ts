@@ -39,6 +39,7 @@ const IMPLEMENTED: EventName[] = [
   'call.participant_joined',
   'call.participant_left',
   'call.ended',
+  'import.progress',
 ];
 
 /** Rows the server writes to the same stream for itself; never delivered to clients, so not in the SDK. */

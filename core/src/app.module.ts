@@ -15,6 +15,7 @@ import { EgressModule } from './egress/egress.module';
 import { EventsModule } from './events/events.module';
 import { FilesModule } from './files/files.module';
 import { HealthController } from './health/health.controller';
+import { ImportsModule } from './imports/imports.module';
 import { MessagesModule } from './messages/messages.module';
 import { PluginsModule } from './plugins/plugins.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
@@ -55,6 +56,7 @@ export class AppModule {
         WebhooksModule,
         AppsModule,
         CallsModule,
+        ImportsModule,
       ],
       controllers: [HealthController],
     };
