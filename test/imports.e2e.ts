@@ -1,5 +1,7 @@
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { ApiClient } from '../fixtures/api-client';
 import { createWorkspace, postMessage, registerUser, TestUser } from '../fixtures/factories';
 import { RealtimeClient } from '../fixtures/realtime-client';
@@ -400,4 +402,54 @@ describe('refused uploads', () => {
     expect(response.status).toBe(403);
     expect((await member.api.get(`/api/v1/workspaces/${workspaceId}/imports`)).status).toBe(403);
   });
+});
+
+describe('a restart', () => {
+  it('resumes a running import where it stopped, importing each message once', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'jokkaer-import-'));
+    const settings = { importBatchMessages: 20, dataDir };
+    const first = await startTestServer(settings);
+    let second: TestServer | undefined;
+    try {
+      const person = await registerUser(first.url, 'Restarter');
+      const workspaceId = (await createWorkspace(person)).id;
+      const started = await upload(
+        person,
+        workspaceId,
+        await zipOf(syntheticExport({ messages: 4000, perDay: 20 })),
+      );
+      expect(started.status).toBe(202);
+      await eventually(async () => {
+        const { body } = await person.api.get(`/api/v1/workspaces/${workspaceId}/imports/${started.body.id}`);
+        return (body as ImportView).dayFilesDone > 0 ? true : undefined;
+      }, 'the import to be under way');
+      await first.app.close(); // a graceful stop hands the lease back at the next day file
+      const db = new Client({ connectionString: first.databaseUrl });
+      await db.connect();
+      const { rows } = await db.query<{ status: string; done: number; total: number }>(
+        `SELECT status, (progress->>'dayFilesDone')::int AS done, (progress->>'dayFilesTotal')::int AS total
+         FROM imports WHERE id = $1`,
+        [started.body.id],
+      );
+      await db.end();
+      expect(rows[0].status).toBe('running');
+      expect(rows[0].done).toBeLessThan(rows[0].total);
+
+      second = await startTestServer({ ...settings, databaseUrl: first.databaseUrl });
+      const resumed = new ApiClient(second.url, person.token);
+      const view = await eventually(
+        async () => {
+          const { body } = await resumed.get(`/api/v1/workspaces/${workspaceId}/imports/${started.body.id}`);
+          return (body as ImportView).status === 'done' ? (body as ImportView) : undefined;
+        },
+        'the resumed import to finish',
+        60_000,
+      );
+      expect(view.counts.messages + view.counts.replies).toBe(4000);
+      expect(view.dayFilesDone).toBe(rows[0].total);
+    } finally {
+      await second?.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
