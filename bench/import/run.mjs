@@ -5,6 +5,7 @@
 //
 // Environment: BENCH_IMPORT_MESSAGES, BENCH_IMPORT_CHANNELS (default 20), BENCH_REQUIRE_GOAL=1 (exit 1 when a goal
 // is missed), DATABASE_URL (else an embedded PostgreSQL), LOG_LEVEL (server log level, default warn).
+import { Blob } from 'node:buffer';
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -69,7 +70,7 @@ await runWithDatabase({ startEmbeddedPostgres, logLevel }, async ({ tmp, cleanup
   await sleep(500);
   const rssBefore = processRssMiB(server.pid);
   let rssPeak = rssBefore;
-  const form = new FormData();
+  const form = new globalThis.FormData();
   form.append('file', new Blob([await readFile(archive)], { type: 'application/zip' }), 'export.zip');
   const started = performance.now();
   const response = await fetch(`${server.base}/api/v1/workspaces/${workspace.id}/imports`, {
