@@ -17,6 +17,8 @@ import {
   formatTable,
   goalsTable,
   log,
+  postgresCpuSeconds,
+  processCpuSeconds,
   processRssMiB,
   registerUser,
   createWorkspace,
@@ -81,6 +83,7 @@ await runWithDatabase({ startEmbeddedPostgres, logLevel }, async ({ tmp, cleanup
   const created = await response.json();
   if (response.status !== 202) throw new Error(`upload: ${response.status} ${JSON.stringify(created)}`);
   const uploaded = performance.now();
+  const cpuBefore = { server: processCpuSeconds(server.pid), postgres: postgresCpuSeconds() };
 
   let view = created;
   const during = probeMe(server.base, token, { busy: () => !['done', 'failed'].includes(view.status) });
@@ -93,6 +96,8 @@ await runWithDatabase({ startEmbeddedPostgres, logLevel }, async ({ tmp, cleanup
     view = await poll.json();
   }
   const finished = performance.now();
+  const serverCpu = processCpuSeconds(server.pid) - cpuBefore.server;
+  const postgresCpu = postgresCpuSeconds() - cpuBefore.postgres;
   const busyLatencies = await during;
   if (view.status !== 'done') throw new Error(`the import failed: ${view.error}`);
 
@@ -110,6 +115,15 @@ await runWithDatabase({ startEmbeddedPostgres, logLevel }, async ({ tmp, cleanup
         ['upload (s)', round((uploaded - started) / 1000, 2)],
         ['import (s)', round(seconds, 2)],
         ['messages/s', Math.round(rate)],
+        [
+          'server CPU (s), messages per CPU second',
+          `${round(serverCpu, 1)}, ${Math.round(imported / serverCpu)}`,
+        ],
+        [
+          'PostgreSQL CPU (s, all clusters), messages per CPU second',
+          `${round(postgresCpu, 1)}, ${Math.round(imported / postgresCpu)}`,
+        ],
+        ['load average (1 min) at the end', round((await import('node:os')).loadavg()[0], 1)],
         ['server RSS before / peak (MiB)', `${rssBefore} / ${rssPeak}`],
         ['GET /me p50/p99 idle (ms)', `${idleMe.p50} / ${idleMe.p99}`],
         ['GET /me p50/p99 during import (ms)', `${busyMe.p50} / ${busyMe.p99} (${busyMe.count} requests)`],

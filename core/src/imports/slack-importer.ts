@@ -22,7 +22,7 @@ import type {
 import type { ImportProgress, ImportView, SkippedItem } from './imports.schemas';
 import { convertSlackMarkup } from './slack-markup';
 import { SlackArchive } from './slack-archive';
-import type { ArchiveLimits } from './slack-archive';
+import type { ArchiveLimits, DayFile } from './slack-archive';
 
 interface SlackUser {
   id?: unknown;
@@ -236,6 +236,8 @@ class ImportRun {
   private readonly conversations = new Map<string, Conversation>();
   private readonly folders = new Map<string, Conversation>();
   private lastAnnounced = 0;
+  /** The batch being written (see flush). */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     importer: SlackImporter,
@@ -265,11 +267,25 @@ class ImportRun {
     }
     const days = this.archive.dayFiles();
     this.progress.dayFilesTotal = days.length;
+    try {
+      if (!(await this.importDays(days))) return undefined;
+    } finally {
+      await this.writing.catch(() => undefined);
+    }
+    await this.parts.repository.markImportedRead([
+      ...new Set([...this.conversations.values()].map((c) => c.id)),
+    ]);
+    return this.job;
+  }
+
+  /** Imports the day files not imported yet; false when the worker is stopping (the job is resumed later). */
+  private async importDays(days: DayFile[]): Promise<boolean> {
     let batch = emptyBatch();
     for (let index = this.progress.dayFilesDone; index < days.length; index++) {
       if (this.lease.stopping()) {
         await this.flush(batch, index);
-        return undefined;
+        await this.writing;
+        return false;
       }
       const day = days[index];
       const conversation = this.folders.get(day.folder);
@@ -294,10 +310,8 @@ class ImportRun {
       }
     }
     if (days.length === 0) await this.flush(batch, 0);
-    await this.parts.repository.markImportedRead([
-      ...new Set([...this.conversations.values()].map((c) => c.id)),
-    ]);
-    return this.job;
+    await this.writing;
+    return true;
   }
 
   /** A list from a JSON entry of the export; a malformed one is reported and skipped. */
@@ -563,8 +577,19 @@ class ImportRun {
     return id;
   }
 
-  /** Writes a batch and the checkpoint after it in one transaction, and tells the importer how far it is. */
+  /**
+   * Queues a batch behind the one being written: the export is read and converted while PostgreSQL writes.
+   * One write at a time, in order, so each checkpoint follows everything before it.
+   */
   private async flush(batch: Batch, dayFilesDone: number): Promise<void> {
+    await this.writing;
+    this.writing = this.write(batch, dayFilesDone);
+    // Its failure reaches the run at the next flush or at the end, not as an unhandled rejection.
+    this.writing.catch(() => undefined);
+  }
+
+  /** Writes a batch and the checkpoint after it in one transaction, and tells the importer how far it is. */
+  private async write(batch: Batch, dayFilesDone: number): Promise<void> {
     const { db, repository, clock } = this.parts;
     const counts = this.progress.counts;
     await db.transaction(async () => {
