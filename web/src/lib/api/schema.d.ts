@@ -1072,6 +1072,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/workspaces/{workspaceId}/imports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ImportsController_list'];
+    put?: never;
+    post: operations['ImportsController_start'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/workspaces/{workspaceId}/imports/{importId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ImportsController_get'];
+    put?: never;
+    post?: never;
+    delete: operations['ImportsController_undo'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3034,6 +3066,7 @@ export interface operations {
             | 'call.participant_joined'
             | 'call.participant_left'
             | 'call.ended'
+            | 'import.progress'
           )[];
           channelIds?: string[] | null;
         };
@@ -3123,6 +3156,7 @@ export interface operations {
             | 'call.participant_joined'
             | 'call.participant_left'
             | 'call.ended'
+            | 'import.progress'
           )[];
           channelIds?: string[] | null;
           enabled?: boolean;
@@ -3390,6 +3424,7 @@ export interface operations {
             | 'call.participant_joined'
             | 'call.participant_left'
             | 'call.ended'
+            | 'import.progress'
           )[];
         };
       };
@@ -3628,6 +3663,220 @@ export interface operations {
       header?: never;
       path: {
         callId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ImportsController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              workspaceId: string;
+              /** Format: uuid */
+              userId: string;
+              /** @enum {string} */
+              status: 'queued' | 'running' | 'done' | 'failed';
+              archiveName: string;
+              archiveBytes: number;
+              dayFilesTotal: number;
+              dayFilesDone: number;
+              counts: {
+                users: number;
+                matchedUsers: number;
+                deactivatedUsers: number;
+                bots: number;
+                channels: number;
+                matchedChannels: number;
+                directMessages: number;
+                messages: number;
+                replies: number;
+                reactions: number;
+                mentions: number;
+                files: number;
+                skippedMessages: number;
+              };
+              skipped: {
+                item: string;
+                reason: string;
+                count: number;
+                examples: string[];
+              }[];
+              error: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              finishedAt: string | null;
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  ImportsController_start: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /** Format: binary */
+          file?: string;
+        };
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** Format: uuid */
+            userId: string;
+            /** @enum {string} */
+            status: 'queued' | 'running' | 'done' | 'failed';
+            archiveName: string;
+            archiveBytes: number;
+            dayFilesTotal: number;
+            dayFilesDone: number;
+            counts: {
+              users: number;
+              matchedUsers: number;
+              deactivatedUsers: number;
+              bots: number;
+              channels: number;
+              matchedChannels: number;
+              directMessages: number;
+              messages: number;
+              replies: number;
+              reactions: number;
+              mentions: number;
+              files: number;
+              skippedMessages: number;
+            };
+            skipped: {
+              item: string;
+              reason: string;
+              count: number;
+              examples: string[];
+            }[];
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+          };
+        };
+      };
+    };
+  };
+  ImportsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+        importId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** Format: uuid */
+            userId: string;
+            /** @enum {string} */
+            status: 'queued' | 'running' | 'done' | 'failed';
+            archiveName: string;
+            archiveBytes: number;
+            dayFilesTotal: number;
+            dayFilesDone: number;
+            counts: {
+              users: number;
+              matchedUsers: number;
+              deactivatedUsers: number;
+              bots: number;
+              channels: number;
+              matchedChannels: number;
+              directMessages: number;
+              messages: number;
+              replies: number;
+              reactions: number;
+              mentions: number;
+              files: number;
+              skippedMessages: number;
+            };
+            skipped: {
+              item: string;
+              reason: string;
+              count: number;
+              examples: string[];
+            }[];
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+          };
+        };
+      };
+    };
+  };
+  ImportsController_undo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+        importId: string;
       };
       cookie?: never;
     };
