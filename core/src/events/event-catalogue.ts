@@ -11,7 +11,8 @@ import type { WorkspaceEvents } from '../workspaces/workspaces.events';
  * `workspaceId` and, where it applies, `channelId` (API.md). Names are part of the public contract.
  */
 export interface DomainEvents
-  extends WorkspaceEvents,
+  extends
+    WorkspaceEvents,
     ChannelEvents,
     MessageEvents,
     FileEvents,
