@@ -15,6 +15,7 @@ import { EgressModule } from './egress/egress.module';
 import { EventsModule } from './events/events.module';
 import { FilesModule } from './files/files.module';
 import { HealthModule } from './health/health.module';
+import { ImportsModule } from './imports/imports.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PluginsModule } from './plugins/plugins.module';
@@ -58,6 +59,7 @@ export class AppModule {
         AppsModule,
         CallsModule,
         HealthModule,
+        ImportsModule,
       ],
     };
   }

@@ -265,6 +265,99 @@ export const webhookDisabledEventSchema = {
   additionalProperties: false,
 } as const;
 
+/** What an import counted: created or matched accounts, conversations, messages and what hangs off them. */
+const count = { type: 'integer', minimum: 0 } as const;
+const importCounts = {
+  type: 'object',
+  properties: {
+    users: count,
+    matchedUsers: count,
+    deactivatedUsers: count,
+    bots: count,
+    channels: count,
+    matchedChannels: count,
+    directMessages: count,
+    messages: count,
+    replies: count,
+    reactions: count,
+    mentions: count,
+    files: count,
+    skippedMessages: count,
+  },
+  required: [
+    'users',
+    'matchedUsers',
+    'deactivatedUsers',
+    'bots',
+    'channels',
+    'matchedChannels',
+    'directMessages',
+    'messages',
+    'replies',
+    'reactions',
+    'mentions',
+    'files',
+    'skippedMessages',
+  ],
+  additionalProperties: false,
+} as const;
+
+/**
+ * A Slack export import (`GET /workspaces/:workspaceId/imports/:importId`), and the payload of `import.progress`,
+ * told to the person who started it as it runs. `skipped` lists what was left out, each with its reason.
+ */
+export const importViewSchema = {
+  title: 'ImportView',
+  type: 'object',
+  properties: {
+    id: uuid,
+    workspaceId: uuid,
+    /** Who started it. */
+    userId: uuid,
+    status: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] },
+    archiveName: { type: 'string' },
+    archiveBytes: { type: 'integer', minimum: 0 },
+    dayFilesTotal: { type: 'integer', minimum: 0 },
+    dayFilesDone: { type: 'integer', minimum: 0 },
+    counts: importCounts,
+    skipped: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          /** What was skipped: a file of the export, or a kind of item (`message`, `user`, ...). */
+          item: { type: 'string' },
+          reason: { type: 'string' },
+          count: { type: 'integer', minimum: 1 },
+          /** A few of them (`general/2024-01-31.json` or a Slack ts), to look them up in the export. */
+          examples: { type: 'array', items: { type: 'string' } },
+        },
+        required: ['item', 'reason', 'count', 'examples'],
+        additionalProperties: false,
+      },
+    },
+    error: { type: ['string', 'null'] },
+    createdAt: dateTime,
+    finishedAt: nullableDateTime,
+  },
+  required: [
+    'id',
+    'workspaceId',
+    'userId',
+    'status',
+    'archiveName',
+    'archiveBytes',
+    'dayFilesTotal',
+    'dayFilesDone',
+    'counts',
+    'skipped',
+    'error',
+    'createdAt',
+    'finishedAt',
+  ],
+  additionalProperties: false,
+} as const;
+
 // ---- The catalogue -------------------------------------------------------------------------------------
 
 /** Every domain event by name (part of the public contract), with its payload's draft-07 schema. */
@@ -291,6 +384,8 @@ export const eventSchemas = {
   'call.participant_joined': { $schema: JSON_SCHEMA_DRAFT_07, ...callParticipantEventSchema },
   'call.participant_left': { $schema: JSON_SCHEMA_DRAFT_07, ...callParticipantEventSchema },
   'call.ended': { $schema: JSON_SCHEMA_DRAFT_07, ...callEventSchema },
+  /** A Slack export import moved on (counts, status); only to the person who started it. */
+  'import.progress': { $schema: JSON_SCHEMA_DRAFT_07, ...importViewSchema },
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

@@ -9,6 +9,9 @@ export class UserModel extends Model {
   isBot!: boolean;
   /** Changes with each avatar upload; null without an avatar. */
   avatarVersion!: string | null;
+  /** Made by a Slack import for someone who has not claimed it yet (by registering or SSO with its email). */
+  placeholder!: boolean;
+  deactivatedAt!: Date | null;
   createdAt!: Date;
 }
 

@@ -21,6 +21,29 @@ export class AuthRepository {
     return await UserModel.query(this.db.conn).insert(user).returning('*');
   }
 
+  /** Gives an import's placeholder account (never a deactivated one) its owner's password and name. */
+  async claimPlaceholder(
+    email: string,
+    passwordHash: string,
+    displayName: string,
+  ): Promise<UserModel | undefined> {
+    const [user] = await UserModel.query(this.db.conn)
+      .patch({ passwordHash, displayName, placeholder: false })
+      .whereRaw('lower(email) = lower(?)', [email])
+      .where({ placeholder: true })
+      .whereNull('passwordHash')
+      .whereNull('deactivatedAt')
+      .returning('*');
+    return user;
+  }
+
+  /** An account signed in to (through SSO) is no longer an import's placeholder. */
+  async clearPlaceholder(userId: string): Promise<void> {
+    await UserModel.query(this.db.conn)
+      .patch({ placeholder: false })
+      .where({ id: userId, placeholder: true });
+  }
+
   async findUserByEmail(email: string): Promise<UserModel | undefined> {
     return await UserModel.query(this.db.conn).whereRaw('lower(email) = lower(?)', [email]).first();
   }

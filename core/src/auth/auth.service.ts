@@ -107,9 +107,12 @@ export class AuthService {
       });
       return { user: toUserView(user), token: await this.issue(user.id, 'session', null) };
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('An account with this email already exists');
-      throw error;
+      if (!isUniqueViolation(error)) throw error;
     }
+    // A placeholder made by a Slack import for this email: the person claims it, with its history.
+    const claimed = await this.repository.claimPlaceholder(email, passwordHash, displayName.trim());
+    if (!claimed) throw conflict('An account with this email already exists');
+    return { user: toUserView(claimed), token: await this.issue(claimed.id, 'session', null) };
   }
 
   async login(email: string, password: string, clientAddress: string): Promise<SessionView> {
@@ -212,6 +215,7 @@ export class AuthService {
           displayName: (identity.name ?? email.split('@')[0]).trim().slice(0, 80) || email,
         }));
       await this.repository.linkSsoIdentity(identity.subject, user.id);
+      await this.repository.clearPlaceholder(user.id);
       return { user: toUserView(user), token: await this.issue(user.id, 'session', null) };
     });
   }

@@ -87,6 +87,10 @@ describe('loadConfig', () => {
       turnTtlSeconds: 86_400,
       incomingWebhookRatePerMinute: 60,
       incomingWebhookMaxBytes: 256 * 1024,
+      importMaxBytes: 2 * 1024 ** 3,
+      importMaxUncompressedBytes: 20 * 1024 ** 3,
+      importMaxRatio: 100,
+      importBatchMessages: 2000,
     });
   });
 

@@ -192,6 +192,14 @@ export interface AppConfig {
   metricsToken: string | undefined;
   /** METRICS_PORT: /metrics on this port of HOST too, without a token (a port only the scraper's network reaches) */
   metricsPort: number | undefined;
+  /** IMPORT_MAX_BYTES, default 2 GiB: the largest Slack export zip accepted for import */
+  importMaxBytes: number;
+  /** IMPORT_MAX_UNCOMPRESSED_BYTES, default 20 GiB: what an export may expand to */
+  importMaxUncompressedBytes: number;
+  /** IMPORT_MAX_RATIO, default 100: how many times its compressed size an export (or an entry over 1 MiB) may expand */
+  importMaxRatio: number;
+  /** IMPORT_BATCH_MESSAGES, default 2000: messages written per statement (and per checkpoint) by an import */
+  importBatchMessages: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -353,6 +361,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     turnTtlSeconds: integer(env, 'TURN_TTL_SECONDS', 86_400, 60),
     incomingWebhookRatePerMinute: integer(env, 'INCOMING_WEBHOOK_RATE_PER_MINUTE', 60, 1),
     incomingWebhookMaxBytes: integer(env, 'INCOMING_WEBHOOK_MAX_BYTES', 256 * 1024, 1024),
+    importMaxBytes: integer(env, 'IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1),
+    importMaxUncompressedBytes: integer(env, 'IMPORT_MAX_UNCOMPRESSED_BYTES', 20 * 1024 ** 3, 1),
+    importMaxRatio: integer(env, 'IMPORT_MAX_RATIO', 100, 2),
+    importBatchMessages: integer(env, 'IMPORT_BATCH_MESSAGES', 2000, 1),
   };
   return { ...config, ...overrides };
 }

@@ -1,6 +1,7 @@
 import type { CallEvents } from '../calls/calls.events';
 import type { ChannelEvents } from '../channels/channels.events';
 import type { FileEvents } from '../files/files.events';
+import type { ImportEvents } from '../imports/imports.events';
 import type { MessageEvents } from '../messages/messages.events';
 import type { WebhookEvents } from '../webhooks/webhooks.events';
 import type { WorkspaceEvents } from '../workspaces/workspaces.events';
@@ -10,7 +11,14 @@ import type { WorkspaceEvents } from '../workspaces/workspaces.events';
  * `workspaceId` and, where it applies, `channelId` (API.md). Names are part of the public contract.
  */
 export interface DomainEvents
-  extends WorkspaceEvents, ChannelEvents, MessageEvents, FileEvents, WebhookEvents, CallEvents {}
+  extends
+    WorkspaceEvents,
+    ChannelEvents,
+    MessageEvents,
+    FileEvents,
+    WebhookEvents,
+    CallEvents,
+    ImportEvents {}
 
 export type DomainEventName = keyof DomainEvents;
 

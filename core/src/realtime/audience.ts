@@ -31,6 +31,8 @@ const OWNED: Record<string, 'uploaderId' | 'userId' | undefined> = {
   'file.uploaded': 'uploaderId',
   // Read markers are private: the reader's other tabs and devices follow them, nobody else sees them.
   'channel.read': 'userId',
+  // An import's progress is for whoever started it.
+  'import.progress': 'userId',
 };
 
 export function audienceOf(event: StoredEvent): Audience {

@@ -246,6 +246,13 @@ export class WorkspacesService {
     await this.db.transaction(() => this.join(workspaceId, botUserId, 'member'));
   }
 
+  /** Adds the people (and bots) of an import; the caller has already authorized the import. */
+  async addImported(workspaceId: string, members: { userId: string; role: Role }[]): Promise<void> {
+    await this.db.transaction(async () => {
+      for (const { userId, role } of members) await this.join(workspaceId, userId, role);
+    });
+  }
+
   /** Removes a bot user when its install goes; no actor rules apply. */
   async removeBot(workspaceId: string, botUserId: string): Promise<void> {
     await this.db.transaction(async () => {

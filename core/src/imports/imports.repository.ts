@@ -1,0 +1,446 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database';
+import type { BotProfile } from '../messages/messages.models';
+import type { ImportProgress, ImportStatus, SkippedItem } from './imports.schemas';
+
+export interface ImportRow {
+  id: string;
+  workspaceId: string;
+  createdBy: string;
+  status: ImportStatus;
+  archiveName: string;
+  archiveBytes: string;
+  progress: ImportProgress;
+  skipped: SkippedItem[];
+  error: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+const COLUMNS = [
+  'id',
+  'workspaceId',
+  'createdBy',
+  'status',
+  'archiveName',
+  'archiveBytes',
+  'progress',
+  'skipped',
+  'error',
+  'createdAt',
+  'finishedAt',
+] as const;
+
+/** Kinds of Slack ids mapped to local ids. */
+export type ItemKind = 'user' | 'bot' | 'channel';
+
+export interface ImportItem {
+  kind: ItemKind;
+  slackId: string;
+  localId: string;
+  created: boolean;
+}
+
+export interface NewAccount {
+  id: string;
+  email: string;
+  displayName: string;
+  isBot: boolean;
+  deactivated: boolean;
+}
+
+export interface NewConversation {
+  id: string;
+  name: string | null;
+  kind: 'public' | 'private' | 'dm';
+  topic: string;
+  archived: boolean;
+  dmKey: string | null;
+  createdBy: string;
+  createdAt: Date;
+}
+
+export interface ImportedMessage {
+  id: string;
+  channelId: string;
+  userId: string;
+  text: string;
+  threadId: string | null;
+  createdAt: string;
+  editedAt: string | null;
+  botProfile: BotProfile | null;
+}
+
+export interface ImportedReaction {
+  messageId: string;
+  userId: string;
+  emoji: string;
+  createdAt: string;
+}
+
+export interface ImportedMention {
+  messageId: string;
+  channelId: string;
+  userId: string;
+}
+
+/** The imports table, and the bulk writes of imported accounts, conversations and messages. */
+@Injectable()
+export class ImportsRepository {
+  constructor(private readonly db: Database) {}
+
+  async create(row: Omit<ImportRow, 'skipped' | 'error' | 'finishedAt'>): Promise<ImportRow> {
+    const [created] = await this.db
+      .conn('imports')
+      .insert({ ...row, progress: JSON.stringify(row.progress) })
+      .returning<ImportRow[]>(COLUMNS);
+    return created;
+  }
+
+  async find(workspaceId: string, importId: string): Promise<ImportRow | undefined> {
+    return await this.db.conn('imports').where({ id: importId, workspaceId }).first<ImportRow>(COLUMNS);
+  }
+
+  async list(workspaceId: string, limit: number, beforeId?: string): Promise<ImportRow[]> {
+    const query = this.db.conn('imports').where({ workspaceId }).orderBy('id', 'desc').limit(limit);
+    if (beforeId) void query.where('id', '<', beforeId);
+    return await query.select<ImportRow[]>(COLUMNS);
+  }
+
+  /**
+   * Leases the oldest unfinished import nobody holds (a queued one, or one whose holder stopped or died), so
+   * it is run by one instance at a time and resumed by another when that one is gone.
+   */
+  async claim(owner: string, now: Date, leaseUntil: Date): Promise<ImportRow | undefined> {
+    const { rows } = await this.db.conn.raw<{ rows: { id: string }[] }>(
+      `UPDATE imports SET status = 'running', lease_owner = ?, lease_expires_at = ?
+       WHERE id = (
+         SELECT id FROM imports
+         WHERE status IN ('queued', 'running') AND (lease_expires_at IS NULL OR lease_expires_at < ?)
+         ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [owner, leaseUntil, now],
+    );
+    if (rows.length === 0) return undefined;
+    return await this.db.conn('imports').where({ id: rows[0].id }).first<ImportRow>(COLUMNS);
+  }
+
+  /** Locks the import's row while `owner` holds its lease; false when it does not (undone, or taken over). */
+  async lockLeased(importId: string, owner: string): Promise<boolean> {
+    const row: unknown = await this.db
+      .conn('imports')
+      .where({ id: importId, leaseOwner: owner })
+      .forUpdate()
+      .first('id');
+    return row !== undefined;
+  }
+
+  /** Locks the import's row (an undo waits for the batch being written, and the job then stops). */
+  async lock(workspaceId: string, importId: string): Promise<ImportRow | undefined> {
+    return await this.db
+      .conn('imports')
+      .where({ id: importId, workspaceId })
+      .forUpdate()
+      .first<ImportRow>(COLUMNS);
+  }
+
+  /** Saves where the job is and extends its lease; false when the lease was lost (the import was undone). */
+  async checkpoint(
+    importId: string,
+    owner: string,
+    progress: ImportProgress,
+    skipped: SkippedItem[],
+    leaseUntil: Date,
+  ): Promise<ImportRow | undefined> {
+    const [row] = await this.db
+      .conn('imports')
+      .where({ id: importId, leaseOwner: owner })
+      .update({
+        progress: JSON.stringify(progress),
+        skipped: JSON.stringify(skipped),
+        leaseExpiresAt: leaseUntil,
+      })
+      .returning<ImportRow[]>(COLUMNS);
+    return row;
+  }
+
+  async finish(
+    importId: string,
+    owner: string,
+    outcome: { status: 'done' | 'failed'; error: string | null; finishedAt: Date },
+  ): Promise<ImportRow | undefined> {
+    const [row] = await this.db
+      .conn('imports')
+      .where({ id: importId, leaseOwner: owner })
+      .update({ ...outcome, leaseOwner: null, leaseExpiresAt: null })
+      .returning<ImportRow[]>(COLUMNS);
+    return row;
+  }
+
+  /** Hands this instance's running import back at shutdown, so a restarted server resumes it at once. */
+  async releaseLeases(owner: string): Promise<void> {
+    await this.db
+      .conn('imports')
+      .where({ leaseOwner: owner })
+      .update({ leaseOwner: null, leaseExpiresAt: null });
+  }
+
+  async items(workspaceId: string): Promise<ImportItem[]> {
+    return await this.db
+      .conn('importItems')
+      .where({ workspaceId })
+      .select<ImportItem[]>('kind', 'slackId', 'localId', 'created');
+  }
+
+  async saveItems(workspaceId: string, importId: string, items: ImportItem[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.db.conn.raw(
+      `INSERT INTO import_items (workspace_id, kind, slack_id, local_id, import_id, created)
+       SELECT ?, t.kind, t.slack_id, t.local_id, ?, t.created
+       FROM json_to_recordset(?::json) AS t(kind text, slack_id text, local_id uuid, created boolean)
+       ON CONFLICT DO NOTHING`,
+      [
+        workspaceId,
+        importId,
+        JSON.stringify(
+          items.map((item) => ({
+            kind: item.kind,
+            slack_id: item.slackId,
+            local_id: item.localId,
+            created: item.created,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /** Existing accounts by lower-cased email. */
+  async usersByEmail(emails: string[]): Promise<Map<string, string>> {
+    if (emails.length === 0) return new Map();
+    const { rows } = await this.db.conn.raw<{ rows: { id: string; email: string }[] }>(
+      `SELECT id, lower(email) AS email FROM users WHERE lower(email) = ANY (SELECT json_array_elements_text(?::json))`,
+      [JSON.stringify(emails)],
+    );
+    return new Map(rows.map((row) => [row.email, row.id]));
+  }
+
+  /** Placeholder accounts (no password) for people and bots the workspace does not know yet. */
+  async insertAccounts(accounts: NewAccount[], now: Date): Promise<void> {
+    if (accounts.length === 0) return;
+    await this.db.conn.raw(
+      `INSERT INTO users (id, email, password_hash, display_name, is_bot, placeholder, deactivated_at)
+       SELECT t.id, t.email, NULL, t.display_name, t.is_bot, NOT t.is_bot, CASE WHEN t.deactivated THEN ?::timestamptz END
+       FROM json_to_recordset(?::json) AS t(id uuid, email text, display_name text, is_bot boolean, deactivated boolean)`,
+      [
+        now,
+        JSON.stringify(
+          accounts.map((a) => ({
+            id: a.id,
+            email: a.email,
+            display_name: a.displayName,
+            is_bot: a.isBot,
+            deactivated: a.deactivated,
+          })),
+        ),
+      ],
+    );
+  }
+
+  async insertConversations(workspaceId: string, conversations: NewConversation[]): Promise<void> {
+    if (conversations.length === 0) return;
+    await this.db.conn.raw(
+      `INSERT INTO channels (id, workspace_id, name, kind, topic, archived, dm_key, created_by, created_at)
+       SELECT t.id, ?, t.name, t.kind, t.topic, t.archived, t.dm_key, t.created_by, t.created_at
+       FROM json_to_recordset(?::json)
+         AS t(id uuid, name text, kind text, topic text, archived boolean, dm_key text, created_by uuid, created_at timestamptz)`,
+      [
+        workspaceId,
+        JSON.stringify(
+          conversations.map((c) => ({
+            id: c.id,
+            name: c.name,
+            kind: c.kind,
+            topic: c.topic,
+            archived: c.archived,
+            dm_key: c.dmKey,
+            created_by: c.createdBy,
+            created_at: c.createdAt,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /** Channels of the workspace by name, and DMs by their member key, to import into rather than beside. */
+  async existingConversations(
+    workspaceId: string,
+  ): Promise<{ id: string; name: string | null; dmKey: string | null }[]> {
+    return await this.db.conn('channels').where({ workspaceId }).select('id', 'name', 'dmKey');
+  }
+
+  async addChannelMembers(
+    workspaceId: string,
+    members: { channelId: string; userId: string }[],
+  ): Promise<void> {
+    if (members.length === 0) return;
+    await this.db.conn.raw(
+      `INSERT INTO channel_members (channel_id, user_id, workspace_id)
+       SELECT t.channel_id, t.user_id, ? FROM json_to_recordset(?::json) AS t(channel_id uuid, user_id uuid)
+       ON CONFLICT DO NOTHING`,
+      [workspaceId, JSON.stringify(members.map((m) => ({ channel_id: m.channelId, user_id: m.userId })))],
+    );
+  }
+
+  /**
+   * Inserts a batch of messages (those already there are left as they are) with their reactions and mentions,
+   * and recounts the replies of the threads they join. Thread roots first, then replies, so a reply finds a
+   * root of the same batch; a reply whose root is not in the workspace becomes a message of its own. Returns
+   * the ids inserted now.
+   */
+  async insertMessages(
+    workspaceId: string,
+    importId: string,
+    messages: ImportedMessage[],
+    reactions: ImportedReaction[],
+    mentions: ImportedMention[],
+  ): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    const roots = messages.filter((m) => m.threadId === null);
+    const replies = messages.filter((m) => m.threadId !== null);
+    for (const part of [roots, replies]) {
+      if (part.length === 0) continue;
+      const { rows } = await this.db.conn.raw<{ rows: { id: string }[] }>(
+        `INSERT INTO messages (id, workspace_id, channel_id, user_id, text, thread_id, created_at, edited_at, bot_profile, import_id)
+         SELECT t.id, ?, t.channel_id, t.user_id, t.text, root.id, t.created_at, t.edited_at, t.bot_profile, ?
+         FROM json_to_recordset(?::json) AS t(id uuid, channel_id uuid, user_id uuid, text text, thread_id uuid,
+           created_at timestamptz, edited_at timestamptz, bot_profile jsonb)
+         LEFT JOIN messages AS root ON root.id = t.thread_id
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id`,
+        [
+          workspaceId,
+          importId,
+          JSON.stringify(
+            part.map((m) => ({
+              id: m.id,
+              channel_id: m.channelId,
+              user_id: m.userId,
+              text: m.text,
+              thread_id: m.threadId,
+              created_at: m.createdAt,
+              edited_at: m.editedAt,
+              bot_profile: m.botProfile,
+            })),
+          ),
+        ],
+      );
+      for (const row of rows) inserted.add(row.id);
+    }
+    const newReactions = reactions.filter((r) => inserted.has(r.messageId));
+    if (newReactions.length > 0) {
+      await this.db.conn.raw(
+        `INSERT INTO reactions (message_id, user_id, emoji, created_at)
+         SELECT t.message_id, t.user_id, t.emoji, t.created_at
+         FROM json_to_recordset(?::json) AS t(message_id uuid, user_id uuid, emoji text, created_at timestamptz)
+         ON CONFLICT DO NOTHING`,
+        [
+          JSON.stringify(
+            newReactions.map((r) => ({
+              message_id: r.messageId,
+              user_id: r.userId,
+              emoji: r.emoji,
+              created_at: r.createdAt,
+            })),
+          ),
+        ],
+      );
+    }
+    const newMentions = mentions.filter((m) => inserted.has(m.messageId));
+    if (newMentions.length > 0) {
+      await this.db.conn.raw(
+        `INSERT INTO message_mentions (message_id, channel_id, user_id)
+         SELECT t.message_id, t.channel_id, t.user_id
+         FROM json_to_recordset(?::json) AS t(message_id uuid, channel_id uuid, user_id uuid)
+         JOIN workspace_members AS wm ON wm.workspace_id = ? AND wm.user_id = t.user_id
+         ON CONFLICT DO NOTHING`,
+        [
+          JSON.stringify(
+            newMentions.map((m) => ({ message_id: m.messageId, channel_id: m.channelId, user_id: m.userId })),
+          ),
+          workspaceId,
+        ],
+      );
+    }
+    const threads = [...new Set(replies.filter((m) => inserted.has(m.id)).map((m) => m.threadId!))];
+    if (threads.length > 0) await this.recountReplies(threads);
+    return inserted;
+  }
+
+  private async recountReplies(threadIds: string[]): Promise<void> {
+    await this.db.conn.raw(
+      `UPDATE messages AS root SET reply_count = (
+         SELECT count(*) FROM messages AS r WHERE r.thread_id = root.id AND r.deleted_at IS NULL)
+       WHERE root.id = ANY (SELECT json_array_elements_text(?::json)::uuid)`,
+      [JSON.stringify(threadIds)],
+    );
+  }
+
+  /** Imported history is not news: members of the conversations start with it read. */
+  async markImportedRead(channelIds: string[]): Promise<void> {
+    if (channelIds.length === 0) return;
+    await this.db.conn.raw(
+      `UPDATE channel_members AS cm SET last_read_id = latest.id
+       FROM (SELECT DISTINCT ON (channel_id) channel_id, id FROM messages
+             WHERE channel_id = ANY (SELECT json_array_elements_text(?::json)::uuid)
+               AND thread_id IS NULL AND deleted_at IS NULL
+             ORDER BY channel_id, id DESC) AS latest
+       WHERE cm.channel_id = latest.channel_id AND (cm.last_read_id IS NULL OR cm.last_read_id < latest.id)`,
+      [JSON.stringify(channelIds)],
+    );
+  }
+
+  /**
+   * Removes what the import created: its messages (and replies to them), the conversations and the accounts
+   * it made (accounts only while unclaimed and without other traces), then the import itself.
+   */
+  async undo(workspaceId: string, importId: string): Promise<void> {
+    await this.db.conn.raw(
+      `WITH doomed AS (SELECT id FROM messages WHERE import_id = ?)
+       DELETE FROM messages WHERE thread_id IN (SELECT id FROM doomed)`,
+      [importId],
+    );
+    const { rows: threads } = await this.db.conn.raw<{ rows: { thread_id: string }[] }>(
+      `DELETE FROM messages WHERE import_id = ? RETURNING thread_id`,
+      [importId],
+    );
+    const touched = [...new Set(threads.map((row) => row.thread_id).filter(Boolean))];
+    if (touched.length > 0) await this.recountReplies(touched);
+    await this.db.conn.raw(
+      `DELETE FROM channels WHERE workspace_id = ? AND id IN (
+         SELECT local_id FROM import_items WHERE import_id = ? AND kind = 'channel' AND created)`,
+      [workspaceId, importId],
+    );
+    const { rows: accounts } = await this.db.conn.raw<{ rows: { local_id: string }[] }>(
+      `SELECT local_id FROM import_items WHERE import_id = ? AND kind IN ('user', 'bot') AND created`,
+      [importId],
+    );
+    const ids = JSON.stringify(accounts.map((row) => row.local_id));
+    await this.db.conn.raw(
+      `DELETE FROM workspace_members WHERE workspace_id = ?
+         AND user_id = ANY (SELECT json_array_elements_text(?::json)::uuid)`,
+      [workspaceId, ids],
+    );
+    // Claimed accounts (a password or an SSO link now) and those with history elsewhere stay.
+    await this.db.conn.raw(
+      `DELETE FROM users AS u WHERE u.id = ANY (SELECT json_array_elements_text(?::json)::uuid)
+         AND u.password_hash IS NULL AND (u.placeholder OR u.is_bot)
+         AND NOT EXISTS (SELECT FROM workspace_members wm WHERE wm.user_id = u.id)
+         AND NOT EXISTS (SELECT FROM messages m WHERE m.user_id = u.id)
+         AND NOT EXISTS (SELECT FROM channels c WHERE c.created_by = u.id)
+         AND NOT EXISTS (SELECT FROM files f WHERE f.uploader_id = u.id)
+         AND NOT EXISTS (SELECT FROM sso_identities s WHERE s.user_id = u.id)`,
+      [ids],
+    );
+    await this.db.conn('imports').where({ id: importId, workspaceId }).delete();
+  }
+}
