@@ -3618,7 +3618,23 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** CallView */
+            call: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              channelId: string;
+              participants: string[];
+            };
+            iceServers: {
+              urls: string[];
+              username?: string;
+              credential?: string;
+            }[];
+          };
+        };
       };
     };
   };
