@@ -19,6 +19,7 @@ import { MessagesModule } from './messages/messages.module';
 import { PluginsModule } from './plugins/plugins.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ProfilesModule } from './profiles/profiles.module';
+import { PushModule } from './push/push.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
@@ -55,6 +56,7 @@ export class AppModule {
         WebhooksModule,
         AppsModule,
         CallsModule,
+        PushModule,
       ],
       controllers: [HealthController],
     };
