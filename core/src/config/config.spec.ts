@@ -66,6 +66,8 @@ describe('loadConfig', () => {
       instanceAdminEmails: [],
       corsOrigins: [],
       publicUrl: 'http://localhost:3000',
+      pushContact: 'mailto:admin@localhost.invalid',
+      pushTtlSeconds: 86_400,
       smtpUrl: undefined,
       smtpFrom: 'Jōkkær <no-reply@localhost>',
       passwordResetTtlMinutes: 60,

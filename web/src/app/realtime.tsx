@@ -9,6 +9,7 @@ import { resendFailed } from '../lib/outbox';
 import { RealtimeConnection, type RealtimeStatus } from '../lib/realtime';
 import { session } from '../lib/session';
 import { notifyOfMessage } from '../features/notifications/notify';
+import { syncPushSubscription } from '../features/notifications/push';
 import { applyUnreadEvent } from '../features/unread/cache';
 
 /** Brings the query cache up to date with one event: messages in place, lists refetched. */
@@ -86,6 +87,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     });
     realtime.start();
     setConnection(realtime);
+    // Push with the tab closed: this browser's subscription, for whoever is signed in now.
+    void syncPushSubscription().catch(() => undefined);
     // The browser may say it is back before the socket notices it was gone.
     const online = () => {
       realtime.reconnectNow();

@@ -151,6 +151,12 @@ export const en = {
     resetSent: 'If an account uses {{email}}, a link to reset its password is on its way.',
   },
   settings: {
+    notifications: 'Notifications',
+    quietHint: 'Mentions and direct messages reach you with the app closed, except in your quiet hours.',
+    quietHours: 'Quiet hours',
+    quietFrom: 'From',
+    quietTo: 'To',
+    saveQuietHours: 'Save quiet hours',
     open: 'Profile and settings',
     title: 'Profile and settings',
     profile: 'Profile',

@@ -152,6 +152,13 @@ export const fr: Messages = {
     resetSent: 'Si un compte utilise {{email}}, un lien de réinitialisation est en route.',
   },
   settings: {
+    notifications: 'Notifications',
+    quietHint:
+      'Les mentions et messages directs vous parviennent application fermée, sauf pendant vos heures calmes.',
+    quietHours: 'Heures calmes',
+    quietFrom: 'De',
+    quietTo: 'À',
+    saveQuietHours: 'Enregistrer les heures calmes',
     open: 'Profil et réglages',
     title: 'Profil et réglages',
     profile: 'Profil',
