@@ -55,6 +55,8 @@ function framesDecoded(page: Page): Promise<number> {
  * Alice's own tile; Bob leaving leaves Alice waiting alone; a channel's call shows on its 📞 for the others.
  */
 test('a DM call: ring, accept, both see each other, mute and leave', async ({ browser, request }) => {
+  // Two pages encoding and decoding video on a shared machine: slower than a chat journey.
+  test.setTimeout(150_000);
   const alice = await seed.user(request, 'Alice');
   const bob = await seed.user(request, 'Bob');
   const workspace = await seed.workspace(request, alice, [bob]);
