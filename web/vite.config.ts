@@ -69,6 +69,8 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // Web Push: the notification shown with the tab closed, and its click (public/push-handler.js).
+        importScripts: ['/push-handler.js'],
         // Any of the client's routes opens the cached shell; the server's own pages and API never do.
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [

@@ -21,6 +21,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { PluginsModule } from './plugins/plugins.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ProfilesModule } from './profiles/profiles.module';
+import { PushModule } from './push/push.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
@@ -60,6 +61,7 @@ export class AppModule {
         CallsModule,
         HealthModule,
         ImportsModule,
+        PushModule,
       ],
     };
   }

@@ -2,6 +2,8 @@ import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../common/auth-context';
 import { CurrentAuth } from '../common/auth-context';
+import { Responds } from '../common/responses';
+import { callJoinSchema } from './calls.schemas';
 import { CallsService } from './calls.service';
 
 @ApiTags('calls')
@@ -13,6 +15,7 @@ export class CallsController {
   /** Starts the channel's call or joins the running one: `{call, iceServers}`. */
   @Post('channels/:channelId/calls')
   @HttpCode(200)
+  @Responds(200, callJoinSchema)
   join(@CurrentAuth() auth: AuthContext, @Param('channelId') channelId: string) {
     return this.calls.join(channelId, auth.userId);
   }

@@ -1,3 +1,5 @@
+import { callViewSchema } from '@jokkaer/sdk-plugin';
+
 export interface CallView {
   id: string;
   channelId: string;
@@ -22,5 +24,29 @@ export const callSignalFrameSchema = {
     signal: { type: 'object', maxProperties: 10 },
   },
   required: ['type', 'callId', 'to', 'signal'],
+  additionalProperties: false,
+} as const;
+
+/** What `POST /channels/:channelId/calls` answers: the call joined and the ICE servers to reach its peers. */
+export const callJoinSchema = {
+  title: 'CallJoin',
+  type: 'object',
+  properties: {
+    call: callViewSchema,
+    iceServers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          urls: { type: 'array', items: { type: 'string' } },
+          username: { type: 'string' },
+          credential: { type: 'string' },
+        },
+        required: ['urls'],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ['call', 'iceServers'],
   additionalProperties: false,
 } as const;

@@ -219,6 +219,17 @@ export class ChannelsRepository {
     return updated > 0;
   }
 
+  /** Those of `userIds` who are members of the channel and have not muted it. */
+  async unmutedMembersAmong(channelId: string, userIds: string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const rows = await this.db
+      .conn('channelMembers')
+      .where({ channelId, muted: false })
+      .whereIn('userId', userIds)
+      .select<{ userId: string }[]>('userId');
+    return rows.map((row) => row.userId);
+  }
+
   async update(channelId: string, patch: Partial<Pick<ChannelModel, 'name' | 'topic' | 'archived'>>) {
     return await ChannelModel.query(this.db.conn).patchAndFetchById(channelId, patch);
   }

@@ -237,6 +237,11 @@ export class ChannelsService {
     return toChannelView(channel, members && [...members]);
   }
 
+  /** Who among `userIds` a notification of the channel may reach: its members who have not muted it. */
+  notifiable(channelId: string, userIds: string[]): Promise<string[]> {
+    return this.repository.unmutedMembersAmong(channelId, userIds);
+  }
+
   /** The ids of a channel's members, for whoever already holds access to it. */
   memberIds(channelId: string): Promise<string[]> {
     return this.repository.memberIds(channelId);

@@ -68,6 +68,8 @@ describe('loadConfig', () => {
       metricsToken: undefined,
       metricsPort: undefined,
       publicUrl: 'http://localhost:3000',
+      pushContact: 'mailto:admin@localhost.invalid',
+      pushTtlSeconds: 86_400,
       smtpUrl: undefined,
       smtpFrom: 'Jōkkær <no-reply@localhost>',
       passwordResetTtlMinutes: 60,

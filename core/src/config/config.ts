@@ -184,6 +184,10 @@ export interface AppConfig {
   turnSecret: string | undefined;
   /** TURN_TTL_SECONDS, default 86400: how long issued TURN credentials work */
   turnTtlSeconds: number;
+  /** PUSH_CONTACT, default PUBLIC_URL when https: who runs this server, for push services (VAPID `sub`) */
+  pushContact: string;
+  /** PUSH_TTL_SECONDS, default 86400: how long a push service keeps a notification for an offline browser */
+  pushTtlSeconds: number;
   /** INCOMING_WEBHOOK_RATE_PER_MINUTE, default 60 posts per hook */
   incomingWebhookRatePerMinute: number;
   /** INCOMING_WEBHOOK_MAX_BYTES, default 256 KiB: the largest incoming webhook payload */
@@ -359,6 +363,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     turnUrls: list(env.TURN_URLS),
     turnSecret: env.TURN_SECRET || undefined,
     turnTtlSeconds: integer(env, 'TURN_TTL_SECONDS', 86_400, 60),
+    pushContact: env.PUSH_CONTACT || pushContactFrom(env.PUBLIC_URL),
+    pushTtlSeconds: integer(env, 'PUSH_TTL_SECONDS', 86_400, 0),
     incomingWebhookRatePerMinute: integer(env, 'INCOMING_WEBHOOK_RATE_PER_MINUTE', 60, 1),
     incomingWebhookMaxBytes: integer(env, 'INCOMING_WEBHOOK_MAX_BYTES', 256 * 1024, 1024),
     importMaxBytes: integer(env, 'IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1),
@@ -367,4 +373,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     importBatchMessages: integer(env, 'IMPORT_BATCH_MESSAGES', 2000, 1),
   };
   return { ...config, ...overrides };
+}
+
+/** The server's own https: address when it has one; push services accept no other http: URL as a contact. */
+function pushContactFrom(publicUrl: string | undefined): string {
+  return publicUrl?.startsWith('https://') ? publicUrl.replace(/\/+$/, '') : 'mailto:admin@localhost.invalid';
 }

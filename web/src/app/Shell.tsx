@@ -4,6 +4,7 @@ import { WorkspaceRail } from '../features/workspaces/WorkspaceRail';
 import { ConnectionBanner } from './ConnectionBanner';
 import { DrawerProvider, useDrawer } from '../components/Drawer';
 import { RealtimeProvider } from './realtime';
+import { CallsProvider } from '../features/calls';
 
 function ShellLayout() {
   const { open } = useDrawer();
@@ -25,10 +26,12 @@ export function Shell() {
   }
   return (
     <RealtimeProvider key={current.token}>
-      <DrawerProvider>
-        <ConnectionBanner />
-        <ShellLayout />
-      </DrawerProvider>
+      <CallsProvider>
+        <DrawerProvider>
+          <ConnectionBanner />
+          <ShellLayout />
+        </DrawerProvider>
+      </CallsProvider>
     </RealtimeProvider>
   );
 }

@@ -9,6 +9,7 @@ import { resendFailed } from '../lib/outbox';
 import { RealtimeConnection, type RealtimeStatus } from '../lib/realtime';
 import { session } from '../lib/session';
 import { notifyOfMessage } from '../features/notifications/notify';
+import { syncPushSubscription } from '../features/notifications/push';
 import { applyUnreadEvent } from '../features/unread/cache';
 import { addLaterAnswer } from '../features/commands/api';
 
@@ -88,6 +89,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     });
     realtime.start();
     setConnection(realtime);
+    // Push with the tab closed: this browser's subscription, for whoever is signed in now.
+    void syncPushSubscription().catch(() => undefined);
     // The browser may say it is back before the socket notices it was gone.
     const online = () => {
       realtime.reconnectNow();

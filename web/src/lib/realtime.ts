@@ -19,11 +19,29 @@ export type SignalFrame =
   | { type: 'presence'; statuses: { userId: string; status: PresenceStatus }[] }
   | { type: 'command.response'; channelId: string; threadId: string | null; userId: string; text: string };
 
+/** A WebRTC signal relayed by the server from another participant of a call (an SDP description or a candidate). */
+export interface CallSignalFrame {
+  type: 'call.signal';
+  callId: string;
+  from: string;
+  signal: CallSignal;
+}
+export type CallSignal =
+  { type: 'offer' | 'answer'; sdp: string } | { type: 'candidate'; candidate: RTCIceCandidateInit };
+
+/** What a feature listening on the socket receives besides the query cache: domain events and call signals. */
+export type ListenedFrame = DomainEvent | CallSignalFrame;
+
+type ClientFrame =
+  | { type: 'typing'; channelId: string }
+  | { type: 'call.signal'; callId: string; to: string; signal: CallSignal };
+
 type ServerFrame =
   | { type: 'hello'; seq: number }
   | { type: 'resync_required'; seq: number }
   | { type: 'resumed' | 'pong' | 'error' }
   | SignalFrame
+  | CallSignalFrame
   | (DomainEvent & { seq: number });
 
 const MAX_BACKOFF_MS = 30_000;
@@ -38,11 +56,13 @@ export class RealtimeConnection {
   private attempts = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  private readonly listeners = new Set<(frame: ListenedFrame) => void>();
+  private readonly statusListeners = new Set<(status: RealtimeStatus) => void>();
 
   constructor(private readonly handlers: RealtimeHandlers) {}
 
   start(): void {
-    this.handlers.status('connecting');
+    this.setStatus('connecting');
     void this.connect();
   }
 
@@ -61,9 +81,31 @@ export class RealtimeConnection {
     void this.connect();
   }
 
-  /** Sends a client frame when the socket is open (typing notices are worth nothing later). */
-  send(frame: { type: 'typing'; channelId: string }): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+  /**
+   * Sends a client frame when the socket is open (typing notices are worth nothing later; a call renegotiates
+   * what was lost once the socket is back). Answers whether it went.
+   */
+  send(frame: ClientFrame): boolean {
+    if (this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  /** Hands every event and call signal to the listener, until the returned function is called. */
+  listen(listener: (frame: ListenedFrame) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Tells the listener of each status change, until the returned function is called. */
+  watchStatus(listener: (status: RealtimeStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  private setStatus(status: RealtimeStatus): void {
+    this.handlers.status(status);
+    for (const listener of this.statusListeners) listener(status);
   }
 
   private async connect(): Promise<void> {
@@ -91,6 +133,7 @@ export class RealtimeConnection {
       if (this.lastSeq !== undefined && frame.seq <= this.lastSeq) return;
       this.lastSeq = frame.seq;
       this.handlers.event(frame);
+      for (const listener of this.listeners) listener(frame);
       return;
     }
     switch (frame.type) {
@@ -98,7 +141,7 @@ export class RealtimeConnection {
         this.attempts = 0;
         if (this.lastSeq === undefined) this.lastSeq = frame.seq;
         else socket.send(JSON.stringify({ type: 'resume', afterSeq: this.lastSeq }));
-        this.handlers.status('online');
+        this.setStatus('online');
         return;
       case 'resync_required':
         this.lastSeq = frame.seq;
@@ -109,6 +152,9 @@ export class RealtimeConnection {
       case 'command.response':
         this.handlers.signal?.(frame);
         return;
+      case 'call.signal':
+        for (const listener of this.listeners) listener(frame);
+        return;
       default:
         return;
     }
@@ -116,7 +162,7 @@ export class RealtimeConnection {
 
   private retry(): void {
     if (this.stopped) return;
-    this.handlers.status('reconnecting');
+    this.setStatus('reconnecting');
     const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempts) * (0.5 + Math.random() / 2);
     this.attempts += 1;
     this.retryTimer = setTimeout(() => {

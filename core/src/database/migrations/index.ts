@@ -17,6 +17,7 @@ import * as passwordResets from './015_password_resets';
 import * as rateLimits from './016_rate_limits';
 import * as readMarkersAndAvatars from './017_read_markers_and_avatars';
 import * as channelMute from './018_channel_mute';
+import * as push from './022_push';
 import * as imports from './024_imports';
 
 interface Migration {
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '016_rate_limits': rateLimits,
   '017_read_markers_and_avatars': readMarkersAndAvatars,
   '018_channel_mute': channelMute,
+  '022_push': push,
   '024_imports': imports,
 };
 

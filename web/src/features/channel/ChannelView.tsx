@@ -7,6 +7,7 @@ import type { Channel, Member } from '../../lib/api/client';
 import { isCommand, useCommands, useRunCommand } from '../commands/api';
 import { EphemeralAnswers } from '../commands/EphemeralAnswers';
 import { Composer } from '../composer/Composer';
+import { CallButton } from '../calls';
 import { AttachButton, AttachmentTray } from '../files/AttachmentTray';
 import { useFileDrop } from '../files/useFileDrop';
 import { useUploads } from '../files/useUploads';
@@ -99,6 +100,7 @@ export function ChannelView({ channel, title, members, myId, threadHref, focusMe
           {channel.topic && <p className="topic muted">{channel.topic}</p>}
           <ChannelMenu channel={channel} me={members?.get(myId)} />
           <SearchBox />
+          <CallButton channel={channel} />
         </header>
         {history.isPending ? (
           <p className="muted center">{t('app.loading')}</p>

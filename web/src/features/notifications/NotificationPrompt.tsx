@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { notificationsSupported } from './notify';
+import { syncPushSubscription } from './push';
 
 const DISMISSED_KEY = 'jokkaer.notifications.dismissed';
 
@@ -26,7 +27,12 @@ export function NotificationPrompt() {
       <button
         type="button"
         className="button small"
-        onClick={() => void Notification.requestPermission().finally(() => setShown(false))}
+        onClick={() =>
+          void Notification.requestPermission()
+            .then(() => syncPushSubscription())
+            .catch(() => undefined) // push is a bonus: desktop notifications work without it
+            .finally(() => setShown(false))
+        }
       >
         {t('notifications.enable')}
       </button>

@@ -6,7 +6,14 @@ import { ErrorNote } from '../../components/ErrorNote';
 import type { User } from '../../lib/api/client';
 import { LANGUAGES } from '../../lib/i18n';
 import { chooseTheme, storedTheme, THEMES, type Theme } from '../../lib/theme';
-import { useAvatarUpload, usePasswordChange, useRename } from './api';
+import {
+  useAvatarUpload,
+  usePasswordChange,
+  usePushSettings,
+  useRename,
+  useSavePushSettings,
+  type PushSettings,
+} from './api';
 
 /** Display name and picture. */
 function ProfileSection({ user }: { user: User }) {
@@ -162,6 +169,77 @@ function AppearanceSection() {
   );
 }
 
+type QuietHours = NonNullable<PushSettings['quietHours']>;
+
+/** The quiet hours form, once the saved settings are known. */
+function QuietHoursForm({ saved }: { saved: QuietHours | null }) {
+  const { t } = useTranslation();
+  const save = useSavePushSettings();
+  const [on, setOn] = useState(saved !== null);
+  const [from, setFrom] = useState(saved?.from ?? '22:00');
+  const [to, setTo] = useState(saved?.to ?? '07:00');
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    // The hours are this browser's wall clock: the server reads them in its time zone.
+    const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    save.mutate({ quietHours: on ? { from, to, timeZone } : null });
+  };
+  return (
+    <form className="stack" onSubmit={onSubmit}>
+      <label className="checkbox">
+        <input type="checkbox" checked={on} onChange={(event) => setOn(event.target.checked)} />
+        {t('settings.quietHours')}
+      </label>
+      <div className="time-range">
+        <label>
+          {t('settings.quietFrom')}
+          <input
+            type="time"
+            required
+            disabled={!on}
+            value={from}
+            onChange={(event) => setFrom(event.target.value)}
+          />
+        </label>
+        <label>
+          {t('settings.quietTo')}
+          <input
+            type="time"
+            required
+            disabled={!on}
+            value={to}
+            onChange={(event) => setTo(event.target.value)}
+          />
+        </label>
+      </div>
+      <ErrorNote error={save.error} />
+      <div className="actions">
+        {save.isSuccess && <span role="status">{t('settings.saved')}</span>}
+        <button type="submit" className="button primary" disabled={save.isPending}>
+          {t('settings.saveQuietHours')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Notifications with the tab closed (Web Push): the quiet hours the server honours. */
+function NotificationsSection() {
+  const { t } = useTranslation();
+  const settings = usePushSettings();
+  return (
+    <section className="stack" aria-labelledby="settings-notifications">
+      <h3 id="settings-notifications">{t('settings.notifications')}</h3>
+      <p className="muted">{t('settings.quietHint')}</p>
+      {settings.data ? (
+        <QuietHoursForm saved={settings.data.quietHours} />
+      ) : (
+        <ErrorNote error={settings.error} />
+      )}
+    </section>
+  );
+}
+
 /** The person's profile and this browser's preferences. */
 export function SettingsDialog({ user, open, onClose }: { user: User; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
@@ -170,6 +248,7 @@ export function SettingsDialog({ user, open, onClose }: { user: User; open: bool
       <div className="settings">
         <ProfileSection user={user} />
         <AppearanceSection />
+        <NotificationsSection />
         <PasswordSection />
       </div>
     </Dialog>

@@ -1,5 +1,5 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, data, type User } from '../../lib/api/client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, data, type Answer, type User } from '../../lib/api/client';
 import { session } from '../../lib/session';
 
 /** The signed-in person's own record changed: the session keeps it, and member lists refetch (names, avatars). */
@@ -37,5 +37,22 @@ export function usePasswordChange() {
   return useMutation({
     mutationFn: (body: { currentPassword: string; newPassword: string }) =>
       data(api.POST('/api/v1/me/password', { body })),
+  });
+}
+
+const pushSettingsKey = ['push-settings'] as const;
+
+/** Quiet hours: when the server pushes nothing to this person's closed tabs. */
+export function usePushSettings() {
+  return useQuery({ queryKey: pushSettingsKey, queryFn: () => data(api.GET('/api/v1/me/push-settings')) });
+}
+
+export type PushSettings = Answer<'/api/v1/me/push-settings', 'get'>;
+
+export function useSavePushSettings() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: PushSettings) => data(api.PUT('/api/v1/me/push-settings', { body })),
+    onSuccess: (saved) => client.setQueryData(pushSettingsKey, saved),
   });
 }

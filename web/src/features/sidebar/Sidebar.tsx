@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink } from 'react-router';
 import { api, type Channel, type Member, type Workspace } from '../../lib/api/client';
+import { dropPushSubscription } from '../notifications/push';
 import { session } from '../../lib/session';
 import { mayAdminister } from '../admin/roles';
 import { PresenceDot } from '../presence';
@@ -30,7 +31,10 @@ export function Sidebar({ workspace, channels, members, myId, titleOf }: Sidebar
   const [open, setOpen] = useState<Open>(null);
   const close = () => setOpen(null);
   const signOut = useMutation({
-    mutationFn: () => api.POST('/api/v1/auth/logout'),
+    mutationFn: async () => {
+      await dropPushSubscription().catch(() => undefined); // signing out goes on regardless
+      return api.POST('/api/v1/auth/logout');
+    },
     onSettled: () => {
       session.clear();
       client.clear();

@@ -1152,6 +1152,102 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/workspaces/{workspaceId}/imports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ImportsController_list'];
+    put?: never;
+    post: operations['ImportsController_start'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/workspaces/{workspaceId}/imports/{importId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ImportsController_get'];
+    put?: never;
+    post?: never;
+    delete: operations['ImportsController_undo'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/push/vapid-key': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PushController_vapidKey'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/push-subscriptions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PushController_subscribe'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/push-subscriptions/{subscriptionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['PushController_unsubscribe'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/push-settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PushController_settings'];
+    put: operations['PushController_updateSettings'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3049,6 +3145,7 @@ export interface operations {
                   | 'call.participant_joined'
                   | 'call.participant_left'
                   | 'call.ended'
+                  | 'import.progress'
                 )[];
                 messages?: {
                   write?: boolean;
@@ -3138,6 +3235,7 @@ export interface operations {
                 | 'call.participant_joined'
                 | 'call.participant_left'
                 | 'call.ended'
+                | 'import.progress'
               )[];
               messages?: {
                 write?: boolean;
@@ -3397,6 +3495,7 @@ export interface operations {
             | 'call.participant_joined'
             | 'call.participant_left'
             | 'call.ended'
+            | 'import.progress'
           )[];
           channelIds?: string[] | null;
         };
@@ -3486,6 +3585,7 @@ export interface operations {
             | 'call.participant_joined'
             | 'call.participant_left'
             | 'call.ended'
+            | 'import.progress'
           )[];
           channelIds?: string[] | null;
           enabled?: boolean;
@@ -3774,6 +3874,7 @@ export interface operations {
             | 'call.participant_joined'
             | 'call.participant_left'
             | 'call.ended'
+            | 'import.progress'
           )[];
         };
       };
@@ -4002,7 +4103,23 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** CallView */
+            call: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              channelId: string;
+              participants: string[];
+            };
+            iceServers: {
+              urls: string[];
+              username?: string;
+              credential?: string;
+            }[];
+          };
+        };
       };
     };
   };
@@ -4073,6 +4190,361 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  ImportsController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              workspaceId: string;
+              /** Format: uuid */
+              userId: string;
+              /** @enum {string} */
+              status: 'queued' | 'running' | 'done' | 'failed';
+              archiveName: string;
+              archiveBytes: number;
+              dayFilesTotal: number;
+              dayFilesDone: number;
+              counts: {
+                users: number;
+                matchedUsers: number;
+                deactivatedUsers: number;
+                bots: number;
+                channels: number;
+                matchedChannels: number;
+                directMessages: number;
+                messages: number;
+                replies: number;
+                reactions: number;
+                mentions: number;
+                files: number;
+                skippedMessages: number;
+              };
+              skipped: {
+                item: string;
+                reason: string;
+                count: number;
+                examples: string[];
+              }[];
+              error: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              finishedAt: string | null;
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  ImportsController_start: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /** Format: binary */
+          file?: string;
+        };
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** Format: uuid */
+            userId: string;
+            /** @enum {string} */
+            status: 'queued' | 'running' | 'done' | 'failed';
+            archiveName: string;
+            archiveBytes: number;
+            dayFilesTotal: number;
+            dayFilesDone: number;
+            counts: {
+              users: number;
+              matchedUsers: number;
+              deactivatedUsers: number;
+              bots: number;
+              channels: number;
+              matchedChannels: number;
+              directMessages: number;
+              messages: number;
+              replies: number;
+              reactions: number;
+              mentions: number;
+              files: number;
+              skippedMessages: number;
+            };
+            skipped: {
+              item: string;
+              reason: string;
+              count: number;
+              examples: string[];
+            }[];
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+          };
+        };
+      };
+    };
+  };
+  ImportsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+        importId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** Format: uuid */
+            userId: string;
+            /** @enum {string} */
+            status: 'queued' | 'running' | 'done' | 'failed';
+            archiveName: string;
+            archiveBytes: number;
+            dayFilesTotal: number;
+            dayFilesDone: number;
+            counts: {
+              users: number;
+              matchedUsers: number;
+              deactivatedUsers: number;
+              bots: number;
+              channels: number;
+              matchedChannels: number;
+              directMessages: number;
+              messages: number;
+              replies: number;
+              reactions: number;
+              mentions: number;
+              files: number;
+              skippedMessages: number;
+            };
+            skipped: {
+              item: string;
+              reason: string;
+              count: number;
+              examples: string[];
+            }[];
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+          };
+        };
+      };
+    };
+  };
+  ImportsController_undo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+        importId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PushController_vapidKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description the applicationServerKey for pushManager.subscribe */
+            publicKey: string;
+          };
+        };
+      };
+    };
+  };
+  PushController_subscribe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: uri */
+          endpoint: string;
+          expirationTime?: number | null;
+          keys: {
+            p256dh: string;
+            auth: string;
+          };
+        };
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            endpoint: string;
+            /** Format: date-time */
+            createdAt: string;
+          };
+        };
+      };
+    };
+  };
+  PushController_unsubscribe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        subscriptionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PushController_settings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            quietHours: {
+              from: string;
+              to: string;
+              /** @description an IANA time zone */
+              timeZone: string;
+            } | null;
+          };
+        };
+      };
+    };
+  };
+  PushController_updateSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          quietHours: {
+            from: string;
+            to: string;
+            /** @description an IANA time zone */
+            timeZone: string;
+          } | null;
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            quietHours: {
+              from: string;
+              to: string;
+              /** @description an IANA time zone */
+              timeZone: string;
+            } | null;
+          };
+        };
       };
     };
   };
