@@ -309,6 +309,7 @@ export const en = {
         done: '{{name}} {{version}} is in the catalogue.',
       },
     },
+  },
   calls: {
     start: 'Start a call',
     join_one: 'Join the call ({{count}} person in it)',

@@ -311,6 +311,7 @@ export const fr: Messages = {
         done: '{{name}} {{version}} est dans le catalogue.',
       },
     },
+  },
   calls: {
     start: 'Démarrer un appel',
     join_one: 'Rejoindre l’appel ({{count}} personne)',
