@@ -11,8 +11,10 @@ import { SsoGuard } from './sso.guard';
 import type { CreateTokenBody, LoginBody, RegisterBody, SessionView } from './auth.schemas';
 import {
   authProvidersViewSchema,
+  createdPersonalTokenViewSchema,
   createTokenSchema,
   loginSchema,
+  personalTokenListSchema,
   registerSchema,
   sessionViewSchema,
   userViewSchema,
@@ -91,11 +93,13 @@ export class AuthController {
 
   @Post('me/tokens')
   @Validate({ body: createTokenSchema })
+  @Responds(201, createdPersonalTokenViewSchema)
   createToken(@CurrentAuth() auth: AuthContext, @Body() body: CreateTokenBody) {
     return this.auth.createPersonalToken(auth.userId, body.name, body.expiresAt, body.scopes);
   }
 
   @Get('me/tokens')
+  @Responds(200, personalTokenListSchema)
   listTokens(@CurrentAuth() auth: AuthContext) {
     return this.auth.listPersonalTokens(auth.userId);
   }

@@ -880,6 +880,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/workspaces/{workspaceId}/incoming-webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['IncomingWebhooksController_listInWorkspace'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/incoming-webhooks/{hookId}/regenerate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['IncomingWebhooksController_regenerate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/incoming-webhooks/{hookId}': {
     parameters: {
       query?: never;
@@ -922,6 +954,22 @@ export interface paths {
     get: operations['AppsController_list'];
     put?: never;
     post: operations['AppsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/workspaces/{workspaceId}/app-installs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AppsController_installs'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1326,7 +1374,20 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              name: string | null;
+              scopes: string[] | null;
+              /** Format: date-time */
+              expiresAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+          };
+        };
       };
     };
   };
@@ -1362,7 +1423,19 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            scopes: string[] | null;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            token: string;
+          };
+        };
       };
     };
   };
@@ -2996,7 +3069,29 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              workspaceId: string;
+              url: string;
+              events: string[];
+              channelIds: string[] | null;
+              enabled: boolean;
+              disabledReason: string | null;
+              /** Format: date-time */
+              failingSince: string | null;
+              /** Format: uuid */
+              createdBy: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }[];
+          };
+        };
       };
     };
   };
@@ -3044,7 +3139,28 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            url: string;
+            events: string[];
+            channelIds: string[] | null;
+            enabled: boolean;
+            disabledReason: string | null;
+            /** Format: date-time */
+            failingSince: string | null;
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            secret: string;
+          };
+        };
       };
     };
   };
@@ -3064,7 +3180,27 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            url: string;
+            events: string[];
+            channelIds: string[] | null;
+            enabled: boolean;
+            disabledReason: string | null;
+            /** Format: date-time */
+            failingSince: string | null;
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
       };
     };
   };
@@ -3134,7 +3270,27 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            url: string;
+            events: string[];
+            channelIds: string[] | null;
+            enabled: boolean;
+            disabledReason: string | null;
+            /** Format: date-time */
+            failingSince: string | null;
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
       };
     };
   };
@@ -3160,7 +3316,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            secret: string;
+            /** Format: date-time */
+            previousExpiresAt: string | null;
+          };
+        };
       };
     };
   };
@@ -3184,7 +3346,35 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              messageId: string;
+              eventType: string;
+              eventSeq: number;
+              /** @enum {string} */
+              status: 'pending' | 'succeeded' | 'failed' | 'aborted';
+              attempts: {
+                /** Format: date-time */
+                attemptedAt: string;
+                statusCode: number | null;
+                durationMs: number;
+                error: string | null;
+                responseExcerpt: string | null;
+              }[];
+              /** Format: date-time */
+              nextAttemptAt: string | null;
+              lastError: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              finishedAt: string | null;
+            }[];
+            nextCursor: string | null;
+          };
+        };
       };
     };
   };
@@ -3205,7 +3395,14 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: 'pending';
+          };
+        };
       };
     };
   };
@@ -3232,7 +3429,11 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            requeued: number;
+          };
+        };
       };
     };
   };
@@ -3251,7 +3452,23 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              channelId: string;
+              name: string;
+              /** Format: uuid */
+              botUserId: string;
+              /** Format: uuid */
+              createdBy: string;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+          };
+        };
       };
     };
   };
@@ -3276,7 +3493,91 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            channelId: string;
+            name: string;
+            /** Format: uuid */
+            botUserId: string;
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            url: string;
+          };
+        };
+      };
+    };
+  };
+  IncomingWebhooksController_listInWorkspace: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              channelId: string;
+              name: string;
+              /** Format: uuid */
+              botUserId: string;
+              /** Format: uuid */
+              createdBy: string;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  IncomingWebhooksController_regenerate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        hookId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            channelId: string;
+            name: string;
+            /** Format: uuid */
+            botUserId: string;
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            url: string;
+          };
+        };
       };
     };
   };
@@ -3333,7 +3634,32 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              workspaceId: string;
+              name: string;
+              clientId: string;
+              redirectUris: string[];
+              scopes: string[];
+              commands: {
+                command: string;
+                url: string;
+                description: string;
+                usage?: string;
+              }[];
+              eventsUrl: string | null;
+              events: string[];
+              /** Format: uuid */
+              createdBy: string;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+          };
+        };
       };
     };
   };
@@ -3399,7 +3725,70 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            name: string;
+            clientId: string;
+            redirectUris: string[];
+            scopes: string[];
+            commands: {
+              command: string;
+              url: string;
+              description: string;
+              usage?: string;
+            }[];
+            eventsUrl: string | null;
+            events: string[];
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            signingSecret: string;
+            clientSecret: string;
+          };
+        };
+      };
+    };
+  };
+  AppsController_installs: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              appId: string;
+              /** Format: uuid */
+              workspaceId: string;
+              /** Format: uuid */
+              botUserId: string;
+              scopes: string[];
+              /** Format: uuid */
+              installedBy: string;
+              /** Format: date-time */
+              createdAt: string;
+              appName: string;
+            }[];
+          };
+        };
       };
     };
   };
@@ -3419,7 +3808,31 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            name: string;
+            clientId: string;
+            redirectUris: string[];
+            scopes: string[];
+            commands: {
+              command: string;
+              url: string;
+              description: string;
+              usage?: string;
+            }[];
+            eventsUrl: string | null;
+            events: string[];
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            signingSecret: string;
+          };
+        };
       };
     };
   };
@@ -3475,7 +3888,24 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            appId: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** Format: uuid */
+            botUserId: string;
+            scopes: string[];
+            /** Format: uuid */
+            installedBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            token: string;
+          };
+        };
       };
     };
   };
