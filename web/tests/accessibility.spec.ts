@@ -105,6 +105,23 @@ const STATES: PageState[] = [
     open: (page, world) => page.goto(`${world.adminUrl}/members`),
     ready: (page) => page.getByRole('cell', { name: 'Owner' }),
   },
+  {
+    name: 'admin console: webhooks, with a delivery log open',
+    alsoDark: true,
+    as: 'alice',
+    open: async (page, world) => {
+      await page.goto(`${world.adminUrl}/webhooks`);
+      await page.getByRole('button', { name: 'Delivery log' }).click();
+    },
+    ready: (page) => page.getByRole('cell', { name: /message\.created/ }),
+  },
+  {
+    name: 'admin console: apps and tokens',
+    alsoDark: true,
+    as: 'alice',
+    open: (page, world) => page.goto(`${world.adminUrl}/apps`),
+    ready: (page) => page.getByRole('cell', { name: 'Standup' }).first(),
+  },
 ];
 
 test('axe-core finds no serious or critical violation on any page or dialog, light or dark (contrast)', async ({
@@ -121,6 +138,8 @@ test('axe-core finds no serious or critical violation on any page or dialog, lig
   await seed.dm(request, workspace.id, alice, bob);
   const root = await seed.post(request, general.id, alice, 'Welcome to general');
   await seed.reply(request, general.id, bob, root.id, 'A first reply');
+  await seed.integrations(request, workspace.id, general.id, alice);
+  await seed.post(request, general.id, alice, 'Delivered to the webhook');
   const channelUrl = `/w/${workspace.id}/c/${general.id}`;
   const world: World = {
     channelUrl,

@@ -23,4 +23,16 @@ export const adminSections: AdminSection[] = [
       import('./members/MembersSection').then((module) => ({ default: module.MembersSection })),
     ),
   },
+  {
+    id: 'webhooks',
+    label: 'admin.sections.webhooks',
+    Component: lazy(() =>
+      import('./webhooks/WebhooksSection').then((module) => ({ default: module.WebhooksSection })),
+    ),
+  },
+  {
+    id: 'apps',
+    label: 'admin.sections.apps',
+    Component: lazy(() => import('./apps/AppsSection').then((module) => ({ default: module.AppsSection }))),
+  },
 ];
