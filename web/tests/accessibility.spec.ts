@@ -8,6 +8,8 @@ interface World {
   threadUrl: string;
   /** The workspace's admin console (Alice owns the workspace); its sections add their states below. */
   adminUrl: string;
+  /** The OAuth consent page (server-rendered) of an app registered in Alice's workspace. */
+  consentUrl: string;
 }
 
 /**
@@ -122,13 +124,20 @@ const STATES: PageState[] = [
     open: (page, world) => page.goto(`${world.adminUrl}/apps`),
     ready: (page) => page.getByRole('cell', { name: 'Standup' }).first(),
   },
+  {
+    name: 'OAuth consent page (server-rendered, in the client’s look), signing in',
+    alsoDark: true,
+    as: 'visitor',
+    open: (page, world) => page.goto(world.consentUrl),
+    ready: (page) => page.getByRole('button', { name: 'Sign in' }),
+  },
 ];
 
 test('axe-core finds no serious or critical violation on any page or dialog, light or dark (contrast)', async ({
   browser,
   request,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   const alice = await seed.user(request, 'Alice');
   const bob = await seed.user(request, 'Bob');
   const newcomer = await seed.user(request, 'Newcomer');
@@ -138,13 +147,14 @@ test('axe-core finds no serious or critical violation on any page or dialog, lig
   await seed.dm(request, workspace.id, alice, bob);
   const root = await seed.post(request, general.id, alice, 'Welcome to general');
   await seed.reply(request, general.id, bob, root.id, 'A first reply');
-  await seed.integrations(request, workspace.id, general.id, alice);
+  const { consentUrl } = await seed.integrations(request, workspace.id, general.id, alice);
   await seed.post(request, general.id, alice, 'Delivered to the webhook');
   const channelUrl = `/w/${workspace.id}/c/${general.id}`;
   const world: World = {
     channelUrl,
     threadUrl: `${channelUrl}/t/${root.id}`,
     adminUrl: `/w/${workspace.id}/admin`,
+    consentUrl,
   };
 
   const people: Record<PageState['as'], SeededUser | undefined> = { visitor: undefined, alice, newcomer };

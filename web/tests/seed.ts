@@ -90,7 +90,8 @@ export const seed = {
 
   /**
    * An incoming webhook in the channel, an outgoing one (to a port where nothing listens: its deliveries fail
-   * and wait for a retry) and an installed app, for the admin console's integration pages.
+   * and wait for a retry), an installed app and a personal token, for the admin console's integration pages;
+   * answers the app's OAuth consent page.
    */
   async integrations(request: APIRequestContext, workspaceId: string, channelId: string, admin: SeededUser) {
     await call(request, 'POST', `/api/v1/channels/${channelId}/incoming-webhooks`, admin.token, {
@@ -100,7 +101,7 @@ export const seed = {
       url: 'http://127.0.0.1:9/unreachable',
       events: ['message.created'],
     });
-    const app = await call<{ id: string }>(
+    const app = await call<{ id: string; clientId: string }>(
       request,
       'POST',
       `/api/v1/workspaces/${workspaceId}/apps`,
@@ -113,6 +114,14 @@ export const seed = {
     );
     await call(request, 'POST', `/api/v1/workspaces/${workspaceId}/apps/${app.id}/install`, admin.token, {});
     await call(request, 'POST', '/api/v1/me/tokens', admin.token, { name: 'CI', scopes: ['users:read'] });
+    const consent = new URLSearchParams({
+      response_type: 'code',
+      client_id: app.clientId,
+      redirect_uri: 'https://standup.example/callback',
+      scope: 'chat:write',
+      state: 'seeded',
+    });
+    return { consentUrl: `/oauth/authorize?${consent.toString()}` };
   },
 
   reply: (
