@@ -76,7 +76,10 @@ describe('security headers', () => {
   it('leave the headers of routes that set their own: the OAuth consent page', async () => {
     const page = await fetch(`${server.url}/oauth/authorize`);
     expect(page.headers.get('content-type')).toContain('text/html');
-    expect(page.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    // The error page's own policy: only a nonce'd script (the theme) and this origin's stylesheet.
+    expect(page.headers.get('content-security-policy')).toMatch(
+      /^default-src 'none'; script-src 'nonce-[^']+'; style-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'$/,
+    );
     expect(page.headers.get('x-frame-options')).toBe('DENY');
   });
 });

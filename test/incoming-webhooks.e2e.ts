@@ -165,4 +165,37 @@ describe('incoming webhooks', () => {
     expect((await owner.api.delete(`/api/v1/incoming-webhooks/${hook.id}`)).status).toBe(204);
     expect((await anonymous.post(hook.path, { text: 'too late' })).status).toBe(404);
   });
+
+  it('regenerates a hook’s URL (the old one stops at once) and lists the workspace’s hooks to its admins only, private channels kept hidden', async () => {
+    const admin = await registerUser(server.url, 'Admin');
+    const member = await registerUser(server.url, 'Member');
+    await addToWorkspace(owner, workspaceId, admin, 'admin');
+    await addToWorkspace(owner, workspaceId, member);
+    const open = await createChannel(owner, workspaceId);
+    const hidden = await createChannel(owner, workspaceId, 'private');
+    const hook = await createHook(owner, open.id, 'Regenerated');
+    const secretHook = await createHook(owner, hidden.id, 'Hidden');
+
+    expect((await member.api.post(`/api/v1/incoming-webhooks/${hook.id}/regenerate`)).status).toBe(403);
+    const regenerated = await admin.api.post(`/api/v1/incoming-webhooks/${hook.id}/regenerate`);
+    expect(regenerated.status).toBe(200);
+    const url = new URL((regenerated.body as { url: string }).url);
+    expect(url.pathname).not.toBe(hook.path);
+    expect((await anonymous.post(hook.path, { text: 'old URL' })).status).toBe(404);
+    expect((await anonymous.post(url.pathname, { text: 'new URL' })).status).toBe(200);
+    expect((await latest(open.id)).text).toBe('new URL');
+
+    const listedTo = async (user: TestUser) => {
+      const listed = await user.api.get(`/api/v1/workspaces/${workspaceId}/incoming-webhooks`);
+      return {
+        status: listed.status,
+        ids: ((listed.body.items ?? []) as { id: string }[]).map((item) => item.id),
+      };
+    };
+    expect((await listedTo(member)).status).toBe(403);
+    const toAdmin = await listedTo(admin);
+    expect(toAdmin.ids).toContain(hook.id);
+    expect(toAdmin.ids).not.toContain(secretHook.id);
+    expect((await listedTo(owner)).ids).toEqual(expect.arrayContaining([hook.id, secretHook.id]));
+  });
 });

@@ -166,6 +166,20 @@ describe('SSO login', () => {
     });
     expect(missing.status).toBe(401);
 
+    // A browser goes back to the sign-in page, which says why.
+    const inBrowser = await signIn(
+      'carol',
+      (callback) => {
+        callback.searchParams.set('state', 'forged-state-forged-state-forged-s');
+        return callback;
+      },
+      'text/html,application/xhtml+xml,*/*;q=0.8',
+    );
+    expect(inBrowser.status).toBe(303);
+    const target = new URL(inBrowser.headers.get('location')!, server.url);
+    expect(target.pathname).toBe('/signin');
+    expect(new URLSearchParams(target.hash.slice(1)).get('sso_error')).toMatch(/^SSO login failed/);
+
     let seen: URL | undefined;
     const first = await signIn('carol', (callback) => (seen = callback));
     expect(first.status).toBe(200);

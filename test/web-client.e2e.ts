@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { withBrowser } from '../fixtures/browser';
+import { freePort } from './support/global-setup';
 import { startTestServer } from './support/server';
 
 /**
@@ -91,10 +92,15 @@ it('the initial JavaScript is within its budget', async () => {
 withBrowser(
   'browser journeys pass (Playwright on Debian’s chromium, real server and database)',
   async () => {
-    // Every journey signs people up from this one address.
+    // Every journey signs people up from this one address. The server knows its own address (incoming
+    // webhook URLs are built on it), and may call receivers the journeys start on this machine.
+    const port = await freePort();
     const server = await startTestServer({
       apiRateLimitPerToken: 10_000,
       registerMaxPerAddress: 1_000,
+      port,
+      publicUrl: `http://127.0.0.1:${port}`,
+      egressAllowNetworks: ['127.0.0.1/32'],
       // The journeys' instance admin (web/tests/seed.ts).
       instanceAdminEmails: ['instance-admin@example.test'],
     });

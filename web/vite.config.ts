@@ -41,10 +41,32 @@ function emojibaseData(): Plugin {
   };
 }
 
+/** The server's own pages (OAuth consent, password reset) link this one stylesheet: the client's look, no bundle. */
+const SERVER_PAGES_STYLESHEET = 'server-pages.css';
+const SERVER_PAGES_SOURCES = ['tokens.css', 'base.css', 'server-pages.css'];
+
+/**
+ * Joins the design tokens, the base styles and the pages' own into /server-pages.css, a file at a fixed address
+ * that core's server-rendered pages link (their CSP allows this origin's stylesheets only).
+ */
+function serverPagesStylesheet(): Plugin {
+  const source = () =>
+    SERVER_PAGES_SOURCES.map((file) =>
+      readFileSync(new URL(`src/app/${file}`, import.meta.url), 'utf8').replace(/^@import .*$/gm, ''),
+    ).join('\n');
+  return {
+    name: 'jokkaer-server-pages-stylesheet',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: SERVER_PAGES_STYLESHEET, source: source() });
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
     react(),
     emojibaseData(),
+    serverPagesStylesheet(),
     // The installable app: a web manifest, and a service worker (Workbox) that precaches the app shell so it opens
     // offline. It registers from an external /registerSW.js (the CSP allows no inline script); the server serves
     // sw.js and the manifest uncached (core/src/common/web-client.ts).

@@ -10,6 +10,8 @@ interface World {
   adminUrl: string;
   /** The admin console of a workspace the instance admin owns. */
   operatorAdminUrl: string;
+  /** The OAuth consent page (server-rendered) of an app registered in Alice's workspace. */
+  consentUrl: string;
 }
 
 /**
@@ -139,13 +141,37 @@ const STATES: PageState[] = [
     open: (page, world) => page.goto(`${world.operatorAdminUrl}/plugins`),
     ready: (page) => page.getByRole('region', { name: 'Add a plugin to the catalogue' }),
   },
+  {
+    name: 'admin console: webhooks, with a delivery log open',
+    alsoDark: true,
+    as: 'alice',
+    open: async (page, world) => {
+      await page.goto(`${world.adminUrl}/webhooks`);
+      await page.getByRole('button', { name: 'Delivery log' }).click();
+    },
+    ready: (page) => page.getByRole('cell', { name: /message\.created/ }),
+  },
+  {
+    name: 'admin console: apps and tokens',
+    alsoDark: true,
+    as: 'alice',
+    open: (page, world) => page.goto(`${world.adminUrl}/apps`),
+    ready: (page) => page.getByRole('cell', { name: 'Standup' }).first(),
+  },
+  {
+    name: 'OAuth consent page (server-rendered, in the client’s look), signing in',
+    alsoDark: true,
+    as: 'visitor',
+    open: (page, world) => page.goto(world.consentUrl),
+    ready: (page) => page.getByRole('button', { name: 'Sign in' }),
+  },
 ];
 
 test('axe-core finds no serious or critical violation on any page or dialog, light or dark (contrast)', async ({
   browser,
   request,
 }) => {
-  test.setTimeout(480_000);
+  test.setTimeout(600_000);
   const alice = await seed.user(request, 'Alice');
   const bob = await seed.user(request, 'Bob');
   const newcomer = await seed.user(request, 'Newcomer');
@@ -162,12 +188,15 @@ test('axe-core finds no serious or critical violation on any page or dialog, lig
     data: { enabled: true },
   });
   expect(installed.ok()).toBe(true);
+  const { consentUrl } = await seed.integrations(request, workspace.id, general.id, alice);
+  await seed.post(request, general.id, alice, 'Delivered to the webhook');
   const channelUrl = `/w/${workspace.id}/c/${general.id}`;
   const world: World = {
     channelUrl,
     threadUrl: `${channelUrl}/t/${root.id}`,
     adminUrl: `/w/${workspace.id}/admin`,
     operatorAdminUrl: `/w/${operatorWorkspace.id}/admin`,
+    consentUrl,
   };
 
   const people: Record<PageState['as'], SeededUser | undefined> = {

@@ -119,6 +119,42 @@ export const seed = {
   post: (request: APIRequestContext, channelId: string, author: SeededUser, text: string) =>
     call<{ id: string }>(request, 'POST', `/api/v1/channels/${channelId}/messages`, author.token, { text }),
 
+  /**
+   * An incoming webhook in the channel, an outgoing one (to a port where nothing listens: its deliveries fail
+   * and wait for a retry), an installed app and a personal token, for the admin console's integration pages;
+   * answers the app's OAuth consent page.
+   */
+  async integrations(request: APIRequestContext, workspaceId: string, channelId: string, admin: SeededUser) {
+    await call(request, 'POST', `/api/v1/channels/${channelId}/incoming-webhooks`, admin.token, {
+      name: 'Deploys',
+    });
+    await call(request, 'POST', `/api/v1/workspaces/${workspaceId}/webhooks`, admin.token, {
+      url: 'http://127.0.0.1:9/unreachable',
+      events: ['message.created'],
+    });
+    const app = await call<{ id: string; clientId: string }>(
+      request,
+      'POST',
+      `/api/v1/workspaces/${workspaceId}/apps`,
+      admin.token,
+      {
+        name: 'Standup',
+        redirectUris: ['https://standup.example/callback'],
+        scopes: ['chat:write'],
+      },
+    );
+    await call(request, 'POST', `/api/v1/workspaces/${workspaceId}/apps/${app.id}/install`, admin.token, {});
+    await call(request, 'POST', '/api/v1/me/tokens', admin.token, { name: 'CI', scopes: ['users:read'] });
+    const consent = new URLSearchParams({
+      response_type: 'code',
+      client_id: app.clientId,
+      redirect_uri: 'https://standup.example/callback',
+      scope: 'chat:write',
+      state: 'seeded',
+    });
+    return { consentUrl: `/oauth/authorize?${consent.toString()}` };
+  },
+
   reply: (
     request: APIRequestContext,
     channelId: string,

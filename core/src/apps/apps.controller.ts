@@ -2,19 +2,29 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../common/auth-context';
 import { CurrentAuth } from '../common/auth-context';
+import { Responds } from '../common/responses';
 import { Validate } from '../common/validation';
 import type { CreateAppBody, InstallAppBody } from './apps.schemas';
-import { createAppSchema, installAppSchema } from './apps.schemas';
+import {
+  appListSchema,
+  appWithSigningSecretViewSchema,
+  createAppSchema,
+  createdAppViewSchema,
+  createdInstallViewSchema,
+  installAppSchema,
+  installedAppListSchema,
+} from './apps.schemas';
 import { AppsService } from './apps.service';
 
 @ApiTags('apps')
 @ApiBearerAuth()
-@Controller('api/v1/workspaces/:workspaceId/apps')
+@Controller('api/v1/workspaces/:workspaceId')
 export class AppsController {
   constructor(private readonly apps: AppsService) {}
 
-  @Post()
+  @Post('apps')
   @Validate({ body: createAppSchema })
+  @Responds(201, createdAppViewSchema)
   create(
     @CurrentAuth() auth: AuthContext,
     @Param('workspaceId') workspaceId: string,
@@ -23,12 +33,21 @@ export class AppsController {
     return this.apps.create(workspaceId, auth.userId, body);
   }
 
-  @Get()
+  @Get('apps')
+  @Responds(200, appListSchema)
   list(@CurrentAuth() auth: AuthContext, @Param('workspaceId') workspaceId: string) {
     return this.apps.list(workspaceId, auth.userId);
   }
 
-  @Get(':appId')
+  /** The apps installed in this workspace, wherever they were registered. */
+  @Get('app-installs')
+  @Responds(200, installedAppListSchema)
+  installs(@CurrentAuth() auth: AuthContext, @Param('workspaceId') workspaceId: string) {
+    return this.apps.installs(workspaceId, auth.userId);
+  }
+
+  @Get('apps/:appId')
+  @Responds(200, appWithSigningSecretViewSchema)
   get(
     @CurrentAuth() auth: AuthContext,
     @Param('workspaceId') workspaceId: string,
@@ -37,7 +56,7 @@ export class AppsController {
     return this.apps.get(workspaceId, appId, auth.userId);
   }
 
-  @Delete(':appId')
+  @Delete('apps/:appId')
   @HttpCode(204)
   delete(
     @CurrentAuth() auth: AuthContext,
@@ -47,8 +66,9 @@ export class AppsController {
     return this.apps.delete(workspaceId, appId, auth.userId);
   }
 
-  @Post(':appId/install')
+  @Post('apps/:appId/install')
   @Validate({ body: installAppSchema })
+  @Responds(201, createdInstallViewSchema)
   install(
     @CurrentAuth() auth: AuthContext,
     @Param('workspaceId') workspaceId: string,
@@ -58,7 +78,7 @@ export class AppsController {
     return this.apps.install(workspaceId, appId, auth.userId, body.scopes);
   }
 
-  @Delete(':appId/install')
+  @Delete('apps/:appId/install')
   @HttpCode(204)
   uninstall(
     @CurrentAuth() auth: AuthContext,

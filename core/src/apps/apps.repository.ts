@@ -125,6 +125,16 @@ export class AppsRepository {
     return await this.db.conn('appInstalls').where({ id }).first<InstallRow | undefined>();
   }
 
+  /** The apps installed in a workspace (registered there or elsewhere), with each app's name. */
+  async installsIn(workspaceId: string): Promise<(InstallRow & { appName: string })[]> {
+    return await this.db
+      .conn('appInstalls as i')
+      .join('apps as a', 'a.id', 'i.appId')
+      .where('i.workspaceId', workspaceId)
+      .orderBy('i.createdAt')
+      .select<(InstallRow & { appName: string })[]>('i.*', 'a.name as appName');
+  }
+
   async installsOf(appId: string): Promise<InstallRow[]> {
     return await this.db.conn('appInstalls').where({ appId }).select<InstallRow[]>();
   }

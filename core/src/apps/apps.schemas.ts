@@ -57,36 +57,120 @@ export const installAppSchema = {
 } as const;
 export type InstallAppBody = FromSchema<typeof installAppSchema>;
 
-export interface AppCommand {
-  command: string;
-  url: string;
-  description: string;
-  usage?: string;
-}
+const uuid = { type: 'string', format: 'uuid' } as const;
+const dateTime = { type: 'string', format: 'date-time' } as const;
+const strings = { type: 'array', items: { type: 'string' } } as const;
 
-export interface AppView {
-  id: string;
-  workspaceId: string;
-  name: string;
-  clientId: string;
-  redirectUris: string[];
-  scopes: string[];
-  commands: AppCommand[];
-  eventsUrl: string | null;
-  events: string[];
-  createdBy: string;
-  createdAt: string;
-}
+const appCommandSchema = {
+  type: 'object',
+  properties: {
+    command: { type: 'string' },
+    url: { type: 'string' },
+    description: { type: 'string' },
+    usage: { type: 'string' },
+  },
+  required: ['command', 'url', 'description'],
+  additionalProperties: false,
+} as const;
+export type AppCommand = FromSchema<typeof appCommandSchema>;
 
-export interface InstallView {
-  id: string;
-  appId: string;
-  workspaceId: string;
-  botUserId: string;
-  scopes: string[];
-  installedBy: string;
-  createdAt: string;
-}
+export const appViewSchema = {
+  title: 'AppView',
+  type: 'object',
+  properties: {
+    id: uuid,
+    workspaceId: uuid,
+    name: { type: 'string' },
+    clientId: { type: 'string' },
+    redirectUris: strings,
+    scopes: strings,
+    commands: { type: 'array', items: appCommandSchema },
+    eventsUrl: { type: ['string', 'null'] },
+    events: strings,
+    createdBy: uuid,
+    createdAt: dateTime,
+  },
+  required: [
+    'id',
+    'workspaceId',
+    'name',
+    'clientId',
+    'redirectUris',
+    'scopes',
+    'commands',
+    'eventsUrl',
+    'events',
+    'createdBy',
+    'createdAt',
+  ],
+  additionalProperties: false,
+} as const;
+export type AppView = FromSchema<typeof appViewSchema>;
+
+export const appListSchema = {
+  title: 'AppList',
+  type: 'object',
+  properties: { items: { type: 'array', items: appViewSchema } },
+  required: ['items'],
+  additionalProperties: false,
+} as const;
+
+/** An app with the secret that signs its requests and events (admins may read it again). */
+export const appWithSigningSecretViewSchema = {
+  ...appViewSchema,
+  title: 'AppWithSigningSecretView',
+  properties: { ...appViewSchema.properties, signingSecret: { type: 'string' } },
+  required: [...appViewSchema.required, 'signingSecret'],
+} as const;
+
+/** What registering an app answers: its client secret too, shown this once. */
+export const createdAppViewSchema = {
+  ...appWithSigningSecretViewSchema,
+  title: 'CreatedAppView',
+  properties: { ...appWithSigningSecretViewSchema.properties, clientSecret: { type: 'string' } },
+  required: [...appWithSigningSecretViewSchema.required, 'clientSecret'],
+} as const;
+
+const installViewSchema = {
+  title: 'InstallView',
+  type: 'object',
+  properties: {
+    id: uuid,
+    appId: uuid,
+    workspaceId: uuid,
+    botUserId: uuid,
+    scopes: strings,
+    installedBy: uuid,
+    createdAt: dateTime,
+  },
+  required: ['id', 'appId', 'workspaceId', 'botUserId', 'scopes', 'installedBy', 'createdAt'],
+  additionalProperties: false,
+} as const;
+export type InstallView = FromSchema<typeof installViewSchema>;
+
+/** What installing answers: the install's bot token, shown this once. */
+export const createdInstallViewSchema = {
+  ...installViewSchema,
+  title: 'CreatedInstallView',
+  properties: { ...installViewSchema.properties, token: { type: 'string' } },
+  required: [...installViewSchema.required, 'token'],
+} as const;
+
+const installedAppViewSchema = {
+  ...installViewSchema,
+  title: 'InstalledAppView',
+  properties: { ...installViewSchema.properties, appName: { type: 'string' } },
+  required: [...installViewSchema.required, 'appName'],
+} as const;
+export type InstalledAppView = FromSchema<typeof installedAppViewSchema>;
+
+export const installedAppListSchema = {
+  title: 'InstalledAppList',
+  type: 'object',
+  properties: { items: { type: 'array', items: installedAppViewSchema } },
+  required: ['items'],
+  additionalProperties: false,
+} as const;
 
 /** What an app answers to a slash command, now or through its response_url (Slack's fields; others ignored). */
 export const commandAnswerSchema = {

@@ -10,7 +10,7 @@ import { EgressClient } from '../egress/egress.client';
 import { WebhooksService } from '../webhooks/webhooks.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { AppRow, AppsRepository, InstallRow } from './apps.repository';
-import type { AppView, CreateAppBody, InstallView } from './apps.schemas';
+import type { AppView, CreateAppBody, InstalledAppView, InstallView } from './apps.schemas';
 
 const toAppView = (row: AppRow): AppView => ({
   id: row.id,
@@ -171,9 +171,17 @@ export class AppsService {
     return install;
   }
 
+  /** The apps installed in the workspace, wherever they were registered (an OAuth grant installs them too). */
+  async installs(workspaceId: string, userId: string): Promise<{ items: InstalledAppView[] }> {
+    await this.workspaces.requireAdmin(workspaceId, userId);
+    const rows = await this.repository.installsIn(workspaceId);
+    return { items: rows.map((row) => ({ ...toInstallView(row), appName: row.appName })) };
+  }
+
+  /** The workspace's admins remove an install from it, whether or not the app was registered here. */
   async uninstall(workspaceId: string, appId: string, userId: string): Promise<void> {
-    const app = await this.require(workspaceId, appId, userId);
-    const install = await this.repository.findInstall(app.id, workspaceId);
+    await this.workspaces.requireAdmin(workspaceId, userId);
+    const install = await this.repository.findInstall(appId, workspaceId);
     if (!install) throw notFound('Install');
     await this.db.transaction(() => this.removeInstall(install));
   }

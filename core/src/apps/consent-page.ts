@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { escapeHtml as escape, renderServerPage, ServerPage } from '../common/server-page';
 
 /** What each scope lets an app do, as the consent page says it. */
 const SCOPE_TEXT: Record<string, string> = {
@@ -13,20 +13,11 @@ const SCOPE_TEXT: Record<string, string> = {
   commands: 'Add slash commands',
 };
 
-const escape = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-
-export interface ConsentPage {
-  html: string;
-  /** The page's only script and style run under this nonce; nothing may frame it (clickjacking). */
-  contentSecurityPolicy: string;
-}
+export type ConsentPage = ServerPage;
 
 /**
- * The consent screen for `GET /oauth/authorize`. It signs the person in (or uses the web client's session),
+ * The consent screen for `GET /oauth/authorize`, in the client's look. It signs the person in (or uses the web
+ * client's session),
  * lets them pick a workspace they administer, and sends the decision to `POST /oauth/authorize`, which
  * answers where the browser goes next. Every value from the request is escaped, in HTML and in the script.
  */
@@ -34,29 +25,30 @@ export function renderConsentPage(
   app: { name: string; scopes: string[] },
   params: Record<string, string>,
 ): ConsentPage {
-  const nonce = randomBytes(16).toString('base64');
   const scopes = app.scopes.map(
     (scope) => `<li><code>${escape(scope)}</code> — ${escape(SCOPE_TEXT[scope] ?? scope)}</li>`,
   );
   const data = JSON.stringify(params).replace(/</g, '\\u003c');
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Install ${escape(app.name)} — Jōkkær</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style nonce="${nonce}">body{font:16px system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}
-button{font:inherit;padding:.5rem 1rem;margin-right:.5rem}[hidden]{display:none}#error{color:#b00}</style></head>
-<body><h1>Install <span id="app">${escape(app.name)}</span>?</h1>
+  return renderServerPage({
+    title: `Install ${app.name}`,
+    formAction: "'self'",
+    body: `<div class="stack"><h1>Install <span id="app">${escape(app.name)}</span>?</h1>
 <p>It asks to:</p><ul id="scopes">${scopes.join('')}</ul>
-<form id="login" hidden><p>Sign in to continue.</p>
-<p><input name="email" type="email" placeholder="Email" required></p>
-<p><input name="password" type="password" placeholder="Password" required></p><button>Sign in</button></form>
-<form id="consent" hidden><p><label>Workspace <select name="workspace"></select></label></p>
-<button name="allow" value="true">Allow</button><button name="allow" value="false">Deny</button></form>
-<p id="error" role="alert"></p>
-<script nonce="${nonce}">
-const params = ${data};
+<form id="login" class="stack" hidden><p class="muted">Sign in to continue.</p>
+<label>Email <input name="email" type="email" placeholder="Email" autocomplete="email" required></label>
+<label>Password <input name="password" type="password" placeholder="Password" autocomplete="current-password" required></label>
+<button class="button primary">Sign in</button></form>
+<form id="consent" class="stack" hidden><label>Workspace <select name="workspace"></select></label>
+<div class="actions"><button class="button" name="allow" value="false">Deny</button>
+<button class="button primary" name="allow" value="true">Allow</button></div></form>
+<p id="error" class="error" role="alert"></p></div>`,
+    script: `const params = ${data};
 const $ = (id) => document.getElementById(id);
 const fail = (text) => { $('error').textContent = text; };
-let token = localStorage.getItem('jokkaer.token');
+// The web client's session (web/src/lib/session.ts), shared both ways: signing in here signs the client in.
+const SESSION_KEY = 'jokkaer.session';
+let token = null;
+try { token = JSON.parse(localStorage.getItem(SESSION_KEY) || 'null')?.token ?? null; } catch {}
 async function api(method, path, body) {
   const response = await fetch(path, { method, headers: { 'content-type': 'application/json', accept: 'application/json',
     ...(token ? { authorization: 'Bearer ' + token } : {}) }, body: body && JSON.stringify(body) });
@@ -75,7 +67,7 @@ $('login').addEventListener('submit', async (event) => {
   event.preventDefault();
   try {
     const session = await api('POST', '/api/v1/auth/login', { email: event.target.email.value, password: event.target.password.value });
-    token = session.token; localStorage.setItem('jokkaer.token', token); await choose();
+    token = session.token; localStorage.setItem(SESSION_KEY, JSON.stringify(session)); await choose();
   } catch (error) { fail(error.message); }
 });
 $('consent').addEventListener('submit', async (event) => {
@@ -86,18 +78,14 @@ $('consent').addEventListener('submit', async (event) => {
     location.assign(redirectTo);
   } catch (error) { fail(error.message); }
 });
-(token ? choose().catch(() => { token = null; $('login').hidden = false; }) : Promise.resolve($('login').hidden = false));
-</script></body></html>`;
-  return {
-    html,
-    contentSecurityPolicy: `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
-  };
+(token ? choose().catch(() => { token = null; $('login').hidden = false; }) : Promise.resolve($('login').hidden = false));`,
+  });
 }
 
 /** A page for a request that cannot be sent back to the app. */
 export function renderErrorPage(message: string): ConsentPage {
-  return {
-    html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cannot install — Jōkkær</title></head><body><h1>This app cannot be installed</h1><p>${escape(message)}</p></body></html>`,
-    contentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'",
-  };
+  return renderServerPage({
+    title: 'Cannot install',
+    body: `<div class="stack"><h1>This app cannot be installed</h1><p>${escape(message)}</p></div>`,
+  });
 }

@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../common/auth-context';
@@ -7,12 +19,15 @@ import { Responds, Returns } from '../common/responses';
 import { Validate } from '../common/validation';
 import { clientAddress } from '../rate-limits/client-address';
 import { AuthService } from './auth.service';
+import { SsoFailureFilter } from './sso-failure.filter';
 import { SsoGuard } from './sso.guard';
 import type { CreateTokenBody, LoginBody, RegisterBody, SessionView } from './auth.schemas';
 import {
   authProvidersViewSchema,
+  createdPersonalTokenViewSchema,
   createTokenSchema,
   loginSchema,
+  personalTokenListSchema,
   registerSchema,
   sessionViewSchema,
   meViewSchema,
@@ -65,11 +80,12 @@ export class AuthController {
   /**
    * Where the provider sends the person back: `{user, token}` as a login answers. A browser's navigation (it
    * accepts HTML) goes on to the web client's sign-in page with the token in the fragment, which never reaches a
-   * server; the page keeps it and drops it from the address bar.
+   * server; the page keeps it and drops it from the address bar. A failure goes there too, said on the page.
    */
   @Public()
   @Get('auth/sso/callback')
   @UseGuards(SsoGuard)
+  @UseFilters(SsoFailureFilter)
   ssoCallback(
     @Req() request: FastifyRequest & { user?: SessionView },
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -91,11 +107,13 @@ export class AuthController {
 
   @Post('me/tokens')
   @Validate({ body: createTokenSchema })
+  @Responds(201, createdPersonalTokenViewSchema)
   createToken(@CurrentAuth() auth: AuthContext, @Body() body: CreateTokenBody) {
     return this.auth.createPersonalToken(auth.userId, body.name, body.expiresAt, body.scopes);
   }
 
   @Get('me/tokens')
+  @Responds(200, personalTokenListSchema)
   listTokens(@CurrentAuth() auth: AuthContext) {
     return this.auth.listPersonalTokens(auth.userId);
   }

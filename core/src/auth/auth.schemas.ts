@@ -76,14 +76,37 @@ export const sessionViewSchema = {
 } as const;
 export type SessionView = FromSchema<typeof sessionViewSchema>;
 
-export interface PersonalTokenView {
-  id: string;
-  name: string | null;
-  /** Null: the token acts with all its owner's rights. */
-  scopes: string[] | null;
-  expiresAt: string | null;
-  createdAt: string;
-}
+export const personalTokenViewSchema = {
+  title: 'PersonalTokenView',
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    name: { type: ['string', 'null'] },
+    /** Null: the token acts with all its owner's rights. */
+    scopes: { type: ['array', 'null'], items: { type: 'string' } },
+    expiresAt: { type: ['string', 'null'], format: 'date-time' },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+  required: ['id', 'name', 'scopes', 'expiresAt', 'createdAt'],
+  additionalProperties: false,
+} as const;
+export type PersonalTokenView = FromSchema<typeof personalTokenViewSchema>;
+
+export const personalTokenListSchema = {
+  title: 'PersonalTokenList',
+  type: 'object',
+  properties: { items: { type: 'array', items: personalTokenViewSchema } },
+  required: ['items'],
+  additionalProperties: false,
+} as const;
+
+/** What creating a token answers: the token itself, shown this once. */
+export const createdPersonalTokenViewSchema = {
+  ...personalTokenViewSchema,
+  title: 'CreatedPersonalTokenView',
+  properties: { ...personalTokenViewSchema.properties, token: { type: 'string' } },
+  required: [...personalTokenViewSchema.required, 'token'],
+} as const;
 
 /** How people may sign in on this server, for a client's sign-in page (GET /api/v1/auth/providers). */
 export const authProvidersViewSchema = {

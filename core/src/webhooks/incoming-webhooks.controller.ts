@@ -6,8 +6,13 @@ import { Validate } from '../common/validation';
 import { UNTRUSTED_CONTENT_HEADERS } from '../files/files.schemas';
 import { AVATAR_CONTENT_TYPE } from '../profiles/avatar-image';
 import { IncomingWebhooksService } from './incoming-webhooks.service';
+import { Responds } from '../common/responses';
 import type { CreateIncomingWebhookBody } from './webhooks.schemas';
-import { createIncomingWebhookSchema } from './webhooks.schemas';
+import {
+  createIncomingWebhookSchema,
+  incomingWebhookListSchema,
+  incomingWebhookWithUrlViewSchema,
+} from './webhooks.schemas';
 
 @ApiTags('webhooks')
 @Controller()
@@ -17,6 +22,7 @@ export class IncomingWebhooksController {
   @ApiBearerAuth()
   @Post('api/v1/channels/:channelId/incoming-webhooks')
   @Validate({ body: createIncomingWebhookSchema })
+  @Responds(201, incomingWebhookWithUrlViewSchema)
   create(
     @CurrentAuth() auth: AuthContext,
     @Param('channelId') channelId: string,
@@ -27,8 +33,25 @@ export class IncomingWebhooksController {
 
   @ApiBearerAuth()
   @Get('api/v1/channels/:channelId/incoming-webhooks')
+  @Responds(200, incomingWebhookListSchema)
   list(@CurrentAuth() auth: AuthContext, @Param('channelId') channelId: string) {
     return this.hooks.list(channelId, auth.userId);
+  }
+
+  @ApiBearerAuth()
+  @Get('api/v1/workspaces/:workspaceId/incoming-webhooks')
+  @Responds(200, incomingWebhookListSchema)
+  listInWorkspace(@CurrentAuth() auth: AuthContext, @Param('workspaceId') workspaceId: string) {
+    return this.hooks.listInWorkspace(workspaceId, auth.userId);
+  }
+
+  /** A new secret URL; the previous one stops working at once. */
+  @ApiBearerAuth()
+  @Post('api/v1/incoming-webhooks/:hookId/regenerate')
+  @HttpCode(200)
+  @Responds(200, incomingWebhookWithUrlViewSchema)
+  regenerate(@CurrentAuth() auth: AuthContext, @Param('hookId') hookId: string) {
+    return this.hooks.regenerate(hookId, auth.userId);
   }
 
   @ApiBearerAuth()

@@ -23,6 +23,7 @@ const toView = (row: IncomingWebhookRow): IncomingWebhookView => ({
   channelId: row.channelId,
   name: row.name,
   botUserId: row.botUserId,
+  createdBy: row.createdBy,
   createdAt: row.createdAt.toISOString(),
 });
 
@@ -78,14 +79,36 @@ export class IncomingWebhooksService {
     return { items: (await this.repository.listIncoming(channelId)).map(toView) };
   }
 
+  /**
+   * The workspace's hooks in the channels the caller can read, for its owners and admins (hooks of private
+   * channels they are not in stay as invisible as the channels).
+   */
+  async listInWorkspace(workspaceId: string, userId: string): Promise<{ items: IncomingWebhookView[] }> {
+    await this.workspaces.requireAdmin(workspaceId, userId);
+    const hooks = await this.repository.listIncomingInWorkspace(workspaceId);
+    const readable = new Set<string>();
+    for (const channelId of new Set(hooks.map((hook) => hook.channelId))) {
+      const visible = await this.channels.requireReadable(channelId, userId).then(
+        () => true,
+        () => false,
+      );
+      if (visible) readable.add(channelId);
+    }
+    return { items: hooks.filter((hook) => readable.has(hook.channelId)).map(toView) };
+  }
+
+  /** A new secret URL for the hook (its creator or a workspace admin); the previous one stops at once. */
+  async regenerate(hookId: string, userId: string) {
+    const hook = await this.requireManager(hookId, userId, 'regenerate');
+    const { raw, hash } = generateToken('incomingWebhook');
+    const row = await this.repository.replaceIncomingToken(hook.id, hash);
+    if (!row) throw notFound('Incoming webhook');
+    return { ...toView(row), url: `${this.config.publicUrl}/hooks/${raw}` };
+  }
+
   /** Its creator, or a workspace admin, removes a hook; its bot leaves the workspace with it. */
   async delete(hookId: string, userId: string): Promise<void> {
-    const hook = await this.repository.findIncoming(hookId);
-    if (!hook) throw notFound('Incoming webhook');
-    const access = await this.channels.requireReadable(hook.channelId, userId);
-    if (hook.createdBy !== userId && !access.isWorkspaceAdmin) {
-      throw forbidden('Only its creator or a workspace admin may remove an incoming webhook');
-    }
+    const hook = await this.requireManager(hookId, userId, 'remove');
     await this.db.transaction(async () => {
       await this.repository.deleteIncoming(hook.id);
       await this.workspaces.removeBot(hook.workspaceId, hook.botUserId);
@@ -146,6 +169,16 @@ export class IncomingWebhooksService {
     } catch {
       return null; // refused by the guard, unreachable, too large or undecodable: no icon
     }
+  }
+
+  private async requireManager(hookId: string, userId: string, verb: string) {
+    const hook = await this.repository.findIncoming(hookId);
+    if (!hook) throw notFound('Incoming webhook');
+    const access = await this.channels.requireReadable(hook.channelId, userId);
+    if (hook.createdBy !== userId && !access.isWorkspaceAdmin) {
+      throw forbidden(`Only its creator or a workspace admin may ${verb} an incoming webhook`);
+    }
+    return hook;
   }
 
   private async requireCreator(channelId: string, userId: string) {

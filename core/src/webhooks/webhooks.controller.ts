@@ -2,6 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../common/auth-context';
 import { CurrentAuth } from '../common/auth-context';
+import { pageSchema } from '../common/pagination';
+import { Responds } from '../common/responses';
 import { Validate } from '../common/validation';
 import type {
   CreateWebhookBody,
@@ -11,11 +13,18 @@ import type {
   UpdateWebhookBody,
 } from './webhooks.schemas';
 import {
+  createdWebhookViewSchema,
   createWebhookSchema,
   deliveriesQuerySchema,
+  deliveryViewSchema,
   recoverSchema,
+  recoveryViewSchema,
+  redeliveryViewSchema,
+  rotatedSecretViewSchema,
   rotateSecretSchema,
   updateWebhookSchema,
+  webhookListSchema,
+  webhookViewSchema,
 } from './webhooks.schemas';
 import { WebhooksService } from './webhooks.service';
 
@@ -27,6 +36,7 @@ export class WebhooksController {
 
   @Post()
   @Validate({ body: createWebhookSchema })
+  @Responds(201, createdWebhookViewSchema)
   create(
     @CurrentAuth() auth: AuthContext,
     @Param('workspaceId') workspaceId: string,
@@ -36,11 +46,13 @@ export class WebhooksController {
   }
 
   @Get()
+  @Responds(200, webhookListSchema)
   list(@CurrentAuth() auth: AuthContext, @Param('workspaceId') workspaceId: string) {
     return this.webhooks.list(workspaceId, auth.userId);
   }
 
   @Get(':webhookId')
+  @Responds(200, webhookViewSchema)
   get(
     @CurrentAuth() auth: AuthContext,
     @Param('workspaceId') workspaceId: string,
@@ -51,6 +63,7 @@ export class WebhooksController {
 
   @Patch(':webhookId')
   @Validate({ body: updateWebhookSchema })
+  @Responds(200, webhookViewSchema)
   update(
     @CurrentAuth() auth: AuthContext,
     @Param('workspaceId') workspaceId: string,
@@ -73,6 +86,7 @@ export class WebhooksController {
   @Post(':webhookId/rotate-secret')
   @HttpCode(200)
   @Validate({ body: rotateSecretSchema })
+  @Responds(200, rotatedSecretViewSchema)
   rotateSecret(
     @CurrentAuth() auth: AuthContext,
     @Param('workspaceId') workspaceId: string,
@@ -84,6 +98,7 @@ export class WebhooksController {
 
   @Get(':webhookId/deliveries')
   @Validate({ query: deliveriesQuerySchema })
+  @Responds(200, pageSchema(deliveryViewSchema))
   deliveries(
     @CurrentAuth() auth: AuthContext,
     @Param('workspaceId') workspaceId: string,
@@ -95,6 +110,7 @@ export class WebhooksController {
 
   @Post(':webhookId/deliveries/:deliveryId/redeliver')
   @HttpCode(202)
+  @Responds(202, redeliveryViewSchema)
   redeliver(
     @CurrentAuth() auth: AuthContext,
     @Param('workspaceId') workspaceId: string,
@@ -108,6 +124,7 @@ export class WebhooksController {
   @Post(':webhookId/recover')
   @HttpCode(202)
   @Validate({ body: recoverSchema })
+  @Responds(202, recoveryViewSchema)
   recover(
     @CurrentAuth() auth: AuthContext,
     @Param('workspaceId') workspaceId: string,

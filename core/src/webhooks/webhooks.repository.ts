@@ -443,6 +443,24 @@ export class WebhooksRepository {
       .select<IncomingWebhookRow[]>(...INCOMING_COLUMNS);
   }
 
+  async listIncomingInWorkspace(workspaceId: string): Promise<IncomingWebhookRow[]> {
+    return await this.db
+      .conn('incomingWebhooks')
+      .where({ workspaceId })
+      .orderBy('createdAt')
+      .select<IncomingWebhookRow[]>(...INCOMING_COLUMNS);
+  }
+
+  /** A new secret URL: the previous token stops working with this statement. */
+  async replaceIncomingToken(id: string, tokenHash: Buffer): Promise<IncomingWebhookRow | undefined> {
+    const [updated] = await this.db
+      .conn('incomingWebhooks')
+      .where({ id })
+      .update({ tokenHash })
+      .returning<IncomingWebhookRow[]>([...INCOMING_COLUMNS]);
+    return updated;
+  }
+
   async findIncoming(id: string): Promise<IncomingWebhookRow | undefined> {
     return await this.db
       .conn('incomingWebhooks')

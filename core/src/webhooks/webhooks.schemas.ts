@@ -87,46 +87,169 @@ export type SlackPayload = FromSchema<typeof slackPayloadSchema>;
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'aborted';
 
-export interface WebhookView {
-  id: string;
-  workspaceId: string;
-  url: string;
-  events: string[];
-  channelIds: string[] | null;
-  enabled: boolean;
-  disabledReason: string | null;
-  failingSince: string | null;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-}
+const dateTime = { type: 'string', format: 'date-time' } as const;
+const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const;
+const nullableString = { type: ['string', 'null'] } as const;
 
-export interface AttemptView {
-  attemptedAt: string;
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  responseExcerpt: string | null;
-}
+/** An outgoing webhook as the API returns it (never its secrets). */
+export const webhookViewSchema = {
+  title: 'WebhookView',
+  type: 'object',
+  properties: {
+    id: uuid,
+    workspaceId: uuid,
+    url: { type: 'string' },
+    events: { type: 'array', items: { type: 'string' } },
+    /** null: every channel its creator can see. */
+    channelIds: { type: ['array', 'null'], items: uuid },
+    enabled: { type: 'boolean' },
+    /** Why the platform disabled it (continuous failures); null when enabled or disabled by hand. */
+    disabledReason: nullableString,
+    /** Since when every attempt has failed; null while deliveries succeed. */
+    failingSince: nullableDateTime,
+    createdBy: uuid,
+    createdAt: dateTime,
+    updatedAt: dateTime,
+  },
+  required: [
+    'id',
+    'workspaceId',
+    'url',
+    'events',
+    'channelIds',
+    'enabled',
+    'disabledReason',
+    'failingSince',
+    'createdBy',
+    'createdAt',
+    'updatedAt',
+  ],
+  additionalProperties: false,
+} as const;
+export type WebhookView = FromSchema<typeof webhookViewSchema>;
 
-export interface DeliveryView {
-  id: string;
-  /** The `webhook-id` header: the same on every attempt of this message. */
-  messageId: string;
-  eventType: string;
-  eventSeq: number;
-  status: DeliveryStatus;
-  attempts: AttemptView[];
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
+/** What creating a webhook answers: the view and its signing secret, shown this once. */
+export const createdWebhookViewSchema = {
+  ...webhookViewSchema,
+  title: 'CreatedWebhookView',
+  properties: { ...webhookViewSchema.properties, secret: { type: 'string' } },
+  required: [...webhookViewSchema.required, 'secret'],
+} as const;
 
-export interface IncomingWebhookView {
-  id: string;
-  channelId: string;
-  name: string;
-  botUserId: string;
-  createdAt: string;
-}
+export const rotatedSecretViewSchema = {
+  title: 'RotatedSecretView',
+  type: 'object',
+  properties: {
+    /** The new signing secret (`whsec_…`), shown this once. */
+    secret: { type: 'string' },
+    /** Until when the previous secret signs alongside it; null when it stopped at once. */
+    previousExpiresAt: nullableDateTime,
+  },
+  required: ['secret', 'previousExpiresAt'],
+  additionalProperties: false,
+} as const;
+
+const attemptViewSchema = {
+  type: 'object',
+  properties: {
+    attemptedAt: dateTime,
+    /** The receiver's HTTP status; null when no answer came (see error). */
+    statusCode: { type: ['integer', 'null'] },
+    durationMs: { type: 'number' },
+    error: nullableString,
+    /** The first bytes of the receiver's answer. */
+    responseExcerpt: nullableString,
+  },
+  required: ['attemptedAt', 'statusCode', 'durationMs', 'error', 'responseExcerpt'],
+  additionalProperties: false,
+} as const;
+export type AttemptView = FromSchema<typeof attemptViewSchema>;
+
+export const deliveryViewSchema = {
+  title: 'DeliveryView',
+  type: 'object',
+  properties: {
+    id: uuid,
+    /** The `webhook-id` header: the same on every attempt of this message. */
+    messageId: { type: 'string' },
+    eventType: { type: 'string' },
+    eventSeq: { type: 'integer' },
+    status: { type: 'string', enum: ['pending', 'succeeded', 'failed', 'aborted'] },
+    attempts: { type: 'array', items: attemptViewSchema },
+    nextAttemptAt: nullableDateTime,
+    lastError: nullableString,
+    createdAt: dateTime,
+    finishedAt: nullableDateTime,
+  },
+  required: [
+    'id',
+    'messageId',
+    'eventType',
+    'eventSeq',
+    'status',
+    'attempts',
+    'nextAttemptAt',
+    'lastError',
+    'createdAt',
+    'finishedAt',
+  ],
+  additionalProperties: false,
+} as const;
+export type DeliveryView = FromSchema<typeof deliveryViewSchema>;
+
+export const incomingWebhookViewSchema = {
+  title: 'IncomingWebhookView',
+  type: 'object',
+  properties: {
+    id: uuid,
+    channelId: uuid,
+    name: { type: 'string' },
+    botUserId: uuid,
+    createdBy: uuid,
+    createdAt: dateTime,
+  },
+  required: ['id', 'channelId', 'name', 'botUserId', 'createdBy', 'createdAt'],
+  additionalProperties: false,
+} as const;
+export type IncomingWebhookView = FromSchema<typeof incomingWebhookViewSchema>;
+
+/** A hook with its secret URL: answered when it is created or its URL regenerated, and never again. */
+export const incomingWebhookWithUrlViewSchema = {
+  ...incomingWebhookViewSchema,
+  title: 'IncomingWebhookWithUrlView',
+  properties: { ...incomingWebhookViewSchema.properties, url: { type: 'string' } },
+  required: [...incomingWebhookViewSchema.required, 'url'],
+} as const;
+
+export const incomingWebhookListSchema = {
+  title: 'IncomingWebhookList',
+  type: 'object',
+  properties: { items: { type: 'array', items: incomingWebhookViewSchema } },
+  required: ['items'],
+  additionalProperties: false,
+} as const;
+
+export const webhookListSchema = {
+  title: 'WebhookList',
+  type: 'object',
+  properties: { items: { type: 'array', items: webhookViewSchema } },
+  required: ['items'],
+  additionalProperties: false,
+} as const;
+
+export const redeliveryViewSchema = {
+  title: 'RedeliveryView',
+  type: 'object',
+  properties: { id: uuid, status: { type: 'string', enum: ['pending'] } },
+  required: ['id', 'status'],
+  additionalProperties: false,
+} as const;
+
+export const recoveryViewSchema = {
+  title: 'RecoveryView',
+  type: 'object',
+  /** How many failed deliveries were queued again. */
+  properties: { requeued: { type: 'integer' } },
+  required: ['requeued'],
+  additionalProperties: false,
+} as const;

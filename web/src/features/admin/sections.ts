@@ -30,4 +30,16 @@ export const adminSections: AdminSection[] = [
       import('./plugins/PluginsSection').then((module) => ({ default: module.PluginsSection })),
     ),
   },
+  {
+    id: 'webhooks',
+    label: 'admin.sections.webhooks',
+    Component: lazy(() =>
+      import('./webhooks/WebhooksSection').then((module) => ({ default: module.WebhooksSection })),
+    ),
+  },
+  {
+    id: 'apps',
+    label: 'admin.sections.apps',
+    Component: lazy(() => import('./apps/AppsSection').then((module) => ({ default: module.AppsSection }))),
+  },
 ];

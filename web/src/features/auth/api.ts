@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { api, data } from '../../lib/api/client';
 import { session } from '../../lib/session';
 
@@ -19,7 +19,7 @@ export function usePasswordResetRequest() {
 }
 
 /**
- * Back from SSO: the server's callback sent the browser to `/signin#sso=<token>`. The token leaves the address
+ * Back from SSO: the server's callback sent the browser to `/signin#sso=<token>` (or `#sso_error=<why>`). The token leaves the address
  * bar at once, and becomes the session once `GET /me` says whose it is.
  */
 export function useSsoReturn() {
@@ -30,12 +30,18 @@ export function useSsoReturn() {
     },
     onSuccess: (answer) => session.set(answer),
   });
+  // A failed return comes as `#sso_error=<why>`: said on the page like any failed sign-in.
+  const [failure] = useState(() => {
+    const why = new URLSearchParams(window.location.hash.slice(1)).get('sso_error');
+    return why === null ? null : new Error(why);
+  });
   useEffect(() => {
-    const token = new URLSearchParams(window.location.hash.slice(1)).get('sso');
-    if (!token) return;
+    const fragment = new URLSearchParams(window.location.hash.slice(1));
+    if (!fragment.has('sso') && !fragment.has('sso_error')) return;
     window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
-    signIn.mutate(token);
+    const token = fragment.get('sso');
+    if (token) signIn.mutate(token);
     // Once, on arrival (the mutation object changes with its state).
   }, []);
-  return signIn;
+  return { error: signIn.error ?? failure };
 }

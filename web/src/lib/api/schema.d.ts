@@ -896,6 +896,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/workspaces/{workspaceId}/incoming-webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['IncomingWebhooksController_listInWorkspace'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/incoming-webhooks/{hookId}/regenerate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['IncomingWebhooksController_regenerate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/incoming-webhooks/{hookId}': {
     parameters: {
       query?: never;
@@ -954,6 +986,22 @@ export interface paths {
     get: operations['AppsController_list'];
     put?: never;
     post: operations['AppsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/workspaces/{workspaceId}/app-installs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AppsController_installs'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1486,7 +1534,20 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              name: string | null;
+              scopes: string[] | null;
+              /** Format: date-time */
+              expiresAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+          };
+        };
       };
     };
   };
@@ -1522,7 +1583,19 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            scopes: string[] | null;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            token: string;
+          };
+        };
       };
     };
   };
@@ -3457,7 +3530,29 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              workspaceId: string;
+              url: string;
+              events: string[];
+              channelIds: string[] | null;
+              enabled: boolean;
+              disabledReason: string | null;
+              /** Format: date-time */
+              failingSince: string | null;
+              /** Format: uuid */
+              createdBy: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }[];
+          };
+        };
       };
     };
   };
@@ -3506,7 +3601,28 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            url: string;
+            events: string[];
+            channelIds: string[] | null;
+            enabled: boolean;
+            disabledReason: string | null;
+            /** Format: date-time */
+            failingSince: string | null;
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            secret: string;
+          };
+        };
       };
     };
   };
@@ -3526,7 +3642,27 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            url: string;
+            events: string[];
+            channelIds: string[] | null;
+            enabled: boolean;
+            disabledReason: string | null;
+            /** Format: date-time */
+            failingSince: string | null;
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
       };
     };
   };
@@ -3597,7 +3733,27 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            url: string;
+            events: string[];
+            channelIds: string[] | null;
+            enabled: boolean;
+            disabledReason: string | null;
+            /** Format: date-time */
+            failingSince: string | null;
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
       };
     };
   };
@@ -3623,7 +3779,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            secret: string;
+            /** Format: date-time */
+            previousExpiresAt: string | null;
+          };
+        };
       };
     };
   };
@@ -3647,7 +3809,35 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              messageId: string;
+              eventType: string;
+              eventSeq: number;
+              /** @enum {string} */
+              status: 'pending' | 'succeeded' | 'failed' | 'aborted';
+              attempts: {
+                /** Format: date-time */
+                attemptedAt: string;
+                statusCode: number | null;
+                durationMs: number;
+                error: string | null;
+                responseExcerpt: string | null;
+              }[];
+              /** Format: date-time */
+              nextAttemptAt: string | null;
+              lastError: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              finishedAt: string | null;
+            }[];
+            nextCursor: string | null;
+          };
+        };
       };
     };
   };
@@ -3668,7 +3858,14 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: 'pending';
+          };
+        };
       };
     };
   };
@@ -3695,7 +3892,11 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            requeued: number;
+          };
+        };
       };
     };
   };
@@ -3714,7 +3915,23 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              channelId: string;
+              name: string;
+              /** Format: uuid */
+              botUserId: string;
+              /** Format: uuid */
+              createdBy: string;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+          };
+        };
       };
     };
   };
@@ -3739,7 +3956,91 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            channelId: string;
+            name: string;
+            /** Format: uuid */
+            botUserId: string;
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            url: string;
+          };
+        };
+      };
+    };
+  };
+  IncomingWebhooksController_listInWorkspace: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              channelId: string;
+              name: string;
+              /** Format: uuid */
+              botUserId: string;
+              /** Format: uuid */
+              createdBy: string;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  IncomingWebhooksController_regenerate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        hookId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            channelId: string;
+            name: string;
+            /** Format: uuid */
+            botUserId: string;
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            url: string;
+          };
+        };
       };
     };
   };
@@ -3817,7 +4118,32 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              workspaceId: string;
+              name: string;
+              clientId: string;
+              redirectUris: string[];
+              scopes: string[];
+              commands: {
+                command: string;
+                url: string;
+                description: string;
+                usage?: string;
+              }[];
+              eventsUrl: string | null;
+              events: string[];
+              /** Format: uuid */
+              createdBy: string;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+          };
+        };
       };
     };
   };
@@ -3884,7 +4210,70 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            name: string;
+            clientId: string;
+            redirectUris: string[];
+            scopes: string[];
+            commands: {
+              command: string;
+              url: string;
+              description: string;
+              usage?: string;
+            }[];
+            eventsUrl: string | null;
+            events: string[];
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            signingSecret: string;
+            clientSecret: string;
+          };
+        };
+      };
+    };
+  };
+  AppsController_installs: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              appId: string;
+              /** Format: uuid */
+              workspaceId: string;
+              /** Format: uuid */
+              botUserId: string;
+              scopes: string[];
+              /** Format: uuid */
+              installedBy: string;
+              /** Format: date-time */
+              createdAt: string;
+              appName: string;
+            }[];
+          };
+        };
       };
     };
   };
@@ -3904,7 +4293,31 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            name: string;
+            clientId: string;
+            redirectUris: string[];
+            scopes: string[];
+            commands: {
+              command: string;
+              url: string;
+              description: string;
+              usage?: string;
+            }[];
+            eventsUrl: string | null;
+            events: string[];
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            signingSecret: string;
+          };
+        };
       };
     };
   };
@@ -3960,7 +4373,24 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            appId: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** Format: uuid */
+            botUserId: string;
+            scopes: string[];
+            /** Format: uuid */
+            installedBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            token: string;
+          };
+        };
       };
     };
   };
