@@ -49,7 +49,27 @@ describe('messages', () => {
       clientMsgId: null,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       editedAt: null,
+      // Slack's ts: the creation instant to the microsecond, unique within the channel.
+      ts: expect.stringMatching(/^\d{10}\.\d{6}$/),
+      blocks: null,
+      attachments: null,
     });
+    const seconds = Number(response.body.ts.split('.')[0]);
+    expect(Math.abs(seconds - Date.parse(response.body.createdAt) / 1000)).toBeLessThan(5);
+  });
+
+  it('gives every message a ts of its own within the channel, in posting order, also under concurrent posts', async () => {
+    const posted = await Promise.all(
+      Array.from({ length: 12 }, (_, n) =>
+        (n % 2 ? alice : bob).api.post(`/api/v1/channels/${channelId}/messages`, { text: `burst ${n}` }),
+      ),
+    );
+    expect(posted.map((response) => response.status)).toEqual(Array(12).fill(201));
+    const byId = posted.map((response) => response.body).sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(new Set(byId.map((message) => message.ts)).size).toBe(12);
+    const page = await alice.api.get(`/api/v1/channels/${channelId}/messages?limit=12`);
+    const ts = page.body.items.map((message: { ts: string }) => message.ts);
+    expect(ts).toEqual([...ts].sort().reverse());
   });
 
   it('is idempotent by clientMsgId, also under concurrent retries', async () => {
@@ -250,6 +270,9 @@ describe('messages', () => {
       clientMsgId: 'shape-1',
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       editedAt: null,
+      ts: expect.stringMatching(/^\d{10}\.\d{6}$/),
+      blocks: null,
+      attachments: null,
     });
     const reply = posted.body;
     expect((await alice.api.post(`/api/v1/channels/${channel.id}/messages`, body)).body).toEqual(reply);

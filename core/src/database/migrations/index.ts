@@ -17,6 +17,7 @@ import * as passwordResets from './015_password_resets';
 import * as rateLimits from './016_rate_limits';
 import * as readMarkersAndAvatars from './017_read_markers_and_avatars';
 import * as channelMute from './018_channel_mute';
+import * as slackMessages from './023_slack_messages';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '016_rate_limits': rateLimits,
   '017_read_markers_and_avatars': readMarkersAndAvatars,
   '018_channel_mute': channelMute,
+  '023_slack_messages': slackMessages,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
