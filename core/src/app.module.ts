@@ -20,6 +20,7 @@ import { PluginsModule } from './plugins/plugins.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ProfilesModule } from './profiles/profiles.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { SlackModule } from './slack/slack.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 @Global()
@@ -55,6 +56,7 @@ export class AppModule {
         WebhooksModule,
         AppsModule,
         CallsModule,
+        SlackModule,
       ],
       controllers: [HealthController],
     };

@@ -188,6 +188,13 @@ export interface AppConfig {
   incomingWebhookRatePerMinute: number;
   /** INCOMING_WEBHOOK_MAX_BYTES, default 256 KiB: the largest incoming webhook payload */
   incomingWebhookMaxBytes: number;
+  /** SLACK_RATE_LIMIT_WINDOW_SECONDS, default 60: the window of the Slack Web API's per-method tiers */
+  slackRateLimitWindowSeconds: number;
+  /**
+   * SLACK_RATE_LIMIT_TIER2, _TIER3, _TIER4, default 20, 50, 100: calls per token and method per window, by the
+   * method's tier as Slack documents it
+   */
+  slackRateLimitTiers: { 2: number; 3: number; 4: number };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -347,6 +354,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     turnTtlSeconds: integer(env, 'TURN_TTL_SECONDS', 86_400, 60),
     incomingWebhookRatePerMinute: integer(env, 'INCOMING_WEBHOOK_RATE_PER_MINUTE', 60, 1),
     incomingWebhookMaxBytes: integer(env, 'INCOMING_WEBHOOK_MAX_BYTES', 256 * 1024, 1024),
+    slackRateLimitWindowSeconds: integer(env, 'SLACK_RATE_LIMIT_WINDOW_SECONDS', 60, 1),
+    slackRateLimitTiers: {
+      2: integer(env, 'SLACK_RATE_LIMIT_TIER2', 20, 1),
+      3: integer(env, 'SLACK_RATE_LIMIT_TIER3', 50, 1),
+      4: integer(env, 'SLACK_RATE_LIMIT_TIER4', 100, 1),
+    },
   };
   return { ...config, ...overrides };
 }
