@@ -1,5 +1,6 @@
 import { IncomingWebhook } from '@slack/webhook';
 import { WebClient, WebClientEvent } from '@slack/web-api';
+import { slackId } from '../core/src/slack/slack-ids';
 import type { ApiClient } from '../fixtures/api-client';
 import {
   addToWorkspace,
@@ -236,6 +237,44 @@ describe('Slack Web API', () => {
       body: `token=${encodeURIComponent(member.token)}`,
     });
     expect(await form.json()).toMatchObject({ ok: true, user: 'bob.member' });
+  });
+
+  it('uploads with filesUploadV2 and shares the file in the channel with its comment', async () => {
+    const client = webClient(owner.token);
+    const channel = slackId('C', channelId);
+    const content = Buffer.from('release notes, line 1\n');
+    const result = await client.filesUploadV2({
+      channel_id: channel,
+      file: content,
+      filename: 'notes.txt',
+      initial_comment: 'the notes',
+    });
+    const uploaded = (result.files as { files: { id: string; name: string; size: number }[] }[])[0].files[0];
+    expect(uploaded).toMatchObject({
+      id: expect.stringMatching(/^F/),
+      name: 'notes.txt',
+      size: content.length,
+    });
+
+    const message = await latest(owner.api, channelId);
+    expect(message).toMatchObject({
+      text: 'the notes',
+      files: [expect.objectContaining({ name: 'notes.txt' })],
+    });
+    const bytes = await owner.api.get(`/api/v1/files/${message.files[0].id}/content`);
+    expect(bytes.body).toBe(content.toString());
+    // The upload URL takes its bytes once, and only from the token that asked for it.
+    const again = await client.files.getUploadURLExternal({ filename: 'x.txt', length: 1 });
+    const stranger = await fetch(again.upload_url!, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${member.token}` },
+      body: (() => {
+        const form = new FormData();
+        form.append('body', new Blob(['x']), 'x.txt');
+        return form;
+      })(),
+    });
+    expect(stranger.status).toBe(404);
   });
 
   it('answers 429 with Retry-After past a method’s tier, which WebClient waits out and retries by itself', async () => {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ChannelsModule } from '../channels/channels.module';
+import { FilesModule } from '../files/files.module';
 import { MessagesModule } from '../messages/messages.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { SlackController } from './slack.controller';
@@ -8,7 +9,7 @@ import { SlackRepository } from './slack.repository';
 import { SlackService } from './slack.service';
 
 @Module({
-  imports: [AuthModule, WorkspacesModule, ChannelsModule, MessagesModule],
+  imports: [AuthModule, WorkspacesModule, ChannelsModule, MessagesModule, FilesModule],
   controllers: [SlackController],
   providers: [SlackRepository, SlackService],
 })

@@ -61,4 +61,24 @@ export class SlackRepository {
       .select<{ id: string }[]>('id');
     return new Set(rows.map((row) => row.id));
   }
+
+  async insertUpload(upload: { id: string; workspaceId: string; userId: string; filename: string }) {
+    await this.db.conn('slackUploads').insert(upload);
+  }
+
+  /** One of this user's uploads in this workspace; `fileId` is null until its bytes came. */
+  async findUpload(
+    id: string,
+    workspaceId: string,
+    userId: string,
+  ): Promise<{ id: string; filename: string; fileId: string | null } | undefined> {
+    return await this.db
+      .conn('slackUploads')
+      .where({ id, workspaceId, userId })
+      .first<{ id: string; filename: string; fileId: string | null } | undefined>('id', 'filename', 'fileId');
+  }
+
+  async setUploadFile(id: string, fileId: string): Promise<void> {
+    await this.db.conn('slackUploads').where({ id }).update({ fileId });
+  }
 }

@@ -77,10 +77,37 @@ export const SLACK_ARGUMENTS: Record<string, JSONSchema> = {
     ['channel', 'timestamp', 'name'],
   ),
   'reactions.get': args({ channel: id, timestamp: ts }, ['channel', 'timestamp']),
+  'files.getUploadURLExternal': args(
+    {
+      filename: { type: 'string', minLength: 1, maxLength: 255 },
+      length: { type: 'integer', minimum: 0 },
+      alt_text: { type: 'string', maxLength: 1000 },
+      snippet_type: { type: 'string', maxLength: 100 },
+    },
+    ['filename', 'length'],
+  ),
+  'files.completeUploadExternal': args(
+    {
+      files: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 10,
+        items: {
+          type: 'object',
+          properties: { id, title: { type: 'string', maxLength: 255 } },
+          required: ['id'],
+        },
+      },
+      channel_id: id,
+      initial_comment: text,
+      thread_ts: ts,
+    },
+    ['files'],
+  ),
 };
 
 /** Arguments sent as JSON text inside a form body (WebClient encodes arrays and objects so). */
-export const JSON_ARGUMENTS = ['blocks', 'attachments'] as const;
+export const JSON_ARGUMENTS = ['blocks', 'attachments', 'files'] as const;
 
 /** An answer of the Web API: Slack's envelope, with the HTTP status and headers it goes with. */
 export interface SlackAnswer {

@@ -5,11 +5,14 @@ import { ChannelsService } from '../channels/channels.service';
 import type { ChannelView } from '../channels/channels.schemas';
 import type { AuthContext } from '../common/auth-context';
 import { decodeCursor, encodeCursor } from '../common/pagination';
-import { ProblemException } from '../common/problem';
+import { newId } from '../common/ids';
+import { notFound, ProblemException } from '../common/problem';
 import type { ProblemField } from '../common/problem';
 import { formErrors } from '../common/validation';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
+import { FilesService } from '../files/files.service';
+import type { MultipartUpload } from '../files/multipart';
 import type { MessageView, RichContent } from '../messages/messages.schemas';
 import { MessagesService } from '../messages/messages.service';
 import { RateLimiter } from '../rate-limits/rate-limiter';
@@ -24,9 +27,18 @@ interface Caller {
   auth: AuthContext;
   userId: string;
   workspaceId: string;
+  /** Where the client reached this server (upload URLs point back there). */
+  origin: string;
 }
 
 type Args = Record<string, unknown>;
+
+/** A Web API call as it arrived: its arguments, the Bearer token if any, the origin the client called. */
+export interface SlackRequest {
+  args: Args;
+  bearer?: string;
+  origin: string;
+}
 
 interface SlackMethod {
   /** Slack's rate-limit tier for the method. */
@@ -130,6 +142,7 @@ export class SlackService {
     private readonly channels: ChannelsService,
     private readonly messages: MessagesService,
     private readonly repository: SlackRepository,
+    private readonly files: FilesService,
     private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -137,7 +150,7 @@ export class SlackService {
   }
 
   /** One Web API call: `bearer` from the Authorization header, else the `token` argument. */
-  async call(method: string, input: { args: Args; bearer?: string }): Promise<SlackAnswer> {
+  async call(method: string, input: SlackRequest): Promise<SlackAnswer> {
     try {
       return { status: 200, headers: {}, body: { ok: true, ...(await this.run(method, input)) } };
     } catch (error) {
@@ -183,23 +196,52 @@ export class SlackService {
     return { ok: false, error: DEFAULT_CODES[status] ?? 'internal_error' };
   }
 
-  private async run(method: string, input: { args: Args; bearer?: string }) {
+  private async run(method: string, input: SlackRequest) {
     const spec = this.methods[method];
     if (method === 'api.test') return this.apiTest(input.args);
     if (!spec) throw new SlackError('unknown_method', { req_method: method });
     const args = parseArgs(input.args);
     const errors = formErrors(SLACK_ARGUMENTS[method], args);
     if (errors.length > 0) throw new SlackError('invalid_arguments', errorLines(errors));
-    const raw = input.bearer ?? (typeof args.token === 'string' ? args.token : undefined);
-    if (!raw) throw new SlackError('not_authed');
-    const auth = await this.auth.authenticateHash(hashToken(raw));
-    if (!auth) throw new SlackError('invalid_auth');
+    const auth = await this.authenticate(input.bearer ?? args.token);
     if (spec.scope && auth.scopes && !auth.scopes.includes(NATIVE_SCOPES[spec.scope])) {
       throw new SlackError('missing_scope', { needed: spec.scope, provided: auth.scopes.join(',') });
     }
     await this.limit(auth, method, spec.tier);
     const workspaceId = await this.team(auth.userId, args.team_id);
-    return spec.run({ auth, userId: auth.userId, workspaceId }, args);
+    return spec.run({ auth, userId: auth.userId, workspaceId, origin: input.origin }, args);
+  }
+
+  private async authenticate(token: unknown): Promise<AuthContext> {
+    if (typeof token !== 'string' || token === '') throw new SlackError('not_authed');
+    const auth = await this.auth.authenticateHash(hashToken(token));
+    if (!auth) throw new SlackError('invalid_auth');
+    return auth;
+  }
+
+  /**
+   * The bytes of a files.getUploadURLExternal upload, as WebClient posts them (multipart, field `body`), under
+   * the same token; stored as a file of the caller's, not yet shared anywhere. Slack answers "OK - <size>".
+   */
+  async receiveUpload(
+    uploadId: string,
+    bearer: string | undefined,
+    upload: MultipartUpload,
+  ): Promise<string> {
+    const auth = await this.authenticate(bearer).catch(() => {
+      throw new ProblemException(401, 'A valid bearer token is required');
+    });
+    if (auth.scopes && !auth.scopes.includes('files:write')) {
+      throw new ProblemException(403, 'The token was not granted the scope files:write');
+    }
+    const workspaceId = await this.team(auth.userId, undefined).catch(() => {
+      throw notFound('Upload');
+    });
+    const pending = await this.repository.findUpload(uploadId, workspaceId, auth.userId);
+    if (!pending || pending.fileId) throw notFound('Upload');
+    const file = await this.files.upload(workspaceId, auth.userId, upload, pending.filename);
+    await this.repository.setUploadFile(pending.id, file.id);
+    return `OK - ${file.size}`;
   }
 
   /** api.test answers its arguments back, or the error it was asked for; it needs no token. */
@@ -511,6 +553,25 @@ export class SlackService {
           return { user: this.user(caller, member) };
         },
       },
+      'files.getUploadURLExternal': {
+        tier: 4,
+        scope: 'files:write',
+        run: async (caller, args) => {
+          const id = newId();
+          await this.repository.insertUpload({
+            id,
+            workspaceId: caller.workspaceId,
+            userId: caller.userId,
+            filename: args.filename as string,
+          });
+          return { upload_url: `${caller.origin}/api/slack/uploads/${id}`, file_id: slackId('F', id) };
+        },
+      },
+      'files.completeUploadExternal': {
+        tier: 4,
+        scope: 'files:write',
+        run: (caller, args) => this.completeUploads(caller, args),
+      },
       'reactions.add': {
         tier: 3,
         scope: 'reactions:write',
@@ -573,11 +634,14 @@ export class SlackService {
     };
   }
 
-  private async postMessage(caller: Caller, args: Args) {
+  /** `fileIds`: files this caller uploaded, shared with the message (files.completeUploadExternal). */
+  private async postMessage(caller: Caller, args: Args, fileIds: string[] = []) {
     const channelId = channelArg(args);
     const rich = this.richContent(args);
     const text = typeof args.text === 'string' ? args.text : undefined;
-    if (!text?.trim() && !rich.blocks?.length && !rich.attachments?.length) throw new SlackError('no_text');
+    if (!text?.trim() && !rich.blocks?.length && !rich.attachments?.length && fileIds.length === 0) {
+      throw new SlackError('no_text');
+    }
     let threadId: string | undefined;
     if (args.thread_ts !== undefined) {
       await this.channel(caller, channelId);
@@ -601,6 +665,7 @@ export class SlackService {
           ...rich,
           ...(threadId ? { threadId } : {}),
           ...(typeof args.client_msg_id === 'string' ? { clientMsgId: args.client_msg_id } : {}),
+          ...(fileIds.length > 0 ? { text: text ?? '', fileIds } : {}),
         },
         Object.keys(botProfile).length > 0 ? { botProfile } : {},
       ),
@@ -610,6 +675,46 @@ export class SlackService {
       channel: args.channel,
       ts: view.ts,
       message: this.message(view, caller.auth.isBot, threadTs),
+    };
+  }
+
+  /** Shares what files.getUploadURLExternal uploads received: in one message when a channel is named. */
+  private async completeUploads(caller: Caller, args: Args) {
+    const wanted = args.files as { id: string; title?: string }[];
+    const uploaded: { fileId: string; slackFileId: string; title: string }[] = [];
+    for (const entry of wanted) {
+      const id = nativeId(entry.id, ['F']);
+      const pending = id && (await this.repository.findUpload(id, caller.workspaceId, caller.userId));
+      if (!pending || !pending.fileId) throw new SlackError('file_not_found');
+      uploaded.push({
+        fileId: pending.fileId,
+        slackFileId: entry.id,
+        title: entry.title ?? pending.filename,
+      });
+    }
+    if (args.channel_id !== undefined) {
+      const message = {
+        channel: args.channel_id,
+        text: args.initial_comment ?? '',
+        ...(args.thread_ts !== undefined ? { thread_ts: args.thread_ts } : {}),
+      };
+      await this.postMessage(
+        caller,
+        message,
+        uploaded.map((file) => file.fileId),
+      );
+    }
+    const views = await Promise.all(uploaded.map((file) => this.files.get(file.fileId, caller.userId)));
+    return {
+      files: views.map((view, index) => ({
+        id: uploaded[index].slackFileId,
+        name: view.name,
+        title: uploaded[index].title,
+        mimetype: view.contentType,
+        size: view.size,
+        user: slackId('U', view.uploaderId),
+        url_private: `${this.config.publicUrl}/api/v1/files/${view.id}/content`,
+      })),
     };
   }
 

@@ -19,9 +19,20 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`ALTER TABLE messages ALTER COLUMN ts SET NOT NULL,
     ALTER COLUMN ts SET DEFAULT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint`);
   await knex.raw('ALTER TABLE messages ADD CONSTRAINT messages_channel_ts UNIQUE (channel_id, ts)');
+  // Slack's two-step uploads (files.getUploadURLExternal, then the bytes, then completeUploadExternal): the
+  // name announced first, and the stored file once the bytes came.
+  await knex.schema.createTable('slack_uploads', (t) => {
+    t.uuid('id').primary();
+    t.uuid('workspace_id').notNullable().references('workspaces.id').onDelete('CASCADE');
+    t.uuid('user_id').notNullable().references('users.id').onDelete('CASCADE');
+    t.text('filename').notNullable();
+    t.uuid('file_id').references('files.id').onDelete('CASCADE');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('slack_uploads');
   await knex.schema.alterTable('messages', (t) => {
     t.dropUnique([], 'messages_channel_ts');
     t.dropColumn('attachments');
