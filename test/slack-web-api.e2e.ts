@@ -230,6 +230,15 @@ describe('Slack Web API', () => {
     await outsider.conversations.join({ channel: open });
     expect((await outsider.chat.postMessage({ channel: open, text: 'hi' })).ok).toBe(true);
 
+    for (const method of ['chat.nothing', 'constructor', '__proto__']) {
+      const unknown = await fetch(`${server.url}/api/slack/${method}`, { method: 'POST' });
+      expect(await unknown.json()).toEqual({ ok: false, error: 'unknown_method', req_method: method });
+    }
+    expect(await webClient().apiCall('api.test', { foo: 'bar' })).toMatchObject({
+      ok: true,
+      args: { foo: 'bar' },
+    });
+
     // The token as a form field, without the header (older Slack clients send it so).
     const form = await fetch(`${server.url}/api/slack/auth.test`, {
       method: 'POST',

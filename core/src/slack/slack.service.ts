@@ -197,9 +197,10 @@ export class SlackService {
   }
 
   private async run(method: string, input: SlackRequest) {
-    const spec = this.methods[method];
     if (method === 'api.test') return this.apiTest(input.args);
-    if (!spec) throw new SlackError('unknown_method', { req_method: method });
+    // Own keys only: `constructor` or `__proto__` name no method.
+    if (!Object.hasOwn(this.methods, method)) throw new SlackError('unknown_method', { req_method: method });
+    const spec = this.methods[method];
     const args = parseArgs(input.args);
     const errors = formErrors(SLACK_ARGUMENTS[method], args);
     if (errors.length > 0) throw new SlackError('invalid_arguments', errorLines(errors));
