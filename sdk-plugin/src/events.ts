@@ -132,10 +132,15 @@ export const messageViewSchema = {
     /** Block Kit blocks (Slack's subset: section, header, divider, context, image, actions), or null. */
     blocks: {
       type: ['array', 'null'],
-      items: { type: 'object', properties: { type: { type: 'string' } }, required: ['type'] },
+      items: {
+        type: 'object',
+        properties: { type: { type: 'string' } },
+        required: ['type'],
+        additionalProperties: true,
+      },
     },
     /** Slack's legacy attachments (color, pretext, title, text, fields, fallback), or null. */
-    attachments: { type: ['array', 'null'], items: { type: 'object' } },
+    attachments: { type: ['array', 'null'], items: { type: 'object', additionalProperties: true } },
   },
   required: [
     'id',

@@ -15,8 +15,8 @@ const text = { type: 'string', maxLength: MAX_TEXT_LENGTH } as const;
  * the Block Kit subset (slack/block-kit.schemas.ts), whichever way a message arrives.
  */
 const richContent = {
-  blocks: { type: 'array', items: { type: 'object' }, maxItems: 50 },
-  attachments: { type: 'array', items: { type: 'object' }, maxItems: 20 },
+  blocks: { type: 'array', items: { type: 'object', additionalProperties: true }, maxItems: 50 },
+  attachments: { type: 'array', items: { type: 'object', additionalProperties: true }, maxItems: 20 },
 } as const;
 
 export interface RichContent {

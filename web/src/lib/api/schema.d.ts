@@ -1072,6 +1072,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/slack/{method}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SlackController_get'];
+    put?: never;
+    post: operations['SlackController_post'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/slack/uploads/{uploadId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['SlackController_upload'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1352,7 +1384,10 @@ export interface operations {
             | 'files:read'
             | 'files:write'
             | 'users:read'
+            | 'users:read.email'
             | 'commands'
+            | 'im:write'
+            | 'channels:manage'
           )[];
         };
       };
@@ -2176,6 +2211,19 @@ export interface operations {
                 username?: string;
                 iconUrl?: string;
               };
+              ts?: string;
+              blocks?:
+                | ({
+                    type: string;
+                  } & {
+                    [key: string]: unknown;
+                  })[]
+                | null;
+              attachments?:
+                | {
+                    [key: string]: unknown;
+                  }[]
+                | null;
             }[];
             nextCursor: string | null;
             newerCursor: string | null;
@@ -2196,11 +2244,17 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          text: string;
+          text?: string;
           /** Format: uuid */
           threadId?: string;
           clientMsgId?: string;
           fileIds?: string[];
+          blocks?: {
+            [key: string]: unknown;
+          }[];
+          attachments?: {
+            [key: string]: unknown;
+          }[];
         };
       };
     };
@@ -2251,6 +2305,19 @@ export interface operations {
               username?: string;
               iconUrl?: string;
             };
+            ts?: string;
+            blocks?:
+              | ({
+                  type: string;
+                } & {
+                  [key: string]: unknown;
+                })[]
+              | null;
+            attachments?:
+              | {
+                  [key: string]: unknown;
+                }[]
+              | null;
           };
         };
       };
@@ -2313,6 +2380,19 @@ export interface operations {
               username?: string;
               iconUrl?: string;
             };
+            ts?: string;
+            blocks?:
+              | ({
+                  type: string;
+                } & {
+                  [key: string]: unknown;
+                })[]
+              | null;
+            attachments?:
+              | {
+                  [key: string]: unknown;
+                }[]
+              | null;
           };
         };
       };
@@ -2350,6 +2430,12 @@ export interface operations {
       content: {
         'application/json': {
           text: string;
+          blocks?: {
+            [key: string]: unknown;
+          }[];
+          attachments?: {
+            [key: string]: unknown;
+          }[];
         };
       };
     };
@@ -2400,6 +2486,19 @@ export interface operations {
               username?: string;
               iconUrl?: string;
             };
+            ts?: string;
+            blocks?:
+              | ({
+                  type: string;
+                } & {
+                  [key: string]: unknown;
+                })[]
+              | null;
+            attachments?:
+              | {
+                  [key: string]: unknown;
+                }[]
+              | null;
           };
         };
       };
@@ -2466,6 +2565,19 @@ export interface operations {
                 username?: string;
                 iconUrl?: string;
               };
+              ts?: string;
+              blocks?:
+                | ({
+                    type: string;
+                  } & {
+                    [key: string]: unknown;
+                  })[]
+                | null;
+              attachments?:
+                | {
+                    [key: string]: unknown;
+                  }[]
+                | null;
             }[];
             nextCursor: string | null;
           };
@@ -2580,6 +2692,19 @@ export interface operations {
                 username?: string;
                 iconUrl?: string;
               };
+              ts?: string;
+              blocks?:
+                | ({
+                    type: string;
+                  } & {
+                    [key: string]: unknown;
+                  })[]
+                | null;
+              attachments?:
+                | {
+                    [key: string]: unknown;
+                  }[]
+                | null;
             }[];
             nextCursor: string | null;
           };
@@ -3360,7 +3485,10 @@ export interface operations {
             | 'files:read'
             | 'files:write'
             | 'users:read'
+            | 'users:read.email'
             | 'commands'
+            | 'im:write'
+            | 'channels:manage'
           )[];
           commands?: {
             command: string;
@@ -3465,7 +3593,10 @@ export interface operations {
             | 'files:read'
             | 'files:write'
             | 'users:read'
+            | 'users:read.email'
             | 'commands'
+            | 'im:write'
+            | 'channels:manage'
           )[];
         };
       };
@@ -3634,6 +3765,63 @@ export interface operations {
     requestBody?: never;
     responses: {
       204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SlackController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        method: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SlackController_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        method: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SlackController_upload: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        uploadId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
