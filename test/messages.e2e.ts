@@ -66,7 +66,7 @@ describe('messages', () => {
     );
     expect(posted.map((response) => response.status)).toEqual(Array(12).fill(201));
     expect(new Set(posted.map((response) => response.body.ts)).size).toBe(12);
-    // Each is readable again by its ts, as the Web API and incoming webhooks name messages.
+    // The history shows each with the ts it was posted with.
     const page = await alice.api.get(`/api/v1/channels/${channelId}/messages?limit=12`);
     expect(new Set(page.body.items.map((message: { ts: string }) => message.ts))).toEqual(
       new Set(posted.map((response) => response.body.ts)),
