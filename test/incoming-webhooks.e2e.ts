@@ -54,12 +54,13 @@ describe('incoming webhooks', () => {
       text: 'Deployed *v1.2.3* to production',
       username: 'CI',
       icon_url: 'https://ci.example.test/icon.png',
-      blocks: [{ type: 'section' }], // a Slack field we do not use: accepted, ignored
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Deployed *v1.2.3*' } }],
     });
     expect(json).toMatchObject({ status: 200, body: 'ok' });
     expect(await latest(channelId)).toMatchObject({
       userId: hook.botUserId,
       text: 'Deployed *v1.2.3* to production',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Deployed *v1.2.3*' } }],
       botProfile: { username: 'CI', iconUrl: 'https://ci.example.test/icon.png' },
     });
 

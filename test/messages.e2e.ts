@@ -49,7 +49,28 @@ describe('messages', () => {
       clientMsgId: null,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       editedAt: null,
+      // Slack's ts: the creation instant to the microsecond, unique within the channel.
+      ts: expect.stringMatching(/^\d{10}\.\d{6}$/),
+      blocks: null,
+      attachments: null,
     });
+    const seconds = Number(response.body.ts.split('.')[0]);
+    expect(Math.abs(seconds - Date.parse(response.body.createdAt) / 1000)).toBeLessThan(5);
+  });
+
+  it('gives every message a ts of its own within the channel, also under concurrent posts', async () => {
+    const posted = await Promise.all(
+      Array.from({ length: 12 }, (_, n) =>
+        (n % 2 ? alice : bob).api.post(`/api/v1/channels/${channelId}/messages`, { text: `burst ${n}` }),
+      ),
+    );
+    expect(posted.map((response) => response.status)).toEqual(Array(12).fill(201));
+    expect(new Set(posted.map((response) => response.body.ts)).size).toBe(12);
+    // The history shows each with the ts it was posted with.
+    const page = await alice.api.get(`/api/v1/channels/${channelId}/messages?limit=12`);
+    expect(new Set(page.body.items.map((message: { ts: string }) => message.ts))).toEqual(
+      new Set(posted.map((response) => response.body.ts)),
+    );
   });
 
   it('is idempotent by clientMsgId, also under concurrent retries', async () => {
@@ -250,6 +271,9 @@ describe('messages', () => {
       clientMsgId: 'shape-1',
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       editedAt: null,
+      ts: expect.stringMatching(/^\d{10}\.\d{6}$/),
+      blocks: null,
+      attachments: null,
     });
     const reply = posted.body;
     expect((await alice.api.post(`/api/v1/channels/${channel.id}/messages`, body)).body).toEqual(reply);

@@ -23,6 +23,7 @@ import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ProfilesModule } from './profiles/profiles.module';
 import { PushModule } from './push/push.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { SlackModule } from './slack/slack.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 @Global()
@@ -62,6 +63,7 @@ export class AppModule {
         HealthModule,
         ImportsModule,
         PushModule,
+        SlackModule,
       ],
     };
   }

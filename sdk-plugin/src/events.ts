@@ -127,6 +127,20 @@ export const messageViewSchema = {
       properties: { username: { type: 'string' }, iconUrl: { type: 'string' } },
       additionalProperties: false,
     },
+    /** Slack's timestamp of the message ("1712345678.000100"), unique within its channel. */
+    ts: { type: 'string', pattern: '^\\d+\\.\\d{6}$' },
+    /** Block Kit blocks (Slack's subset: section, header, divider, context, image, actions), or null. */
+    blocks: {
+      type: ['array', 'null'],
+      items: {
+        type: 'object',
+        properties: { type: { type: 'string' } },
+        required: ['type'],
+        additionalProperties: true,
+      },
+    },
+    /** Slack's legacy attachments (color, pretext, title, text, fields, fallback), or null. */
+    attachments: { type: ['array', 'null'], items: { type: 'object', additionalProperties: true } },
   },
   required: [
     'id',

@@ -200,8 +200,8 @@ export async function bulkMessages(
     const end = Date.now();
     const times = Array.from({ length: count }, (_, i) => end - (count - i) * 60_000);
     await client.query(
-      `INSERT INTO messages (id, workspace_id, channel_id, user_id, text, created_at)
-       SELECT id, $2, $3, $4, 'Message ' || n, to_timestamp(at / 1000.0)
+      `INSERT INTO messages (id, workspace_id, channel_id, user_id, text, created_at, ts)
+       SELECT id, $2, $3, $4, 'Message ' || n, to_timestamp(at / 1000.0), (at * 1000)::bigint
        FROM unnest($1::uuid[], $5::float8[]) WITH ORDINALITY AS seeded(id, at, n)`,
       [times.map((msecs) => v7({ msecs })), target.workspaceId, target.channelId, target.userId, times],
     );

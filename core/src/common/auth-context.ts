@@ -43,7 +43,11 @@ export const APP_SCOPES = [
   'files:read',
   'files:write',
   'users:read',
+  'users:read.email',
   'commands',
+  // Reached through the Slack Web API only (conversations.open; conversations.create, invite, archive).
+  'im:write',
+  'channels:manage',
 ] as const;
 export type AppScope = (typeof APP_SCOPES)[number];
 

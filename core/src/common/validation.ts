@@ -64,27 +64,30 @@ function compile(ajv: Ajv, schema: JSONSchema): ValidateFunction {
 }
 
 export function describeErrors(errors: ErrorObject[] | null | undefined, prefix = ''): ProblemField[] {
-  return (errors ?? []).map((error) => {
-    const base = error.instancePath.replace(/^\//, '');
-    const join = (name: string) => [prefix, base, name].filter(Boolean).join('/');
-    const whole = join('') || prefix || '(body)';
-    if (error.keyword === 'required') {
-      const field = (error.params as { missingProperty: string }).missingProperty;
-      return { path: join(field), message: 'is required' };
-    }
-    if (error.keyword === 'additionalProperties') {
-      const field = (error.params as { additionalProperty: string }).additionalProperty;
-      return { path: join(field), message: 'is not a known field' };
-    }
-    if (error.keyword === 'enum') {
-      // Names the refused value and what is allowed (`scopes/1`: "admin" is not one of: chat:write, …).
-      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.join(', ');
-      const refused = JSON.stringify(error.data) ?? '';
-      const value = refused.length > 0 && refused.length <= 100 ? `${refused} ` : '';
-      return { path: whole, message: `${value}is not one of: ${allowed}` };
-    }
-    return { path: whole, message: error.message ?? 'is invalid' };
-  });
+  // An if/then failure only repeats, at the parent, what the `then` errors beside it say precisely.
+  return (errors ?? [])
+    .filter((error) => error.keyword !== 'if')
+    .map((error) => {
+      const base = error.instancePath.replace(/^\//, '');
+      const join = (name: string) => [prefix, base, name].filter(Boolean).join('/');
+      const whole = join('') || prefix || '(body)';
+      if (error.keyword === 'required') {
+        const field = (error.params as { missingProperty: string }).missingProperty;
+        return { path: join(field), message: 'is required' };
+      }
+      if (error.keyword === 'additionalProperties') {
+        const field = (error.params as { additionalProperty: string }).additionalProperty;
+        return { path: join(field), message: 'is not a known field' };
+      }
+      if (error.keyword === 'enum') {
+        // Names the refused value and what is allowed (`scopes/1`: "admin" is not one of: chat:write, …).
+        const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.join(', ');
+        const refused = JSON.stringify(error.data) ?? '';
+        const value = refused.length > 0 && refused.length <= 100 ? `${refused} ` : '';
+        return { path: whole, message: `${value}is not one of: ${allowed}` };
+      }
+      return { path: whole, message: error.message ?? 'is invalid' };
+    });
 }
 
 /** Checks a value against a schema and throws a 400 problem naming every failing field. */
@@ -99,10 +102,19 @@ export function assertValid(schema: JSONSchema, value: unknown, prefix = ''): vo
   if (infinite.length > 0) throw badRequest('The request is invalid', infinite);
 }
 
+/**
+ * The fields of a form-like value (Slack's form bodies, where every value is text) that fail `schema`, after
+ * coercing them to it as query strings are; empty when it is valid.
+ */
+export function formErrors(schema: JSONSchema, value: unknown): ProblemField[] {
+  const validate = compile(queryAjv, schema);
+  return validate(value) ? nonFiniteFields(value, '') : describeErrors(validate.errors);
+}
+
 function nonFiniteFields(value: unknown, prefix: string): ProblemField[] {
   return Object.entries(value as Record<string, unknown>)
     .filter(([, item]) => typeof item === 'number' && !Number.isFinite(item))
-    .map(([name]) => ({ path: `${prefix}/${name}`, message: 'must be a finite number' }));
+    .map(([name]) => ({ path: prefix ? `${prefix}/${name}` : name, message: 'must be a finite number' }));
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

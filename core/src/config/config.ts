@@ -204,6 +204,13 @@ export interface AppConfig {
   importMaxRatio: number;
   /** IMPORT_BATCH_MESSAGES, default 2000: messages written per statement (and per checkpoint) by an import */
   importBatchMessages: number;
+  /** SLACK_RATE_LIMIT_WINDOW_SECONDS, default 60: the window of the Slack Web API's per-method tiers */
+  slackRateLimitWindowSeconds: number;
+  /**
+   * SLACK_RATE_LIMIT_TIER2, _TIER3, _TIER4, default 20, 50, 100: calls per token and method per window, by the
+   * method's tier as Slack documents it
+   */
+  slackRateLimitTiers: { 2: number; 3: number; 4: number };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -371,6 +378,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     importMaxUncompressedBytes: integer(env, 'IMPORT_MAX_UNCOMPRESSED_BYTES', 20 * 1024 ** 3, 1),
     importMaxRatio: integer(env, 'IMPORT_MAX_RATIO', 100, 2),
     importBatchMessages: integer(env, 'IMPORT_BATCH_MESSAGES', 2000, 1),
+    slackRateLimitWindowSeconds: integer(env, 'SLACK_RATE_LIMIT_WINDOW_SECONDS', 60, 1),
+    slackRateLimitTiers: {
+      2: integer(env, 'SLACK_RATE_LIMIT_TIER2', 20, 1),
+      3: integer(env, 'SLACK_RATE_LIMIT_TIER3', 50, 1),
+      4: integer(env, 'SLACK_RATE_LIMIT_TIER4', 100, 1),
+    },
   };
   return { ...config, ...overrides };
 }

@@ -30,6 +30,6 @@ import { LocalDiskStorage, STORAGE_DRIVER } from './storage';
       }),
     },
   ],
-  exports: [FilesService],
+  exports: [FilesService, UPLOAD_LIMITS],
 })
 export class FilesModule {}

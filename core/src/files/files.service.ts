@@ -48,13 +48,19 @@ export class FilesService implements OnModuleInit {
     await this.storage.removeIncomplete();
   }
 
-  async upload(workspaceId: string, userId: string, upload: MultipartUpload): Promise<FileView> {
+  /** `name`: the file's name when the upload names it elsewhere (Slack's files.getUploadURLExternal). */
+  async upload(
+    workspaceId: string,
+    userId: string,
+    upload: MultipartUpload,
+    name?: string,
+  ): Promise<FileView> {
     await this.workspaces.requireMember(workspaceId, userId);
     const id = newId();
     const storageKey = `${workspaceId}/${id}`;
     const received = await upload
       .receive(async (incoming) => {
-        const problem = fileNameProblem(incoming.filename);
+        const problem = fileNameProblem(name ?? incoming.filename);
         if (problem) {
           throw badRequest('The file name is not acceptable', [
             { path: FILE_FIELD, message: `file name ${problem}` },
@@ -75,7 +81,7 @@ export class FilesService implements OnModuleInit {
           id,
           workspaceId,
           uploaderId: userId,
-          name: (incoming.filename as string).trim(),
+          name: (name ?? incoming.filename ?? '').trim(),
           size,
           contentType: normalizeContentType(incoming.mimetype),
           storageKey,

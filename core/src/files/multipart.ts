@@ -41,10 +41,12 @@ export class MultipartUpload {
     private readonly request: IncomingMessage,
     private readonly limits: UploadLimits,
     private readonly busboy: BusboyInstance,
+    private readonly field: string,
   ) {}
 
   /** Checks what can be checked before the body is read: the content type, its boundary, the declared length. */
-  static open(request: IncomingMessage, limits: UploadLimits): MultipartUpload {
+  /** `field`: where the file comes (Slack's upload URLs receive it in `body`, as WebClient sends it). */
+  static open(request: IncomingMessage, limits: UploadLimits, field = FILE_FIELD): MultipartUpload {
     const contentType = request.headers['content-type'] ?? '';
     if (!/^multipart\/form-data\b/i.test(contentType)) {
       throw new ProblemException(415, 'Send the file as multipart/form-data in the field "file"', [
@@ -68,7 +70,7 @@ export class MultipartUpload {
         { path: 'content-type', message: 'must carry a multipart boundary' },
       ]);
     }
-    return new MultipartUpload(request, limits, busboy);
+    return new MultipartUpload(request, limits, busboy, field);
   }
 
   /**
@@ -127,10 +129,10 @@ export class MultipartUpload {
           stream.resume(); // what was already buffered when the upload failed
           return;
         }
-        if (received || field !== FILE_FIELD) {
+        if (received || field !== this.field) {
           stream.resume();
           fail(
-            badRequest(`Send only the file, in the field "${FILE_FIELD}"`, [
+            badRequest(`Send only the file, in the field "${this.field}"`, [
               {
                 path: field,
                 message: received ? 'is not accepted besides the file' : 'is not a known field',

@@ -79,7 +79,7 @@ export class MessagesController {
     @Param('messageId') messageId: string,
     @Body() body: EditMessageBody,
   ) {
-    return this.messages.edit(messageId, auth.userId, body.text);
+    return this.messages.edit(messageId, auth.userId, body);
   }
 
   @Delete('messages/:messageId')

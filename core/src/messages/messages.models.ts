@@ -1,4 +1,5 @@
 import { Model } from 'objection';
+import type { Attachment, Block } from '../slack/block-kit.schemas';
 
 /** Slack's `username`/`icon_url` on a post through an incoming webhook. */
 export interface BotProfile {
@@ -17,6 +18,10 @@ export class MessageModel extends Model {
   replyCount!: number;
   clientMsgId!: string | null;
   botProfile!: BotProfile | null;
+  /** Slack's `ts` in microseconds since the epoch (bigint, read as a string); unique within the channel. */
+  ts!: string;
+  blocks!: Block[] | null;
+  attachments!: Attachment[] | null;
   createdAt!: Date;
   editedAt!: Date | null;
   deletedAt!: Date | null;
@@ -33,6 +38,7 @@ export const MESSAGE_COLUMNS = [
   'botProfile',
   'replyCount',
   'clientMsgId',
+  'ts',
   'createdAt',
   'editedAt',
   'deletedAt',

@@ -3,7 +3,7 @@ import { Database } from '../database/database';
 import type { SqlChange } from '../events/events.repository';
 import type { FileView } from '../files/files.schemas';
 import { MESSAGE_COLUMNS, MessageModel } from './messages.models';
-import type { MessageView } from './messages.schemas';
+import type { MessageView, RichContent } from './messages.schemas';
 
 /** A timestamp as Date.toISOString() writes it (UTC, milliseconds truncated, as pg's Date parsing does). */
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -11,7 +11,9 @@ const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-
 const VIEW_FIELDS = `'id', m.id, 'workspaceId', m.workspace_id, 'channelId', m.channel_id, 'userId', m.user_id,
   'text', m.text, 'threadId', m.thread_id, 'replyCount', m.reply_count, 'reactions', related.reactions,
   'files', related.files, 'mentions', related.mentions, 'clientMsgId', m.client_msg_id,
-  'createdAt', ${iso('m.created_at')}, 'editedAt', ${iso('m.edited_at')}`;
+  'createdAt', ${iso('m.created_at')}, 'editedAt', ${iso('m.edited_at')},
+  'ts', (m.ts / 1000000)::text || '.' || lpad((m.ts % 1000000)::text, 6, '0'),
+  'blocks', m.blocks, 'attachments', m.attachments`;
 
 /**
  * The MessageView of the message row `m` as json (key order kept), built by PostgreSQL so that a page of
@@ -41,7 +43,16 @@ const STORED_RELATED = `LATERAL (SELECT
 
 export type NewMessage = Pick<
   MessageModel,
-  'id' | 'workspaceId' | 'channelId' | 'userId' | 'text' | 'threadId' | 'clientMsgId' | 'botProfile'
+  | 'id'
+  | 'workspaceId'
+  | 'channelId'
+  | 'userId'
+  | 'text'
+  | 'threadId'
+  | 'clientMsgId'
+  | 'botProfile'
+  | 'blocks'
+  | 'attachments'
 >;
 
 @Injectable()
@@ -71,11 +82,14 @@ export class MessagesRepository {
     return {
       name: 'message-insertion',
       sql: `m AS (
-          INSERT INTO messages (id, workspace_id, channel_id, user_id, text, thread_id, client_msg_id, bot_profile)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+          INSERT INTO messages (id, workspace_id, channel_id, user_id, text, thread_id, client_msg_id, bot_profile,
+            blocks, attachments, ts)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, greatest(
+            (extract(epoch FROM clock_timestamp()) * 1000000)::bigint,
+            (SELECT coalesce(max(ts), 0) + 1 FROM messages WHERE channel_id = ?)))
           ON CONFLICT (channel_id, user_id, client_msg_id) DO NOTHING
           RETURNING id, workspace_id, channel_id, user_id, text, thread_id, reply_count, client_msg_id, created_at,
-            edited_at, bot_profile
+            edited_at, bot_profile, ts, blocks, attachments
         ),
         members AS (
           SELECT wm.user_id, u.position
@@ -105,6 +119,9 @@ export class MessagesRepository {
         message.threadId,
         message.clientMsgId,
         message.botProfile === null ? null : JSON.stringify(message.botProfile),
+        message.blocks === null ? null : JSON.stringify(message.blocks),
+        message.attachments === null ? null : JSON.stringify(message.attachments),
+        message.channelId,
         JSON.stringify(mentions),
         message.workspaceId,
         message.threadId,
@@ -190,8 +207,26 @@ export class MessagesRepository {
     await MessageModel.query(this.db.conn).increment('replyCount', delta).where({ id: threadId });
   }
 
-  async updateText(messageId: string, text: string): Promise<void> {
-    await this.db.conn('messages').where({ id: messageId }).update({ text, editedAt: this.db.knex.fn.now() });
+  /** New text; blocks and attachments are replaced only when given (null removes them). */
+  async updateContent(messageId: string, content: Pick<MessageModel, 'text'> & RichContent): Promise<void> {
+    const rich = Object.fromEntries(
+      (['blocks', 'attachments'] as const)
+        .filter((field) => content[field] !== undefined)
+        .map((field) => [field, content[field] === null ? null : JSON.stringify(content[field])]),
+    );
+    await this.db
+      .conn('messages')
+      .where({ id: messageId })
+      .update({ text: content.text, ...rich, editedAt: this.db.knex.fn.now() });
+  }
+
+  /** The live message of this channel with this Slack `ts` (microseconds since the epoch). */
+  async findByTs(channelId: string, tsMicros: string): Promise<MessageModel | undefined> {
+    return await MessageModel.query(this.db.conn)
+      .select(...MESSAGE_COLUMNS)
+      .where({ channelId, ts: tsMicros })
+      .whereNull('deletedAt')
+      .first();
   }
 
   /** Keeps the row (replies and the outbox refer to it) but drops its content. */
@@ -199,7 +234,7 @@ export class MessagesRepository {
     await this.db
       .conn('messages')
       .where({ id: messageId })
-      .update({ text: '', deletedAt: this.db.knex.fn.now() });
+      .update({ text: '', blocks: null, attachments: null, deletedAt: this.db.knex.fn.now() });
     await this.db.conn('messageMentions').where({ messageId }).delete();
     await this.db.conn('reactions').where({ messageId }).delete();
   }

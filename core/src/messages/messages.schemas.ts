@@ -1,4 +1,5 @@
 import type { BotProfile } from './messages.models';
+import type { Attachment, Block } from '../slack/block-kit.schemas';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { FileView } from '../files/files.schemas';
 import { messageViewSchema } from '@jokkaer/sdk-plugin';
@@ -9,6 +10,37 @@ export const MAX_TEXT_LENGTH = 40_000;
 
 const text = { type: 'string', maxLength: MAX_TEXT_LENGTH } as const;
 
+/**
+ * Block Kit blocks and legacy attachments, as Slack takes them; their shape is checked by the service against
+ * the Block Kit subset (slack/block-kit.schemas.ts), whichever way a message arrives.
+ */
+const richContent = {
+  blocks: { type: 'array', items: { type: 'object', additionalProperties: true }, maxItems: 50 },
+  attachments: { type: 'array', items: { type: 'object', additionalProperties: true }, maxItems: 20 },
+} as const;
+
+export interface RichContent {
+  blocks?: Block[] | null;
+  attachments?: Attachment[] | null;
+}
+
+/**
+ * `text` is required unless blocks or attachments come (the text then falls back to theirs, as on Slack):
+ * a message with none of them is told that `text` is missing, as before blocks existed.
+ */
+export const textUnlessRich = {
+  if: {
+    not: {
+      anyOf: [
+        { properties: { blocks: {} }, required: ['blocks'] },
+        { properties: { attachments: {} }, required: ['attachments'] },
+      ],
+    },
+  },
+  then: { properties: { text: {} }, required: ['text'] },
+} as const;
+
+/** Text, or blocks or attachments alone. */
 export const postMessageSchema = {
   type: 'object',
   properties: {
@@ -16,19 +48,27 @@ export const postMessageSchema = {
     threadId: { type: 'string', format: 'uuid' },
     clientMsgId: { type: 'string', minLength: 1, maxLength: 128 },
     fileIds: { type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 10, uniqueItems: true },
+    ...richContent,
   },
-  required: ['text'],
+  ...textUnlessRich,
   additionalProperties: false,
 } as const;
-export type PostMessageBody = FromSchema<typeof postMessageSchema>;
+export interface PostMessageBody extends RichContent {
+  text?: string;
+  threadId?: string;
+  clientMsgId?: string;
+  fileIds?: string[];
+}
 
 export const editMessageSchema = {
   type: 'object',
-  properties: { text: { ...text, minLength: 1 } },
+  properties: { text: { ...text, minLength: 1 }, ...richContent },
   required: ['text'],
   additionalProperties: false,
 } as const;
-export type EditMessageBody = FromSchema<typeof editMessageSchema>;
+export interface EditMessageBody extends RichContent {
+  text: string;
+}
 
 export const reactionSchema = {
   type: 'object',
@@ -108,4 +148,8 @@ export interface MessageView {
   editedAt: string | null;
   /** Only on posts through an incoming webhook that asked for a name or icon. */
   botProfile?: BotProfile;
+  /** Slack's timestamp ("1712345678.000100"), unique within the channel (on every message the server sends). */
+  ts?: string;
+  blocks?: Block[] | null;
+  attachments?: { [field: string]: unknown }[] | null;
 }

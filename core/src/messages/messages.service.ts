@@ -13,10 +13,18 @@ import { RealtimeGateway } from '../realtime/realtime.gateway';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { isReactionEmoji } from './emoji';
 import { parseBroadcast, parseMentions } from './mentions';
+import { isUniqueViolation } from '../database/errors';
+import { assertRichContent, fallbackText } from '../slack/block-kit';
 import { MessageHooks } from './message-hooks';
 import type { BotProfile } from './messages.models';
 import { MessagesRepository } from './messages.repository';
-import type { HistoryPage, HistoryQuery, MessageView, PostMessageBody } from './messages.schemas';
+import type {
+  HistoryPage,
+  HistoryQuery,
+  MessageView,
+  PostMessageBody,
+  RichContent,
+} from './messages.schemas';
 
 /** Who posts: a bot's posts have a per-channel limit (AuthContext carries both). */
 export interface Author {
@@ -30,6 +38,19 @@ const pageOf = (views: MessageView[], limit: number): Page<MessageView> =>
 
 /** The ways to say where a page of a channel's history starts: one at a time. */
 const HISTORY_POSITIONS = ['cursor', 'after', 'around'] as const;
+
+/** Attempts at a post whose `ts` a concurrent post in the same channel took first (each takes the next one). */
+const TS_ATTEMPTS = 5;
+
+async function retryTsClash<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tries >= TS_ATTEMPTS || !isUniqueViolation(error, 'messages_channel_ts')) throw error;
+    }
+  }
+}
 
 @Injectable()
 export class MessagesService {
@@ -73,18 +94,26 @@ export class MessagesService {
     }
     if (author.isBot) await this.limitBotPosts(userId, channel.id);
     const fileIds = input.fileIds ?? [];
-    if (!input.text.trim() && fileIds.length === 0) {
-      throw badRequest('A message needs text or files', [{ path: 'text', message: 'must not be empty' }]);
+    assertRichContent(input);
+    const blocks = input.blocks?.length ? input.blocks : null;
+    const attachments = input.attachments?.length ? input.attachments : null;
+    const given = input.text ?? '';
+    const rich = blocks !== null || attachments !== null;
+    if (!given.trim() && fileIds.length === 0 && !rich) {
+      throw badRequest('A message needs text, blocks, attachments or files', [
+        { path: 'text', message: 'must not be empty' },
+      ]);
     }
     const threadId = input.threadId ? await this.threadRootId(input.threadId, channel.id) : null;
     const files = await this.files.requireAttachable(channel.workspaceId, userId, fileIds);
+    const written = given.trim() || !rich ? given : fallbackText({ blocks, attachments });
     const text = options.skipHooks
-      ? input.text
+      ? written
       : await this.hooks.run({
           workspaceId: channel.workspaceId,
           channelId: channel.id,
           userId,
-          text: input.text,
+          text: written,
           threadId,
         });
     const message = {
@@ -96,6 +125,8 @@ export class MessagesService {
       threadId,
       clientMsgId,
       botProfile: options.botProfile ?? null,
+      blocks,
+      attachments,
     };
     // The statement keeps only workspace members among those named.
     const mentions = [
@@ -108,7 +139,7 @@ export class MessagesService {
       if (view) await this.files.attach(view.id, fileIds);
       return view;
     };
-    const created = fileIds.length > 0 ? await this.db.transaction(write) : await write();
+    const created = await retryTsClash(() => (fileIds.length > 0 ? this.db.transaction(write) : write()));
     // Undefined: lost a race with the same clientMsgId, whose message is committed now.
     return (
       created ?? ((await this.repository.viewByClientMsgId(channel.id, userId, clientMsgId!)) as MessageView)
@@ -203,20 +234,42 @@ export class MessagesService {
     return pageOf(views, page.limit);
   }
 
+  /** The id of the live message with this Slack `ts` (microseconds) in a channel the caller may read; else 404. */
+  async idByTs(channelId: string, userId: string, tsMicros: string): Promise<string> {
+    await this.channels.requireReadable(channelId, userId);
+    const message = await this.repository.findByTs(channelId, tsMicros);
+    if (!message) throw notFound('Message');
+    return message.id;
+  }
+
   async get(messageId: string, userId: string): Promise<MessageView> {
     return (await this.requireReadable(messageId, userId)).message;
   }
 
-  async edit(messageId: string, userId: string, text: string): Promise<MessageView> {
+  /** New text, and new blocks or attachments when given (an empty list removes them). */
+  async edit(
+    messageId: string,
+    userId: string,
+    content: { text: string } & RichContent,
+  ): Promise<MessageView> {
     const { message, access } = await this.requireReadable(messageId, userId);
     if (message.userId !== userId) throw forbidden('Only the author may edit a message');
     if (access.channel.archived) throw conflict('The channel is archived');
+    assertRichContent(content);
+    const rich = {
+      ...(content.blocks !== undefined ? { blocks: content.blocks?.length ? content.blocks : null } : {}),
+      ...(content.attachments !== undefined
+        ? { attachments: content.attachments?.length ? content.attachments : null }
+        : {}),
+    };
+    const text =
+      content.text.trim() || (!rich.blocks && !rich.attachments) ? content.text : fallbackText(rich);
     const named = await this.workspaces.filterMembers(message.workspaceId, parseMentions(text));
     const mentions = [
       ...new Set([...named, ...(await this.broadcastMentions(access.channel, userId, text))]),
     ];
     return this.db.transaction(async () => {
-      await this.repository.updateText(message.id, text);
+      await this.repository.updateContent(message.id, { text, ...rich });
       await this.repository.replaceMentions(message, mentions);
       const view = await this.repository.view(message.id);
       await this.events.append('message.updated', view);

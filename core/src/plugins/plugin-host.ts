@@ -302,7 +302,9 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
       case 'messages.update': {
         if (!permissions.messages?.write) throw deny('messages.write');
         const input = (args[0] ?? {}) as { messageId?: unknown; text?: unknown };
-        return this.messages.edit(text(input.messageId, 'messageId', 64), bot, text(input.text, 'text'));
+        return this.messages.edit(text(input.messageId, 'messageId', 64), bot, {
+          text: text(input.text, 'text'),
+        });
       }
       case 'messages.get':
         if (!permissions.messages?.read) throw deny('messages.read');

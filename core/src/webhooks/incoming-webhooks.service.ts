@@ -13,6 +13,8 @@ import { Database } from '../database/database';
 import { EgressClient } from '../egress/egress.client';
 import { MessagesService } from '../messages/messages.service';
 import { toAvatar, sniffImageType } from '../profiles/avatar-image';
+import type { RichContent } from '../messages/messages.schemas';
+import { parseTs } from '../slack/slack-ids';
 import { RateLimiter } from '../rate-limits/rate-limiter';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { IncomingWebhookRow, WebhooksRepository } from './webhooks.repository';
@@ -122,11 +124,8 @@ export class IncomingWebhooksService {
     const max = this.config.incomingWebhookRatePerMinute;
     await this.limiter.enforce({ key: `incoming-webhook:${hook.id}`, max, windowSeconds: 60 });
     const payload = parsePayload(body);
-    if (payload.thread_ts !== undefined && !isUuid(payload.thread_ts)) {
-      throw badRequest('The payload is invalid', [
-        { path: 'thread_ts', message: 'must be the id of a message in this channel' },
-      ]);
-    }
+    const threadId =
+      payload.thread_ts === undefined ? undefined : await this.threadOf(hook, payload.thread_ts);
     const botProfile = {
       ...(payload.username ? { username: payload.username } : {}),
       ...(payload.icon_url ? { iconUrl: payload.icon_url } : {}),
@@ -134,7 +133,12 @@ export class IncomingWebhooksService {
     await this.messages.post(
       hook.channelId,
       { userId: hook.botUserId, isBot: true },
-      { text: payload.text, ...(payload.thread_ts ? { threadId: payload.thread_ts } : {}) },
+      {
+        ...(payload.text !== undefined ? { text: payload.text } : {}),
+        ...(payload.blocks ? { blocks: payload.blocks as RichContent['blocks'] } : {}),
+        ...(payload.attachments ? { attachments: payload.attachments } : {}),
+        ...(threadId ? { threadId } : {}),
+      },
       Object.keys(botProfile).length > 0 ? { botProfile } : {},
     );
   }
@@ -179,6 +183,19 @@ export class IncomingWebhooksService {
       throw forbidden(`Only its creator or a workspace admin may ${verb} an incoming webhook`);
     }
     return hook;
+  }
+
+  /** A thread named by a message's Slack `ts` (or, as before, its id) in the hook's channel. */
+  private async threadOf(hook: IncomingWebhookRow, threadTs: string): Promise<string> {
+    const micros = parseTs(threadTs);
+    const refused = badRequest('The payload is invalid', [
+      { path: 'thread_ts', message: 'must be the ts of a message in this channel' },
+    ]);
+    if (isUuid(threadTs)) return threadTs;
+    if (!micros) throw refused;
+    return this.messages.idByTs(hook.channelId, hook.botUserId, micros).catch(() => {
+      throw refused;
+    });
   }
 
   private async requireCreator(channelId: string, userId: string) {

@@ -1,5 +1,6 @@
 import { eventSchemas } from '@jokkaer/sdk-plugin';
 import type { FromSchema } from 'json-schema-to-ts';
+import { textUnlessRich } from '../messages/messages.schemas';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
 const url = { type: 'string', minLength: 1, maxLength: 2048, pattern: '^https?://' } as const;
@@ -72,16 +73,21 @@ export const createIncomingWebhookSchema = {
 } as const;
 export type CreateIncomingWebhookBody = FromSchema<typeof createIncomingWebhookSchema>;
 
-/** Slack's incoming-webhook payload; fields Slack has and we do not use (blocks, attachments, …) are ignored. */
+/**
+ * Slack's incoming-webhook payload: text, blocks or attachments (or several), checked in full against the Block
+ * Kit subset by the messages service; other fields Slack has and this server does not use are ignored.
+ */
 export const slackPayloadSchema = {
   type: 'object',
   properties: {
-    text: { type: 'string', minLength: 1, maxLength: 40_000, pattern: '\\S' },
+    text: { type: 'string', maxLength: 40_000 },
+    blocks: { type: 'array', items: { type: 'object' } },
+    attachments: { type: 'array', items: { type: 'object' } },
     username: { type: 'string', minLength: 1, maxLength: 80 },
     icon_url: { type: 'string', maxLength: 2048, pattern: '^https?://' },
     thread_ts: { type: 'string', minLength: 1, maxLength: 100 },
   },
-  required: ['text'],
+  ...textUnlessRich,
 } as const;
 export type SlackPayload = FromSchema<typeof slackPayloadSchema>;
 

@@ -18,6 +18,7 @@ import * as rateLimits from './016_rate_limits';
 import * as readMarkersAndAvatars from './017_read_markers_and_avatars';
 import * as channelMute from './018_channel_mute';
 import * as push from './022_push';
+import * as slackMessages from './023_slack_messages';
 import * as imports from './024_imports';
 
 interface Migration {
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '017_read_markers_and_avatars': readMarkersAndAvatars,
   '018_channel_mute': channelMute,
   '022_push': push,
+  '023_slack_messages': slackMessages,
   '024_imports': imports,
 };
 

@@ -1296,6 +1296,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/slack/{method}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SlackController_get'];
+    put?: never;
+    post: operations['SlackController_post'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/slack/uploads/{uploadId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['SlackController_upload'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1573,7 +1605,10 @@ export interface operations {
             | 'files:read'
             | 'files:write'
             | 'users:read'
+            | 'users:read.email'
             | 'commands'
+            | 'im:write'
+            | 'channels:manage'
           )[];
         };
       };
@@ -2467,6 +2502,19 @@ export interface operations {
                 username?: string;
                 iconUrl?: string;
               };
+              ts?: string;
+              blocks?:
+                | ({
+                    type: string;
+                  } & {
+                    [key: string]: unknown;
+                  })[]
+                | null;
+              attachments?:
+                | {
+                    [key: string]: unknown;
+                  }[]
+                | null;
             }[];
             nextCursor: string | null;
             newerCursor: string | null;
@@ -2487,11 +2535,17 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          text: string;
+          text?: string;
           /** Format: uuid */
           threadId?: string;
           clientMsgId?: string;
           fileIds?: string[];
+          blocks?: {
+            [key: string]: unknown;
+          }[];
+          attachments?: {
+            [key: string]: unknown;
+          }[];
         };
       };
     };
@@ -2542,6 +2596,19 @@ export interface operations {
               username?: string;
               iconUrl?: string;
             };
+            ts?: string;
+            blocks?:
+              | ({
+                  type: string;
+                } & {
+                  [key: string]: unknown;
+                })[]
+              | null;
+            attachments?:
+              | {
+                  [key: string]: unknown;
+                }[]
+              | null;
           };
         };
       };
@@ -2604,6 +2671,19 @@ export interface operations {
               username?: string;
               iconUrl?: string;
             };
+            ts?: string;
+            blocks?:
+              | ({
+                  type: string;
+                } & {
+                  [key: string]: unknown;
+                })[]
+              | null;
+            attachments?:
+              | {
+                  [key: string]: unknown;
+                }[]
+              | null;
           };
         };
       };
@@ -2641,6 +2721,12 @@ export interface operations {
       content: {
         'application/json': {
           text: string;
+          blocks?: {
+            [key: string]: unknown;
+          }[];
+          attachments?: {
+            [key: string]: unknown;
+          }[];
         };
       };
     };
@@ -2691,6 +2777,19 @@ export interface operations {
               username?: string;
               iconUrl?: string;
             };
+            ts?: string;
+            blocks?:
+              | ({
+                  type: string;
+                } & {
+                  [key: string]: unknown;
+                })[]
+              | null;
+            attachments?:
+              | {
+                  [key: string]: unknown;
+                }[]
+              | null;
           };
         };
       };
@@ -2757,6 +2856,19 @@ export interface operations {
                 username?: string;
                 iconUrl?: string;
               };
+              ts?: string;
+              blocks?:
+                | ({
+                    type: string;
+                  } & {
+                    [key: string]: unknown;
+                  })[]
+                | null;
+              attachments?:
+                | {
+                    [key: string]: unknown;
+                  }[]
+                | null;
             }[];
             nextCursor: string | null;
           };
@@ -2871,6 +2983,19 @@ export interface operations {
                 username?: string;
                 iconUrl?: string;
               };
+              ts?: string;
+              blocks?:
+                | ({
+                    type: string;
+                  } & {
+                    [key: string]: unknown;
+                  })[]
+                | null;
+              attachments?:
+                | {
+                    [key: string]: unknown;
+                  }[]
+                | null;
             }[];
             nextCursor: string | null;
           };
@@ -4170,7 +4295,10 @@ export interface operations {
             | 'files:read'
             | 'files:write'
             | 'users:read'
+            | 'users:read.email'
             | 'commands'
+            | 'im:write'
+            | 'channels:manage'
           )[];
           commands?: {
             command: string;
@@ -4363,7 +4491,10 @@ export interface operations {
             | 'files:read'
             | 'files:write'
             | 'users:read'
+            | 'users:read.email'
             | 'commands'
+            | 'im:write'
+            | 'channels:manage'
           )[];
         };
       };
@@ -4975,6 +5106,63 @@ export interface operations {
             } | null;
           };
         };
+      };
+    };
+  };
+  SlackController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        method: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SlackController_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        method: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SlackController_upload: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        uploadId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };

@@ -1,0 +1,287 @@
+import type { JSONSchema } from 'json-schema-to-ts';
+
+/**
+ * The Block Kit subset messages accept (Slack's limits), and legacy attachments. Each block and element is
+ * chosen by its `type` through if/then, so an unknown type is refused at its own path (`blocks/3/type`) and a
+ * known one is checked against its own shape only.
+ */
+
+const plainText = {
+  type: 'object',
+  properties: {
+    type: { const: 'plain_text' },
+    text: { type: 'string', minLength: 1, maxLength: 3000 },
+    emoji: { type: 'boolean' },
+  },
+  required: ['type', 'text'],
+  additionalProperties: false,
+} as const;
+
+const textObject = {
+  type: 'object',
+  properties: {
+    type: { enum: ['plain_text', 'mrkdwn'] },
+    text: { type: 'string', minLength: 1, maxLength: 3000 },
+    emoji: { type: 'boolean' },
+    verbatim: { type: 'boolean' },
+  },
+  required: ['type', 'text'],
+  additionalProperties: false,
+} as const;
+
+const url = { type: 'string', minLength: 1, maxLength: 3000, pattern: '^https?://' } as const;
+const actionId = { type: 'string', minLength: 1, maxLength: 255 } as const;
+const blockId = { type: 'string', minLength: 1, maxLength: 255 } as const;
+
+const option = {
+  type: 'object',
+  properties: {
+    text: textObject,
+    value: { type: 'string', minLength: 1, maxLength: 150 },
+    description: textObject,
+    url,
+  },
+  required: ['text', 'value'],
+  additionalProperties: false,
+} as const;
+
+const confirm = {
+  type: 'object',
+  properties: {
+    title: plainText,
+    text: textObject,
+    confirm: plainText,
+    deny: plainText,
+    style: { enum: ['primary', 'danger'] },
+  },
+  required: ['title', 'text', 'confirm', 'deny'],
+  additionalProperties: false,
+} as const;
+
+const placeholder = plainText;
+
+/** An element schema: its `type` constant plus its own fields (every element may carry action_id). */
+const element = (type: string, properties: Record<string, JSONSchema>, required: string[] = []) =>
+  ({
+    type: 'object',
+    properties: { type: { const: type }, action_id: actionId, ...properties },
+    required: ['type', ...required],
+    additionalProperties: false,
+  }) as const;
+
+const ELEMENTS: Record<string, JSONSchema> = {
+  button: element(
+    'button',
+    {
+      text: {
+        ...plainText,
+        properties: { ...plainText.properties, text: { type: 'string', minLength: 1, maxLength: 75 } },
+      },
+      url,
+      value: { type: 'string', maxLength: 2000 },
+      style: { enum: ['primary', 'danger'] },
+      confirm,
+      accessibility_label: { type: 'string', maxLength: 75 },
+    },
+    ['text'],
+  ),
+  static_select: element('static_select', {
+    placeholder,
+    options: { type: 'array', items: option, minItems: 1, maxItems: 100 },
+    option_groups: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 100,
+      items: {
+        type: 'object',
+        properties: {
+          label: plainText,
+          options: { type: 'array', items: option, minItems: 1, maxItems: 100 },
+        },
+        required: ['label', 'options'],
+        additionalProperties: false,
+      },
+    },
+    initial_option: option,
+    confirm,
+    focus_on_load: { type: 'boolean' },
+  }),
+  users_select: element('users_select', {
+    placeholder,
+    initial_user: { type: 'string', minLength: 1 },
+    confirm,
+    focus_on_load: { type: 'boolean' },
+  }),
+  conversations_select: element('conversations_select', {
+    placeholder,
+    initial_conversation: { type: 'string', minLength: 1 },
+    default_to_current_conversation: { type: 'boolean' },
+    response_url_enabled: { type: 'boolean' },
+    filter: {
+      type: 'object',
+      properties: {
+        include: { type: 'array', items: { enum: ['im', 'mpim', 'private', 'public'] }, uniqueItems: true },
+        exclude_external_shared_channels: { type: 'boolean' },
+        exclude_bot_users: { type: 'boolean' },
+      },
+      additionalProperties: false,
+    },
+    confirm,
+    focus_on_load: { type: 'boolean' },
+  }),
+  overflow: element(
+    'overflow',
+    { options: { type: 'array', items: option, minItems: 1, maxItems: 5 }, confirm },
+    ['options'],
+  ),
+  datepicker: element('datepicker', {
+    placeholder,
+    initial_date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+    confirm,
+    focus_on_load: { type: 'boolean' },
+  }),
+};
+
+const imageElement = {
+  type: 'object',
+  properties: {
+    type: { const: 'image' },
+    image_url: url,
+    alt_text: { type: 'string', minLength: 1, maxLength: 2000 },
+  },
+  required: ['type', 'image_url', 'alt_text'],
+  additionalProperties: false,
+} as const;
+
+/** One of `choices` by its `type`: any other type is refused on `type` itself, listing the known ones. */
+function byType(choices: Record<string, JSONSchema>): JSONSchema {
+  return {
+    type: 'object',
+    properties: { type: { enum: Object.keys(choices) } },
+    required: ['type'],
+    allOf: Object.entries(choices).map(([type, schema]) => ({
+      if: { properties: { type: { const: type } } },
+      then: schema,
+    })),
+  };
+}
+
+const block = (type: string, properties: Record<string, JSONSchema>, required: string[] = []) =>
+  ({
+    type: 'object',
+    properties: { type: { const: type }, block_id: blockId, ...properties },
+    required: ['type', ...required],
+    additionalProperties: false,
+  }) as const;
+
+const BLOCKS: Record<string, JSONSchema> = {
+  section: {
+    ...block('section', {
+      text: textObject,
+      fields: {
+        type: 'array',
+        items: {
+          ...textObject,
+          properties: { ...textObject.properties, text: { type: 'string', minLength: 1, maxLength: 2000 } },
+        },
+        minItems: 1,
+        maxItems: 10,
+      },
+      accessory: byType({ ...ELEMENTS, image: imageElement }),
+    }),
+    anyOf: [
+      { properties: { text: {} }, required: ['text'] },
+      { properties: { fields: {} }, required: ['fields'] },
+    ],
+  },
+  header: block(
+    'header',
+    {
+      text: {
+        ...plainText,
+        properties: { ...plainText.properties, text: { type: 'string', minLength: 1, maxLength: 150 } },
+      },
+    },
+    ['text'],
+  ),
+  divider: block('divider', {}),
+  context: block(
+    'context',
+    {
+      elements: {
+        type: 'array',
+        items: byType({ plain_text: textObject, mrkdwn: textObject, image: imageElement }),
+        minItems: 1,
+        maxItems: 10,
+      },
+    },
+    ['elements'],
+  ),
+  image: block(
+    'image',
+    { image_url: url, alt_text: { type: 'string', minLength: 1, maxLength: 2000 }, title: plainText },
+    ['image_url', 'alt_text'],
+  ),
+  actions: block(
+    'actions',
+    { elements: { type: 'array', items: byType(ELEMENTS), minItems: 1, maxItems: 25 } },
+    ['elements'],
+  ),
+};
+
+export const BLOCK_TYPES = Object.keys(BLOCKS);
+
+export const blocksSchema = { type: 'array', items: byType(BLOCKS), maxItems: 50 } as const;
+
+/** Slack's legacy (secondary) attachments: the fields that still render. */
+export const attachmentsSchema = {
+  type: 'array',
+  maxItems: 20,
+  items: {
+    type: 'object',
+    properties: {
+      color: { type: 'string', pattern: '^(good|warning|danger|#?[0-9a-fA-F]{6})$' },
+      pretext: { type: 'string', maxLength: 3000 },
+      title: { type: 'string', maxLength: 3000 },
+      title_link: url,
+      text: { type: 'string', maxLength: 8000 },
+      fallback: { type: 'string', maxLength: 3000 },
+      fields: {
+        type: 'array',
+        maxItems: 20,
+        items: {
+          type: 'object',
+          properties: {
+            title: { type: 'string', maxLength: 300 },
+            value: { type: 'string', maxLength: 2000 },
+            short: { type: 'boolean' },
+          },
+          additionalProperties: false,
+        },
+      },
+      footer: { type: 'string', maxLength: 300 },
+      image_url: url,
+      thumb_url: url,
+      mrkdwn_in: { type: 'array', items: { enum: ['pretext', 'text', 'fields'] } },
+      blocks: blocksSchema,
+    },
+    additionalProperties: false,
+  },
+} as const;
+
+/** How a message's rich content is checked: as the request names it, so a failure names `blocks/2/text`. */
+export const richContentSchema = {
+  type: 'object',
+  properties: { blocks: blocksSchema, attachments: attachmentsSchema },
+} as const;
+
+export type Block = { type: string; [field: string]: unknown };
+export interface Attachment {
+  color?: string;
+  pretext?: string;
+  title?: string;
+  text?: string;
+  fallback?: string;
+  fields?: { title?: string; value?: string; short?: boolean }[];
+  [field: string]: unknown;
+}

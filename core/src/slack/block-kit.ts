@@ -1,0 +1,43 @@
+import { assertValid } from '../common/validation';
+import { MAX_TEXT_LENGTH } from '../messages/messages.schemas';
+import type { RichContent } from '../messages/messages.schemas';
+import { richContentSchema } from './block-kit.schemas';
+import type { Attachment, Block } from './block-kit.schemas';
+
+/** 400 naming each failing path (`blocks/2/type`) unless the blocks and attachments fit the Block Kit subset. */
+export function assertRichContent(content: RichContent): void {
+  const given = Object.fromEntries(
+    (['blocks', 'attachments'] as const)
+      .filter((field) => content[field] !== undefined && content[field] !== null)
+      .map((field) => [field, content[field]]),
+  );
+  assertValid(richContentSchema, given);
+}
+
+type TextObject = { text?: string };
+
+/** The words a block shows, in reading order (headers, sections with their fields, context). */
+function blockText(block: Block): string[] {
+  const text = (block.text as TextObject | undefined)?.text;
+  const fields = ((block.fields as TextObject[] | undefined) ?? []).map((field) => field.text);
+  const elements =
+    block.type === 'context' ? ((block.elements as TextObject[]) ?? []).map((element) => element.text) : [];
+  return [text, ...fields, ...elements].filter((part): part is string => typeof part === 'string');
+}
+
+function attachmentText(attachment: Attachment): string[] {
+  if (attachment.fallback) return [attachment.fallback];
+  return [attachment.pretext, attachment.title, attachment.text].filter(
+    (part): part is string => typeof part === 'string' && part.length > 0,
+  );
+}
+
+/**
+ * A message's text when only blocks or attachments came, as Slack derives its notification text: the blocks'
+ * words, else each attachment's `fallback` (or its pretext, title and text).
+ */
+export function fallbackText(content: RichContent): string {
+  const fromBlocks = (content.blocks ?? []).flatMap(blockText);
+  const parts = fromBlocks.length > 0 ? fromBlocks : (content.attachments ?? []).flatMap(attachmentText);
+  return parts.join('\n').slice(0, MAX_TEXT_LENGTH);
+}

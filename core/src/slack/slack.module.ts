@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { ChannelsModule } from '../channels/channels.module';
+import { FilesModule } from '../files/files.module';
+import { MessagesModule } from '../messages/messages.module';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { SlackController } from './slack.controller';
+import { SlackRepository } from './slack.repository';
+import { SlackService } from './slack.service';
+
+@Module({
+  imports: [AuthModule, WorkspacesModule, ChannelsModule, MessagesModule, FilesModule],
+  controllers: [SlackController],
+  providers: [SlackRepository, SlackService],
+})
+export class SlackModule {}

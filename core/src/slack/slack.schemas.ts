@@ -1,0 +1,127 @@
+import type { JSONSchema } from 'json-schema-to-ts';
+
+/**
+ * The arguments of each Web API method, as Slack documents them. Form bodies carry every value as text, so
+ * they are checked with coercion (`limit=20`, `is_private=true`); arguments Slack has and this server does not
+ * use are let through, as Slack ignores what it does not know.
+ */
+const id = { type: 'string', minLength: 1, maxLength: 100 } as const;
+const ts = { type: 'string', pattern: '^\\d{1,12}\\.\\d{6}$' } as const;
+const text = { type: 'string', maxLength: 40_000 } as const;
+const cursor = { type: 'string', maxLength: 500 } as const;
+const limit = { type: 'integer', minimum: 1, maximum: 1000 } as const;
+/** Block Kit content, checked in full by the messages service (slack/block-kit.schemas.ts). */
+const blocks = { type: 'array', items: { type: 'object' } } as const;
+const attachments = { type: 'array', items: { type: 'object' } } as const;
+
+const args = (properties: Record<string, JSONSchema>, required: string[] = []): JSONSchema => ({
+  type: 'object',
+  properties,
+  required,
+});
+
+export const SLACK_ARGUMENTS: Record<string, JSONSchema> = {
+  'api.test': args({ error: { type: 'string', maxLength: 100 } }),
+  'auth.test': args({}),
+  'team.info': args({ team: id }),
+  'bots.info': args({ bot: id }),
+  'chat.postMessage': args(
+    {
+      channel: id,
+      text,
+      blocks,
+      attachments,
+      thread_ts: ts,
+      reply_broadcast: { type: 'boolean' },
+      username: { type: 'string', minLength: 1, maxLength: 80 },
+      icon_url: { type: 'string', maxLength: 2048, pattern: '^https?://' },
+      client_msg_id: { type: 'string', minLength: 1, maxLength: 128 },
+    },
+    ['channel'],
+  ),
+  'chat.update': args({ channel: id, ts, text, blocks, attachments }, ['channel', 'ts']),
+  'chat.delete': args({ channel: id, ts }, ['channel', 'ts']),
+  'chat.getPermalink': args({ channel: id, message_ts: ts }, ['channel', 'message_ts']),
+  'conversations.list': args({
+    cursor,
+    limit,
+    types: { type: 'string' },
+    exclude_archived: { type: 'boolean' },
+  }),
+  'conversations.info': args({ channel: id }, ['channel']),
+  'conversations.history': args({ channel: id, cursor, limit }, ['channel']),
+  'conversations.replies': args({ channel: id, ts, cursor, limit }, ['channel', 'ts']),
+  'conversations.members': args({ channel: id, cursor, limit }, ['channel']),
+  'conversations.join': args({ channel: id }, ['channel']),
+  'conversations.leave': args({ channel: id }, ['channel']),
+  'conversations.open': args({ users: { type: 'string', minLength: 1, maxLength: 2000 }, channel: id }),
+  'conversations.create': args(
+    { name: { type: 'string', minLength: 1, maxLength: 80 }, is_private: { type: 'boolean' } },
+    ['name'],
+  ),
+  'conversations.invite': args({ channel: id, users: { type: 'string', minLength: 1, maxLength: 2000 } }, [
+    'channel',
+    'users',
+  ]),
+  'conversations.archive': args({ channel: id }, ['channel']),
+  'users.info': args({ user: id }, ['user']),
+  'users.list': args({ cursor, limit }),
+  'users.lookupByEmail': args({ email: { type: 'string', minLength: 3, maxLength: 320 } }, ['email']),
+  'users.conversations': args({ cursor, limit, types: { type: 'string' } }),
+  'reactions.add': args(
+    { channel: id, timestamp: ts, name: { type: 'string', minLength: 1, maxLength: 66 } },
+    ['channel', 'timestamp', 'name'],
+  ),
+  'reactions.remove': args(
+    { channel: id, timestamp: ts, name: { type: 'string', minLength: 1, maxLength: 66 } },
+    ['channel', 'timestamp', 'name'],
+  ),
+  'reactions.get': args({ channel: id, timestamp: ts }, ['channel', 'timestamp']),
+  'files.getUploadURLExternal': args(
+    {
+      filename: { type: 'string', minLength: 1, maxLength: 255 },
+      length: { type: 'integer', minimum: 0 },
+      alt_text: { type: 'string', maxLength: 1000 },
+      snippet_type: { type: 'string', maxLength: 100 },
+    },
+    ['filename', 'length'],
+  ),
+  'files.completeUploadExternal': args(
+    {
+      files: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 10,
+        items: {
+          type: 'object',
+          properties: { id, title: { type: 'string', maxLength: 255 } },
+          required: ['id'],
+        },
+      },
+      channel_id: id,
+      initial_comment: text,
+      thread_ts: ts,
+    },
+    ['files'],
+  ),
+};
+
+/** Arguments sent as JSON text inside a form body (WebClient encodes arrays and objects so). */
+export const JSON_ARGUMENTS = ['blocks', 'attachments', 'files'] as const;
+
+/** An answer of the Web API: Slack's envelope, with the HTTP status and headers it goes with. */
+export interface SlackAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: { ok: boolean; [field: string]: unknown };
+}
+
+/** A Slack error code (`channel_not_found`), with the fields Slack puts beside it (`needed`, `provided`…). */
+export class SlackError extends Error {
+  constructor(
+    readonly code: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(code);
+  }
+}
