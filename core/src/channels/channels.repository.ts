@@ -108,10 +108,6 @@ export class ChannelsRepository {
       );
   }
 
-  async findInWorkspace(workspaceId: string, channelId: string): Promise<ChannelModel | undefined> {
-    return await ChannelModel.query(this.db.conn).where({ workspaceId, id: channelId }).first();
-  }
-
   async findDm(workspaceId: string, dmKey: string): Promise<ChannelModel | undefined> {
     return await ChannelModel.query(this.db.conn).where({ workspaceId, dmKey }).first();
   }

@@ -252,9 +252,10 @@ export class ChannelsService {
    * `messages.addressed`, which are told of DMs they are not in. Undefined for any other channel.
    */
   async findDirect(workspaceId: string, channelId: string): Promise<ChannelView | undefined> {
-    const channel = await this.repository.findInWorkspace(workspaceId, channelId);
-    if (channel?.kind !== 'dm') return undefined;
-    return toChannelView(channel, await this.repository.memberIds(channel.id));
+    // From the membership cache: the push dispatcher asks this for every new message.
+    const cached = await this.memberships.channel(channelId);
+    if (cached?.channel.kind !== 'dm' || cached.channel.workspaceId !== workspaceId) return undefined;
+    return toChannelView(cached.channel, [...cached.memberIds]);
   }
 
   /**

@@ -20,6 +20,8 @@ const CLAIM_RETENTION_MS = 24 * 3600_000;
 /** VAPID tokens may live up to 24 hours; a fresh one per push, valid for 12, needs no clock agreement to the minute. */
 const VAPID_LIFETIME_SECONDS = 12 * 3600;
 const BODY_MAX_CHARS = 200;
+/** Past this many new messages waiting to be looked at, more are not pushed (each was delivered to open sockets). */
+const MAX_BACKLOG_EVENTS = 10_000;
 
 /** What the service worker shows (web/public/push-handler.js): the notification and where a click leads. */
 export interface PushPayload {
@@ -38,6 +40,11 @@ export interface PushPayload {
  */
 @Injectable()
 export class PushDispatcher implements OnApplicationBootstrap {
+  /** The batches handed over so far, pushed one after the other. */
+  private pushing = Promise.resolve();
+  /** New messages handed over and not yet looked at. */
+  private backlog = 0;
+
   constructor(
     private readonly feed: EventFeed,
     private readonly repository: PushRepository,
@@ -52,14 +59,25 @@ export class PushDispatcher implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.feed.subscribe(async (events) => {
-      for (const event of events) {
-        if (event.type !== 'message.created') continue;
-        // Push is best effort: a failure here must not hold the feed's other consumers back.
-        await this.dispatch(event as StoredEvent<'message.created'>).catch((error: unknown) =>
-          this.logger.warn({ err: error, seq: event.seq }, 'push notification failed'),
-        );
+    // Push is best effort and slow (the database, a push service far away): the feed hands it its batches and
+    // goes on at once, so realtime delivery never waits for it. Batches are pushed in order, one at a time.
+    this.feed.subscribe((events) => {
+      const created = events.filter((event) => event.type === 'message.created');
+      if (created.length === 0) return Promise.resolve();
+      if (this.backlog >= MAX_BACKLOG_EVENTS) {
+        this.logger.warn({ dropped: created.length }, 'push notifications dropped: too many waiting');
+        return Promise.resolve();
       }
+      this.backlog += created.length;
+      this.pushing = this.pushing.then(async () => {
+        for (const event of created) {
+          this.backlog -= 1;
+          await this.dispatch(event as StoredEvent<'message.created'>).catch((error: unknown) =>
+            this.logger.warn({ err: error, seq: event.seq }, 'push notification failed'),
+          );
+        }
+      });
+      return Promise.resolve();
     });
   }
 
