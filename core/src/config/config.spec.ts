@@ -67,6 +67,8 @@ describe('loadConfig', () => {
       corsOrigins: [],
       metricsToken: undefined,
       metricsPort: undefined,
+      slackRateLimitWindowSeconds: 60,
+      slackRateLimitTiers: { 2: 20, 3: 50, 4: 100 },
       publicUrl: 'http://localhost:3000',
       pushContact: 'mailto:admin@localhost.invalid',
       pushTtlSeconds: 86_400,
