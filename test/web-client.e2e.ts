@@ -115,5 +115,6 @@ withBrowser(
       await server.close();
     }
   },
-  480_000,
+  // Every journey in one browser, one after the other: about ten minutes on a busy two-core machine.
+  1_200_000,
 );
