@@ -30,11 +30,17 @@ const MENTION_COUNT = `(SELECT count(*) FROM (
            FROM messages m WHERE m.id = mm.message_id)
     LIMIT ${UNREAD_COUNT_CAP}) AS mentioned)::int`;
 
+// The newest live channel message, read from the top of the timeline index: the counts above take in
+// everything up to it, so a client adds only later messages' events to them.
+const NEWEST_MESSAGE = `(SELECT m.id FROM messages m
+    WHERE m.channel_id = c.id AND m.thread_id IS NULL AND m.deleted_at IS NULL ORDER BY m.id DESC LIMIT 1)`;
+
 /** A channel in a user's list: their membership, read state and mute. */
-export type ListedChannelRow = ChannelRow & { isMember: boolean; muted: boolean } & Omit<
-    ReadStateView,
-    'channelId'
-  >;
+export type ListedChannelRow = ChannelRow & {
+  isMember: boolean;
+  muted: boolean;
+  countedThroughId: string | null;
+} & Omit<ReadStateView, 'channelId'>;
 
 /** A channel seen by one user: their workspace role and whether they are in the channel. */
 export type ChannelForUser = ChannelRow & { role: Role; isMember: boolean };
@@ -137,6 +143,9 @@ export class ChannelsRepository {
         this.db.knex.raw('coalesce(cm.muted, false) AS muted'),
         this.db.knex.raw(`CASE WHEN cm.user_id IS NULL THEN 0 ELSE ${UNREAD_COUNT} END AS unread_count`),
         this.db.knex.raw(`CASE WHEN cm.user_id IS NULL THEN 0 ELSE ${MENTION_COUNT} END AS mention_count`),
+        this.db.knex.raw(
+          `CASE WHEN cm.user_id IS NULL THEN NULL ELSE ${NEWEST_MESSAGE} END AS counted_through_id`,
+        ),
       )
       .orderBy('c.id')
       .limit(limit);

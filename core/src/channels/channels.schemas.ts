@@ -110,8 +110,21 @@ export const channelListItemSchema = {
     ...readStateProperties,
     /** The caller muted the channel (false when they are not in it). */
     muted: { type: 'boolean' },
+    /**
+     * The newest channel message the counts take in (null when none, or for a channel the caller is not in):
+     * a client adds to the counts a `message.created` after it, and not one its list already counted.
+     */
+    countedThroughId: { type: ['string', 'null'], format: 'uuid' },
   },
-  required: [...channelViewSchema.required, 'isMember', 'lastReadId', 'unreadCount', 'mentionCount', 'muted'],
+  required: [
+    ...channelViewSchema.required,
+    'isMember',
+    'lastReadId',
+    'unreadCount',
+    'mentionCount',
+    'muted',
+    'countedThroughId',
+  ],
 } as const;
 export const channelPageSchema = pageSchema(channelListItemSchema);
 

@@ -180,6 +180,7 @@ export class ChannelsService {
         lastReadId: row.lastReadId ?? null,
         unreadCount: row.unreadCount,
         mentionCount: row.mentionCount,
+        countedThroughId: row.countedThroughId ?? null,
       })),
     );
     return toPage(items, page.limit, (last) => ({ id: last.id }));

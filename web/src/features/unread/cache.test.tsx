@@ -24,6 +24,7 @@ function channel(id: string, extra: Partial<Channel> = {}): Channel {
     lastReadId: '0005',
     unreadCount: 0,
     mentionCount: 0,
+    countedThroughId: '0005',
     ...extra,
   };
 }
@@ -89,6 +90,17 @@ describe('unread counts kept live', () => {
       ME,
     );
     expect(get('dm')).toMatchObject({ lastReadId: '0007', unreadCount: 0, mentionCount: 0 });
+  });
+
+  it('does not count twice a message the list fetched while its event was on the way already counted', () => {
+    const { client, get } = cacheWith(
+      channel('dm', { kind: 'dm', lastReadId: null, unreadCount: 2, countedThroughId: '0007' }),
+    );
+    applyUnreadEvent(client, created('dm', '0006', 'ada'), ME);
+    applyUnreadEvent(client, created('dm', '0007', 'ada'), ME);
+    expect(badgeCount(get('dm'))).toBe(2);
+    applyUnreadEvent(client, created('dm', '0008', 'ada'), ME);
+    expect(get('dm')).toMatchObject({ unreadCount: 3, countedThroughId: '0008' });
   });
 
   it('keeps a muted channel out of bold while its mentions still badge', () => {

@@ -75,12 +75,15 @@ export function applyUnreadEvent(client: QueryClient, event: DomainEvent, myId: 
   if (!findChannel(client, message.workspaceId, message.channelId)) {
     return void client.invalidateQueries({ queryKey: channelKeys.list(message.workspaceId) });
   }
+  // Counted once: the list fetched while this event was on its way may already take the message in.
+  const isNew = (after: string | null) => after === null || message.id > after;
   patchChannel(client, message.workspaceId, message.channelId, (channel) =>
-    channel.isMember && (channel.lastReadId === null || message.id > channel.lastReadId)
+    channel.isMember && isNew(channel.lastReadId) && isNew(channel.countedThroughId)
       ? {
           ...channel,
           unreadCount: Math.min(COUNT_CAP, channel.unreadCount + 1),
           mentionCount: Math.min(COUNT_CAP, channel.mentionCount + (mentioned ? 1 : 0)),
+          countedThroughId: message.id,
         }
       : channel,
   );

@@ -2107,6 +2107,8 @@ export interface operations {
               unreadCount: number;
               mentionCount: number;
               muted: boolean;
+              /** Format: uuid */
+              countedThroughId: string | null;
             }[];
             nextCursor: string | null;
           };
