@@ -80,7 +80,15 @@ it('GET /workspaces/:workspaceId/channels answers whole pages', async () => {
   expect(first.nextCursor).toEqual(expect.any(String));
   const items = first.items as Record<string, unknown>[];
   expect(Object.keys(items[0]).sort()).toEqual(
-    [...CHANNEL_FIELDS, 'isMember', 'lastReadId', 'mentionCount', 'muted', 'unreadCount'].sort(),
+    [
+      ...CHANNEL_FIELDS,
+      'countedThroughId',
+      'isMember',
+      'lastReadId',
+      'mentionCount',
+      'muted',
+      'unreadCount',
+    ].sort(),
   );
   const cursor = encodeURIComponent(first.nextCursor as string);
   await expectAnswer(
