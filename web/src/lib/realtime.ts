@@ -139,8 +139,11 @@ export class RealtimeConnection {
     switch (frame.type) {
       case 'hello':
         this.attempts = 0;
-        if (this.lastSeq === undefined) this.lastSeq = frame.seq;
-        else socket.send(JSON.stringify({ type: 'resume', afterSeq: this.lastSeq }));
+        if (this.lastSeq === undefined) {
+          this.lastSeq = frame.seq;
+          // What the page fetched before its first socket opened misses the events in between: fetch it again.
+          this.handlers.resync();
+        } else socket.send(JSON.stringify({ type: 'resume', afterSeq: this.lastSeq }));
         this.setStatus('online');
         return;
       case 'resync_required':
