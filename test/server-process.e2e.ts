@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { once } from 'node:events';
-import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -541,3 +541,88 @@ it('delivers a webhook whose worker was killed mid-delivery: another instance se
     if (a.child.exitCode === null) a.child.kill('SIGKILL');
   }
 }, 60_000);
+
+/** The processes `parentPid` started, from /proc (the workers of a supervisor). */
+async function childrenOf(parentPid: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
+    if (new RegExp(`^PPid:\\s+${parentPid}$`, 'm').test(status)) children.push(Number(entry));
+  }
+  return children;
+}
+
+it('runs WORKERS processes on one port: every socket gets each message, a dead worker is replaced, SIGTERM stops them all', async () => {
+  const databaseUrl = await createTestDatabase();
+  const [port, unusedPgPort] = [await freePort(), await freePort()];
+  const server = await startServer(port, unusedPgPort, databaseUrl, { WORKERS: '2' });
+  const sockets: RealtimeClient[] = [];
+  try {
+    const primary = server.child.pid!;
+    // Each worker says when it listens (the port refuses connections while none does).
+    const listening = (count: number) =>
+      eventually(
+        () =>
+          Promise.resolve(
+            server.logs.filter((line) => line.msg === 'Jōkkær is listening').length >= count
+              ? true
+              : undefined,
+          ),
+        `${count} workers listening`,
+        60_000,
+      );
+    await listening(2);
+    expect(await childrenOf(primary)).toHaveLength(2);
+    const alice = await registerUser(server.api.baseUrl, 'Alice');
+    const workspace = await createWorkspace(alice);
+    const channel = await createChannel(alice, workspace.id);
+    // Connections are handed out round robin: six sockets land on both workers.
+    for (let i = 0; i < 6; i++)
+      sockets.push(await RealtimeClient.connect(server.api.baseUrl, { token: alice.token }));
+    const received = (socket: RealtimeClient, text: string) =>
+      socket.events.some((e) => e.type === 'message.created' && e.data.text === text);
+    await postMessage(alice, channel.id, 'to every worker');
+    await Promise.all(
+      sockets.map((socket) => socket.until(() => received(socket, 'to every worker'), 10_000)),
+    );
+
+    // A worker killed outright is replaced, and the server goes on answering and delivering.
+    const [victim] = await childrenOf(primary);
+    process.kill(victim, 'SIGKILL');
+    await eventually(
+      async () => {
+        const workers = await childrenOf(primary);
+        return workers.length === 2 && !workers.includes(victim) ? true : undefined;
+      },
+      'a replacement worker',
+      30_000,
+    );
+    await eventually(
+      () => Promise.resolve(server.logs.find((line) => line.msg === 'a worker died; starting another')),
+      'the supervisor to say so',
+    );
+    await listening(3);
+    const survivor = await RealtimeClient.connect(server.api.baseUrl, { token: alice.token });
+    sockets.push(survivor);
+    await postMessage(alice, channel.id, 'after the replacement');
+    await survivor.until(() => received(survivor, 'after the replacement'), 10_000);
+
+    const workers = await childrenOf(primary);
+    expect(await stopServer(server)).toBe(0);
+    expect(await childrenOf(primary)).toEqual([]);
+    for (const pid of workers) expect(existsSync(`/proc/${pid}`)).toBe(false);
+  } finally {
+    sockets.forEach((socket) => socket.close());
+    if (server.child.exitCode === null) killGroup(server.child);
+  }
+}, 120_000);
+
+it('says that WORKERS above 1 needs DATABASE_URL, and exits', async () => {
+  const [port, pgPort] = [await freePort(), await freePort()];
+  const { code, errors } = await failedStart({ ...serverEnv(port, pgPort), WORKERS: '2' });
+  expect(code).toBe(1);
+  expect(errors.at(-1)).toBe(
+    'WORKERS above 1 needs DATABASE_URL: the embedded PostgreSQL serves a single server process',
+  );
+});

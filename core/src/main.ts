@@ -1,14 +1,17 @@
+import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import { createLogger, logFailure } from './common/logger';
 import { StartupError } from './common/startup-error';
+import { superviseWorkers } from './common/worker-supervisor';
 import { AppConfig, loadConfig } from './config/config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   try {
-    await run(config, logger);
+    if (config.workers > 1 && cluster.isPrimary) await superviseWorkers(config, logger);
+    else await run(config, logger);
   } catch (error) {
     logFailure(logger, error);
     process.exit(1);

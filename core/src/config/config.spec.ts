@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       botChannelPostsPerWindow: 10,
       botChannelPostWindowSeconds: 10,
       shutdownGraceMs: 10_000,
+      workers: 1,
       natsUrl: undefined,
       natsSubjectPrefix: 'jokkaer',
       eventPollIntervalMs: 1000,
