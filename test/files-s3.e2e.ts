@@ -101,7 +101,7 @@ describe('files on S3', () => {
     } finally {
       clearInterval(sampler);
     }
-  }, 180_000);
+  }, 300_000);
 
   it('leaves no object and no row behind when the upload is cut off mid-body', async () => {
     const rowsBefore = await fileRows();
