@@ -22,6 +22,10 @@ describe('loadConfig', () => {
       uploadLimitBytes: 100 * 1024 * 1024,
       uploadIdleTimeoutSeconds: 30,
       avatarUploadLimitBytes: 5 * 1024 * 1024,
+      fileStorage: 'local',
+      s3: undefined,
+      backupDir: path.resolve('backups'),
+      pgBinDir: undefined,
       sessionTtlHours: 720,
       authCacheMaxTokens: 10_000,
       authCacheTtlSeconds: 60,
@@ -129,6 +133,18 @@ describe('loadConfig', () => {
     }
     // Without this check a typo would only show when the first reset mail fails.
     expect(() => loadConfig({ SMTP_URL: 'mail.example.com' })).toThrow(/SMTP_URL/);
+    expect(() => loadConfig({ FILE_STORAGE: 'ftp' })).toThrow(/FILE_STORAGE/);
+    expect(() => loadConfig({ FILE_STORAGE: 's3' })).toThrow(/S3_BUCKET/);
+    expect(() => loadConfig({ S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'id' })).toThrow(/S3_SECRET_ACCESS_KEY/);
+    expect(loadConfig({ FILE_STORAGE: 's3', S3_BUCKET: 'jk', S3_FORCE_PATH_STYLE: 'true' }).s3).toEqual({
+      endpoint: undefined,
+      region: 'us-east-1',
+      bucket: 'jk',
+      credentials: undefined,
+      forcePathStyle: true,
+      presignedDownloads: false,
+      presignedExpirySeconds: 60,
+    });
     expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.com' }).smtpUrl).toBe(
       'smtps://u:p@mail.example.com',
     );

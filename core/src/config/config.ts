@@ -38,6 +38,14 @@ export interface AppConfig {
   uploadLimitBytes: number;
   /** UPLOAD_IDLE_TIMEOUT_SECONDS, default 30: an upload whose body sends nothing this long is answered 408 */
   uploadIdleTimeoutSeconds: number;
+  /** FILE_STORAGE, default local (under DATA_DIR/files), or s3 (the bucket of `s3`) */
+  fileStorage: 'local' | 's3';
+  /** S3_*: an S3-compatible bucket, required by FILE_STORAGE=s3 (and `npm run files:migrate -- --to s3`) */
+  s3: S3Settings | undefined;
+  /** BACKUP_DIR, default ./backups: where `npm run backup` writes its timestamped directories */
+  backupDir: string;
+  /** PG_BIN_DIR: the folder of the pg_dump and pg_restore that backups run; unset, those on PATH */
+  pgBinDir: string | undefined;
   /** AVATAR_UPLOAD_LIMIT_BYTES, default 5 MiB: the largest image accepted as an avatar (it is stored resized) */
   avatarUploadLimitBytes: number;
   /** MESSAGE_MAX_DISTINCT_REACTIONS, default 50 (as Mattermost): different emoji one message may carry */
@@ -218,6 +226,23 @@ export interface AppConfig {
   slackRateLimitTiers: { 2: number; 3: number; 4: number };
 }
 
+export interface S3Settings {
+  /** S3_ENDPOINT: an S3-compatible service's URL (MinIO, R2, …); unset, AWS's for the region */
+  endpoint: string | undefined;
+  /** S3_REGION, default us-east-1 */
+  region: string;
+  /** S3_BUCKET */
+  bucket: string;
+  /** S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY; unset, the AWS SDK's own chain (AWS_* variables, instance role) */
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /** S3_FORCE_PATH_STYLE, default false: bucket in the path (most self-hosted services), not the host name */
+  forcePathStyle: boolean;
+  /** S3_PRESIGNED_DOWNLOADS, default false: downloads redirect to a presigned URL of the bucket */
+  presignedDownloads: boolean;
+  /** S3_PRESIGNED_EXPIRY_SECONDS, default 60: how long such a URL works */
+  presignedExpirySeconds: number;
+}
+
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export class ConfigError extends Error {}
@@ -267,6 +292,35 @@ function smtpUrl(env: Env): string | undefined {
   return raw;
 }
 
+function fileStorage(env: Env): AppConfig['fileStorage'] {
+  const raw = env.FILE_STORAGE || 'local';
+  if (raw !== 'local' && raw !== 's3')
+    throw new ConfigError(`FILE_STORAGE must be local or s3, got "${raw}"`);
+  if (raw === 's3' && !env.S3_BUCKET) throw new ConfigError('FILE_STORAGE=s3 needs S3_BUCKET');
+  return raw;
+}
+
+function s3Settings(env: Env): S3Settings | undefined {
+  if (!env.S3_BUCKET) return undefined;
+  if (env.S3_ENDPOINT && !/^https?:\/\/[^/]/.test(env.S3_ENDPOINT)) {
+    throw new ConfigError(`S3_ENDPOINT must be an http:// or https:// URL, got "${env.S3_ENDPOINT}"`);
+  }
+  if (!env.S3_ACCESS_KEY_ID !== !env.S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together');
+  }
+  return {
+    endpoint: env.S3_ENDPOINT || undefined,
+    region: env.S3_REGION || 'us-east-1',
+    bucket: env.S3_BUCKET,
+    credentials: env.S3_ACCESS_KEY_ID
+      ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY! }
+      : undefined,
+    forcePathStyle: boolean(env, 'S3_FORCE_PATH_STYLE', false),
+    presignedDownloads: boolean(env, 'S3_PRESIGNED_DOWNLOADS', false),
+    presignedExpirySeconds: integer(env, 'S3_PRESIGNED_EXPIRY_SECONDS', 60, 1),
+  };
+}
+
 /** SSO_SCOPES defaults to `openid email profile`. */
 function ssoSettings(env: Env): AppConfig['sso'] {
   const names = [
@@ -312,6 +366,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_BYTES', 100 * 1024 * 1024, 1),
     uploadIdleTimeoutSeconds: integer(env, 'UPLOAD_IDLE_TIMEOUT_SECONDS', 30, 1),
+    fileStorage: fileStorage(env),
+    s3: s3Settings(env),
+    backupDir: path.resolve(env.BACKUP_DIR || 'backups'),
+    pgBinDir: env.PG_BIN_DIR || undefined,
     avatarUploadLimitBytes: integer(env, 'AVATAR_UPLOAD_LIMIT_BYTES', 5 * 1024 * 1024, 1),
     messageMaxDistinctReactions: integer(env, 'MESSAGE_MAX_DISTINCT_REACTIONS', 50, 1),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 720, 1),

@@ -52,13 +52,16 @@ export class FilesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const download = await this.files.download(fileId, auth.userId);
-    const encoded = encodeURIComponent(download.file.name);
-    const fallback = download.file.name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    if (download.redirect) {
+      // The URL is the reader's alone and expires soon: no cache may keep the redirect.
+      await reply.header('cache-control', 'private, no-store').redirect(download.redirect, 302);
+      return;
+    }
     await reply
       .headers({
-        'content-type': download.contentType,
+        'content-type': download.headers.contentType,
         'content-length': String(download.file.size),
-        'content-disposition': `${download.disposition}; filename="${fallback}"; filename*=UTF-8''${encoded}`,
+        'content-disposition': download.headers.contentDisposition,
         ...UNTRUSTED_CONTENT_HEADERS,
         'cache-control': 'private, max-age=0',
       })

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
@@ -8,7 +7,7 @@ import { FilesRepository } from './files.repository';
 import { FilesService } from './files.service';
 import { UPLOAD_LIMITS } from './multipart';
 import type { UploadLimits } from './multipart';
-import { LocalDiskStorage, STORAGE_DRIVER } from './storage';
+import { createStorageDriver, STORAGE_DRIVER } from './storage';
 
 @Module({
   imports: [WorkspacesModule],
@@ -19,7 +18,7 @@ import { LocalDiskStorage, STORAGE_DRIVER } from './storage';
     {
       provide: STORAGE_DRIVER,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new LocalDiskStorage(path.join(config.dataDir, 'files')),
+      useFactory: (config: AppConfig) => createStorageDriver(config),
     },
     {
       provide: UPLOAD_LIMITS,

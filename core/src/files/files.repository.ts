@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
 import { FileModel } from './files.models';
+import type { FileRow } from './files.models';
 
 @Injectable()
 export class FilesRepository {
@@ -57,6 +58,16 @@ export class FilesRepository {
     await this.db
       .conn('messageFiles')
       .insert(fileIds.map((fileId, position) => ({ messageId, fileId, position })));
+  }
+
+  /** Up to `limit` files after `afterId` in id order, with where their bytes are (files:migrate walks them). */
+  async storedAfter(
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<Pick<FileRow, 'id' | 'size' | 'storageKey'>[]> {
+    const query = FileModel.query(this.db.conn).select('id', 'size', 'storageKey').orderBy('id').limit(limit);
+    if (afterId) void query.where('id', '>', afterId);
+    return await query;
   }
 
   async detachAll(messageId: string): Promise<void> {

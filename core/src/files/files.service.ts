@@ -13,7 +13,7 @@ import { FileView, fileNameProblem, INLINE_CONTENT_TYPES, normalizeContentType }
 import { FILE_FIELD } from './multipart';
 import type { MultipartUpload } from './multipart';
 import { STORAGE_DRIVER } from './storage';
-import type { StorageDriver } from './storage';
+import type { DownloadHeaders, StorageDriver } from './storage';
 
 export const toFileView = (file: FileRow): FileView => ({
   id: file.id,
@@ -25,12 +25,20 @@ export const toFileView = (file: FileRow): FileView => ({
   createdAt: file.createdAt.toISOString(),
 });
 
-export interface FileDownload {
-  file: FileView;
-  content: Readable;
-  /** Content-Type to send: the stored type when it is safe to render, else application/octet-stream. */
-  contentType: string;
-  disposition: 'inline' | 'attachment';
+/** Either the bytes to send, or a presigned URL of the bucket to send the client to (S3_PRESIGNED_DOWNLOADS). */
+export type FileDownload = { file: FileView; headers: DownloadHeaders } & (
+  { content: Readable; redirect?: undefined } | { redirect: string; content?: undefined }
+);
+
+/** The stored type when it is safe to render, else application/octet-stream (and a download, not a page). */
+function downloadHeaders(file: FileRow): DownloadHeaders {
+  const inline = INLINE_CONTENT_TYPES.has(file.contentType);
+  const encoded = encodeURIComponent(file.name);
+  const fallback = file.name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return {
+    contentType: inline ? file.contentType : 'application/octet-stream',
+    contentDisposition: `${inline ? 'inline' : 'attachment'}; filename="${fallback}"; filename*=UTF-8''${encoded}`,
+  };
 }
 
 @Injectable()
@@ -102,13 +110,10 @@ export class FilesService implements OnModuleInit {
 
   async download(fileId: string, userId: string): Promise<FileDownload> {
     const file = await this.requireReadable(fileId, userId);
-    const inline = INLINE_CONTENT_TYPES.has(file.contentType);
-    return {
-      file: toFileView(file),
-      content: this.storage.read(file.storageKey),
-      contentType: inline ? file.contentType : 'application/octet-stream',
-      disposition: inline ? 'inline' : 'attachment',
-    };
+    const headers = downloadHeaders(file);
+    const redirect = await this.storage.downloadUrl(file.storageKey, headers);
+    if (redirect) return { file: toFileView(file), headers, redirect };
+    return { file: toFileView(file), headers, content: await this.storage.read(file.storageKey) };
   }
 
   /**
@@ -126,7 +131,7 @@ export class FilesService implements OnModuleInit {
       file: toFileView(file),
       read: async () => {
         const chunks: Buffer[] = [];
-        for await (const chunk of this.storage.read(file.storageKey)) chunks.push(chunk as Buffer);
+        for await (const chunk of await this.storage.read(file.storageKey)) chunks.push(chunk as Buffer);
         return Buffer.concat(chunks);
       },
     };

@@ -1,0 +1,16 @@
+import { createLogger } from '../common/logger';
+import { loadConfig } from '../config/config';
+import { createBackup } from './backups';
+
+/** `npm run backup`: see createBackup. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const directory = await createBackup(config, logger, new Date());
+  logger.info({ directory, fileStorage: config.fileStorage }, 'backup written');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
