@@ -63,25 +63,29 @@ export class ScheduledMessagesController {
     return this.scheduled.list({ workspaceId }, auth.userId, query);
   }
 
-  @Get('scheduled-messages/:id')
+  @Get('scheduled-messages/:scheduledMessageId')
   @AppScopes('chat:write')
   @Responds(200, scheduledMessageViewSchema)
-  get(@CurrentAuth() auth: AuthContext, @Param('id') id: string) {
+  get(@CurrentAuth() auth: AuthContext, @Param('scheduledMessageId') id: string) {
     return this.scheduled.get(id, auth.userId);
   }
 
-  @Patch('scheduled-messages/:id')
+  @Patch('scheduled-messages/:scheduledMessageId')
   @AppScopes('chat:write')
   @Validate({ body: editScheduledMessageSchema })
   @Responds(200, scheduledMessageViewSchema)
-  edit(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() body: EditScheduledMessageBody) {
+  edit(
+    @CurrentAuth() auth: AuthContext,
+    @Param('scheduledMessageId') id: string,
+    @Body() body: EditScheduledMessageBody,
+  ) {
     return this.scheduled.edit(id, auth.userId, body);
   }
 
-  @Delete('scheduled-messages/:id')
+  @Delete('scheduled-messages/:scheduledMessageId')
   @AppScopes('chat:write')
   @HttpCode(204)
-  cancel(@CurrentAuth() auth: AuthContext, @Param('id') id: string) {
+  cancel(@CurrentAuth() auth: AuthContext, @Param('scheduledMessageId') id: string) {
     return this.scheduled.cancel(id, auth.userId);
   }
 }

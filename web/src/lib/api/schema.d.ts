@@ -592,7 +592,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/scheduled-messages/{id}': {
+  '/api/v1/scheduled-messages/{scheduledMessageId}': {
     parameters: {
       query?: never;
       header?: never;
@@ -3244,7 +3244,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        id: string;
+        scheduledMessageId: string;
       };
       cookie?: never;
     };
@@ -3296,7 +3296,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        id: string;
+        scheduledMessageId: string;
       };
       cookie?: never;
     };
@@ -3315,7 +3315,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        id: string;
+        scheduledMessageId: string;
       };
       cookie?: never;
     };
