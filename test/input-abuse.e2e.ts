@@ -294,6 +294,11 @@ beforeAll(async () => {
     );
     return deliveries.body.items?.[0]?.id as string | undefined;
   }, 'a webhook delivery');
+  const scheduled = await owner.api.post(`/api/v1/channels/${ids.channelId}/scheduled-messages`, {
+    text: 'later',
+    postAt: new Date(Date.now() + 3_600_000).toISOString(),
+  });
+  ids.scheduledMessageId = scheduled.body.id;
   // Leaving, archiving and removing act on a channel of their own, so the other probes keep theirs.
   const spare = (await createChannel(owner, ids.workspaceId)).id;
   await member.api.post(`/api/v1/channels/${spare}/join`);

@@ -2,6 +2,7 @@ import { IncomingWebhook } from '@slack/webhook';
 import { WebClient, WebClientEvent } from '@slack/web-api';
 import { slackId } from '../core/src/slack/slack-ids';
 import type { ApiClient } from '../fixtures/api-client';
+import { RealtimeClient } from '../fixtures/realtime-client';
 import {
   addToWorkspace,
   createChannel,
@@ -284,6 +285,48 @@ describe('Slack Web API', () => {
       })(),
     });
     expect(stranger.status).toBe(404);
+  });
+
+  it('shows chat.postEphemeral to its one member of the channel only, on their sockets', async () => {
+    const client = webClient(owner.token);
+    const quietId = (await createChannel(owner, workspaceId)).id;
+    const channel = slackId('C', quietId);
+    const user = slackId('U', member.id);
+    expect(await slackError(client.chat.postEphemeral({ channel, user, text: 'psst' }))).toMatchObject({
+      error: 'user_not_in_channel',
+    });
+    expect((await member.api.post(`/api/v1/channels/${quietId}/join`)).status).toBe(200);
+    const theirs = await RealtimeClient.connect(server.url, { token: member.token });
+    const mine = await RealtimeClient.connect(server.url, { token: owner.token });
+    try {
+      const answer = await client.chat.postEphemeral({ channel, user, text: 'psst, only you' });
+      expect(answer).toMatchObject({ ok: true, message_ts: expect.stringMatching(/^\d+\.\d{6}$/) });
+      const frame = await theirs.next((candidate) => candidate.type === 'command.response');
+      expect(frame).toEqual({
+        type: 'command.response',
+        channelId: quietId,
+        threadId: null,
+        userId: owner.id,
+        text: 'psst, only you',
+      });
+      // Never stored, never to anyone else: the sender's socket sees the next post and nothing before it.
+      const later = await client.chat.postMessage({ channel, text: 'for everyone' });
+      await mine.next((candidate) => candidate.type === 'message.created' && candidate.data.ts === later.ts);
+      expect(mine.frames.some((candidate) => candidate.type === 'command.response')).toBe(false);
+      expect((await latest(owner.api, quietId)).text).toBe('for everyone');
+      expect(
+        await slackError(
+          webClient(member.token).chat.postEphemeral({
+            channel: slackId('C', channelId),
+            user: slackId('U', owner.id),
+            text: 'x',
+          }),
+        ),
+      ).toMatchObject({ error: 'not_in_channel' });
+    } finally {
+      theirs.ws.close();
+      mine.ws.close();
+    }
   });
 
   it('answers 429 with Retry-After past a method’s tier, which WebClient waits out and retries by itself', async () => {

@@ -23,6 +23,7 @@ import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ProfilesModule } from './profiles/profiles.module';
 import { PushModule } from './push/push.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { ScheduledMessagesModule } from './scheduled-messages/scheduled-messages.module';
 import { SlackModule } from './slack/slack.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
@@ -51,6 +52,7 @@ export class AppModule {
         WorkspacesModule,
         ChannelsModule,
         MessagesModule,
+        ScheduledMessagesModule,
         FilesModule,
         ProfilesModule,
         RealtimeModule,

@@ -20,6 +20,7 @@ import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { EgressClient, EgressResponse } from '../egress/egress.client';
 import { EventBus } from '../events/event-bus';
+import { publishEphemeralAnswer } from '../events/ephemeral-answer';
 import { MessagesService } from '../messages/messages.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { AppsRepository, InstalledCommands } from './apps.repository';
@@ -141,20 +142,13 @@ export class AppCommands implements CommandProvider, OnModuleInit {
       );
       return;
     }
-    this.bus.publishEphemeral(
-      {
-        kind: 'user_frame',
-        userId: target.userId,
-        frame: {
-          type: 'command.response',
-          channelId: target.channelId,
-          threadId: target.threadId,
-          userId: target.botUserId,
-          text: answer.text,
-        },
-      },
-      true,
-    );
+    publishEphemeralAnswer(this.bus, {
+      to: target.userId,
+      channelId: target.channelId,
+      threadId: target.threadId,
+      from: target.botUserId,
+      text: answer.text,
+    });
   }
 
   /** The form Slack sends, field for field, with a fresh response_url. */

@@ -87,6 +87,7 @@ describe('loadConfig', () => {
       webhookDisableAfterHours: 120,
       webhookPollIntervalMs: 1000,
       webhookLogRetentionDays: 30,
+      scheduledMessagesTickMs: 1000,
       sso: undefined,
       callMaxParticipants: 8,
       callReconnectGraceMs: 20_000,

@@ -14,7 +14,7 @@ const text = { type: 'string', maxLength: MAX_TEXT_LENGTH } as const;
  * Block Kit blocks and legacy attachments, as Slack takes them; their shape is checked by the service against
  * the Block Kit subset (slack/block-kit.schemas.ts), whichever way a message arrives.
  */
-const richContent = {
+export const richContent = {
   blocks: { type: 'array', items: { type: 'object', additionalProperties: true }, maxItems: 50 },
   attachments: { type: 'array', items: { type: 'object', additionalProperties: true }, maxItems: 20 },
 } as const;

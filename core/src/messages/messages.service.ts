@@ -365,7 +365,7 @@ export class MessagesService {
   }
 
   /** Replies hang off the thread's root, also when the client names a reply as `threadId`. */
-  private async threadRootId(threadId: string, channelId: string): Promise<string> {
+  async threadRootId(threadId: string, channelId: string): Promise<string> {
     const parent = await this.repository.findInChannel(channelId, threadId);
     if (!parent) {
       throw badRequest('The thread does not exist in this channel', [

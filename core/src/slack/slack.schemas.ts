@@ -39,6 +39,19 @@ export const SLACK_ARGUMENTS: Record<string, JSONSchema> = {
     },
     ['channel'],
   ),
+  'chat.scheduleMessage': args(
+    { channel: id, text, blocks, attachments, thread_ts: ts, post_at: { type: 'integer' } },
+    ['channel', 'post_at'],
+  ),
+  'chat.deleteScheduledMessage': args({ channel: id, scheduled_message_id: id }, [
+    'channel',
+    'scheduled_message_id',
+  ]),
+  'chat.scheduledMessages.list': args({ channel: id, cursor, limit }),
+  'chat.postEphemeral': args({ channel: id, user: id, text, blocks, attachments, thread_ts: ts }, [
+    'channel',
+    'user',
+  ]),
   'chat.update': args({ channel: id, ts, text, blocks, attachments }, ['channel', 'ts']),
   'chat.delete': args({ channel: id, ts }, ['channel', 'ts']),
   'chat.getPermalink': args({ channel: id, message_ts: ts }, ['channel', 'message_ts']),

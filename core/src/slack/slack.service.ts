@@ -4,6 +4,7 @@ import { hashToken } from '../auth/tokens';
 import { ChannelsService } from '../channels/channels.service';
 import type { ChannelView } from '../channels/channels.schemas';
 import type { AuthContext } from '../common/auth-context';
+import { Clock } from '../common/clock';
 import { decodeCursor, encodeCursor } from '../common/pagination';
 import { newId } from '../common/ids';
 import { notFound, ProblemException } from '../common/problem';
@@ -11,13 +12,19 @@ import type { ProblemField } from '../common/problem';
 import { formErrors } from '../common/validation';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
+import { EventBus } from '../events/event-bus';
+import { publishEphemeralAnswer } from '../events/ephemeral-answer';
 import { FilesService } from '../files/files.service';
 import type { MultipartUpload } from '../files/multipart';
 import type { MessageView, RichContent } from '../messages/messages.schemas';
 import { MessagesService } from '../messages/messages.service';
 import { RateLimiter } from '../rate-limits/rate-limiter';
+import { postAtRefusal } from '../scheduled-messages/scheduled-messages.service';
+import { ScheduledMessagesService } from '../scheduled-messages/scheduled-messages.service';
+import type { ScheduledMessageView } from '../scheduled-messages/scheduled-messages.schemas';
 import { WorkspacesService } from '../workspaces/workspaces.service';
-import { CHANNEL_KINDS, channelSlackId, nativeId, parseTs, slackId } from './slack-ids';
+import { assertRichContent, fallbackText } from './block-kit';
+import { CHANNEL_KINDS, channelSlackId, formatTs, nativeId, parseTs, slackId } from './slack-ids';
 import { slackChannel, slackMessage, slackUser } from './slack-views';
 import { SlackRepository } from './slack.repository';
 import { JSON_ARGUMENTS, SLACK_ARGUMENTS, SlackAnswer, SlackError } from './slack.schemas';
@@ -144,6 +151,9 @@ export class SlackService {
     private readonly repository: SlackRepository,
     private readonly files: FilesService,
     private readonly limiter: RateLimiter,
+    private readonly scheduled: ScheduledMessagesService,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.methods = this.table();
@@ -336,6 +346,61 @@ export class SlackService {
         run: (caller, args) => this.postMessage(caller, args),
       },
       'chat.update': { tier: 3, scope: 'chat:write', run: (caller, args) => this.update(caller, args) },
+      'chat.postEphemeral': {
+        tier: 4,
+        scope: 'chat:write',
+        run: (caller, args) => this.postEphemeral(caller, args),
+      },
+      'chat.scheduleMessage': {
+        tier: 3,
+        scope: 'chat:write',
+        run: (caller, args) => this.scheduleMessage(caller, args),
+      },
+      'chat.deleteScheduledMessage': {
+        tier: 3,
+        scope: 'chat:write',
+        run: async (caller, args) => {
+          const channelId = channelArg(args);
+          const id = nativeId(args.scheduled_message_id, ['Q']);
+          const view = id && (await this.scheduled.get(id, caller.userId).catch(() => undefined));
+          if (!view || view.channelId !== channelId || view.status !== 'pending') {
+            throw new SlackError('invalid_scheduled_message_id');
+          }
+          await as({ 409: 'invalid_scheduled_message_id' }, () =>
+            this.scheduled.cancel(view.id, caller.userId),
+          );
+          return {};
+        },
+      },
+      'chat.scheduledMessages.list': {
+        tier: 3,
+        scope: 'chat:write',
+        run: async (caller, args) => {
+          const query = {
+            limit: limitOf(args, 100),
+            status: 'pending' as const,
+            ...(args.cursor ? { cursor: args.cursor as string } : {}),
+          };
+          const scope =
+            args.channel !== undefined
+              ? { channelId: channelArg(args) }
+              : { workspaceId: caller.workspaceId };
+          const listed = await as({ 400: 'invalid_cursor', 404: 'channel_not_found' }, () =>
+            this.scheduled.list(scope, caller.userId, query),
+          );
+          const channels = new Map<string, ChannelView>();
+          for (const channelId of new Set(listed.items.map((item) => item.channelId))) {
+            const channel = await this.channel(caller, channelId).catch(() => undefined);
+            if (channel) channels.set(channelId, channel);
+          }
+          return {
+            scheduled_messages: listed.items.map((item) =>
+              slackScheduled(item, channels.get(item.channelId)),
+            ),
+            ...page(listed.nextCursor),
+          };
+        },
+      },
       'chat.delete': {
         tier: 3,
         scope: 'chat:write',
@@ -643,14 +708,7 @@ export class SlackService {
     if (!text?.trim() && !rich.blocks?.length && !rich.attachments?.length && fileIds.length === 0) {
       throw new SlackError('no_text');
     }
-    let threadId: string | undefined;
-    if (args.thread_ts !== undefined) {
-      await this.channel(caller, channelId);
-      const micros = parseTs(args.thread_ts)!;
-      threadId = await as({ 404: 'thread_not_found' }, () =>
-        this.messages.idByTs(channelId, caller.userId, micros),
-      );
-    }
+    const threadId = await this.threadOf(caller, channelId, args);
     const botProfile = caller.auth.isBot
       ? {
           ...(typeof args.username === 'string' ? { username: args.username } : {}),
@@ -676,6 +734,80 @@ export class SlackService {
       channel: args.channel,
       ts: view.ts,
       message: this.message(view, caller.auth.isBot, threadTs),
+    };
+  }
+
+  /** The thread `thread_ts` names in the channel, if any; thread_not_found when there is none. */
+  private async threadOf(caller: Caller, channelId: string, args: Args): Promise<string | undefined> {
+    if (args.thread_ts === undefined) return undefined;
+    await this.channel(caller, channelId);
+    const micros = parseTs(args.thread_ts)!;
+    return as({ 404: 'thread_not_found' }, () => this.messages.idByTs(channelId, caller.userId, micros));
+  }
+
+  /** Text, or blocks or attachments alone (their text stands for them where only text goes); else no_text. */
+  private content(args: Args): { text: string; rich: RichContent } {
+    const rich = this.richContent(args);
+    const text = typeof args.text === 'string' ? args.text : '';
+    if (!text.trim() && !rich.blocks?.length && !rich.attachments?.length) throw new SlackError('no_text');
+    return { text, rich };
+  }
+
+  /**
+   * Shown to one member of the channel only, on their open sockets (as an app's ephemeral command answer), never
+   * stored. The caller must be able to post in the channel.
+   */
+  private async postEphemeral(caller: Caller, args: Args) {
+    const channelId = channelArg(args);
+    await as({ 403: 'not_in_channel', 404: 'channel_not_found' }, () =>
+      this.channels.requireMember(channelId, caller.userId),
+    );
+    const target = nativeId(args.user, ['U']);
+    if (!target) throw new SlackError('user_not_found');
+    if (!(await this.channels.memberIds(channelId)).includes(target)) {
+      throw new SlackError('user_not_in_channel');
+    }
+    const { text, rich } = this.content(args);
+    assertRichContent(rich);
+    const threadId = (await this.threadOf(caller, channelId, args)) ?? null;
+    publishEphemeralAnswer(this.bus, {
+      to: target,
+      channelId,
+      threadId,
+      from: caller.userId,
+      text: text.trim() ? text : fallbackText(rich),
+    });
+    return { message_ts: formatTs(BigInt(this.clock.now()) * 1000n) };
+  }
+
+  /** A message posted as the caller at `post_at` (unix seconds): time_in_past, time_too_far as on Slack. */
+  private async scheduleMessage(caller: Caller, args: Args) {
+    const channelId = channelArg(args);
+    const postAt = (args.post_at as number) * 1000;
+    const refusal = postAtRefusal(postAt, this.clock.now());
+    if (refusal) throw new SlackError(refusal);
+    const { text, rich } = this.content(args);
+    const threadId = await this.threadOf(caller, channelId, args);
+    const view = await as({ ...DEFAULT_CODES, 404: 'channel_not_found' }, () =>
+      this.scheduled.schedule(channelId, caller.auth, {
+        text,
+        ...rich,
+        postAt: new Date(postAt).toISOString(),
+        ...(threadId ? { threadId } : {}),
+      }),
+    );
+    return {
+      channel: args.channel,
+      scheduled_message_id: slackId('Q', view.id),
+      post_at: Math.floor(postAt / 1000),
+      message: {
+        type: 'delayed_message',
+        text: view.text,
+        user: slackId('U', caller.userId),
+        ...(caller.auth.isBot ? { bot_id: slackId('B', caller.userId) } : {}),
+        ...(view.blocks ? { blocks: view.blocks } : {}),
+        ...(view.attachments ? { attachments: view.attachments } : {}),
+      },
     };
   }
 
@@ -722,9 +854,7 @@ export class SlackService {
   private async update(caller: Caller, args: Args) {
     const channelId = channelArg(args);
     const id = await this.messageAt(caller, channelId, args.ts);
-    const rich = this.richContent(args);
-    const text = typeof args.text === 'string' ? args.text : '';
-    if (!text.trim() && !rich.blocks?.length && !rich.attachments?.length) throw new SlackError('no_text');
+    const { text, rich } = this.content(args);
     const view = await as({ 403: 'cant_update_message', 409: 'is_archived' }, () =>
       this.messages.edit(id, caller.userId, { text, ...rich }),
     );
@@ -798,4 +928,16 @@ function decodeSlackCursor(cursor: unknown): string | undefined {
   } catch {
     throw new SlackError('invalid_cursor');
   }
+}
+
+/** A pending scheduled message as chat.scheduledMessages.list gives it. */
+function slackScheduled(view: ScheduledMessageView, channel: ChannelView | undefined) {
+  return {
+    id: slackId('Q', view.id),
+    // A channel the caller can no longer see keeps a C… id: its kind is not theirs to know.
+    channel_id: channel ? channelSlackId(channel) : slackId('C', view.channelId),
+    post_at: Math.floor(Date.parse(view.postAt) / 1000),
+    date_created: Math.floor(Date.parse(view.createdAt) / 1000),
+    text: view.text,
+  };
 }

@@ -560,6 +560,54 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/channels/{channelId}/scheduled-messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ScheduledMessagesController_listInChannel'];
+    put?: never;
+    post: operations['ScheduledMessagesController_schedule'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/workspaces/{workspaceId}/scheduled-messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ScheduledMessagesController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/scheduled-messages/{scheduledMessageId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ScheduledMessagesController_get'];
+    put?: never;
+    post?: never;
+    delete: operations['ScheduledMessagesController_cancel'];
+    options?: never;
+    head?: never;
+    patch: operations['ScheduledMessagesController_edit'];
+    trace?: never;
+  };
   '/api/v1/workspaces/{workspaceId}/files': {
     parameters: {
       query?: never;
@@ -3000,6 +3048,323 @@ export interface operations {
                 | null;
             }[];
             nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  ScheduledMessagesController_listInChannel: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        status?: 'pending' | 'sent' | 'failed';
+      };
+      header?: never;
+      path: {
+        channelId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              workspaceId: string;
+              /** Format: uuid */
+              channelId: string;
+              /** Format: uuid */
+              userId: string;
+              text: string;
+              blocks:
+                | {
+                    [key: string]: unknown;
+                  }[]
+                | null;
+              attachments:
+                | {
+                    [key: string]: unknown;
+                  }[]
+                | null;
+              /** Format: uuid */
+              threadId: string | null;
+              /** Format: date-time */
+              postAt: string;
+              /** @enum {string} */
+              status: 'pending' | 'sent' | 'failed';
+              /** Format: uuid */
+              messageId: string | null;
+              failure: string | null;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  ScheduledMessagesController_schedule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        channelId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          text?: string;
+          /** Format: uuid */
+          threadId?: string;
+          /** Format: date-time */
+          postAt: string;
+          blocks?: {
+            [key: string]: unknown;
+          }[];
+          attachments?: {
+            [key: string]: unknown;
+          }[];
+        };
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** Format: uuid */
+            channelId: string;
+            /** Format: uuid */
+            userId: string;
+            text: string;
+            blocks:
+              | {
+                  [key: string]: unknown;
+                }[]
+              | null;
+            attachments:
+              | {
+                  [key: string]: unknown;
+                }[]
+              | null;
+            /** Format: uuid */
+            threadId: string | null;
+            /** Format: date-time */
+            postAt: string;
+            /** @enum {string} */
+            status: 'pending' | 'sent' | 'failed';
+            /** Format: uuid */
+            messageId: string | null;
+            failure: string | null;
+            /** Format: date-time */
+            createdAt: string;
+          };
+        };
+      };
+    };
+  };
+  ScheduledMessagesController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        status?: 'pending' | 'sent' | 'failed';
+      };
+      header?: never;
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              workspaceId: string;
+              /** Format: uuid */
+              channelId: string;
+              /** Format: uuid */
+              userId: string;
+              text: string;
+              blocks:
+                | {
+                    [key: string]: unknown;
+                  }[]
+                | null;
+              attachments:
+                | {
+                    [key: string]: unknown;
+                  }[]
+                | null;
+              /** Format: uuid */
+              threadId: string | null;
+              /** Format: date-time */
+              postAt: string;
+              /** @enum {string} */
+              status: 'pending' | 'sent' | 'failed';
+              /** Format: uuid */
+              messageId: string | null;
+              failure: string | null;
+              /** Format: date-time */
+              createdAt: string;
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  ScheduledMessagesController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        scheduledMessageId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** Format: uuid */
+            channelId: string;
+            /** Format: uuid */
+            userId: string;
+            text: string;
+            blocks:
+              | {
+                  [key: string]: unknown;
+                }[]
+              | null;
+            attachments:
+              | {
+                  [key: string]: unknown;
+                }[]
+              | null;
+            /** Format: uuid */
+            threadId: string | null;
+            /** Format: date-time */
+            postAt: string;
+            /** @enum {string} */
+            status: 'pending' | 'sent' | 'failed';
+            /** Format: uuid */
+            messageId: string | null;
+            failure: string | null;
+            /** Format: date-time */
+            createdAt: string;
+          };
+        };
+      };
+    };
+  };
+  ScheduledMessagesController_cancel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        scheduledMessageId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ScheduledMessagesController_edit: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        scheduledMessageId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          text?: string;
+          /** Format: date-time */
+          postAt?: string;
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** Format: uuid */
+            channelId: string;
+            /** Format: uuid */
+            userId: string;
+            text: string;
+            blocks:
+              | {
+                  [key: string]: unknown;
+                }[]
+              | null;
+            attachments:
+              | {
+                  [key: string]: unknown;
+                }[]
+              | null;
+            /** Format: uuid */
+            threadId: string | null;
+            /** Format: date-time */
+            postAt: string;
+            /** @enum {string} */
+            status: 'pending' | 'sent' | 'failed';
+            /** Format: uuid */
+            messageId: string | null;
+            failure: string | null;
+            /** Format: date-time */
+            createdAt: string;
           };
         };
       };
