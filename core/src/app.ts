@@ -24,6 +24,8 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     ...frameworkErrorOptions(problems),
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
+    // request.ip (limits, audit log) comes from X-Forwarded-For only when the peer is a listed proxy.
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     // Every log line of a request carries its id; a caller's X-Request-Id is kept for end-to-end tracing.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
