@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { keepRequestInContext } from './audit/audit-context';
 import { applyBrowserPolicy, DOCS_PATH } from './common/browser-policy';
 import { frameworkErrorOptions } from './common/framework-errors';
 import { createLogger, NestPinoLogger, RequestLogLine } from './common/logger';
@@ -47,6 +48,7 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     done(null, payload);
   });
   recordRequestDurations(fastify, app.get(Metrics));
+  keepRequestInContext(fastify);
   // Incoming webhook payloads have their own, smaller size limit (413 above it).
   fastify.addHook('onRoute', (route) => {
     if (route.url.startsWith('/hooks/')) route.bodyLimit = config.incomingWebhookMaxBytes;
