@@ -1,6 +1,9 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Clock } from '../core/src/common/clock';
 import { AuditService } from '../core/src/audit/audit.service';
 import { ApiClient } from '../fixtures/api-client';
+import { buildPluginDir, buildTestPlugin } from '../fixtures/plugin-build';
 import { addToWorkspace, createWorkspace, registerUser, TestUser } from '../fixtures/factories';
 import { startTestServer, TestServer } from './support/server';
 
@@ -12,6 +15,7 @@ let operator: TestUser;
 
 beforeAll(async () => {
   server = await startTestServer({
+    pluginDirs: [await buildPluginDir(path.resolve(__dirname, '../fixtures/plugins/echo-bot'))],
     trustProxy: ['127.0.0.1'],
     instanceAdminEmails: [ADMIN_EMAIL],
     egressAllowNetworks: ['127.0.0.0/8'],
@@ -30,7 +34,7 @@ beforeAll(async () => {
     token,
     api: new ApiClient(server.url, token),
   };
-});
+}, 120_000);
 
 afterAll(() => server.close());
 
@@ -251,6 +255,116 @@ describe('webhooks', () => {
     expect(text).not.toContain(created.body.secret);
     expect(text).not.toContain(rotated.body.secret);
     expect(text).not.toContain('receiver-credential');
+  });
+});
+
+describe('plugins', () => {
+  it('records installs, settings changed (names only, never a secret value), disabling and uninstalls', async () => {
+    const owner = await registerUser(server.url);
+    const { id: workspaceId } = await createWorkspace(owner);
+    const url = `/api/v1/workspaces/${workspaceId}/plugins/echo-bot`;
+    const weatherUrl = 'http://127.0.0.1:9/weather';
+    const installed = await owner.api.request(
+      'PUT',
+      url,
+      { enabled: true, settings: { weatherUrl, weatherApiKey: 'first-s3cret-key' } },
+      from('192.0.2.40'),
+    );
+    expect(installed.status).toBe(200);
+    // Only the secret changes; the stored value of a left-out secret is kept, so it is named only when sent.
+    expect(
+      (
+        await owner.api.put(url, {
+          enabled: true,
+          settings: { weatherUrl, weatherApiKey: 'second-s3cret-key' },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await owner.api.put(url, { enabled: false, settings: { weatherUrl } })).status).toBe(200);
+    // Refused by the plugin's settings schema: nothing is recorded.
+    expect((await owner.api.put(url, { enabled: true, settings: { weatherUrl: 42 } })).status).toBe(400);
+    expect((await owner.api.delete(url)).status).toBe(204);
+
+    const log = (await workspaceLog(owner, workspaceId)).filter((entry) => entry.target.kind === 'plugin');
+    expect(log.map((entry) => [entry.action, entry.summary])).toEqual([
+      ['plugin.uninstalled', {}],
+      ['plugin.disabled', {}],
+      ['plugin.settings_changed', { settings: ['weatherApiKey'] }],
+      [
+        'plugin.installed',
+        { version: expect.any(String), enabled: true, settings: ['weatherApiKey', 'weatherUrl'] },
+      ],
+    ]);
+    expect(log[3]).toMatchObject({
+      actor: { userId: owner.id },
+      target: { kind: 'plugin', id: 'echo-bot' },
+      clientAddress: '192.0.2.40',
+    });
+    const text = JSON.stringify(log);
+    expect(text).not.toContain('first-s3cret-key');
+    expect(text).not.toContain('second-s3cret-key');
+  });
+
+  it('records an instance admin’s upload in the instance-wide log', async () => {
+    const manifest = {
+      id: 'audited-hello',
+      name: 'Audited hello',
+      version: '1.0.0',
+      sdkVersion: '^0.1.0',
+      permissions: { commands: [{ command: 'hello', description: 'Says hello' }] },
+    };
+    const out = await buildTestPlugin(
+      `import { definePlugin } from '@jokkaer/sdk-plugin';
+       export default definePlugin({ commands: { hello: () => ({ text: 'hello' }) } });`,
+      manifest,
+    );
+    const code = await readFile(path.join(out, 'plugin.js'), 'utf8');
+    expect((await operator.api.post('/api/v1/plugins', { manifest, code })).status).toBe(201);
+    expect(await instanceLog('?action=plugin.uploaded')).toEqual([
+      expect.objectContaining({
+        workspaceId: null,
+        actor: expect.objectContaining({ userId: operator.id }),
+        target: { kind: 'plugin', id: 'audited-hello' },
+        summary: { version: '1.0.0', codeBytes: Buffer.byteLength(code) },
+      }),
+    ]);
+  });
+});
+
+describe('apps', () => {
+  it('records an app registered, installed and uninstalled, never its secrets or bot token', async () => {
+    const owner = await registerUser(server.url);
+    const { id: workspaceId } = await createWorkspace(owner);
+    const apps = `/api/v1/workspaces/${workspaceId}/apps`;
+    const created = await owner.api.post(apps, {
+      name: 'Standup bot',
+      redirectUris: ['https://standup.example.test/oauth/callback'],
+      scopes: ['chat:write', 'channels:read'],
+    });
+    expect(created.status).toBe(201);
+    const installed = await owner.api.request(
+      'POST',
+      `${apps}/${created.body.id}/install`,
+      {},
+      from('192.0.2.50'),
+    );
+    expect(installed.status).toBe(201);
+    // Installing twice is refused: no second record.
+    expect((await owner.api.post(`${apps}/${created.body.id}/install`, {})).status).toBe(409);
+    expect((await owner.api.delete(`${apps}/${created.body.id}/install`)).status).toBe(204);
+
+    const log = (await workspaceLog(owner, workspaceId)).filter((entry) => entry.target.kind === 'app');
+    expect(log.map((entry) => entry.action)).toEqual(['app.uninstalled', 'app.installed', 'app.registered']);
+    expect(log[1]).toMatchObject({
+      actor: { userId: owner.id },
+      target: { kind: 'app', id: created.body.id },
+      clientAddress: '192.0.2.50',
+      summary: { installId: installed.body.id, name: 'Standup bot', scopes: ['chat:write', 'channels:read'] },
+    });
+    const text = JSON.stringify(log);
+    expect(text).not.toContain(created.body.clientSecret);
+    expect(text).not.toContain(created.body.signingSecret);
+    expect(text).not.toContain(installed.body.token);
   });
 });
 

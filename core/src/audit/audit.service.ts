@@ -127,4 +127,3 @@ function toView(row: StoredAuditRow): AuditEntryView {
     summary: row.summary,
   };
 }
-

@@ -61,7 +61,11 @@ export class PasswordsService {
     const passwordHash = await hashPassword(newPassword);
     await this.db.transaction(async () => {
       await this.setPassword(user.id, passwordHash, auth.tokenId);
-      await this.audit.record({ action: 'password.changed', workspaceId: null, target: { kind: 'user', id: user.id } });
+      await this.audit.record({
+        action: 'password.changed',
+        workspaceId: null,
+        target: { kind: 'user', id: user.id },
+      });
     });
   }
 

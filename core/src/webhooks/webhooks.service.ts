@@ -230,7 +230,11 @@ export class WebhooksService {
       const count = await this.repository.requeue(webhookId, new Date(this.clock.now()), {
         failedSince: new Date(since),
       });
-      await this.recordChange('webhook.redelivered', { id: webhookId, workspaceId }, { failedSince: since, count });
+      await this.recordChange(
+        'webhook.redelivered',
+        { id: webhookId, workspaceId },
+        { failedSince: since, count },
+      );
       return count;
     });
     this.worker.wake();

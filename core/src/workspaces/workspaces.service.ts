@@ -187,7 +187,11 @@ export class WorkspacesService {
     await this.requireAdmin(workspaceId, userId);
     await this.db.transaction(async () => {
       if (!(await this.repository.deleteInvite(workspaceId, inviteId))) throw notFound('Invite');
-      await this.audit.record({ action: 'invite.revoked', workspaceId, target: { kind: 'invite', id: inviteId } });
+      await this.audit.record({
+        action: 'invite.revoked',
+        workspaceId,
+        target: { kind: 'invite', id: inviteId },
+      });
     });
   }
 
