@@ -219,6 +219,28 @@ describe('accounts and tokens', () => {
   });
 });
 
+describe('password resets', () => {
+  it('records an instance admin resetting someone’s password, never the reset link', async () => {
+    const user = await registerUser(server.url);
+    const reset = await operator.api.request(
+      'POST',
+      `/api/v1/admin/users/${user.id}/password`,
+      undefined,
+      from('198.51.100.60'),
+    );
+    expect(reset.status).toBe(201);
+    const [entry] = await instanceLog(`?action=password.reset&actorId=${operator.id}`);
+    expect(entry).toMatchObject({
+      workspaceId: null,
+      actor: { userId: operator.id },
+      target: { kind: 'user', id: user.id },
+      clientAddress: '198.51.100.60',
+      summary: { by: 'instance admin' },
+    });
+    expect(JSON.stringify(entry)).not.toContain(reset.body.token);
+  });
+});
+
 describe('webhooks', () => {
   it('records every change to a subscription with the URL but never its signing secret', async () => {
     const owner = await registerUser(server.url);
