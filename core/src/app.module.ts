@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ChannelsModule } from './channels/channels.module';
 import { CommandsModule } from './commands/commands.module';
@@ -48,6 +49,7 @@ export class AppModule {
         MetricsModule,
         RateLimitsModule,
         EventsModule,
+        AuditModule,
         AuthModule,
         WorkspacesModule,
         ChannelsModule,

@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { keepRequestInContext } from './audit/audit-context';
 import { applyBrowserPolicy, DOCS_PATH } from './common/browser-policy';
 import { frameworkErrorOptions } from './common/framework-errors';
 import { createLogger, NestPinoLogger, RequestLogLine } from './common/logger';
@@ -24,6 +25,8 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     ...frameworkErrorOptions(problems),
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
+    // request.ip (limits, audit log) comes from X-Forwarded-For only when the peer is a listed proxy.
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     // Every log line of a request carries its id; a caller's X-Request-Id is kept for end-to-end tracing.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -45,6 +48,7 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     done(null, payload);
   });
   recordRequestDurations(fastify, app.get(Metrics));
+  keepRequestInContext(fastify);
   // Incoming webhook payloads have their own, smaller size limit (413 above it).
   fastify.addHook('onRoute', (route) => {
     if (route.url.startsWith('/hooks/')) route.bodyLimit = config.incomingWebhookMaxBytes;

@@ -1,3 +1,4 @@
+import { AuditService } from '../audit/audit.service';
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service';
@@ -49,6 +50,7 @@ export class AppsService {
     private readonly auth: AuthService,
     private readonly egress: EgressClient,
     private readonly webhooks: WebhooksService,
+    private readonly audit: AuditService,
   ) {}
 
   /** The client secret is shown here once and kept only as a hash; the signing secret can be read again. */
@@ -67,19 +69,28 @@ export class AppsService {
       ]);
     }
     const clientSecret = `jkcs_${randomBytes(32).toString('base64url')}`;
-    const row = await this.repository.insert({
-      id: newId(),
-      workspaceId,
-      createdBy: userId,
-      name: body.name.trim(),
-      clientId: randomBytes(16).toString('hex'),
-      clientSecretHash: hashToken(clientSecret),
-      signingSecret: randomBytes(32).toString('hex'),
-      redirectUris: body.redirectUris,
-      scopes: body.scopes,
-      commands,
-      eventsUrl: body.eventsUrl ?? null,
-      events: body.events ?? [],
+    const row = await this.db.transaction(async () => {
+      const created = await this.repository.insert({
+        id: newId(),
+        workspaceId,
+        createdBy: userId,
+        name: body.name.trim(),
+        clientId: randomBytes(16).toString('hex'),
+        clientSecretHash: hashToken(clientSecret),
+        signingSecret: randomBytes(32).toString('hex'),
+        redirectUris: body.redirectUris,
+        scopes: body.scopes,
+        commands,
+        eventsUrl: body.eventsUrl ?? null,
+        events: body.events ?? [],
+      });
+      await this.audit.record({
+        action: 'app.registered',
+        workspaceId,
+        target: { kind: 'app', id: created.id },
+        summary: { name: created.name, scopes: created.scopes, commands: names, events: created.events },
+      });
+      return created;
     });
     return { ...toAppView(row), clientSecret, signingSecret: row.signingSecret };
   }
@@ -158,6 +169,7 @@ export class AppsService {
       scopes,
       installedBy: userId,
     });
+    await this.recordInstall('app.installed', install, { name: app.name, scopes });
     if (app.eventsUrl && app.events.length > 0) {
       await this.webhooks.subscribeApp({
         id: install.id,
@@ -192,6 +204,20 @@ export class AppsService {
     await this.auth.revokeInstallTokens(install.id);
     await this.webhooks.unsubscribeApp(install, () => this.repository.deleteInstall(install.id));
     await this.workspaces.removeBot(install.workspaceId, install.botUserId);
+    await this.recordInstall('app.uninstalled', install, {});
+  }
+
+  private recordInstall(
+    action: 'app.installed' | 'app.uninstalled',
+    install: InstallRow,
+    summary: Record<string, unknown>,
+  ): Promise<void> {
+    return this.audit.record({
+      action,
+      workspaceId: install.workspaceId,
+      target: { kind: 'app', id: install.appId },
+      summary: { installId: install.id, ...summary },
+    });
   }
 
   private async require(workspaceId: string, appId: string, userId: string): Promise<AppRow> {

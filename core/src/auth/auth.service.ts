@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { AuthContext } from '../common/auth-context';
@@ -81,6 +82,7 @@ export class AuthService {
     private readonly cache: AuthCache,
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -122,12 +124,22 @@ export class AuthService {
     const valid = user?.passwordHash
       ? await verifyPassword(user.passwordHash, password)
       : await verifyPassword(await this.decoyHash, password).then(() => false);
-    if (!user || !valid) throw unauthorized('The email or password is wrong');
+    if (!user || !valid) {
+      // On its own: a refused attempt changes nothing else to commit with.
+      await this.audit.record({
+        action: 'login.failed',
+        workspaceId: null,
+        actorUserId: user?.id ?? null,
+        target: user ? { kind: 'user', id: user.id } : { kind: 'email', id: email.toLowerCase() },
+        summary: { method: 'password' },
+      });
+      throw unauthorized('The email or password is wrong');
+    }
     // A success is no failure: it gives its attempt back and makes this address known to the account.
     await this.limiter.clear([limits.client.key]);
     await this.limiter.refund([limits.address.key, limits.account.key]);
     await this.limiter.consume([limits.knownClient]);
-    return { user: toUserView(user), token: await this.issue(user.id, 'session', null) };
+    return { user: toUserView(user), token: await this.startSession(user.id, 'password') };
   }
 
   /**
@@ -198,7 +210,7 @@ export class AuthService {
    */
   async ssoSignIn(identity: { subject: string; email?: string; emailVerified: boolean; name?: string }) {
     const linked = await this.repository.findUserBySsoSubject(identity.subject);
-    if (linked) return { user: toUserView(linked), token: await this.issue(linked.id, 'session', null) };
+    if (linked) return { user: toUserView(linked), token: await this.startSession(linked.id, 'sso') };
     if (!identity.email || !identity.emailVerified) {
       throw forbidden(
         'The identity provider did not vouch for an email address; the account cannot be linked',
@@ -216,7 +228,14 @@ export class AuthService {
         }));
       await this.repository.linkSsoIdentity(identity.subject, user.id);
       await this.repository.clearPlaceholder(user.id);
-      return { user: toUserView(user), token: await this.issue(user.id, 'session', null) };
+      await this.audit.record({
+        action: 'sso.linked',
+        workspaceId: null,
+        actorUserId: user.id,
+        target: { kind: 'user', id: user.id },
+        summary: { subject: identity.subject },
+      });
+      return { user: toUserView(user), token: await this.startSession(user.id, 'sso') };
     });
   }
 
@@ -233,14 +252,23 @@ export class AuthService {
       ]);
     }
     const { raw, hash: tokenHash } = generateToken('personal');
-    const token = await this.repository.insertToken({
-      id: newId(),
-      userId,
-      kind: 'personal',
-      name,
-      tokenHash,
-      expiresAt: expiresAt ? new Date(expiresAt) : null,
-      scopes: scopes ?? null,
+    const token = await this.db.transaction(async () => {
+      const created = await this.repository.insertToken({
+        id: newId(),
+        userId,
+        kind: 'personal',
+        name,
+        tokenHash,
+        expiresAt: expiresAt ? new Date(expiresAt) : null,
+        scopes: scopes ?? null,
+      });
+      await this.audit.record({
+        action: 'token.created',
+        workspaceId: null,
+        target: { kind: 'token', id: created.id },
+        summary: { kind: 'personal', name, scopes: scopes ?? null, expiresAt: expiresAt ?? null },
+      });
+      return created;
     });
     return { ...toTokenView(token), token: raw };
   }
@@ -251,7 +279,30 @@ export class AuthService {
   }
 
   async revokePersonalToken(userId: string, tokenId: string): Promise<void> {
-    if (!(await this.revoke(userId, tokenId, 'personal'))) throw notFound('Token');
+    await this.db.transaction(async () => {
+      if (!(await this.revoke(userId, tokenId, 'personal'))) throw notFound('Token');
+      await this.audit.record({
+        action: 'token.revoked',
+        workspaceId: null,
+        target: { kind: 'token', id: tokenId },
+        summary: { kind: 'personal' },
+      });
+    });
+  }
+
+  /** A new session, recorded as a sign-in in the same transaction. */
+  private startSession(userId: string, method: 'password' | 'sso'): Promise<string> {
+    return this.db.transaction(async () => {
+      const token = await this.issue(userId, 'session', null);
+      await this.audit.record({
+        action: 'login.succeeded',
+        workspaceId: null,
+        actorUserId: userId,
+        target: { kind: 'user', id: userId },
+        summary: { method },
+      });
+      return token;
+    });
   }
 
   /** Revokes at once for requests; the event closes sockets opened with the token on every instance. */

@@ -1,3 +1,4 @@
+import { AuditService } from '../audit/audit.service';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuthContext } from '../common/auth-context';
@@ -33,6 +34,7 @@ export class PasswordsService {
     private readonly mailer: Mailer,
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -57,7 +59,14 @@ export class PasswordsService {
     }
     await this.limiter.clear([attempts.key]);
     const passwordHash = await hashPassword(newPassword);
-    await this.db.transaction(() => this.setPassword(user.id, passwordHash, auth.tokenId));
+    await this.db.transaction(async () => {
+      await this.setPassword(user.id, passwordHash, auth.tokenId);
+      await this.audit.record({
+        action: 'password.changed',
+        workspaceId: null,
+        target: { kind: 'user', id: user.id },
+      });
+    });
   }
 
   /**
@@ -97,6 +106,13 @@ export class PasswordsService {
         ]);
       }
       await this.setPassword(userId, await hashPassword(newPassword));
+      await this.audit.record({
+        action: 'password.reset',
+        workspaceId: null,
+        actorUserId: userId,
+        target: { kind: 'user', id: userId },
+        summary: { by: 'link' },
+      });
     });
   }
 
@@ -112,6 +128,12 @@ export class PasswordsService {
     return await this.db.transaction(async () => {
       await this.setPassword(userId, null);
       const link = (await this.issueResetLink(userId))!;
+      await this.audit.record({
+        action: 'password.reset',
+        workspaceId: null,
+        target: { kind: 'user', id: userId },
+        summary: { by: 'instance admin' },
+      });
       return { userId, ...link };
     });
   }

@@ -70,6 +70,8 @@ describe('loadConfig', () => {
       egressAllowNetworks: [],
       instanceAdminEmails: [],
       corsOrigins: [],
+      trustProxy: [],
+      auditRetentionDays: 365,
       metricsToken: undefined,
       metricsPort: undefined,
       slackRateLimitWindowSeconds: 60,
@@ -112,8 +114,10 @@ describe('loadConfig', () => {
       MIGRATE_ON_START: 'false',
       DATA_DIR: '/var/lib/jokkaer',
       CORS_ORIGINS: 'https://chat.example.com, http://localhost:5173/',
+      TRUST_PROXY: '10.0.0.0/8, 127.0.0.1, ::1',
     });
     expect(config).toMatchObject({
+      trustProxy: ['10.0.0.0/8', '127.0.0.1', '::1'],
       corsOrigins: ['https://chat.example.com', 'http://localhost:5173'],
       port: 8080,
       databaseUrl: 'postgres://db/jokkaer',
@@ -131,6 +135,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DB_POOL_MAX: '0' })).toThrow(/DB_POOL_MAX/);
     for (const notAnOrigin of ['*', 'chat.example.com', 'https://chat.example.com/app']) {
       expect(() => loadConfig({ CORS_ORIGINS: notAnOrigin })).toThrow(/CORS_ORIGINS/);
+    }
+    for (const notAProxy of ['10.0.0.0/33', 'proxy.local', 'true']) {
+      expect(() => loadConfig({ TRUST_PROXY: notAProxy })).toThrow(/TRUST_PROXY/);
     }
     // Without this check a typo would only show when the first reset mail fails.
     expect(() => loadConfig({ SMTP_URL: 'mail.example.com' })).toThrow(/SMTP_URL/);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 
 /** Every setting the server reads, with its environment variable and default (documented in README). */
 export interface AppConfig {
@@ -151,6 +152,13 @@ export interface AppConfig {
   egressAllowNetworks: string[];
   /** INSTANCE_ADMIN_EMAILS: comma-separated accounts that may upload plugin bundles for the whole instance */
   instanceAdminEmails: string[];
+  /**
+   * TRUST_PROXY: comma-separated addresses or CIDRs of reverse proxies in front of the server. Only a request
+   * whose immediate peer is one of them has its client address taken from X-Forwarded-For; none by default.
+   */
+  trustProxy: string[];
+  /** AUDIT_RETENTION_DAYS, default 365: audit log entries older than this are deleted daily */
+  auditRetentionDays: number;
   /** CORS_ORIGINS: comma-separated origins (https://chat.example.com) whose pages may call the API; none by default */
   corsOrigins: string[];
   /** PUBLIC_URL, default http://localhost:PORT: how the outside reaches this server (incoming webhook URLs) */
@@ -276,6 +284,14 @@ function origin(raw: string): string {
     throw new ConfigError(`CORS_ORIGINS must list origins such as https://chat.example.com, got "${raw}"`);
   }
   return parsed.origin;
+}
+
+/** An address or a CIDR, checked here so a typo stops the server at start rather than trusting nobody. */
+function proxy(raw: string): string {
+  if (!ipaddr.isValid(raw) && !ipaddr.isValidCIDR(raw)) {
+    throw new ConfigError(`TRUST_PROXY must list addresses or CIDRs such as 10.0.0.0/8, got "${raw}"`);
+  }
+  return raw;
 }
 
 function list(raw: string | undefined): string[] {
@@ -418,6 +434,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     egressAllowNetworks: list(env.EGRESS_ALLOW_NETWORKS),
     instanceAdminEmails: list(env.INSTANCE_ADMIN_EMAILS).map((email) => email.toLowerCase()),
     corsOrigins: list(env.CORS_ORIGINS).map(origin),
+    trustProxy: list(env.TRUST_PROXY).map(proxy),
+    auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 1),
     publicUrl: (env.PUBLIC_URL || `http://localhost:${integer(env, 'PORT', 3000)}`).replace(/\/+$/, ''),
     smtpUrl: smtpUrl(env),
     smtpFrom: env.SMTP_FROM || 'Jōkkær <no-reply@localhost>',

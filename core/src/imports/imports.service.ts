@@ -1,3 +1,4 @@
+import { AuditService } from '../audit/audit.service';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
@@ -24,7 +25,21 @@ export class ImportsService {
     private readonly importer: SlackImporter,
     private readonly worker: ImportWorker,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
+
+  private record(
+    action: 'import.started' | 'import.deleted',
+    row: { id: string; workspaceId: string },
+    summary: Record<string, unknown> = {},
+  ) {
+    return this.audit.record({
+      action,
+      workspaceId: row.workspaceId,
+      target: { kind: 'import', id: row.id },
+      summary,
+    });
+  }
 
   /** Imports rewrite a workspace's people and history: its owners alone may run and undo them. */
   private async requireOwner(workspaceId: string, userId: string): Promise<void> {
@@ -57,15 +72,22 @@ export class ImportsService {
       }
       throw error;
     }
-    const row = await this.repository.create({
-      id,
-      workspaceId,
-      createdBy: userId,
-      status: 'queued',
-      archiveName: (received.file.filename ?? 'export.zip').slice(0, 255),
-      archiveBytes: String(received.stored),
-      progress: { dayFilesTotal: 0, dayFilesDone: 0, counts: emptyCounts() },
-      createdAt: new Date(this.clock.now()),
+    const row = await this.db.transaction(async () => {
+      const created = await this.repository.create({
+        id,
+        workspaceId,
+        createdBy: userId,
+        status: 'queued',
+        archiveName: (received.file.filename ?? 'export.zip').slice(0, 255),
+        archiveBytes: String(received.stored),
+        progress: { dayFilesTotal: 0, dayFilesDone: 0, counts: emptyCounts() },
+        createdAt: new Date(this.clock.now()),
+      });
+      await this.record('import.started', created, {
+        archiveName: created.archiveName,
+        archiveBytes: Number(created.archiveBytes),
+      });
+      return created;
     });
     this.worker.wake();
     return toImportView(row);
@@ -91,6 +113,7 @@ export class ImportsService {
     await this.db.transaction(async () => {
       if (!(await this.repository.lock(workspaceId, importId))) throw notFound('Import');
       await this.repository.undo(workspaceId, importId);
+      await this.record('import.deleted', { id: importId, workspaceId });
     });
     await this.archives.remove(importId);
   }

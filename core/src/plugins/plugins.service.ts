@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { secretSettingKeys, settingsSchemaOf, validateManifest } from '@jokkaer/sdk-plugin';
 import type { PluginManifest } from '@jokkaer/sdk-plugin';
+import { AuditService } from '../audit/audit.service';
+import type { AuditAction } from '../audit/audit.schemas';
 import { AuthService } from '../auth/auth.service';
 import { newId } from '../common/ids';
 import { badRequest, conflict, notFound } from '../common/problem';
 import { assertValid } from '../common/validation';
+import { Database } from '../database/database';
 import { EventFeed } from '../events/event-feed';
 import { EventsRepository } from '../events/events.repository';
 import { WorkspacesService } from '../workspaces/workspaces.service';
@@ -43,6 +46,8 @@ export class PluginsService {
     private readonly feed: EventFeed,
     private readonly events: EventsRepository,
     private readonly scheduler: PluginScheduler,
+    private readonly db: Database,
+    private readonly audit: AuditService,
   ) {}
 
   catalogueView() {
@@ -68,12 +73,20 @@ export class PluginsService {
         `The plugin "${manifest.id}" ships with this server and cannot be replaced by an upload`,
       );
     }
-    await this.repository.saveBundle({
-      pluginId: manifest.id,
-      version: manifest.version,
-      manifest,
-      code: body.code,
-      uploadedBy: userId,
+    await this.db.transaction(async () => {
+      await this.repository.saveBundle({
+        pluginId: manifest.id,
+        version: manifest.version,
+        manifest,
+        code: body.code,
+        uploadedBy: userId,
+      });
+      await this.audit.record({
+        action: 'plugin.uploaded',
+        workspaceId: null,
+        target: { kind: 'plugin', id: manifest.id },
+        summary: { version: manifest.version, codeBytes: Buffer.byteLength(body.code) },
+      });
     });
     this.catalogue.add(manifest, body.code, 'upload', `upload by ${userId}`);
     return toCatalogueItem(manifest);
@@ -120,16 +133,18 @@ export class PluginsService {
       ...body.limits,
     };
     const install = existing
-      ? await this.changing(workspaceId, () =>
-          this.repository.updateInstall(existing.id, {
+      ? await this.changing(workspaceId, async () => {
+          const updated = await this.repository.updateInstall(existing.id, {
             enabled: body.enabled,
             settings,
             limits,
             allowedHosts,
             version: entry.manifest.version,
             ...(body.enabled ? { disabledReason: null } : {}),
-          }),
-        )
+          });
+          await this.recordReconfigured(existing, updated);
+          return updated;
+        })
       : await this.create(workspaceId, entry.manifest, body.enabled, { settings, limits, allowedHosts });
     await this.scheduler.sync(install.id, entry.manifest);
     if (!install.enabled) this.host.runner.unload(install.id);
@@ -142,7 +157,10 @@ export class PluginsService {
     const install = await this.repository.findInstall(workspaceId, pluginId);
     if (!install) throw notFound('Plugin install');
     // Its KV data and invocation log go with it (ON DELETE CASCADE); its bot leaves the workspace.
-    await this.changing(workspaceId, () => this.repository.deleteInstall(install.id));
+    await this.changing(workspaceId, async () => {
+      await this.repository.deleteInstall(install.id);
+      await this.record('plugin.uninstalled', install);
+    });
     this.host.runner.unload(install.id);
     this.host.forget(install);
     await this.workspaces.removeBot(workspaceId, install.botUserId);
@@ -173,8 +191,8 @@ export class PluginsService {
     // The plugin acts as a bot member of the workspace; events are delivered from now on.
     const bot = await this.auth.createBot(manifest.name, `plugin.${manifest.id}`, id);
     await this.workspaces.addBot(workspaceId, bot.id);
-    return this.changing(workspaceId, () =>
-      this.repository.insertInstall({
+    return this.changing(workspaceId, async () => {
+      const install = await this.repository.insertInstall({
         id,
         workspaceId,
         pluginId: manifest.id,
@@ -183,8 +201,44 @@ export class PluginsService {
         ...config,
         botUserId: bot.id,
         cursorSeq: this.feed.seq,
+      });
+      await this.record('plugin.installed', install, {
+        version: manifest.version,
+        enabled,
+        settings: Object.keys(config.settings).sort(),
+      });
+      return install;
+    });
+  }
+
+  /** What an admin changed on an install: the names of settings changed (their values may be secret), and on/off. */
+  private async recordReconfigured(before: InstallRow, after: InstallRow): Promise<void> {
+    const names = new Set([...Object.keys(before.settings), ...Object.keys(after.settings)]);
+    const changed = [...names]
+      .filter((name) => JSON.stringify(before.settings[name]) !== JSON.stringify(after.settings[name]))
+      .sort();
+    const otherChanges = {
+      ...(before.version !== after.version && { version: after.version }),
+      ...(JSON.stringify(before.limits) !== JSON.stringify(after.limits) && { limits: after.limits }),
+      ...(JSON.stringify(before.allowedHosts) !== JSON.stringify(after.allowedHosts) && {
+        allowedHosts: after.allowedHosts,
       }),
-    );
+    };
+    if (changed.length > 0 || Object.keys(otherChanges).length > 0) {
+      await this.record('plugin.settings_changed', after, { settings: changed, ...otherChanges });
+    }
+    if (before.enabled !== after.enabled) {
+      await this.record(after.enabled ? 'plugin.enabled' : 'plugin.disabled', after);
+    }
+  }
+
+  private record(action: AuditAction, install: InstallRow, summary: Record<string, unknown> = {}) {
+    return this.audit.record({
+      action,
+      workspaceId: install.workspaceId,
+      target: { kind: 'plugin', id: install.pluginId },
+      summary,
+    });
   }
 
   /** A change to the workspace's installs, with the event that tells every instance (PluginDelivery). */

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import type { AuditAction } from '../audit/audit.schemas';
 import { ChannelsService } from '../channels/channels.service';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import { decodeCursor, Page, toPage } from '../common/pagination';
 import { conflict, notFound } from '../common/problem';
+import { Database } from '../database/database';
 import { EgressClient } from '../egress/egress.client';
 import { EventFeed } from '../events/event-feed';
 import { EventsRepository } from '../events/events.repository';
@@ -66,6 +69,8 @@ export class WebhooksService {
     private readonly feed: EventFeed,
     private readonly worker: WebhookWorker,
     private readonly clock: Clock,
+    private readonly db: Database,
+    private readonly audit: AuditService,
   ) {}
 
   async create(workspaceId: string, userId: string, body: CreateWebhookBody) {
@@ -73,8 +78,8 @@ export class WebhooksService {
     await this.egress.assertFetchable(body.url, 'url');
     await this.checkChannels(workspaceId, userId, body.channelIds);
     const secret = generateSecret();
-    const row = await this.changing(workspaceId, () =>
-      this.repository.insert({
+    const row = await this.changing(workspaceId, async () => {
+      const created = await this.repository.insert({
         id: newId(),
         workspaceId,
         createdBy: userId,
@@ -84,8 +89,14 @@ export class WebhooksService {
         secrets: [{ secret, expiresAt: null }],
         // Only events after this moment are delivered.
         createdSeq: this.feed.seq,
-      }),
-    );
+      });
+      await this.recordChange('webhook.created', created, {
+        url: auditedUrl(body.url),
+        events: body.events,
+        channelIds: body.channelIds ?? null,
+      });
+      return created;
+    });
     return { ...toWebhookView(row), secret };
   }
 
@@ -140,21 +151,29 @@ export class WebhooksService {
     await this.require(workspaceId, webhookId, userId);
     if (body.url !== undefined) await this.egress.assertFetchable(body.url, 'url');
     if (body.channelIds) await this.checkChannels(workspaceId, userId, body.channelIds);
-    const row = await this.changing(workspaceId, () =>
-      this.repository.update(webhookId, {
+    const row = await this.changing(workspaceId, async () => {
+      const updated = await this.repository.update(webhookId, {
         ...(body.url !== undefined ? { url: body.url } : {}),
         ...(body.events !== undefined ? { events: body.events } : {}),
         ...(body.channelIds !== undefined ? { channelIds: body.channelIds } : {}),
         ...(body.enabled !== undefined ? { enabled: body.enabled, disabledReason: null } : {}),
-      }),
-    );
+      });
+      await this.recordChange('webhook.updated', updated, {
+        ...body,
+        ...(body.url !== undefined ? { url: auditedUrl(body.url) } : {}),
+      });
+      return updated;
+    });
     if (body.enabled) this.worker.wake(); // retries that were pending when it was disabled resume
     return toWebhookView(row);
   }
 
   async delete(workspaceId: string, webhookId: string, userId: string): Promise<void> {
-    await this.require(workspaceId, webhookId, userId);
-    await this.changing(workspaceId, () => this.repository.delete(webhookId));
+    const webhook = await this.require(workspaceId, webhookId, userId);
+    await this.changing(workspaceId, async () => {
+      await this.repository.delete(webhookId);
+      await this.recordChange('webhook.deleted', webhook, { url: auditedUrl(webhook.url) });
+    });
   }
 
   /**
@@ -170,7 +189,10 @@ export class WebhooksService {
     const previousExpiresAt = current && grace > 0 ? new Date(now + grace * 1000).toISOString() : null;
     const secrets: SigningSecret[] = [{ secret, expiresAt: null }];
     if (current && previousExpiresAt) secrets.push({ secret: current.secret, expiresAt: previousExpiresAt });
-    await this.repository.update(webhookId, { secrets });
+    await this.db.transaction(async () => {
+      await this.repository.update(webhookId, { secrets });
+      await this.recordChange('webhook.rotated', webhook, { previousExpiresAt });
+    });
     return { secret, previousExpiresAt };
   }
 
@@ -193,7 +215,10 @@ export class WebhooksService {
     const delivery = await this.repository.findDelivery(webhookId, deliveryId);
     if (!delivery) throw notFound('Delivery');
     if (delivery.status === 'pending') throw conflict('The delivery is still queued');
-    await this.repository.requeue(webhookId, new Date(this.clock.now()), { deliveryId });
+    await this.db.transaction(async () => {
+      await this.repository.requeue(webhookId, new Date(this.clock.now()), { deliveryId });
+      await this.recordChange('webhook.redelivered', { id: webhookId, workspaceId }, { deliveryId });
+    });
     this.worker.wake();
     return { id: deliveryId, status: 'pending' as const };
   }
@@ -201,8 +226,16 @@ export class WebhooksService {
   /** Queues again every delivery that failed since `since` (after an outage on the receiver's side). */
   async recover(workspaceId: string, webhookId: string, userId: string, since: string) {
     await this.require(workspaceId, webhookId, userId);
-    const requeued = await this.repository.requeue(webhookId, new Date(this.clock.now()), {
-      failedSince: new Date(since),
+    const requeued = await this.db.transaction(async () => {
+      const count = await this.repository.requeue(webhookId, new Date(this.clock.now()), {
+        failedSince: new Date(since),
+      });
+      await this.recordChange(
+        'webhook.redelivered',
+        { id: webhookId, workspaceId },
+        { failedSince: since, count },
+      );
+      return count;
     });
     this.worker.wake();
     return { requeued };
@@ -211,6 +244,20 @@ export class WebhooksService {
   /** A change to the workspace's webhooks, with the event that tells every instance's fan-out (WebhookFanout). */
   private changing<T>(workspaceId: string, change: () => Promise<T>): Promise<T> {
     return this.events.appendAfter('webhooks.changed', { ofWorkspace: workspaceId }, change);
+  }
+
+  /** Inside the change's transaction; summaries hold no secret (signing secrets are never recorded). */
+  private recordChange(
+    action: AuditAction,
+    webhook: Pick<WebhookRow, 'id' | 'workspaceId'>,
+    summary: Record<string, unknown>,
+  ): Promise<void> {
+    return this.audit.record({
+      action,
+      workspaceId: webhook.workspaceId,
+      target: { kind: 'webhook', id: webhook.id },
+      summary,
+    });
   }
 
   private async require(workspaceId: string, webhookId: string, userId: string): Promise<WebhookRow> {
@@ -227,4 +274,10 @@ export class WebhooksService {
       if (channel.workspaceId !== workspaceId) throw notFound('Channel');
     }
   }
+}
+
+/** A receiver's URL as the audit log keeps it: without credentials or query, where receivers put tokens. */
+function auditedUrl(url: string): string {
+  const parsed = new URL(url);
+  return parsed.origin + parsed.pathname;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { AuditService } from '../audit/audit.service';
 import { hashToken } from '../auth/tokens';
 import { newId } from '../common/ids';
 import { decodeCursor, Page, PageQuery, toPage } from '../common/pagination';
@@ -48,6 +49,7 @@ export class WorkspacesService {
     private readonly events: EventsRepository,
     private readonly memberships: MembershipCache,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -137,14 +139,23 @@ export class WorkspacesService {
     const actor = await this.requireAdmin(workspaceId, userId);
     if (input.role === 'admin' && actor.role !== 'owner') throw forbidden('Only owners may invite admins');
     const code = randomBytes(18).toString('base64url');
-    const invite = await this.repository.createInvite({
-      id: newId(),
-      workspaceId,
-      codeHash: hashToken(code),
-      role: input.role,
-      maxUses: input.maxUses,
-      expiresAt: new Date(this.clock.now() + input.expiresInHours * 3_600_000),
-      createdBy: userId,
+    const invite = await this.db.transaction(async () => {
+      const created = await this.repository.createInvite({
+        id: newId(),
+        workspaceId,
+        codeHash: hashToken(code),
+        role: input.role,
+        maxUses: input.maxUses,
+        expiresAt: new Date(this.clock.now() + input.expiresInHours * 3_600_000),
+        createdBy: userId,
+      });
+      await this.audit.record({
+        action: 'invite.created',
+        workspaceId,
+        target: { kind: 'invite', id: created.id },
+        summary: { role: created.role, maxUses: created.maxUses, expiresAt: created.expiresAt.toISOString() },
+      });
+      return created;
     });
     return {
       id: invite.id,
@@ -174,7 +185,14 @@ export class WorkspacesService {
   /** The link stops working at once; those who joined through it stay. */
   async revokeInvite(workspaceId: string, userId: string, inviteId: string): Promise<void> {
     await this.requireAdmin(workspaceId, userId);
-    if (!(await this.repository.deleteInvite(workspaceId, inviteId))) throw notFound('Invite');
+    await this.db.transaction(async () => {
+      if (!(await this.repository.deleteInvite(workspaceId, inviteId))) throw notFound('Invite');
+      await this.audit.record({
+        action: 'invite.revoked',
+        workspaceId,
+        target: { kind: 'invite', id: inviteId },
+      });
+    });
   }
 
   async acceptInvite(code: string, userId: string) {
@@ -220,6 +238,12 @@ export class WorkspacesService {
       await this.repository.updateRole(workspaceId, targetId, role);
       const view = toMemberView({ ...target, role });
       await this.events.append('workspace.member_updated', { ...view, workspaceId });
+      await this.audit.record({
+        action: 'member.role_changed',
+        workspaceId,
+        target: { kind: 'user', id: targetId },
+        summary: { from: target.role, to: role },
+      });
       return view;
     });
   }
@@ -238,6 +262,12 @@ export class WorkspacesService {
       }
       if (target.role === 'owner') await this.assertNotLastOwner(workspaceId, targetId);
       await this.detach(workspaceId, target, actorId !== targetId ? actorId : undefined);
+      await this.audit.record({
+        action: 'member.removed',
+        workspaceId,
+        target: { kind: 'user', id: targetId },
+        summary: { role: target.role, left: actorId === targetId },
+      });
     });
   }
 

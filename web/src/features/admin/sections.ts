@@ -42,4 +42,11 @@ export const adminSections: AdminSection[] = [
     label: 'admin.sections.apps',
     Component: lazy(() => import('./apps/AppsSection').then((module) => ({ default: module.AppsSection }))),
   },
+  {
+    id: 'audit',
+    label: 'admin.sections.audit',
+    Component: lazy(() =>
+      import('./audit/AuditSection').then((module) => ({ default: module.AuditSection })),
+    ),
+  },
 ];

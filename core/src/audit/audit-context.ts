@@ -1,0 +1,16 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { FastifyInstance } from 'fastify';
+import type { AuthenticatedRequest } from '../common/auth-context';
+
+/** The HTTP request a change is made in, so the audit log names its caller without threading it through services. */
+const requests = new AsyncLocalStorage<AuthenticatedRequest>();
+
+export const currentRequest = (): AuthenticatedRequest | undefined => requests.getStore();
+
+/**
+ * Runs each route (Nest's guards, where AuthGuard and SSO sign-in run, and its handler) with its request in
+ * reach of AuditService. Fastify calls the route right after the last preHandler hook's `done`.
+ */
+export function keepRequestInContext(fastify: FastifyInstance): void {
+  fastify.addHook('preHandler', (request, _reply, done) => requests.run(request, done));
+}
