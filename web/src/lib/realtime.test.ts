@@ -27,7 +27,11 @@ class ScriptedSocket {
   }
 }
 
-const latestSocket = () => ScriptedSocket.opened[ScriptedSocket.opened.length - 1];
+function latestSocket(): ScriptedSocket {
+  const socket = ScriptedSocket.opened.at(-1);
+  if (!socket) throw new Error('no socket opened yet');
+  return socket;
+}
 
 describe('the realtime connection', () => {
   beforeEach(() => {
