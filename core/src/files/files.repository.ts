@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
 import { FileModel } from './files.models';
+import type { FileRow } from './files.models';
+
+export type { FileRow };
 
 @Injectable()
 export class FilesRepository {

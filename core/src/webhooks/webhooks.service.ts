@@ -10,7 +10,8 @@ import { EventsRepository } from '../events/events.repository';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { generateSecret } from './webhook-signature';
 import { WebhookWorker } from './webhook-worker';
-import { DeliveryRow, SigningSecret, WebhookRow, WebhooksRepository } from './webhooks.repository';
+import { DeliveryRow, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { SigningSecret, WebhookRow, WebhooksRepository } from './webhooks.repository';
 import type {
   CreateWebhookBody,
   DeliveriesQuery,
@@ -60,6 +61,7 @@ export class WebhooksService {
   constructor(
     private readonly events: EventsRepository,
     private readonly repository: WebhooksRepository,
+    private readonly queue: WebhookDeliveriesRepository,
     private readonly workspaces: WorkspacesService,
     private readonly channels: ChannelsService,
     private readonly egress: EgressClient,
@@ -183,17 +185,17 @@ export class WebhooksService {
     await this.require(workspaceId, webhookId, userId);
     const limit = query.limit ?? 50;
     const before = decodeCursor(query.cursor, { eventSeq: 'bigint' });
-    const rows = await this.repository.listDeliveries(webhookId, limit + 1, query.status, before?.eventSeq);
+    const rows = await this.queue.listDeliveries(webhookId, limit + 1, query.status, before?.eventSeq);
     return toPage(rows.map(toDeliveryView), limit, (last) => ({ eventSeq: String(last.eventSeq) }));
   }
 
   /** Sends a finished delivery again, with the same message id (receivers deduplicate on it). */
   async redeliver(workspaceId: string, webhookId: string, deliveryId: string, userId: string) {
     await this.require(workspaceId, webhookId, userId);
-    const delivery = await this.repository.findDelivery(webhookId, deliveryId);
+    const delivery = await this.queue.findDelivery(webhookId, deliveryId);
     if (!delivery) throw notFound('Delivery');
     if (delivery.status === 'pending') throw conflict('The delivery is still queued');
-    await this.repository.requeue(webhookId, new Date(this.clock.now()), { deliveryId });
+    await this.queue.requeue(webhookId, new Date(this.clock.now()), { deliveryId });
     this.worker.wake();
     return { id: deliveryId, status: 'pending' as const };
   }
@@ -201,7 +203,7 @@ export class WebhooksService {
   /** Queues again every delivery that failed since `since` (after an outage on the receiver's side). */
   async recover(workspaceId: string, webhookId: string, userId: string, since: string) {
     await this.require(workspaceId, webhookId, userId);
-    const requeued = await this.repository.requeue(webhookId, new Date(this.clock.now()), {
+    const requeued = await this.queue.requeue(webhookId, new Date(this.clock.now()), {
       failedSince: new Date(since),
     });
     this.worker.wake();
