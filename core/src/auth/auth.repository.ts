@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
+import type { ModelObject } from 'objection';
 import { TokenModel, UserModel } from './auth.models';
+
+export type UserRow = ModelObject<UserModel>;
+export type TokenRow = ModelObject<TokenModel>;
 
 export interface ActiveToken {
   tokenId: string;

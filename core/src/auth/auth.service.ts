@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG } from '../config/config';
@@ -11,15 +12,15 @@ import { avatarUrl } from '../profiles/profiles.schemas';
 import { isUniqueViolation } from '../database/errors';
 import { EventsRepository } from '../events/events.repository';
 import { Limit, RateLimiter, throwIfExceeded } from '../rate-limits/rate-limiter';
-import { UserModel, TokenModel } from './auth.models';
 import { AuthCache } from './auth-cache';
 import { ActiveToken, AuthRepository } from './auth.repository';
+import type { TokenRow, UserRow } from './auth.repository';
 import { AuthProvidersView, MeView, PersonalTokenView, SessionView, UserView } from './auth.schemas';
 import { hashPassword, verifyPassword } from './password-hash';
 import { generateToken, hashToken, TokenKind } from './tokens';
 
 export const toUserView = (
-  user: Pick<UserModel, 'id' | 'email' | 'displayName' | 'avatarVersion' | 'createdAt'>,
+  user: Pick<UserRow, 'id' | 'email' | 'displayName' | 'avatarVersion' | 'createdAt'>,
 ): UserView => ({
   id: user.id,
   email: user.email,
@@ -27,6 +28,9 @@ export const toUserView = (
   avatarUrl: avatarUrl(user.id, user.avatarVersion),
   createdAt: user.createdAt.toISOString(),
 });
+
+/** How long an SSO login may take between leaving for the provider and coming back. */
+const SSO_STATE_TTL_MS = 10 * 60_000;
 
 const toAuthContext = (token: ActiveToken | undefined): AuthContext | undefined =>
   token && {
@@ -38,7 +42,7 @@ const toAuthContext = (token: ActiveToken | undefined): AuthContext | undefined 
     scopes: token.scopes,
   };
 
-const toTokenView = (token: TokenModel): PersonalTokenView => ({
+const toTokenView = (token: TokenRow): PersonalTokenView => ({
   id: token.id,
   name: token.name,
   scopes: token.scopes,
@@ -85,6 +89,25 @@ export class AuthService {
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Keeps an SSO login's PKCE verifier (Passport's `state: true` needs sessions this server does not have) and
+   * answers the state that will take it back, once, when the provider sends the person back.
+   */
+  async startSsoLogin(codeVerifier: string): Promise<string> {
+    const state = randomBytes(24).toString('base64url');
+    await this.repository.saveSsoState(
+      hashToken(state),
+      codeVerifier,
+      new Date(this.clock.now() + SSO_STATE_TTL_MS),
+    );
+    return state;
+  }
+
+  /** The verifier of the login that `state` started, or undefined when unknown, expired or already taken. */
+  async finishSsoLogin(state: string): Promise<string | undefined> {
+    return this.repository.takeSsoState(hashToken(state));
+  }
 
   /** What the sign-in page may offer besides email and password. */
   providers(): AuthProvidersView {

@@ -1,15 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { StateStore, Strategy } from 'passport-oauth2';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { EgressClient } from '../egress/egress.client';
-import { AuthRepository } from './auth.repository';
 import { AuthService } from './auth.service';
-import { hashToken } from './tokens';
-
-const STATE_TTL_MS = 10 * 60_000;
 
 type Done = (error: unknown, result?: unknown, info?: unknown) => void;
 type OAuth2Request = (
@@ -29,24 +24,18 @@ interface UserInfo {
   name?: string;
 }
 
-/**
- * State and PKCE verifier of each login, kept in PostgreSQL (Passport's `state: true` needs sessions this
- * server does not have): stored when the login starts, taken once when the provider sends the person back.
- */
+/** Passport's state store over AuthService: each login's state and PKCE verifier, taken once. */
 class SsoStateStore {
-  constructor(private readonly repository: AuthRepository) {}
+  constructor(private readonly auth: AuthService) {}
 
   store(_req: unknown, verifier: string, _state: unknown, _meta: unknown, callback: Done): void {
-    const state = randomBytes(24).toString('base64url');
-    this.repository
-      .saveSsoState(hashToken(state), verifier, new Date(Date.now() + STATE_TTL_MS))
-      .then(() => callback(null, state), callback);
+    this.auth.startSsoLogin(verifier).then((state) => callback(null, state), callback);
   }
 
   verify(_req: unknown, state: string | undefined, _meta: unknown, callback: Done): void {
     if (!state) return callback(null, false, { message: 'The login has no state' });
-    this.repository
-      .takeSsoState(hashToken(state))
+    this.auth
+      .finishSsoLogin(state)
       .then(
         (verifier) =>
           verifier ? callback(null, verifier) : callback(null, false, { message: 'Unknown or used state' }),
@@ -64,7 +53,6 @@ export class SsoStrategy extends PassportStrategy(Strategy, 'sso') {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly egress: EgressClient,
-    repository: AuthRepository,
     private readonly auth: AuthService,
   ) {
     const sso = config.sso;
@@ -78,7 +66,7 @@ export class SsoStrategy extends PassportStrategy(Strategy, 'sso') {
       state: true,
       pkce: true,
       // passport-oauth2 calls the five-argument form when PKCE is on; its typings know only the shorter ones.
-      store: new SsoStateStore(repository) as unknown as StateStore,
+      store: new SsoStateStore(auth) as unknown as StateStore,
     });
     const request: OAuth2Request = (method, url, headers, body, _accessToken, callback) => {
       this.egress

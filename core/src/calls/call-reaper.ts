@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
-import { RealtimeGateway } from '../realtime/realtime.gateway';
+import { PresenceService } from '../realtime/presence.service';
 import { CallsService } from './calls.service';
 
 /**
@@ -21,7 +21,7 @@ export class CallReaper implements OnApplicationBootstrap, BeforeApplicationShut
 
   constructor(
     private readonly calls: CallsService,
-    private readonly realtime: RealtimeGateway,
+    private readonly presence: PresenceService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -48,7 +48,7 @@ export class CallReaper implements OnApplicationBootstrap, BeforeApplicationShut
     // Someone who just joined over REST gets the grace period to open a socket, too.
     const participants = await this.calls.participantsJoinedBefore(new Date(now - grace));
     const statuses = new Map(
-      this.realtime
+      this.presence
         .statuses([...new Set(participants.map(({ userId }) => userId))])
         .map(({ userId, status }) => [userId, status]),
     );

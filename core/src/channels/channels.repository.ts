@@ -5,6 +5,8 @@ import type { ViewerScope } from '../realtime/audience';
 import type { Role } from '../workspaces/workspaces.schemas';
 import { ChannelModel } from './channels.models';
 import type { ChannelRow } from './channels.models';
+
+export type { ChannelRow };
 import { ReadStateView, UNREAD_COUNT_CAP } from './channels.schemas';
 
 /** A marker before every message: a member who has read nothing. */

@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../database/errors';
 import { EventsRepository } from '../events/events.repository';
 import { MembershipCache } from '../memberships/membership-cache';
 import { isAdmin, WorkspacesService } from '../workspaces/workspaces.service';
-import type { ChannelRow } from './channels.models';
+import type { ChannelRow } from './channels.repository';
 import { ChannelForUser, ChannelsRepository, MarkerMoveAnswer } from './channels.repository';
 import type { ViewerScope } from '../realtime/audience';
 import type {

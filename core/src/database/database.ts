@@ -135,6 +135,21 @@ export class Database {
     return result;
   }
 
+  /**
+   * Inside a transaction: runs `work` in a savepoint, so that if it throws, what it wrote is undone and the
+   * transaction goes on (its after-commit callbacks are dropped with it).
+   */
+  async savepoint<T>(work: () => Promise<T>): Promise<T> {
+    const store = this.current.getStore();
+    if (!store) throw new Error('savepoint needs a transaction');
+    const afterCommit: (() => void)[] = [];
+    const result = await store.trx.transaction((nested) =>
+      this.current.run({ trx: nested, afterCommit }, work),
+    );
+    store.afterCommit.push(...afterCommit);
+    return result;
+  }
+
   /** Runs `callback` once the current transaction has committed (never if it rolls back). */
   afterCommit(callback: () => void): void {
     const store = this.current.getStore();

@@ -1,7 +1,6 @@
-import type { Knex } from 'knex';
 import type { NatsConnection, Subscription } from 'nats';
-import { Client, Notification } from 'pg';
 import type { Logger } from 'pino';
+import type { Listening, NotifyRepository } from './notify.repository';
 import { packPayloads, PayloadUnpacker } from './notify-packing';
 
 /** Short-lived, never-stored messages between instances (typing, presence). */
@@ -39,7 +38,7 @@ const MAX_QUEUED_EPHEMERAL = 20_000;
 /** LISTEN/NOTIFY on one dedicated connection, reconnected with backoff; a reconnect triggers a catch-up read. */
 export class PostgresTransport implements ClusterTransport {
   readonly name = 'postgres';
-  private client?: Client;
+  private listening?: Listening;
   private closed = false;
   private retryTimer?: NodeJS.Timeout;
   private readonly unpacker: PayloadUnpacker;
@@ -53,8 +52,7 @@ export class PostgresTransport implements ClusterTransport {
 
   /** `self` is this instance's id: its own commits have already woken its feed. */
   constructor(
-    private readonly url: string,
-    private readonly knex: Knex,
+    private readonly notifications: NotifyRepository,
     private readonly logger: Logger,
     private readonly self: string,
     private readonly connectTimeoutMs: number,
@@ -63,34 +61,23 @@ export class PostgresTransport implements ClusterTransport {
   }
 
   async start(handlers: TransportHandlers): Promise<void> {
-    // Bounded, so a database that accepts and never answers cannot stall reconnecting forever.
-    const client = new Client({
-      connectionString: this.url,
-      connectionTimeoutMillis: this.connectTimeoutMs,
-      query_timeout: this.connectTimeoutMs,
-    });
-    client.on('notification', (message: Notification) => {
-      if (message.channel === NOTIFY_CHANNEL) {
-        if (message.payload !== this.self) handlers.wake();
-      } else if (message.channel === EPHEMERAL_CHANNEL && message.payload) {
-        for (const ephemeral of this.unpacker.unpack(message.payload))
-          handlers.ephemeral(ephemeral as EphemeralMessage);
-      }
-    });
-    client.on('error', (error) => this.logger.warn({ err: error }, 'LISTEN connection failed; reconnecting'));
-    // Only a connection that was listening reconnects on end; a failed attempt retries through its caller.
-    client.on('end', () => {
-      if (this.client === client) this.reconnect(handlers, 1000);
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
-      await client.query(`LISTEN ${EPHEMERAL_CHANNEL}`);
-    } catch (error) {
-      void client.end().catch(() => undefined); // not awaited: on a silent connection it never finishes
-      throw error;
-    }
-    this.client = client;
+    // A failed attempt retries through its caller.
+    this.listening = await this.notifications.listen(
+      [NOTIFY_CHANNEL, EPHEMERAL_CHANNEL],
+      this.connectTimeoutMs,
+      {
+        notification: (channel, payload) => {
+          if (channel === NOTIFY_CHANNEL) {
+            if (payload !== this.self) handlers.wake();
+          } else if (channel === EPHEMERAL_CHANNEL && payload) {
+            for (const ephemeral of this.unpacker.unpack(payload))
+              handlers.ephemeral(ephemeral as EphemeralMessage);
+          }
+        },
+        error: (error) => this.logger.warn({ err: error }, 'LISTEN connection failed; reconnecting'),
+        ended: () => this.reconnect(handlers, 1000),
+      },
+    );
     handlers.wake(); // anything committed while we were not listening
   }
 
@@ -127,7 +114,7 @@ export class PostgresTransport implements ClusterTransport {
     await this.waking;
     this.closed = true;
     clearTimeout(this.retryTimer);
-    await this.client?.end().catch(() => undefined);
+    await this.listening?.close();
   }
 
   private async flush(): Promise<void> {
@@ -144,11 +131,8 @@ export class PostgresTransport implements ClusterTransport {
       const payloads = packPayloads(this.self, this.queue.splice(0));
       for (let start = 0; start < payloads.length; start += PAYLOADS_PER_STATEMENT) {
         const batch = payloads.slice(start, start + PAYLOADS_PER_STATEMENT);
-        await this.knex
-          .raw(
-            `SELECT ${batch.map(() => 'pg_notify(?, ?)').join(', ')}`,
-            batch.flatMap((payload) => [EPHEMERAL_CHANNEL, payload]),
-          )
+        await this.notifications
+          .notify(EPHEMERAL_CHANNEL, batch)
           .catch((error: unknown) =>
             this.logger.warn({ err: error }, 'could not publish ephemeral messages'),
           );
@@ -159,8 +143,8 @@ export class PostgresTransport implements ClusterTransport {
   private async sendWakeUps(): Promise<void> {
     do {
       this.wakeAgain = false;
-      await this.knex
-        .raw('SELECT pg_notify(?, ?)', [NOTIFY_CHANNEL, this.self])
+      await this.notifications
+        .notify(NOTIFY_CHANNEL, [this.self])
         .catch((error: unknown) => this.logger.warn({ err: error }, 'could not wake the other instances'));
     } while (this.wakeAgain);
   }

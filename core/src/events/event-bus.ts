@@ -5,9 +5,9 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
-import { Database } from '../database/database';
 import { ClusterTransport, EphemeralMessage, NatsTransport, PostgresTransport } from './cluster-transport';
 import { EventsRepository, StoredEvent } from './events.repository';
+import { NotifyRepository } from './notify.repository';
 
 /**
  * Publishes committed events: each one on the in-process bus (EventEmitter2, under its type), and a wake-up
@@ -25,13 +25,13 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly emitter: EventEmitter2,
     private readonly repository: EventsRepository,
-    db: Database,
+    notifications: NotifyRepository,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.transport = config.natsUrl
       ? new NatsTransport(config.natsUrl, config.natsSubjectPrefix, logger)
-      : new PostgresTransport(db.url, db.knex, logger, this.instanceId, config.dbConnectTimeoutMs);
+      : new PostgresTransport(notifications, logger, this.instanceId, config.dbConnectTimeoutMs);
   }
 
   async onModuleInit(): Promise<void> {

@@ -3,11 +3,12 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { EventBus } from './event-bus';
 import { EventFeed } from './event-feed';
 import { EventsRepository } from './events.repository';
+import { NotifyRepository } from './notify.repository';
 
 @Global()
 @Module({
   imports: [EventEmitterModule.forRoot({ wildcard: false })],
-  providers: [EventsRepository, EventBus, EventFeed],
+  providers: [EventsRepository, NotifyRepository, EventBus, EventFeed],
   exports: [EventsRepository, EventBus, EventFeed],
 })
 export class EventsModule {}

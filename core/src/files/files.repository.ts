@@ -3,6 +3,8 @@ import { Database } from '../database/database';
 import { FileModel } from './files.models';
 import type { FileRow } from './files.models';
 
+export type { FileRow };
+
 @Injectable()
 export class FilesRepository {
   constructor(private readonly db: Database) {}

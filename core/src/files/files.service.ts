@@ -7,7 +7,7 @@ import { isUuid } from '../common/validation';
 import { Database } from '../database/database';
 import { EventsRepository } from '../events/events.repository';
 import { WorkspacesService } from '../workspaces/workspaces.service';
-import type { FileRow } from './files.models';
+import type { FileRow } from './files.repository';
 import { FilesRepository } from './files.repository';
 import { FileView, fileNameProblem, INLINE_CONTENT_TYPES, normalizeContentType } from './files.schemas';
 import { FILE_FIELD } from './multipart';

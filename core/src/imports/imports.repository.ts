@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
-import type { BotProfile } from '../messages/messages.models';
+import type { BotProfile } from '../messages/messages.schemas';
 import type { ImportProgress, ImportStatus, SkippedItem } from './imports.schemas';
 
 export interface ImportRow {

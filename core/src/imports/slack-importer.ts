@@ -5,7 +5,7 @@ import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { Database } from '../database/database';
 import { EventsRepository } from '../events/events.repository';
-import type { BotProfile } from '../messages/messages.models';
+import type { BotProfile } from '../messages/messages.schemas';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import type { Role } from '../workspaces/workspaces.schemas';
 import { importedMessageId, isSlackTs, tsToDate } from './imported-ids';

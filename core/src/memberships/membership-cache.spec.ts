@@ -1,4 +1,4 @@
-import type { ChannelRow } from '../channels/channels.models';
+import type { ChannelRow } from '../channels/channels.repository';
 import type { AppConfig } from '../config/config';
 import type { EventFeed, FeedConsumer } from '../events/event-feed';
 import type { EventsRepository, StoredEvent } from '../events/events.repository';

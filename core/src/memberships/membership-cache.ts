@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import type { ChannelRow } from '../channels/channels.models';
+import type { ChannelRow } from '../channels/channels.repository';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { EventFeed } from '../events/event-feed';

@@ -1,11 +1,6 @@
 import { Model } from 'objection';
 import type { Attachment, Block } from '../slack/block-kit.schemas';
-
-/** Slack's `username`/`icon_url` on a post through an incoming webhook. */
-export interface BotProfile {
-  username?: string;
-  iconUrl?: string;
-}
+import type { BotProfile } from './messages.schemas';
 
 export class MessageModel extends Model {
   static override tableName = 'messages';

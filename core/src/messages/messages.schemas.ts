@@ -1,10 +1,15 @@
-import type { BotProfile } from './messages.models';
 import type { Attachment, Block } from '../slack/block-kit.schemas';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { FileView } from '../files/files.schemas';
 import { messageViewSchema } from '@jokkaer/sdk-plugin';
 import { pageQuerySchema, pageSchema } from '../common/pagination';
 import type { Page, PageQuery } from '../common/pagination';
+
+/** Slack's `username`/`icon_url` on a post through an incoming webhook. */
+export interface BotProfile {
+  username?: string;
+  iconUrl?: string;
+}
 
 export const MAX_TEXT_LENGTH = 40_000;
 

@@ -9,14 +9,14 @@ import { Database } from '../database/database';
 import { EventsRepository } from '../events/events.repository';
 import { FilesService, toFileView } from '../files/files.service';
 import { RateLimiter } from '../rate-limits/rate-limiter';
-import { RealtimeGateway } from '../realtime/realtime.gateway';
+import { PresenceService } from '../realtime/presence.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { isReactionEmoji } from './emoji';
 import { parseBroadcast, parseMentions } from './mentions';
 import { isUniqueViolation } from '../database/errors';
 import { assertRichContent, fallbackText } from '../slack/block-kit';
 import { MessageHooks } from './message-hooks';
-import type { BotProfile } from './messages.models';
+import type { BotProfile } from './messages.schemas';
 import { MessagesRepository } from './messages.repository';
 import type {
   HistoryPage,
@@ -63,7 +63,7 @@ export class MessagesService {
     private readonly events: EventsRepository,
     private readonly hooks: MessageHooks,
     private readonly limiter: RateLimiter,
-    private readonly realtime: RealtimeGateway,
+    private readonly presence: PresenceService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -159,7 +159,7 @@ export class MessagesService {
     if (!broadcast) return [];
     const members = (await this.channels.memberIds(channel.id)).filter((id) => id !== authorId);
     if (broadcast === 'channel') return members;
-    return this.realtime
+    return this.presence
       .statuses(members)
       .filter((member) => member.status === 'online')
       .map((member) => member.userId);

@@ -25,7 +25,7 @@ import type { MessageDraft, MessageWillBePosted } from '../messages/message-hook
 import { MessageHooks } from '../messages/message-hooks';
 import { MAX_TEXT_LENGTH } from '../messages/messages.schemas';
 import { MessagesService } from '../messages/messages.service';
-import { RealtimeGateway } from '../realtime/realtime.gateway';
+import { PresenceService } from '../realtime/presence.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { PluginCatalogue } from './plugin-catalogue';
 import { PluginRunner } from './plugin-runner';
@@ -75,7 +75,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     private readonly files: FilesService,
     private readonly hooks: MessageHooks,
     private readonly commandRegistry: CommandRegistry,
-    private readonly realtime: RealtimeGateway,
+    private readonly presence: PresenceService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -330,7 +330,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
           throw new HostFailure('takes an array of at most 1000 user ids');
         // Anything but a member's id is left out, as a stranger's would be; presence is cluster-wide.
         const unique = [...new Set(ids.map((id) => text(id, 'userId', 64)).filter(isUuid))];
-        return this.realtime.statuses(await this.workspaces.filterMembers(install.workspaceId, unique));
+        return this.presence.statuses(await this.workspaces.filterMembers(install.workspaceId, unique));
       }
       case 'files.get': {
         if (!permissions.files?.read) throw deny('files.read');

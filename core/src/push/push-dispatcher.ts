@@ -9,7 +9,7 @@ import type { AppConfig } from '../config/config';
 import { EgressClient } from '../egress/egress.client';
 import { EventFeed } from '../events/event-feed';
 import type { StoredEvent } from '../events/events.repository';
-import { RealtimeGateway } from '../realtime/realtime.gateway';
+import { PresenceService } from '../realtime/presence.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { PushRepository, PushSubscriptionRow } from './push.repository';
 import { PushService } from './push.service';
@@ -51,7 +51,7 @@ export class PushDispatcher implements OnApplicationBootstrap {
     private readonly push: PushService,
     private readonly channels: ChannelsService,
     private readonly workspaces: WorkspacesService,
-    private readonly realtime: RealtimeGateway,
+    private readonly presence: PresenceService,
     private readonly egress: EgressClient,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -87,7 +87,7 @@ export class PushDispatcher implements OnApplicationBootstrap {
     const addressed = new Set([...(message.mentions ?? []), ...(direct?.memberIds ?? [])]);
     addressed.delete(message.userId);
     if (addressed.size === 0) return;
-    const away = this.realtime
+    const away = this.presence
       .statuses([...addressed])
       .filter(({ status }) => status === 'offline')
       .map(({ userId }) => userId);

@@ -3,8 +3,6 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../common/auth-context';
 import { CurrentAuth, Public } from '../common/auth-context';
 import { ProblemException } from '../common/problem';
-import { WorkspacesService } from '../workspaces/workspaces.service';
-import { RealtimeGateway } from './realtime.gateway';
 import { RealtimeService } from './realtime.service';
 import { Responds } from '../common/responses';
 import { presenceListSchema, ticketViewSchema } from './realtime.schemas';
@@ -13,11 +11,7 @@ import { presenceListSchema, ticketViewSchema } from './realtime.schemas';
 @ApiBearerAuth()
 @Controller('api/v1')
 export class RealtimeController {
-  constructor(
-    private readonly realtime: RealtimeService,
-    private readonly gateway: RealtimeGateway,
-    private readonly workspaces: WorkspacesService,
-  ) {}
+  constructor(private readonly realtime: RealtimeService) {}
 
   /** A single-use ticket, valid 60 s, for browsers that cannot set headers on a WebSocket. */
   @Post('realtime/tickets')
@@ -38,7 +32,6 @@ export class RealtimeController {
   @Get('workspaces/:workspaceId/presence')
   @Responds(200, presenceListSchema)
   async presence(@CurrentAuth() auth: AuthContext, @Param('workspaceId') workspaceId: string) {
-    const memberIds = await this.workspaces.memberIds(workspaceId, auth.userId);
-    return { items: this.gateway.statuses(memberIds) };
+    return { items: await this.realtime.workspacePresence(workspaceId, auth.userId) };
   }
 }

@@ -22,48 +22,26 @@ import { isDatabaseUnavailable } from '../database/errors';
 import type { EphemeralMessage } from '../events/cluster-transport';
 import { EventBus } from '../events/event-bus';
 import { EventFeed } from '../events/event-feed';
-import { EventsRepository, StoredEvent } from '../events/events.repository';
+import type { StoredEvent } from '../events/events.repository';
 import { MembershipCache } from '../memberships/membership-cache';
 import { Audience, audienceOf, canSee, ViewerScope } from './audience';
-import { HEARTBEAT_MS, PresenceBook } from './presence';
+import { FrameRateLimiter } from './frame-rate-limiter';
+import { PresenceService } from './presence.service';
 import { RealtimeFrames } from './realtime-frames';
-import { Metrics } from '../metrics/metrics';
-import { RealtimeRepository } from './realtime.repository';
-import { CLOSE, ClientFrame, clientFrameSchema, PresenceStatus } from './realtime.schemas';
+import { RealtimeClient as Client, RealtimeSockets } from './realtime-sockets';
+import { CLOSE, ClientFrame, clientFrameSchema } from './realtime.schemas';
 import { RealtimeService } from './realtime.service';
 
 export const REALTIME_PATH = '/api/v1/realtime';
 const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
 const TYPING_INTERVAL_MS = 2_000;
 const REPLAY_BATCH = 500;
-const PRESENCE_FLUSH_MS = 250;
-
-/** One open socket. */
-interface Client {
-  ws: WebSocket;
-  auth: AuthContext;
-  /** Events this socket was given cover (low, high]: never sent twice, replays fill in below. */
-  low: bigint;
-  high: bigint;
-  resuming: boolean;
-  alive: boolean;
-  lastActivity: number;
-  away: boolean;
-  typedAt: Map<string, number>;
-  expiryTimer?: NodeJS.Timeout;
-  /** Extension frames (call signals) are handled one after another, so they are relayed in the order sent. */
-  extensions: Promise<void>;
-  /** Token bucket of client frames: a flooding client costs the server a refusal, not a relay or a query. */
-  frameTokens: number;
-  frameTokensAt: number;
-  throttleNoticeAt: number;
-}
 
 const validateFrame = addFormats(new Ajv({ allErrors: true })).compile<ClientFrame>(clientFrameSchema);
 
 /**
- * The realtime stream at /api/v1/realtime: each visible event in order, resume by sequence, typing and
- * presence. Visibility is decided when an event is sent, from the membership cache, which the feed brings up
+ * The realtime stream at /api/v1/realtime: each visible event in order, resume by sequence, typing; presence
+ * is PresenceService's, the frame rate limit FrameRateLimiter's. Visibility is decided when an event is sent, from the membership cache, which the feed brings up
  * to date with each batch before it is sent here: a member removed from a channel or workspace receives
  * none of the events after the one that removed them.
  */
@@ -72,31 +50,23 @@ export class RealtimeGateway
   implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
-  private readonly byUser = new Map<string, Set<Client>>();
-  private readonly presence = new PresenceBook((userId) => this.localStatus(userId));
   /** The last seq whose delivery to sockets finished. */
   private dispatched = 0n;
   private timers: NodeJS.Timeout[] = [];
-  private presenceTimer?: NodeJS.Timeout;
-  private stopping = false;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly feed: EventFeed,
     private readonly bus: EventBus,
-    private readonly events: EventsRepository,
-    private readonly repository: RealtimeRepository,
     private readonly memberships: MembershipCache,
     private readonly service: RealtimeService,
+    private readonly sockets: RealtimeSockets,
+    private readonly presence: PresenceService,
+    private readonly limiter: FrameRateLimiter,
     private readonly frames: RealtimeFrames,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-    metrics: Metrics,
-  ) {
-    metrics.readGauge('realtime_open_sockets', 'Realtime sockets open on this instance', () =>
-      [...this.byUser.values()].reduce((sum, sockets) => sum + sockets.size, 0),
-    );
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
     const server = this.adapterHost.httpAdapter.getHttpServer() as import('node:http').Server;
@@ -113,25 +83,18 @@ export class RealtimeGateway
     });
     this.feed.subscribe((events) => this.dispatch(events));
     this.bus.onEphemeral((message) => void this.onEphemeral(message));
-    this.timers = [
-      setInterval(() => this.reap(), this.config.pingIntervalMs),
-      setInterval(() => void this.refreshPresence(true), HEARTBEAT_MS),
-      setInterval(() => void this.refreshPresence(false), Math.min(this.config.awayAfterMs / 4, 15_000)),
-    ];
+    this.timers = [setInterval(() => this.reap(), this.config.pingIntervalMs)];
     this.timers.forEach((timer) => timer.unref());
   }
 
   /** Before the HTTP server closes: sockets would hold it open. Clients reconnect elsewhere and resume. */
   beforeApplicationShutdown(): void {
-    clearTimeout(this.presenceTimer);
-    this.stopping = true;
-    for (const client of this.clients()) client.ws.close(CLOSE.goingAway, 'server shutting down');
+    for (const client of this.sockets.all()) client.ws.close(CLOSE.goingAway, 'server shutting down');
   }
 
   onApplicationShutdown(): void {
     this.timers.forEach((timer) => clearInterval(timer));
-    clearTimeout(this.presenceTimer);
-    for (const client of this.clients()) client.ws.terminate();
+    for (const client of this.sockets.all()) client.ws.terminate();
     this.wss.close();
   }
 
@@ -139,11 +102,6 @@ export class RealtimeGateway
   head(): bigint {
     const fed = BigInt(this.feed.seq);
     return fed > this.dispatched ? fed : this.dispatched;
-  }
-
-  /** Statuses of the given users as this instance knows them (its sockets and the other instances' reports). */
-  statuses(userIds: string[]): { userId: string; status: PresenceStatus }[] {
-    return userIds.map((userId) => ({ userId, status: this.presence.status(userId) }));
   }
 
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -155,8 +113,7 @@ export class RealtimeGateway
     );
     if (!auth) return reject(socket, 401, 'A valid bearer token or a fresh ticket is required');
     // Checked and counted without yielding (handleUpgrade connects synchronously), so bursts cannot overshoot.
-    const open = this.byUser.get(auth.userId)?.size ?? 0;
-    if (open >= this.config.realtimeMaxSocketsPerUser) {
+    if (this.sockets.count(auth.userId) >= this.config.realtimeMaxSocketsPerUser) {
       return reject(socket, 429, `At most ${this.config.realtimeMaxSocketsPerUser} open sockets per user`);
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => this.connected(ws, auth));
@@ -175,13 +132,9 @@ export class RealtimeGateway
       away: false,
       typedAt: new Map(),
       extensions: Promise.resolve(),
-      frameTokens: this.config.clientFrameBurst,
-      frameTokensAt: Date.now(),
-      throttleNoticeAt: 0,
+      frames: this.limiter.bucket(),
     };
-    const own = this.byUser.get(auth.userId) ?? new Set<Client>();
-    own.add(client);
-    this.byUser.set(auth.userId, own);
+    this.sockets.add(client);
     if (auth.expiresAt) {
       const ms = Math.max(0, auth.expiresAt.getTime() - Date.now());
       client.expiryTimer = setTimeout(
@@ -193,21 +146,24 @@ export class RealtimeGateway
     ws.on('message', (data, isBinary) => void this.onFrame(client, data as Buffer, isBinary));
     ws.on('close', () => this.disconnected(client));
     ws.on('error', (error) => this.logger.debug({ err: error }, 'realtime socket error'));
-    this.send(client, JSON.stringify({ type: 'hello', seq: Number(seq), userId: auth.userId }), false);
-    this.schedulePresence();
+    this.sockets.send(
+      client,
+      JSON.stringify({ type: 'hello', seq: Number(seq), userId: auth.userId }),
+      false,
+    );
+    this.presence.changed();
   }
 
   private disconnected(client: Client): void {
     clearTimeout(client.expiryTimer);
-    const own = this.byUser.get(client.auth.userId);
-    own?.delete(client);
-    if (own && own.size === 0) this.byUser.delete(client.auth.userId);
-    this.schedulePresence();
+    this.sockets.remove(client);
+    this.presence.changed();
   }
 
   private async onFrame(client: Client, data: Buffer, isBinary: boolean): Promise<void> {
     client.alive = true;
-    if (!this.admit(client)) return;
+    const admission = this.limiter.admit(client.frames);
+    if (!admission.admitted) return admission.notice ? this.error(client, admission.notice) : undefined;
     let frame: unknown;
     try {
       frame = isBinary ? undefined : JSON.parse(data.toString('utf8'));
@@ -226,7 +182,7 @@ export class RealtimeGateway
     try {
       switch (frame.type) {
         case 'ping':
-          return this.send(client, JSON.stringify({ type: 'pong' }), false);
+          return this.sockets.send(client, JSON.stringify({ type: 'pong' }), false);
         case 'resume':
           this.touch(client);
           return await this.resume(client, BigInt(frame.afterSeq));
@@ -236,7 +192,7 @@ export class RealtimeGateway
         case 'presence':
           client.away = frame.status === 'away';
           if (!client.away) client.lastActivity = Date.now();
-          return this.schedulePresence();
+          return this.presence.changed();
       }
     } catch (error) {
       this.logger.error({ err: error }, 'realtime frame failed');
@@ -250,16 +206,16 @@ export class RealtimeGateway
       const seq = BigInt(event.seq);
       if (event.type === 'token.revoked') {
         const { tokenId } = event.data as { tokenId: string };
-        for (const client of this.clients()) {
+        for (const client of this.sockets.all()) {
           if (client.auth.tokenId === tokenId) client.ws.close(CLOSE.unauthorized, 'token revoked');
         }
-      } else if (this.byUser.size > 0) {
+      } else if (!this.sockets.isEmpty) {
         const recipients = await this.recipients(audienceOf(event));
         const frame = JSON.stringify({ seq: Number(seq), type: event.type, data: event.data });
         for (const userId of recipients) {
-          for (const client of this.byUser.get(userId) ?? []) {
+          for (const client of this.sockets.of(userId)) {
             if (!client.resuming && seq > client.high) {
-              this.send(client, frame, false);
+              this.sockets.send(client, frame, false);
               client.high = seq;
             }
           }
@@ -273,7 +229,7 @@ export class RealtimeGateway
   private async recipients(audience: Audience): Promise<Set<string>> {
     const result = new Set<string>();
     const connected = (userId: string | undefined) => {
-      if (userId !== undefined && this.byUser.has(userId)) result.add(userId);
+      if (userId !== undefined && this.sockets.isConnected(userId)) result.add(userId);
     };
     if (audience.kind === 'nobody') return result;
     if (audience.kind === 'channel') {
@@ -307,11 +263,11 @@ export class RealtimeGateway
     if (afterSeq > head) return this.error(client, `afterSeq is ahead of the stream (at ${head})`);
     if (client.resuming) return this.error(client, 'A resume is already running');
     if (afterSeq < client.low && (await this.tooOld(afterSeq, client.low))) {
-      return this.send(client, JSON.stringify({ type: 'resync_required', seq: Number(head) }), false);
+      return this.sockets.send(client, JSON.stringify({ type: 'resync_required', seq: Number(head) }), false);
     }
     client.resuming = true;
     try {
-      const scope = await this.repository.viewerScope(client.auth.userId);
+      const scope = await this.service.viewerScope(client.auth.userId);
       if (afterSeq < client.low) await this.replay(client, scope, afterSeq, client.low);
       let from = afterSeq > client.high ? afterSeq : client.high;
       while (from < this.dispatched && !isClosed(client)) {
@@ -322,7 +278,7 @@ export class RealtimeGateway
       // No await from the loop's last check to here: nothing can be dispatched in between.
       if (afterSeq < client.low) client.low = afterSeq;
       if (from > client.high) client.high = from;
-      this.send(
+      this.sockets.send(
         client,
         JSON.stringify({ type: 'resumed', afterSeq: Number(afterSeq), seq: Number(client.high) }),
         false,
@@ -334,7 +290,7 @@ export class RealtimeGateway
 
   private async replay(client: Client, scope: ViewerScope, after: bigint, until: bigint): Promise<void> {
     for (let cursor = after; cursor < until && !isClosed(client);) {
-      const batch = await this.events.readRange(cursor.toString(), until.toString(), REPLAY_BATCH);
+      const batch = await this.service.readEvents(cursor, until, REPLAY_BATCH);
       if (batch.length === 0) return;
       for (const event of batch) {
         if (!canSee(audienceOf(event), scope)) continue;
@@ -342,7 +298,7 @@ export class RealtimeGateway
         while (client.ws.bufferedAmount > this.config.maxBufferedBytes / 2 && !isClosed(client)) {
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
-        this.send(
+        this.sockets.send(
           client,
           JSON.stringify({ seq: Number(event.seq), type: event.type, data: event.data }),
           false,
@@ -355,7 +311,7 @@ export class RealtimeGateway
   /** A resume is refused when it reaches back further than the retention (count or age). */
   private async tooOld(afterSeq: bigint, until: bigint): Promise<boolean> {
     if (until - afterSeq > BigInt(this.config.resumeMaxEvents)) return true;
-    const [first] = await this.events.readRange(afterSeq.toString(), until.toString(), 1);
+    const [first] = await this.service.readEvents(afterSeq, until, 1);
     return (
       first !== undefined && Date.now() - first.createdAt.getTime() > this.config.resumeMaxAgeSeconds * 1000
     );
@@ -395,7 +351,7 @@ export class RealtimeGateway
     const frame = JSON.stringify({ type: 'typing', channelId, userId });
     for (const memberId of (await this.memberships.channel(channelId))?.memberIds ?? []) {
       if (memberId === userId) continue;
-      for (const client of this.byUser.get(memberId) ?? []) this.send(client, frame, true);
+      this.sockets.sendToUser(memberId, frame, true);
     }
   }
 
@@ -406,73 +362,11 @@ export class RealtimeGateway
       } else if (message.kind === 'user_frame') {
         // A frame for one person's sockets only, never stored (an app's ephemeral answer).
         const frame = JSON.stringify(message.frame);
-        for (const client of this.byUser.get(message.userId as string) ?? []) this.send(client, frame, true);
-      } else if (message.kind === 'presence') {
-        const changed = (message.statuses as [string, PresenceStatus][])
-          .filter(([userId, status]) => this.presence.applyRemote(message.origin, userId, status))
-          .map(([userId]) => userId);
-        await this.announcePresence(changed);
+        this.sockets.sendToUser(message.userId as string, frame, true);
       }
     } catch (error) {
       this.logger.warn({ err: error }, 'could not handle an ephemeral message');
     }
-  }
-
-  /** Tells the other instances what changed here (or, as a heartbeat, everything) and tells local colleagues. */
-  private async refreshPresence(heartbeat: boolean): Promise<void> {
-    const changes = this.presence.localChanges(
-      new Set([...this.byUser.keys(), ...this.presence.publishedStatuses().map(([u]) => u)]),
-    );
-    const statuses = heartbeat ? this.presence.publishedStatuses() : changes;
-    for (let i = 0; i < statuses.length; i += 50) {
-      this.bus.publishEphemeral({ kind: 'presence', statuses: statuses.slice(i, i + 50) });
-    }
-    const expired = this.presence.expire();
-    await this.announcePresence([...new Set([...changes.map(([userId]) => userId), ...expired])]).catch(
-      (error: unknown) => this.logger.warn({ err: error }, 'could not announce presence'),
-    );
-  }
-
-  /** Connects and disconnects in a burst are announced together, at most every PRESENCE_FLUSH_MS. */
-  private schedulePresence(): void {
-    if (this.stopping) return;
-    this.presenceTimer ??= setTimeout(() => {
-      this.presenceTimer = undefined;
-      void this.refreshPresence(false);
-    }, PRESENCE_FLUSH_MS);
-  }
-
-  /**
-   * One frame per workspace listing the changed statuses of its members, sent to its connected members:
-   * a thousand people coming online cost a handful of frames per socket, not one per person.
-   */
-  private async announcePresence(userIds: string[]): Promise<void> {
-    if (userIds.length === 0 || this.byUser.size === 0) return;
-    const changed = new Set(userIds);
-    const memberships = await this.repository.memberships([...new Set([...userIds, ...this.byUser.keys()])]);
-    const byWorkspace = new Map<string, string[]>();
-    for (const { workspaceId, userId } of memberships) {
-      byWorkspace.set(workspaceId, [...(byWorkspace.get(workspaceId) ?? []), userId]);
-    }
-    for (const members of byWorkspace.values()) {
-      const statuses = members
-        .filter((userId) => changed.has(userId))
-        .map((userId) => ({ userId, status: this.presence.status(userId) }));
-      if (statuses.length === 0) continue;
-      const frame = JSON.stringify({ type: 'presence', statuses });
-      for (const viewer of members) {
-        for (const client of this.byUser.get(viewer) ?? []) this.send(client, frame, true);
-      }
-    }
-  }
-
-  private localStatus(userId: string): PresenceStatus {
-    const own = this.byUser.get(userId);
-    if (!own?.size) return 'offline';
-    const now = Date.now();
-    for (const client of own)
-      if (!client.away && now - client.lastActivity < this.config.awayAfterMs) return 'online';
-    return 'away';
   }
 
   private touch(client: Client): void {
@@ -482,7 +376,7 @@ export class RealtimeGateway
 
   /** Pings every socket; one that did not answer the previous ping is gone. */
   private reap(): void {
-    for (const client of this.clients()) {
+    for (const client of this.sockets.all()) {
       if (!client.alive) {
         client.ws.terminate(); // a peer that does not answer pings would not read a close frame either
         continue;
@@ -492,48 +386,12 @@ export class RealtimeGateway
     }
   }
 
-  /**
-   * Back-pressure: a socket whose unsent backlog passes the limit is closed (4008; the client resumes from
-   * its last seq), and ephemeral frames are dropped well before that.
-   */
-  private send(client: Client, frame: string, ephemeral: boolean): void {
-    const { ws } = client;
-    if (ws.readyState !== WebSocket.OPEN) return;
-    if (ws.bufferedAmount > this.config.maxBufferedBytes) {
-      // Nothing more is queued; the close frame reaches the client after the backlog (or ws gives up at 30 s).
-      ws.close(CLOSE.slowConsumer, 'too slow; reconnect and resume');
-      return;
-    }
-    if (ephemeral && ws.bufferedAmount > this.config.ephemeralDropBytes) return;
-    ws.send(frame);
-  }
-
-  /** Takes a token for one client frame; past the burst, the frame is dropped and (once a second) the client told. */
-  private admit(client: Client): boolean {
-    const now = Date.now();
-    const { clientFramesPerSecond: rate, clientFrameBurst: burst } = this.config;
-    client.frameTokens = Math.min(burst, client.frameTokens + ((now - client.frameTokensAt) / 1000) * rate);
-    client.frameTokensAt = now;
-    if (client.frameTokens >= 1) {
-      client.frameTokens -= 1;
-      return true;
-    }
-    if (now - client.throttleNoticeAt >= 1000) {
-      client.throttleNoticeAt = now;
-      this.error(
-        client,
-        `Too many frames: at most ${rate} a second (bursts of ${burst}); frames were dropped`,
-      );
-    }
-    return false;
-  }
-
   private error(client: Client, detail: string, errors?: { path: string; message: string }[]): void {
-    this.send(client, JSON.stringify({ type: 'error', error: problemDocument(400, detail, errors) }), false);
-  }
-
-  private *clients(): Iterable<Client> {
-    for (const own of this.byUser.values()) yield* own;
+    this.sockets.send(
+      client,
+      JSON.stringify({ type: 'error', error: problemDocument(400, detail, errors) }),
+      false,
+    );
   }
 }
 

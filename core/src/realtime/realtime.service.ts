@@ -2,19 +2,47 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { AuthService } from '../auth/auth.service';
 import type { AuthContext } from '../common/auth-context';
+import { EventsRepository, StoredEvent } from '../events/events.repository';
+import { WorkspacesService } from '../workspaces/workspaces.service';
+import type { ViewerScope } from './audience';
+import { PresenceService } from './presence.service';
 import { RealtimeRepository } from './realtime.repository';
-import type { TicketView } from './realtime.schemas';
+import type { PresenceStatus, TicketView } from './realtime.schemas';
 
 const TICKET_TTL_MS = 60_000;
 const hash = (ticket: string) => createHash('sha256').update(ticket).digest();
 
-/** Who may open a socket: a bearer token in the header, or (from a browser) a single-use ticket. */
+/**
+ * Who may open a socket (a bearer token in the header, or from a browser a single-use ticket), what a socket
+ * may be replayed, and a workspace's presence for a client's first paint.
+ */
 @Injectable()
 export class RealtimeService {
   constructor(
     private readonly auth: AuthService,
     private readonly repository: RealtimeRepository,
+    private readonly events: EventsRepository,
+    private readonly workspaces: WorkspacesService,
+    private readonly presence: PresenceService,
   ) {}
+
+  /** The statuses of a workspace's members, for one of them. */
+  async workspacePresence(
+    workspaceId: string,
+    userId: string,
+  ): Promise<{ userId: string; status: PresenceStatus }[]> {
+    return this.presence.statuses(await this.workspaces.memberIds(workspaceId, userId));
+  }
+
+  /** What a user may see of the stream: their workspaces' roles and their channels. */
+  viewerScope(userId: string): Promise<ViewerScope> {
+    return this.repository.viewerScope(userId);
+  }
+
+  /** Up to `limit` events in (after, until], in order. */
+  readEvents(after: bigint, until: bigint, limit: number): Promise<StoredEvent[]> {
+    return this.events.readRange(after.toString(), until.toString(), limit);
+  }
 
   async createTicket(auth: AuthContext): Promise<TicketView> {
     const ticket = `jkt_${randomBytes(32).toString('base64url')}`;

@@ -81,26 +81,26 @@ export class ScheduledMessageSender implements OnApplicationBootstrap, OnApplica
   }
 
   private async post(due: DueMessage): Promise<{ messageId: string } | { failure: string }> {
-    // A refused post may have written nothing yet the claim must survive it, to be marked failed.
-    await this.db.conn.raw('SAVEPOINT scheduled_post');
+    // In a savepoint: a refused post is undone while the claim survives it, to be marked failed.
     try {
-      await this.channels.holdMembership(due.channelId, due.userId);
-      const message = await this.messages.post(
-        due.channelId,
-        { userId: due.userId, isBot: due.authorIsBot },
-        {
-          text: due.text,
-          ...(due.threadId ? { threadId: due.threadId } : {}),
-          ...(due.blocks ? { blocks: due.blocks } : {}),
-          ...(due.attachments ? { attachments: due.attachments } : {}),
-        },
-      );
-      return { messageId: message.id };
+      return await this.db.savepoint(async () => {
+        await this.channels.holdMembership(due.channelId, due.userId);
+        const message = await this.messages.post(
+          due.channelId,
+          { userId: due.userId, isBot: due.authorIsBot },
+          {
+            text: due.text,
+            ...(due.threadId ? { threadId: due.threadId } : {}),
+            ...(due.blocks ? { blocks: due.blocks } : {}),
+            ...(due.attachments ? { attachments: due.attachments } : {}),
+          },
+        );
+        return { messageId: message.id };
+      });
     } catch (error) {
       // A limit (429) passes; anything else that is not the author's refusal is retried later.
       const status = error instanceof ProblemException ? error.getStatus() : 500;
       if (status === 429 || status >= 500) throw error;
-      await this.db.conn.raw('ROLLBACK TO SAVEPOINT scheduled_post');
       return { failure: FAILURES[status] ?? (error as ProblemException).message };
     }
   }

@@ -17,7 +17,7 @@ import type { RichContent } from '../messages/messages.schemas';
 import { parseTs } from '../slack/slack-ids';
 import { RateLimiter } from '../rate-limits/rate-limiter';
 import { WorkspacesService } from '../workspaces/workspaces.service';
-import { IncomingWebhookRow, WebhooksRepository } from './webhooks.repository';
+import { IncomingWebhookRow, IncomingWebhooksRepository } from './incoming-webhooks.repository';
 import { IncomingWebhookView, SlackPayload, slackPayloadSchema } from './webhooks.schemas';
 
 const toView = (row: IncomingWebhookRow): IncomingWebhookView => ({
@@ -45,7 +45,7 @@ export class IncomingWebhooksService {
   constructor(
     private readonly db: Database,
     private readonly egress: EgressClient,
-    private readonly repository: WebhooksRepository,
+    private readonly repository: IncomingWebhooksRepository,
     private readonly channels: ChannelsService,
     private readonly workspaces: WorkspacesService,
     private readonly messages: MessagesService,
@@ -62,7 +62,7 @@ export class IncomingWebhooksService {
       const bot = await this.auth.createBot(name.trim(), 'incoming-webhook', id);
       await this.workspaces.addBot(access.channel.workspaceId, bot.id);
       await this.channels.addMember(channelId, userId, bot.id);
-      return await this.repository.insertIncoming({
+      return await this.repository.insert({
         id,
         workspaceId: access.channel.workspaceId,
         channelId,
@@ -78,7 +78,7 @@ export class IncomingWebhooksService {
 
   async list(channelId: string, userId: string): Promise<{ items: IncomingWebhookView[] }> {
     await this.requireCreator(channelId, userId);
-    return { items: (await this.repository.listIncoming(channelId)).map(toView) };
+    return { items: (await this.repository.listInChannel(channelId)).map(toView) };
   }
 
   /**
@@ -87,7 +87,7 @@ export class IncomingWebhooksService {
    */
   async listInWorkspace(workspaceId: string, userId: string): Promise<{ items: IncomingWebhookView[] }> {
     await this.workspaces.requireAdmin(workspaceId, userId);
-    const hooks = await this.repository.listIncomingInWorkspace(workspaceId);
+    const hooks = await this.repository.listInWorkspace(workspaceId);
     const readable = new Set<string>();
     for (const channelId of new Set(hooks.map((hook) => hook.channelId))) {
       const visible = await this.channels.requireReadable(channelId, userId).then(
@@ -103,7 +103,7 @@ export class IncomingWebhooksService {
   async regenerate(hookId: string, userId: string) {
     const hook = await this.requireManager(hookId, userId, 'regenerate');
     const { raw, hash } = generateToken('incomingWebhook');
-    const row = await this.repository.replaceIncomingToken(hook.id, hash);
+    const row = await this.repository.replaceToken(hook.id, hash);
     if (!row) throw notFound('Incoming webhook');
     return { ...toView(row), url: `${this.config.publicUrl}/hooks/${raw}` };
   }
@@ -112,14 +112,14 @@ export class IncomingWebhooksService {
   async delete(hookId: string, userId: string): Promise<void> {
     const hook = await this.requireManager(hookId, userId, 'remove');
     await this.db.transaction(async () => {
-      await this.repository.deleteIncoming(hook.id);
+      await this.repository.delete(hook.id);
       await this.workspaces.removeBot(hook.workspaceId, hook.botUserId);
     });
   }
 
   /** `POST /hooks/:token`: a JSON body, or a form whose `payload` field holds the JSON. */
   async receive(token: string, body: unknown): Promise<void> {
-    const hook = await this.repository.findIncomingByToken(hashToken(token));
+    const hook = await this.repository.findByToken(hashToken(token));
     if (!hook) throw notFound('Incoming webhook');
     const max = this.config.incomingWebhookRatePerMinute;
     await this.limiter.enforce({ key: `incoming-webhook:${hook.id}`, max, windowSeconds: 60 });
@@ -176,7 +176,7 @@ export class IncomingWebhooksService {
   }
 
   private async requireManager(hookId: string, userId: string, verb: string) {
-    const hook = await this.repository.findIncoming(hookId);
+    const hook = await this.repository.find(hookId);
     if (!hook) throw notFound('Incoming webhook');
     const access = await this.channels.requireReadable(hook.channelId, userId);
     if (hook.createdBy !== userId && !access.isWorkspaceAdmin) {

@@ -12,7 +12,8 @@ import { EventsRepository, StoredEvent } from '../events/events.repository';
 import { IDLE_CURSOR_EVENTS, Subscriber, SubscriberDirectory } from '../events/subscriber-directory';
 import { audienceOf, canSee, ViewerScope } from '../realtime/audience';
 import { WebhookWorker } from './webhook-worker';
-import { NewDelivery, WebhookRow, WebhooksRepository } from './webhooks.repository';
+import { NewDelivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { WebhookRow, WebhooksRepository } from './webhooks.repository';
 
 const BATCH = 500;
 
@@ -51,6 +52,7 @@ export class WebhookFanout implements OnApplicationBootstrap {
     private readonly feed: EventFeed,
     private readonly events: EventsRepository,
     private readonly repository: WebhooksRepository,
+    private readonly queue: WebhookDeliveriesRepository,
     private readonly channels: ChannelsService,
     private readonly worker: WebhookWorker,
     private readonly clock: Clock,
@@ -98,7 +100,7 @@ export class WebhookFanout implements OnApplicationBootstrap {
       const skippable = this.skippable;
       if (this.dueThrough === undefined) {
         if (skippable - this.written < IDLE_CURSOR_EVENTS) return;
-        await this.repository.advanceIdleFanoutCursor(skippable.toString());
+        await this.queue.advanceIdleFanoutCursor(skippable.toString());
         this.written = skippable;
         return;
       }
@@ -119,15 +121,15 @@ export class WebhookFanout implements OnApplicationBootstrap {
   ): Promise<{ outcome: 'busy' | 'full' | 'done'; horizon: bigint }> {
     const horizon = this.seen.toString();
     const outcome = await this.db.transaction(async () => {
-      const locked = await this.repository.lockFanoutCursor();
+      const locked = await this.queue.lockFanoutCursor();
       if (locked === undefined) return 'busy';
       const cursor = BigInt(locked) < skippable ? skippable.toString() : locked;
       const batch =
         BigInt(cursor) < BigInt(horizon) ? await this.events.readRange(cursor, horizon, BATCH) : [];
       const deliveries = await this.deliveriesFor(batch);
-      await this.repository.insertDeliveries(deliveries);
+      await this.queue.insertDeliveries(deliveries);
       const moved = batch.at(-1)?.seq ?? cursor;
-      if (moved !== locked) await this.repository.setFanoutCursor(moved);
+      if (moved !== locked) await this.queue.setFanoutCursor(moved);
       if (deliveries.length > 0) this.db.afterCommit(() => this.worker.wake());
       return batch.length === BATCH ? 'full' : 'done';
     });

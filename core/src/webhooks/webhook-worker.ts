@@ -14,7 +14,12 @@ import { nextAttemptDelayMs, parseRetryAfter } from './retry-schedule';
 import type { Histogram } from 'prom-client';
 import { Metrics } from '../metrics/metrics';
 import { signedDelivery } from './webhook-signature';
-import { AttemptOutcome, ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
+import {
+  AttemptOutcome,
+  ClaimedDelivery,
+  WebhookDeliveriesRepository,
+} from './webhook-deliveries.repository';
+import { WebhooksRepository } from './webhooks.repository';
 
 /** The bounded part of an answer kept in the delivery log. */
 const EXCERPT_BYTES = 2048;
@@ -61,7 +66,8 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     private readonly db: Database,
-    private readonly repository: WebhooksRepository,
+    private readonly webhooks: WebhooksRepository,
+    private readonly queue: WebhookDeliveriesRepository,
     private readonly events: EventsRepository,
     private readonly egress: EgressClient,
     private readonly bus: EventBus,
@@ -81,20 +87,20 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     metrics.readGauge(
       'webhook_queue_depth',
       'Deliveries waiting to be sent to enabled endpoints (due now or later)',
-      async () => (await repository.queueStats(new Date(clock.now()))).depth,
+      async () => (await queue.queueStats(new Date(clock.now()))).depth,
     );
     metrics.readGauge(
       'webhook_oldest_due_age_seconds',
       'How long the longest-due waiting delivery has been due (0 when none is)',
       async () => {
-        const { oldestDueAt } = await repository.queueStats(new Date(clock.now()));
+        const { oldestDueAt } = await queue.queueStats(new Date(clock.now()));
         return oldestDueAt ? Math.max(0, clock.now() - oldestDueAt.getTime()) / 1000 : 0;
       },
     );
     metrics.readGauge(
       'webhook_fanout_backlog_events',
       'Committed events the webhook fan-out has not looked at yet (newest seq minus its cursor)',
-      async () => Number(BigInt(await events.maxSeq()) - BigInt(await repository.fanoutCursor())),
+      async () => Number(BigInt(await events.maxSeq()) - BigInt(await queue.fanoutCursor())),
     );
     const { webhookEndpointConcurrency: concurrency, webhookEndpointRate: rate, webhookTimeoutMs } = config;
     this.laneCap = concurrency * 8;
@@ -116,7 +122,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
   async prune(): Promise<void> {
     const before = new Date(this.clock.now() - this.config.webhookLogRetentionDays * 86_400_000);
     try {
-      const deleted = await this.repository.pruneFinished(before);
+      const deleted = await this.queue.pruneFinished(before);
       if (deleted > 0) this.logger.info({ deleted }, 'pruned old webhook deliveries');
     } catch (error) {
       this.logger.error({ err: error }, 'pruning webhook deliveries failed; trying again later');
@@ -134,7 +140,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
       for (const delivery of lane.queue.splice(0)) queued.push(delivery.id);
     }
     // Best effort: with the database unreachable the leases run out on their own, and shutdown goes on.
-    await this.repository.releaseLeases(this.bus.instanceId, queued).catch((error: unknown) => {
+    await this.queue.releaseLeases(this.bus.instanceId, queued).catch((error: unknown) => {
       this.logger.warn(
         { err: error, deliveries: queued.length },
         'releasing webhook leases at shutdown failed; other instances claim them once they expire',
@@ -165,7 +171,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
       .filter(([, lane]) => lane.queue.length + lane.inFlight >= this.laneCap)
       .map(([webhookId]) => webhookId);
     const now = this.clock.now();
-    const claimed = await this.repository.claimDue(
+    const claimed = await this.queue.claimDue(
       this.bus.instanceId,
       new Date(now),
       new Date(now + this.leaseMs),
@@ -272,7 +278,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Five days of nothing but failures (or a 410) disable the endpoint, with an event saying so. */
   private async noteFailure(webhookId: string, at: Date, disableNow: string | undefined): Promise<void> {
-    const failingSince = await this.repository.markFailing(webhookId, at);
+    const failingSince = await this.webhooks.markFailing(webhookId, at);
     if (!failingSince) return; // already disabled, or deleted
     const limitMs = this.config.webhookDisableAfterHours * 3_600_000;
     const reason =
@@ -282,7 +288,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
         : undefined);
     if (!reason) return;
     await this.db.transaction(async () => {
-      const webhook = await this.repository.disable(webhookId, reason);
+      const webhook = await this.webhooks.disable(webhookId, reason);
       if (!webhook) return;
       await this.events.append('webhook.disabled', {
         id: webhook.id,
@@ -316,7 +322,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
   private async flush(): Promise<void> {
     const batch = this.recorded.splice(0);
     if (batch.length === 0) return;
-    const writing = this.repository
+    const writing = this.queue
       .recordAttempts(this.bus.instanceId, batch)
       .catch(async (error: unknown) => {
         this.logger.error(
@@ -324,7 +330,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
           'recording webhook attempts failed; their deliveries will be retried',
         );
         // Hand the leases back so that this instance, which never reclaims its own, may send them again.
-        await this.repository
+        await this.queue
           .releaseLeases(
             this.bus.instanceId,
             batch.map((outcome) => outcome.deliveryId),

@@ -4,7 +4,9 @@ import { ChannelsModule } from '../channels/channels.module';
 import { MessagesModule } from '../messages/messages.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { IncomingWebhooksController } from './incoming-webhooks.controller';
+import { IncomingWebhooksRepository } from './incoming-webhooks.repository';
 import { IncomingWebhooksService } from './incoming-webhooks.service';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookFanout } from './webhook-fanout';
 import { WebhookWorker } from './webhook-worker';
 import { WebhooksController } from './webhooks.controller';
@@ -14,7 +16,15 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   imports: [AuthModule, WorkspacesModule, ChannelsModule, MessagesModule],
   controllers: [WebhooksController, IncomingWebhooksController],
-  providers: [WebhooksRepository, WebhooksService, IncomingWebhooksService, WebhookFanout, WebhookWorker],
+  providers: [
+    WebhooksRepository,
+    WebhookDeliveriesRepository,
+    IncomingWebhooksRepository,
+    WebhooksService,
+    IncomingWebhooksService,
+    WebhookFanout,
+    WebhookWorker,
+  ],
   exports: [WebhooksService],
 })
 export class WebhooksModule {}

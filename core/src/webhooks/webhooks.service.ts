@@ -13,7 +13,8 @@ import { EventsRepository } from '../events/events.repository';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { generateSecret } from './webhook-signature';
 import { WebhookWorker } from './webhook-worker';
-import { DeliveryRow, SigningSecret, WebhookRow, WebhooksRepository } from './webhooks.repository';
+import { DeliveryRow, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { SigningSecret, WebhookRow, WebhooksRepository } from './webhooks.repository';
 import type {
   CreateWebhookBody,
   DeliveriesQuery,
@@ -63,6 +64,7 @@ export class WebhooksService {
   constructor(
     private readonly events: EventsRepository,
     private readonly repository: WebhooksRepository,
+    private readonly queue: WebhookDeliveriesRepository,
     private readonly workspaces: WorkspacesService,
     private readonly channels: ChannelsService,
     private readonly egress: EgressClient,
@@ -205,18 +207,18 @@ export class WebhooksService {
     await this.require(workspaceId, webhookId, userId);
     const limit = query.limit ?? 50;
     const before = decodeCursor(query.cursor, { eventSeq: 'bigint' });
-    const rows = await this.repository.listDeliveries(webhookId, limit + 1, query.status, before?.eventSeq);
+    const rows = await this.queue.listDeliveries(webhookId, limit + 1, query.status, before?.eventSeq);
     return toPage(rows.map(toDeliveryView), limit, (last) => ({ eventSeq: String(last.eventSeq) }));
   }
 
   /** Sends a finished delivery again, with the same message id (receivers deduplicate on it). */
   async redeliver(workspaceId: string, webhookId: string, deliveryId: string, userId: string) {
     await this.require(workspaceId, webhookId, userId);
-    const delivery = await this.repository.findDelivery(webhookId, deliveryId);
+    const delivery = await this.queue.findDelivery(webhookId, deliveryId);
     if (!delivery) throw notFound('Delivery');
     if (delivery.status === 'pending') throw conflict('The delivery is still queued');
     await this.db.transaction(async () => {
-      await this.repository.requeue(webhookId, new Date(this.clock.now()), { deliveryId });
+      await this.queue.requeue(webhookId, new Date(this.clock.now()), { deliveryId });
       await this.recordChange('webhook.redelivered', { id: webhookId, workspaceId }, { deliveryId });
     });
     this.worker.wake();
@@ -227,7 +229,7 @@ export class WebhooksService {
   async recover(workspaceId: string, webhookId: string, userId: string, since: string) {
     await this.require(workspaceId, webhookId, userId);
     const requeued = await this.db.transaction(async () => {
-      const count = await this.repository.requeue(webhookId, new Date(this.clock.now()), {
+      const count = await this.queue.requeue(webhookId, new Date(this.clock.now()), {
         failedSince: new Date(since),
       });
       await this.recordChange(

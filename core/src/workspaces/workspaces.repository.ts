@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { ModelObject } from 'objection';
 import { Database } from '../database/database';
 import { InviteModel, WorkspaceMemberModel, WorkspaceModel } from './workspaces.models';
 import type { Role } from './workspaces.schemas';
+
+export type WorkspaceRow = ModelObject<WorkspaceModel>;
 
 export interface MemberRow {
   userId: string;

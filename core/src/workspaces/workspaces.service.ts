@@ -11,8 +11,8 @@ import { EventsRepository } from '../events/events.repository';
 import { MembershipCache } from '../memberships/membership-cache';
 import { avatarUrl } from '../profiles/profiles.schemas';
 import { Clock } from '../common/clock';
-import type { WorkspaceModel } from './workspaces.models';
 import { MemberRow, WorkspacesRepository, WorkspaceWithRole } from './workspaces.repository';
+import type { WorkspaceRow } from './workspaces.repository';
 import type { InviteView, MemberView, OpenInvite, Role, WorkspaceView } from './workspaces.schemas';
 
 /** The caller's standing in a workspace, resolved on every request (so role changes apply at once). */
@@ -24,7 +24,7 @@ export interface Membership {
 
 export const isAdmin = (membership: Membership) => membership.role === 'owner' || membership.role === 'admin';
 
-const toWorkspaceView = (workspace: WorkspaceModel, role: Role): WorkspaceView => ({
+const toWorkspaceView = (workspace: WorkspaceRow, role: Role): WorkspaceView => ({
   id: workspace.id,
   name: workspace.name,
   slug: workspace.slug,

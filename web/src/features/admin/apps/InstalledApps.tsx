@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorNote } from '../../../components/ErrorNote';
+import { AdminTable } from '../AdminTable';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { useAppActions, useInstalledApps, type InstalledApp } from './api';
 
@@ -13,36 +14,25 @@ export function InstalledApps({ workspaceId }: { workspaceId: string }) {
   return (
     <section className="stack" aria-labelledby="installed-apps">
       <h2 id="installed-apps">{t('admin.apps.installed')}</h2>
-      {installs.data?.length === 0 && <p className="muted">{t('admin.apps.noneInstalled')}</p>}
-      {installs.data && installs.data.length > 0 && (
-        <table className="admin-table">
-          <caption className="visually-hidden">{t('admin.apps.installed')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.apps.name')}</th>
-              <th scope="col">{t('admin.apps.granted')}</th>
-              <th scope="col">{t('admin.apps.installedOn')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('admin.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {installs.data.map((install) => (
-              <tr key={install.id}>
-                <td>{install.appName}</td>
-                <td>{install.scopes.join(', ')}</td>
-                <td>{new Date(install.createdAt).toLocaleDateString()}</td>
-                <td className="admin-row-actions">
-                  <button type="button" className="button small" onClick={() => setRemoving(install)}>
-                    {t('admin.apps.uninstall')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <AdminTable
+        caption={t('admin.apps.installed')}
+        rows={installs.data}
+        rowKey={(install) => install.id}
+        empty={t('admin.apps.noneInstalled')}
+        columns={[
+          { header: t('admin.apps.name'), cell: (install) => install.appName },
+          { header: t('admin.apps.granted'), cell: (install) => install.scopes.join(', ') },
+          {
+            header: t('admin.apps.installedOn'),
+            cell: (install) => new Date(install.createdAt).toLocaleDateString(),
+          },
+        ]}
+        actions={(install) => (
+          <button type="button" className="button small" onClick={() => setRemoving(install)}>
+            {t('admin.apps.uninstall')}
+          </button>
+        )}
+      />
       <ErrorNote error={installs.error} />
       <ConfirmDialog
         open={removing !== null}

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorNote } from '../../../components/ErrorNote';
+import { AdminTable } from '../AdminTable';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { text, texts } from '../form-fields';
 import { SecretDialog, type Secret } from '../SecretDialog';
@@ -58,37 +59,28 @@ export function PersonalTokens() {
           </button>
         </div>
       </form>
-      {tokens.data && tokens.data.length > 0 && (
-        <table className="admin-table">
-          <caption className="visually-hidden">{t('admin.tokens.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.tokens.name')}</th>
-              <th scope="col">{t('admin.tokens.scopes')}</th>
-              <th scope="col">{t('admin.tokens.expires')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('admin.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data.map((token) => (
-              <tr key={token.id}>
-                <td>{token.name}</td>
-                <td>{token.scopes ? token.scopes.join(', ') : t('admin.tokens.allRights')}</td>
-                <td>
-                  {token.expiresAt ? new Date(token.expiresAt).toLocaleDateString() : t('admin.tokens.never')}
-                </td>
-                <td className="admin-row-actions">
-                  <button type="button" className="button small" onClick={() => setRevoking(token)}>
-                    {t('admin.tokens.revoke')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <AdminTable
+        caption={t('admin.tokens.title')}
+        rows={tokens.data}
+        rowKey={(token) => token.id}
+        columns={[
+          { header: t('admin.tokens.name'), cell: (token) => token.name },
+          {
+            header: t('admin.tokens.scopes'),
+            cell: (token) => (token.scopes ? token.scopes.join(', ') : t('admin.tokens.allRights')),
+          },
+          {
+            header: t('admin.tokens.expires'),
+            cell: (token) =>
+              token.expiresAt ? new Date(token.expiresAt).toLocaleDateString() : t('admin.tokens.never'),
+          },
+        ]}
+        actions={(token) => (
+          <button type="button" className="button small" onClick={() => setRevoking(token)}>
+            {t('admin.tokens.revoke')}
+          </button>
+        )}
+      />
       <ErrorNote error={tokens.error} />
       <SecretDialog title={t('admin.tokens.createdTitle')} secrets={shown} onClose={() => setShown(null)} />
       <ConfirmDialog

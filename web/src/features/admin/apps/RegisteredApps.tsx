@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorNote } from '../../../components/ErrorNote';
+import { AdminTable } from '../AdminTable';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { text, texts, lines } from '../form-fields';
 import { EventChoices, type EventName } from '../EventChoices';
@@ -105,48 +106,34 @@ export function RegisteredApps({ workspaceId }: { workspaceId: string }) {
           </button>
         </div>
       </form>
-      {apps.data?.length === 0 && <p className="muted">{t('admin.apps.none')}</p>}
-      {apps.data && apps.data.length > 0 && (
-        <table className="admin-table">
-          <caption className="visually-hidden">{t('admin.apps.registered')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.apps.name')}</th>
-              <th scope="col">{t('admin.apps.clientId')}</th>
-              <th scope="col">{t('admin.apps.scopes')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('admin.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {apps.data.map((app) => (
-              <tr key={app.id}>
-                <td>{app.name}</td>
-                <td>
-                  <code>{app.clientId}</code>
-                </td>
-                <td>{app.scopes.join(', ')}</td>
-                <td className="admin-row-actions">
-                  {!installed(app.id) && (
-                    <button
-                      type="button"
-                      className="button small"
-                      disabled={actions.install.isPending}
-                      onClick={() => install(app)}
-                    >
-                      {t('admin.apps.install')}
-                    </button>
-                  )}
-                  <button type="button" className="button small" onClick={() => setRemoving(app)}>
-                    {t('admin.delete')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <AdminTable
+        caption={t('admin.apps.registered')}
+        rows={apps.data}
+        rowKey={(app) => app.id}
+        empty={t('admin.apps.none')}
+        columns={[
+          { header: t('admin.apps.name'), cell: (app) => app.name },
+          { header: t('admin.apps.clientId'), cell: (app) => <code>{app.clientId}</code> },
+          { header: t('admin.apps.scopes'), cell: (app) => app.scopes.join(', ') },
+        ]}
+        actions={(app) => (
+          <>
+            {!installed(app.id) && (
+              <button
+                type="button"
+                className="button small"
+                disabled={actions.install.isPending}
+                onClick={() => install(app)}
+              >
+                {t('admin.apps.install')}
+              </button>
+            )}
+            <button type="button" className="button small" onClick={() => setRemoving(app)}>
+              {t('admin.delete')}
+            </button>
+          </>
+        )}
+      />
       <ErrorNote error={apps.error ?? actions.install.error} />
       <SecretDialog
         title={shown?.title ?? ''}

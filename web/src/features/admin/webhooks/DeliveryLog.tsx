@@ -1,6 +1,7 @@
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorNote } from '../../../components/ErrorNote';
+import { AdminTable } from '../AdminTable';
 import { text } from '../form-fields';
 import { useDeliveries, useDeliveryActions, type Delivery } from './api';
 
@@ -37,72 +38,57 @@ export function DeliveryLog({
         )}
       </form>
       <ErrorNote error={actions.recover.error ?? actions.redeliver.error ?? deliveries.error} />
-      {deliveries.data?.length === 0 && <p className="muted">{t('admin.webhooks.noDeliveries')}</p>}
-      {deliveries.data && deliveries.data.length > 0 && (
-        <table className="admin-table">
-          <caption className="visually-hidden">{t('admin.webhooks.deliveryLog')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.webhooks.event')}</th>
-              <th scope="col">{t('admin.webhooks.status')}</th>
-              <th scope="col">{t('admin.webhooks.attempts')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('admin.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {deliveries.data.map((delivery) => (
-              <DeliveryRow
-                key={delivery.id}
-                delivery={delivery}
-                onRedeliver={() => actions.redeliver.mutate(delivery.id)}
-                redelivering={actions.redeliver.isPending && actions.redeliver.variables === delivery.id}
-              />
-            ))}
-          </tbody>
-        </table>
-      )}
+      <AdminTable
+        caption={t('admin.webhooks.deliveryLog')}
+        rows={deliveries.data}
+        rowKey={(delivery) => delivery.id}
+        empty={t('admin.webhooks.noDeliveries')}
+        columns={[
+          {
+            header: t('admin.webhooks.event'),
+            cell: (delivery) => (
+              <>
+                <code>{delivery.eventType}</code>
+                <div className="muted">{new Date(delivery.createdAt).toLocaleString()}</div>
+              </>
+            ),
+          },
+          {
+            header: t('admin.webhooks.status'),
+            cell: (delivery) => t(`admin.webhooks.deliveryStatus.${delivery.status}`),
+          },
+          { header: t('admin.webhooks.attempts'), cell: (delivery) => <Attempts delivery={delivery} /> },
+        ]}
+        actions={(delivery) =>
+          delivery.status !== 'pending' && (
+            <button
+              type="button"
+              className="button small"
+              disabled={actions.redeliver.isPending && actions.redeliver.variables === delivery.id}
+              onClick={() => actions.redeliver.mutate(delivery.id)}
+            >
+              {t('admin.webhooks.redeliver')}
+            </button>
+          )
+        }
+      />
     </div>
   );
 }
 
-function DeliveryRow({
-  delivery,
-  onRedeliver,
-  redelivering,
-}: {
-  delivery: Delivery;
-  onRedeliver: () => void;
-  redelivering: boolean;
-}) {
+/** A delivery's attempts, oldest first: the answer (or error), how long it took, and the start of its body. */
+function Attempts({ delivery }: { delivery: Delivery }) {
   const { t } = useTranslation();
   return (
-    <tr>
-      <td>
-        <code>{delivery.eventType}</code>
-        <div className="muted">{new Date(delivery.createdAt).toLocaleString()}</div>
-      </td>
-      <td>{t(`admin.webhooks.deliveryStatus.${delivery.status}`)}</td>
-      <td>
-        <ol className="admin-attempts">
-          {delivery.attempts.map((attempt) => (
-            <li key={attempt.attemptedAt}>
-              <span>{attempt.statusCode ?? attempt.error ?? '—'}</span>
-              {' · '}
-              <span>{t('admin.webhooks.duration', { ms: Math.round(attempt.durationMs) })}</span>
-              {attempt.responseExcerpt && <code className="admin-excerpt">{attempt.responseExcerpt}</code>}
-            </li>
-          ))}
-        </ol>
-      </td>
-      <td>
-        {delivery.status !== 'pending' && (
-          <button type="button" className="button small" disabled={redelivering} onClick={onRedeliver}>
-            {t('admin.webhooks.redeliver')}
-          </button>
-        )}
-      </td>
-    </tr>
+    <ol className="admin-attempts">
+      {delivery.attempts.map((attempt) => (
+        <li key={attempt.attemptedAt}>
+          <span>{attempt.statusCode ?? attempt.error ?? '—'}</span>
+          {' · '}
+          <span>{t('admin.webhooks.duration', { ms: Math.round(attempt.durationMs) })}</span>
+          {attempt.responseExcerpt && <code className="admin-excerpt">{attempt.responseExcerpt}</code>}
+        </li>
+      ))}
+    </ol>
   );
 }

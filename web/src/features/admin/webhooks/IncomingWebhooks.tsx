@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorNote } from '../../../components/ErrorNote';
 import { useChannels } from '../../sidebar/api';
+import { AdminTable } from '../AdminTable';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { text } from '../form-fields';
 import { SecretDialog, type Secret } from '../SecretDialog';
@@ -79,47 +80,38 @@ export function IncomingWebhooks({ workspaceId }: { workspaceId: string }) {
         </button>
       </form>
       <ErrorNote error={actions.create.error} />
-      {hooks.data && hooks.data.length === 0 && <p className="muted">{t('admin.webhooks.noIncoming')}</p>}
-      {hooks.data && hooks.data.length > 0 && (
-        <table className="admin-table">
-          <caption className="visually-hidden">{t('admin.webhooks.incoming')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.webhooks.name')}</th>
-              <th scope="col">{t('admin.webhooks.channel')}</th>
-              <th scope="col">{t('admin.webhooks.created')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('admin.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {hooks.data.map((hook) => (
-              <tr key={hook.id}>
-                <td>{hook.name}</td>
-                <td>#{channelName(hook.channelId)}</td>
-                <td>{new Date(hook.createdAt).toLocaleDateString()}</td>
-                <td className="admin-row-actions">
-                  <button
-                    type="button"
-                    className="button small"
-                    onClick={() => setPending({ hook, action: 'regenerate' })}
-                  >
-                    {t('admin.webhooks.regenerate')}
-                  </button>
-                  <button
-                    type="button"
-                    className="button small"
-                    onClick={() => setPending({ hook, action: 'remove' })}
-                  >
-                    {t('admin.delete')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <AdminTable
+        caption={t('admin.webhooks.incoming')}
+        rows={hooks.data}
+        rowKey={(hook) => hook.id}
+        empty={t('admin.webhooks.noIncoming')}
+        columns={[
+          { header: t('admin.webhooks.name'), cell: (hook) => hook.name },
+          { header: t('admin.webhooks.channel'), cell: (hook) => `#${channelName(hook.channelId)}` },
+          {
+            header: t('admin.webhooks.created'),
+            cell: (hook) => new Date(hook.createdAt).toLocaleDateString(),
+          },
+        ]}
+        actions={(hook) => (
+          <>
+            <button
+              type="button"
+              className="button small"
+              onClick={() => setPending({ hook, action: 'regenerate' })}
+            >
+              {t('admin.webhooks.regenerate')}
+            </button>
+            <button
+              type="button"
+              className="button small"
+              onClick={() => setPending({ hook, action: 'remove' })}
+            >
+              {t('admin.delete')}
+            </button>
+          </>
+        )}
+      />
       <ErrorNote error={hooks.error} />
       <SecretDialog title={t('admin.webhooks.urlTitle')} secrets={shown} onClose={() => setShown(null)} />
       <ConfirmDialog

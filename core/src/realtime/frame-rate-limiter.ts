@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config';
+import type { AppConfig } from '../config/config';
+
+/** One socket's token bucket of client frames. */
+export interface FrameBucket {
+  tokens: number;
+  filledAt: number;
+  noticeAt: number;
+}
+
+export type FrameAdmission = { admitted: true } | { admitted: false; notice?: string };
+
+/**
+ * Rate limit on the frames a client sends (REALTIME_CLIENT_FRAMES_PER_SECOND, bursts of
+ * REALTIME_CLIENT_FRAME_BURST): a flooding
+ * client costs the server a refusal, not a relay or a query.
+ */
+@Injectable()
+export class FrameRateLimiter {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  bucket(): FrameBucket {
+    return { tokens: this.config.clientFrameBurst, filledAt: Date.now(), noticeAt: 0 };
+  }
+
+  /** Takes a token for one frame; past the burst the frame is dropped, and (once a second) the client told. */
+  admit(bucket: FrameBucket): FrameAdmission {
+    const now = Date.now();
+    const { clientFramesPerSecond: rate, clientFrameBurst: burst } = this.config;
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.filledAt) / 1000) * rate);
+    bucket.filledAt = now;
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return { admitted: true };
+    }
+    if (now - bucket.noticeAt < 1000) return { admitted: false };
+    bucket.noticeAt = now;
+    return {
+      admitted: false,
+      notice: `Too many frames: at most ${rate} a second (bursts of ${burst}); frames were dropped`,
+    };
+  }
+}
