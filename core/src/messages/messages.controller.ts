@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../common/auth-context';
 import { AppScopes, CurrentAuth } from '../common/auth-context';
 import { pageQuerySchema, pageSchema } from '../common/pagination';
@@ -9,6 +9,7 @@ import { Validate } from '../common/validation';
 import type {
   EditMessageBody,
   HistoryQuery,
+  MessageImageQuery,
   PostMessageBody,
   ReactionBody,
   SearchQuery,
@@ -17,11 +18,15 @@ import {
   editMessageSchema,
   historyPageSchema,
   historyQuerySchema,
+  messageImageQuerySchema,
   postMessageSchema,
   reactionSchema,
   searchQuerySchema,
 } from './messages.schemas';
 import { MessagesService } from './messages.service';
+import { MessageImagesService } from './message-images.service';
+import { UNTRUSTED_CONTENT_HEADERS } from '../files/files.schemas';
+import { AVATAR_CONTENT_TYPE } from '../profiles/avatar-image';
 import { Responds } from '../common/responses';
 import { messageViewSchema } from '@jokkaer/sdk-plugin';
 
@@ -29,7 +34,10 @@ import { messageViewSchema } from '@jokkaer/sdk-plugin';
 @ApiBearerAuth()
 @Controller('api/v1')
 export class MessagesController {
-  constructor(private readonly messages: MessagesService) {}
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly images: MessageImagesService,
+  ) {}
 
   @Post('channels/:channelId/messages')
   @AppScopes('chat:write')
@@ -68,6 +76,29 @@ export class MessagesController {
   @Validate({ query: pageQuerySchema })
   replies(@CurrentAuth() auth: AuthContext, @Param('messageId') messageId: string, @Query() page: PageQuery) {
     return this.messages.replies(messageId, auth.userId, page);
+  }
+
+  /**
+   * An image the message's blocks or attachments show (`url` as it appears there), fetched through the egress
+   * guard and re-encoded as WebP: the page's CSP admits only its own images, and readers' addresses stay private.
+   */
+  @Get('messages/:messageId/images')
+  @AppScopes('channels:history')
+  @Validate({ query: messageImageQuerySchema })
+  @ApiResponse({
+    status: 200,
+    content: { [AVATAR_CONTENT_TYPE]: { schema: { type: 'string', format: 'binary' } } },
+  })
+  @Header('content-type', AVATAR_CONTENT_TYPE)
+  @Header('cache-control', 'private, max-age=3600')
+  @Header('x-content-type-options', UNTRUSTED_CONTENT_HEADERS['x-content-type-options'])
+  @Header('content-security-policy', UNTRUSTED_CONTENT_HEADERS['content-security-policy'])
+  image(
+    @CurrentAuth() auth: AuthContext,
+    @Param('messageId') messageId: string,
+    @Query() query: MessageImageQuery,
+  ) {
+    return this.images.image(messageId, auth.userId, query.url);
   }
 
   @Patch('messages/:messageId')
