@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../common/auth-context';
 import { AppScopes, CurrentAuth } from '../common/auth-context';
 import { pageQuerySchema, pageSchema } from '../common/pagination';
@@ -25,8 +25,7 @@ import {
 } from './messages.schemas';
 import { MessagesService } from './messages.service';
 import { MessageImagesService } from './message-images.service';
-import { UNTRUSTED_CONTENT_HEADERS } from '../files/files.schemas';
-import { AVATAR_CONTENT_TYPE } from '../profiles/avatar-image';
+import { ServesRemoteImage } from './remote-images';
 import { Responds } from '../common/responses';
 import { messageViewSchema } from '@jokkaer/sdk-plugin';
 
@@ -85,14 +84,7 @@ export class MessagesController {
   @Get('messages/:messageId/images')
   @AppScopes('channels:history')
   @Validate({ query: messageImageQuerySchema })
-  @ApiResponse({
-    status: 200,
-    content: { [AVATAR_CONTENT_TYPE]: { schema: { type: 'string', format: 'binary' } } },
-  })
-  @Header('content-type', AVATAR_CONTENT_TYPE)
-  @Header('cache-control', 'private, max-age=3600')
-  @Header('x-content-type-options', UNTRUSTED_CONTENT_HEADERS['x-content-type-options'])
-  @Header('content-security-policy', UNTRUSTED_CONTENT_HEADERS['content-security-policy'])
+  @ServesRemoteImage()
   image(
     @CurrentAuth() auth: AuthContext,
     @Param('messageId') messageId: string,

@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { applyDecorators, Header, Injectable } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
 import { LRUCache } from 'lru-cache';
 import { EgressClient } from '../egress/egress.client';
-import { sniffImageType } from '../profiles/avatar-image';
+import { UNTRUSTED_CONTENT_HEADERS } from '../files/files.schemas';
+import { AVATAR_CONTENT_TYPE, sniffImageType } from '../profiles/avatar-image';
 
 /** How a fetched image is re-encoded: a bot's square icon, or a block's picture bounded in a message. */
 export interface ImageEncoding {
@@ -54,3 +56,16 @@ export class RemoteImages {
     }
   }
 }
+
+/** A route answering such an image: WebP, cached privately for an hour, never sniffed nor run as a document. */
+export const ServesRemoteImage = () =>
+  applyDecorators(
+    ApiResponse({
+      status: 200,
+      content: { [AVATAR_CONTENT_TYPE]: { schema: { type: 'string', format: 'binary' } } },
+    }),
+    Header('content-type', AVATAR_CONTENT_TYPE),
+    Header('cache-control', 'private, max-age=3600'),
+    Header('x-content-type-options', UNTRUSTED_CONTENT_HEADERS['x-content-type-options']),
+    Header('content-security-policy', UNTRUSTED_CONTENT_HEADERS['content-security-policy']),
+  );

@@ -44,31 +44,33 @@ function AttachmentItem({ attachment }: { attachment: Attachment }) {
   const color = barColor(attachment.color);
   const style = color ? ({ '--attachment-color': color } as CSSProperties) : undefined;
   return (
-    <div className="attachment-item">
+    <div className="slack-attachment-item">
       {attachment.pretext && (
         <AttachmentText attachment={attachment} field="pretext" text={attachment.pretext} />
       )}
-      <div className="attachment" style={style}>
-        <div className="attachment-body">
+      <div className="slack-attachment" style={style}>
+        <div className="slack-attachment-body">
           {attachment.author_name && (
-            <div className="attachment-author">
+            <div className="slack-attachment-author">
               {attachment.author_icon && (
-                <BlockImage className="attachment-author-icon" url={attachment.author_icon} alt="" />
+                <BlockImage className="slack-attachment-author-icon" url={attachment.author_icon} alt="" />
               )}
               <Link href={attachment.author_link}>{attachment.author_name}</Link>
             </div>
           )}
           {attachment.title && (
-            <div className="attachment-title">
+            <div className="slack-attachment-title">
               <Link href={attachment.title_link}>{decodeEntities(attachment.title)}</Link>
             </div>
           )}
           {attachment.text && <AttachmentText attachment={attachment} field="text" text={attachment.text} />}
           {attachment.fields && attachment.fields.length > 0 && (
-            <div className="attachment-fields">
+            <div className="slack-attachment-fields">
               {attachment.fields.map((field, index) => (
-                <div key={index} className={`attachment-field${field.short ? ' short' : ''}`}>
-                  {field.title && <div className="attachment-field-title">{decodeEntities(field.title)}</div>}
+                <div key={index} className={`slack-attachment-field${field.short ? ' short' : ''}`}>
+                  {field.title && (
+                    <div className="slack-attachment-field-title">{decodeEntities(field.title)}</div>
+                  )}
                   {field.value && (
                     <AttachmentText attachment={attachment} field="fields" text={field.value} />
                   )}
@@ -79,15 +81,21 @@ function AttachmentItem({ attachment }: { attachment: Attachment }) {
           {attachment.blocks && <Blocks blocks={attachment.blocks} />}
           {attachment.image_url && (
             <BlockImage
-              className="attachment-image"
+              className="slack-attachment-image"
               url={attachment.image_url}
               alt={attachment.title ?? ''}
             />
           )}
-          {attachment.footer && <div className="attachment-footer">{decodeEntities(attachment.footer)}</div>}
+          {attachment.footer && (
+            <div className="slack-attachment-footer">{decodeEntities(attachment.footer)}</div>
+          )}
         </div>
         {attachment.thumb_url && (
-          <BlockImage className="attachment-thumb" url={attachment.thumb_url} alt={attachment.title ?? ''} />
+          <BlockImage
+            className="slack-attachment-thumb"
+            url={attachment.thumb_url}
+            alt={attachment.title ?? ''}
+          />
         )}
       </div>
     </div>
@@ -97,7 +105,7 @@ function AttachmentItem({ attachment }: { attachment: Attachment }) {
 /** Slack's legacy attachments: a coloured bar beside each one's author, title, text, fields and pictures. */
 export function Attachments({ attachments }: { attachments: Attachment[] }) {
   return (
-    <div className="attachments">
+    <div className="slack-attachments">
       {attachments.map((attachment, index) => (
         <AttachmentItem key={index} attachment={attachment} />
       ))}

@@ -19,10 +19,16 @@ beforeEach(() => {
   vi.spyOn(api, 'GET').mockImplementation(((path: string, init: { params: { query?: { url?: string } } }) => {
     const response = new Response(null, { status: 200 });
     if (path === '/api/v1/messages/{messageId}/images') {
-      imageUrls.push(init.params.query?.url ?? '');
+      const url = init.params.query?.url ?? '';
+      imageUrls.push(url);
+      if (url.endsWith('/gone.png'))
+        return Promise.resolve({ response: new Response(null, { status: 404 }) });
       return Promise.resolve({ data: new Blob(['webp']), response });
     }
-    return Promise.resolve({ data: { items: [{ id: GENERAL, name: 'general' }], nextCursor: null }, response });
+    return Promise.resolve({
+      data: { items: [{ id: GENERAL, name: 'general' }], nextCursor: null },
+      response,
+    });
   }) as never);
 });
 afterEach(() => vi.restoreAllMocks());
@@ -79,6 +85,12 @@ describe('MessageContent', () => {
     await waitFor(() => expect(fields[1]).toHaveTextContent('Status: ok 🎉'));
     expect(await screen.findByAltText('CI logo')).toHaveAttribute('src', 'blob:block-image');
     expect(imageUrls).toEqual([image('logo')]);
+  });
+
+  it("shows an image's alt text, saying it is unavailable, when the server cannot serve it", async () => {
+    show({ blocks: [{ type: 'image', image_url: image('gone'), alt_text: 'Old chart' }] });
+    expect(await screen.findByText('Image unavailable: Old chart')).toBeInTheDocument();
+    expect(screen.getByRole('img', { name: 'Old chart' })).not.toHaveAttribute('src');
   });
 
   it('renders header, divider, context and image blocks', async () => {
@@ -193,7 +205,7 @@ describe('MessageContent', () => {
     };
     const container = show({ text: 'CPU high', attachments: [attachment] });
     expect(screen.getByText('the text')).toBeInTheDocument();
-    const bar = container.querySelector<HTMLElement>('.attachment');
+    const bar = container.querySelector<HTMLElement>('.slack-attachment');
     expect(bar?.style.getPropertyValue('--attachment-color')).toBe('#e01e5a');
     expect(screen.getByText('prod', { selector: 'em' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Monitor' })).toHaveAttribute('href', 'https://monitor.example');
@@ -202,7 +214,7 @@ describe('MessageContent', () => {
       'https://monitor.example/cpu',
     );
     expect(screen.getByText('97%', { selector: 'strong' })).toBeInTheDocument();
-    const fields = container.querySelectorAll('.attachment-field');
+    const fields = container.querySelectorAll('.slack-attachment-field');
     expect([...fields].map((field) => [field.textContent, field.classList.contains('short')])).toEqual([
       ['Hostweb-1', true],
       ['Regioneu', true],

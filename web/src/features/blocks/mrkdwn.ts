@@ -53,9 +53,10 @@ function token(inner: string, context: MrkdwnContext): string {
     );
   }
   const url = decodeEntities(target);
-  const text = literal(label ?? url, context);
-  // Anything but a web, mail or phone link is shown as its label only: no javascript:, data: or custom scheme.
-  return SAFE_LINK.test(url) && !/[\s<>]/.test(url) ? `[${text}](<${url}>)` : text;
+  // Anything but a web, mail or phone link is shown as text (its label, or itself as typed): no javascript:,
+  // data: or custom scheme becomes a link.
+  if (!SAFE_LINK.test(url) || /[\s<>]/.test(url)) return literal(label ?? `<${inner}>`, context);
+  return `[${literal(label ?? url, context)}](<${url}>)`;
 }
 
 /**
