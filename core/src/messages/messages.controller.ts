@@ -9,6 +9,7 @@ import { Validate } from '../common/validation';
 import type {
   EditMessageBody,
   HistoryQuery,
+  MessageImageQuery,
   PostMessageBody,
   ReactionBody,
   SearchQuery,
@@ -17,11 +18,14 @@ import {
   editMessageSchema,
   historyPageSchema,
   historyQuerySchema,
+  messageImageQuerySchema,
   postMessageSchema,
   reactionSchema,
   searchQuerySchema,
 } from './messages.schemas';
 import { MessagesService } from './messages.service';
+import { MessageImagesService } from './message-images.service';
+import { ServesRemoteImage } from './remote-images';
 import { Responds } from '../common/responses';
 import { messageViewSchema } from '@jokkaer/sdk-plugin';
 
@@ -29,7 +33,10 @@ import { messageViewSchema } from '@jokkaer/sdk-plugin';
 @ApiBearerAuth()
 @Controller('api/v1')
 export class MessagesController {
-  constructor(private readonly messages: MessagesService) {}
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly images: MessageImagesService,
+  ) {}
 
   @Post('channels/:channelId/messages')
   @AppScopes('chat:write')
@@ -68,6 +75,22 @@ export class MessagesController {
   @Validate({ query: pageQuerySchema })
   replies(@CurrentAuth() auth: AuthContext, @Param('messageId') messageId: string, @Query() page: PageQuery) {
     return this.messages.replies(messageId, auth.userId, page);
+  }
+
+  /**
+   * An image the message's blocks or attachments show (`url` as it appears there), fetched through the egress
+   * guard and re-encoded as WebP: the page's CSP admits only its own images, and readers' addresses stay private.
+   */
+  @Get('messages/:messageId/images')
+  @AppScopes('channels:history')
+  @Validate({ query: messageImageQuerySchema })
+  @ServesRemoteImage()
+  image(
+    @CurrentAuth() auth: AuthContext,
+    @Param('messageId') messageId: string,
+    @Query() query: MessageImageQuery,
+  ) {
+    return this.images.image(messageId, auth.userId, query.url);
   }
 
   @Patch('messages/:messageId')

@@ -118,6 +118,15 @@ export interface HistoryPage<T> extends Page<T> {
   newerCursor: string | null;
 }
 
+/** Which of a message's block or attachment images (`GET /messages/:messageId/images?url=`). */
+export const messageImageQuerySchema = {
+  type: 'object',
+  properties: { url: { type: 'string', minLength: 1, maxLength: 3000, pattern: '^https?://' } },
+  required: ['url'],
+  additionalProperties: false,
+} as const;
+export type MessageImageQuery = FromSchema<typeof messageImageQuerySchema>;
+
 export const searchQuerySchema = {
   type: 'object',
   properties: {

@@ -35,9 +35,18 @@ export function sniffImageType(content: Buffer): string | undefined {
  * is kept. Rejects when the image cannot be decoded.
  */
 export async function toAvatar(content: Buffer, size = AVATAR_SIZE): Promise<Buffer> {
-  return await sharp(content, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
-    .rotate()
-    .resize(size, size, { fit: 'cover' })
-    .webp({ quality: 85 })
+  return await decode(content).resize(size, size, { fit: 'cover' }).webp({ quality: 85 }).toBuffer();
+}
+
+/** An image scaled down (never up) to fit a box, re-encoded the same way (a picture posted in a message). */
+export async function toBoundedImage(content: Buffer, width: number, height: number): Promise<Buffer> {
+  return await decode(content)
+    .resize(width, height, { fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 80 })
     .toBuffer();
+}
+
+/** The image's first frame turned upright (EXIF), refused when it cannot be decoded or is too large. */
+function decode(content: Buffer) {
+  return sharp(content, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).rotate();
 }

@@ -242,6 +242,9 @@ export const attachmentsSchema = {
     properties: {
       color: { type: 'string', pattern: '^(good|warning|danger|#?[0-9a-fA-F]{6})$' },
       pretext: { type: 'string', maxLength: 3000 },
+      author_name: { type: 'string', maxLength: 300 },
+      author_link: url,
+      author_icon: url,
       title: { type: 'string', maxLength: 3000 },
       title_link: url,
       text: { type: 'string', maxLength: 8000 },

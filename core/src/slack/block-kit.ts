@@ -41,3 +41,26 @@ export function fallbackText(content: RichContent): string {
   const parts = fromBlocks.length > 0 ? fromBlocks : (content.attachments ?? []).flatMap(attachmentText);
   return parts.join('\n').slice(0, MAX_TEXT_LENGTH);
 }
+
+/** Every image URL a block shows: its own, its accessory's, its context images'. */
+function blockImageUrls(block: Block): unknown[] {
+  const elements = block.type === 'context' ? ((block.elements as Block[] | undefined) ?? []) : [];
+  return [block, block.accessory as Block | undefined, ...elements]
+    .filter((part) => part?.type === 'image')
+    .map((image) => image?.image_url);
+}
+
+/** The images a message's blocks and attachments show by URL (the only ones the server fetches for readers). */
+export function imageUrls(content: RichContent): Set<string> {
+  const attachments = content.attachments ?? [];
+  const urls = [
+    ...(content.blocks ?? []).flatMap(blockImageUrls),
+    ...attachments.flatMap((attachment) => [
+      attachment.image_url,
+      attachment.thumb_url,
+      attachment.author_icon,
+      ...((attachment.blocks as Block[] | undefined) ?? []).flatMap(blockImageUrls),
+    ]),
+  ];
+  return new Set(urls.filter((url): url is string => typeof url === 'string'));
+}

@@ -1,11 +1,10 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../common/auth-context';
 import { CurrentAuth, Public } from '../common/auth-context';
 import { Validate } from '../common/validation';
-import { UNTRUSTED_CONTENT_HEADERS } from '../files/files.schemas';
-import { AVATAR_CONTENT_TYPE } from '../profiles/avatar-image';
 import { IncomingWebhooksService } from './incoming-webhooks.service';
+import { ServesRemoteImage } from '../messages/remote-images';
 import { Responds } from '../common/responses';
 import type { CreateIncomingWebhookBody } from './webhooks.schemas';
 import {
@@ -64,14 +63,7 @@ export class IncomingWebhooksController {
   /** The icon an incoming webhook's post asked for, as a small WebP; for those who may read the message. */
   @ApiBearerAuth()
   @Get('api/v1/messages/:messageId/bot-icon')
-  @ApiResponse({
-    status: 200,
-    content: { [AVATAR_CONTENT_TYPE]: { schema: { type: 'string', format: 'binary' } } },
-  })
-  @Header('content-type', AVATAR_CONTENT_TYPE)
-  @Header('cache-control', 'private, max-age=3600')
-  @Header('x-content-type-options', UNTRUSTED_CONTENT_HEADERS['x-content-type-options'])
-  @Header('content-security-policy', UNTRUSTED_CONTENT_HEADERS['content-security-policy'])
+  @ServesRemoteImage()
   botIcon(@CurrentAuth() auth: AuthContext, @Param('messageId') messageId: string) {
     return this.hooks.botIcon(messageId, auth.userId);
   }

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
 import { AuthService } from '../auth/auth.service';
 import { generateToken, hashToken } from '../auth/tokens';
 import { ChannelsService } from '../channels/channels.service';
@@ -10,9 +9,10 @@ import { assertValid, isUuid } from '../common/validation';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { Database } from '../database/database';
-import { EgressClient } from '../egress/egress.client';
 import { MessagesService } from '../messages/messages.service';
-import { toAvatar, sniffImageType } from '../profiles/avatar-image';
+import { toAvatar } from '../profiles/avatar-image';
+import { RemoteImages } from '../messages/remote-images';
+import type { ImageEncoding } from '../messages/remote-images';
 import type { RichContent } from '../messages/messages.schemas';
 import { parseTs } from '../slack/slack-ids';
 import { RateLimiter } from '../rate-limits/rate-limiter';
@@ -30,8 +30,11 @@ const toView = (row: IncomingWebhookRow): IncomingWebhookView => ({
 });
 
 /** Icons are served as small squares (twice the 24 px they show at, for sharp screens). */
-const ICON_SIZE = 48;
-const ICON_MAX_BYTES = 512 * 1024;
+const BOT_ICON: ImageEncoding = {
+  name: 'bot-icon',
+  maxInputBytes: 512 * 1024,
+  encode: (content) => toAvatar(content, 48),
+};
 
 /**
  * Slack-compatible incoming webhooks: a secret URL that posts into one channel as the hook's own bot.
@@ -39,12 +42,9 @@ const ICON_MAX_BYTES = 512 * 1024;
  */
 @Injectable()
 export class IncomingWebhooksService {
-  /** Icons by URL (null: it could not be fetched as an image), so readers do not each fetch it again. */
-  private readonly icons = new LRUCache<string, { icon: Buffer | null }>({ max: 500, ttl: 60 * 60_000 });
-
   constructor(
     private readonly db: Database,
-    private readonly egress: EgressClient,
+    private readonly images: RemoteImages,
     private readonly repository: IncomingWebhooksRepository,
     private readonly channels: ChannelsService,
     private readonly workspaces: WorkspacesService,
@@ -152,27 +152,9 @@ export class IncomingWebhooksService {
     const message = await this.messages.get(messageId, userId);
     const url = message.botProfile?.iconUrl;
     if (!url) throw notFound('Icon');
-    let cached = this.icons.get(url);
-    if (!cached) {
-      cached = { icon: await this.fetchIcon(url) };
-      this.icons.set(url, cached);
-    }
-    if (!cached.icon) throw notFound('Icon');
-    return cached.icon;
-  }
-
-  private async fetchIcon(url: string): Promise<Buffer | null> {
-    try {
-      const response = await this.egress.fetch(
-        url,
-        { headers: { accept: 'image/png, image/jpeg, image/gif, image/webp' } },
-        { timeoutMs: 5000, maxResponseBytes: ICON_MAX_BYTES },
-      );
-      if (response.status !== 200 || !sniffImageType(response.bytes)) return null;
-      return await toAvatar(response.bytes, ICON_SIZE);
-    } catch {
-      return null; // refused by the guard, unreachable, too large or undecodable: no icon
-    }
+    const icon = await this.images.get(url, BOT_ICON);
+    if (!icon) throw notFound('Icon');
+    return icon;
   }
 
   private async requireManager(hookId: string, userId: string, verb: string) {

@@ -1,9 +1,19 @@
 import { memo, type ComponentProps } from 'react';
 import ReactMarkdown, { defaultUrlTransform } from 'react-markdown';
+import { Link as RouterLink } from 'react-router';
 import remarkGfm from 'remark-gfm';
 
-/** Links open in a new tab without handing it this window (no opener, no referrer). */
+/**
+ * Links open in a new tab without handing it this window (no opener, no referrer); a path in this app (a
+ * channel named in a bot's message) opens here.
+ */
 function Link({ node: _node, href, children, ...rest }: ComponentProps<'a'> & { node?: unknown }) {
+  if (href?.startsWith('/') && !href.startsWith('//'))
+    return (
+      <RouterLink {...rest} to={href}>
+        {children}
+      </RouterLink>
+    );
   return (
     <a {...rest} href={href} target="_blank" rel="noopener noreferrer">
       {children}

@@ -70,6 +70,15 @@ export const en = {
     delete: 'Delete',
     editLabel: 'Edit message (Enter saves, Esc cancels)',
   },
+  blocks: {
+    notConnected: 'This app is not connected here yet: its buttons and menus do nothing.',
+    choose: 'Choose an option',
+    chooseUser: 'Choose a person',
+    chooseConversation: 'Choose a conversation',
+    pickDate: 'Pick a date',
+    moreOptions: 'More options',
+    imageUnavailable: 'Image unavailable: {{alt}}',
+  },
   commands: {
     answers: 'Answers only you can see',
     answerFrom: 'Answer from {{from}}',

@@ -71,6 +71,15 @@ export const fr: Messages = {
     delete: 'Supprimer',
     editLabel: 'Modifier le message (Entrée enregistre, Échap annule)',
   },
+  blocks: {
+    notConnected: 'Cette application n’est pas encore connectée ici : ses boutons et menus sont inactifs.',
+    choose: 'Choisir une option',
+    chooseUser: 'Choisir une personne',
+    chooseConversation: 'Choisir une conversation',
+    pickDate: 'Choisir une date',
+    moreOptions: 'Plus d’options',
+    imageUnavailable: 'Image indisponible : {{alt}}',
+  },
   commands: {
     answers: 'Réponses visibles uniquement par vous',
     answerFrom: 'Réponse de {{from}}',

@@ -10,6 +10,7 @@ import { AddReaction, Reactions } from '../reactions/Reactions';
 import { PresenceDot } from '../presence';
 import { CopyLinkButton } from '../links/CopyLinkButton';
 import { MessageFiles } from '../files/MessageFiles';
+import { MessageContent } from '../blocks';
 import { useMessageActions } from './api';
 import { useEditing } from './editing';
 
@@ -152,6 +153,7 @@ export function MessageItem({
   const outgoing = row.kind === 'outgoing' ? row.message : undefined;
   const sent = row.kind === 'message' ? row.message : undefined;
   const [editing, setEditing] = useEditing(sent?.id ?? row.key);
+  const text = <Markdown text={showMentions(message.text, nameOf)} />;
   return (
     <div className="message-row">
       {newDay && (
@@ -181,8 +183,12 @@ export function MessageItem({
         )}
         {sent && editing ? (
           <EditBox message={sent} nameOf={nameOf} done={() => setEditing(false)} />
+        ) : sent ? (
+          <MessageContent message={sent} nameOf={nameOf}>
+            {text}
+          </MessageContent>
         ) : (
-          <Markdown text={showMentions(message.text, nameOf)} />
+          text
         )}
         <MessageFiles files={message.files ?? []} />
         {sent?.editedAt && <span className="muted">{t('messages.edited')}</span>}

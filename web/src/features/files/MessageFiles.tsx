@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../components/Dialog';
 import { api, data } from '../../lib/api/client';
+import { useObjectUrl } from '../../lib/object-url';
 import type { FileView } from '../../lib/api/upload';
 import { formatSize, isPreviewable } from './format';
 import { DocumentIcon } from './icons';
@@ -16,21 +17,6 @@ function fetchContent(fileId: string): Promise<Blob> {
   return data<Blob>(
     api.GET('/api/v1/files/{fileId}/content', { params: { path: { fileId } }, parseAs: 'blob' }),
   );
-}
-
-/** An object URL for the blob while the component shows it. */
-function useObjectUrl(blob: Blob | undefined): string | undefined {
-  const [url, setUrl] = useState<string>();
-  useEffect(() => {
-    if (!blob) return;
-    const created = URL.createObjectURL(blob);
-    setUrl(created);
-    return () => {
-      URL.revokeObjectURL(created);
-      setUrl(undefined);
-    };
-  }, [blob]);
-  return url;
 }
 
 /** An image, bounded in the message; a click opens it full size. */

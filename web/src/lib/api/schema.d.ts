@@ -544,6 +544,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/messages/{messageId}/images': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['MessagesController_image'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/messages/{messageId}/reactions': {
     parameters: {
       query?: never;
@@ -3168,6 +3184,29 @@ export interface operations {
             }[];
             nextCursor: string | null;
           };
+        };
+      };
+    };
+  };
+  MessagesController_image: {
+    parameters: {
+      query?: {
+        url?: string;
+      };
+      header?: never;
+      path: {
+        messageId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/webp': string;
         };
       };
     };

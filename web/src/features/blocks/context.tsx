@@ -1,0 +1,26 @@
+import { useQuery } from '@tanstack/react-query';
+import { createContext, useContext } from 'react';
+import { loadShortcodes } from '../../lib/emoji';
+import type { MrkdwnContext } from './mrkdwn';
+import type { BlockAction } from './types';
+
+export interface BlocksContextValue extends Omit<MrkdwnContext, 'shortcodes'> {
+  /** The message the blocks belong to: its images are served through it. */
+  messageId: string;
+  /** Called when an interactive element is used; absent, they are shown disabled (no app to answer). */
+  onAction?: (action: BlockAction) => void;
+}
+
+export const BlocksContext = createContext<BlocksContextValue | null>(null);
+
+/** The message's context plus the emoji shortcodes, once loaded (their table is its own, lazy chunk). */
+export function useBlocksContext(): BlocksContextValue & MrkdwnContext {
+  const context = useContext(BlocksContext);
+  if (!context) throw new Error('Blocks are rendered inside a BlocksContext');
+  const shortcodes = useQuery({
+    queryKey: ['emoji-shortcodes'],
+    queryFn: loadShortcodes,
+    staleTime: Infinity,
+  });
+  return { ...context, shortcodes: shortcodes.data };
+}

@@ -1,0 +1,2 @@
+export { MessageContent } from './MessageContent';
+export type { BlockAction } from './types';
