@@ -30,6 +30,6 @@ import { LocalDiskStorage, STORAGE_DRIVER } from './storage';
       }),
     },
   ],
-  exports: [FilesService, UPLOAD_LIMITS],
+  exports: [FilesService, UPLOAD_LIMITS, STORAGE_DRIVER],
 })
 export class FilesModule {}
