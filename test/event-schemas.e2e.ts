@@ -41,6 +41,7 @@ const IMPLEMENTED: EventName[] = [
   'call.participant_left',
   'call.ended',
   'import.progress',
+  'export.progress',
 ];
 
 /** Rows the server writes to the same stream for itself; never delivered to clients, so not in the SDK. */
@@ -271,6 +272,15 @@ describe('SDK event schemas', () => {
       const { body } = await alice.api.get(api(`/workspaces/${importedInto}/imports/${started.id}`));
       if (body.status === 'done') break;
       if (waited > 400) throw new Error(`the import did not finish: ${JSON.stringify(body)}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+
+    // That workspace exported again in Slack's format: its progress, its end (with the download link).
+    const exportStarted = expectStatus(await alice.api.post(api(`/workspaces/${importedInto}/exports`)), 202);
+    for (let waited = 0; ; waited += 1) {
+      const { body } = await alice.api.get(api(`/workspaces/${importedInto}/exports/${exportStarted.id}`));
+      if (body.status === 'done') break;
+      if (waited > 400) throw new Error(`the export did not finish: ${JSON.stringify(body)}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
 

@@ -16,6 +16,7 @@ import { EgressModule } from './egress/egress.module';
 import { EventsModule } from './events/events.module';
 import { FilesModule } from './files/files.module';
 import { HealthModule } from './health/health.module';
+import { ExportsModule } from './exports/exports.module';
 import { ImportsModule } from './imports/imports.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -66,6 +67,7 @@ export class AppModule {
         CallsModule,
         HealthModule,
         ImportsModule,
+        ExportsModule,
         PushModule,
         SlackModule,
       ],

@@ -372,6 +372,66 @@ export const importViewSchema = {
   additionalProperties: false,
 } as const;
 
+/**
+ * A workspace export in Slack's format (`GET /workspaces/:workspaceId/exports/:exportId`), and the payload of
+ * `export.progress`, told to the person who started it as it runs. `downloadUrl` is set once the zip is ready.
+ */
+export const exportViewSchema = {
+  title: 'ExportView',
+  type: 'object',
+  properties: {
+    id: uuid,
+    workspaceId: uuid,
+    /** Who started it. */
+    userId: uuid,
+    status: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] },
+    /** Whether private channels and direct messages are in it (the server's EXPORT_PRIVATE). */
+    includePrivate: { type: 'boolean' },
+    conversationsTotal: { type: 'integer', minimum: 0 },
+    conversationsDone: { type: 'integer', minimum: 0 },
+    counts: {
+      type: 'object',
+      properties: {
+        users: { type: 'integer', minimum: 0 },
+        channels: { type: 'integer', minimum: 0 },
+        directMessages: { type: 'integer', minimum: 0 },
+        messages: { type: 'integer', minimum: 0 },
+        replies: { type: 'integer', minimum: 0 },
+        reactions: { type: 'integer', minimum: 0 },
+        files: { type: 'integer', minimum: 0 },
+      },
+      required: ['users', 'channels', 'directMessages', 'messages', 'replies', 'reactions', 'files'],
+      additionalProperties: false,
+    },
+    /** The zip's size once written. */
+    archiveBytes: { type: ['integer', 'null'], minimum: 0 },
+    /** Where the zip is downloaded (its owner's token), once it is done. */
+    downloadUrl: { type: ['string', 'null'] },
+    error: { type: ['string', 'null'] },
+    createdAt: dateTime,
+    finishedAt: nullableDateTime,
+    /** When the zip is removed (EXPORT_RETENTION_HOURS after it ended). */
+    expiresAt: nullableDateTime,
+  },
+  required: [
+    'id',
+    'workspaceId',
+    'userId',
+    'status',
+    'includePrivate',
+    'conversationsTotal',
+    'conversationsDone',
+    'counts',
+    'archiveBytes',
+    'downloadUrl',
+    'error',
+    'createdAt',
+    'finishedAt',
+    'expiresAt',
+  ],
+  additionalProperties: false,
+} as const;
+
 // ---- The catalogue -------------------------------------------------------------------------------------
 
 /** Every domain event by name (part of the public contract), with its payload's draft-07 schema. */
@@ -400,6 +460,8 @@ export const eventSchemas = {
   'call.ended': { $schema: JSON_SCHEMA_DRAFT_07, ...callEventSchema },
   /** A Slack export import moved on (counts, status); only to the person who started it. */
   'import.progress': { $schema: JSON_SCHEMA_DRAFT_07, ...importViewSchema },
+  /** A workspace export moved on (counts, status, its download once done); only to the person who started it. */
+  'export.progress': { $schema: JSON_SCHEMA_DRAFT_07, ...exportViewSchema },
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

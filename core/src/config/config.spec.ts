@@ -103,6 +103,8 @@ describe('loadConfig', () => {
       importMaxUncompressedBytes: 20 * 1024 ** 3,
       importMaxRatio: 100,
       importBatchMessages: 2000,
+      exportPrivate: false,
+      exportRetentionHours: 24,
     });
   });
 

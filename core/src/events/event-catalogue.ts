@@ -1,5 +1,6 @@
 import type { CallEvents } from '../calls/calls.events';
 import type { ChannelEvents } from '../channels/channels.events';
+import type { ExportEvents } from '../exports/exports.events';
 import type { FileEvents } from '../files/files.events';
 import type { ImportEvents } from '../imports/imports.events';
 import type { MessageEvents } from '../messages/messages.events';
@@ -18,7 +19,8 @@ export interface DomainEvents
     FileEvents,
     WebhookEvents,
     CallEvents,
-    ImportEvents {}
+    ImportEvents,
+    ExportEvents {}
 
 export type DomainEventName = keyof DomainEvents;
 

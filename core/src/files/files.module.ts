@@ -29,6 +29,6 @@ import { createStorageDriver, STORAGE_DRIVER } from './storage';
       }),
     },
   ],
-  exports: [FilesService, UPLOAD_LIMITS],
+  exports: [FilesService, UPLOAD_LIMITS, STORAGE_DRIVER],
 })
 export class FilesModule {}

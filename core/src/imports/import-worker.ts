@@ -1,7 +1,8 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Clock } from '../common/clock';
 import { LOGGER } from '../common/logger';
+import { PollingWorker } from '../common/polling-worker';
 import { Database } from '../database/database';
 import { EventBus } from '../events/event-bus';
 import { EventsRepository } from '../events/events.repository';
@@ -10,7 +11,6 @@ import { ImportsRepository } from './imports.repository';
 import { ImportFailed, ImportStopped, SlackImporter, toImportView } from './slack-importer';
 import { ArchiveRejected } from './slack-archive';
 
-const POLL_INTERVAL_MS = 1000;
 /** Renewed at every batch: it runs out only when the instance running the import is gone. */
 const LEASE_MS = 60_000;
 
@@ -20,11 +20,7 @@ const LEASE_MS = 60_000;
  * handed back at once.
  */
 @Injectable()
-export class ImportWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
-
+export class ImportWorker extends PollingWorker {
   constructor(
     private readonly db: Database,
     private readonly repository: ImportsRepository,
@@ -33,34 +29,16 @@ export class ImportWorker implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly events: EventsRepository,
     private readonly bus: EventBus,
     private readonly clock: Clock,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.wake(), POLL_INTERVAL_MS);
-    this.timer.unref();
-    this.wake();
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    super('import', logger);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
-    await this.repository.releaseLeases(this.bus.instanceId).catch((error: unknown) => {
-      this.logger.warn(
-        { err: error },
-        'releasing import leases at shutdown failed; they run out on their own',
-      );
-    });
+  protected releaseLeases(): Promise<void> {
+    return this.repository.releaseLeases(this.bus.instanceId);
   }
 
-  /** Looks for an import to run now (a new one was queued), unless this instance is running one. */
-  wake(): void {
-    if (this.running || this.stopped) return;
-    this.running = this.drain().finally(() => (this.running = undefined));
-  }
-
-  private async drain(): Promise<void> {
+  protected async drain(): Promise<void> {
     while (!this.stopped) {
       const now = this.clock.now();
       const job = await this.repository

@@ -1,4 +1,4 @@
-import { importedMessageId, isSlackTs, tsToDate } from './imported-ids';
+import { importedMessageId, isSlackTs, tsToDate, tsToMicros } from './imported-ids';
 
 const WORKSPACE = '0190f2c4-0000-7000-8000-000000000001';
 
@@ -27,6 +27,11 @@ describe('importedMessageId', () => {
 });
 
 describe('Slack ts', () => {
+  it('reads as microseconds, short fractions padded', () => {
+    expect(tsToMicros('1700000000.123456')).toBe('1700000000123456');
+    expect(tsToMicros('1700000001.5')).toBe('1700000001500000');
+  });
+
   it('reads as a time to the millisecond', () => {
     expect(tsToDate('1700000000.123456').toISOString()).toBe('2023-11-14T22:13:20.123Z');
     expect(isSlackTs('1700000000.123456')).toBe(true);

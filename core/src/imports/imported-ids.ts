@@ -11,6 +11,12 @@ export function tsToDate(ts: string): Date {
   return new Date(Number(seconds) * 1000 + Math.floor(Number(fraction.padEnd(6, '0')) / 1000));
 }
 
+/** A Slack ts as the microseconds since the epoch our messages' `ts` holds (a string: bigint). */
+export function tsToMicros(ts: string): string {
+  const [, seconds, fraction] = TS.exec(ts)!;
+  return (BigInt(seconds) * 1_000_000n + BigInt(fraction.padEnd(6, '0'))).toString();
+}
+
 /** The last 8 bytes of the ids of one conversation's messages, by `workspace/conversation` (a few at a time). */
 const conversationParts = new Map<string, string>();
 const CONVERSATION_PARTS_KEPT = 10_000;

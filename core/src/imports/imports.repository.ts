@@ -66,6 +66,8 @@ export interface ImportedMessage {
   userId: string;
   text: string;
   threadId: string | null;
+  /** Slack's ts in microseconds, kept as the message's own (the Web API names it by it). */
+  ts: string;
   createdAt: string;
   editedAt: string | null;
   botProfile: BotProfile | null;
@@ -310,12 +312,12 @@ export class ImportsRepository {
     for (const part of [roots, replies]) {
       if (part.length === 0) continue;
       const { rows } = await this.db.conn.raw<{ rows: { id: string }[] }>(
-        `INSERT INTO messages (id, workspace_id, channel_id, user_id, text, thread_id, created_at, edited_at, bot_profile, import_id)
-         SELECT t.id, ?, t.channel_id, t.user_id, t.text, root.id, t.created_at, t.edited_at, t.bot_profile, ?
+        `INSERT INTO messages (id, workspace_id, channel_id, user_id, text, thread_id, ts, created_at, edited_at, bot_profile, import_id)
+         SELECT t.id, ?, t.channel_id, t.user_id, t.text, root.id, t.ts, t.created_at, t.edited_at, t.bot_profile, ?
          FROM json_to_recordset(?::json) AS t(id uuid, channel_id uuid, user_id uuid, text text, thread_id uuid,
-           created_at timestamptz, edited_at timestamptz, bot_profile jsonb)
+           ts bigint, created_at timestamptz, edited_at timestamptz, bot_profile jsonb)
          LEFT JOIN messages AS root ON root.id = t.thread_id
-         ON CONFLICT (id) DO NOTHING
+         ON CONFLICT DO NOTHING
          RETURNING id`,
         [
           workspaceId,
@@ -327,6 +329,7 @@ export class ImportsRepository {
               user_id: m.userId,
               text: m.text,
               thread_id: m.threadId,
+              ts: m.ts,
               created_at: m.createdAt,
               edited_at: m.editedAt,
               bot_profile: m.botProfile,

@@ -100,6 +100,12 @@ export class SlackArchive {
 
   /** An entry's JSON; undefined when the entry is absent. Throws SyntaxError when it is not JSON. */
   async readJson(name: string): Promise<unknown> {
+    const content = await this.read(name);
+    return content === undefined ? undefined : (JSON.parse(content.toString('utf8')) as unknown);
+  }
+
+  /** An entry's bytes; undefined when the entry is absent. */
+  async read(name: string): Promise<Buffer | undefined> {
     const entry = this.entries.get(name);
     if (!entry) return undefined;
     const stream = await new Promise<Readable>((resolve, reject) =>
@@ -107,7 +113,7 @@ export class SlackArchive {
     );
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return Buffer.concat(chunks);
   }
 
   close(): void {

@@ -8,7 +8,7 @@ import { EventsRepository } from '../events/events.repository';
 import type { BotProfile } from '../messages/messages.schemas';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import type { Role } from '../workspaces/workspaces.schemas';
-import { importedMessageId, isSlackTs, tsToDate } from './imported-ids';
+import { importedMessageId, isSlackTs, tsToDate, tsToMicros } from './imported-ids';
 import { ImportsRepository } from './imports.repository';
 import type {
   ImportedMention,
@@ -531,6 +531,7 @@ class ImportRun {
         isSlackTs(threadTs) && threadTs !== ts
           ? importedMessageId(this.workspaceId, conversation.slackId, threadTs)
           : null,
+      ts: tsToMicros(ts),
       createdAt: createdAt.toISOString(),
       editedAt: isSlackTs(message.edited?.ts) ? tsToDate(message.edited.ts).toISOString() : null,
       botProfile: isBotMessage ? this.botProfile(message) : null,

@@ -33,6 +33,7 @@ const OWNED: Record<string, 'uploaderId' | 'userId' | undefined> = {
   'channel.read': 'userId',
   // An import's progress is for whoever started it.
   'import.progress': 'userId',
+  'export.progress': 'userId',
 };
 
 export function audienceOf(event: StoredEvent): Audience {

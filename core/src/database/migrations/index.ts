@@ -21,6 +21,7 @@ import * as push from './022_push';
 import * as slackMessages from './023_slack_messages';
 import * as imports from './024_imports';
 import * as scheduledMessages from './026_scheduled_messages';
+import * as exportsMigration from './027_exports';
 import * as auditLog from './028_audit_log';
 
 interface Migration {
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '023_slack_messages': slackMessages,
   '024_imports': imports,
   '026_scheduled_messages': scheduledMessages,
+  '027_exports': exportsMigration,
   '028_audit_log': auditLog,
 };
 

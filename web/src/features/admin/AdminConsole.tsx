@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate, NavLink, useParams } from 'react-router';
 import { useWorkspaces } from '../workspaces/api';
 import { mayAdminister } from './roles';
-import { adminSections } from './sections';
+import { sectionsFor } from './sections';
 
 /** The workspace's admin console: its sections beside the open one. Owners and admins only. */
 export function AdminConsole() {
@@ -13,8 +13,9 @@ export function AdminConsole() {
   if (workspaces.isPending) return <p className="muted center">{t('app.loading')}</p>;
   const workspace = workspaces.data?.find((candidate) => candidate.id === workspaceId);
   if (!workspace || !mayAdminister(workspace.role)) return <Navigate to={`/w/${workspaceId}`} replace />;
-  const open = adminSections.find((candidate) => candidate.id === section);
-  if (!open) return <Navigate to={`/w/${workspaceId}/admin/${adminSections[0]!.id}`} replace />;
+  const sections = sectionsFor(workspace.role);
+  const open = sections.find((candidate) => candidate.id === section);
+  if (!open) return <Navigate to={`/w/${workspaceId}/admin/${sections[0]!.id}`} replace />;
   return (
     <>
       <nav className="sidebar admin-nav" aria-label={t('admin.title')}>
@@ -22,7 +23,7 @@ export function AdminConsole() {
           <h2>{t('admin.title')}</h2>
         </header>
         <ul>
-          {adminSections.map((candidate) => (
+          {sections.map((candidate) => (
             <li key={candidate.id}>
               <NavLink to={`/w/${workspaceId}/admin/${candidate.id}`} className="sidebar-link">
                 {t(candidate.label)}

@@ -10,6 +10,8 @@ export interface AdminSection {
   /** The path segment: /w/:workspaceId/admin/:id. */
   id: string;
   label: `admin.sections.${keyof (typeof en)['admin']['sections']}`;
+  /** Shown to the workspace's owners alone (admins do not see it). */
+  ownersOnly?: boolean;
   /** Each section loads apart, so the console costs the chat nothing. */
   Component: LazyExoticComponent<ComponentType<AdminSectionProps>>;
 }
@@ -43,6 +45,14 @@ export const adminSections: AdminSection[] = [
     Component: lazy(() => import('./apps/AppsSection').then((module) => ({ default: module.AppsSection }))),
   },
   {
+    id: 'imports',
+    label: 'admin.sections.imports',
+    ownersOnly: true,
+    Component: lazy(() =>
+      import('./imports/ImportsSection').then((module) => ({ default: module.ImportsSection })),
+    ),
+  },
+  {
     id: 'audit',
     label: 'admin.sections.audit',
     Component: lazy(() =>
@@ -50,3 +60,7 @@ export const adminSections: AdminSection[] = [
     ),
   },
 ];
+
+/** The sections someone of `role` sees in the console. */
+export const sectionsFor = (role: string) =>
+  adminSections.filter((section) => !section.ownersOnly || role === 'owner');

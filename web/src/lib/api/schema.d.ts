@@ -1328,6 +1328,54 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/workspaces/{workspaceId}/exports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ExportsController_list'];
+    put?: never;
+    post: operations['ExportsController_start'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/workspaces/{workspaceId}/exports/{exportId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ExportsController_get'];
+    put?: never;
+    post?: never;
+    delete: operations['ExportsController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/workspaces/{workspaceId}/exports/{exportId}/download': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ExportsController_download'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/push/vapid-key': {
     parameters: {
       query?: never;
@@ -3996,6 +4044,7 @@ export interface operations {
                   | 'call.participant_left'
                   | 'call.ended'
                   | 'import.progress'
+                  | 'export.progress'
                 )[];
                 messages?: {
                   write?: boolean;
@@ -4086,6 +4135,7 @@ export interface operations {
                 | 'call.participant_left'
                 | 'call.ended'
                 | 'import.progress'
+                | 'export.progress'
               )[];
               messages?: {
                 write?: boolean;
@@ -4368,6 +4418,7 @@ export interface operations {
             | 'call.participant_left'
             | 'call.ended'
             | 'import.progress'
+            | 'export.progress'
           )[];
           channelIds?: string[] | null;
         };
@@ -4499,6 +4550,7 @@ export interface operations {
             | 'call.participant_left'
             | 'call.ended'
             | 'import.progress'
+            | 'export.progress'
           )[];
           channelIds?: string[] | null;
           enabled?: boolean;
@@ -4981,6 +5033,7 @@ export interface operations {
             | 'call.participant_left'
             | 'call.ended'
             | 'import.progress'
+            | 'export.progress'
           )[];
         };
       };
@@ -5613,6 +5666,206 @@ export interface operations {
     requestBody?: never;
     responses: {
       204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ExportsController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              workspaceId: string;
+              /** Format: uuid */
+              userId: string;
+              /** @enum {string} */
+              status: 'queued' | 'running' | 'done' | 'failed';
+              includePrivate: boolean;
+              conversationsTotal: number;
+              conversationsDone: number;
+              counts: {
+                users: number;
+                channels: number;
+                directMessages: number;
+                messages: number;
+                replies: number;
+                reactions: number;
+                files: number;
+              };
+              archiveBytes: number | null;
+              downloadUrl: string | null;
+              error: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              finishedAt: string | null;
+              /** Format: date-time */
+              expiresAt: string | null;
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  ExportsController_start: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** Format: uuid */
+            userId: string;
+            /** @enum {string} */
+            status: 'queued' | 'running' | 'done' | 'failed';
+            includePrivate: boolean;
+            conversationsTotal: number;
+            conversationsDone: number;
+            counts: {
+              users: number;
+              channels: number;
+              directMessages: number;
+              messages: number;
+              replies: number;
+              reactions: number;
+              files: number;
+            };
+            archiveBytes: number | null;
+            downloadUrl: string | null;
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** Format: date-time */
+            expiresAt: string | null;
+          };
+        };
+      };
+    };
+  };
+  ExportsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+        exportId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** Format: uuid */
+            userId: string;
+            /** @enum {string} */
+            status: 'queued' | 'running' | 'done' | 'failed';
+            includePrivate: boolean;
+            conversationsTotal: number;
+            conversationsDone: number;
+            counts: {
+              users: number;
+              channels: number;
+              directMessages: number;
+              messages: number;
+              replies: number;
+              reactions: number;
+              files: number;
+            };
+            archiveBytes: number | null;
+            downloadUrl: string | null;
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** Format: date-time */
+            expiresAt: string | null;
+          };
+        };
+      };
+    };
+  };
+  ExportsController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+        exportId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ExportsController_download: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+        exportId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
         headers: {
           [name: string]: unknown;
         };

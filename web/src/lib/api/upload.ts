@@ -1,4 +1,4 @@
-import { ApiError, type Answer } from './client';
+import { ApiError, type Answer, type ProblemField } from './client';
 import type { paths } from './schema';
 import { session } from '../session';
 
@@ -14,23 +14,29 @@ export interface UploadOptions {
 }
 
 /**
- * Uploads one file to a workspace (multipart field `file`), reporting the bytes sent as they go: fetch cannot
- * report an upload's progress, so this route goes through XMLHttpRequest, on the typed path and with the
- * session's token as the API client sends it. Rejects with an ApiError, or an AbortError when cancelled.
+ * Sends one file as multipart field `file` to an API path, reporting the bytes sent as they go: fetch cannot
+ * report an upload's progress, so uploads go through XMLHttpRequest, with the session's token as the API
+ * client sends it. Resolves to the JSON answer; rejects with an ApiError, or an AbortError when cancelled.
  */
-export function uploadFile(workspaceId: string, file: File, options: UploadOptions): Promise<FileView> {
+export function sendFile<T>(path: string, file: File, options: UploadOptions): Promise<T> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    request.open('POST', UPLOAD_PATH.replace('{workspaceId}', encodeURIComponent(workspaceId)));
+    request.open('POST', path);
     request.responseType = 'json';
     const token = session.get()?.token;
     if (token) request.setRequestHeader('authorization', `Bearer ${token}`);
     request.upload.onprogress = (event) => options.onProgress(event.loaded, event.total || file.size);
     request.onload = () => {
-      if (request.status === 201) return resolve(request.response as FileView);
+      if (request.status >= 200 && request.status < 300) return resolve(request.response as T);
       if (request.status === 401 && token) session.clear();
-      const problem = request.response as { detail?: string; title?: string } | null;
-      reject(new ApiError(request.status, problem?.detail ?? problem?.title ?? request.statusText));
+      const problem = request.response as { detail?: string; title?: string; errors?: ProblemField[] } | null;
+      reject(
+        new ApiError(
+          request.status,
+          problem?.detail ?? problem?.title ?? request.statusText,
+          problem?.errors,
+        ),
+      );
     };
     request.onerror = () => reject(new ApiError(0, 'The connection failed'));
     request.onabort = () => reject(cancelled());
@@ -40,4 +46,13 @@ export function uploadFile(workspaceId: string, file: File, options: UploadOptio
     form.append('file', file);
     request.send(form);
   });
+}
+
+/** Uploads one file to a workspace, on the typed path. */
+export function uploadFile(workspaceId: string, file: File, options: UploadOptions): Promise<FileView> {
+  return sendFile<FileView>(
+    UPLOAD_PATH.replace('{workspaceId}', encodeURIComponent(workspaceId)),
+    file,
+    options,
+  );
 }
