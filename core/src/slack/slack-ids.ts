@@ -4,7 +4,7 @@ import { isUuid } from '../common/validation';
  * Slack-shaped ids for native UUIDs: a kind letter and the UUID's 128 bits in base 32 (digits and A–V, 26
  * characters), so every id is stable, fits Slack's uppercase alphanumerics, and decodes back without a table.
  */
-export type SlackIdKind = 'T' | 'C' | 'G' | 'D' | 'U' | 'B' | 'F';
+export type SlackIdKind = 'T' | 'C' | 'G' | 'D' | 'U' | 'B' | 'F' | 'A';
 
 const DIGITS = 26;
 

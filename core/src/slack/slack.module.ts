@@ -4,6 +4,8 @@ import { ChannelsModule } from '../channels/channels.module';
 import { FilesModule } from '../files/files.module';
 import { MessagesModule } from '../messages/messages.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { SlackEvents } from './slack-events';
+import { SlackSocketMode } from './socket-mode';
 import { SlackController } from './slack.controller';
 import { SlackRepository } from './slack.repository';
 import { SlackService } from './slack.service';
@@ -11,6 +13,7 @@ import { SlackService } from './slack.service';
 @Module({
   imports: [AuthModule, WorkspacesModule, ChannelsModule, MessagesModule, FilesModule],
   controllers: [SlackController],
-  providers: [SlackRepository, SlackService],
+  providers: [SlackRepository, SlackService, SlackEvents, SlackSocketMode],
+  exports: [SlackEvents, SlackSocketMode],
 })
 export class SlackModule {}

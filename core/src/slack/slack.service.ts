@@ -19,6 +19,7 @@ import { RateLimiter } from '../rate-limits/rate-limiter';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { CHANNEL_KINDS, channelSlackId, nativeId, parseTs, slackId } from './slack-ids';
 import { slackChannel, slackMessage, slackUser } from './slack-views';
+import { SlackSocketMode } from './socket-mode';
 import { SlackRepository } from './slack.repository';
 import { JSON_ARGUMENTS, SLACK_ARGUMENTS, SlackAnswer, SlackError } from './slack.schemas';
 
@@ -144,6 +145,7 @@ export class SlackService {
     private readonly repository: SlackRepository,
     private readonly files: FilesService,
     private readonly limiter: RateLimiter,
+    private readonly socketMode: SlackSocketMode,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.methods = this.table();
@@ -198,6 +200,10 @@ export class SlackService {
 
   private async run(method: string, input: SlackRequest) {
     if (method === 'api.test') return this.apiTest(input.args);
+    // The one method for app-level tokens (xapp-…), which name an app rather than a user.
+    if (method === 'apps.connections.open') {
+      return this.socketMode.open(input.bearer ?? input.args.token, input.origin);
+    }
     // Own keys only: `constructor` or `__proto__` name no method.
     if (!Object.hasOwn(this.methods, method)) throw new SlackError('unknown_method', { req_method: method });
     const spec = this.methods[method];

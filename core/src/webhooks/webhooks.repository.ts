@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Knex } from 'knex';
 import { Database } from '../database/database';
+import type { SlackSubscriber } from '../slack/slack-events';
 import type { DeliveryStatus } from './webhooks.schemas';
 
 export interface SigningSecret {
@@ -23,14 +24,23 @@ export interface WebhookRow {
   createdSeq: string;
   /** Set for an app's event subscription, which only its install manages. */
   installId: string | null;
+  /** `slack`: a Slack app's subscription, sent Slack's Events API envelope, signature and retries. */
+  format: DeliveryFormat;
   createdAt: Date;
   updatedAt: Date;
 }
+
+export type DeliveryFormat = 'standard' | 'slack';
+
+/** An enabled subscription with, for a Slack app's, what its envelopes are made from. */
+export type FanoutTarget = WebhookRow & Partial<Omit<SlackSubscriber, 'workspaceId' | 'botUserId'>>;
 
 export interface NewDelivery {
   id: string;
   webhookId: string;
   eventSeq: string;
+  /** Which of the deliveries made from one event (several Slack events may come from one). */
+  part: number;
   eventType: string;
   body: string;
   nextAttemptAt: Date;
@@ -62,6 +72,12 @@ export interface ClaimedDelivery {
   secrets: SigningSecret[];
   /** An app's event subscription (its install owns the endpoint) rather than a workspace's webhook. */
   forApp: boolean;
+  format: DeliveryFormat;
+  /** What the previous attempt got (Slack's retries say why they come). */
+  lastStatusCode: number | null;
+  lastError: string | null;
+  /** The app of an app's subscription (Socket Mode connections are the app's). */
+  appId: string | null;
 }
 
 /** The result of one attempt, and what becomes of the delivery. */
@@ -117,9 +133,10 @@ export class WebhooksRepository {
   async insert(
     row: Omit<
       WebhookRow,
-      'enabled' | 'disabledReason' | 'failingSince' | 'installId' | 'createdAt' | 'updatedAt'
+      'enabled' | 'disabledReason' | 'failingSince' | 'installId' | 'format' | 'createdAt' | 'updatedAt'
     > & {
       installId?: string;
+      format?: DeliveryFormat;
     },
   ) {
     const [created] = await this.db
@@ -164,12 +181,18 @@ export class WebhooksRepository {
     await this.db.conn('webhooks').where({ id }).delete();
   }
 
-  async enabledIn(workspaceIds: string[]): Promise<WebhookRow[]> {
+  async deleteAppSubscription(installId: string, format: DeliveryFormat): Promise<void> {
+    await this.db.conn('webhooks').where({ installId, format }).delete();
+  }
+
+  async enabledIn(workspaceIds: string[]): Promise<FanoutTarget[]> {
     return await this.db
-      .conn('webhooks')
-      .whereIn('workspaceId', workspaceIds)
-      .where({ enabled: true })
-      .select<WebhookRow[]>();
+      .conn('webhooks as w')
+      .leftJoin('appInstalls as i', 'i.id', 'w.installId')
+      .leftJoin('apps as a', 'a.id', 'i.appId')
+      .whereIn('w.workspaceId', workspaceIds)
+      .where('w.enabled', true)
+      .select<FanoutTarget[]>('w.*', 'a.id as appId', 'a.clientId', 'a.slackEvents', 'i.scopes');
   }
 
   /** What the fan-out's directory keeps of enabled webhooks, of one workspace or of all. */
@@ -231,13 +254,15 @@ export class WebhooksRepository {
   async insertDeliveries(rows: NewDelivery[]): Promise<void> {
     if (rows.length === 0) return;
     await this.db.conn.raw(
-      `INSERT INTO webhook_deliveries (id, webhook_id, event_seq, event_type, body, next_attempt_at, created_at)
-       SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[])
-       ON CONFLICT (webhook_id, event_seq) DO NOTHING`,
+      `INSERT INTO webhook_deliveries (id, webhook_id, event_seq, part, event_type, body, next_attempt_at, created_at)
+       SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::smallint[], ?::text[], ?::text[], ?::timestamptz[],
+                            ?::timestamptz[])
+       ON CONFLICT (webhook_id, event_seq, part) DO NOTHING`,
       [
         rows.map((row) => row.id),
         rows.map((row) => row.webhookId),
         rows.map((row) => row.eventSeq),
+        rows.map((row) => row.part),
         rows.map((row) => row.eventType),
         rows.map((row) => row.body),
         rows.map((row) => row.nextAttemptAt),
@@ -286,7 +311,8 @@ export class WebhooksRepository {
        WHERE d.id = picked.id AND w.id = d.webhook_id
          AND (d.locked_until IS NULL OR d.locked_until < :now)
        RETURNING d.id, d.webhook_id AS "webhookId", d.body, d.attempts, w.url, w.secrets,
-         w.install_id IS NOT NULL AS "forApp"`,
+         w.install_id IS NOT NULL AS "forApp", w.format, d.last_status_code AS "lastStatusCode",
+         d.last_error AS "lastError", (SELECT i.app_id FROM app_installs i WHERE i.id = w.install_id) AS "appId"`,
       { now, leaseUntil, owner, limit, perWebhook, scan: limit, skip: skipWebhookIds },
     );
     return rows;

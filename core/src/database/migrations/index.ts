@@ -20,6 +20,7 @@ import * as channelMute from './018_channel_mute';
 import * as push from './022_push';
 import * as slackMessages from './023_slack_messages';
 import * as imports from './024_imports';
+import * as slackEvents from './025_slack_events';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   '022_push': push,
   '023_slack_messages': slackMessages,
   '024_imports': imports,
+  '025_slack_events': slackEvents,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
