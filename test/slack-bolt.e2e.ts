@@ -1,6 +1,7 @@
 import { createServer, RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { Client } from 'pg';
 import { WebClient } from '@slack/web-api';
 import { APP_CONFIG } from '../core/src/config/config';
 import type { AppConfig } from '../core/src/config/config';
@@ -26,6 +27,8 @@ let boltHost: BoltHost;
 /** What Bolt's listeners saw, for the assertions. */
 const retries: { reaction: string; retryNum?: number; retryReason?: string }[] = [];
 const teamJoins: string[] = [];
+const refused: string[] = [];
+const NO_RETRY = 'this event cannot be processed: no retry';
 let failNextReaction = true;
 
 const slackApiUrl = () => `${server.url}/api/slack/`;
@@ -58,6 +61,12 @@ function boltApp(host: BoltHost, secret: string, token: string): App {
     signingSecret: secret,
     // Listeners run before the answer, so a listener's error becomes the 500 that Slack retries after.
     processBeforeResponse: true,
+    // An app may refuse the retries of what it cannot process: Slack's X-Slack-No-Retry.
+    processEventErrorHandler: (args) => {
+      const { original } = args.error as { original?: Error };
+      if (original?.message === NO_RETRY) args.response.setHeader('X-Slack-No-Retry', '1');
+      return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+    },
     logLevel: LogLevel.ERROR,
   });
   const app = new App({
@@ -104,6 +113,10 @@ beforeAll(async () => {
     failNextReaction = false;
     return Promise.reject(new Error('a failure the first time, so that the event is retried'));
   });
+  bolt.event('reaction_removed', ({ event }) => {
+    refused.push(event.reaction);
+    return Promise.reject(new Error(NO_RETRY));
+  });
   bolt.event('team_join', ({ event }) => {
     teamJoins.push(event.user.id);
     return Promise.resolve();
@@ -135,12 +148,12 @@ describe('a stock Bolt app over HTTP', () => {
 
     const set = await owner.api.put(`${appPath}/slack-events`, {
       url: boltHost.url,
-      events: ['app_mention', 'message.channels', 'reaction_added', 'team_join'],
+      events: ['app_mention', 'message.channels', 'reaction_added', 'reaction_removed', 'team_join'],
     });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({
       slackEventsUrl: boltHost.url,
-      slackEvents: ['app_mention', 'message.channels', 'reaction_added', 'team_join'],
+      slackEvents: ['app_mention', 'message.channels', 'reaction_added', 'reaction_removed', 'team_join'],
     });
   });
 
@@ -163,6 +176,31 @@ describe('a stock Bolt app over HTTP', () => {
       { reaction: 'rocket', retryNum: undefined, retryReason: undefined },
       { reaction: 'rocket', retryNum: 1, retryReason: 'http_error' },
     ]);
+  });
+
+  it('reaction_removed: an answer with X-Slack-No-Retry: 1 is not retried', async () => {
+    const message = await postMessage(owner, channelId, 'roll back');
+    await owner.api.post(`/api/v1/messages/${message.id}/reactions`, { emoji: 'warning' });
+    const removed = await owner.api.delete(`/api/v1/messages/${message.id}/reactions/warning`);
+    expect(removed.status).toBeLessThan(300);
+    const db = new Client(server.databaseUrl);
+    await db.connect();
+    try {
+      const delivery = await eventually(async () => {
+        const { rows } = await db.query<{ status: string; attempts: number; last_error: string }>(
+          "SELECT status, attempts, last_error FROM webhook_deliveries WHERE event_type = 'reaction.removed'",
+        );
+        return rows[0]?.status === 'aborted' ? rows[0] : undefined;
+      }, 'the delivery given up');
+      expect(delivery).toEqual({
+        status: 'aborted',
+        attempts: 1,
+        last_error: 'the receiver asked not to retry (X-Slack-No-Retry)',
+      });
+      expect(refused).toEqual(['warning']);
+    } finally {
+      await db.end();
+    }
   });
 
   it('team_join: a new member of the workspace', async () => {
