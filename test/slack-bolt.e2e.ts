@@ -28,6 +28,8 @@ let boltHost: BoltHost;
 const retries: { reaction: string; retryNum?: number; retryReason?: string }[] = [];
 const teamJoins: string[] = [];
 const refused: string[] = [];
+/** Channel and message lifecycle events as Bolt received them: `type` or `message/subtype`, and the event. */
+const lifecycle: { kind: string; event: Record<string, unknown> }[] = [];
 const NO_RETRY = 'this event cannot be processed: no retry';
 let failNextReaction = true;
 
@@ -117,6 +119,21 @@ beforeAll(async () => {
     refused.push(event.reaction);
     return Promise.reject(new Error(NO_RETRY));
   });
+  for (const type of ['channel_created', 'member_joined_channel', 'member_left_channel', 'channel_archive']) {
+    bolt.event(type, ({ event }) => {
+      lifecycle.push({ kind: type, event: event as unknown as Record<string, unknown> });
+      return Promise.resolve();
+    });
+  }
+  bolt.event('message', ({ event }) => {
+    if (event.subtype === 'message_changed' || event.subtype === 'message_deleted') {
+      lifecycle.push({
+        kind: `message/${event.subtype}`,
+        event: event as unknown as Record<string, unknown>,
+      });
+    }
+    return Promise.resolve();
+  });
   bolt.event('team_join', ({ event }) => {
     teamJoins.push(event.user.id);
     return Promise.resolve();
@@ -148,12 +165,32 @@ describe('a stock Bolt app over HTTP', () => {
 
     const set = await owner.api.put(`${appPath}/slack-events`, {
       url: boltHost.url,
-      events: ['app_mention', 'message.channels', 'reaction_added', 'reaction_removed', 'team_join'],
+      events: [
+        'app_mention',
+        'message.channels',
+        'reaction_added',
+        'reaction_removed',
+        'team_join',
+        'channel_created',
+        'channel_archive',
+        'member_joined_channel',
+        'member_left_channel',
+      ],
     });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({
       slackEventsUrl: boltHost.url,
-      slackEvents: ['app_mention', 'message.channels', 'reaction_added', 'reaction_removed', 'team_join'],
+      slackEvents: [
+        'app_mention',
+        'message.channels',
+        'reaction_added',
+        'reaction_removed',
+        'team_join',
+        'channel_created',
+        'channel_archive',
+        'member_joined_channel',
+        'member_left_channel',
+      ],
     });
   });
 
@@ -201,6 +238,63 @@ describe('a stock Bolt app over HTTP', () => {
     } finally {
       await db.end();
     }
+  });
+
+  it('message_changed, message_deleted, channel_created, member_joined/left_channel, channel_archive', async () => {
+    const message = await postMessage(owner, channelId, 'first draft');
+    expect((await owner.api.patch(`/api/v1/messages/${message.id}`, { text: 'second draft' })).status).toBe(
+      200,
+    );
+    expect((await owner.api.delete(`/api/v1/messages/${message.id}`)).status).toBeLessThan(300);
+    const other = await createChannel(owner, workspaceId);
+    const bot = new WebClient(botToken, { slackApiUrl: slackApiUrl() });
+    await bot.conversations.join({ channel: slackId('C', other.id) });
+    await bot.conversations.leave({ channel: slackId('C', other.id) });
+    expect((await owner.api.patch(`/api/v1/channels/${other.id}`, { archived: true })).status).toBe(200);
+
+    const kinds = [
+      'message/message_changed',
+      'message/message_deleted',
+      'channel_created',
+      'member_joined_channel',
+      'member_left_channel',
+      'channel_archive',
+    ];
+    await eventually(
+      () =>
+        Promise.resolve(
+          (kinds.every((kind) => lifecycle.some((seen) => seen.kind === kind)) &&
+            lifecycle.some(
+              (seen) => seen.kind === 'member_left_channel' && seen.event.user === slackId('U', botUserId),
+            )) ||
+            undefined,
+        ),
+      'every lifecycle event',
+    );
+    // The bot's own joining and leaving (its channel's other members' too, when it is in it).
+    const find = (kind: string) =>
+      lifecycle.find(
+        (seen) =>
+          seen.kind === kind && (!kind.startsWith('member_') || seen.event.user === slackId('U', botUserId)),
+      )!.event;
+    const messageChannel = slackId('C', channelId);
+    const channel = slackId('C', other.id);
+    expect(find('message/message_changed')).toMatchObject({
+      channel: messageChannel,
+      message: { text: 'second draft', user: slackId('U', owner.id) },
+    });
+    expect(find('message/message_deleted')).toMatchObject({
+      channel: messageChannel,
+      deleted_ts: expect.any(String),
+    });
+    expect(find('channel_created')).toMatchObject({ channel: { id: channel, name: other.name } });
+    expect(find('member_joined_channel')).toMatchObject({
+      channel,
+      user: slackId('U', botUserId),
+      channel_type: 'C',
+    });
+    expect(find('member_left_channel')).toMatchObject({ channel, user: slackId('U', botUserId) });
+    expect(find('channel_archive')).toMatchObject({ channel });
   });
 
   it('team_join: a new member of the workspace', async () => {
