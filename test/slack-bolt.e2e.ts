@@ -30,6 +30,18 @@ const teamJoins: string[] = [];
 const refused: string[] = [];
 /** Channel and message lifecycle events as Bolt received them: `type` or `message/subtype`, and the event. */
 const lifecycle: { kind: string; event: Record<string, unknown> }[] = [];
+/** The Slack event types the app subscribes to. */
+const SUBSCRIBED = [
+  'app_mention',
+  'message.channels',
+  'reaction_added',
+  'reaction_removed',
+  'team_join',
+  'channel_created',
+  'channel_archive',
+  'member_joined_channel',
+  'member_left_channel',
+];
 const NO_RETRY = 'this event cannot be processed: no retry';
 let failNextReaction = true;
 
@@ -165,32 +177,12 @@ describe('a stock Bolt app over HTTP', () => {
 
     const set = await owner.api.put(`${appPath}/slack-events`, {
       url: boltHost.url,
-      events: [
-        'app_mention',
-        'message.channels',
-        'reaction_added',
-        'reaction_removed',
-        'team_join',
-        'channel_created',
-        'channel_archive',
-        'member_joined_channel',
-        'member_left_channel',
-      ],
+      events: SUBSCRIBED,
     });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({
       slackEventsUrl: boltHost.url,
-      slackEvents: [
-        'app_mention',
-        'message.channels',
-        'reaction_added',
-        'reaction_removed',
-        'team_join',
-        'channel_created',
-        'channel_archive',
-        'member_joined_channel',
-        'member_left_channel',
-      ],
+      slackEvents: SUBSCRIBED,
     });
   });
 
