@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuthService } from '../auth/auth.service';
@@ -22,6 +22,8 @@ import { EgressClient, EgressResponse } from '../egress/egress.client';
 import { EventBus } from '../events/event-bus';
 import { publishEphemeralAnswer } from '../events/ephemeral-answer';
 import { MessagesService } from '../messages/messages.service';
+import { SlackSocketMode } from '../slack/socket-mode';
+import { slackSignature } from '../webhooks/webhook-signature';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { AppsRepository, InstalledCommands } from './apps.repository';
 import { commandAnswerSchema } from './apps.schemas';
@@ -32,11 +34,6 @@ const ANSWER_TIMEOUT_MS = 3000;
 /** Slack's response_url: up to 5 posts within 30 minutes. */
 const RESPONSE_URL_USES = 5;
 const RESPONSE_URL_TTL_MS = 30 * 60_000;
-
-/** Slack's request signature: `v0=` + hex HMAC-SHA256 of `v0:timestamp:body` with the app's signing secret. */
-export function slackSignature(signingSecret: string, timestamp: number, body: string): string {
-  return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-}
 
 /**
  * Slash commands answered by installed apps, the way Slack sends them: a signed form POST through the egress
@@ -54,6 +51,7 @@ export class AppCommands implements CommandProvider, OnModuleInit {
     private readonly auth: AuthService,
     private readonly egress: EgressClient,
     private readonly bus: EventBus,
+    private readonly socketMode: SlackSocketMode,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -79,7 +77,14 @@ export class AppCommands implements CommandProvider, OnModuleInit {
     );
     if (!install) throw notFound(`Command /${request.command}`);
     const command = install.commands.find((candidate) => candidate.command === `/${request.command}`)!;
-    const body = await this.slackForm(install, request);
+    const fields = await this.slackForm(install, request);
+    // An app connected by Socket Mode gets the command there, and may answer in its acknowledgement.
+    if (this.socketMode.connected(install.appId)) {
+      const outcome = await this.socketMode.send(install.appId, 'slash_commands', fields);
+      if (!outcome.acked) return this.notAnswered(request, install.appId, outcome.reason);
+      return this.result(install, request, checkAnswer(outcome.payload));
+    }
+    const body = new URLSearchParams(fields).toString();
     const timestamp = Math.floor(Date.now() / 1000);
     let response: EgressResponse;
     try {
@@ -98,8 +103,7 @@ export class AppCommands implements CommandProvider, OnModuleInit {
         { timeoutMs: ANSWER_TIMEOUT_MS, maxResponseBytes: 64 * 1024 },
       );
     } catch (error) {
-      this.logger.warn({ err: error, appId: install.appId, command: request.command }, 'app command failed');
-      return { responseType: 'ephemeral', text: `/${request.command} did not answer in time.` };
+      return this.notAnswered(request, install.appId, error);
     }
     if (response.status < 200 || response.status >= 300) {
       return {
@@ -107,7 +111,20 @@ export class AppCommands implements CommandProvider, OnModuleInit {
         text: `/${request.command} failed (the app answered ${response.status}).`,
       };
     }
-    const answer = parseAnswer(response);
+    return this.result(install, request, parseAnswer(response));
+  }
+
+  private notAnswered(request: CommandRequest, appId: string, error: unknown): CommandResult {
+    this.logger.warn({ err: error, appId, command: request.command }, 'app command failed');
+    return { responseType: 'ephemeral', text: `/${request.command} did not answer in time.` };
+  }
+
+  /** What the person sees at once: the app's immediate answer, or nothing yet (it answers later). */
+  private result(
+    install: InstalledCommands,
+    request: CommandRequest,
+    answer: CommandAnswer | undefined | 'invalid',
+  ): CommandResult {
     if (answer === 'invalid') {
       return { responseType: 'ephemeral', text: `/${request.command} failed (the app's answer is invalid).` };
     }
@@ -152,7 +169,10 @@ export class AppCommands implements CommandProvider, OnModuleInit {
   }
 
   /** The form Slack sends, field for field, with a fresh response_url. */
-  private async slackForm(install: InstalledCommands, request: CommandRequest): Promise<string> {
+  private async slackForm(
+    install: InstalledCommands,
+    request: CommandRequest,
+  ): Promise<Record<string, string>> {
     const [{ channel }, workspace, user] = await Promise.all([
       this.channels.requireReadable(request.channelId, request.userId),
       this.workspaces.get(request.workspaceId, request.userId),
@@ -183,7 +203,7 @@ export class AppCommands implements CommandProvider, OnModuleInit {
       api_app_id: install.appId,
     };
     if (request.threadId) fields.thread_ts = request.threadId;
-    return new URLSearchParams(fields).toString();
+    return fields;
   }
 }
 
@@ -202,6 +222,11 @@ function parseAnswer(response: EgressResponse): CommandAnswer | undefined | 'inv
       // not JSON after all: the text is the answer
     }
   }
+  return checkAnswer(answer);
+}
+
+/** An answer object checked against Slack's fields; undefined for none (an acknowledgement alone). */
+function checkAnswer(answer: unknown): CommandAnswer | undefined | 'invalid' {
   if (typeof answer !== 'object' || answer === null) return undefined;
   try {
     assertValid(commandAnswerSchema, answer);

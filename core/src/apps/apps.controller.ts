@@ -1,18 +1,21 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../common/auth-context';
 import { CurrentAuth } from '../common/auth-context';
 import { Responds } from '../common/responses';
 import { Validate } from '../common/validation';
-import type { CreateAppBody, InstallAppBody } from './apps.schemas';
+import type { CreateAppBody, CreateAppTokenBody, InstallAppBody, SlackEventsBody } from './apps.schemas';
 import {
   appListSchema,
   appWithSigningSecretViewSchema,
   createAppSchema,
+  createAppTokenSchema,
+  createdAppTokenViewSchema,
   createdAppViewSchema,
   createdInstallViewSchema,
   installAppSchema,
   installedAppListSchema,
+  slackEventsSchema,
 } from './apps.schemas';
 import { AppsService } from './apps.service';
 
@@ -64,6 +67,43 @@ export class AppsController {
     @Param('appId') appId: string,
   ) {
     return this.apps.delete(workspaceId, appId, auth.userId);
+  }
+
+  /** Slack's Event Subscriptions page: the request URL (verified with Slack's challenge) and event types. */
+  @Put('apps/:appId/slack-events')
+  @Validate({ body: slackEventsSchema })
+  @Responds(200, appWithSigningSecretViewSchema)
+  setSlackEvents(
+    @CurrentAuth() auth: AuthContext,
+    @Param('workspaceId') workspaceId: string,
+    @Param('appId') appId: string,
+    @Body() body: SlackEventsBody,
+  ) {
+    return this.apps.setSlackEvents(workspaceId, appId, auth.userId, body);
+  }
+
+  /** Slack's app-level tokens (xapp-…), for Socket Mode: shown once. */
+  @Post('apps/:appId/app-tokens')
+  @Validate({ body: createAppTokenSchema })
+  @Responds(201, createdAppTokenViewSchema)
+  createAppToken(
+    @CurrentAuth() auth: AuthContext,
+    @Param('workspaceId') workspaceId: string,
+    @Param('appId') appId: string,
+    @Body() body: CreateAppTokenBody,
+  ) {
+    return this.apps.createAppToken(workspaceId, appId, auth.userId, body.scopes);
+  }
+
+  @Delete('apps/:appId/app-tokens/:tokenId')
+  @HttpCode(204)
+  revokeAppToken(
+    @CurrentAuth() auth: AuthContext,
+    @Param('workspaceId') workspaceId: string,
+    @Param('appId') appId: string,
+    @Param('tokenId') tokenId: string,
+  ) {
+    return this.apps.revokeAppToken(workspaceId, appId, tokenId, auth.userId);
   }
 
   @Post('apps/:appId/install')

@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { ChannelsModule } from '../channels/channels.module';
 import { CommandsModule } from '../commands/commands.module';
 import { MessagesModule } from '../messages/messages.module';
+import { SlackModule } from '../slack/slack.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { AppCommands } from './app-commands';
@@ -14,7 +15,15 @@ import { OAuthController } from './oauth.controller';
 import { OAuthService } from './oauth.service';
 
 @Module({
-  imports: [AuthModule, WorkspacesModule, ChannelsModule, MessagesModule, CommandsModule, WebhooksModule],
+  imports: [
+    AuthModule,
+    WorkspacesModule,
+    ChannelsModule,
+    MessagesModule,
+    CommandsModule,
+    WebhooksModule,
+    SlackModule,
+  ],
   controllers: [AppsController, CommandResponsesController, OAuthController],
   providers: [AppsRepository, AppsService, AppCommands, OAuthService],
 })

@@ -15,6 +15,8 @@ export interface AppRow {
   commands: AppCommand[];
   eventsUrl: string | null;
   events: string[];
+  slackEventsUrl: string | null;
+  slackEvents: string[];
   createdAt: Date;
 }
 
@@ -101,6 +103,39 @@ export class AppsRepository {
 
   async delete(id: string): Promise<void> {
     await this.db.conn('apps').where({ id }).delete();
+  }
+
+  async insertAppToken(row: {
+    id: string;
+    appId: string;
+    tokenHash: Buffer;
+    scopes: string[];
+    createdBy: string;
+  }): Promise<{ id: string; appId: string; scopes: string[]; createdAt: Date }> {
+    const [created] = await this.db
+      .conn('appTokens')
+      .insert(row)
+      .returning<{ id: string; appId: string; scopes: string[]; createdAt: Date }[]>([
+        'id',
+        'appId',
+        'scopes',
+        'createdAt',
+      ]);
+    return created;
+  }
+
+  /** Deletes one of the app's app-level tokens; false when it has no such token. */
+  async deleteAppToken(appId: string, id: string): Promise<boolean> {
+    return (await this.db.conn('appTokens').where({ appId, id }).delete()) > 0;
+  }
+
+  async updateSlackEvents(id: string, slackEventsUrl: string | null, slackEvents: string[]): Promise<AppRow> {
+    const [row] = await this.db
+      .conn('apps')
+      .where({ id })
+      .update({ slackEventsUrl, slackEvents })
+      .returning<AppRow[]>('*');
+    return row;
   }
 
   async insertInstall(row: Omit<InstallRow, 'createdAt'>): Promise<InstallRow> {

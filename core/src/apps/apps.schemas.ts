@@ -1,5 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { appScopesSchema as scopes } from '../common/auth-context';
+import { SLACK_EVENT_TYPES } from '../slack/slack-events';
 import { eventNameSchema } from '../webhooks/webhooks.schemas';
 
 export const createAppSchema = {
@@ -47,6 +48,26 @@ export const createAppSchema = {
 } as const;
 export type CreateAppBody = FromSchema<typeof createAppSchema>;
 
+/**
+ * Slack's Event Subscriptions: the request URL must answer Slack's signed `url_verification` challenge (so it
+ * is set once the app knows its signing secret); its installs are then sent these Slack event types in
+ * Slack's `event_callback` envelope. A null URL stops them.
+ */
+export const slackEventsSchema = {
+  type: 'object',
+  properties: {
+    url: { type: ['string', 'null'], maxLength: 2048, pattern: '^https?://' },
+    events: {
+      type: 'array',
+      items: { type: 'string', enum: SLACK_EVENT_TYPES },
+      uniqueItems: true,
+    },
+  },
+  required: ['url'],
+  additionalProperties: false,
+} as const;
+export type SlackEventsBody = FromSchema<typeof slackEventsSchema>;
+
 export const installAppSchema = {
   type: 'object',
   properties: {
@@ -87,6 +108,8 @@ export const appViewSchema = {
     commands: { type: 'array', items: appCommandSchema },
     eventsUrl: { type: ['string', 'null'] },
     events: strings,
+    slackEventsUrl: { type: ['string', 'null'] },
+    slackEvents: strings,
     createdBy: uuid,
     createdAt: dateTime,
   },
@@ -100,6 +123,8 @@ export const appViewSchema = {
     'commands',
     'eventsUrl',
     'events',
+    'slackEventsUrl',
+    'slackEvents',
     'createdBy',
     'createdAt',
   ],
@@ -181,3 +206,28 @@ export const commandAnswerSchema = {
   },
 } as const;
 export type CommandAnswer = FromSchema<typeof commandAnswerSchema>;
+
+/** Slack's app-level token: `connections:write` opens Socket Mode connections for the app. */
+export const createAppTokenSchema = {
+  type: 'object',
+  properties: {
+    scopes: {
+      type: 'array',
+      items: { type: 'string', enum: ['connections:write'] },
+      minItems: 1,
+      uniqueItems: true,
+    },
+  },
+  required: ['scopes'],
+  additionalProperties: false,
+} as const;
+export type CreateAppTokenBody = FromSchema<typeof createAppTokenSchema>;
+
+/** An app-level token as created: the token itself is shown this once. */
+export const createdAppTokenViewSchema = {
+  title: 'CreatedAppTokenView',
+  type: 'object',
+  properties: { id: uuid, appId: uuid, scopes: strings, createdAt: dateTime, token: { type: 'string' } },
+  required: ['id', 'appId', 'scopes', 'createdAt', 'token'],
+  additionalProperties: false,
+} as const;

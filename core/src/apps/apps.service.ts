@@ -2,16 +2,20 @@ import { AuditService } from '../audit/audit.service';
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service';
-import { hashToken } from '../auth/tokens';
+import { generateToken, hashToken } from '../auth/tokens';
 import { newId } from '../common/ids';
 import { badRequest, conflict, notFound } from '../common/problem';
+import { Clock } from '../common/clock';
 import { Database } from '../database/database';
 import { isUniqueViolation } from '../database/errors';
-import { EgressClient } from '../egress/egress.client';
+import { EgressClient, EgressResponse } from '../egress/egress.client';
+import { nativeEventsFor } from '../slack/slack-events';
+import { SlackSocketMode } from '../slack/socket-mode';
+import { slackEventRequest } from '../webhooks/webhook-signature';
 import { WebhooksService } from '../webhooks/webhooks.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { AppRow, AppsRepository, InstallRow } from './apps.repository';
-import type { AppView, CreateAppBody, InstalledAppView, InstallView } from './apps.schemas';
+import type { AppView, CreateAppBody, InstalledAppView, InstallView, SlackEventsBody } from './apps.schemas';
 
 const toAppView = (row: AppRow): AppView => ({
   id: row.id,
@@ -23,9 +27,26 @@ const toAppView = (row: AppRow): AppView => ({
   commands: row.commands,
   eventsUrl: row.eventsUrl,
   events: row.events,
+  slackEventsUrl: row.slackEventsUrl,
+  slackEvents: row.slackEvents,
   createdBy: row.createdBy,
   createdAt: row.createdAt.toISOString(),
 });
+
+/** Slack gives an app 3 s to answer. */
+const SLACK_ANSWER_MS = 3000;
+
+/** The challenge in an answer to url_verification: JSON `{challenge}`, or the bare value as Slack also takes. */
+function answeredChallenge(body: string): unknown {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === 'object' && parsed !== null
+      ? (parsed as { challenge?: unknown }).challenge
+      : parsed;
+  } catch {
+    return body.trim();
+  }
+}
 
 const toInstallView = (row: InstallRow): InstallView => ({
   id: row.id,
@@ -51,6 +72,8 @@ export class AppsService {
     private readonly egress: EgressClient,
     private readonly webhooks: WebhooksService,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly socketMode: SlackSocketMode,
   ) {}
 
   /** The client secret is shown here once and kept only as a hash; the signing secret can be read again. */
@@ -83,6 +106,8 @@ export class AppsService {
         commands,
         eventsUrl: body.eventsUrl ?? null,
         events: body.events ?? [],
+        slackEventsUrl: null,
+        slackEvents: [],
       });
       await this.audit.record({
         action: 'app.registered',
@@ -178,9 +203,63 @@ export class AppsService {
         url: app.eventsUrl,
         events: app.events,
         signingSecret: app.signingSecret,
+        format: 'standard',
       });
     }
+    await this.subscribeToSlackEvents(app, install);
     return install;
+  }
+
+  /**
+   * Sets the app's Slack Events API request URL (verified first, as Slack does) and event types; every
+   * install's Slack subscription follows at once.
+   */
+  async setSlackEvents(workspaceId: string, appId: string, userId: string, body: SlackEventsBody) {
+    const app = await this.require(workspaceId, appId, userId);
+    if (body.url) await this.verifySlackEventsUrl(body.url, app.signingSecret);
+    return await this.db.transaction(async () => {
+      const updated = await this.repository.updateSlackEvents(app.id, body.url, body.events ?? []);
+      for (const install of await this.repository.installsOf(app.id)) {
+        await this.webhooks.unsubscribeAppFrom(install, 'slack');
+        await this.subscribeToSlackEvents(updated, install);
+      }
+      return { ...toAppView(updated), signingSecret: updated.signingSecret };
+    });
+  }
+
+  /** An app-level token (xapp-…) for Socket Mode, shown once; only its hash is kept. */
+  async createAppToken(workspaceId: string, appId: string, userId: string, scopes: string[]) {
+    const app = await this.require(workspaceId, appId, userId);
+    const { raw, hash } = generateToken('appLevel');
+    const row = await this.repository.insertAppToken({
+      id: newId(),
+      appId: app.id,
+      tokenHash: hash,
+      scopes,
+      createdBy: userId,
+    });
+    return { ...row, createdAt: row.createdAt.toISOString(), token: raw };
+  }
+
+  /** Revoking an app-level token closes the Socket Mode connections it opened (`disconnect`: link_disabled). */
+  async revokeAppToken(workspaceId: string, appId: string, tokenId: string, userId: string): Promise<void> {
+    const app = await this.require(workspaceId, appId, userId);
+    if (!(await this.repository.deleteAppToken(app.id, tokenId))) throw notFound('App token');
+    this.socketMode.revoked(tokenId);
+  }
+
+  private async subscribeToSlackEvents(app: AppRow, install: InstallRow): Promise<void> {
+    if (app.slackEvents.length === 0) return;
+    await this.webhooks.subscribeApp({
+      id: install.id,
+      workspaceId: install.workspaceId,
+      botUserId: install.botUserId,
+      // Without a request URL, events go through Socket Mode only.
+      url: app.slackEventsUrl ?? '',
+      events: nativeEventsFor(app.slackEvents),
+      signingSecret: app.signingSecret,
+      format: 'slack',
+    });
   }
 
   /** The apps installed in the workspace, wherever they were registered (an OAuth grant installs them too). */
@@ -218,6 +297,33 @@ export class AppsService {
       target: { kind: 'app', id: install.appId },
       summary: { installId: install.id, ...summary },
     });
+  }
+
+  /**
+   * Slack's check that the URL belongs to the app: a signed `url_verification` request whose `challenge` the
+   * app must send back within 3 s (Bolt does it by itself).
+   */
+  private async verifySlackEventsUrl(url: string, signingSecret: string): Promise<void> {
+    const challenge = randomBytes(24).toString('base64url');
+    const body = JSON.stringify({ token: 'verification', challenge, type: 'url_verification' });
+    const failed = (message: string) =>
+      badRequest('The Slack events URL did not pass verification', [{ path: 'slackEventsUrl', message }]);
+    await this.egress.assertFetchable(url, 'slackEventsUrl');
+    let response: EgressResponse;
+    try {
+      response = await this.egress.fetch(
+        url,
+        slackEventRequest(signingSecret, Math.floor(this.clock.now() / 1000), body),
+        { timeoutMs: SLACK_ANSWER_MS, maxResponseBytes: 4096 },
+      );
+    } catch (error) {
+      throw failed(`could not be reached: ${(error as Error).message}`);
+    }
+    if (response.status !== 200)
+      throw failed(`answered ${response.status} to the url_verification challenge`);
+    if (answeredChallenge(response.body) !== challenge) {
+      throw failed('did not answer the url_verification challenge with its challenge value');
+    }
   }
 
   private async require(workspaceId: string, appId: string, userId: string): Promise<AppRow> {

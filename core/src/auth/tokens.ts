@@ -17,6 +17,8 @@ export const TOKEN_PREFIXES = {
   incomingWebhook: 'jkh_',
   /** A single-use password reset link. */
   passwordReset: 'jkpr_',
+  /** A Slack app-level token: opens Socket Mode connections (Slack's own prefix, which Slack SDKs check). */
+  appLevel: 'xapp-',
 } as const;
 
 export type TokenKind = keyof typeof TOKEN_PREFIXES;

@@ -76,6 +76,7 @@ describe('loadConfig', () => {
       metricsPort: undefined,
       slackRateLimitWindowSeconds: 60,
       slackRateLimitTiers: { 2: 20, 3: 50, 4: 100 },
+      slackSocketRefreshSeconds: 3600,
       publicUrl: 'http://localhost:3000',
       pushContact: 'mailto:admin@localhost.invalid',
       pushTtlSeconds: 86_400,

@@ -238,6 +238,11 @@ export interface AppConfig {
    * method's tier as Slack documents it
    */
   slackRateLimitTiers: { 2: number; 3: number; 4: number };
+  /**
+   * SLACK_SOCKET_REFRESH_SECONDS, default 3600: how long a Socket Mode connection lasts before the server asks
+   * the app to reconnect (`disconnect`, reason `refresh_requested`)
+   */
+  slackSocketRefreshSeconds: number;
 }
 
 export interface S3Settings {
@@ -475,6 +480,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
       3: integer(env, 'SLACK_RATE_LIMIT_TIER3', 50, 1),
       4: integer(env, 'SLACK_RATE_LIMIT_TIER4', 100, 1),
     },
+    slackSocketRefreshSeconds: integer(env, 'SLACK_SOCKET_REFRESH_SECONDS', 3600, 1),
   };
   return { ...config, ...overrides };
 }

@@ -1,4 +1,4 @@
-import { type IncomingMessage, STATUS_CODES } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
   BeforeApplicationShutdown,
@@ -15,6 +15,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { AuthContext } from '../common/auth-context';
 import { LOGGER } from '../common/logger';
 import { databaseUnavailable, problemDocument } from '../common/problem';
+import { OTHER_WEBSOCKET_PATHS, rejectUpgrade } from '../common/websocket-upgrade';
 import { describeErrors } from '../common/validation';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
@@ -75,10 +76,10 @@ export class RealtimeGateway
         if (isDatabaseUnavailable(error)) {
           this.logger.warn({ err: error }, 'realtime upgrade refused: database unavailable');
           const problem = databaseUnavailable();
-          return reject(socket, problem.getStatus(), problem.message, problem.headers);
+          return rejectUpgrade(socket, problem.getStatus(), problem.message, problem.headers);
         }
         this.logger.error({ err: error }, 'realtime upgrade failed');
-        reject(socket, 500, 'The connection could not be opened');
+        rejectUpgrade(socket, 500, 'The connection could not be opened');
       });
     });
     this.feed.subscribe((events) => this.dispatch(events));
@@ -106,15 +107,16 @@ export class RealtimeGateway
 
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== REALTIME_PATH) return reject(socket, 404, 'No WebSocket endpoint here');
+    if (OTHER_WEBSOCKET_PATHS.has(url.pathname)) return; // answered by their own listener
+    if (url.pathname !== REALTIME_PATH) return rejectUpgrade(socket, 404, 'No WebSocket endpoint here');
     const auth = await this.service.authenticate(
       request.headers.authorization,
       url.searchParams.get('ticket'),
     );
-    if (!auth) return reject(socket, 401, 'A valid bearer token or a fresh ticket is required');
+    if (!auth) return rejectUpgrade(socket, 401, 'A valid bearer token or a fresh ticket is required');
     // Checked and counted without yielding (handleUpgrade connects synchronously), so bursts cannot overshoot.
     if (this.sockets.count(auth.userId) >= this.config.realtimeMaxSocketsPerUser) {
-      return reject(socket, 429, `At most ${this.config.realtimeMaxSocketsPerUser} open sockets per user`);
+      return rejectUpgrade(socket, 429, `At most ${this.config.realtimeMaxSocketsPerUser} open sockets per user`);
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => this.connected(ws, auth));
   }
@@ -396,12 +398,3 @@ export class RealtimeGateway
 }
 
 const isClosed = (client: Client) => client.ws.readyState !== WebSocket.OPEN;
-
-function reject(socket: Duplex, status: number, detail: string, headers: Record<string, string> = {}): void {
-  const body = JSON.stringify(problemDocument(status, detail));
-  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
-      `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra.join('')}Connection: close\r\n\r\n${body}`,
-  );
-}

@@ -5,6 +5,8 @@ import { FilesModule } from '../files/files.module';
 import { MessagesModule } from '../messages/messages.module';
 import { ScheduledMessagesModule } from '../scheduled-messages/scheduled-messages.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { SlackEvents } from './slack-events';
+import { SlackSocketMode } from './socket-mode';
 import { SlackController } from './slack.controller';
 import { SlackRepository } from './slack.repository';
 import { SlackService } from './slack.service';
@@ -19,6 +21,7 @@ import { SlackService } from './slack.service';
     ScheduledMessagesModule,
   ],
   controllers: [SlackController],
-  providers: [SlackRepository, SlackService],
+  providers: [SlackRepository, SlackService, SlackEvents, SlackSocketMode],
+  exports: [SlackEvents, SlackSocketMode],
 })
 export class SlackModule {}

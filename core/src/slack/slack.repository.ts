@@ -81,4 +81,28 @@ export class SlackRepository {
   async setUploadFile(id: string, fileId: string): Promise<void> {
     await this.db.conn('slackUploads').where({ id }).update({ fileId });
   }
+
+  /** Messages' stored ts (microseconds) and authors, deleted ones too (a deletion or a reaction names them). */
+  async messageStamps(ids: string[]): Promise<Map<string, { ts: string; userId: string }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .conn('messages')
+      .whereIn('id', [...new Set(ids)])
+      .select<{ id: string; ts: string; userId: string }[]>('id', 'ts', 'userId');
+    return new Map(rows.map((row) => [row.id, { ts: row.ts, userId: row.userId }]));
+  }
+
+  /** A channel's kind ('public', 'private', 'dm'): its Slack id's letter and an event's channel_type. */
+  async channelKind(id: string): Promise<string | undefined> {
+    const row = await this.db.conn('channels').where({ id }).first<{ kind: string } | undefined>('kind');
+    return row?.kind;
+  }
+
+  /** An app-level token (Socket Mode) by its hash. */
+  async appToken(tokenHash: Buffer): Promise<{ id: string; appId: string; scopes: string[] } | undefined> {
+    return await this.db
+      .conn('appTokens')
+      .where({ tokenHash })
+      .first<{ id: string; appId: string; scopes: string[] } | undefined>('id', 'appId', 'scopes');
+  }
 }

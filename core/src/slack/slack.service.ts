@@ -26,6 +26,7 @@ import { WorkspacesService } from '../workspaces/workspaces.service';
 import { assertRichContent, fallbackText } from './block-kit';
 import { CHANNEL_KINDS, channelSlackId, formatTs, nativeId, parseTs, slackId } from './slack-ids';
 import { slackChannel, slackMessage, slackUser } from './slack-views';
+import { SlackSocketMode } from './socket-mode';
 import { SlackRepository } from './slack.repository';
 import { JSON_ARGUMENTS, SLACK_ARGUMENTS, SlackAnswer, SlackError } from './slack.schemas';
 
@@ -154,6 +155,7 @@ export class SlackService {
     private readonly scheduled: ScheduledMessagesService,
     private readonly bus: EventBus,
     private readonly clock: Clock,
+    private readonly socketMode: SlackSocketMode,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.methods = this.table();
@@ -208,6 +210,10 @@ export class SlackService {
 
   private async run(method: string, input: SlackRequest) {
     if (method === 'api.test') return this.apiTest(input.args);
+    // The one method for app-level tokens (xapp-…), which name an app rather than a user.
+    if (method === 'apps.connections.open') {
+      return this.socketMode.open(input.bearer ?? input.args.token, input.origin);
+    }
     // Own keys only: `constructor` or `__proto__` name no method.
     if (!Object.hasOwn(this.methods, method)) throw new SlackError('unknown_method', { req_method: method });
     const spec = this.methods[method];

@@ -4,6 +4,9 @@
  */
 export const RETRY_DELAYS_SECONDS = [0, 5, 300, 1800, 7200, 18000, 36000, 36000] as const;
 
+/** Slack's Events API: three retries, nearly immediately, then after 1 minute and after 5 minutes. */
+export const SLACK_RETRY_DELAYS_SECONDS = [0, 0, 60, 300] as const;
+
 /** Retry-After is honoured up to a day; a longer ask is capped rather than parking the message forever. */
 const MAX_RETRY_AFTER_SECONDS = 86_400;
 
@@ -15,9 +18,10 @@ export function nextAttemptDelayMs(
   attempts: number,
   retryAfterSeconds: number | undefined,
   random: () => number = Math.random,
+  schedule: readonly number[] = RETRY_DELAYS_SECONDS,
 ): number | null {
-  if (attempts >= RETRY_DELAYS_SECONDS.length) return null;
-  const scheduled = RETRY_DELAYS_SECONDS[attempts] * 1000 * (0.9 + 0.2 * random());
+  if (attempts >= schedule.length) return null;
+  const scheduled = schedule[attempts] * 1000 * (0.9 + 0.2 * random());
   const floor = Math.min(retryAfterSeconds ?? 0, MAX_RETRY_AFTER_SECONDS) * 1000;
   return Math.round(Math.max(scheduled, floor));
 }

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { Knex } from 'knex';
 import { Database } from '../database/database';
-import type { SigningSecret } from './webhooks.repository';
+import type { DeliveryFormat, SigningSecret } from './webhooks.repository';
 import type { DeliveryStatus } from './webhooks.schemas';
 
 export interface NewDelivery {
   id: string;
   webhookId: string;
   eventSeq: string;
+  /** Which of the deliveries made from one event (several Slack events may come from one). */
+  part: number;
   eventType: string;
   body: string;
   nextAttemptAt: Date;
@@ -39,6 +41,12 @@ export interface ClaimedDelivery {
   secrets: SigningSecret[];
   /** An app's event subscription (its install owns the endpoint) rather than a workspace's webhook. */
   forApp: boolean;
+  format: DeliveryFormat;
+  /** What the previous attempt got (Slack's retries say why they come). */
+  lastStatusCode: number | null;
+  lastError: string | null;
+  /** The app of an app's subscription (Socket Mode connections are the app's). */
+  appId: string | null;
 }
 
 /** The result of one attempt, and what becomes of the delivery. */
@@ -119,13 +127,15 @@ export class WebhookDeliveriesRepository {
   async insertDeliveries(rows: NewDelivery[]): Promise<void> {
     if (rows.length === 0) return;
     await this.db.conn.raw(
-      `INSERT INTO webhook_deliveries (id, webhook_id, event_seq, event_type, body, next_attempt_at, created_at)
-       SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[])
-       ON CONFLICT (webhook_id, event_seq) DO NOTHING`,
+      `INSERT INTO webhook_deliveries (id, webhook_id, event_seq, part, event_type, body, next_attempt_at, created_at)
+       SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::smallint[], ?::text[], ?::text[], ?::timestamptz[],
+                            ?::timestamptz[])
+       ON CONFLICT (webhook_id, event_seq, part) DO NOTHING`,
       [
         rows.map((row) => row.id),
         rows.map((row) => row.webhookId),
         rows.map((row) => row.eventSeq),
+        rows.map((row) => row.part),
         rows.map((row) => row.eventType),
         rows.map((row) => row.body),
         rows.map((row) => row.nextAttemptAt),
@@ -174,7 +184,8 @@ export class WebhookDeliveriesRepository {
        WHERE d.id = picked.id AND w.id = d.webhook_id
          AND (d.locked_until IS NULL OR d.locked_until < :now)
        RETURNING d.id, d.webhook_id AS "webhookId", d.body, d.attempts, w.url, w.secrets,
-         w.install_id IS NOT NULL AS "forApp"`,
+         w.install_id IS NOT NULL AS "forApp", w.format, d.last_status_code AS "lastStatusCode",
+         d.last_error AS "lastError", (SELECT i.app_id FROM app_installs i WHERE i.id = w.install_id) AS "appId"`,
       { now, leaseUntil, owner, limit, perWebhook, scan: limit, skip: skipWebhookIds },
     );
     return rows;

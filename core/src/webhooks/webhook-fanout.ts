@@ -12,8 +12,9 @@ import { EventsRepository, StoredEvent } from '../events/events.repository';
 import { IDLE_CURSOR_EVENTS, Subscriber, SubscriberDirectory } from '../events/subscriber-directory';
 import { audienceOf, canSee, ViewerScope } from '../realtime/audience';
 import { WebhookWorker } from './webhook-worker';
+import { SlackEvents } from '../slack/slack-events';
 import { NewDelivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
-import { WebhookRow, WebhooksRepository } from './webhooks.repository';
+import { FanoutTarget, WebhookRow, WebhooksRepository } from './webhooks.repository';
 
 const BATCH = 500;
 
@@ -55,6 +56,7 @@ export class WebhookFanout implements OnApplicationBootstrap {
     private readonly queue: WebhookDeliveriesRepository,
     private readonly channels: ChannelsService,
     private readonly worker: WebhookWorker,
+    private readonly slackEvents: SlackEvents,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -154,24 +156,39 @@ export class WebhookFanout implements OnApplicationBootstrap {
           scopes.set(key, await this.channels.scopeIn(webhook.workspaceId, webhook.createdBy));
         const scope = scopes.get(key);
         if (!scope || !canSee(audienceOf(event), scope)) continue;
-        deliveries.push({
-          id: newId(),
-          webhookId: webhook.id,
-          eventSeq: event.seq,
-          eventType: event.type,
-          body: JSON.stringify({
-            type: event.type,
-            timestamp: event.createdAt.toISOString(),
-            data: event.data,
-          }),
-          nextAttemptAt: now,
-          createdAt: now,
-        });
+        const bodies = await this.bodiesFor(webhook, event);
+        for (const [part, body] of bodies.entries()) {
+          deliveries.push({
+            id: newId(),
+            webhookId: webhook.id,
+            eventSeq: event.seq,
+            part,
+            eventType: event.type,
+            body,
+            nextAttemptAt: now,
+            createdAt: now,
+          });
+        }
       }
       // Membership changes alter what later events in the batch may reach.
       if (/member_(joined|left|updated)$/.test(event.type)) scopes.clear();
     }
     return deliveries;
+  }
+
+  /** Our envelope, or Slack's `event_callback` ones for a Slack app's subscription (none, one or several). */
+  private async bodiesFor(webhook: FanoutTarget, event: StoredEvent): Promise<string[]> {
+    if (webhook.format === 'slack') {
+      return await this.slackEvents.envelopes(event, {
+        workspaceId: webhook.workspaceId,
+        botUserId: webhook.createdBy,
+        appId: webhook.appId ?? '',
+        clientId: webhook.clientId ?? '',
+        slackEvents: webhook.slackEvents ?? [],
+        scopes: webhook.scopes ?? [],
+      });
+    }
+    return [JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data: event.data })];
   }
 }
 

@@ -40,3 +40,31 @@ export function signedDelivery(
     body,
   };
 }
+
+/** Slack's request signature: `v0=` + hex HMAC-SHA256 of `v0:timestamp:body` with the app's signing secret. */
+export function slackSignature(signingSecret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+/**
+ * A Slack Events API request: the JSON envelope signed as Slack signs it and, on a retry, which one it is and
+ * why (`X-Slack-Retry-Num`, `X-Slack-Retry-Reason`), so apps can tell a retry from a new event.
+ */
+export function slackEventRequest(
+  signingSecret: string,
+  timestamp: number,
+  body: string,
+  retry?: { num: number; reason: string },
+): { method: 'POST'; headers: Record<string, string>; body: string } {
+  return {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'Jokkaer-Events/1',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': slackSignature(signingSecret, timestamp, body),
+      ...(retry ? { 'x-slack-retry-num': String(retry.num), 'x-slack-retry-reason': retry.reason } : {}),
+    },
+    body,
+  };
+}

@@ -10,10 +10,16 @@ import { Database } from '../database/database';
 import { EgressClient, EgressRefused, EgressResponse } from '../egress/egress.client';
 import { EventBus } from '../events/event-bus';
 import { EventsRepository } from '../events/events.repository';
-import { nextAttemptDelayMs, parseRetryAfter } from './retry-schedule';
+import {
+  nextAttemptDelayMs,
+  parseRetryAfter,
+  RETRY_DELAYS_SECONDS,
+  SLACK_RETRY_DELAYS_SECONDS,
+} from './retry-schedule';
 import type { Histogram } from 'prom-client';
 import { Metrics } from '../metrics/metrics';
-import { signedDelivery } from './webhook-signature';
+import { SlackSocketMode } from '../slack/socket-mode';
+import { signedDelivery, slackEventRequest } from './webhook-signature';
 import {
   AttemptOutcome,
   ClaimedDelivery,
@@ -24,6 +30,8 @@ import { WebhooksRepository } from './webhooks.repository';
 /** The bounded part of an answer kept in the delivery log. */
 const EXCERPT_BYTES = 2048;
 const PRUNE_INTERVAL_MS = 3_600_000;
+/** Slack gives an app 3 s to answer an event. */
+const SLACK_TIMEOUT_MS = 3000;
 
 /** One endpoint's deliveries on this instance: a queue drained within its concurrency and rate limits. */
 interface Lane {
@@ -72,6 +80,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     private readonly egress: EgressClient,
     private readonly bus: EventBus,
     private readonly clock: Clock,
+    private readonly socketMode: SlackSocketMode,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     metrics: Metrics,
@@ -254,12 +263,25 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     const started = performance.now();
     let response: EgressResponse | undefined;
     let failure: string | undefined;
+    const slack = delivery.format === 'slack';
     try {
-      response = await this.egress.fetch(
-        delivery.url,
-        signedDelivery(secrets, messageId, timestamp, delivery.body),
-        { timeoutMs: this.config.webhookTimeoutMs, maxResponseBytes: EXCERPT_BYTES, truncateResponse: true },
-      );
+      if (slack && delivery.appId && (this.socketMode.connected(delivery.appId) || !delivery.url)) {
+        response = await this.throughSocket(delivery.appId, delivery);
+      } else {
+        response = await this.egress.fetch(
+          delivery.url,
+          slack
+            ? slackEventRequest(secrets[0], timestamp, delivery.body, slackRetry(delivery))
+            : signedDelivery(secrets, messageId, timestamp, delivery.body),
+          {
+            timeoutMs: slack
+              ? Math.min(SLACK_TIMEOUT_MS, this.config.webhookTimeoutMs)
+              : this.config.webhookTimeoutMs,
+            maxResponseBytes: EXCERPT_BYTES,
+            truncateResponse: true,
+          },
+        );
+      }
     } catch (error) {
       failure = describeFailure(error);
     }
@@ -274,6 +296,22 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
       durationMs / 1000,
     );
     this.record(outcome);
+  }
+
+  /**
+   * A Slack app connected by Socket Mode gets its events as `events_api` envelopes; an acknowledgement counts as
+   * Slack's 200, none within 3 s as a failure to retry (so unacknowledged envelopes are sent again).
+   */
+  private async throughSocket(appId: string, delivery: ClaimedDelivery): Promise<EgressResponse> {
+    const retry = slackRetry(delivery);
+    const outcome = await this.socketMode.send(
+      appId,
+      'events_api',
+      JSON.parse(delivery.body),
+      retry && { attempt: retry.num, reason: retry.reason },
+    );
+    if (!outcome.acked) throw new Error(outcome.reason);
+    return { status: 200, headers: {}, body: '', bytes: Buffer.alloc(0) };
   }
 
   /** Five days of nothing but failures (or a 410) disable the endpoint, with an event saying so. */
@@ -361,11 +399,15 @@ function judge(
   if (response && response.status >= 200 && response.status < 300) {
     return { outcome: { ...base, error: null, status: 'succeeded', nextAttemptAt: null } };
   }
-  if (response?.headers['webhook-delivery']?.toLowerCase() === 'abort-message') {
+  const slack = delivery.format === 'slack';
+  const abort = slack
+    ? response?.headers['x-slack-no-retry'] === '1'
+    : response?.headers['webhook-delivery']?.toLowerCase() === 'abort-message';
+  if (abort) {
     return {
       outcome: {
         ...base,
-        error: 'the receiver asked not to retry (abort-message)',
+        error: `the receiver asked not to retry (${slack ? 'X-Slack-No-Retry' : 'abort-message'})`,
         status: 'aborted',
         nextAttemptAt: null,
       },
@@ -386,7 +428,12 @@ function judge(
     response && (response.status === 429 || response.status === 503)
       ? parseRetryAfter(response.headers['retry-after'], attemptedAt.getTime())
       : undefined;
-  const delay = nextAttemptDelayMs(delivery.attempts + 1, retryAfter);
+  const delay = nextAttemptDelayMs(
+    delivery.attempts + 1,
+    retryAfter,
+    Math.random,
+    slack ? SLACK_RETRY_DELAYS_SECONDS : RETRY_DELAYS_SECONDS,
+  );
   return {
     outcome: {
       ...base,
@@ -395,6 +442,18 @@ function judge(
       nextAttemptAt: delay === null ? null : new Date(attemptedAt.getTime() + delay),
     },
   };
+}
+
+/** Which retry of a Slack event this is and Slack's reason for it; none on the first attempt. */
+function slackRetry(delivery: ClaimedDelivery): { num: number; reason: string } | undefined {
+  if (delivery.attempts === 0) return undefined;
+  const reason =
+    delivery.lastStatusCode !== null
+      ? 'http_error'
+      : /no complete answer within|no acknowledgement within/.test(delivery.lastError ?? '')
+        ? 'http_timeout'
+        : 'connection_failed';
+  return { num: delivery.attempts, reason };
 }
 
 function describeFailure(error: unknown): string {

@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { ChannelsModule } from '../channels/channels.module';
 import { MessagesModule } from '../messages/messages.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { SlackModule } from '../slack/slack.module';
 import { IncomingWebhooksController } from './incoming-webhooks.controller';
 import { IncomingWebhooksRepository } from './incoming-webhooks.repository';
 import { IncomingWebhooksService } from './incoming-webhooks.service';
@@ -14,7 +15,7 @@ import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
-  imports: [AuthModule, WorkspacesModule, ChannelsModule, MessagesModule],
+  imports: [AuthModule, WorkspacesModule, ChannelsModule, MessagesModule, SlackModule],
   controllers: [WebhooksController, IncomingWebhooksController],
   providers: [
     WebhooksRepository,

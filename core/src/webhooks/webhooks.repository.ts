@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
+import type { SlackSubscriber } from '../slack/slack-events';
 
 export interface SigningSecret {
   secret: string;
@@ -21,9 +22,16 @@ export interface WebhookRow {
   createdSeq: string;
   /** Set for an app's event subscription, which only its install manages. */
   installId: string | null;
+  /** `slack`: a Slack app's subscription, sent Slack's Events API envelope, signature and retries. */
+  format: DeliveryFormat;
   createdAt: Date;
   updatedAt: Date;
 }
+
+export type DeliveryFormat = 'standard' | 'slack';
+
+/** An enabled subscription with, for a Slack app's, what its envelopes are made from. */
+export type FanoutTarget = WebhookRow & Partial<Omit<SlackSubscriber, 'workspaceId' | 'botUserId'>>;
 
 /** Webhook endpoints: a workspace's, or an app's event subscription. */
 @Injectable()
@@ -33,9 +41,10 @@ export class WebhooksRepository {
   async insert(
     row: Omit<
       WebhookRow,
-      'enabled' | 'disabledReason' | 'failingSince' | 'installId' | 'createdAt' | 'updatedAt'
+      'enabled' | 'disabledReason' | 'failingSince' | 'installId' | 'format' | 'createdAt' | 'updatedAt'
     > & {
       installId?: string;
+      format?: DeliveryFormat;
     },
   ) {
     const [created] = await this.db
@@ -80,12 +89,18 @@ export class WebhooksRepository {
     await this.db.conn('webhooks').where({ id }).delete();
   }
 
-  async enabledIn(workspaceIds: string[]): Promise<WebhookRow[]> {
+  async deleteAppSubscription(installId: string, format: DeliveryFormat): Promise<void> {
+    await this.db.conn('webhooks').where({ installId, format }).delete();
+  }
+
+  async enabledIn(workspaceIds: string[]): Promise<FanoutTarget[]> {
     return await this.db
-      .conn('webhooks')
-      .whereIn('workspaceId', workspaceIds)
-      .where({ enabled: true })
-      .select<WebhookRow[]>();
+      .conn('webhooks as w')
+      .leftJoin('appInstalls as i', 'i.id', 'w.installId')
+      .leftJoin('apps as a', 'a.id', 'i.appId')
+      .whereIn('w.workspaceId', workspaceIds)
+      .where('w.enabled', true)
+      .select<FanoutTarget[]>('w.*', 'a.id as appId', 'a.clientId', 'a.slackEvents', 'i.scopes');
   }
 
   /** What the fan-out's directory keeps of enabled webhooks, of one workspace or of all. */

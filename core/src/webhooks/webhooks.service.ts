@@ -14,7 +14,7 @@ import { WorkspacesService } from '../workspaces/workspaces.service';
 import { generateSecret } from './webhook-signature';
 import { WebhookWorker } from './webhook-worker';
 import { DeliveryRow, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
-import { SigningSecret, WebhookRow, WebhooksRepository } from './webhooks.repository';
+import { DeliveryFormat, SigningSecret, WebhookRow, WebhooksRepository } from './webhooks.repository';
 import type {
   CreateWebhookBody,
   DeliveriesQuery,
@@ -105,7 +105,7 @@ export class WebhooksService {
   /**
    * An installed app's event subscription: delivered like any webhook, limited to what the install's bot
    * may see, signed with a Standard Webhooks secret made from the app's signing secret (so the app needs no
-   * second secret), and removed with the install.
+   * second secret) or, for Slack's Events API, as Slack signs; removed with the install.
    */
   async subscribeApp(install: {
     id: string;
@@ -114,6 +114,7 @@ export class WebhooksService {
     url: string;
     events: string[];
     signingSecret: string;
+    format: DeliveryFormat;
   }): Promise<void> {
     await this.changing(install.workspaceId, () =>
       this.repository.insert({
@@ -125,14 +126,24 @@ export class WebhooksService {
         channelIds: null,
         secrets: [
           {
-            secret: `whsec_${Buffer.from(install.signingSecret, 'hex').toString('base64')}`,
+            // Slack signs with the signing secret itself.
+            secret:
+              install.format === 'slack'
+                ? install.signingSecret
+                : `whsec_${Buffer.from(install.signingSecret, 'hex').toString('base64')}`,
             expiresAt: null,
           },
         ],
         createdSeq: this.feed.seq,
         installId: install.id,
+        format: install.format,
       }),
     );
+  }
+
+  /** Ends one of an install's subscriptions (the app changed where its Slack events go). */
+  async unsubscribeAppFrom(install: { id: string; workspaceId: string }, format: DeliveryFormat) {
+    await this.changing(install.workspaceId, () => this.repository.deleteAppSubscription(install.id, format));
   }
 
   /** Removing an install removes its event subscription (ON DELETE CASCADE): every instance is told. */

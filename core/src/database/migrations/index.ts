@@ -20,6 +20,7 @@ import * as channelMute from './018_channel_mute';
 import * as push from './022_push';
 import * as slackMessages from './023_slack_messages';
 import * as imports from './024_imports';
+import * as slackEvents from './025_slack_events';
 import * as scheduledMessages from './026_scheduled_messages';
 import * as exportsMigration from './027_exports';
 import * as auditLog from './028_audit_log';
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '022_push': push,
   '023_slack_messages': slackMessages,
   '024_imports': imports,
+  '025_slack_events': slackEvents,
   '026_scheduled_messages': scheduledMessages,
   '027_exports': exportsMigration,
   '028_audit_log': auditLog,

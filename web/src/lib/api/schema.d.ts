@@ -1120,6 +1120,54 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/workspaces/{workspaceId}/apps/{appId}/slack-events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put: operations['AppsController_setSlackEvents'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/workspaces/{workspaceId}/apps/{appId}/app-tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['AppsController_createAppToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/workspaces/{workspaceId}/apps/{appId}/app-tokens/{tokenId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['AppsController_revokeAppToken'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/workspaces/{workspaceId}/apps/{appId}/install': {
     parameters: {
       query?: never;
@@ -4966,6 +5014,8 @@ export interface operations {
               }[];
               eventsUrl: string | null;
               events: string[];
+              slackEventsUrl: string | null;
+              slackEvents: string[];
               /** Format: uuid */
               createdBy: string;
               /** Format: date-time */
@@ -5061,6 +5111,8 @@ export interface operations {
             }[];
             eventsUrl: string | null;
             events: string[];
+            slackEventsUrl: string | null;
+            slackEvents: string[];
             /** Format: uuid */
             createdBy: string;
             /** Format: date-time */
@@ -5144,6 +5196,8 @@ export interface operations {
             }[];
             eventsUrl: string | null;
             events: string[];
+            slackEventsUrl: string | null;
+            slackEvents: string[];
             /** Format: uuid */
             createdBy: string;
             /** Format: date-time */
@@ -5161,6 +5215,129 @@ export interface operations {
       path: {
         workspaceId: string;
         appId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AppsController_setSlackEvents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+        appId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          url: string | null;
+          events?: (
+            | 'message.channels'
+            | 'message.groups'
+            | 'message.im'
+            | 'app_mention'
+            | 'reaction_added'
+            | 'reaction_removed'
+            | 'member_joined_channel'
+            | 'member_left_channel'
+            | 'channel_created'
+            | 'channel_archive'
+            | 'team_join'
+          )[];
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            name: string;
+            clientId: string;
+            redirectUris: string[];
+            scopes: string[];
+            commands: {
+              command: string;
+              url: string;
+              description: string;
+              usage?: string;
+            }[];
+            eventsUrl: string | null;
+            events: string[];
+            slackEventsUrl: string | null;
+            slackEvents: string[];
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            signingSecret: string;
+          };
+        };
+      };
+    };
+  };
+  AppsController_createAppToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+        appId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          scopes: 'connections:write'[];
+        };
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            appId: string;
+            scopes: string[];
+            /** Format: date-time */
+            createdAt: string;
+            token: string;
+          };
+        };
+      };
+    };
+  };
+  AppsController_revokeAppToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+        appId: string;
+        tokenId: string;
       };
       cookie?: never;
     };

@@ -1,0 +1,267 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { WebSocket, WebSocketServer } from 'ws';
+import { hashToken } from '../auth/tokens';
+import { Clock } from '../common/clock';
+import { LOGGER } from '../common/logger';
+import { rejectUpgrade, SLACK_SOCKET_PATH } from '../common/websocket-upgrade';
+import { APP_CONFIG } from '../config/config';
+import type { AppConfig } from '../config/config';
+import { slackId } from './slack-ids';
+import { SlackRepository } from './slack.repository';
+import { SlackError } from './slack.schemas';
+
+/** Slack gives an app 3 s to acknowledge an envelope. */
+const ACK_TIMEOUT_MS = 3000;
+/** A ticket from apps.connections.open is good for one connection, within this time. */
+const TICKET_TTL_MS = 30_000;
+/** After `disconnect`, how long the app has to open its new connection before the old one is closed. */
+const DISCONNECT_GRACE_MS = 5000;
+
+export type EnvelopeType = 'events_api' | 'slash_commands';
+
+export type EnvelopeOutcome = { acked: true; payload?: unknown } | { acked: false; reason: string };
+
+interface Connection {
+  ws: WebSocket;
+  appId: string;
+  tokenId: string;
+  refreshTimer?: NodeJS.Timeout;
+  /** Told to reconnect: used only until the app's new connection is up. */
+  closing?: boolean;
+}
+
+interface Pending {
+  resolve(outcome: EnvelopeOutcome): void;
+}
+
+/**
+ * Slack's Socket Mode: an app-level token (xapp-…) asks apps.connections.open for a URL with a single-use
+ * ticket; the socket says `hello`, carries `events_api` and `slash_commands` envelopes the app acknowledges
+ * by `envelope_id`, and says `disconnect` (refresh_requested, warning, link_disabled) before the server closes
+ * it, so the app opens a new one first. Connections live on the instance they reached: an app's envelopes go
+ * through a socket of this instance, else the app's request URL.
+ */
+@Injectable()
+export class SlackSocketMode
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  private readonly tickets = new Map<string, { appId: string; tokenId: string; expiresAt: number }>();
+  private readonly byApp = new Map<string, Connection[]>();
+  private readonly pending = new Map<string, Pending>();
+  /** Envelopes waiting for an app's new connection while its old one closes. */
+  private readonly arrivals = new Map<string, ((connection: Connection) => void)[]>();
+  private turn = 0;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly repository: SlackRepository,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (new URL(request.url ?? '/', 'http://localhost').pathname !== SLACK_SOCKET_PATH) return;
+      this.upgrade(request, socket, head);
+    });
+  }
+
+  /** Apps are told to reconnect (elsewhere) before the server goes. */
+  beforeApplicationShutdown(): void {
+    for (const connection of this.connections()) this.disconnect(connection, 'warning');
+  }
+
+  onApplicationShutdown(): void {
+    for (const connection of this.connections()) connection.ws.terminate();
+    this.wss.close();
+  }
+
+  /** apps.connections.open: a WebSocket URL on this server for an app-level token with connections:write. */
+  async open(token: unknown, origin: string): Promise<{ url: string }> {
+    if (typeof token !== 'string' || token === '') throw new SlackError('not_authed');
+    if (!token.startsWith('xapp-')) throw new SlackError('not_allowed_token_type');
+    const appToken = await this.repository.appToken(hashToken(token));
+    if (!appToken) throw new SlackError('invalid_auth');
+    if (!appToken.scopes.includes('connections:write')) throw new SlackError('missing_scope');
+    const now = this.clock.now();
+    for (const [ticket, entry] of this.tickets) if (entry.expiresAt <= now) this.tickets.delete(ticket);
+    const ticket = randomBytes(24).toString('base64url');
+    this.tickets.set(ticket, { appId: appToken.appId, tokenId: appToken.id, expiresAt: now + TICKET_TTL_MS });
+    const base = new URL(SLACK_SOCKET_PATH, origin.replace(/^http/, 'ws'));
+    base.searchParams.set('ticket', ticket);
+    return { url: base.toString() };
+  }
+
+  connected(appId: string): boolean {
+    return (this.byApp.get(appId)?.length ?? 0) > 0;
+  }
+
+  /**
+   * Sends an envelope through one of the app's sockets here and waits up to 3 s for its acknowledgement (with
+   * the response payload an app may send back to a slash command).
+   */
+  async send(
+    appId: string,
+    type: EnvelopeType,
+    payload: unknown,
+    retry?: { attempt: number; reason: string },
+  ): Promise<EnvelopeOutcome> {
+    // A connection told to reconnect carries nothing new (the app could not acknowledge it): the app's next
+    // connection does, if it comes within the time an acknowledgement may take (the app may be between two).
+    const connection = this.fresh(appId) ?? (await this.nextConnection(appId));
+    if (!connection) return { acked: false, reason: 'no Socket Mode connection' };
+    const envelopeId = randomUUID();
+    return new Promise<EnvelopeOutcome>((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(envelopeId);
+        resolve({ acked: false, reason: `no acknowledgement within ${ACK_TIMEOUT_MS} ms` });
+      }, ACK_TIMEOUT_MS);
+      this.pending.set(envelopeId, {
+        resolve: (outcome) => {
+          clearTimeout(timer);
+          this.pending.delete(envelopeId);
+          resolve(outcome);
+        },
+      });
+      connection.ws.send(
+        JSON.stringify({
+          envelope_id: envelopeId,
+          payload,
+          type,
+          accepts_response_payload: type === 'slash_commands',
+          retry_attempt: retry?.attempt ?? 0,
+          retry_reason: retry?.reason ?? '',
+        }),
+      );
+    });
+  }
+
+  private fresh(appId: string): Connection | undefined {
+    const sockets = (this.byApp.get(appId) ?? []).filter(
+      (connection) => !connection.closing && connection.ws.readyState === WebSocket.OPEN,
+    );
+    return sockets.length > 0 ? sockets[this.turn++ % sockets.length] : undefined;
+  }
+
+  /** The app's next connection, if it opens within ACK_TIMEOUT_MS (the app is reconnecting). */
+  private nextConnection(appId: string): Promise<Connection | undefined> {
+    return new Promise((resolve) => {
+      const waiting = this.arrivals.get(appId) ?? [];
+      const arrived = (connection: Connection | undefined) => {
+        clearTimeout(timer);
+        resolve(connection);
+      };
+      const timer = setTimeout(() => {
+        const rest = (this.arrivals.get(appId) ?? []).filter((waiter) => waiter !== arrived);
+        if (rest.length > 0) this.arrivals.set(appId, rest);
+        else this.arrivals.delete(appId);
+        resolve(undefined);
+      }, ACK_TIMEOUT_MS);
+      waiting.push(arrived);
+      this.arrivals.set(appId, waiting);
+    });
+  }
+
+  /** A revoked app-level token: its sockets are told the link is disabled and closed. */
+  revoked(tokenId: string): void {
+    for (const connection of this.connections()) {
+      if (connection.tokenId === tokenId) this.disconnect(connection, 'link_disabled');
+    }
+  }
+
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const ticket = new URL(request.url ?? '/', 'http://localhost').searchParams.get('ticket') ?? '';
+    const entry = this.tickets.get(ticket);
+    this.tickets.delete(ticket);
+    if (!entry || entry.expiresAt <= this.clock.now()) {
+      return rejectUpgrade(socket, 401, 'A fresh ticket from apps.connections.open is required');
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, entry.appId, entry.tokenId));
+  }
+
+  private accept(ws: WebSocket, appId: string, tokenId: string): void {
+    const connection: Connection = { ws, appId, tokenId };
+    const sockets = this.byApp.get(appId) ?? [];
+    sockets.push(connection);
+    this.byApp.set(appId, sockets);
+    const waiting = this.arrivals.get(appId) ?? [];
+    this.arrivals.delete(appId);
+    for (const arrived of waiting) arrived(connection);
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) this.received((data as Buffer).toString('utf8'));
+    });
+    ws.on('close', () => this.forget(connection));
+    ws.on('error', (error) => this.logger.warn({ err: error, appId }, 'Socket Mode connection failed'));
+    const refreshSeconds = this.config.slackSocketRefreshSeconds;
+    connection.refreshTimer = setTimeout(
+      () => this.disconnect(connection, 'refresh_requested'),
+      refreshSeconds * 1000,
+    );
+    connection.refreshTimer.unref();
+    ws.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: sockets.length,
+        debug_info: { host: 'jokkaer', approximate_connection_time: refreshSeconds },
+        connection_info: { app_id: slackId('A', appId) },
+      }),
+    );
+  }
+
+  /** An acknowledgement: `{ envelope_id, payload? }`; anything else is ignored, as Slack does. */
+  private received(text: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const { envelope_id: envelopeId, payload } = (message ?? {}) as {
+      envelope_id?: unknown;
+      payload?: unknown;
+    };
+    if (typeof envelopeId !== 'string') return;
+    this.pending.get(envelopeId)?.resolve({ acked: true, ...(payload !== undefined ? { payload } : {}) });
+  }
+
+  private disconnect(
+    connection: Connection,
+    reason: 'refresh_requested' | 'warning' | 'link_disabled',
+  ): void {
+    clearTimeout(connection.refreshTimer);
+    connection.closing = true;
+    // A disabled link carries nothing more; otherwise it does until the new connection is up.
+    if (reason === 'link_disabled') this.forget(connection);
+    if (connection.ws.readyState !== WebSocket.OPEN) return;
+    connection.ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'jokkaer' } }));
+    setTimeout(
+      () => connection.ws.close(1000, reason),
+      reason === 'link_disabled' ? 0 : DISCONNECT_GRACE_MS,
+    ).unref();
+  }
+
+  private forget(connection: Connection): void {
+    clearTimeout(connection.refreshTimer);
+    const rest = (this.byApp.get(connection.appId) ?? []).filter((other) => other !== connection);
+    if (rest.length > 0) this.byApp.set(connection.appId, rest);
+    else this.byApp.delete(connection.appId);
+  }
+
+  private connections(): Connection[] {
+    return [...this.byApp.values()].flat();
+  }
+}

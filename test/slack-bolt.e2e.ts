@@ -1,0 +1,308 @@
+import { createServer, RequestListener, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { Client } from 'pg';
+import { WebClient } from '@slack/web-api';
+import { APP_CONFIG } from '../core/src/config/config';
+import type { AppConfig } from '../core/src/config/config';
+import { slackId } from '../core/src/slack/slack-ids';
+import { createChannel, createWorkspace, postMessage, registerUser, TestUser } from '../fixtures/factories';
+import { botPosted, deployerListeners, mentionIsAnsweredInThread } from '../fixtures/slack-bolt';
+import { eventually } from './support/eventually';
+import { startTestServer, TestServer } from './support/server';
+
+/**
+ * A stock @slack/bolt app, unchanged but for its URLs, on Jōkkær: Events API (url_verification, signed
+ * event_callback envelopes, Slack's retries) and slash commands over HTTP, with Bolt's signature verification on.
+ */
+let server: TestServer;
+let owner: TestUser;
+let workspaceId: string;
+let channelId: string;
+let appPath: string;
+let botUserId: string;
+let botToken: string;
+/** Where the Bolt app listens: known before the app is registered, served by Bolt's own request listener. */
+let boltHost: BoltHost;
+/** What Bolt's listeners saw, for the assertions. */
+const retries: { reaction: string; retryNum?: number; retryReason?: string }[] = [];
+const teamJoins: string[] = [];
+const refused: string[] = [];
+/** Channel and message lifecycle events as Bolt received them: `type` or `message/subtype`, and the event. */
+const lifecycle: { kind: string; event: Record<string, unknown> }[] = [];
+/** The Slack event types the app subscribes to. */
+const SUBSCRIBED = [
+  'app_mention',
+  'message.channels',
+  'reaction_added',
+  'reaction_removed',
+  'team_join',
+  'channel_created',
+  'channel_archive',
+  'member_joined_channel',
+  'member_left_channel',
+];
+const NO_RETRY = 'this event cannot be processed: no retry';
+let failNextReaction = true;
+
+const slackApiUrl = () => `${server.url}/api/slack/`;
+
+interface BoltHost {
+  url: string;
+  server: Server;
+  serve(receiver: HTTPReceiver): void;
+}
+
+async function hostBolt(): Promise<BoltHost> {
+  let listener: RequestListener = (_request, response) => void response.writeHead(503).end();
+  const httpServer = createServer((request, response) => listener(request, response));
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}/slack/events`,
+    server: httpServer,
+    serve: (receiver) => (listener = receiver.requestListener),
+  };
+}
+
+const closeHost = async (host: BoltHost) => {
+  host.server.closeAllConnections();
+  await new Promise((resolve) => host.server.close(resolve));
+};
+
+/** A stock Bolt App with its HTTPReceiver (signature verification on), talking to this server's Web API. */
+function boltApp(host: BoltHost, secret: string, token: string): App {
+  const receiver = new HTTPReceiver({
+    signingSecret: secret,
+    // Listeners run before the answer, so a listener's error becomes the 500 that Slack retries after.
+    processBeforeResponse: true,
+    // An app may refuse the retries of what it cannot process: Slack's X-Slack-No-Retry.
+    processEventErrorHandler: (args) => {
+      const { original } = args.error as { original?: Error };
+      if (original?.message === NO_RETRY) args.response.setHeader('X-Slack-No-Retry', '1');
+      return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+    },
+    logLevel: LogLevel.ERROR,
+  });
+  const app = new App({
+    token,
+    receiver,
+    clientOptions: { slackApiUrl: slackApiUrl() },
+    logLevel: LogLevel.ERROR,
+  });
+  host.serve(receiver);
+  return app;
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ egressAllowNetworks: ['127.0.0.0/8'] });
+  // response_url must point back at this server, whose port is known only now.
+  server.app.get<AppConfig>(APP_CONFIG).publicUrl = server.url;
+  owner = await registerUser(server.url, 'Ada Owner');
+  workspaceId = (await createWorkspace(owner)).id;
+  channelId = (await createChannel(owner, workspaceId)).id;
+  boltHost = await hostBolt();
+
+  // The app is registered first (its signing secret configures Bolt), its events request URL set once Bolt runs.
+  const created = await owner.api.post(`/api/v1/workspaces/${workspaceId}/apps`, {
+    name: 'Deployer',
+    redirectUris: ['https://deployer.example.test/oauth'],
+    scopes: ['chat:write', 'channels:history', 'channels:read', 'channels:join', 'commands', 'users:read'],
+    commands: [{ command: '/deploy', url: boltHost.url, description: 'Deploy' }],
+  });
+  expect(created.status).toBe(201);
+  appPath = `/api/v1/workspaces/${workspaceId}/apps/${created.body.id}`;
+  const install = await owner.api.post(`${appPath}/install`, {});
+  expect(install.status).toBe(201);
+  botToken = install.body.token as string;
+  botUserId = install.body.botUserId as string;
+  await new WebClient(botToken, { slackApiUrl: slackApiUrl() }).conversations.join({
+    channel: slackId('C', channelId),
+  });
+
+  const bolt = boltApp(boltHost, created.body.signingSecret as string, botToken);
+  deployerListeners(bolt, 'over HTTP');
+  bolt.event('reaction_added', ({ event, context }) => {
+    retries.push({ reaction: event.reaction, retryNum: context.retryNum, retryReason: context.retryReason });
+    if (!failNextReaction) return Promise.resolve();
+    failNextReaction = false;
+    return Promise.reject(new Error('a failure the first time, so that the event is retried'));
+  });
+  bolt.event('reaction_removed', ({ event }) => {
+    refused.push(event.reaction);
+    return Promise.reject(new Error(NO_RETRY));
+  });
+  for (const type of ['channel_created', 'member_joined_channel', 'member_left_channel', 'channel_archive']) {
+    bolt.event(type, ({ event }) => {
+      lifecycle.push({ kind: type, event: event as unknown as Record<string, unknown> });
+      return Promise.resolve();
+    });
+  }
+  bolt.event('message', ({ event }) => {
+    if (event.subtype === 'message_changed' || event.subtype === 'message_deleted') {
+      lifecycle.push({
+        kind: `message/${event.subtype}`,
+        event: event as unknown as Record<string, unknown>,
+      });
+    }
+    return Promise.resolve();
+  });
+  bolt.event('team_join', ({ event }) => {
+    teamJoins.push(event.user.id);
+    return Promise.resolve();
+  });
+  // Two servers' worth of setup (ours and the app's) on a busy machine.
+}, 90_000);
+
+afterAll(async () => {
+  await closeHost(boltHost);
+  await server.close();
+});
+
+describe('a stock Bolt app over HTTP', () => {
+  it('passes url_verification with the signing secret, and the request URL is refused otherwise', async () => {
+    const other = await hostBolt();
+    try {
+      boltApp(other, 'not-the-signing-secret', botToken);
+      const refused = await owner.api.put(`${appPath}/slack-events`, {
+        url: other.url,
+        events: ['app_mention'],
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors).toEqual([
+        { path: 'slackEventsUrl', message: 'answered 401 to the url_verification challenge' },
+      ]);
+    } finally {
+      await closeHost(other);
+    }
+
+    const set = await owner.api.put(`${appPath}/slack-events`, {
+      url: boltHost.url,
+      events: SUBSCRIBED,
+    });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({
+      slackEventsUrl: boltHost.url,
+      slackEvents: SUBSCRIBED,
+    });
+  });
+
+  it('app_mention: the app answers in the thread with say({ thread_ts })', async () => {
+    const { replies, expected } = await mentionIsAnsweredInThread(owner, channelId, botUserId);
+    expect(replies).toEqual([expect.objectContaining(expected)]);
+  }, 60_000);
+
+  it('message: app.message("hello") answers in the channel, and not to its own messages', async () => {
+    await postMessage(owner, channelId, 'hello everyone');
+    await botPosted(owner, channelId, botUserId, 'Hello over HTTP');
+  });
+
+  it('reaction_added: an answer of 500 is retried at once with X-Slack-Retry-Num and the reason', async () => {
+    const message = await postMessage(owner, channelId, 'ship it');
+    const reacted = await owner.api.post(`/api/v1/messages/${message.id}/reactions`, { emoji: 'rocket' });
+    expect(reacted.status).toBeLessThan(300);
+    await eventually(() => Promise.resolve(retries.length >= 2 ? true : undefined), 'the retry');
+    expect(retries).toEqual([
+      { reaction: 'rocket', retryNum: undefined, retryReason: undefined },
+      { reaction: 'rocket', retryNum: 1, retryReason: 'http_error' },
+    ]);
+  });
+
+  it('reaction_removed: an answer with X-Slack-No-Retry: 1 is not retried', async () => {
+    const message = await postMessage(owner, channelId, 'roll back');
+    await owner.api.post(`/api/v1/messages/${message.id}/reactions`, { emoji: 'warning' });
+    const removed = await owner.api.delete(`/api/v1/messages/${message.id}/reactions/warning`);
+    expect(removed.status).toBeLessThan(300);
+    const db = new Client(server.databaseUrl);
+    await db.connect();
+    try {
+      const delivery = await eventually(async () => {
+        const { rows } = await db.query<{ status: string; attempts: number; last_error: string }>(
+          "SELECT status, attempts, last_error FROM webhook_deliveries WHERE event_type = 'reaction.removed'",
+        );
+        return rows[0]?.status === 'aborted' ? rows[0] : undefined;
+      }, 'the delivery given up');
+      expect(delivery).toEqual({
+        status: 'aborted',
+        attempts: 1,
+        last_error: 'the receiver asked not to retry (X-Slack-No-Retry)',
+      });
+      expect(refused).toEqual(['warning']);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('message_changed, message_deleted, channel_created, member_joined/left_channel, channel_archive', async () => {
+    const message = await postMessage(owner, channelId, 'first draft');
+    expect((await owner.api.patch(`/api/v1/messages/${message.id}`, { text: 'second draft' })).status).toBe(
+      200,
+    );
+    expect((await owner.api.delete(`/api/v1/messages/${message.id}`)).status).toBeLessThan(300);
+    const other = await createChannel(owner, workspaceId);
+    const bot = new WebClient(botToken, { slackApiUrl: slackApiUrl() });
+    await bot.conversations.join({ channel: slackId('C', other.id) });
+    await bot.conversations.leave({ channel: slackId('C', other.id) });
+    expect((await owner.api.patch(`/api/v1/channels/${other.id}`, { archived: true })).status).toBe(200);
+
+    const kinds = [
+      'message/message_changed',
+      'message/message_deleted',
+      'channel_created',
+      'member_joined_channel',
+      'member_left_channel',
+      'channel_archive',
+    ];
+    await eventually(
+      () =>
+        Promise.resolve(
+          (kinds.every((kind) => lifecycle.some((seen) => seen.kind === kind)) &&
+            lifecycle.some(
+              (seen) => seen.kind === 'member_left_channel' && seen.event.user === slackId('U', botUserId),
+            )) ||
+            undefined,
+        ),
+      'every lifecycle event',
+    );
+    // The bot's own joining and leaving (its channel's other members' too, when it is in it).
+    const find = (kind: string) =>
+      lifecycle.find(
+        (seen) =>
+          seen.kind === kind && (!kind.startsWith('member_') || seen.event.user === slackId('U', botUserId)),
+      )!.event;
+    const messageChannel = slackId('C', channelId);
+    const channel = slackId('C', other.id);
+    expect(find('message/message_changed')).toMatchObject({
+      channel: messageChannel,
+      message: { text: 'second draft', user: slackId('U', owner.id) },
+    });
+    expect(find('message/message_deleted')).toMatchObject({
+      channel: messageChannel,
+      deleted_ts: expect.any(String),
+    });
+    expect(find('channel_created')).toMatchObject({ channel: { id: channel, name: other.name } });
+    expect(find('member_joined_channel')).toMatchObject({
+      channel,
+      user: slackId('U', botUserId),
+      channel_type: 'C',
+    });
+    expect(find('member_left_channel')).toMatchObject({ channel, user: slackId('U', botUserId) });
+    expect(find('channel_archive')).toMatchObject({ channel });
+  });
+
+  it('team_join: a new member of the workspace', async () => {
+    const newcomer = await registerUser(server.url, 'Nina Newcomer');
+    const invite = await owner.api.post(`/api/v1/workspaces/${workspaceId}/invites`, { role: 'member' });
+    await newcomer.api.post(`/api/v1/invites/${invite.body.code}/accept`);
+    await eventually(
+      () => Promise.resolve(teamJoins.includes(slackId('U', newcomer.id)) ? true : undefined),
+      'team_join',
+    );
+  });
+
+  it('slash command: Bolt acks and respond() posts in the channel through response_url', async () => {
+    const answer = await owner.api.post(`/api/v1/channels/${channelId}/commands`, { text: '/deploy v1.2' });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ responseType: 'ephemeral', text: '' }); // acknowledged; the answer follows
+    await botPosted(owner, channelId, botUserId, 'Deployed v1.2 over HTTP');
+  });
+});

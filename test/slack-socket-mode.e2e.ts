@@ -1,0 +1,135 @@
+import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import { APP_CONFIG } from '../core/src/config/config';
+import type { AppConfig } from '../core/src/config/config';
+import { slackId } from '../core/src/slack/slack-ids';
+import { createChannel, createWorkspace, postMessage, registerUser, TestUser } from '../fixtures/factories';
+import { botPosted, deployerListeners, mentionIsAnsweredInThread } from '../fixtures/slack-bolt';
+import { eventually } from './support/eventually';
+import { startTestServer, TestServer } from './support/server';
+
+/**
+ * The same stock Bolt app in Socket Mode (`socketMode: true` and an app-level token, no HTTP server of its
+ * own): events and slash commands come as envelopes over the WebSocket that apps.connections.open hands out,
+ * acknowledged by the app; the server asks it to reconnect (refresh_requested) and it carries on.
+ */
+const REFRESH_SECONDS = 5;
+let server: TestServer;
+let owner: TestUser;
+let workspaceId: string;
+let channelId: string;
+let appPath: string;
+let botUserId: string;
+let appToken: string;
+let appTokenId: string;
+let bolt: App;
+let connections = 0;
+
+const slackApiUrl = () => `${server.url}/api/slack/`;
+
+beforeAll(async () => {
+  server = await startTestServer({
+    slackSocketRefreshSeconds: REFRESH_SECONDS,
+    egressAllowNetworks: ['127.0.0.0/8'],
+  });
+  // response_url must point back at this server, whose port is known only now.
+  server.app.get<AppConfig>(APP_CONFIG).publicUrl = server.url;
+  owner = await registerUser(server.url, 'Ada Owner');
+  workspaceId = (await createWorkspace(owner)).id;
+  channelId = (await createChannel(owner, workspaceId)).id;
+  const created = await owner.api.post(`/api/v1/workspaces/${workspaceId}/apps`, {
+    name: 'Socket deployer',
+    redirectUris: ['https://deployer.example.test/oauth'],
+    scopes: ['chat:write', 'channels:history', 'channels:join', 'commands'],
+    // Never called: a Socket Mode app gets its commands through its socket.
+    commands: [{ command: '/deploy', url: 'http://127.0.0.1:9/never-called', description: 'Deploy' }],
+  });
+  expect(created.status).toBe(201);
+  appPath = `/api/v1/workspaces/${workspaceId}/apps/${created.body.id}`;
+  // Socket Mode needs no request URL.
+  const events = await owner.api.put(`${appPath}/slack-events`, {
+    url: null,
+    events: ['app_mention', 'message.channels'],
+  });
+  expect(events.status).toBe(200);
+  const install = await owner.api.post(`${appPath}/install`, {});
+  expect(install.status).toBe(201);
+  botUserId = install.body.botUserId as string;
+  const token = await owner.api.post(`${appPath}/app-tokens`, { scopes: ['connections:write'] });
+  expect(token.status).toBe(201);
+  expect(token.body.token).toMatch(/^xapp-/);
+  appToken = token.body.token as string;
+  appTokenId = token.body.id as string;
+  await new WebClient(install.body.token as string, { slackApiUrl: slackApiUrl() }).conversations.join({
+    channel: slackId('C', channelId),
+  });
+
+  const receiver = new SocketModeReceiver({
+    appToken,
+    logLevel: LogLevel.ERROR,
+    installerOptions: { clientOptions: { slackApiUrl: slackApiUrl() } },
+  });
+  receiver.client.on('connected', () => (connections += 1));
+  bolt = new App({
+    token: install.body.token as string,
+    receiver,
+    clientOptions: { slackApiUrl: slackApiUrl() },
+    logLevel: LogLevel.ERROR,
+  });
+  deployerListeners(bolt, 'over the socket');
+  await bolt.start();
+  // Two servers' worth of setup (ours and the app's) on a busy machine.
+}, 90_000);
+
+afterAll(async () => {
+  await bolt?.stop();
+  await server.close();
+});
+
+describe('a stock Bolt app in Socket Mode', () => {
+  it('app_mention arrives as an events_api envelope and the answer lands in the thread', async () => {
+    const { replies, expected } = await mentionIsAnsweredInThread(owner, channelId, botUserId);
+    expect(replies).toEqual([expect.objectContaining(expected)]);
+  }, 60_000);
+
+  it('message: app.message("hello") answers', async () => {
+    await postMessage(owner, channelId, 'hello socket');
+    await botPosted(owner, channelId, botUserId, 'Hello over the socket');
+  });
+
+  it('slash command arrives as a slash_commands envelope; ack() and respond() work', async () => {
+    const answer = await owner.api.post(`/api/v1/channels/${channelId}/commands`, { text: '/deploy v2' });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ responseType: 'ephemeral', text: '' });
+    await botPosted(owner, channelId, botUserId, 'Deployed v2 over the socket');
+  });
+
+  it('asks the app to reconnect (refresh_requested); events keep coming over the new connection', async () => {
+    const before = connections;
+    await eventually(
+      () => Promise.resolve(connections > before ? true : undefined),
+      'a new connection',
+      (REFRESH_SECONDS + 5) * 1000,
+    );
+    await postMessage(owner, channelId, 'hello again');
+    await botPosted(owner, channelId, botUserId, 'Hello over the socket', 2);
+  });
+
+  it('refuses apps.connections.open for a bot token, an unknown token and a revoked one', async () => {
+    const open = (token: string) =>
+      new WebClient(token, {
+        slackApiUrl: slackApiUrl(),
+        retryConfig: { retries: 0 },
+      }).apps.connections.open();
+    const code = async (token: string) =>
+      ((await open(token).catch((error: { data?: { error?: string } }) => error.data)) as { error?: string })
+        .error;
+    expect(await code('xoxb-some-bot-token')).toBe('not_allowed_token_type');
+    expect(await code('xapp-1-not-a-token')).toBe('invalid_auth');
+    expect((await open(appToken)).url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/api\/slack\/socket\?ticket=/);
+
+    expect((await owner.api.delete(`${appPath}/app-tokens/${appTokenId}`)).status).toBe(204);
+    expect(await code(appToken)).toBe('invalid_auth');
+    expect((await owner.api.delete(`${appPath}/app-tokens/${appTokenId}`)).status).toBe(404);
+  });
+});
