@@ -116,7 +116,11 @@ export class RealtimeGateway
     if (!auth) return rejectUpgrade(socket, 401, 'A valid bearer token or a fresh ticket is required');
     // Checked and counted without yielding (handleUpgrade connects synchronously), so bursts cannot overshoot.
     if (this.sockets.count(auth.userId) >= this.config.realtimeMaxSocketsPerUser) {
-      return rejectUpgrade(socket, 429, `At most ${this.config.realtimeMaxSocketsPerUser} open sockets per user`);
+      return rejectUpgrade(
+        socket,
+        429,
+        `At most ${this.config.realtimeMaxSocketsPerUser} open sockets per user`,
+      );
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => this.connected(ws, auth));
   }
