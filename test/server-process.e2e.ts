@@ -553,10 +553,10 @@ async function childrenOf(parentPid: number): Promise<number[]> {
   return children;
 }
 
-it('runs WORKERS processes on one port: every socket gets each message, a dead worker is replaced, SIGTERM stops them all', async () => {
+it('runs SERVER_WORKERS processes on one port: every socket gets each message, a dead worker is replaced, SIGTERM stops them all', async () => {
   const databaseUrl = await createTestDatabase();
   const [port, unusedPgPort] = [await freePort(), await freePort()];
-  const server = await startServer(port, unusedPgPort, databaseUrl, { WORKERS: '2' });
+  const server = await startServer(port, unusedPgPort, databaseUrl, { SERVER_WORKERS: '2' });
   const sockets: RealtimeClient[] = [];
   try {
     const primary = server.child.pid!;
@@ -618,11 +618,11 @@ it('runs WORKERS processes on one port: every socket gets each message, a dead w
   }
 }, 120_000);
 
-it('says that WORKERS above 1 needs DATABASE_URL, and exits', async () => {
+it('says that SERVER_WORKERS above 1 needs DATABASE_URL, and exits', async () => {
   const [port, pgPort] = [await freePort(), await freePort()];
-  const { code, errors } = await failedStart({ ...serverEnv(port, pgPort), WORKERS: '2' });
+  const { code, errors } = await failedStart({ ...serverEnv(port, pgPort), SERVER_WORKERS: '2' });
   expect(code).toBe(1);
   expect(errors.at(-1)).toBe(
-    'WORKERS above 1 needs DATABASE_URL: the embedded PostgreSQL serves a single server process',
+    'SERVER_WORKERS above 1 needs DATABASE_URL: the embedded PostgreSQL serves a single server process',
   );
 });

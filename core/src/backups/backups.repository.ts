@@ -11,4 +11,12 @@ export class BackupsRepository {
     );
     return Number(rows[0].count);
   }
+
+  /** The server's major version (18 for 18.1): pg_dump refuses a server newer than itself. */
+  async serverMajorVersion(): Promise<number> {
+    const { rows } = await this.knex.raw<{ rows: { version: string }[] }>(
+      `SELECT current_setting('server_version_num') AS version`,
+    );
+    return Math.floor(Number(rows[0].version) / 10_000);
+  }
 }

@@ -27,6 +27,11 @@ const S3_NOTE = `The files were on S3 (FILE_STORAGE=s3) and are not in this back
 versioning (or replication), and restore them there.
 `;
 
+const toolMissing = (command: string) =>
+  new Error(
+    `${command} not found: install PostgreSQL's client tools (of the server's major version or newer), or set PG_BIN_DIR`,
+  );
+
 /** Runs a PostgreSQL client tool on `url`, the password passed in the environment rather than the command line. */
 async function runPgTool(config: AppConfig, tool: string, args: string[], url: string): Promise<void> {
   const parsed = new URL(url);
@@ -41,11 +46,24 @@ async function runPgTool(config: AppConfig, tool: string, args: string[], url: s
   } catch (error) {
     const { code, stderr } = error as { code?: string; stderr?: string };
     if (code === 'ENOENT') {
-      throw new Error(
-        `${command} not found: install PostgreSQL's client tools (of the server's major version or newer), or set PG_BIN_DIR`,
-      );
+      throw toolMissing(command);
     }
     throw new Error(`${tool} failed: ${stderr?.trim() || String(error)}`);
+  }
+}
+
+/** pg_dump refuses a server newer than itself with a terse error: this one says what to install. */
+async function assertToolFits(config: AppConfig, serverMajor: number): Promise<void> {
+  const command = config.pgBinDir ? path.join(config.pgBinDir, 'pg_dump') : 'pg_dump';
+  const { stdout } = await run(command, ['--version']).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+    throw toolMissing(command);
+  });
+  const toolMajor = Number(/(\d+)\.\d+/.exec(stdout)?.[1]);
+  if (toolMajor < serverMajor) {
+    throw new Error(
+      `pg_dump ${toolMajor} cannot back up PostgreSQL ${serverMajor}: install PostgreSQL ${serverMajor}'s client tools (or newer), or set PG_BIN_DIR to where they are`,
+    );
   }
 }
 
@@ -80,6 +98,7 @@ export async function createBackup(config: AppConfig, logger: Logger, now: Date)
   await mkdir(partial, { recursive: true });
   const connection = await openDatabase(config, logger);
   try {
+    await assertToolFits(config, await new BackupsRepository(connection.knex).serverMajorVersion());
     await runPgTool(
       config,
       'pg_dump',

@@ -4,7 +4,7 @@ import type { AppConfig } from '../config/config';
 import { StartupError } from './startup-error';
 
 /**
- * WORKERS > 1: this process only supervises; each worker is a whole server instance (as several instances
+ * SERVER_WORKERS > 1: this process only supervises; each worker is a whole server instance (as several instances
  * behind a proxy are: the database, and NATS or LISTEN/NOTIFY, are what they share), and the listening socket
  * is shared, connections handed out round robin. Node runs JavaScript on one thread, so this is how one
  * machine's cores serve requests and socket deliveries together.
@@ -15,7 +15,7 @@ import { StartupError } from './startup-error';
 export async function superviseWorkers(config: AppConfig, logger: Logger): Promise<void> {
   if (!config.databaseUrl) {
     throw new StartupError(
-      'WORKERS above 1 needs DATABASE_URL: the embedded PostgreSQL serves a single server process',
+      'SERVER_WORKERS above 1 needs DATABASE_URL: the embedded PostgreSQL serves a single server process',
     );
   }
   let stopping = false;

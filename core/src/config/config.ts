@@ -104,7 +104,7 @@ export interface AppConfig {
   /** SHUTDOWN_GRACE_MS, default 10000: how long in-flight requests get on SIGTERM */
   shutdownGraceMs: number;
   /**
-   * WORKERS, default 1: server processes sharing the port (one per core uses them all; above 1 needs
+   * SERVER_WORKERS, default 1: server processes sharing the port (one per core uses them all; above 1 needs
    * DATABASE_URL)
    */
   workers: number;
@@ -419,7 +419,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     botChannelPostsPerWindow: integer(env, 'BOT_CHANNEL_POSTS_PER_WINDOW', 10, 1),
     botChannelPostWindowSeconds: integer(env, 'BOT_CHANNEL_POST_WINDOW_SECONDS', 10, 1),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
-    workers: integer(env, 'WORKERS', 1, 1),
+    workers: integer(env, 'SERVER_WORKERS', 1, 1),
     natsUrl: env.NATS_URL || undefined,
     natsSubjectPrefix: env.NATS_SUBJECT_PREFIX || 'jokkaer',
     eventPollIntervalMs: integer(env, 'EVENT_POLL_INTERVAL_MS', 1000, 10),
