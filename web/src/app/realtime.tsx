@@ -4,7 +4,17 @@ import { useNavigate } from 'react-router';
 import type { DomainEvent } from '@jokkaer/sdk-plugin/events';
 import { applyPresence, presenceKeys, TypingBook, TypingProvider } from '../features/presence';
 import { api, data } from '../lib/api/client';
-import { addMessage, cachedThreadOf, removeMessage, updateMessage, withReaction } from '../lib/message-cache';
+import { LateAnswerGuard } from '../lib/late-answers';
+import {
+  addMessage,
+  addReply,
+  cachedThreadOf,
+  listsOf,
+  messageKeys,
+  removeMessage,
+  updateMessage,
+  withReaction,
+} from '../lib/message-cache';
 import { resendFailed } from '../lib/outbox';
 import { RealtimeConnection, type RealtimeStatus } from '../lib/realtime';
 import { session } from '../lib/session';
@@ -14,22 +24,35 @@ import { applyUnreadEvent } from '../features/unread/cache';
 import { addLaterAnswer } from '../features/commands/api';
 
 /** Brings the query cache up to date with one event: messages in place, lists refetched. */
-function applyEvent(client: QueryClient, typing: TypingBook, event: DomainEvent): void {
+function applyEvent(
+  client: QueryClient,
+  guard: LateAnswerGuard,
+  typing: TypingBook,
+  event: DomainEvent,
+): void {
   switch (event.type) {
-    case 'message.created':
+    case 'message.created': {
+      const message = event.data;
       // Their message is what they were typing.
-      typing.stopped(event.data.channelId, event.data.userId);
-      return addMessage(client, event.data);
+      typing.stopped(message.channelId, message.userId);
+      addMessage(client, message);
+      // A fetch under way answers without it; the root's reply count is not counted twice.
+      if (message.threadId)
+        return guard.apply([messageKeys.replies(message.threadId)], () => addReply(client, message));
+      return guard.apply([messageKeys.channel(message.channelId)], () => addMessage(client, message));
+    }
     case 'message.updated':
-      return updateMessage(client, event.data, () => event.data);
+      return guard.apply(listsOf(event.data), () => updateMessage(client, event.data, () => event.data));
     case 'message.deleted':
-      return removeMessage(client, event.data);
+      return guard.apply(listsOf(event.data), () => removeMessage(client, event.data));
     case 'reaction.added':
     case 'reaction.removed': {
       const { messageId, userId, emoji, channelId } = event.data;
       const where = { id: messageId, channelId, threadId: cachedThreadOf(client, messageId) };
-      return updateMessage(client, where, (message) =>
-        withReaction(message, emoji, userId, event.type === 'reaction.added'),
+      return guard.apply(listsOf(where), () =>
+        updateMessage(client, where, (message) =>
+          withReaction(message, emoji, userId, event.type === 'reaction.added'),
+        ),
       );
     }
     case 'channel.created':
@@ -64,12 +87,14 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   }, [navigate]);
   const [typing] = useState(() => new TypingBook());
   useEffect(() => {
+    const guard = new LateAnswerGuard(client);
     const realtime = new RealtimeConnection({
       ticket: async () => (await data(api.POST('/api/v1/realtime/tickets'))).ticket,
       event: (event) => {
-        applyEvent(client, typing, event);
+        applyEvent(client, guard, typing, event);
         const myId = session.get()?.user.id ?? '';
-        applyUnreadEvent(client, event, myId);
+        // Counted at most once (the list says which message its counts run through), so safe to make again.
+        guard.apply([['channels']], () => applyUnreadEvent(client, event, myId));
         void notifyOfMessage(client, event, myId, (path) => void navigateRef.current(path));
       },
       // Active queries (what is on screen) refetch now, the others when next shown.
@@ -100,6 +125,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     return () => {
       window.removeEventListener('online', online);
       realtime.stop();
+      guard.dispose();
       typing.dispose();
     };
   }, [client, typing]);

@@ -44,9 +44,7 @@ export function addMessage(client: QueryClient, message: Message): void {
     const thread = message.threadId;
     const replies = client.getQueryData<MessagePage>(messageKeys.replies(thread));
     if (replies && has(replies.items)) return;
-    client.setQueryData<MessagePage>(messageKeys.replies(thread), (page) =>
-      mapReplies(page, (items) => [...items, message]),
-    );
+    addReply(client, message);
     // Replies change no event of their root: its count is kept here.
     updateMessage(client, { id: thread, channelId: message.channelId, threadId: null }, (root) => ({
       ...root,
@@ -67,6 +65,23 @@ export function addMessage(client: QueryClient, message: Message): void {
       (outbox) => outbox?.filter((entry) => entry.clientMsgId !== message.clientMsgId),
     );
   }
+}
+
+/** Adds a reply to its thread's cached list unless it is already there (the root's count is the caller's). */
+export function addReply(client: QueryClient, reply: Message): void {
+  if (!reply.threadId) return;
+  client.setQueryData<MessagePage>(messageKeys.replies(reply.threadId), (page) =>
+    page?.items.some((item) => item.id === reply.id) ? page : mapReplies(page, (items) => [...items, reply]),
+  );
+}
+
+/** The cached lists an event about this message changes: its channel's history and the thread it is in or heads. */
+export function listsOf(where: { id: string; channelId: string; threadId: string | null }) {
+  return [
+    messageKeys.channel(where.channelId),
+    messageKeys.replies(where.threadId ?? where.id),
+    ['message', where.id],
+  ];
 }
 
 /** Applies a change to a message wherever it is shown. */
