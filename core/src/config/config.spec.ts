@@ -91,6 +91,7 @@ describe('loadConfig', () => {
       webhookPollIntervalMs: 1000,
       webhookLogRetentionDays: 30,
       scheduledMessagesTickMs: 1000,
+      pluginScheduleTickMs: 1000,
       sso: undefined,
       callMaxParticipants: 8,
       callReconnectGraceMs: 20_000,

@@ -185,6 +185,8 @@ export interface AppConfig {
   webhookLogRetentionDays: number;
   /** SCHEDULED_MESSAGES_TICK_MS, default 1000: how often due scheduled messages are looked for */
   scheduledMessagesTickMs: number;
+  /** PLUGIN_SCHEDULE_TICK_MS, default 1000: how often plugins' due cron schedules are looked for */
+  pluginScheduleTickMs: number;
   /** SSO_AUTHORIZATION_URL, SSO_TOKEN_URL, SSO_USERINFO_URL, SSO_CLIENT_ID, SSO_CLIENT_SECRET: SSO login is on when all are set */
   sso:
     | {
@@ -457,6 +459,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     webhookPollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 1000, 10),
     webhookLogRetentionDays: integer(env, 'WEBHOOK_LOG_RETENTION_DAYS', 30, 1),
     scheduledMessagesTickMs: integer(env, 'SCHEDULED_MESSAGES_TICK_MS', 1000, 10),
+    pluginScheduleTickMs: integer(env, 'PLUGIN_SCHEDULE_TICK_MS', 1000, 10),
     sso: ssoSettings(env),
     callMaxParticipants: integer(env, 'CALL_MAX_PARTICIPANTS', 8, 2),
     callReconnectGraceMs: integer(env, 'CALL_RECONNECT_GRACE_MS', 20_000, 100),

@@ -2,14 +2,14 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { CronExpressionParser } from 'cron-parser';
 import type { PluginManifest } from '@jokkaer/sdk-plugin';
 import type { Logger } from 'pino';
+import { Clock } from '../common/clock';
 import { LOGGER } from '../common/logger';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import { Database } from '../database/database';
 import { PluginHost } from './plugin-host';
 import { PluginsRepository } from './plugins.repository';
 
-const TICK_MS = 1000;
-
-export function nextRun(cron: string, after = new Date()): Date {
+export function nextRun(cron: string, after: Date): Date {
   return CronExpressionParser.parse(cron, { currentDate: after }).next().toDate();
 }
 
@@ -21,17 +21,21 @@ export function nextRun(cron: string, after = new Date()): Date {
 @Injectable()
 export class PluginScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
-  private running = false;
+  private pass?: Promise<void>;
 
   constructor(
     private readonly db: Database,
     private readonly repository: PluginsRepository,
     private readonly host: PluginHost,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer = setInterval(() => {
+      if (!this.pass) void this.runDue();
+    }, this.config.pluginScheduleTickMs);
     this.timer.unref();
   }
 
@@ -43,19 +47,28 @@ export class PluginScheduler implements OnApplicationBootstrap, OnApplicationShu
   async sync(installId: string, manifest: PluginManifest): Promise<void> {
     const schedules = (manifest.permissions?.schedules ?? []).map((schedule) => ({
       ...schedule,
-      nextRunAt: nextRun(schedule.cron),
+      nextRunAt: nextRun(schedule.cron, new Date(this.clock.now())),
     }));
     await this.repository.syncSchedules(installId, schedules);
   }
 
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+  /**
+   * One pass over the due schedules, after the pass already under way if there is one: awaiting it shows that
+   * everything due by then has run (tests await it instead of sleeping through ticks).
+   */
+  async runDue(): Promise<void> {
+    while (this.pass) await this.pass;
+    this.pass = this.runDueNow().finally(() => (this.pass = undefined));
+    await this.pass;
+  }
+
+  private async runDueNow(): Promise<void> {
     try {
+      const now = new Date(this.clock.now());
       const due = await this.db.transaction(async () => {
-        const claimed = await this.repository.claimDueSchedules(20);
+        const claimed = await this.repository.claimDueSchedules(now, 20);
         for (const schedule of claimed)
-          await this.repository.setNextRun(schedule.installId, schedule.name, nextRun(schedule.cron));
+          await this.repository.setNextRun(schedule.installId, schedule.name, nextRun(schedule.cron, now));
         return claimed;
       });
       for (const schedule of due) {
@@ -64,8 +77,6 @@ export class PluginScheduler implements OnApplicationBootstrap, OnApplicationShu
       }
     } catch (error) {
       this.logger.error({ err: error }, 'plugin schedules failed; retrying on the next tick');
-    } finally {
-      this.running = false;
     }
   }
 }

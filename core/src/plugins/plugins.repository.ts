@@ -253,12 +253,15 @@ export class PluginsRepository {
   }
 
   /** Due schedules of enabled installs, locked so that one instance runs each occurrence. */
-  async claimDueSchedules(limit: number): Promise<{ installId: string; name: string; cron: string }[]> {
+  async claimDueSchedules(
+    now: Date,
+    limit: number,
+  ): Promise<{ installId: string; name: string; cron: string }[]> {
     return await this.db
       .conn('pluginSchedules as s')
       .join('pluginInstalls as i', 'i.id', 's.installId')
       .where('i.enabled', true)
-      .where('s.nextRunAt', '<=', new Date())
+      .where('s.nextRunAt', '<=', now)
       .orderBy('s.nextRunAt')
       .limit(limit)
       .forUpdate('s')
