@@ -110,9 +110,15 @@ describe('calls', () => {
     expect((await aliceSocket.next((frame) => frame.type === 'error')).error.detail).toBe('Call not found');
     aliceSocket.send({ type: 'call.signal', callId: call.id, to: bob.id });
     await aliceSocket.until(() => aliceSocket.frames.filter((frame) => frame.type === 'error').length === 2);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Alice's frames are handled in order: once a later signal reaches Bob, the refused ones went nowhere.
+    const marker = {
+      type: 'candidate',
+      candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' },
+    };
+    aliceSocket.send({ type: 'call.signal', callId: call.id, to: bob.id, signal: marker });
+    await bobSocket.next((frame) => frame.type === 'call.signal' && frame.signal.type === 'candidate');
     expect(carolSocket.frames.some((frame) => frame.type === 'call.signal')).toBe(false);
-    expect(bobSocket.frames.filter((frame) => frame.type === 'call.signal')).toHaveLength(1);
+    expect(bobSocket.frames.filter((frame) => frame.type === 'call.signal')).toHaveLength(2);
   });
 
   it('refuses a join beyond the participant limit with a clear error', async () => {

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { Clock } from '../common/clock';
 import { LOGGER } from '../common/logger';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
@@ -22,6 +23,7 @@ export class CallReaper implements OnApplicationBootstrap, BeforeApplicationShut
   constructor(
     private readonly calls: CallsService,
     private readonly presence: PresenceService,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -29,9 +31,10 @@ export class CallReaper implements OnApplicationBootstrap, BeforeApplicationShut
   onApplicationBootstrap(): void {
     const every = Math.max(50, Math.min(this.config.callReconnectGraceMs / 4, 5_000));
     this.timer = setInterval(() => {
-      this.running ??= this.sweep()
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'could not check call participants'))
-        .finally(() => (this.running = undefined));
+      if (!this.running)
+        this.sweep().catch((error: unknown) =>
+          this.logger.warn({ err: error }, 'could not check call participants'),
+        );
     }, every);
     this.timer.unref();
   }
@@ -39,11 +42,21 @@ export class CallReaper implements OnApplicationBootstrap, BeforeApplicationShut
   /** Before the database closes: a sweep in flight finishes, none starts. */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /**
+   * One pass: note who is gone, and take out those gone for longer than the grace period. A sweep under way is
+   * awaited first, so awaiting this shows the state as of now (tests await it instead of sleeping).
+   */
+  async sweep(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+    this.running = this.sweepNow().finally(() => (this.running = undefined));
     await this.running;
   }
 
-  /** One pass: note who is gone, and take out those gone for longer than the grace period. */
-  async sweep(now = Date.now()): Promise<void> {
+  private async sweepNow(): Promise<void> {
+    const now = this.clock.now();
     const grace = this.config.callReconnectGraceMs;
     // Someone who just joined over REST gets the grace period to open a socket, too.
     const participants = await this.calls.participantsJoinedBefore(new Date(now - grace));

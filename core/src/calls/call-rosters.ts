@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import { EventFeed } from '../events/event-feed';
 import { CallsRepository } from './calls.repository';
 
@@ -17,6 +18,7 @@ export class CallRosters implements OnModuleInit {
   constructor(
     private readonly repository: CallsRepository,
     private readonly feed: EventFeed,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -38,7 +40,8 @@ export class CallRosters implements OnModuleInit {
     this.rosters.delete(callId);
   }
 
-  private participants(callId: string, now = Date.now()): Promise<Set<string>> {
+  private participants(callId: string): Promise<Set<string>> {
+    const now = this.clock.now();
     const cached = this.rosters.get(callId);
     if (cached && cached.expiresAt > now) return cached.participants;
     if (this.rosters.size > 10_000) this.sweep(now);

@@ -46,8 +46,8 @@ export class CallsRepository {
     return rows.length > 0 ? await this.findRunning(row.id) : undefined;
   }
 
-  async end(callId: string): Promise<void> {
-    await this.db.conn('calls').where({ id: callId }).update({ endedAt: new Date() });
+  async end(callId: string, at: Date): Promise<void> {
+    await this.db.conn('calls').where({ id: callId }).update({ endedAt: at });
   }
 
   async participants(callId: string): Promise<string[]> {
@@ -60,22 +60,22 @@ export class CallsRepository {
     return rows.map((row) => row.userId);
   }
 
-  async join(callId: string, userId: string): Promise<void> {
+  async join(callId: string, userId: string, at: Date): Promise<void> {
     await this.db
       .conn('callParticipants')
-      .insert({ callId, userId, joinedAt: new Date(), leftAt: null })
+      .insert({ callId, userId, joinedAt: at, leftAt: null })
       .onConflict(['callId', 'userId'])
-      .merge({ joinedAt: new Date(), leftAt: null });
+      .merge({ joinedAt: at, leftAt: null });
   }
 
   /** Returns whether the user was in the call. */
-  async leave(callId: string, userId: string): Promise<boolean> {
+  async leave(callId: string, userId: string, at: Date): Promise<boolean> {
     return (
       (await this.db
         .conn('callParticipants')
         .where({ callId, userId })
         .whereNull('leftAt')
-        .update({ leftAt: new Date() })) > 0
+        .update({ leftAt: at })) > 0
     );
   }
 

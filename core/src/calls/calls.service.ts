@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ChannelsService } from '../channels/channels.service';
+import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import { conflict, notFound } from '../common/problem';
 import { APP_CONFIG } from '../config/config';
@@ -24,6 +25,7 @@ export class CallsService implements OnModuleInit {
     private readonly rosters: CallRosters,
     private readonly channels: ChannelsService,
     private readonly events: EventsRepository,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -62,7 +64,7 @@ export class CallsService implements OnModuleInit {
           `The call is full: calls take at most ${this.config.callMaxParticipants} participants`,
         );
       }
-      await this.repository.join(running.id, userId);
+      await this.repository.join(running.id, userId, new Date(this.clock.now()));
       const joinedId = running.id;
       this.db.afterCommit(() => this.rosters.forget(joinedId)); // this instance's next signal sees it at once
       const view = await this.view(running);
@@ -80,12 +82,13 @@ export class CallsService implements OnModuleInit {
   async leaveIfPresent(callId: string, userId: string): Promise<boolean> {
     return await this.db.transaction(async () => {
       const call = await this.repository.findRunning(callId);
-      if (!call || !(await this.repository.leave(call.id, userId))) return false;
+      const now = new Date(this.clock.now());
+      if (!call || !(await this.repository.leave(call.id, userId, now))) return false;
       this.db.afterCommit(() => this.rosters.forget(call.id));
       const view = await this.view(call);
       await this.events.append('call.participant_left', { ...view, userId });
       if (view.participants.length === 0) {
-        await this.repository.end(call.id);
+        await this.repository.end(call.id, now);
         await this.events.append('call.ended', view);
       }
       return true;
@@ -109,7 +112,7 @@ export class CallsService implements OnModuleInit {
     const servers: IceServer[] = [];
     if (this.config.stunUrls.length > 0) servers.push({ urls: this.config.stunUrls });
     if (this.config.turnUrls.length > 0 && this.config.turnSecret) {
-      const username = `${Math.floor(Date.now() / 1000) + this.config.turnTtlSeconds}:${userId}`;
+      const username = `${Math.floor(this.clock.now() / 1000) + this.config.turnTtlSeconds}:${userId}`;
       const credential = createHmac('sha1', this.config.turnSecret).update(username).digest('base64');
       servers.push({ urls: this.config.turnUrls, username, credential });
     }
