@@ -24,8 +24,6 @@ async function connect(user: TestUser): Promise<RealtimeClient> {
   return socket;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 beforeAll(async () => {
   server = await startTestServer({ resumeMaxEvents: 50 });
   [alice, bob, carol, outsider] = await Promise.all(
@@ -73,25 +71,30 @@ describe('realtime stream', () => {
     const elsewhere = await createWorkspace(outsider);
     const theirs = await createChannel(outsider, elsewhere.id);
     await postMessage(outsider, theirs.id, 'other tenant');
-    const marker = await postMessage(alice, generalId, 'marker');
-    await bobSocket.until(() => bobSocket.events.some((e) => e.data.id === marker.id));
-    await aliceSocket.until(() => aliceSocket.events.some((e) => e.data.id === marker.id));
-    await sleep(100);
+    await postMessage(alice, generalId, 'marker');
+    // Each socket gets events in order: once it has a later one, what came before was delivered or withheld.
+    // A public channel is announced to the whole workspace, so it is that later event for everyone in it.
+    const open = await createChannel(alice, workspaceId, 'public');
+    const theirMarker = await postMessage(outsider, theirs.id, 'their marker');
+    for (const socket of [aliceSocket, bobSocket, carolSocket]) {
+      await socket.next((e) => e.type === 'channel.created' && e.data.id === open.id);
+    }
+    await outsiderSocket.until(() => outsiderSocket.events.some((e) => e.data.id === theirMarker.id));
 
     const texts = (socket: RealtimeClient) =>
       socket.events.filter((e) => e.type === 'message.created').map((e) => e.data.text);
     expect(texts(aliceSocket)).toEqual(['private plans', 'public news', 'marker']);
     expect(texts(bobSocket)).toEqual(['public news', 'marker']);
     expect(texts(carolSocket)).toEqual([]); // in the workspace, not in the channels
-    expect(texts(outsiderSocket)).toEqual(['other tenant']);
+    expect(texts(outsiderSocket)).toEqual(['other tenant', 'their marker']);
     const all = JSON.stringify([...bobSocket.frames, ...carolSocket.frames]);
     expect(all).not.toContain('private plans');
     expect(all).not.toContain(secret.id);
     expect(JSON.stringify(outsiderSocket.frames)).not.toContain(workspaceId);
     // Public channels are announced to the workspace; private ones only to their members.
-    expect(carolSocket.events.filter((e) => e.type === 'channel.created')).toEqual([]);
-    const open = await createChannel(alice, workspaceId, 'public');
-    await carolSocket.next((e) => e.type === 'channel.created' && e.data.id === open.id);
+    const announced = (socket: RealtimeClient) =>
+      socket.events.filter((e) => e.type === 'channel.created').map((e) => e.data.id);
+    expect(announced(carolSocket)).toEqual([open.id]);
   });
 
   it('stops delivering at once when a member is removed from the channel or the workspace', async () => {
@@ -167,7 +170,11 @@ describe('realtime stream', () => {
     aliceSocket.send({ type: 'typing', channelId: generalId });
     const typing = await bobSocket.next((f) => f.type === 'typing');
     expect(typing).toEqual({ type: 'typing', channelId: generalId, userId: alice.id });
-    await sleep(100);
+    // Relayed in the same pass as Bob's: a pong after it on each other socket shows nothing came before.
+    for (const socket of [carolSocket, aliceSocket]) {
+      socket.send({ type: 'ping' });
+      await socket.next((f) => f.type === 'pong');
+    }
     expect(carolSocket.frames.some((f) => f.type === 'typing')).toBe(false);
     expect(aliceSocket.frames.some((f) => f.type === 'typing')).toBe(false);
 

@@ -61,6 +61,11 @@ afterAll(async () => {
 });
 
 /** Moves the server's clock and lets the worker look for what became due. */
+/** Every due delivery claimed and tried, outcomes written: what has not been sent by then was not due. */
+async function settled(): Promise<void> {
+  await server.app.get(WebhookWorker).settled();
+}
+
 function advance(ms: number): void {
   clockOffset += ms;
   server.app.get(WebhookWorker).wake();
@@ -147,8 +152,14 @@ describe('outgoing webhooks', () => {
     expect(logged.attempts).toEqual([
       expect.objectContaining({ statusCode: 200, responseExcerpt: 'thanks' }),
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(sink.received).toHaveLength(1); // the reaction was not subscribed
+    // The reaction was not subscribed: a later message arrives, and nothing else came with it.
+    await postMessage(owner, channelId, 'after the reaction');
+    await sink.waitFor(2);
+    await settled();
+    expect(sink.received.map((received) => [received.payload.type, received.payload.data.text])).toEqual([
+      ['message.created', 'hello, receiver'],
+      ['message.created', 'after the reaction'],
+    ]);
   });
 
   it('sends private channel events only while the creator can see them, and honours the channel filter', async () => {
@@ -165,15 +176,19 @@ describe('outgoing webhooks', () => {
     await postMessage(colleague, secretRoom.id, 'not for the owner');
     await postMessage(owner, channelId, 'public one');
     await postMessage(owner, other.id, 'in the filtered channel');
-    await sink.waitFor(2);
-    await filtered.waitFor(1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Fanned out in order: once a later message reaches both, nothing more is coming from before it.
+    await postMessage(owner, other.id, 'marker');
+    await sink.waitFor(3);
+    await filtered.waitFor(2);
+    await settled();
     expect(sink.received.map((delivery) => delivery.payload.data.text).sort()).toEqual([
       'in the filtered channel',
+      'marker',
       'public one',
     ]);
-    expect(filtered.received.map((delivery) => delivery.payload.data.text)).toEqual([
+    expect(filtered.received.map((delivery) => delivery.payload.data.text).sort()).toEqual([
       'in the filtered channel',
+      'marker',
     ]);
 
     // Once the creator is in the private channel, its events flow.
@@ -181,8 +196,8 @@ describe('outgoing webhooks', () => {
       (await colleague.api.post(`/api/v1/channels/${secretRoom.id}/members`, { userId: owner.id })).status,
     ).toBe(204);
     await postMessage(colleague, secretRoom.id, 'now visible');
-    await sink.waitFor(3);
-    expect(sink.received[2].payload.data.text).toBe('now visible');
+    await sink.waitFor(4);
+    expect(sink.received[3].payload.data.text).toBe('now visible');
 
     // A filter naming a private channel the caller cannot read is refused as if it did not exist.
     const outsiderChannel = await createChannel(colleague, workspaceId, 'private');
@@ -250,7 +265,7 @@ describe('outgoing webhooks', () => {
     expect(wait).toBeLessThan(5_600);
 
     advance(3_000);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled();
     expect(sink.received).toHaveLength(1); // not yet due
     advance(3_000);
     const [first, second] = await sink.waitFor(2);
@@ -283,7 +298,7 @@ describe('outgoing webhooks', () => {
     const wait = Date.parse(limited.nextAttemptAt!) - (Date.now() + clockOffset);
     expect(wait).toBeGreaterThan(118_000);
     advance(60_000);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled();
     expect(sink.received).toHaveLength(1);
     advance(61_000);
     await sink.waitFor(2);
@@ -304,7 +319,7 @@ describe('outgoing webhooks', () => {
     );
     expect(aborted.nextAttemptAt).toBeNull();
     advance(3_600_000);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled();
     expect(sink.received).toHaveLength(1);
 
     const path = `/api/v1/workspaces/${workspaceId}/webhooks/${hook.id}/deliveries/${aborted.id}/redeliver`;
@@ -343,16 +358,23 @@ describe('outgoing webhooks', () => {
       // A disabled endpoint gets nothing, not even a queue; re-enabled, it receives what happens next.
       sink.respondAlways(answer(204));
       await postMessage(owner, channelId, 'while disabled');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(sink.received).toHaveLength(1);
       expect(
         (await owner.api.patch(`/api/v1/workspaces/${workspaceId}/webhooks/${hook.id}`, { enabled: true }))
           .status,
       ).toBe(200);
       await postMessage(owner, channelId, 'back again');
-      const [, later] = await sink.waitFor(2);
-      expect(later.payload.data.text).toBe('back again');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sink.waitFor(2);
+      await settled();
+      // Had the disabled endpoint queued anything, it would have come before (or with) what followed.
+      expect(sink.received.map((received) => received.payload.data.text)).toEqual([
+        'anyone there?',
+        'back again',
+      ]);
+      // A public channel is announced to every member, later than the disabling: members were never told of it.
+      const open = await createChannel(owner, workspaceId, 'public');
+      await memberSocket.next(
+        (candidate) => candidate.type === 'channel.created' && candidate.data.id === open.id,
+      );
       expect(memberSocket.frames.some((candidate) => candidate.type === 'webhook.disabled')).toBe(false);
     } finally {
       ownerSocket.ws.close();
@@ -373,7 +395,7 @@ describe('outgoing webhooks', () => {
     advance(4 * 86_400_000); // four days on: still enabled after the next failure
     await postMessage(owner, channelId, 'day five');
     await sink.waitFor(3);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled();
     expect((await owner.api.get(`/api/v1/workspaces/${workspaceId}/webhooks/${hook.id}`)).body.enabled).toBe(
       true,
     );

@@ -172,6 +172,17 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.error({ err: error }, 'claiming webhook deliveries failed; retrying on the next poll'),
   );
 
+  /**
+   * A claim pass from now, every attempt under way, and their outcomes written: what was due by now has been
+   * tried (tests await this rather than sleeping to show that nothing was sent).
+   */
+  async settled(): Promise<void> {
+    await this.wake.pass();
+    await Promise.allSettled(this.inFlight);
+    await this.flush();
+    await Promise.allSettled(this.flushing);
+  }
+
   /** Claims what fits; when that stopped at a limit, lanes running low claim again (see `backlog`). */
   private async claim(): Promise<void> {
     const room = this.config.webhookMaxInFlight - this.active;
