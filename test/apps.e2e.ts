@@ -1,3 +1,4 @@
+import { WebhookWorker } from '../core/src/webhooks/webhook-worker';
 import { ApiClient } from '../fixtures/api-client';
 import {
   addToWorkspace,
@@ -212,8 +213,21 @@ describe('apps', () => {
       expect((await admin.api.get(`/api/v1/workspaces/${workspaceId}/webhooks`)).body.items).toEqual([]);
 
       expect((await admin.api.delete(`${appPath}/install`)).status).toBe(204);
-      await postMessage(admin, open.id, 'after uninstall');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Events fan out in order to every subscriber: once the workspace's own webhook has the message and every
+      // due delivery has been tried, the app would have had it too.
+      const marker = await WebhookReceiver.start();
+      try {
+        const hook = await admin.api.post(`/api/v1/workspaces/${workspaceId}/webhooks`, {
+          url: marker.url,
+          events: ['message.created'],
+        });
+        expect(hook.status).toBe(201);
+        await postMessage(admin, open.id, 'after uninstall');
+        await marker.waitFor(1);
+        await server.app.get(WebhookWorker).settled();
+      } finally {
+        await marker.close();
+      }
       expect(sink.received.map((received) => received.payload.data.text)).toEqual(['public: for the app']);
     } finally {
       await sink.close();
