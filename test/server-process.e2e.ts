@@ -508,7 +508,7 @@ it('delivers a webhook whose worker was killed mid-delivery: another instance se
     });
     try {
       // A's lease still holds: B leaves the delivery alone...
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await b.app.get(WebhookWorker).settled();
       expect(sink.received).toHaveLength(1);
       // ...until it runs out (B's clock is moved past it rather than waited for).
       jest.spyOn(b.app.get(Clock), 'now').mockImplementation(() => Date.now() + 10 * 60_000);
@@ -531,7 +531,7 @@ it('delivers a webhook whose worker was killed mid-delivery: another instance se
           attempts: [expect.objectContaining({ statusCode: 200 })],
         }),
       ]);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await b.app.get(WebhookWorker).settled();
       expect(sink.received).toHaveLength(2);
     } finally {
       await b.close();

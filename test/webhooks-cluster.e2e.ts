@@ -1,3 +1,4 @@
+import { WebhookWorker } from '../core/src/webhooks/webhook-worker';
 import { ApiClient } from '../fixtures/api-client';
 import { createChannel, createWorkspace, registerUser } from '../fixtures/factories';
 import { WebhookReceiver } from '../fixtures/webhook-receiver';
@@ -42,9 +43,14 @@ it('delivers what is posted through one instance to a webhook created through th
   for (const text of texts) {
     expect((await throughB.post(`/api/v1/channels/${channel.id}/messages`, { text })).status).toBe(201);
   }
-  const received = await sink.waitFor(texts.length);
-  expect(received.map((delivery) => delivery.payload.data.text).sort()).toEqual([...texts].sort());
-  // Both instances fan out; the shared cursor keeps each event to one delivery.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  expect(sink.received).toHaveLength(texts.length);
+  await sink.waitFor(texts.length);
+  // Both instances fan out; the shared cursor keeps each event to one delivery. Events fan out in order, so
+  // a later one delivered and both workers settled leave no time for a second copy of an earlier one.
+  const marker = await owner.api.post(`/api/v1/channels/${channel.id}/messages`, { text: 'marker' });
+  expect(marker.status).toBe(201);
+  await sink.waitFor(texts.length + 1);
+  await Promise.all([a, b].map((server) => server.app.get(WebhookWorker).settled()));
+  expect(sink.received.map((delivery) => delivery.payload.data.text).sort()).toEqual(
+    [...texts, 'marker'].sort(),
+  );
 });
