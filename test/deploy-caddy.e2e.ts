@@ -92,10 +92,14 @@ const openSockets = async (instance: Instance) =>
 
 /** The sockets open on each instance, once they add up to `total`. */
 function socketsPerInstance(total: number): Promise<number[]> {
-  return eventually(async () => {
-    const counts = await Promise.all(instances.map(openSockets));
-    return counts.reduce((sum, count) => sum + count, 0) === total ? counts : undefined;
-  }, `${total} open sockets`);
+  return eventually(
+    async () => {
+      const counts = await Promise.all(instances.map(openSockets));
+      return counts.reduce((sum, count) => sum + count, 0) === total ? counts : undefined;
+    },
+    `${total} open sockets`,
+    15_000,
+  );
 }
 
 async function connect(user: TestUser): Promise<RealtimeClient> {
@@ -126,11 +130,15 @@ beforeAll(async () => {
     XDG_CONFIG_HOME: caddyHome,
   });
   caddy = started.child;
-  await eventually(async () => {
-    if (started.child.exitCode !== null) throw new Error(`caddy exited: ${JSON.stringify(started.logs)}`);
-    const ready = await fetch(`${proxy}/health/ready`).catch(() => undefined);
-    return ready?.status === 200 ? true : undefined;
-  }, 'caddy to answer /health/ready');
+  await eventually(
+    async () => {
+      if (started.child.exitCode !== null) throw new Error(`caddy exited: ${JSON.stringify(started.logs)}`);
+      const ready = await fetch(`${proxy}/health/ready`).catch(() => undefined);
+      return ready?.status === 200 ? true : undefined;
+    },
+    'caddy to answer /health/ready',
+    30_000,
+  );
 
   alice = await registerUser(proxy, 'Alice');
   bob = await registerUser(proxy, 'Bob');
