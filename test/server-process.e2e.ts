@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { once } from 'node:events';
@@ -19,12 +19,12 @@ import { DatabaseProxy } from './support/database-proxy';
 import { eventually } from './support/eventually';
 import { startTestServer } from './support/server';
 import { freePort } from './support/global-setup';
+import { killGroup, spawnLogged, waitHealthy } from './support/processes';
 
 /**
  * The newcomer's path, as a real process: the built server with DATABASE_URL unset starts the embedded
  * PostgreSQL, keeps its data across restarts, and shuts down cleanly on SIGTERM.
  */
-const root = path.resolve(__dirname, '..');
 let dataDir: string;
 
 interface RunningServer {
@@ -50,43 +50,6 @@ function serverEnv(port: number, pgPort: number, databaseUrl?: string, extraEnv:
   return env;
 }
 
-/** Runs `command` in the repository, collecting its JSON log lines (anything else is kept as `{msg: line}`). */
-function spawnLogged(command: string, args: string[], env: NodeJS.ProcessEnv) {
-  // In a process group of its own, so whatever it leaves behind can be killed with it (killGroup).
-  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const logs: Record<string, unknown>[] = [];
-  const collect = (stream: NodeJS.ReadableStream | null) => {
-    let buffered = '';
-    stream?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        try {
-          logs.push(JSON.parse(line) as Record<string, unknown>);
-        } catch {
-          logs.push({ msg: line });
-        }
-      }
-    });
-  };
-  collect(child.stdout);
-  collect(child.stderr);
-  return { child, logs };
-}
-
-async function waitHealthy(child: ChildProcess, logs: Record<string, unknown>[], port: number) {
-  const api = new ApiClient(`http://127.0.0.1:${port}`);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early: ${JSON.stringify(logs)}`);
-    const health = await api.get('/health').catch(() => undefined);
-    if (health?.status === 200) return api;
-    if (Date.now() > deadline) throw new Error(`server did not become healthy: ${JSON.stringify(logs)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 async function startServer(
   port: number,
   pgPort: number,
@@ -96,15 +59,6 @@ async function startServer(
   const env = serverEnv(port, pgPort, databaseUrl, extraEnv);
   const { child, logs } = spawnLogged(process.execPath, ['core/dist/main.js'], env);
   return { child, logs, api: await waitHealthy(child, logs, port) };
-}
-
-/** Kills the process and everything it started that is still running (a server npm left behind). */
-function killGroup(child: ChildProcess): void {
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    // nothing left
-  }
 }
 
 /** True once nothing accepts connections on 127.0.0.1:port. */
