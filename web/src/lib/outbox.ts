@@ -1,6 +1,15 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { api, data } from './api/client';
+import { api, ApiError, data } from './api/client';
 import { addMessage, messageKeys, type OutgoingMessage } from './message-cache';
+
+/**
+ * Waits before each automatic retry of a send that met a passing failure: no answer while the browser is
+ * online, or a proxy saying the instance behind it is gone or busy (502, 503, 504) while another takes over.
+ * After these it shows failed; offline, it shows failed at once and goes when the connection is back.
+ */
+const RETRY_DELAYS_MS = [500, 2_000];
+const passing = (error: unknown) =>
+  error instanceof ApiError ? [502, 503, 504].includes(error.status) : navigator.onLine;
 
 /** Per channel, the last send queued: the next one starts after it has settled. */
 const sending = new Map<string, Promise<boolean>>();
@@ -30,8 +39,8 @@ async function post(client: QueryClient, entry: OutgoingMessage): Promise<boolea
       outbox.map((item) => (item.clientMsgId === entry.clientMsgId ? { ...item, status } : item)),
     );
   mark('pending');
-  try {
-    const message = await data(
+  const send = () =>
+    data(
       api.POST('/api/v1/channels/{channelId}/messages', {
         params: { path: { channelId: entry.channelId } },
         body: {
@@ -42,11 +51,19 @@ async function post(client: QueryClient, entry: OutgoingMessage): Promise<boolea
         },
       }),
     );
-    addMessage(client, message);
-    return true;
-  } catch {
-    mark('failed');
-    return false;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      addMessage(client, await send());
+      return true;
+    } catch (error) {
+      // The same clientMsgId: however many of these reached the server, it stores the message once.
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (delay === undefined || !passing(error)) {
+        mark('failed');
+        return false;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 }
 
