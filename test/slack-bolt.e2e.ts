@@ -44,6 +44,15 @@ const SUBSCRIBED = [
   'member_joined_channel',
   'member_left_channel',
 ];
+/** The subscribed channel and membership events, each kept in `lifecycle`. */
+const LIFECYCLE_TYPES = [
+  'channel_created',
+  'member_joined_channel',
+  'member_left_channel',
+  'channel_archive',
+  'channel_unarchive',
+  'channel_rename',
+];
 const NO_RETRY = 'this event cannot be processed: no retry';
 let failNextReaction = true;
 
@@ -133,15 +142,7 @@ beforeAll(async () => {
     refused.push(event.reaction);
     return Promise.reject(new Error(NO_RETRY));
   });
-  const lifecycleTypes = [
-    'channel_created',
-    'member_joined_channel',
-    'member_left_channel',
-    'channel_archive',
-    'channel_unarchive',
-    'channel_rename',
-  ];
-  for (const type of lifecycleTypes) {
+  for (const type of LIFECYCLE_TYPES) {
     bolt.event(type, ({ event }) => {
       lifecycle.push({ kind: type, event: event as unknown as Record<string, unknown> });
       return Promise.resolve();
@@ -259,16 +260,7 @@ describe('a stock Bolt app over HTTP', () => {
     expect((await owner.api.patch(`/api/v1/channels/${other.id}`, { topic: 'news' })).status).toBe(200);
     await owner.api.patch(`/api/v1/channels/${other.id}`, { archived: true });
 
-    const kinds = [
-      'message/message_changed',
-      'message/message_deleted',
-      'channel_created',
-      'member_joined_channel',
-      'member_left_channel',
-      'channel_archive',
-      'channel_unarchive',
-      'channel_rename',
-    ];
+    const kinds = ['message/message_changed', 'message/message_deleted', ...LIFECYCLE_TYPES];
     await eventually(
       () =>
         Promise.resolve(
@@ -308,10 +300,15 @@ describe('a stock Bolt app over HTTP', () => {
     expect(find('channel_rename')).toMatchObject({ channel: { id: channel, name: `${other.name}-renamed` } });
     // Events of one channel arrive in order: the second archive came after the topic, so no more will.
     await eventually(
-      () => Promise.resolve(lifecycle.filter((seen) => seen.kind === 'channel_archive').length === 2 || undefined),
+      () =>
+        Promise.resolve(
+          lifecycle.filter((seen) => seen.kind === 'channel_archive').length === 2 || undefined,
+        ),
       'the second channel_archive',
     );
-    expect(lifecycle.filter((seen) => ['channel_rename', 'channel_unarchive'].includes(seen.kind))).toHaveLength(2);
+    expect(
+      lifecycle.filter((seen) => ['channel_rename', 'channel_unarchive'].includes(seen.kind)),
+    ).toHaveLength(2);
   });
 
   it('team_join: a new member of the workspace', async () => {

@@ -59,6 +59,8 @@ it('delivers events from either instance to the app connected to B', async () =>
   expect(replies).toEqual([expect.objectContaining(expected)]);
   // Posted through B this time: the answer arrives all the same.
   const throughB = new ApiClient(b.url, owner.token);
-  expect((await throughB.post(`/api/v1/channels/${channelId}/messages`, { text: 'hello B' })).status).toBe(201);
+  expect((await throughB.post(`/api/v1/channels/${channelId}/messages`, { text: 'hello B' })).status).toBe(
+    201,
+  );
   await botPosted(owner, channelId, app.botUserId, 'Hello from B');
 }, 60_000);

@@ -2,7 +2,6 @@ import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { APP_CONFIG } from '../core/src/config/config';
 import type { AppConfig } from '../core/src/config/config';
-import { slackId } from '../core/src/slack/slack-ids';
 import { createChannel, createWorkspace, postMessage, registerUser, TestUser } from '../fixtures/factories';
 import {
   botPosted,

@@ -275,11 +275,18 @@ describe('Slack Web API', () => {
       [slackId('U', owner.id), slackId('U', member.id)].sort(),
     );
     const mine = await webClient(member.token).users.conversations({ types: 'public_channel,im' });
-    expect(mine.channels!.map((channel) => channel.id)).toEqual(expect.arrayContaining([room, dm.channel!.id]));
+    expect(mine.channels!.map((channel) => channel.id)).toEqual(
+      expect.arrayContaining([room, dm.channel!.id]),
+    );
 
     await client.conversations.invite({ channel: room, users: slackId('U', botUserId) });
     const iconUrl = 'https://deploy.example.test/icon.png';
-    await botClient.chat.postMessage({ channel: room, text: 'deployed', username: 'Deployer', icon_url: iconUrl });
+    await botClient.chat.postMessage({
+      channel: room,
+      text: 'deployed',
+      username: 'Deployer',
+      icon_url: iconUrl,
+    });
     expect(await latest(owner.api, nativeId(room, CHANNEL_KINDS)!)).toMatchObject({
       text: 'deployed',
       botProfile: { username: 'Deployer', iconUrl },
@@ -287,7 +294,9 @@ describe('Slack Web API', () => {
     const posted = await client.chat.postMessage({ channel: room, text: 'vote' });
     await client.reactions.add({ channel: room, timestamp: posted.ts!, name: 'thumbsup' });
     await client.reactions.remove({ channel: room, timestamp: posted.ts!, name: 'thumbsup' });
-    expect((await client.reactions.get({ channel: room, timestamp: posted.ts! })).message!.reactions).toBeUndefined();
+    expect(
+      (await client.reactions.get({ channel: room, timestamp: posted.ts! })).message!.reactions,
+    ).toBeUndefined();
 
     await client.conversations.archive({ channel: room });
     expect((await client.conversations.info({ channel: room })).channel).toMatchObject({ is_archived: true });
