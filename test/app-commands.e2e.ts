@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, ExpressReceiver, LogLevel, SlashCommand } from '@slack/bolt';
 import { APP_CONFIG } from '../core/src/config/config';
 import type { AppConfig } from '../core/src/config/config';
+import { slackId } from '../core/src/slack/slack-ids';
 import { ApiClient } from '../fixtures/api-client';
 import { createChannel, createWorkspace, postMessage, registerUser, TestUser } from '../fixtures/factories';
 import { RealtimeClient } from '../fixtures/realtime-client';
@@ -114,15 +115,16 @@ describe('slash commands to apps', () => {
       text: `Standup started by <@${owner.id}>: today please`,
     });
 
+    // Slack's ids, as a stock app expects them; its `<@U…>` mention comes back as a native one.
     const command = seen[seen.length - 1];
     expect(command).toMatchObject({
-      team_id: workspaceId,
-      channel_id: channelId,
-      user_id: owner.id,
+      team_id: slackId('T', workspaceId),
+      channel_id: slackId('C', channelId),
+      user_id: slackId('U', owner.id),
       user_name: 'Owner',
       command: '/standup',
       text: 'today please',
-      api_app_id: expect.any(String),
+      api_app_id: expect.stringMatching(/^A[0-9A-V]{26}$/),
       trigger_id: expect.any(String),
     });
     expect(command.response_url).toMatch(new RegExp(`^${server.url}/hooks/commands/jkr_`));
@@ -146,7 +148,7 @@ describe('slash commands to apps', () => {
       threadId: root.id,
     });
     expect(answer.status).toBe(200);
-    expect(seen[seen.length - 1].thread_ts).toBe(root.id);
+    expect(seen[seen.length - 1].thread_ts).toBe(root.ts);
     const replies = await eventually(async () => {
       const items = await texts(`/api/v1/messages/${root.id}/replies`);
       return items.length >= 2 ? items : undefined; // both answers

@@ -39,8 +39,19 @@ const SUBSCRIBED = [
   'team_join',
   'channel_created',
   'channel_archive',
+  'channel_unarchive',
+  'channel_rename',
   'member_joined_channel',
   'member_left_channel',
+];
+/** The subscribed channel and membership events, each kept in `lifecycle`. */
+const LIFECYCLE_TYPES = [
+  'channel_created',
+  'member_joined_channel',
+  'member_left_channel',
+  'channel_archive',
+  'channel_unarchive',
+  'channel_rename',
 ];
 const NO_RETRY = 'this event cannot be processed: no retry';
 let failNextReaction = true;
@@ -131,7 +142,7 @@ beforeAll(async () => {
     refused.push(event.reaction);
     return Promise.reject(new Error(NO_RETRY));
   });
-  for (const type of ['channel_created', 'member_joined_channel', 'member_left_channel', 'channel_archive']) {
+  for (const type of LIFECYCLE_TYPES) {
     bolt.event(type, ({ event }) => {
       lifecycle.push({ kind: type, event: event as unknown as Record<string, unknown> });
       return Promise.resolve();
@@ -232,7 +243,7 @@ describe('a stock Bolt app over HTTP', () => {
     }
   });
 
-  it('message_changed, message_deleted, channel_created, member_joined/left_channel, channel_archive', async () => {
+  it('message_changed, message_deleted, channel_created, member_joined/left_channel, channel_archive/unarchive/rename', async () => {
     const message = await postMessage(owner, channelId, 'first draft');
     expect((await owner.api.patch(`/api/v1/messages/${message.id}`, { text: 'second draft' })).status).toBe(
       200,
@@ -242,16 +253,14 @@ describe('a stock Bolt app over HTTP', () => {
     const bot = new WebClient(botToken, { slackApiUrl: slackApiUrl() });
     await bot.conversations.join({ channel: slackId('C', other.id) });
     await bot.conversations.leave({ channel: slackId('C', other.id) });
-    expect((await owner.api.patch(`/api/v1/channels/${other.id}`, { archived: true })).status).toBe(200);
+    for (const patch of [{ archived: true }, { archived: false }, { name: `${other.name}-renamed` }]) {
+      expect((await owner.api.patch(`/api/v1/channels/${other.id}`, patch)).status).toBe(200);
+    }
+    // A topic is neither a rename nor an unarchive: it sends neither.
+    expect((await owner.api.patch(`/api/v1/channels/${other.id}`, { topic: 'news' })).status).toBe(200);
+    await owner.api.patch(`/api/v1/channels/${other.id}`, { archived: true });
 
-    const kinds = [
-      'message/message_changed',
-      'message/message_deleted',
-      'channel_created',
-      'member_joined_channel',
-      'member_left_channel',
-      'channel_archive',
-    ];
+    const kinds = ['message/message_changed', 'message/message_deleted', ...LIFECYCLE_TYPES];
     await eventually(
       () =>
         Promise.resolve(
@@ -287,6 +296,19 @@ describe('a stock Bolt app over HTTP', () => {
     });
     expect(find('member_left_channel')).toMatchObject({ channel, user: slackId('U', botUserId) });
     expect(find('channel_archive')).toMatchObject({ channel });
+    expect(find('channel_unarchive')).toMatchObject({ channel });
+    expect(find('channel_rename')).toMatchObject({ channel: { id: channel, name: `${other.name}-renamed` } });
+    // Events of one channel arrive in order: the second archive came after the topic, so no more will.
+    await eventually(
+      () =>
+        Promise.resolve(
+          lifecycle.filter((seen) => seen.kind === 'channel_archive').length === 2 || undefined,
+        ),
+      'the second channel_archive',
+    );
+    expect(
+      lifecycle.filter((seen) => ['channel_rename', 'channel_unarchive'].includes(seen.kind)),
+    ).toHaveLength(2);
   });
 
   it('team_join: a new member of the workspace', async () => {

@@ -1,10 +1,14 @@
-import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { APP_CONFIG } from '../core/src/config/config';
 import type { AppConfig } from '../core/src/config/config';
-import { slackId } from '../core/src/slack/slack-ids';
 import { createChannel, createWorkspace, postMessage, registerUser, TestUser } from '../fixtures/factories';
-import { botPosted, deployerListeners, mentionIsAnsweredInThread } from '../fixtures/slack-bolt';
+import {
+  botPosted,
+  installSocketApp,
+  mentionIsAnsweredInThread,
+  startSocketBolt,
+} from '../fixtures/slack-bolt';
 import { eventually } from './support/eventually';
 import { startTestServer, TestServer } from './support/server';
 
@@ -37,47 +41,9 @@ beforeAll(async () => {
   owner = await registerUser(server.url, 'Ada Owner');
   workspaceId = (await createWorkspace(owner)).id;
   channelId = (await createChannel(owner, workspaceId)).id;
-  const created = await owner.api.post(`/api/v1/workspaces/${workspaceId}/apps`, {
-    name: 'Socket deployer',
-    redirectUris: ['https://deployer.example.test/oauth'],
-    scopes: ['chat:write', 'channels:history', 'channels:join', 'commands'],
-    // Never called: a Socket Mode app gets its commands through its socket.
-    commands: [{ command: '/deploy', url: 'http://127.0.0.1:9/never-called', description: 'Deploy' }],
-  });
-  expect(created.status).toBe(201);
-  appPath = `/api/v1/workspaces/${workspaceId}/apps/${created.body.id}`;
-  // Socket Mode needs no request URL.
-  const events = await owner.api.put(`${appPath}/slack-events`, {
-    url: null,
-    events: ['app_mention', 'message.channels'],
-  });
-  expect(events.status).toBe(200);
-  const install = await owner.api.post(`${appPath}/install`, {});
-  expect(install.status).toBe(201);
-  botUserId = install.body.botUserId as string;
-  const token = await owner.api.post(`${appPath}/app-tokens`, { scopes: ['connections:write'] });
-  expect(token.status).toBe(201);
-  expect(token.body.token).toMatch(/^xapp-/);
-  appToken = token.body.token as string;
-  appTokenId = token.body.id as string;
-  await new WebClient(install.body.token as string, { slackApiUrl: slackApiUrl() }).conversations.join({
-    channel: slackId('C', channelId),
-  });
-
-  const receiver = new SocketModeReceiver({
-    appToken,
-    logLevel: LogLevel.ERROR,
-    installerOptions: { clientOptions: { slackApiUrl: slackApiUrl() } },
-  });
-  receiver.client.on('connected', () => (connections += 1));
-  bolt = new App({
-    token: install.body.token as string,
-    receiver,
-    clientOptions: { slackApiUrl: slackApiUrl() },
-    logLevel: LogLevel.ERROR,
-  });
-  deployerListeners(bolt, 'over the socket');
-  await bolt.start();
+  const app = await installSocketApp(owner, workspaceId, channelId, slackApiUrl());
+  ({ appPath, botUserId, appToken, appTokenId } = app);
+  bolt = await startSocketBolt(app, slackApiUrl(), 'over the socket', () => (connections += 1));
   // Two servers' worth of setup (ours and the app's) on a busy machine.
 }, 90_000);
 

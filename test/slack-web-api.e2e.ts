@@ -1,6 +1,6 @@
 import { IncomingWebhook } from '@slack/webhook';
 import { WebClient, WebClientEvent } from '@slack/web-api';
-import { slackId } from '../core/src/slack/slack-ids';
+import { CHANNEL_KINDS, nativeId, slackId } from '../core/src/slack/slack-ids';
 import type { ApiClient } from '../fixtures/api-client';
 import { RealtimeClient } from '../fixtures/realtime-client';
 import {
@@ -210,7 +210,10 @@ describe('Slack Web API', () => {
     const invalid = await slackError(
       webClient(owner.token).conversations.history({ channel: 'C1', limit: 'x' as never }),
     );
-    expect(invalid).toMatchObject({ error: 'invalid_arguments' });
+    expect(invalid).toMatchObject({
+      error: 'invalid_arguments',
+      response_metadata: { messages: [expect.stringMatching(/^\[ERROR\] limit: /)] },
+    });
 
     // A private channel the bot's owner made: a member who is not in it cannot read it, as on Slack.
     const outsider = webClient(member.token);
@@ -247,6 +250,59 @@ describe('Slack Web API', () => {
       body: `token=${encodeURIComponent(member.token)}`,
     });
     expect(await form.json()).toMatchObject({ ok: true, user: 'bob.member' });
+  });
+
+  it('answers team.info, bots.info, conversations.open/invite/members/archive, users.conversations, reactions.remove', async () => {
+    // Retries on: conversations.create and .archive are tier 2, which this file keeps tight.
+    const client = webClient(owner.token, 3);
+    const team = await client.team.info();
+    expect(team.team).toMatchObject({ id: slackId('T', workspaceId) });
+    const { token, botUserId } = await installApp(['users:read', 'channels:read', 'chat:write']);
+    const botClient = webClient(token);
+    const bot = await botClient.bots.info({ bot: slackId('B', botUserId) });
+    expect(bot.bot).toMatchObject({ id: slackId('B', botUserId), user_id: slackId('U', botUserId) });
+
+    const dm = await client.conversations.open({ users: slackId('U', member.id) });
+    expect(dm.channel!.id).toMatch(/^D/);
+    expect(await client.conversations.open({ users: slackId('U', member.id) })).toMatchObject({
+      already_open: true,
+      channel: { id: dm.channel!.id },
+    });
+
+    const room = (await client.conversations.create({ name: `team-${Date.now()}` })).channel!.id!;
+    await client.conversations.invite({ channel: room, users: slackId('U', member.id) });
+    expect((await client.conversations.members({ channel: room })).members!.sort()).toEqual(
+      [slackId('U', owner.id), slackId('U', member.id)].sort(),
+    );
+    const mine = await webClient(member.token).users.conversations({ types: 'public_channel,im' });
+    expect(mine.channels!.map((channel) => channel.id)).toEqual(
+      expect.arrayContaining([room, dm.channel!.id]),
+    );
+
+    await client.conversations.invite({ channel: room, users: slackId('U', botUserId) });
+    const iconUrl = 'https://deploy.example.test/icon.png';
+    await botClient.chat.postMessage({
+      channel: room,
+      text: 'deployed',
+      username: 'Deployer',
+      icon_url: iconUrl,
+    });
+    expect(await latest(owner.api, nativeId(room, CHANNEL_KINDS)!)).toMatchObject({
+      text: 'deployed',
+      botProfile: { username: 'Deployer', iconUrl },
+    });
+    const posted = await client.chat.postMessage({ channel: room, text: 'vote' });
+    await client.reactions.add({ channel: room, timestamp: posted.ts!, name: 'thumbsup' });
+    await client.reactions.remove({ channel: room, timestamp: posted.ts!, name: 'thumbsup' });
+    expect(
+      (await client.reactions.get({ channel: room, timestamp: posted.ts! })).message!.reactions,
+    ).toBeUndefined();
+
+    await client.conversations.archive({ channel: room });
+    expect((await client.conversations.info({ channel: room })).channel).toMatchObject({ is_archived: true });
+    expect(await slackError(webClient(owner.token).conversations.archive({ channel: room }))).toMatchObject({
+      error: 'already_archived',
+    });
   });
 
   it('uploads with filesUploadV2 and shares the file in the channel with its comment', async () => {

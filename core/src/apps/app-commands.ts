@@ -22,6 +22,7 @@ import { EgressClient, EgressResponse } from '../egress/egress.client';
 import { EventBus } from '../events/event-bus';
 import { publishEphemeralAnswer } from '../events/ephemeral-answer';
 import { MessagesService } from '../messages/messages.service';
+import { channelSlackId, nativeMentions, slackId } from '../slack/slack-ids';
 import { SlackSocketMode } from '../slack/socket-mode';
 import { slackSignature } from '../webhooks/webhook-signature';
 import { WorkspacesService } from '../workspaces/workspaces.service';
@@ -131,7 +132,7 @@ export class AppCommands implements CommandProvider, OnModuleInit {
     if (!answer) return { responseType: 'ephemeral', text: '' }; // acknowledged; the answer comes later
     return {
       responseType: answer.response_type === 'in_channel' ? 'in_channel' : 'ephemeral',
-      text: answer.text ?? '',
+      text: nativeMentions(answer.text ?? ''),
       postAs: install.botUserId,
     };
   }
@@ -154,7 +155,7 @@ export class AppCommands implements CommandProvider, OnModuleInit {
       await this.messages.post(
         target.channelId,
         { userId: target.botUserId, isBot: true },
-        { text: answer.text, ...(target.threadId ? { threadId: target.threadId } : {}) },
+        { text: nativeMentions(answer.text), ...(target.threadId ? { threadId: target.threadId } : {}) },
         { skipHooks: true, onBehalfOf: target.userId },
       );
       return;
@@ -164,19 +165,20 @@ export class AppCommands implements CommandProvider, OnModuleInit {
       channelId: target.channelId,
       threadId: target.threadId,
       from: target.botUserId,
-      text: answer.text,
+      text: nativeMentions(answer.text),
     });
   }
 
-  /** The form Slack sends, field for field, with a fresh response_url. */
+  /** The form Slack sends, field for field and with Slack's ids, and a fresh response_url. */
   private async slackForm(
     install: InstalledCommands,
     request: CommandRequest,
   ): Promise<Record<string, string>> {
-    const [{ channel }, workspace, user] = await Promise.all([
+    const [{ channel }, workspace, user, thread] = await Promise.all([
       this.channels.requireReadable(request.channelId, request.userId),
       this.workspaces.get(request.workspaceId, request.userId),
       this.auth.me(request.userId),
+      request.threadId ? this.messages.get(request.threadId, request.userId) : undefined,
     ]);
     const { raw, hash } = generateToken('commandResponse');
     await this.repository.insertCommandResponse({
@@ -190,19 +192,19 @@ export class AppCommands implements CommandProvider, OnModuleInit {
       expiresAt: new Date(Date.now() + RESPONSE_URL_TTL_MS),
     });
     const fields: Record<string, string> = {
-      team_id: request.workspaceId,
+      team_id: slackId('T', request.workspaceId),
       team_domain: workspace.slug,
-      channel_id: request.channelId,
+      channel_id: channelSlackId(channel),
       channel_name: channel.name ?? 'directmessage',
-      user_id: request.userId,
+      user_id: slackId('U', request.userId),
       user_name: user.displayName,
       command: `/${request.command}`,
       text: request.args,
       response_url: `${this.config.publicUrl}/hooks/commands/${raw}`,
       trigger_id: randomBytes(16).toString('hex'),
-      api_app_id: install.appId,
+      api_app_id: slackId('A', install.appId),
     };
-    if (request.threadId) fields.thread_ts = request.threadId;
+    if (thread?.ts) fields.thread_ts = thread.ts;
     return fields;
   }
 }

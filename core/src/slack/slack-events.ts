@@ -6,7 +6,7 @@ import type { StoredEvent } from '../events/events.repository';
 import type { MessageDeletedEvent, ReactionEvent } from '../messages/messages.events';
 import type { MessageView } from '../messages/messages.schemas';
 import type { WorkspaceMemberEvent } from '../workspaces/workspaces.events';
-import { channelSlackId, formatTs, slackId } from './slack-ids';
+import { channelSlackId, formatTs, slackId, slackMentions } from './slack-ids';
 import { slackMessage } from './slack-views';
 import { SlackRepository } from './slack.repository';
 
@@ -22,6 +22,8 @@ export const SLACK_EVENT_SCOPES = {
   member_left_channel: 'channels:read',
   channel_created: 'channels:read',
   channel_archive: 'channels:read',
+  channel_rename: 'channels:read',
+  channel_unarchive: 'channels:read',
   team_join: 'users:read',
 } as const;
 export type SlackEventType = keyof typeof SLACK_EVENT_SCOPES;
@@ -39,6 +41,8 @@ const SOURCES: Record<SlackEventType, string[]> = {
   member_left_channel: ['channel.member_left'],
   channel_created: ['channel.created'],
   channel_archive: ['channel.archived'],
+  channel_rename: ['channel.updated'],
+  channel_unarchive: ['channel.updated'],
   team_join: ['workspace.member_joined'],
 };
 
@@ -65,12 +69,6 @@ const CHANNEL_TYPE: Record<string, string> = { public: 'channel', private: 'grou
 
 const seconds = (date: Date | string) => Math.floor(new Date(date).getTime() / 1000);
 const tsOfInstant = (date: Date | string) => formatTs(BigInt(new Date(date).getTime()) * 1000n);
-/** Mentions as Slack writes them: `<@U…>` rather than our `<@uuid>`. */
-const slackText = (text: string) =>
-  text.replace(
-    /<@([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})>/gi,
-    (_, id: string) => `<@${slackId('U', id.toLowerCase())}>`,
-  );
 
 /**
  * Domain events as the Slack Events API sends them: each becomes zero or more `event_callback` envelopes
@@ -188,6 +186,8 @@ export class SlackEvents {
             : { channel: id };
         return [{ type, ...body, event_ts: tsOfInstant(event.createdAt) }];
       }
+      case 'channel.updated':
+        return await this.channelChanges(event, wanted);
       case 'workspace.member_joined': {
         if (!wanted('team_join')) return [];
         const member = event.data as WorkspaceMemberEvent;
@@ -212,6 +212,35 @@ export class SlackEvents {
       default:
         return [];
     }
+  }
+
+  /**
+   * `channel_rename` and `channel_unarchive`, told apart from other changes (a topic) by the channel's state
+   * before this event. Public and private channels only, as on Slack.
+   */
+  private async channelChanges(
+    event: StoredEvent,
+    wanted: (type: SlackEventType) => boolean,
+  ): Promise<Record<string, unknown>[]> {
+    const channel = event.data as ChannelEvent;
+    if (channel.kind === 'dm' || !(wanted('channel_rename') || wanted('channel_unarchive'))) return [];
+    const before = await this.repository.channelBefore(channel.channelId, event.seq);
+    if (!before) return [];
+    const id = channelSlackId(channel);
+    const eventTs = tsOfInstant(event.createdAt);
+    const result: Record<string, unknown>[] = [];
+    if (wanted('channel_rename') && before.name !== channel.name) {
+      result.push({
+        type: 'channel_rename',
+        channel: { id, name: channel.name, created: seconds(channel.createdAt) },
+        event_ts: eventTs,
+      });
+    }
+    if (wanted('channel_unarchive') && before.archived && !channel.archived) {
+      // No `user`: the native event does not say who unarchived it.
+      result.push({ type: 'channel_unarchive', channel: id, event_ts: eventTs });
+    }
+    return result;
   }
 
   /** `message` (new, `message_changed`, `message_deleted`) and `app_mention` when the bot is mentioned. */
@@ -254,7 +283,7 @@ export class SlackEvents {
     const isBot = (await this.repository.botIds([view.userId])).has(view.userId);
     const message = {
       ...slackMessage(view, { isBot, threadTs, origin: this.config.publicUrl }),
-      text: slackText(view.text),
+      text: slackMentions(view.text),
     };
     if (event.type === 'message.updated') {
       if (!messages) return [];

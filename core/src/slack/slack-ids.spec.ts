@@ -1,4 +1,12 @@
-import { channelSlackId, formatTs, nativeId, parseTs, slackId } from './slack-ids';
+import {
+  channelSlackId,
+  formatTs,
+  nativeId,
+  nativeMentions,
+  parseTs,
+  slackId,
+  slackMentions,
+} from './slack-ids';
 
 describe('Slack ids', () => {
   const uuid = '01890a5d-ac96-774b-bcce-b302099a8057';
@@ -34,5 +42,15 @@ describe('Slack ids', () => {
     expect(parseTs('1712345678.000100')).toBe('1712345678000100');
     expect(parseTs('1712345678.1')).toBeUndefined();
     expect(parseTs(1712345678)).toBeUndefined();
+  });
+
+  it('writes mentions as Slack does and reads an app’s back, leaving other text alone', () => {
+    const text = `hi <@${uuid}> and <@${uuid.toUpperCase()}>, <!here>`;
+    const slack = slackMentions(text);
+    expect(slack).toBe(`hi <@${slackId('U', uuid)}> and <@${slackId('U', uuid)}>, <!here>`);
+    expect(nativeMentions(slack)).toBe(`hi <@${uuid}> and <@${uuid}>, <!here>`);
+    expect(nativeMentions(`<@${slackId('B', uuid)}> <@U024BE7LH> <@${slackId('C', uuid)}>`)).toBe(
+      `<@${uuid}> <@U024BE7LH> <@${slackId('C', uuid)}>`,
+    );
   });
 });

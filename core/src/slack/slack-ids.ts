@@ -44,3 +44,17 @@ export function parseTs(ts: unknown): string | undefined {
   const match = /^(\d{1,12})\.(\d{6})$/.exec(ts);
   return match ? (BigInt(match[1]) * 1_000_000n + BigInt(match[2])).toString() : undefined;
 }
+
+/** Mentions as Slack writes them: `<@U…>` rather than our `<@uuid>`. */
+export const slackMentions = (text: string): string =>
+  text.replace(
+    /<@([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})>/gi,
+    (_, id: string) => `<@${slackId('U', id.toLowerCase())}>`,
+  );
+
+/** An app's `<@U…>` (or `<@B…>`) mentions as ours, so the people they name are mentioned here too. */
+export const nativeMentions = (text: string): string =>
+  text.replace(/<@([UB][0-9A-V]{26})>/g, (mention, id: string) => {
+    const native = nativeId(id, ['U', 'B']);
+    return native ? `<@${native}>` : mention;
+  });

@@ -98,6 +98,21 @@ export class SlackRepository {
     return row?.kind;
   }
 
+  /** A channel's name and archived flag as its last created or updated event before `seq` left them. */
+  async channelBefore(
+    channelId: string,
+    seq: string,
+  ): Promise<{ name: string | null; archived: boolean } | undefined> {
+    const row = await this.db
+      .conn('events')
+      .where({ channelId })
+      .whereIn('type', ['channel.created', 'channel.updated'])
+      .where('seq', '<', seq)
+      .orderBy('seq', 'desc')
+      .first<{ data: { name: string | null; archived: boolean } } | undefined>('data');
+    return row && { name: row.data.name, archived: row.data.archived };
+  }
+
   /** An app-level token (Socket Mode) by its hash. */
   async appToken(tokenHash: Buffer): Promise<{ id: string; appId: string; scopes: string[] } | undefined> {
     return await this.db

@@ -24,7 +24,15 @@ import { ScheduledMessagesService } from '../scheduled-messages/scheduled-messag
 import type { ScheduledMessageView } from '../scheduled-messages/scheduled-messages.schemas';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { assertRichContent, fallbackText } from './block-kit';
-import { CHANNEL_KINDS, channelSlackId, formatTs, nativeId, parseTs, slackId } from './slack-ids';
+import {
+  CHANNEL_KINDS,
+  channelSlackId,
+  formatTs,
+  nativeId,
+  nativeMentions,
+  parseTs,
+  slackId,
+} from './slack-ids';
 import { slackChannel, slackMessage, slackUser } from './slack-views';
 import { SlackSocketMode } from './socket-mode';
 import { SlackRepository } from './slack.repository';
@@ -710,7 +718,7 @@ export class SlackService {
   private async postMessage(caller: Caller, args: Args, fileIds: string[] = []) {
     const channelId = channelArg(args);
     const rich = this.richContent(args);
-    const text = typeof args.text === 'string' ? args.text : undefined;
+    const text = typeof args.text === 'string' ? nativeMentions(args.text) : undefined;
     if (!text?.trim() && !rich.blocks?.length && !rich.attachments?.length && fileIds.length === 0) {
       throw new SlackError('no_text');
     }
@@ -754,7 +762,7 @@ export class SlackService {
   /** Text, or blocks or attachments alone (their text stands for them where only text goes); else no_text. */
   private content(args: Args): { text: string; rich: RichContent } {
     const rich = this.richContent(args);
-    const text = typeof args.text === 'string' ? args.text : '';
+    const text = typeof args.text === 'string' ? nativeMentions(args.text) : '';
     if (!text.trim() && !rich.blocks?.length && !rich.attachments?.length) throw new SlackError('no_text');
     return { text, rich };
   }

@@ -17,6 +17,8 @@ import { LOGGER } from '../common/logger';
 import { rejectUpgrade, SLACK_SOCKET_PATH } from '../common/websocket-upgrade';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
+import type { EphemeralMessage } from '../events/cluster-transport';
+import { EventBus } from '../events/event-bus';
 import { slackId } from './slack-ids';
 import { SlackRepository } from './slack.repository';
 import { SlackError } from './slack.schemas';
@@ -27,6 +29,16 @@ const ACK_TIMEOUT_MS = 3000;
 const TICKET_TTL_MS = 30_000;
 /** After `disconnect`, how long the app has to open its new connection before the old one is closed. */
 const DISCONNECT_GRACE_MS = 5000;
+/** How often an instance tells the others which apps have a socket on it; unheard-of for 3 times that, gone. */
+const ANNOUNCE_INTERVAL_MS = 10_000;
+/** A relayed envelope's answer crosses the cluster twice more than a local one's. */
+const RELAY_MARGIN_MS = 1000;
+
+/** Between instances: which apps have sockets where, an envelope for another's socket, and its outcome. */
+const APPS_HERE = 'slack_socket.apps';
+const ASK_APPS = 'slack_socket.ask';
+const RELAY = 'slack_socket.envelope';
+const RELAY_OUTCOME = 'slack_socket.outcome';
 
 export type EnvelopeType = 'events_api' | 'slash_commands';
 
@@ -45,12 +57,20 @@ interface Pending {
   resolve(outcome: EnvelopeOutcome): void;
 }
 
+interface Envelope {
+  appId: string;
+  type: EnvelopeType;
+  payload: unknown;
+  retry?: { attempt: number; reason: string };
+}
+
 /**
  * Slack's Socket Mode: an app-level token (xapp-…) asks apps.connections.open for a URL with a single-use
  * ticket; the socket says `hello`, carries `events_api` and `slash_commands` envelopes the app acknowledges
  * by `envelope_id`, and says `disconnect` (refresh_requested, warning, link_disabled) before the server closes
- * it, so the app opens a new one first. Connections live on the instance they reached: an app's envelopes go
- * through a socket of this instance, else the app's request URL.
+ * it, so the app opens a new one first. Connections live on the instance they reached; instances tell each
+ * other which apps they hold sockets for, so an envelope for an app connected elsewhere is relayed to that
+ * instance (over the event bus's ephemeral messages) and its acknowledgement relayed back.
  */
 @Injectable()
 export class SlackSocketMode
@@ -63,10 +83,16 @@ export class SlackSocketMode
   /** Envelopes waiting for an app's new connection while its old one closes. */
   private readonly arrivals = new Map<string, ((connection: Connection) => void)[]>();
   private turn = 0;
+  /** Other instances by id: the apps with a socket there, and until when that is believed. */
+  private readonly elsewhere = new Map<string, { apps: Set<string>; until: number }>();
+  /** Envelopes relayed to another instance, waiting for their outcome. */
+  private readonly relayed = new Map<string, Pending>();
+  private announceTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly repository: SlackRepository,
+    private readonly bus: EventBus,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -78,6 +104,10 @@ export class SlackSocketMode
       if (new URL(request.url ?? '/', 'http://localhost').pathname !== SLACK_SOCKET_PATH) return;
       this.upgrade(request, socket, head);
     });
+    this.bus.onEphemeral((message) => this.fromElsewhere(message));
+    this.bus.publishEphemeral({ kind: ASK_APPS });
+    this.announceTimer = setInterval(() => this.announce(), ANNOUNCE_INTERVAL_MS);
+    this.announceTimer.unref();
   }
 
   /** Apps are told to reconnect (elsewhere) before the server goes. */
@@ -86,6 +116,7 @@ export class SlackSocketMode
   }
 
   onApplicationShutdown(): void {
+    clearInterval(this.announceTimer);
     for (const connection of this.connections()) connection.ws.terminate();
     this.wss.close();
   }
@@ -106,13 +137,14 @@ export class SlackSocketMode
     return { url: base.toString() };
   }
 
+  /** Whether the app has a socket on this instance or, as far as this one knows, on another. */
   connected(appId: string): boolean {
-    return (this.byApp.get(appId)?.length ?? 0) > 0;
+    return (this.byApp.get(appId)?.length ?? 0) > 0 || this.instanceWith(appId) !== undefined;
   }
 
   /**
-   * Sends an envelope through one of the app's sockets here and waits up to 3 s for its acknowledgement (with
-   * the response payload an app may send back to a slash command).
+   * Sends an envelope through one of the app's sockets, here or on the instance that has one, and waits up to
+   * 3 s for its acknowledgement (with the response payload an app may send back to a slash command).
    */
   async send(
     appId: string,
@@ -120,6 +152,13 @@ export class SlackSocketMode
     payload: unknown,
     retry?: { attempt: number; reason: string },
   ): Promise<EnvelopeOutcome> {
+    const envelope = { appId, type, payload, ...(retry ? { retry } : {}) };
+    if (this.fresh(appId)) return this.sendHere(envelope);
+    const instanceId = this.instanceWith(appId);
+    return instanceId ? this.relay(instanceId, envelope) : this.sendHere(envelope);
+  }
+
+  private async sendHere({ appId, type, payload, retry }: Envelope): Promise<EnvelopeOutcome> {
     // A connection told to reconnect carries nothing new (the app could not acknowledge it): the app's next
     // connection does, if it comes within the time an acknowledgement may take (the app may be between two).
     const connection = this.fresh(appId) ?? (await this.nextConnection(appId));
@@ -150,10 +189,83 @@ export class SlackSocketMode
     });
   }
 
-  private fresh(appId: string): Connection | undefined {
-    const sockets = (this.byApp.get(appId) ?? []).filter(
+  /** Hands the envelope to an instance holding one of the app's sockets; its outcome comes back the same way. */
+  private relay(instanceId: string, envelope: Envelope): Promise<EnvelopeOutcome> {
+    const relayId = randomUUID();
+    return new Promise<EnvelopeOutcome>((resolve) => {
+      const timer = setTimeout(() => {
+        this.relayed.delete(relayId);
+        resolve({ acked: false, reason: `no acknowledgement within ${ACK_TIMEOUT_MS} ms (relayed)` });
+      }, ACK_TIMEOUT_MS + RELAY_MARGIN_MS);
+      this.relayed.set(relayId, {
+        resolve: (outcome) => {
+          clearTimeout(timer);
+          this.relayed.delete(relayId);
+          resolve(outcome);
+        },
+      });
+      this.bus.publishEphemeral({ kind: RELAY, to: instanceId, relayId, envelope });
+    });
+  }
+
+  private fromElsewhere(message: EphemeralMessage): void {
+    switch (message.kind) {
+      case ASK_APPS:
+        return this.announce();
+      case APPS_HERE: {
+        const apps = message.apps as string[];
+        if (apps.length === 0) this.elsewhere.delete(message.origin);
+        else {
+          const until = this.clock.now() + ANNOUNCE_INTERVAL_MS * 3;
+          this.elsewhere.set(message.origin, { apps: new Set(apps), until });
+        }
+        return;
+      }
+      case RELAY: {
+        if (message.to !== this.bus.instanceId) return;
+        // Sent through a socket here only: never relayed on, so an envelope cannot travel in circles.
+        void this.sendHere(message.envelope as Envelope).then((outcome) =>
+          this.bus.publishEphemeral({
+            kind: RELAY_OUTCOME,
+            to: message.origin,
+            relayId: message.relayId,
+            outcome,
+          }),
+        );
+        return;
+      }
+      case RELAY_OUTCOME:
+        if (message.to === this.bus.instanceId) {
+          this.relayed.get(message.relayId as string)?.resolve(message.outcome as EnvelopeOutcome);
+        }
+    }
+  }
+
+  /** Tells the other instances which apps have a usable socket here (none: forget this instance). */
+  private announce(): void {
+    const apps = [...this.byApp.keys()].filter((appId) => this.usable(appId).length > 0);
+    this.bus.publishEphemeral({ kind: APPS_HERE, apps });
+  }
+
+  /** Another instance believed to hold a socket of the app. */
+  private instanceWith(appId: string): string | undefined {
+    const now = this.clock.now();
+    for (const [instanceId, known] of this.elsewhere) {
+      if (known.until <= now) this.elsewhere.delete(instanceId);
+      else if (known.apps.has(appId)) return instanceId;
+    }
+    return undefined;
+  }
+
+  /** The app's sockets here that carry new envelopes (open, not told to reconnect). */
+  private usable(appId: string): Connection[] {
+    return (this.byApp.get(appId) ?? []).filter(
       (connection) => !connection.closing && connection.ws.readyState === WebSocket.OPEN,
     );
+  }
+
+  private fresh(appId: string): Connection | undefined {
+    const sockets = this.usable(appId);
     return sockets.length > 0 ? sockets[this.turn++ % sockets.length] : undefined;
   }
 
@@ -201,6 +313,7 @@ export class SlackSocketMode
     const waiting = this.arrivals.get(appId) ?? [];
     this.arrivals.delete(appId);
     for (const arrived of waiting) arrived(connection);
+    this.announce();
     ws.on('message', (data, isBinary) => {
       if (!isBinary) this.received((data as Buffer).toString('utf8'));
     });
@@ -244,6 +357,7 @@ export class SlackSocketMode
   ): void {
     clearTimeout(connection.refreshTimer);
     connection.closing = true;
+    this.announce();
     // A disabled link carries nothing more; otherwise it does until the new connection is up.
     if (reason === 'link_disabled') this.forget(connection);
     if (connection.ws.readyState !== WebSocket.OPEN) return;
@@ -259,6 +373,7 @@ export class SlackSocketMode
     const rest = (this.byApp.get(connection.appId) ?? []).filter((other) => other !== connection);
     if (rest.length > 0) this.byApp.set(connection.appId, rest);
     else this.byApp.delete(connection.appId);
+    this.announce();
   }
 
   private connections(): Connection[] {

@@ -5253,6 +5253,8 @@ export interface operations {
             | 'member_left_channel'
             | 'channel_created'
             | 'channel_archive'
+            | 'channel_rename'
+            | 'channel_unarchive'
             | 'team_join'
           )[];
         };
