@@ -36,6 +36,7 @@ export class RealtimeSockets {
   ) {
     metrics.readGauge('realtime_open_sockets', 'Realtime sockets open on this instance', () =>
       [...this.byUser.values()].reduce((sum, sockets) => sum + sockets.size, 0),
+      'sum',
     );
   }
 
