@@ -197,8 +197,39 @@ describe('accounts and tokens', () => {
     expect(text).not.toContain(right.body.token);
   });
 
+  it('records a logout as the end of that session, from where it came; the token stops working', async () => {
+    const user = await registerUser(server.url);
+    const login = await new ApiClient(server.url).post('/api/v1/auth/login', {
+      email: user.email,
+      password: PASSWORD,
+    });
+    const session = new ApiClient(server.url, login.body.token);
+    const out = await session.request('POST', '/api/v1/auth/logout', undefined, from('198.51.100.22'));
+    expect(out.status).toBe(204);
+    expect((await session.get('/api/v1/me')).status).toBe(401);
+
+    const [entry] = await instanceLog(`?action=session.ended&actorId=${user.id}`);
+    expect(entry).toMatchObject({
+      workspaceId: null,
+      actor: { userId: user.id, tokenKind: 'session' },
+      target: { kind: 'token', id: entry.actor.tokenId },
+      clientAddress: '198.51.100.22',
+      userAgent: 'audit-test/1.0',
+      summary: { kind: 'session', by: 'logout' },
+    });
+    // A second logout with the dead token is refused and records nothing more.
+    expect((await session.post('/api/v1/auth/logout')).status).toBe(401);
+    expect(await instanceLog(`?action=session.ended&actorId=${user.id}`)).toHaveLength(1);
+    expect(JSON.stringify(entry)).not.toContain(login.body.token);
+  });
+
   it('records personal tokens created and revoked, and password changes, never a secret', async () => {
     const user = await registerUser(server.url);
+    // A second session elsewhere, which the password change ends.
+    const elsewhere = await new ApiClient(server.url).post('/api/v1/auth/login', {
+      email: user.email,
+      password: PASSWORD,
+    });
     const created = await user.api.post('/api/v1/me/tokens', { name: 'deploy bot' });
     expect(created.status).toBe(201);
     expect((await user.api.delete(`/api/v1/me/tokens/${created.body.id}`)).status).toBe(204);
@@ -207,7 +238,14 @@ describe('accounts and tokens', () => {
     expect(changed.status).toBe(204);
 
     const log = await instanceLog(`?actorId=${user.id}`);
-    expect(log.map((entry) => entry.action)).toEqual(['password.changed', 'token.revoked', 'token.created']);
+    expect(log.map((entry) => entry.action)).toEqual([
+      'password.changed',
+      'token.revoked',
+      'token.created',
+      'login.succeeded',
+    ]);
+    expect(log[0].summary).toEqual({ sessionsEnded: 1 });
+    expect((await new ApiClient(server.url, elsewhere.body.token).get('/api/v1/me')).status).toBe(401);
     expect(log[2]).toMatchObject({
       target: { kind: 'token', id: created.body.id },
       summary: { kind: 'personal', name: 'deploy bot' },
@@ -235,7 +273,7 @@ describe('password resets', () => {
       actor: { userId: operator.id },
       target: { kind: 'user', id: user.id },
       clientAddress: '198.51.100.60',
-      summary: { by: 'instance admin' },
+      summary: { by: 'instance admin', sessionsEnded: 1 },
     });
     expect(JSON.stringify(entry)).not.toContain(reset.body.token);
   });

@@ -1,9 +1,9 @@
 import { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer as createHttpServer, request } from 'node:http';
 import { once } from 'node:events';
 import { chmod, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -580,3 +580,200 @@ it('says that SERVER_WORKERS above 1 needs DATABASE_URL, and exits', async () =>
     'SERVER_WORKERS above 1 needs DATABASE_URL: the embedded PostgreSQL serves a single server process',
   );
 });
+
+it('answers a scrape for every SERVER_WORKERS worker: request counts summed, whichever worker is asked', async () => {
+  const databaseUrl = await createTestDatabase();
+  const [port, unusedPgPort] = [await freePort(), await freePort()];
+  const token = 'cluster-scrape-0123456789';
+  const server = await startServer(port, unusedPgPort, databaseUrl, {
+    SERVER_WORKERS: '2',
+    METRICS_TOKEN: token,
+  });
+  const sockets: RealtimeClient[] = [];
+  try {
+    await eventually(
+      () =>
+        Promise.resolve(
+          server.logs.filter((line) => line.msg === 'Jōkkær is listening').length >= 2 ? true : undefined,
+        ),
+      'both workers listening',
+      60_000,
+    );
+    // One connection each (no keep-alive): the supervisor hands connections to the workers in turn.
+    const onNewConnection = (pathname: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        request(`${server.api.baseUrl}${pathname}`, { agent: false, headers }, (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        })
+          .on('error', reject)
+          .end();
+      });
+    const requests = 9;
+    for (let i = 0; i < requests; i++) {
+      expect((await onNewConnection('/api/v1/auth/providers')).status).toBe(200);
+    }
+    const alice = await registerUser(server.api.baseUrl, 'Alice');
+    for (let i = 0; i < 2; i++)
+      sockets.push(await RealtimeClient.connect(server.api.baseUrl, { token: alice.token }));
+
+    const count = new RegExp(
+      '^jokkaer_http_request_duration_seconds_count\\{method="GET",route="/api/v1/auth/providers",status="200"\\} (\\d+)$',
+      'm',
+    );
+    // Two scrapes, so two different workers answer: each gives the cluster's total, not its own share.
+    for (let scrape = 0; scrape < 2; scrape++) {
+      const { status, body } = await onNewConnection('/metrics', { authorization: `Bearer ${token}` });
+      expect(status).toBe(200);
+      expect(Number(count.exec(body)?.[1])).toBe(requests);
+      expect(body).toMatch(/^jokkaer_realtime_open_sockets 2$/m);
+      expect(body).toMatch(/^jokkaer_process_cpu_seconds_total [\d.e-]+$/m);
+    }
+  } finally {
+    sockets.forEach((socket) => socket.close());
+    if (server.child.exitCode === null) await stopServer(server);
+  }
+}, 120_000);
+
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes: { key: string; value: { stringValue?: string; intValue?: number | string } }[];
+}
+const SPAN_KIND_SERVER = 2;
+const SPAN_KIND_CLIENT = 3;
+const attribute = (span: OtlpSpan, key: string) => {
+  const value = span.attributes.find((entry) => entry.key === key)?.value;
+  return value?.stringValue ?? value?.intValue;
+};
+
+/** A local OTLP/HTTP endpoint taking traces as JSON: the spans it received, and the service that sent them. */
+async function startOtlpReceiver() {
+  const spans: OtlpSpan[] = [];
+  const services = new Set<string>();
+  const receiver = createHttpServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      if (
+        req.method !== 'POST' ||
+        req.url !== '/v1/traces' ||
+        !req.headers['content-type']?.includes('json')
+      ) {
+        res.writeHead(404).end();
+        return;
+      }
+      const request = JSON.parse(body) as {
+        resourceSpans: {
+          resource: { attributes: OtlpSpan['attributes'] };
+          scopeSpans: { spans: OtlpSpan[] }[];
+        }[];
+      };
+      for (const { resource, scopeSpans } of request.resourceSpans) {
+        const service = resource.attributes.find((entry) => entry.key === 'service.name');
+        if (service?.value.stringValue) services.add(service.value.stringValue);
+        for (const scope of scopeSpans) spans.push(...scope.spans);
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  receiver.listen(0, '127.0.0.1');
+  await once(receiver, 'listening');
+  const { port } = receiver.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, spans, services, close: () => receiver.close() };
+}
+
+it('sends traces to OTEL_EXPORTER_OTLP_ENDPOINT: a server span named by its route, with the queries under it', async () => {
+  const receiver = await startOtlpReceiver();
+  const [port, unusedPgPort] = [await freePort(), await freePort()];
+  const server = await startServer(port, unusedPgPort, await createTestDatabase(), {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    OTEL_SERVICE_NAME: '',
+    EGRESS_ALLOW_NETWORKS: '127.0.0.0/8',
+  });
+  const sink = await WebhookReceiver.start();
+  try {
+    const alice = await registerUser(server.api.baseUrl, 'Alice');
+    const workspace = await createWorkspace(alice);
+    expect((await alice.api.get(`/api/v1/workspaces/${workspace.id}/channels`)).status).toBe(200);
+    const channel = await createChannel(alice, workspace.id);
+    const hook = await alice.api.post(`/api/v1/workspaces/${workspace.id}/webhooks`, {
+      url: sink.url,
+      events: ['message.created'],
+    });
+    expect(hook.status).toBe(201);
+    await postMessage(alice, channel.id, 'traced on its way out');
+    await sink.waitFor(1);
+
+    const route = '/api/v1/workspaces/:workspaceId/channels';
+    const request = await eventually(
+      () =>
+        Promise.resolve(
+          receiver.spans.find(
+            (span) => span.kind === SPAN_KIND_SERVER && attribute(span, 'http.route') === route,
+          ),
+        ),
+      'the server span of the request',
+      30_000,
+    );
+    expect(request.name).toBe(`GET ${route}`);
+    expect(
+      Number(attribute(request, 'http.status_code') ?? attribute(request, 'http.response.status_code')),
+    ).toBe(200);
+    expect(receiver.services).toEqual(new Set(['jokkaer']));
+
+    // The queries that answered it are in its trace, under it (through Fastify's and Nest's spans).
+    const underRequest = (span: OtlpSpan): boolean => {
+      const parent = receiver.spans.find(
+        (candidate) => candidate.traceId === span.traceId && candidate.spanId === span.parentSpanId,
+      );
+      return parent !== undefined && (parent.spanId === request.spanId || underRequest(parent));
+    };
+    const query = await eventually(
+      () =>
+        Promise.resolve(
+          receiver.spans.find(
+            (span) =>
+              span.kind === SPAN_KIND_CLIENT &&
+              attribute(span, 'db.system.name') === 'postgresql' &&
+              underRequest(span),
+          ),
+        ),
+      'a database span under the request',
+      30_000,
+    );
+    expect(query.traceId).toBe(request.traceId);
+    expect(query.name).toMatch(/^pg\.query:(SELECT|INSERT|UPDATE|DELETE|WITH|BEGIN|COMMIT)/);
+
+    // The webhook's delivery, an outgoing request through the egress client, is a client span.
+    const sinkPort = new URL(sink.url).port;
+    const delivery = await eventually(
+      () =>
+        Promise.resolve(
+          receiver.spans.find(
+            (span) =>
+              span.kind === SPAN_KIND_CLIENT &&
+              span.name === 'POST' &&
+              String(attribute(span, 'server.port') ?? attribute(span, 'net.peer.port')) === sinkPort,
+          ),
+        ),
+      'the client span of the webhook delivery',
+      30_000,
+    );
+    expect(
+      Number(attribute(delivery, 'http.response.status_code') ?? attribute(delivery, 'http.status_code')),
+    ).toBe(200);
+  } finally {
+    await stopServer(server);
+    await sink.close();
+    receiver.close();
+  }
+}, 60_000);

@@ -1,6 +1,5 @@
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
-import { createApp } from './app';
 import { createLogger, logFailure } from './common/logger';
 import { StartupError } from './common/startup-error';
 import { superviseWorkers } from './common/worker-supervisor';
@@ -19,6 +18,12 @@ async function main(): Promise<void> {
 }
 
 async function run(config: AppConfig, logger: Logger): Promise<void> {
+  // Tracing starts before the app's modules load (its instrumentations patch them as they do); without
+  // OTEL_EXPORTER_OTLP_ENDPOINT the SDK is never loaded.
+  const tracing = config.otlpEndpoint
+    ? (await import('./tracing/tracing.js')).startTracing(config.otelServiceName)
+    : undefined;
+  const { createApp } = await import('./app.js');
   const app = await createApp(config, logger);
   await app.listen(config.port, config.host).catch(async (error: unknown) => {
     await app.close();
@@ -41,13 +46,16 @@ async function run(config: AppConfig, logger: Logger): Promise<void> {
       logger.error('shutdown grace period exceeded; exiting');
       process.exit(1);
     }, config.shutdownGraceMs).unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'error during shutdown');
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      .then(() => tracing?.shutdown()) // the last spans are exported, not dropped
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'error during shutdown');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   'import.deleted',
   'login.succeeded',
   'login.failed',
+  'session.ended',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

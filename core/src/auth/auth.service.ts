@@ -181,7 +181,15 @@ export class AuthService {
   }
 
   async logout(auth: AuthContext): Promise<void> {
-    await this.revoke(auth.userId, auth.tokenId);
+    await this.db.transaction(async () => {
+      if (!(await this.revoke(auth.userId, auth.tokenId))) return;
+      await this.audit.record({
+        action: 'session.ended',
+        workspaceId: null,
+        target: { kind: 'token', id: auth.tokenId },
+        summary: { kind: auth.tokenKind, by: 'logout' },
+      });
+    });
   }
 
   /**
@@ -362,8 +370,17 @@ export class AuthService {
     if (!token || token.kind !== 'bot') return false;
     const owner = await this.repository.installOfToken(token.tokenId);
     if (!owner || !installIds.includes(owner)) return false;
-    await this.revoke(token.userId, token.tokenId, 'bot');
-    return true;
+    return await this.db.transaction(async () => {
+      if (!(await this.revoke(token.userId, token.tokenId, 'bot'))) return false;
+      await this.audit.record({
+        action: 'token.revoked',
+        workspaceId: null,
+        actorUserId: token.userId,
+        target: { kind: 'token', id: token.tokenId },
+        summary: { kind: 'bot', installId: owner },
+      });
+      return true;
+    });
   }
 
   /** Revokes every token of an app install; inside the caller's transaction, with events for open sockets. */
@@ -371,9 +388,14 @@ export class AuthService {
     await this.announceRevoked(await this.repository.revokeInstallTokens(installId));
   }
 
-  /** Ends a user's sessions but `keepTokenId`'s; inside the caller's transaction, with events for open sockets. */
-  async revokeSessions(userId: string, keepTokenId?: string): Promise<void> {
-    await this.announceRevoked(await this.repository.revokeSessions(userId, keepTokenId));
+  /**
+   * Ends a user's sessions but `keepTokenId`'s; inside the caller's transaction, with events for open sockets.
+   * How many it ended, for the caller's audit entry.
+   */
+  async revokeSessions(userId: string, keepTokenId?: string): Promise<number> {
+    const revoked = await this.repository.revokeSessions(userId, keepTokenId);
+    await this.announceRevoked(revoked);
+    return revoked.length;
   }
 
   private async announceRevoked(tokens: { id: string; userId: string }[]): Promise<void> {

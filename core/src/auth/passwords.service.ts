@@ -60,11 +60,12 @@ export class PasswordsService {
     await this.limiter.clear([attempts.key]);
     const passwordHash = await hashPassword(newPassword);
     await this.db.transaction(async () => {
-      await this.setPassword(user.id, passwordHash, auth.tokenId);
+      const sessionsEnded = await this.setPassword(user.id, passwordHash, auth.tokenId);
       await this.audit.record({
         action: 'password.changed',
         workspaceId: null,
         target: { kind: 'user', id: user.id },
+        summary: { sessionsEnded },
       });
     });
   }
@@ -105,13 +106,13 @@ export class PasswordsService {
           { path: 'token', message: 'is invalid, used or expired' },
         ]);
       }
-      await this.setPassword(userId, await hashPassword(newPassword));
+      const sessionsEnded = await this.setPassword(userId, await hashPassword(newPassword));
       await this.audit.record({
         action: 'password.reset',
         workspaceId: null,
         actorUserId: userId,
         target: { kind: 'user', id: userId },
-        summary: { by: 'link' },
+        summary: { by: 'link', sessionsEnded },
       });
     });
   }
@@ -126,22 +127,23 @@ export class PasswordsService {
     if (!user) throw notFound('User');
     if (user.isBot) throw conflict('Bots have no password');
     return await this.db.transaction(async () => {
-      await this.setPassword(userId, null);
+      const sessionsEnded = await this.setPassword(userId, null);
       const link = (await this.issueResetLink(userId))!;
       await this.audit.record({
         action: 'password.reset',
         workspaceId: null,
         target: { kind: 'user', id: userId },
-        summary: { by: 'instance admin' },
+        summary: { by: 'instance admin', sessionsEnded },
       });
       return { userId, ...link };
     });
   }
 
+  /** How many sessions it ended. */
   private async setPassword(userId: string, passwordHash: string | null, keepTokenId?: string) {
     await this.repository.setPasswordHash(userId, passwordHash);
     await this.repository.deleteResets(userId);
-    await this.auth.revokeSessions(userId, keepTokenId);
+    return await this.auth.revokeSessions(userId, keepTokenId);
   }
 
   /** A new reset link, or undefined when the account already has `maxLive` unexpired ones. */

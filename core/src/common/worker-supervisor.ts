@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
+import { serveClusterMetrics } from '../metrics/cluster-metrics';
 import { StartupError } from './startup-error';
 
 /**
@@ -28,6 +29,7 @@ export async function superviseWorkers(config: AppConfig, logger: Logger): Promi
     return worker;
   };
   cluster.on('listening', (worker) => workers.set(worker, true));
+  serveClusterMetrics();
 
   cluster.on('exit', (worker, code, signal) => {
     const listened = workers.get(worker);

@@ -74,6 +74,8 @@ describe('loadConfig', () => {
       auditRetentionDays: 365,
       metricsToken: undefined,
       metricsPort: undefined,
+      otlpEndpoint: undefined,
+      otelServiceName: 'jokkaer',
       slackRateLimitWindowSeconds: 60,
       slackRateLimitTiers: { 2: 20, 3: 50, 4: 100 },
       slackSocketRefreshSeconds: 3600,

@@ -221,6 +221,10 @@ export interface AppConfig {
   metricsToken: string | undefined;
   /** METRICS_PORT: /metrics on this port of HOST too, without a token (a port only the scraper's network reaches) */
   metricsPort: number | undefined;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: when set, traces go there over OTLP/HTTP (the SDK reads it; unset, tracing is not loaded) */
+  otlpEndpoint: string | undefined;
+  /** OTEL_SERVICE_NAME, default jokkaer: the traces' service name */
+  otelServiceName: string;
   /** IMPORT_MAX_BYTES, default 2 GiB: the largest Slack export zip accepted for import */
   importMaxBytes: number;
   /** IMPORT_MAX_UNCOMPRESSED_BYTES, default 20 GiB: what an export may expand to */
@@ -385,6 +389,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1),
     metricsToken: env.METRICS_TOKEN || undefined,
     metricsPort: env.METRICS_PORT ? integer(env, 'METRICS_PORT', 0, 1) : undefined,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    otelServiceName: env.OTEL_SERVICE_NAME || 'jokkaer',
     dbConnectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 2000, 1),
     dbAcquireTimeoutMs: integer(env, 'DB_ACQUIRE_TIMEOUT_MS', 3000, 1),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 4000, 0),

@@ -40,6 +40,7 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
       'event_feed_lag_events',
       "Events committed but not yet handed to this instance's realtime sockets (newest seq minus the feed's)",
       async () => Number(BigInt(await repository.maxSeq()) - this.position),
+      'max',
     );
   }
 

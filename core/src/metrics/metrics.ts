@@ -1,6 +1,8 @@
+import cluster from 'node:cluster';
 import { Injectable } from '@nestjs/common';
 import {
   collectDefaultMetrics,
+  type Aggregator,
   Counter,
   Gauge,
   Histogram,
@@ -9,6 +11,7 @@ import {
   type GaugeConfiguration,
   type HistogramConfiguration,
 } from 'prom-client';
+import { ClusterExposition } from './cluster-metrics';
 
 /** Every series is named jokkaer_…; labels are bounded (route templates, outcomes, kinds), never ids. */
 const PREFIX = 'jokkaer_';
@@ -21,6 +24,8 @@ const PREFIX = 'jokkaer_';
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
+  /** In a worker of SERVER_WORKERS: a scrape answers for every worker. */
+  private readonly cluster = cluster.isWorker ? new ClusterExposition(this.registry) : undefined;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
@@ -39,11 +44,16 @@ export class Metrics {
     return new Gauge({ ...config, name: PREFIX + config.name, registers: [this.registry] });
   }
 
-  /** A gauge without labels whose value `read` gives at scrape time. */
-  readGauge(name: string, help: string, read: () => number | Promise<number>): void {
+  /**
+   * A gauge without labels whose value `read` gives at scrape time. Across SERVER_WORKERS, `aggregator` joins
+   * the workers' values: `sum` for what each process holds (its sockets), `max` for what each reads from the
+   * shared database (a queue's depth: the same number from every worker, or the worst of their lags).
+   */
+  readGauge(name: string, help: string, read: () => number | Promise<number>, aggregator: Aggregator): void {
     new Gauge({
       name: PREFIX + name,
       help,
+      aggregator,
       registers: [this.registry],
       async collect() {
         this.set(await read());
@@ -52,7 +62,7 @@ export class Metrics {
   }
 
   exposition(): Promise<string> {
-    return this.registry.metrics();
+    return this.cluster ? this.cluster.exposition() : this.registry.metrics();
   }
 
   get contentType(): string {

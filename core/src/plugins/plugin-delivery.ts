@@ -63,6 +63,7 @@ export class PluginDelivery implements OnApplicationBootstrap {
         const oldest = await repository.oldestEnabledCursor();
         return oldest === undefined ? 0 : Number(BigInt(await events.maxSeq()) - BigInt(oldest));
       },
+      'max',
     );
     this.directory = new SubscriberDirectory(
       (event) =>

@@ -100,6 +100,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
       'plugin_installs_disabled',
       'Plugin installs turned off, by an admin or by the platform after repeated failures',
       () => repository.disabledInstallCount(),
+      'max',
     );
     const now = () => clock.now();
     this.workspaceInstalls = new ExpiringCache(INSTALL_CACHE_MS, now);

@@ -34,8 +34,11 @@ export class RealtimeSockets {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     metrics: Metrics,
   ) {
-    metrics.readGauge('realtime_open_sockets', 'Realtime sockets open on this instance', () =>
-      [...this.byUser.values()].reduce((sum, sockets) => sum + sockets.size, 0),
+    metrics.readGauge(
+      'realtime_open_sockets',
+      'Realtime sockets open on this instance',
+      () => [...this.byUser.values()].reduce((sum, sockets) => sum + sockets.size, 0),
+      'sum',
     );
   }
 

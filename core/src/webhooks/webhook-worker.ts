@@ -97,6 +97,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
       'webhook_queue_depth',
       'Deliveries waiting to be sent to enabled endpoints (due now or later)',
       async () => (await queue.queueStats(new Date(clock.now()))).depth,
+      'max',
     );
     metrics.readGauge(
       'webhook_oldest_due_age_seconds',
@@ -105,11 +106,13 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
         const { oldestDueAt } = await queue.queueStats(new Date(clock.now()));
         return oldestDueAt ? Math.max(0, clock.now() - oldestDueAt.getTime()) / 1000 : 0;
       },
+      'max',
     );
     metrics.readGauge(
       'webhook_fanout_backlog_events',
       'Committed events the webhook fan-out has not looked at yet (newest seq minus its cursor)',
       async () => Number(BigInt(await events.maxSeq()) - BigInt(await queue.fanoutCursor())),
+      'max',
     );
     const { webhookEndpointConcurrency: concurrency, webhookEndpointRate: rate, webhookTimeoutMs } = config;
     this.laneCap = concurrency * 8;

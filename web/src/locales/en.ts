@@ -256,6 +256,7 @@ export const en = {
         import_deleted: 'Import undone',
         login_succeeded: 'Signed in',
         login_failed: 'Failed sign-in',
+        session_ended: 'Signed out',
       },
     },
     members: {

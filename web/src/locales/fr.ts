@@ -258,6 +258,7 @@ export const fr: Messages = {
         import_deleted: 'Import annulé',
         login_succeeded: 'Connexion',
         login_failed: 'Connexion échouée',
+        session_ended: 'Déconnexion',
       },
     },
     members: {

@@ -1564,7 +1564,8 @@ export interface operations {
           | 'import.started'
           | 'import.deleted'
           | 'login.succeeded'
-          | 'login.failed';
+          | 'login.failed'
+          | 'session.ended';
         actorId?: string;
         since?: string;
         until?: string;
@@ -1617,7 +1618,8 @@ export interface operations {
                 | 'import.started'
                 | 'import.deleted'
                 | 'login.succeeded'
-                | 'login.failed';
+                | 'login.failed'
+                | 'session.ended';
               actor: {
                 /** Format: uuid */
                 userId: string | null;
@@ -1672,7 +1674,8 @@ export interface operations {
           | 'import.started'
           | 'import.deleted'
           | 'login.succeeded'
-          | 'login.failed';
+          | 'login.failed'
+          | 'session.ended';
         actorId?: string;
         since?: string;
         until?: string;
@@ -1723,7 +1726,8 @@ export interface operations {
                 | 'import.started'
                 | 'import.deleted'
                 | 'login.succeeded'
-                | 'login.failed';
+                | 'login.failed'
+                | 'session.ended';
               actor: {
                 /** Format: uuid */
                 userId: string | null;
