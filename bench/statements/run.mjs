@@ -93,6 +93,8 @@ async function main() {
     // Each kind: its requests one after the other, with the statements each issued.
     let moves = 0;
     let posts = 0;
+    const markRead = (body) =>
+      expectStatus('read', 200, 'POST', `${base}/api/v1/channels/${channel.id}/read`, body, token);
     const kinds = [
       ['GET /me', () => expectStatus('me', 200, 'GET', `${base}/api/v1/me`, undefined, token)],
       [
@@ -103,30 +105,11 @@ async function main() {
         'GET first page',
         () => expectStatus('page', 200, 'GET', `${messagesUrl}?limit=${PAGE}`, undefined, token),
       ],
-      [
-        'POST read',
-        () =>
-          expectStatus(
-            'read',
-            200,
-            'POST',
-            `${base}/api/v1/channels/${channel.id}/read`,
-            { messageId: first.items[0].id },
-            token,
-          ),
-      ],
+      ['POST read', () => markRead({ messageId: first.items[0].id })],
       [
         // Forward to the newest, then back to just before it: every one moves the marker (an event).
         'POST read, marker moved',
-        () =>
-          expectStatus(
-            'read',
-            200,
-            'POST',
-            `${base}/api/v1/channels/${channel.id}/read`,
-            { messageId: first.items[0].id, markUnread: (moves++ & 1) === 1 },
-            token,
-          ),
+        () => markRead({ messageId: first.items[0].id, markUnread: (moves++ & 1) === 1 }),
       ],
       [
         'GET next page (scroll)',
