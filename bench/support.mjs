@@ -397,11 +397,21 @@ export async function runBenchmark(body) {
   }
 }
 
+const USER_HZ = 100; // clock ticks per second of /proc/<pid>/stat on Linux
+
+/** The fields after the command name of a /proc/<pid>/stat file's text (state first). */
+const statFields = (stat) => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+
 /** CPU seconds (user + system) in the text of a /proc/<pid>/stat file. */
 function statCpuSeconds(stat) {
-  const ticks = 100; // USER_HZ on Linux
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / ticks;
+  const fields = statFields(stat);
+  return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+}
+
+/** CPU seconds (cutime + cstime) of the ended children waited for, in the text of a /proc/<pid>/stat file. */
+function statChildrenCpuSeconds(stat) {
+  const fields = statFields(stat);
+  return (Number(fields[13]) + Number(fields[14])) / USER_HZ;
 }
 
 /** CPU seconds so far of every PostgreSQL process on this machine (Linux /proc), or null. */
@@ -474,6 +484,60 @@ export function processCpuSeconds(pid) {
   } catch {
     return null;
   }
+}
+
+/** The process `pid` and its descendants now (Linux /proc/<pid>/task/<tid>/children). */
+function processTree(pid) {
+  const pids = [];
+  const visit = (parent) => {
+    pids.push(parent);
+    let tasks = [];
+    try {
+      tasks = readdirSync(`/proc/${parent}/task`);
+    } catch {
+      return; // it ended meanwhile
+    }
+    for (const task of tasks) {
+      try {
+        const children = readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8').trim();
+        if (children) children.split(/\s+/).map(Number).forEach(visit);
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  };
+  visit(pid);
+  return pids;
+}
+
+/**
+ * CPU seconds so far of the process `pid` and all its descendants, the ended ones it has waited for included
+ * (cutime/cstime), or null: with SERVER_WORKERS > 1 the server's pid is a supervisor and its workers do the work.
+ */
+export function processTreeCpuSeconds(pid) {
+  if (!pid) return null;
+  let root;
+  try {
+    root = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  let total = statCpuSeconds(root) + statChildrenCpuSeconds(root);
+  for (const descendant of processTree(pid).slice(1)) total += processCpuSeconds(descendant) ?? 0;
+  return total;
+}
+
+/** Resident memory of the process `pid` and its descendants in MiB (Linux /proc), or null. */
+export function processTreeRssMiB(pid) {
+  const own = processRssMiB(pid);
+  if (own === null) return null;
+  const descendants = processTree(pid)
+    .slice(1)
+    .map((descendant) => processRssMiB(descendant) ?? 0);
+  return round(
+    descendants.reduce((sum, rss) => sum + rss, own),
+    1,
+  );
 }
 
 /** CPU used so far: this thread's event loop, this process, PostgreSQL, and the process `pid` if any. */

@@ -14,7 +14,8 @@
 // server's per-client limits (registration, API rate) are raised through their environment variables: one
 // load generator on one address stands for thousands of clients.
 //
-// The server runs in its own process (core/dist/main.js), so its CPU and memory are its own; the load generator
+// The server runs in its own process (core/dist/main.js), so its CPU and memory are its own (those of its whole
+// process tree: with SERVER_WORKERS > 1 that process supervises and its workers serve); the load generator
 // is this process's main thread (keep-alive HTTP agent, one `ws` socket per user). PostgreSQL's CPU is that of
 // the backends serving the benchmark's database (pg_stat_activity's pids, read in /proc). Everything shares the
 // machine's cores: the generator's figures say how much of them it took.
@@ -54,7 +55,8 @@ import {
   parseFrame,
   pool,
   processCpuSeconds,
-  processRssMiB,
+  processTreeCpuSeconds,
+  processTreeRssMiB,
   provisionDatabase,
   registerUser,
   resultHeader,
@@ -483,7 +485,7 @@ async function growUsers(base, serverPid, setup, load, suffix, registered, total
   const first = load.users.length;
   await registerUsers(base, setup, suffix, registered, total);
   const registeredAt = performance.now();
-  const before = processRssMiB(serverPid);
+  const before = processTreeRssMiB(serverPid);
   // Sockets in index order, so a user's index is its place in the load's list.
   for (let index = first; index < total; index += setupConcurrency) {
     await Promise.all(
@@ -493,7 +495,7 @@ async function growUsers(base, serverPid, setup, load, suffix, registered, total
     );
   }
   await load.quiet(60_000);
-  const after = processRssMiB(serverPid);
+  const after = processTreeRssMiB(serverPid);
   log(
     `${total} users: registered and joined in ${((registeredAt - started) / 1000).toFixed(1)} s, ` +
       `${total - first} sockets open in ${((performance.now() - registeredAt) / 1000).toFixed(1)} s; server RSS ${before} → ${after} MiB`,
@@ -506,7 +508,7 @@ async function steadyRssMiB(serverPid) {
   const readings = [];
   for (let i = 0; i < 5; i++) {
     await sleep(200);
-    readings.push(processRssMiB(serverPid));
+    readings.push(processTreeRssMiB(serverPid));
   }
   return readings.sort((a, b) => a - b)[2];
 }
@@ -563,14 +565,14 @@ async function measureIdleSockets(base, serverPid, registered, count) {
   }
 }
 
-/** CPU seconds so far of the server process, of each PostgreSQL backend serving `database`, of this process. */
+/** CPU seconds so far of the server's process tree, of each PostgreSQL backend serving `database`, of this process. */
 async function cpuSnapshot(admin, database, serverPid) {
   const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
   const generator = process.cpuUsage();
   return {
     at: performance.now(),
     elu: performance.eventLoopUtilization(),
-    server: processCpuSeconds(serverPid),
+    server: processTreeCpuSeconds(serverPid),
     postgres: new Map(rows.map((r) => [r.pid, processCpuSeconds(r.pid)]).filter(([, cpu]) => cpu !== null)),
     generator: (generator.user + generator.system) / 1e6,
     machine: machineCpuTicks(),
@@ -792,7 +794,7 @@ async function main() {
         },
         onEnd: async () => {
           cpu = cpuBetween(before, await cpuSnapshot(admin, database, server.pid));
-          serverRssMiB = processRssMiB(server.pid);
+          serverRssMiB = processTreeRssMiB(server.pid);
         },
       });
       const step = summariseStep(users, result, cpu, { serverRssMiB, idleServerRssMiB, idleKiBPerSocket });

@@ -1,6 +1,7 @@
 // Benchmark (not a test): how many SQL statements the real server sends to PostgreSQL per request, for the
-// request kinds of `npm run bench:load` (SwitchChannel = GET channel + GET first page + POST read;
-// ScrollChannel = GET next page; CreatePost = POST message, plain and as a thread reply) and GET /me. Each
+// request kinds of `npm run bench:load` (SwitchChannel = GET channel + GET first page + POST read, which moves
+// the read marker when messages came since; ScrollChannel = GET next page; CreatePost = POST message with a
+// clientMsgId, plain and as a thread reply) and GET /me. Each
 // statement is counted against the request whose work issued it (its async context); statements of no request
 // (the event feed, presence, timers) are counted apart, as background. Counts, unlike requests per second, do
 // not depend on how busy the machine is. Run with `npm run bench:statements` (builds first). Loopback only,
@@ -90,6 +91,10 @@ async function main() {
     );
 
     // Each kind: its requests one after the other, with the statements each issued.
+    let moves = 0;
+    let posts = 0;
+    const markRead = (body) =>
+      expectStatus('read', 200, 'POST', `${base}/api/v1/channels/${channel.id}/read`, body, token);
     const kinds = [
       ['GET /me', () => expectStatus('me', 200, 'GET', `${base}/api/v1/me`, undefined, token)],
       [
@@ -100,17 +105,11 @@ async function main() {
         'GET first page',
         () => expectStatus('page', 200, 'GET', `${messagesUrl}?limit=${PAGE}`, undefined, token),
       ],
+      ['POST read', () => markRead({ messageId: first.items[0].id })],
       [
-        'POST read',
-        () =>
-          expectStatus(
-            'read',
-            200,
-            'POST',
-            `${base}/api/v1/channels/${channel.id}/read`,
-            { messageId: first.items[0].id },
-            token,
-          ),
+        // Forward to the newest, then back to just before it: every one moves the marker (an event).
+        'POST read, marker moved',
+        () => markRead({ messageId: first.items[0].id, markUnread: (moves++ & 1) === 1 }),
       ],
       [
         'GET next page (scroll)',
@@ -124,7 +123,18 @@ async function main() {
             token,
           ),
       ],
-      ['POST message', () => expectStatus('post', 201, 'POST', messagesUrl, { text: 'hello there' }, token)],
+      [
+        'POST message',
+        () =>
+          expectStatus(
+            'post',
+            201,
+            'POST',
+            messagesUrl,
+            { text: 'hello there', clientMsgId: `bench-${posts++}` },
+            token,
+          ),
+      ],
       [
         'POST reply',
         () =>
@@ -133,7 +143,7 @@ async function main() {
             201,
             'POST',
             messagesUrl,
-            { text: 'a reply', threadId: first.items[1].id },
+            { text: 'a reply', threadId: first.items[1].id, clientMsgId: `bench-${posts++}` },
             token,
           ),
       ],
@@ -179,7 +189,8 @@ async function main() {
     console.log(formatTable(['request', 'statements', 'range', 'background per request'], rows));
     console.log('');
     console.log(
-      `SwitchChannel (channel + first page + read): ${sum('GET channel', 'GET first page', 'POST read')}, ` +
+      `SwitchChannel (channel + first page + read): ${sum('GET channel', 'GET first page', 'POST read')} ` +
+        `(${sum('GET channel', 'GET first page', 'POST read, marker moved')} when the marker moves), ` +
         `ScrollChannel: ${sum('GET next page (scroll)')}, CreatePost: ${sum('POST message')} (reply ${sum('POST reply')}), ` +
         `GET /me: ${sum('GET /me')}`,
     );

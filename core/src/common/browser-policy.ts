@@ -72,10 +72,22 @@ const SECURITY_HEADERS = {
 
 type SecurityHeaders = (request: IncomingMessage, response: ServerResponse) => void;
 
-/** Helmet's middleware for one policy, built once: it sets its headers synchronously. */
+/**
+ * Helmet's headers for one policy, worked out once: none depends on the request (no nonces), and helmet
+ * would build the Content-Security-Policy text again for every answer.
+ */
 function securityHeaders(options: HelmetOptions): SecurityHeaders {
-  const middleware = helmet(options);
-  return (request, response) => middleware(request, response, () => {});
+  const headers: [string, string][] = [];
+  const removed: string[] = [];
+  const recorder = {
+    setHeader: (name: string, value: unknown) => headers.push([name, String(value)]),
+    removeHeader: (name: string) => removed.push(name),
+  };
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, () => {});
+  return (_request, response) => {
+    for (const name of removed) response.removeHeader(name);
+    for (const [name, value] of headers) response.setHeader(name, value);
+  };
 }
 
 /** For answers Fastify gives before any hook runs (see framework-errors.ts): the same headers, set directly. */

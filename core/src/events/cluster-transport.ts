@@ -1,7 +1,8 @@
 import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
+import type { StoredEvent } from './events.repository';
 import type { Listening, NotifyRepository } from './notify.repository';
-import { packPayloads, PayloadUnpacker } from './notify-packing';
+import { MAX_NOTIFY_BYTES, packPayloads, PayloadUnpacker } from './notify-packing';
 
 /** Short-lived, never-stored messages between instances (typing, presence). */
 export interface EphemeralMessage {
@@ -14,6 +15,8 @@ export interface EphemeralMessage {
 export interface TransportHandlers {
   /** Another instance committed events: read the table. */
   wake(): void;
+  /** Another instance committed these events (in seq order), and said which. */
+  committed(events: StoredEvent[]): void;
   ephemeral(message: EphemeralMessage): void;
 }
 
@@ -21,13 +24,17 @@ export interface TransportHandlers {
 export interface ClusterTransport {
   readonly name: string;
   start(handlers: TransportHandlers): Promise<void>;
-  /** Called after a local commit (once per burst of commits): wakes the other instances. */
-  committed(seq: string): void;
+  /** Called after local commits (once per burst, in seq order): wakes the other instances. */
+  committed(events: StoredEvent[]): void;
   publishEphemeral(message: EphemeralMessage): void;
   close(): Promise<void>;
 }
 
-/** Wake-ups: its payload is the committing instance's id, so it can ignore its own (it woke itself already). */
+/**
+ * Wake-ups: the payload starts with the committing instance's id, so it can ignore its own (it knows its
+ * commits already). When they fit, `id|[events]` carries the events themselves, which a listener next in line
+ * for them delivers without reading them back from the table; else it is the id alone: read the table.
+ */
 export const NOTIFY_CHANNEL = 'jokkaer_events';
 const EPHEMERAL_CHANNEL = 'jokkaer_ephemeral';
 /** NOTIFY payloads sent by one statement. */
@@ -46,9 +53,9 @@ export class PostgresTransport implements ClusterTransport {
   private queue: string[] = [];
   private flushing?: Promise<void>;
   private dropped = 0;
-  /** The wake-up being sent, and whether commits came after it started (they need one more). */
+  /** The wake-up being sent, and the commits that came after it started (they need one more). */
   private waking?: Promise<void>;
-  private wakeAgain = false;
+  private unannounced: StoredEvent[] = [];
 
   /** `self` is this instance's id: its own commits have already woken its feed. */
   constructor(
@@ -68,7 +75,7 @@ export class PostgresTransport implements ClusterTransport {
       {
         notification: (channel, payload) => {
           if (channel === NOTIFY_CHANNEL) {
-            if (payload !== this.self) handlers.wake();
+            if (payload !== undefined && !payload.startsWith(this.self)) this.woken(handlers, payload);
           } else if (channel === EPHEMERAL_CHANNEL && payload) {
             for (const ephemeral of this.unpacker.unpack(payload))
               handlers.ephemeral(ephemeral as EphemeralMessage);
@@ -88,12 +95,9 @@ export class PostgresTransport implements ClusterTransport {
    * one more. A wake-up lost with a crash right after a commit is made up by the other instances' poll
    * (EVENT_POLL_INTERVAL_MS): the table, not the wake-up, is what they read.
    */
-  committed(): void {
-    if (this.waking) {
-      this.wakeAgain = true;
-      return;
-    }
-    this.waking = this.sendWakeUps().finally(() => (this.waking = undefined));
+  committed(events: StoredEvent[]): void {
+    this.unannounced.push(...events);
+    this.waking ??= this.sendWakeUps().finally(() => (this.waking = undefined));
   }
 
   /**
@@ -141,12 +145,26 @@ export class PostgresTransport implements ClusterTransport {
   }
 
   private async sendWakeUps(): Promise<void> {
-    do {
-      this.wakeAgain = false;
+    while (this.unannounced.length > 0) {
+      const carried = `${this.self}|${JSON.stringify(this.unannounced.splice(0))}`;
+      const payload = Buffer.byteLength(carried) < MAX_NOTIFY_BYTES ? carried : this.self;
       await this.notifications
-        .notify(NOTIFY_CHANNEL, [this.self])
+        .notify(NOTIFY_CHANNEL, [payload])
         .catch((error: unknown) => this.logger.warn({ err: error }, 'could not wake the other instances'));
-    } while (this.wakeAgain);
+    }
+  }
+
+  /** Another instance's wake-up: the events it carries, or else a read of the table. */
+  private woken(handlers: TransportHandlers, payload: string): void {
+    const bar = payload.indexOf('|');
+    let events: (Omit<StoredEvent, 'createdAt'> & { createdAt: string })[];
+    try {
+      events = bar < 0 ? [] : (JSON.parse(payload.slice(bar + 1)) as typeof events);
+    } catch {
+      events = [];
+    }
+    if (!Array.isArray(events) || events.length === 0) return handlers.wake();
+    handlers.committed(events.map((event) => ({ ...event, createdAt: new Date(event.createdAt) })));
   }
 
   private reconnect(handlers: TransportHandlers, delayMs: number): void {
@@ -192,8 +210,8 @@ export class NatsTransport implements ClusterTransport {
     handlers.wake();
   }
 
-  committed(seq: string): void {
-    this.publish(`${this.prefix}.events`, seq);
+  committed(events: StoredEvent[]): void {
+    this.publish(`${this.prefix}.events`, events[events.length - 1].seq);
   }
 
   publishEphemeral(message: EphemeralMessage): void {

@@ -19,8 +19,10 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
   readonly instanceId = randomUUID();
   private readonly transport: ClusterTransport;
   private readonly wakeListeners: (() => void)[] = [];
+  private readonly commitListeners: ((events: StoredEvent[]) => void)[] = [];
   private readonly ephemeralListeners: ((message: EphemeralMessage) => void)[] = [];
-  private announce?: { seq: string };
+  /** This instance's commits of the current tick, announced together. */
+  private burst?: StoredEvent[];
 
   constructor(
     private readonly emitter: EventEmitter2,
@@ -38,6 +40,7 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
     this.repository.onCommitted((event) => this.committed(event));
     await this.transport.start({
       wake: () => this.wakeListeners.forEach((listener) => listener()),
+      committed: (events) => this.commitListeners.forEach((listener) => listener(events)),
       ephemeral: (message) => {
         if (message.origin !== this.instanceId)
           this.ephemeralListeners.forEach((listener) => listener(message));
@@ -50,8 +53,14 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
     await this.transport.close();
   }
 
+  /** Events may have been committed that only the table knows of: read it. */
   onWake(listener: () => void): void {
     this.wakeListeners.push(listener);
+  }
+
+  /** Events known to be committed, in seq order (this instance's, or another's carried by its wake-up). */
+  onCommitted(listener: (events: StoredEvent[]) => void): void {
+    this.commitListeners.push(listener);
   }
 
   onEphemeral(listener: (message: EphemeralMessage) => void): void {
@@ -67,17 +76,17 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
 
   private committed(event: StoredEvent): void {
     this.emitter.emit(event.type, event);
-    // One wake-up per burst of commits, not one per event.
-    if (this.announce) {
-      this.announce.seq = event.seq;
+    // One announcement per burst of commits, not one per event.
+    if (this.burst) {
+      this.burst.push(event);
       return;
     }
-    this.announce = { seq: event.seq };
+    this.burst = [event];
     queueMicrotask(() => {
-      const { seq } = this.announce!;
-      this.announce = undefined;
-      this.wakeListeners.forEach((listener) => listener());
-      this.transport.committed(seq);
+      const events = this.burst!;
+      this.burst = undefined;
+      this.commitListeners.forEach((listener) => listener(events));
+      this.transport.committed(events);
     });
   }
 }

@@ -17,6 +17,10 @@ export type FeedConsumer = (events: StoredEvent[]) => Promise<void>;
  * commit, so a later seq can become visible before an earlier one: the feed stops at such a gap until the
  * missing event appears, or until every transaction that was running when the gap was seen has finished
  * (then the missing seq belonged to a rolled-back transaction).
+ *
+ * Events known to be committed (this instance's own, or another's carried by its wake-up) are delivered
+ * without reading them back when they are next in order; anything else (a gap, a wake-up that names no
+ * events, the poll) is read from the table.
  */
 @Injectable()
 export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,6 +29,10 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
   private gap?: { seq: bigint; xidBound: string };
   private draining = false;
   private again = false;
+  /** The table must be read: a wake-up or the poll said so, or known events wait behind a missing one. */
+  private mustRead = false;
+  /** Committed events not yet delivered, by seq (at most BATCH: beyond that the table has them). */
+  private readonly known = new Map<bigint, StoredEvent>();
   private stopped = false;
   private pollTimer?: NodeJS.Timeout;
   private gapTimer?: NodeJS.Timeout;
@@ -62,6 +70,7 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
     }
     this.position = start;
     this.bus.onWake(() => this.wake());
+    this.bus.onCommitted((events) => this.committed(events));
     this.pollTimer = setInterval(() => this.wake(), this.config.eventPollIntervalMs);
     this.pollTimer.unref();
   }
@@ -72,7 +81,23 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
     clearTimeout(this.gapTimer);
   }
 
+  /** Reads the table for what was committed since the last read. */
   wake(): void {
+    this.mustRead = true;
+    this.run();
+  }
+
+  private committed(events: StoredEvent[]): void {
+    for (const event of events) {
+      const seq = BigInt(event.seq);
+      if (seq <= this.position) continue;
+      if (this.known.size < BATCH) this.known.set(seq, event);
+      else this.mustRead = true;
+    }
+    this.run();
+  }
+
+  private run(): void {
     if (this.stopped) return;
     if (this.draining) {
       this.again = true;
@@ -91,10 +116,33 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
   private async drain(): Promise<void> {
     do {
       this.again = false;
+      await this.deliverKnown();
+      if (this.known.size > 0) this.mustRead = true;
+      if (!this.mustRead) continue;
+      this.mustRead = false;
       while (!this.stopped && (await this.readOnce())) {
         // keep reading while full batches come back
       }
+      for (const seq of this.known.keys()) if (seq <= this.position) this.known.delete(seq);
     } while (this.again && !this.stopped);
+  }
+
+  /** Delivers the known events that come next, in order, without reading them. */
+  private async deliverKnown(): Promise<void> {
+    const ready: StoredEvent[] = [];
+    for (let next = this.position + 1n; this.known.has(next); next++) {
+      ready.push(this.known.get(next)!);
+      this.known.delete(next);
+    }
+    if (ready.length === 0) return;
+    try {
+      for (const consumer of this.consumers) await consumer(ready);
+    } catch (error) {
+      this.mustRead = true; // the table still has them: the next read delivers them again
+      throw error;
+    }
+    this.position = BigInt(ready[ready.length - 1].seq);
+    if (this.gap && this.gap.seq <= this.position) this.gap = undefined;
   }
 
   /** Reads and delivers one batch; true when there may be more right away. */

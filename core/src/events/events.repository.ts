@@ -71,11 +71,13 @@ export class EventsRepository {
     if (!this.db.inTransaction) throw new Error(`event ${type} must be appended inside a transaction`);
     const { workspaceId = null, channelId = null } = data as { workspaceId?: string; channelId?: string };
     const scope = { workspaceId, channelId };
+    const json = JSON.stringify(data);
     const { rows } = await this.db.conn.raw<{ rows: AppendedRow[] }>(
       this.insertSql('?::jsonb', ''),
-      this.insertBindings(type, scope, [JSON.stringify(data)]),
+      this.insertBindings(type, scope, [json]),
     );
-    await this.announce(type, scope, data, rows[0]);
+    // The listeners get the payload as a read of the table would give it (plain JSON, a copy of its own).
+    await this.announce(type, scope, data, rows[0], JSON.parse(json) as StreamEvents[K]);
   }
 
   /**
@@ -137,12 +139,16 @@ export class EventsRepository {
     return [newId(), type, scope.workspaceId, scope.channelId, ...data];
   }
 
-  /** Tells the listeners once the event is committed, and runs this type's reactions in its transaction. */
+  /**
+   * Tells the listeners once the event is committed (with `storedData`, the payload as stored, if not `data`
+   * itself), and runs this type's reactions in its transaction.
+   */
   private async announce<K extends StreamEventName>(
     type: K,
     scope: EventScope,
     data: StreamEvents[K],
     row: AppendedRow,
+    storedData: StreamEvents[K] = data,
   ): Promise<void> {
     const { workspaceId, channelId } = scope;
     const stored = {
@@ -151,7 +157,7 @@ export class EventsRepository {
       type,
       workspaceId,
       channelId,
-      data,
+      data: storedData,
       createdAt: row.created_at,
     };
     const tell = () => this.appended.forEach((listener) => listener(stored));

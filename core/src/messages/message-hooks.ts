@@ -12,6 +12,8 @@ export interface MessageDraft {
 /** A "will" hook: may reject a message before it is stored, or return the text to store instead. */
 export interface MessageWillBePosted {
   willBePosted(draft: MessageDraft): Promise<{ reject: string } | { text: string }>;
+  /** Whether willBePosted would run anything for a message of this workspace. */
+  watches(workspaceId: string): Promise<boolean>;
 }
 
 /**
@@ -24,6 +26,12 @@ export class MessageHooks {
 
   register(hook: MessageWillBePosted): void {
     this.hooks.push(hook);
+  }
+
+  /** Whether any hook would see a message of this workspace. */
+  async watch(workspaceId: string): Promise<boolean> {
+    for (const hook of this.hooks) if (await hook.watches(workspaceId)) return true;
+    return false;
   }
 
   async run(draft: MessageDraft): Promise<string> {

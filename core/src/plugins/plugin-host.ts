@@ -195,11 +195,19 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     return result;
   }
 
+  async watches(workspaceId: string): Promise<boolean> {
+    return (await this.enabledInstalls(workspaceId)).some((install) => this.hasPostHook(install));
+  }
+
+  private hasPostHook(install: InstallRow): boolean {
+    return this.manifestOf(install)?.permissions?.hooks?.includes('messageWillBePosted') === true;
+  }
+
   /** `message.willBePosted` for every enabled install with the hook, each with its own budget. */
   async willBePosted(draft: MessageDraft): Promise<{ reject: string } | { text: string }> {
     let current = draft.text;
     for (const install of await this.enabledInstalls(draft.workspaceId)) {
-      if (!this.manifestOf(install)?.permissions?.hooks?.includes('messageWillBePosted')) continue;
+      if (!this.hasPostHook(install)) continue;
       const result = await this.invoke(install, 'hook', 'messageWillBePosted', { ...draft, text: current });
       if (!result.ok) {
         if (result.code === 'missing' || !install.limits.hookFailClosed) continue; // fail-open, and logged

@@ -80,15 +80,16 @@ export class RealtimeSockets {
     for (const own of this.byUser.values()) yield* own;
   }
 
-  sendToUser(userId: string, frame: string, ephemeral: boolean): void {
+  sendToUser(userId: string, frame: string | Buffer, ephemeral: boolean): void {
     for (const client of this.of(userId)) this.send(client, frame, ephemeral);
   }
 
   /**
    * Back-pressure: a socket whose unsent backlog passes the limit is closed (4008; the client resumes from
-   * its last seq), and ephemeral frames are dropped well before that.
+   * its last seq), and ephemeral frames are dropped well before that. A frame for many sockets is best given
+   * encoded (textFrame): a string is measured and encoded again for each one.
    */
-  send(client: RealtimeClient, frame: string, ephemeral: boolean): void {
+  send(client: RealtimeClient, frame: string | Buffer, ephemeral: boolean): void {
     const { ws } = client;
     if (ws.readyState !== WebSocket.OPEN) return;
     if (ws.bufferedAmount > this.config.maxBufferedBytes) {
@@ -97,6 +98,11 @@ export class RealtimeSockets {
       return;
     }
     if (ephemeral && ws.bufferedAmount > this.config.ephemeralDropBytes) return;
-    ws.send(frame);
+    ws.send(frame, TEXT);
   }
 }
+
+const TEXT = { binary: false };
+
+/** A text frame's JSON, encoded once for all the sockets it goes to. */
+export const textFrame = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));

@@ -29,7 +29,7 @@ import { Audience, audienceOf, canSee, ViewerScope } from './audience';
 import { FrameRateLimiter } from './frame-rate-limiter';
 import { PresenceService } from './presence.service';
 import { RealtimeFrames } from './realtime-frames';
-import { RealtimeClient as Client, RealtimeSockets } from './realtime-sockets';
+import { RealtimeClient as Client, RealtimeSockets, textFrame } from './realtime-sockets';
 import { CLOSE, ClientFrame, clientFrameSchema } from './realtime.schemas';
 import { RealtimeService } from './realtime.service';
 
@@ -217,7 +217,7 @@ export class RealtimeGateway
         }
       } else if (!this.sockets.isEmpty) {
         const recipients = await this.recipients(audienceOf(event));
-        const frame = JSON.stringify({ seq: Number(seq), type: event.type, data: event.data });
+        const frame = textFrame({ seq: Number(seq), type: event.type, data: event.data });
         for (const userId of recipients) {
           for (const client of this.sockets.of(userId)) {
             if (!client.resuming && seq > client.high) {
@@ -354,7 +354,7 @@ export class RealtimeGateway
   }
 
   private async deliverTyping(channelId: string, userId: string): Promise<void> {
-    const frame = JSON.stringify({ type: 'typing', channelId, userId });
+    const frame = textFrame({ type: 'typing', channelId, userId });
     for (const memberId of (await this.memberships.channel(channelId))?.memberIds ?? []) {
       if (memberId === userId) continue;
       this.sockets.sendToUser(memberId, frame, true);
