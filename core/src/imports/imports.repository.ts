@@ -463,12 +463,15 @@ export class ImportsRepository {
   async markImportedRead(channelIds: string[]): Promise<void> {
     if (channelIds.length === 0) return;
     await this.db.conn.raw(
+      // Each channel's latest message from the timeline index (one row each, however long the history).
       `UPDATE channel_members AS cm SET last_read_id = latest.id
-       FROM (SELECT DISTINCT ON (channel_id) channel_id, id FROM messages
-             WHERE channel_id = ANY (SELECT json_array_elements_text(?::json)::uuid)
-               AND thread_id IS NULL AND deleted_at IS NULL
-             ORDER BY channel_id, id DESC) AS latest
-       WHERE cm.channel_id = latest.channel_id AND (cm.last_read_id IS NULL OR cm.last_read_id < latest.id)`,
+       FROM (SELECT c.id AS channel_id,
+               (SELECT m.id FROM messages AS m
+                WHERE m.channel_id = c.id AND m.thread_id IS NULL AND m.deleted_at IS NULL
+                ORDER BY m.id DESC LIMIT 1) AS id
+             FROM (SELECT value::uuid AS id FROM json_array_elements_text(?::json)) AS c) AS latest
+       WHERE cm.channel_id = latest.channel_id AND latest.id IS NOT NULL
+         AND (cm.last_read_id IS NULL OR cm.last_read_id < latest.id)`,
       [JSON.stringify(channelIds)],
     );
   }

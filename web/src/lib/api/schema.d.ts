@@ -5682,6 +5682,7 @@ export interface operations {
                 reactions: number;
                 mentions: number;
                 files: number;
+                filesStored: number;
                 skippedMessages: number;
               };
               skipped: {
@@ -5705,7 +5706,10 @@ export interface operations {
   ImportsController_start: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Slack's export download token: the files shared in the export are downloaded with it */
+        'x-import-token'?: string;
+      };
       path: {
         workspaceId: string;
       };
@@ -5751,6 +5755,7 @@ export interface operations {
               reactions: number;
               mentions: number;
               files: number;
+              filesStored: number;
               skippedMessages: number;
             };
             skipped: {
@@ -5812,6 +5817,7 @@ export interface operations {
               reactions: number;
               mentions: number;
               files: number;
+              filesStored: number;
               skippedMessages: number;
             };
             skipped: {
