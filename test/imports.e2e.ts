@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -11,6 +14,7 @@ import { eventually } from './support/eventually';
 import { startTestServer, TestServer } from './support/server';
 
 const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
+const UPLOAD_LIMIT_BYTES = 64 * 1024;
 
 let server: TestServer;
 let owner: TestUser;
@@ -18,7 +22,12 @@ let alice: TestUser;
 const receivers: WebhookReceiver[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer({ importMaxBytes: IMPORT_MAX_BYTES, egressAllowNetworks: ['127.0.0.0/8'] });
+  server = await startTestServer({
+    importMaxBytes: IMPORT_MAX_BYTES,
+    uploadLimitBytes: UPLOAD_LIMIT_BYTES,
+    egressAllowNetworks: ['127.0.0.0/8'],
+    importFileHosts: ['127.0.0.1'],
+  });
   owner = await registerUser(server.url, 'Owner');
   alice = await registerUser(server.url, 'Alice');
 });
@@ -157,10 +166,11 @@ async function upload(
   workspaceId: string,
   zip: Buffer,
   name = 'export.zip',
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: any }> {
   const form = new FormData();
   form.append('file', new Blob([zip], { type: 'application/zip' }), name);
-  return user.api.post(`/api/v1/workspaces/${workspaceId}/imports`, form);
+  return user.api.post(`/api/v1/workspaces/${workspaceId}/imports`, form, headers);
 }
 
 async function finished(user: TestUser, workspaceId: string, importId: string): Promise<ImportView> {
@@ -174,8 +184,12 @@ async function finished(user: TestUser, workspaceId: string, importId: string): 
   );
 }
 
-async function importInto(workspaceId: string, zip: Buffer): Promise<ImportView> {
-  const started = await upload(owner, workspaceId, zip);
+async function importInto(
+  workspaceId: string,
+  zip: Buffer,
+  headers: Record<string, string> = {},
+): Promise<ImportView> {
+  const started = await upload(owner, workspaceId, zip, 'export.zip', headers);
   expect(started.status).toBe(202);
   return finished(owner, workspaceId, started.body.id as string);
 }
@@ -348,6 +362,137 @@ describe('re-imports and undo', () => {
     expect((members.items as any[]).map((m) => m.userId)).toEqual([owner.id]);
     const { body: imports } = await owner.api.get(`/api/v1/workspaces/${workspaceId}/imports`);
     expect((imports.items as any[]).map((i) => i.id)).toEqual([again.id]);
+  });
+});
+
+describe('files shared in an export, with a download token', () => {
+  const TOKEN = 'xoxe-export-download-token';
+  const picture = randomBytes(20_000);
+  const requests: { path: string; authorization?: string }[] = [];
+  let fileServer: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    // Slack's file host, as far as the import can tell: the bytes for the right token only.
+    fileServer = createServer((request, response) => {
+      const path = request.url ?? '/';
+      requests.push({ path, authorization: request.headers.authorization });
+      if (request.headers.authorization !== `Bearer ${TOKEN}`) response.writeHead(403).end();
+      else if (path === '/files/FPIC/pic.png')
+        response.writeHead(200, { 'content-type': 'image/png' }).end(picture);
+      else if (path === '/files/FBIG/big.bin')
+        response.writeHead(200).end(randomBytes(UPLOAD_LIMIT_BYTES + 1));
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => fileServer.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(fileServer.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    fileServer.closeAllConnections();
+    await new Promise((resolve) => fileServer.close(resolve));
+  });
+
+  const fileExport = (): ZipEntry[] => {
+    const port = new URL(base).port;
+    const file = (id: string, name: string, url: string) => ({
+      id,
+      name,
+      mimetype: 'application/octet-stream',
+      size: 1,
+      // The download URL is the one fetched; the other is where Slack shows the file.
+      url_private: `https://slack.example/files/${id}`,
+      url_private_download: url,
+    });
+    return [
+      ['users.json', [{ id: 'UZOE', name: 'zoe', profile: { email: 'zoe.files@example.test' } }]],
+      ['channels.json', [{ id: 'CFILES', name: 'files', created: T0, members: ['UZOE'] }]],
+      [
+        `files/${dayOf(0)}.json`,
+        [
+          {
+            type: 'message',
+            subtype: 'file_share',
+            user: 'UZOE',
+            ts: ts(1),
+            text: 'our files',
+            files: [
+              file('FPIC', 'pic.png', `${base}/files/FPIC/pic.png`),
+              file('FGONE', 'gone.txt', `${base}/files/FGONE/gone.txt`),
+              file('FBIG', 'big.bin', `${base}/files/FBIG/big.bin`),
+              // Not a host of IMPORT_FILE_HOSTS: the token is never sent there.
+              file('FELSE', 'else.txt', `http://localhost:${port}/files/FELSE/else.txt`),
+            ],
+          },
+        ],
+      ],
+    ];
+  };
+
+  it('stores them byte for byte, reports each that failed, imports them once and undoes them', async () => {
+    const workspaceId = (await createWorkspace(owner)).id;
+    const zip = await zipOf(fileExport());
+    const view = await importInto(workspaceId, zip, { 'x-import-token': TOKEN });
+    expect(view).toMatchObject({ status: 'done', counts: { messages: 1, files: 4, filesStored: 1 } });
+    const fileReasons = view.skipped.filter((s) => s.item === 'file');
+    expect(fileReasons).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          reason: 'download failed: the server answered 404',
+          examples: ['gone.txt (FGONE)'],
+        }),
+        expect.objectContaining({
+          reason: `download failed: response larger than ${UPLOAD_LIMIT_BYTES} bytes`,
+          examples: ['big.bin (FBIG)'],
+        }),
+        expect.objectContaining({
+          reason: 'download failed: localhost is not an allowed host',
+          examples: ['else.txt (FELSE)'],
+        }),
+      ]),
+    );
+    expect(fileReasons).toHaveLength(3);
+    expect(requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    expect(requests.some((r) => r.path.startsWith('/files/FELSE'))).toBe(false);
+
+    const channel = (await channelsOf(owner, workspaceId)).find((c) => c.name === 'files')!;
+    await owner.api.post(`/api/v1/channels/${channel.id}/join`);
+    const [message] = await history(owner, channel.id);
+    expect(message.files).toEqual([
+      expect.objectContaining({ name: 'pic.png', size: picture.length, contentType: 'image/png' }),
+    ]);
+    const download = await fetch(`${server.url}/api/v1/files/${message.files[0].id}/content`, {
+      headers: { authorization: `Bearer ${owner.token}` },
+    });
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(picture)).toBe(true);
+
+    // Imported again: the stored file is neither downloaded nor stored twice.
+    const picRequests = () => requests.filter((r) => r.path.startsWith('/files/FPIC')).length;
+    const before = picRequests();
+    const again = await importInto(workspaceId, zip, { 'x-import-token': TOKEN });
+    expect(again.counts).toMatchObject({ messages: 0, filesStored: 0 });
+    expect(picRequests()).toBe(before);
+    expect((await history(owner, channel.id))[0].files).toHaveLength(1);
+
+    expect((await owner.api.delete(`/api/v1/workspaces/${workspaceId}/imports/${again.id}`)).status).toBe(
+      204,
+    );
+    expect((await owner.api.delete(`/api/v1/workspaces/${workspaceId}/imports/${view.id}`)).status).toBe(204);
+    const gone = await owner.api.get(`/api/v1/files/${message.files[0].id}`);
+    expect(gone.status).toBe(404);
+  });
+
+  it('downloads nothing without a token, and refuses a token that is not one', async () => {
+    const workspaceId = (await createWorkspace(owner)).id;
+    const before = requests.length;
+    const view = await importInto(workspaceId, await zipOf(fileExport()));
+    expect(view.counts).toMatchObject({ files: 4, filesStored: 0 });
+    expect(requests).toHaveLength(before);
+    const refused = await upload(owner, workspaceId, await zipOf(fileExport()), 'export.zip', {
+      'x-import-token': 'two words',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ path: 'headers/x-import-token' })]);
   });
 });
 

@@ -296,6 +296,8 @@ const importCounts = {
     reactions: count,
     mentions: count,
     files: count,
+    /** Of those, downloaded with the import's download token and stored here (attached to their message). */
+    filesStored: count,
     skippedMessages: count,
   },
   required: [
@@ -311,6 +313,7 @@ const importCounts = {
     'reactions',
     'mentions',
     'files',
+    'filesStored',
     'skippedMessages',
   ],
   additionalProperties: false,

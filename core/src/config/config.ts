@@ -233,6 +233,8 @@ export interface AppConfig {
   importMaxRatio: number;
   /** IMPORT_BATCH_MESSAGES, default 2000: messages written per statement (and per checkpoint) by an import */
   importBatchMessages: number;
+  /** IMPORT_FILE_HOSTS, default files.slack.com: the only hosts an import sends its download token to, for files */
+  importFileHosts: string[];
   /** EXPORT_PRIVATE, default false: workspace exports include private channels and direct messages */
   exportPrivate: boolean;
   /** EXPORT_RETENTION_HOURS, default 24: how long a finished export's zip is kept for download */
@@ -481,6 +483,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     importMaxUncompressedBytes: integer(env, 'IMPORT_MAX_UNCOMPRESSED_BYTES', 20 * 1024 ** 3, 1),
     importMaxRatio: integer(env, 'IMPORT_MAX_RATIO', 100, 2),
     importBatchMessages: integer(env, 'IMPORT_BATCH_MESSAGES', 2000, 1),
+    importFileHosts: env.IMPORT_FILE_HOSTS === undefined ? ['files.slack.com'] : list(env.IMPORT_FILE_HOSTS),
     exportPrivate: boolean(env, 'EXPORT_PRIVATE', false),
     exportRetentionHours: integer(env, 'EXPORT_RETENTION_HOURS', 24, 1),
     slackRateLimitWindowSeconds: integer(env, 'SLACK_RATE_LIMIT_WINDOW_SECONDS', 60, 1),

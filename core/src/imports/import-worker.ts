@@ -73,8 +73,13 @@ export class ImportWorker extends PollingWorker {
       if (!(error instanceof ImportFailed || error instanceof ArchiveRejected)) {
         this.logger.error({ err: error, importId }, 'an import failed');
       }
+      // What went wrong inside (a database error names its SQL) stays in the log, which the message points to.
       const message =
-        error instanceof ArchiveRejected ? `The archive ${error.message}` : (error as Error).message;
+        error instanceof ArchiveRejected
+          ? `The archive ${error.message}`
+          : error instanceof ImportFailed
+            ? error.message
+            : `The import stopped on an internal error (import ${importId} in the server's log)`;
       outcome = { status: 'failed', error: message };
     }
     const finished = await this.db.transaction(async () => {

@@ -1,15 +1,33 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import {
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../common/auth-context';
 import { CurrentAuth } from '../common/auth-context';
 import type { PageQuery } from '../common/pagination';
 import { Responds } from '../common/responses';
-import { Validate } from '../common/validation';
+import { assertValid, Validate } from '../common/validation';
 import { MultipartUpload } from '../files/multipart';
 import type { UploadLimits } from '../files/multipart';
 import { IMPORT_UPLOAD_LIMITS } from './import-archives';
-import { importPageSchema, importsQuerySchema, importViewSchema } from './imports.schemas';
+import {
+  IMPORT_TOKEN_HEADER,
+  importHeadersSchema,
+  importPageSchema,
+  importsQuerySchema,
+  importViewSchema,
+} from './imports.schemas';
 import { ImportsService } from './imports.service';
 
 @ApiTags('imports')
@@ -21,19 +39,29 @@ export class ImportsController {
     @Inject(IMPORT_UPLOAD_LIMITS) private readonly limits: UploadLimits,
   ) {}
 
-  /** A Slack export zip (multipart, field `file`): 202 with the queued import, which runs in the background. */
+  /**
+   * A Slack export zip (multipart, field `file`): 202 with the queued import, which runs in the background.
+   * With Slack's export download token in `X-Import-Token`, the files shared in it are downloaded too.
+   */
   @Post()
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiHeader({
+    name: IMPORT_TOKEN_HEADER,
+    required: false,
+    description: "Slack's export download token: the files shared in the export are downloaded with it",
+  })
   @Responds(202, importViewSchema)
   async start(
     @CurrentAuth() auth: AuthContext,
     @Param('workspaceId') workspaceId: string,
+    @Headers(IMPORT_TOKEN_HEADER) downloadToken: string | undefined,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    assertValid(importHeadersSchema, { [IMPORT_TOKEN_HEADER]: downloadToken }, 'headers');
     const upload = MultipartUpload.open(request.raw, this.limits);
-    const view = await this.imports.start(workspaceId, auth.userId, upload);
+    const view = await this.imports.start(workspaceId, auth.userId, upload, downloadToken ?? null);
     void reply.status(202);
     return view;
   }

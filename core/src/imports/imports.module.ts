@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
+import { FilesModule } from '../files/files.module';
 import type { UploadLimits } from '../files/multipart';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { IMPORT_UPLOAD_LIMITS, ImportArchives } from './import-archives';
@@ -11,7 +12,7 @@ import { ImportsService } from './imports.service';
 import { SlackImporter } from './slack-importer';
 
 @Module({
-  imports: [WorkspacesModule],
+  imports: [WorkspacesModule, FilesModule],
   controllers: [ImportsController],
   providers: [
     ImportsRepository,

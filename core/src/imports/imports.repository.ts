@@ -15,6 +15,8 @@ export interface ImportRow {
   error: string | null;
   createdAt: Date;
   finishedAt: Date | null;
+  /** Slack's export download token, while the import runs (never shown). */
+  downloadToken: string | null;
 }
 
 const COLUMNS = [
@@ -29,10 +31,11 @@ const COLUMNS = [
   'error',
   'createdAt',
   'finishedAt',
+  'downloadToken',
 ] as const;
 
 /** Kinds of Slack ids mapped to local ids. */
-export type ItemKind = 'user' | 'bot' | 'channel';
+export type ItemKind = 'user' | 'bot' | 'channel' | 'file';
 
 export interface ImportItem {
   kind: ItemKind;
@@ -78,6 +81,19 @@ export interface ImportedReaction {
   userId: string;
   emoji: string;
   createdAt: string;
+}
+
+/** A file shared in the export, downloaded and stored under `storageKey`, for the message that shared it. */
+export interface ImportedFile {
+  id: string;
+  slackId: string;
+  messageId: string;
+  position: number;
+  uploaderId: string;
+  name: string;
+  size: number;
+  contentType: string;
+  storageKey: string;
 }
 
 export interface ImportedMention {
@@ -174,7 +190,7 @@ export class ImportsRepository {
     const [row] = await this.db
       .conn('imports')
       .where({ id: importId, leaseOwner: owner })
-      .update({ ...outcome, leaseOwner: null, leaseExpiresAt: null })
+      .update({ ...outcome, leaseOwner: null, leaseExpiresAt: null, downloadToken: null })
       .returning<ImportRow[]>(COLUMNS);
     return row;
   }
@@ -214,6 +230,61 @@ export class ImportsRepository {
         ),
       ],
     );
+  }
+
+  /** Of these Slack file ids, those a former import (or this one) already stored in the workspace. */
+  async storedFiles(workspaceId: string, slackIds: string[]): Promise<Set<string>> {
+    if (slackIds.length === 0) return new Set();
+    const rows = await this.db
+      .conn('importItems')
+      .where({ workspaceId, kind: 'file' })
+      .whereIn('slackId', slackIds)
+      .select<{ slackId: string }[]>('slackId');
+    return new Set(rows.map((row) => row.slackId));
+  }
+
+  /**
+   * Records downloaded files, attached to their messages (which must exist), keyed on their Slack ids; those
+   * stored meanwhile are left as they are. Returns the ids of the files recorded now.
+   */
+  async insertFiles(workspaceId: string, importId: string, files: ImportedFile[]): Promise<Set<string>> {
+    if (files.length === 0) return new Set();
+    const { rows } = await this.db.conn.raw<{ rows: { local_id: string }[] }>(
+      `INSERT INTO import_items (workspace_id, kind, slack_id, local_id, import_id, created)
+       SELECT ?, 'file', t.slack_id, t.id, ?, true FROM json_to_recordset(?::json) AS t(slack_id text, id uuid)
+       ON CONFLICT DO NOTHING
+       RETURNING local_id`,
+      [workspaceId, importId, JSON.stringify(files.map((f) => ({ slack_id: f.slackId, id: f.id })))],
+    );
+    const recorded = new Set(rows.map((row) => row.local_id));
+    const fresh = files.filter((f) => recorded.has(f.id));
+    if (fresh.length === 0) return recorded;
+    await this.db.conn.raw(
+      `WITH stored AS (
+         INSERT INTO files (id, workspace_id, uploader_id, name, size, content_type, storage_key)
+         SELECT t.id, ?, t.uploader_id, t.name, t.size, t.content_type, t.storage_key
+         FROM json_to_recordset(?::json)
+           AS t(id uuid, uploader_id uuid, name text, size bigint, content_type text, storage_key text)
+         RETURNING id)
+       INSERT INTO message_files (message_id, file_id, position)
+       SELECT t.message_id, t.id, t.position FROM json_to_recordset(?::json) AS t(message_id uuid, id uuid, position int)
+       JOIN stored ON stored.id = t.id`,
+      [
+        workspaceId,
+        JSON.stringify(
+          fresh.map((f) => ({
+            id: f.id,
+            uploader_id: f.uploaderId,
+            name: f.name,
+            size: f.size,
+            content_type: f.contentType,
+            storage_key: f.storageKey,
+          })),
+        ),
+        JSON.stringify(fresh.map((f) => ({ message_id: f.messageId, id: f.id, position: f.position }))),
+      ],
+    );
+    return recorded;
   }
 
   /** Existing accounts by lower-cased email. */
@@ -392,21 +463,31 @@ export class ImportsRepository {
   async markImportedRead(channelIds: string[]): Promise<void> {
     if (channelIds.length === 0) return;
     await this.db.conn.raw(
+      // Each channel's latest message from the timeline index (one row each, however long the history).
       `UPDATE channel_members AS cm SET last_read_id = latest.id
-       FROM (SELECT DISTINCT ON (channel_id) channel_id, id FROM messages
-             WHERE channel_id = ANY (SELECT json_array_elements_text(?::json)::uuid)
-               AND thread_id IS NULL AND deleted_at IS NULL
-             ORDER BY channel_id, id DESC) AS latest
-       WHERE cm.channel_id = latest.channel_id AND (cm.last_read_id IS NULL OR cm.last_read_id < latest.id)`,
+       FROM (SELECT c.id AS channel_id,
+               (SELECT m.id FROM messages AS m
+                WHERE m.channel_id = c.id AND m.thread_id IS NULL AND m.deleted_at IS NULL
+                ORDER BY m.id DESC LIMIT 1) AS id
+             FROM (SELECT value::uuid AS id FROM json_array_elements_text(?::json)) AS c) AS latest
+       WHERE cm.channel_id = latest.channel_id AND latest.id IS NOT NULL
+         AND (cm.last_read_id IS NULL OR cm.last_read_id < latest.id)`,
       [JSON.stringify(channelIds)],
     );
   }
 
   /**
    * Removes what the import created: its messages (and replies to them), the conversations and the accounts
-   * it made (accounts only while unclaimed and without other traces), then the import itself.
+   * it made (accounts only while unclaimed and without other traces), then the import itself. Returns the
+   * storage keys of the files it stored, whose bytes the caller removes once this commits.
    */
-  async undo(workspaceId: string, importId: string): Promise<void> {
+  async undo(workspaceId: string, importId: string): Promise<string[]> {
+    const { rows: files } = await this.db.conn.raw<{ rows: { storage_key: string }[] }>(
+      `DELETE FROM files WHERE workspace_id = ? AND id IN (
+         SELECT local_id FROM import_items WHERE import_id = ? AND kind = 'file' AND created)
+       RETURNING storage_key`,
+      [workspaceId, importId],
+    );
     await this.db.conn.raw(
       `WITH doomed AS (SELECT id FROM messages WHERE import_id = ?)
        DELETE FROM messages WHERE thread_id IN (SELECT id FROM doomed)`,
@@ -445,5 +526,6 @@ export class ImportsRepository {
       [ids],
     );
     await this.db.conn('imports').where({ id: importId, workspaceId }).delete();
+    return files.map((row) => row.storage_key);
   }
 }

@@ -6,6 +6,16 @@ export { importViewSchema };
 export const importPageSchema = pageSchema(importViewSchema);
 export const importsQuerySchema = pageQuerySchema;
 
+/** The header naming Slack's export download token: files shared in the export are then downloaded with it. */
+export const IMPORT_TOKEN_HEADER = 'x-import-token';
+
+export const importHeadersSchema = {
+  type: 'object',
+  properties: {
+    [IMPORT_TOKEN_HEADER]: { type: 'string', minLength: 1, maxLength: 1024, pattern: '^[\\x21-\\x7e]+$' },
+  },
+} as const;
+
 export type ImportView = FromSchema<typeof importViewSchema>;
 export type ImportStatus = ImportView['status'];
 export type ImportCounts = ImportView['counts'];
@@ -31,5 +41,6 @@ export const emptyCounts = (): ImportCounts => ({
   reactions: 0,
   mentions: 0,
   files: 0,
+  filesStored: 0,
   skippedMessages: 0,
 });

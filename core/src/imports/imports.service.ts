@@ -1,5 +1,5 @@
 import { AuditService } from '../audit/audit.service';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import { decodeCursor, Page, PageQuery, toPage } from '../common/pagination';
@@ -7,6 +7,8 @@ import { badRequest, forbidden, notFound } from '../common/problem';
 import { Database } from '../database/database';
 import { FILE_FIELD } from '../files/multipart';
 import type { MultipartUpload } from '../files/multipart';
+import { STORAGE_DRIVER } from '../files/storage';
+import type { StorageDriver } from '../files/storage';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { ImportArchives } from './import-archives';
 import { ImportWorker } from './import-worker';
@@ -26,6 +28,7 @@ export class ImportsService {
     private readonly worker: ImportWorker,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
   ) {}
 
   private record(
@@ -51,7 +54,12 @@ export class ImportsService {
    * Stores the uploaded export and checks it (a zip, no entry outside its folder, not a zip bomb, a Slack
    * export) before queuing its import: a refused archive leaves nothing behind.
    */
-  async start(workspaceId: string, userId: string, upload: MultipartUpload): Promise<ImportView> {
+  async start(
+    workspaceId: string,
+    userId: string,
+    upload: MultipartUpload,
+    downloadToken: string | null,
+  ): Promise<ImportView> {
     await this.requireOwner(workspaceId, userId);
     const id = newId();
     const received = await upload
@@ -82,6 +90,7 @@ export class ImportsService {
         archiveBytes: String(received.stored),
         progress: { dayFilesTotal: 0, dayFilesDone: 0, counts: emptyCounts() },
         createdAt: new Date(this.clock.now()),
+        downloadToken,
       });
       await this.record('import.started', created, {
         archiveName: created.archiveName,
@@ -110,11 +119,13 @@ export class ImportsService {
   /** Undoes an import, finished or not: what it created goes (a running job stops at its next batch). */
   async undo(workspaceId: string, importId: string, userId: string): Promise<void> {
     await this.requireOwner(workspaceId, userId);
-    await this.db.transaction(async () => {
+    const storedFiles = await this.db.transaction(async () => {
       if (!(await this.repository.lock(workspaceId, importId))) throw notFound('Import');
-      await this.repository.undo(workspaceId, importId);
+      const keys = await this.repository.undo(workspaceId, importId);
       await this.record('import.deleted', { id: importId, workspaceId });
+      return keys;
     });
     await this.archives.remove(importId);
+    for (const key of storedFiles) await this.storage.delete(key);
   }
 }

@@ -1,16 +1,22 @@
+import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { Database } from '../database/database';
+import { EgressClient } from '../egress/egress.client';
 import { EventsRepository } from '../events/events.repository';
+import { normalizeContentType } from '../files/files.schemas';
+import { STORAGE_DRIVER } from '../files/storage';
+import type { StorageDriver } from '../files/storage';
 import type { BotProfile } from '../messages/messages.schemas';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import type { Role } from '../workspaces/workspaces.schemas';
 import { importedMessageId, isSlackTs, tsToDate, tsToMicros } from './imported-ids';
 import { ImportsRepository } from './imports.repository';
 import type {
+  ImportedFile,
   ImportedMention,
   ImportedMessage,
   ImportedReaction,
@@ -19,6 +25,7 @@ import type {
   NewAccount,
   NewConversation,
 } from './imports.repository';
+import { emptyCounts } from './imports.schemas';
 import type { ImportProgress, ImportView, SkippedItem } from './imports.schemas';
 import { convertSlackMarkup } from './slack-markup';
 import { SlackArchive } from './slack-archive';
@@ -48,6 +55,7 @@ interface SlackConversation {
 }
 
 interface SlackFile {
+  id?: unknown;
   name?: string;
   title?: string;
   filetype?: string;
@@ -55,6 +63,7 @@ interface SlackFile {
   size?: number;
   permalink?: string;
   url_private?: string;
+  url_private_download?: string;
 }
 
 interface SlackMessage {
@@ -145,17 +154,41 @@ interface Conversation {
   name: string;
 }
 
+/** A shared file to download for a message of the batch. */
+interface WantedFile {
+  slackId: string;
+  messageId: string;
+  position: number;
+  uploaderId: string;
+  file: SlackFile;
+}
+
+/** A file that could not be downloaded: reported, and the import goes on. */
+class FileNotDownloaded extends Error {}
+
+/** How long one file's download may take, connection to last byte. */
+const FILE_DOWNLOAD_TIMEOUT_MS = 120_000;
+
 interface Batch {
   messages: ImportedMessage[];
   reactions: ImportedReaction[];
   mentions: ImportedMention[];
   /** Per message id: files it shares (counted once it is inserted). */
   files: Map<string, number>;
+  /** Files to download (with a download token only). */
+  downloads: WantedFile[];
   /** Bots first seen in this batch, created with it. */
   bots: NewAccount[];
 }
 
-const emptyBatch = (): Batch => ({ messages: [], reactions: [], mentions: [], files: new Map(), bots: [] });
+const emptyBatch = (): Batch => ({
+  messages: [],
+  reactions: [],
+  mentions: [],
+  files: new Map(),
+  downloads: [],
+  bots: [],
+});
 
 export const toImportView = (row: ImportRow): ImportView => ({
   id: row.id,
@@ -166,7 +199,8 @@ export const toImportView = (row: ImportRow): ImportView => ({
   archiveBytes: Number(row.archiveBytes),
   dayFilesTotal: row.progress.dayFilesTotal,
   dayFilesDone: row.progress.dayFilesDone,
-  counts: row.progress.counts,
+  // A job resumed from before a count existed lacks it.
+  counts: { ...emptyCounts(), ...row.progress.counts },
   skipped: row.skipped,
   error: row.error,
   createdAt: row.createdAt.toISOString(),
@@ -187,6 +221,8 @@ export class SlackImporter {
     private readonly workspaces: WorkspacesService,
     private readonly events: EventsRepository,
     private readonly clock: Clock,
+    private readonly egress: EgressClient,
+    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -215,6 +251,10 @@ export class SlackImporter {
       events: this.events,
       clock: this.clock,
       batchSize: this.config.importBatchMessages,
+      egress: this.egress,
+      storage: this.storage,
+      fileHosts: this.config.importFileHosts,
+      maxFileBytes: this.config.uploadLimitBytes,
     };
   }
 }
@@ -248,6 +288,7 @@ class ImportRun {
     this.parts = importer.parts;
     this.workspaceId = job.workspaceId;
     this.progress = structuredClone(job.progress);
+    this.progress.counts = { ...emptyCounts(), ...this.progress.counts };
     for (const item of job.skipped) this.skipped.set(`${item.item}\0${item.reason}`, structuredClone(item));
   }
 
@@ -537,6 +578,13 @@ class ImportRun {
       botProfile: isBotMessage ? this.botProfile(message) : null,
     });
     if (files.length > 0) batch.files.set(id, files.length);
+    if (this.job.downloadToken) {
+      for (const [position, file] of files.entries()) {
+        if (typeof file.id === 'string') {
+          batch.downloads.push({ slackId: file.id, messageId: id, position, uploaderId: userId, file });
+        } else this.skip('file', 'has no Slack id: not downloaded', 1, where);
+      }
+    }
     for (const mentioned of converted.mentions) {
       batch.mentions.push({ messageId: id, channelId: conversation.id, userId: mentioned });
     }
@@ -589,11 +637,85 @@ class ImportRun {
     this.writing.catch(() => undefined);
   }
 
+  /**
+   * Downloads the batch's files not stored yet (each failure reported, not fatal) into storage, before the
+   * batch's transaction so none is held open meanwhile.
+   */
+  private async download(wanted: WantedFile[]): Promise<ImportedFile[]> {
+    if (wanted.length === 0) return [];
+    const { repository, storage } = this.parts;
+    const already = await repository.storedFiles(this.workspaceId, [
+      ...new Set(wanted.map((w) => w.slackId)),
+    ]);
+    const stored: ImportedFile[] = [];
+    for (const want of wanted) {
+      if (already.has(want.slackId)) continue;
+      already.add(want.slackId);
+      const name = (want.file.name || want.file.title || want.slackId)
+        // eslint-disable-next-line no-control-regex
+        .replace(/[/\\\u0000-\u001f\u007f]/g, '_')
+        .slice(0, 255);
+      try {
+        const { bytes, contentType } = await this.fetchFile(want.file);
+        const id = newId();
+        const storageKey = `${this.workspaceId}/${id}`;
+        await storage.write(storageKey, Readable.from([bytes]));
+        stored.push({ ...want, id, name, size: bytes.length, contentType, storageKey });
+      } catch (error) {
+        if (!(error instanceof FileNotDownloaded)) throw error;
+        this.skip('file', error.message, 1, `${name} (${want.slackId})`);
+      }
+    }
+    return stored;
+  }
+
+  /** A shared file's bytes from Slack, with the download token, through the egress guard. */
+  private async fetchFile(file: SlackFile): Promise<{ bytes: Buffer; contentType: string }> {
+    const { egress, fileHosts, maxFileBytes } = this.parts;
+    const url = file.url_private_download ?? file.url_private;
+    if (!url || !/^https?:\/\//i.test(url)) throw new FileNotDownloaded('has no download URL');
+    let response;
+    try {
+      response = await egress.fetch(
+        url,
+        { headers: { authorization: `Bearer ${this.job.downloadToken}` } },
+        { allowedHosts: fileHosts, timeoutMs: FILE_DOWNLOAD_TIMEOUT_MS, maxResponseBytes: maxFileBytes },
+      );
+    } catch (error) {
+      throw new FileNotDownloaded(`download failed: ${(error as Error).message}`);
+    }
+    if (response.status !== 200) {
+      throw new FileNotDownloaded(`download failed: the server answered ${response.status}`);
+    }
+    const served = normalizeContentType(response.headers['content-type']);
+    return {
+      bytes: response.bytes,
+      contentType: served === 'application/octet-stream' ? normalizeContentType(file.mimetype) : served,
+    };
+  }
+
   /** Writes a batch and the checkpoint after it in one transaction, and tells the importer how far it is. */
   private async write(batch: Batch, dayFilesDone: number): Promise<void> {
+    const downloaded = await this.download(batch.downloads);
+    let recorded = new Set<string>();
+    try {
+      recorded = await this.writeRows(batch, downloaded, dayFilesDone);
+    } finally {
+      // Bytes no row names (the batch failed, or the file was stored meanwhile by another import).
+      for (const file of downloaded) {
+        if (!recorded.has(file.id)) await this.parts.storage.delete(file.storageKey);
+      }
+    }
+  }
+
+  private async writeRows(
+    batch: Batch,
+    downloaded: ImportedFile[],
+    dayFilesDone: number,
+  ): Promise<Set<string>> {
     const { db, repository, clock } = this.parts;
     const counts = this.progress.counts;
-    await db.transaction(async () => {
+    return await db.transaction(async () => {
       await this.lock();
       if (batch.bots.length > 0) {
         await repository.insertAccounts(batch.bots, new Date(clock.now()));
@@ -629,8 +751,11 @@ class ImportRun {
       }
       counts.reactions += batch.reactions.filter((r) => inserted.has(r.messageId)).length;
       counts.mentions += batch.mentions.filter((m) => inserted.has(m.messageId)).length;
+      const recorded = await repository.insertFiles(this.workspaceId, this.job.id, downloaded);
+      counts.filesStored += recorded.size;
       this.progress.dayFilesDone = dayFilesDone;
       await this.save();
+      return recorded;
     });
   }
 

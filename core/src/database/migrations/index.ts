@@ -25,6 +25,7 @@ import * as scheduledMessages from './026_scheduled_messages';
 import * as exportsMigration from './027_exports';
 import * as auditLog from './028_audit_log';
 import * as channelLifecycleIndex from './030_channel_lifecycle_index';
+import * as importFiles from './031_import_files';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '027_exports': exportsMigration,
   '028_audit_log': auditLog,
   '030_channel_lifecycle_index': channelLifecycleIndex,
+  '031_import_files': importFiles,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

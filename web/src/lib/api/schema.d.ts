@@ -5688,6 +5688,7 @@ export interface operations {
                 reactions: number;
                 mentions: number;
                 files: number;
+                filesStored: number;
                 skippedMessages: number;
               };
               skipped: {
@@ -5711,7 +5712,10 @@ export interface operations {
   ImportsController_start: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Slack's export download token: the files shared in the export are downloaded with it */
+        'x-import-token'?: string;
+      };
       path: {
         workspaceId: string;
       };
@@ -5757,6 +5761,7 @@ export interface operations {
               reactions: number;
               mentions: number;
               files: number;
+              filesStored: number;
               skippedMessages: number;
             };
             skipped: {
@@ -5818,6 +5823,7 @@ export interface operations {
               reactions: number;
               mentions: number;
               files: number;
+              filesStored: number;
               skippedMessages: number;
             };
             skipped: {
