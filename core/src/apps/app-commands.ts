@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuthService } from '../auth/auth.service';
-import { generateToken, hashToken } from '../auth/tokens';
 import { ChannelsService } from '../channels/channels.service';
 import { CommandRegistry } from '../commands/commands.registry';
 import type {
@@ -11,29 +9,22 @@ import type {
   CommandRequest,
   CommandResult,
 } from '../commands/commands.schemas';
-import { newId } from '../common/ids';
 import { LOGGER } from '../common/logger';
-import { badRequest, notFound, ProblemException } from '../common/problem';
+import { notFound } from '../common/problem';
 import { isStorableText } from '../common/text';
 import { assertValid } from '../common/validation';
-import { APP_CONFIG } from '../config/config';
-import type { AppConfig } from '../config/config';
 import { EgressClient, EgressResponse } from '../egress/egress.client';
-import { EventBus } from '../events/event-bus';
-import { publishEphemeralAnswer } from '../events/ephemeral-answer';
-import { MessagesService } from '../messages/messages.service';
+import { SlackInteractivity } from '../slack/interactivity';
 import { SlackSocketMode } from '../slack/socket-mode';
 import { slackSignature } from '../webhooks/webhook-signature';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { AppsRepository, InstalledCommands } from './apps.repository';
 import { commandAnswerSchema } from './apps.schemas';
 import type { CommandAnswer } from './apps.schemas';
+import { ResponseUrls } from './response-urls';
 
 /** Slack gives apps 3 s to answer a slash command. */
 const ANSWER_TIMEOUT_MS = 3000;
-/** Slack's response_url: up to 5 posts within 30 minutes. */
-const RESPONSE_URL_USES = 5;
-const RESPONSE_URL_TTL_MS = 30 * 60_000;
 
 /**
  * Slash commands answered by installed apps, the way Slack sends them: a signed form POST through the egress
@@ -47,12 +38,11 @@ export class AppCommands implements CommandProvider, OnModuleInit {
     private readonly repository: AppsRepository,
     private readonly channels: ChannelsService,
     private readonly workspaces: WorkspacesService,
-    private readonly messages: MessagesService,
     private readonly auth: AuthService,
     private readonly egress: EgressClient,
-    private readonly bus: EventBus,
     private readonly socketMode: SlackSocketMode,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly interactivity: SlackInteractivity,
+    private readonly responseUrls: ResponseUrls,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -136,38 +126,6 @@ export class AppCommands implements CommandProvider, OnModuleInit {
     };
   }
 
-  /**
-   * `POST /hooks/commands/:token`: a later answer from the app. In-channel answers are posted by the app's
-   * bot (in the command's thread); ephemeral ones go to the person's open sockets only.
-   */
-  async respond(token: string, body: unknown): Promise<void> {
-    assertValid(commandAnswerSchema, body);
-    const answer = body as CommandAnswer;
-    const target = await this.repository.useCommandResponse(hashToken(token), RESPONSE_URL_USES);
-    if (!target) throw notFound('Response URL');
-    if (target === 'used up') {
-      throw new ProblemException(410, `A response URL takes ${RESPONSE_URL_USES} answers within 30 minutes`);
-    }
-    if (!answer.text?.trim())
-      throw badRequest('The answer is invalid', [{ path: 'text', message: 'is required' }]);
-    if (answer.response_type === 'in_channel') {
-      await this.messages.post(
-        target.channelId,
-        { userId: target.botUserId, isBot: true },
-        { text: answer.text, ...(target.threadId ? { threadId: target.threadId } : {}) },
-        { skipHooks: true, onBehalfOf: target.userId },
-      );
-      return;
-    }
-    publishEphemeralAnswer(this.bus, {
-      to: target.userId,
-      channelId: target.channelId,
-      threadId: target.threadId,
-      from: target.botUserId,
-      text: answer.text,
-    });
-  }
-
   /** The form Slack sends, field for field, with a fresh response_url. */
   private async slackForm(
     install: InstalledCommands,
@@ -178,17 +136,17 @@ export class AppCommands implements CommandProvider, OnModuleInit {
       this.workspaces.get(request.workspaceId, request.userId),
       this.auth.me(request.userId),
     ]);
-    const { raw, hash } = generateToken('commandResponse');
-    await this.repository.insertCommandResponse({
-      id: newId(),
-      tokenHash: hash,
+    const responseUrl = await this.responseUrls.create({
       installId: install.installId,
       botUserId: install.botUserId,
       userId: request.userId,
       channelId: request.channelId,
       threadId: request.threadId,
-      expiresAt: new Date(Date.now() + RESPONSE_URL_TTL_MS),
     });
+    const triggerId = await this.interactivity.issueTrigger(
+      { appId: install.appId, workspaceId: request.workspaceId },
+      request.userId,
+    );
     const fields: Record<string, string> = {
       team_id: request.workspaceId,
       team_domain: workspace.slug,
@@ -198,8 +156,8 @@ export class AppCommands implements CommandProvider, OnModuleInit {
       user_name: user.displayName,
       command: `/${request.command}`,
       text: request.args,
-      response_url: `${this.config.publicUrl}/hooks/commands/${raw}`,
-      trigger_id: randomBytes(16).toString('hex'),
+      response_url: responseUrl,
+      trigger_id: triggerId,
       api_app_id: install.appId,
     };
     if (request.threadId) fields.thread_ts = request.threadId;

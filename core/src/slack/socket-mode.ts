@@ -28,7 +28,7 @@ const TICKET_TTL_MS = 30_000;
 /** After `disconnect`, how long the app has to open its new connection before the old one is closed. */
 const DISCONNECT_GRACE_MS = 5000;
 
-export type EnvelopeType = 'events_api' | 'slash_commands';
+export type EnvelopeType = 'events_api' | 'slash_commands' | 'interactive';
 
 export type EnvelopeOutcome = { acked: true; payload?: unknown } | { acked: false; reason: string };
 
@@ -142,7 +142,7 @@ export class SlackSocketMode
           envelope_id: envelopeId,
           payload,
           type,
-          accepts_response_payload: type === 'slash_commands',
+          accepts_response_payload: type !== 'events_api',
           retry_attempt: retry?.attempt ?? 0,
           retry_reason: retry?.reason ?? '',
         }),

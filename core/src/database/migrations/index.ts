@@ -24,6 +24,7 @@ import * as slackEvents from './025_slack_events';
 import * as scheduledMessages from './026_scheduled_messages';
 import * as exportsMigration from './027_exports';
 import * as auditLog from './028_audit_log';
+import * as interactivity from './029_interactivity';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -57,6 +58,7 @@ const migrations: Record<string, Migration> = {
   '026_scheduled_messages': scheduledMessages,
   '027_exports': exportsMigration,
   '028_audit_log': auditLog,
+  '029_interactivity': interactivity,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1200,6 +1200,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/messages/{messageId}/actions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['MessageActionsController_act'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/.well-known/oauth-authorization-server': {
     parameters: {
       query?: never;
@@ -1514,6 +1530,38 @@ export interface paths {
     get?: never;
     put?: never;
     post: operations['SlackController_upload'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/views/{viewId}/submit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['ViewsController_submit'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/views/{viewId}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['ViewsController_close'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5016,6 +5064,7 @@ export interface operations {
               events: string[];
               slackEventsUrl: string | null;
               slackEvents: string[];
+              interactivityUrl: string | null;
               /** Format: uuid */
               createdBy: string;
               /** Format: date-time */
@@ -5061,6 +5110,7 @@ export interface operations {
             usage?: string;
           }[];
           eventsUrl?: string;
+          interactivityUrl?: string;
           events?: (
             | 'workspace.member_joined'
             | 'workspace.member_updated'
@@ -5113,6 +5163,7 @@ export interface operations {
             events: string[];
             slackEventsUrl: string | null;
             slackEvents: string[];
+            interactivityUrl: string | null;
             /** Format: uuid */
             createdBy: string;
             /** Format: date-time */
@@ -5198,6 +5249,7 @@ export interface operations {
             events: string[];
             slackEventsUrl: string | null;
             slackEvents: string[];
+            interactivityUrl: string | null;
             /** Format: uuid */
             createdBy: string;
             /** Format: date-time */
@@ -5283,6 +5335,7 @@ export interface operations {
             events: string[];
             slackEventsUrl: string | null;
             slackEvents: string[];
+            interactivityUrl: string | null;
             /** Format: uuid */
             createdBy: string;
             /** Format: date-time */
@@ -5443,6 +5496,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  MessageActionsController_act: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        messageId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          blockId: string;
+          actionId: string;
+          selectedOption?: string;
+          /** Format: uuid */
+          selectedUser?: string;
+          /** Format: uuid */
+          selectedChannel?: string;
+          selectedDate?: string;
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            delivered: boolean;
+          };
+        };
       };
     };
   };
@@ -6241,6 +6330,62 @@ export interface operations {
     requestBody?: never;
     responses: {
       200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ViewsController_submit: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        viewId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          values: {
+            [key: string]: {
+              [key: string]: string | string[] | null;
+            };
+          };
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            result: 'closed' | 'updated' | 'pushed' | 'errors';
+            errors?: {
+              [key: string]: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  ViewsController_close: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        viewId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
         headers: {
           [name: string]: unknown;
         };
