@@ -340,9 +340,9 @@ describe('interactivity and modals with a stock Bolt app over HTTP', () => {
     expect(flow.refused.status).toBe(200);
     expect(flow.refused.body).toEqual({ result: 'errors', errors: { target: 'Unknown target: nowhere' } });
     expect(flow.accepted.body).toEqual({ result: 'closed' });
-    expect(flow.clicked.status).toBe(200);
-    expect(flow.replaced.text).toBe(`Approved staging by <@${slackId('U', owner.id)}> over HTTP`);
-    expect(flow.replaced.blocks ?? null).toBeNull();
+    expect(flow.clicked.body).toEqual({ delivered: true });
+    expect(flow.replaced?.text).toBe(`Approved staging by <@${slackId('U', owner.id)}> over HTTP`);
+    expect(flow.replaced?.blocks ?? null).toBeNull();
   }, 60_000);
 
   it('a trigger_id opens one modal only, and only within 3 s', async () => {

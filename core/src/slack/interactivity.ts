@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { hashToken } from '../auth/tokens';
 import { Clock } from '../common/clock';
@@ -125,7 +125,7 @@ function viewState(view: Record<string, unknown>, values: Values) {
  * browser over the realtime socket and come back as `view_submission` and `view_closed`.
  */
 @Injectable()
-export class SlackInteractivity {
+export class SlackInteractivity implements OnModuleInit {
   constructor(
     private readonly repository: InteractivityRepository,
     private readonly socketMode: SlackSocketMode,
@@ -134,6 +134,11 @@ export class SlackInteractivity {
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  /** The view schema is large: compiled at start rather than on the first views.open, within its 3 s. */
+  onModuleInit(): void {
+    formErrors(viewSchema, {});
+  }
 
   appOfBot(botUserId: string): Promise<InteractiveApp | undefined> {
     return this.repository.appOfBot(botUserId);
@@ -193,13 +198,21 @@ export class SlackInteractivity {
     }
   }
 
+  /** The person a trigger_id names, if it is this app's, unused and in time (it is used up either way). */
+  private async takeTrigger(app: InteractiveApp, triggerId: unknown) {
+    // The 3 s are the app's: they are counted when its call arrives, before any work on it.
+    const now = this.clock.now();
+    const trigger = await this.repository.takeTrigger(hashToken(String(triggerId)), app.appId);
+    if (!trigger) throw new SlackError('invalid_trigger_id');
+    if (trigger.expiresAt.getTime() <= now) throw new SlackError('expired_trigger_id');
+    return trigger;
+  }
+
   /** views.open: a modal for the person a trigger_id names (the trigger is used up). */
   async open(botUserId: string, args: Record<string, unknown>) {
     const app = await this.requireApp(botUserId);
+    const trigger = await this.takeTrigger(app, args.trigger_id);
     const view = checkView(args.view, 'view');
-    const trigger = await this.repository.takeTrigger(hashToken(String(args.trigger_id)), app.appId);
-    if (!trigger) throw new SlackError('invalid_trigger_id');
-    if (trigger.expiresAt.getTime() <= this.clock.now()) throw new SlackError('expired_trigger_id');
     const id = newId();
     const row: ViewRow = {
       id,
@@ -219,10 +232,8 @@ export class SlackInteractivity {
   /** views.push: a view above the top of the modal the trigger's person has open. */
   async push(botUserId: string, args: Record<string, unknown>) {
     const app = await this.requireApp(botUserId);
+    const trigger = await this.takeTrigger(app, args.trigger_id);
     const view = checkView(args.view, 'view');
-    const trigger = await this.repository.takeTrigger(hashToken(String(args.trigger_id)), app.appId);
-    if (!trigger) throw new SlackError('invalid_trigger_id');
-    if (trigger.expiresAt.getTime() <= this.clock.now()) throw new SlackError('expired_trigger_id');
     const top = await this.repository.topOpenView(app.appId, trigger.userId);
     if (!top) throw new SlackError('not_found');
     return { view: await this.pushOn(top, view) };
