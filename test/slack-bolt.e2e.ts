@@ -2,7 +2,7 @@ import { createServer, RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel, verifySlackRequest } from '@slack/bolt';
 import { Client } from 'pg';
-import { WebClient } from '@slack/web-api';
+import { WebClient, type View } from '@slack/web-api';
 import { APP_CONFIG } from '../core/src/config/config';
 import type { AppConfig } from '../core/src/config/config';
 import { slackId } from '../core/src/slack/slack-ids';
@@ -320,12 +320,21 @@ describe('a stock Bolt app over HTTP', () => {
 
 describe('interactivity and modals with a stock Bolt app over HTTP', () => {
   const web = () => new WebClient(botToken, { slackApiUrl: slackApiUrl(), retryConfig: { retries: 0 } });
-  const deployModal = {
+  const otherModal: View = {
     type: 'modal',
     callback_id: 'other',
     title: { type: 'plain_text', text: 'Other' },
     blocks: [{ type: 'divider' }],
-  } as const;
+  };
+
+  /** The native id of the channel's message with this ts. */
+  async function messageIdOf(ts: string): Promise<string> {
+    const items = (await owner.api.get(`/api/v1/channels/${channelId}/messages?limit=5`)).body.items as {
+      id: string;
+      ts: string;
+    }[];
+    return items.find((item) => item.ts === ts)!.id;
+  }
 
   /** Runs /deploy with `text` and answers the trigger_id the app received. */
   async function triggerOf(text: string): Promise<string> {
@@ -347,11 +356,11 @@ describe('interactivity and modals with a stock Bolt app over HTTP', () => {
 
   it('a trigger_id opens one modal only, and only within 3 s', async () => {
     const trigger = await triggerOf('later');
-    await expect(web().views.open({ trigger_id: trigger, view: deployModal })).resolves.toMatchObject({
+    await expect(web().views.open({ trigger_id: trigger, view: otherModal })).resolves.toMatchObject({
       ok: true,
       view: { callback_id: 'other', root_view_id: expect.stringMatching(/^V/) },
     });
-    await expect(web().views.open({ trigger_id: trigger, view: deployModal })).rejects.toMatchObject({
+    await expect(web().views.open({ trigger_id: trigger, view: otherModal })).rejects.toMatchObject({
       data: { error: 'invalid_trigger_id' },
     });
 
@@ -360,7 +369,7 @@ describe('interactivity and modals with a stock Bolt app over HTTP', () => {
     const now = clock.now();
     const spy = jest.spyOn(clock, 'now').mockImplementation(() => now + 3001);
     try {
-      await expect(web().views.open({ trigger_id: late, view: deployModal })).rejects.toMatchObject({
+      await expect(web().views.open({ trigger_id: late, view: otherModal })).rejects.toMatchObject({
         data: { error: 'expired_trigger_id' },
       });
     } finally {
@@ -370,7 +379,11 @@ describe('interactivity and modals with a stock Bolt app over HTTP', () => {
 
   it('views.open refuses a view outside the Block Kit subset, naming the path', async () => {
     const trigger = await triggerOf('later');
-    const view = { ...deployModal, blocks: [{ type: 'input', label: { type: 'plain_text', text: 'X' } }] };
+    // An input block without its element.
+    const view = {
+      ...otherModal,
+      blocks: [{ type: 'input', label: { type: 'plain_text', text: 'X' } }],
+    } as View;
     await expect(web().views.open({ trigger_id: trigger, view })).rejects.toMatchObject({
       data: {
         error: 'invalid_arguments',
@@ -391,12 +404,7 @@ describe('interactivity and modals with a stock Bolt app over HTTP', () => {
         },
       ],
     });
-    const messageId = (
-      (await owner.api.get(`/api/v1/channels/${channelId}/messages?limit=5`)).body.items as {
-        id: string;
-        ts: string;
-      }[]
-    ).find((item) => item.ts === posted.ts)!.id;
+    const messageId = await messageIdOf(posted.ts!);
 
     const unknown = await owner.api.post(`/api/v1/messages/${messageId}/actions`, {
       blockId: 'pick',
@@ -449,12 +457,7 @@ describe('interactivity and modals with a stock Bolt app over HTTP', () => {
           },
         ],
       });
-      const messageId = (
-        (await owner.api.get(`/api/v1/channels/${channelId}/messages?limit=5`)).body.items as {
-          id: string;
-          ts: string;
-        }[]
-      ).find((item) => item.ts === posted.ts)!.id;
+      const messageId = await messageIdOf(posted.ts!);
       const notOffered = await owner.api.post(`/api/v1/messages/${messageId}/actions`, {
         blockId: 'choice',
         actionId: 'size',

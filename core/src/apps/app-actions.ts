@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import type { MessageView } from '../messages/messages.schemas';
 import { MessagesService } from '../messages/messages.service';
+import { optionsOf } from '../slack/block-kit';
 import type { Block } from '../slack/block-kit.schemas';
 import { SlackInteractivity } from '../slack/interactivity';
 import { channelSlackId, formatTs, slackId } from '../slack/slack-ids';
@@ -14,8 +15,6 @@ import { slackMessage } from '../slack/slack-views';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import type { MessageActionBody } from './apps.schemas';
 import { ResponseUrls } from './response-urls';
-
-type Option = { text: unknown; value: string };
 
 /** A block's id as the web client names it: its block_id, or its position when it has none. */
 const blockIdOf = (block: Block, index: number) => (block.block_id as string | undefined) ?? String(index);
@@ -58,13 +57,8 @@ function slackAction(element: Block, body: MessageActionBody, actionTs: string):
       };
     case 'static_select':
     case 'overflow': {
-      const groups = (element.option_groups as { options: Option[] }[] | undefined) ?? [];
-      const options = [
-        ...((element.options as Option[] | undefined) ?? []),
-        ...groups.flatMap((g) => g.options),
-      ];
       if (body.selectedOption === undefined) throw missing('selectedOption');
-      const option = options.find((candidate) => candidate.value === body.selectedOption);
+      const option = optionsOf(element).find((candidate) => candidate.value === body.selectedOption);
       if (!option) {
         throw badRequest('The action is invalid', [
           { path: 'selectedOption', message: 'is not one of the options' },

@@ -11,6 +11,7 @@ import { formErrors } from '../common/validation';
 import { EgressClient } from '../egress/egress.client';
 import { EventBus } from '../events/event-bus';
 import { slackSignature } from '../webhooks/webhook-signature';
+import { optionsOf } from './block-kit';
 import { viewSchema } from './block-kit.schemas';
 import type { Block } from './block-kit.schemas';
 import { InteractiveApp, InteractivityRepository, ViewRow } from './interactivity.repository';
@@ -26,7 +27,6 @@ const TRIGGER_TTL_MS = 3000;
 /** What an app answered to an interaction (its acknowledgement's body), or why it did not. */
 export type Delivery = { answered: true; answer: unknown } | { answered: false; reason: string };
 
-type Option = { text: unknown; value: string };
 type Values = ViewSubmitBody['values'];
 /** What a submission does to the modal, as the app's response_action asked. */
 export interface SubmitResult {
@@ -35,12 +35,6 @@ export interface SubmitResult {
 }
 
 const short = () => randomBytes(6).toString('base64url');
-
-/** Every option of a select or choice element, grouped ones too. */
-function optionsOf(element: Block): Option[] {
-  const groups = (element.option_groups as { options: Option[] }[] | undefined) ?? [];
-  return [...((element.options as Option[] | undefined) ?? []), ...groups.flatMap((group) => group.options)];
-}
 
 /** Block and action ids for those left out, as Slack fills them in, so that a submission can name each input. */
 function withIds(view: Record<string, unknown>): Record<string, unknown> {

@@ -64,7 +64,13 @@ export function applyViewFrame(
 
 /** The modal to show: the one an app opened last. */
 export function useOpenView(): AppView | undefined {
-  const views = useQuery<AppView[]>({ queryKey: viewsKey, queryFn: () => [], staleTime: Infinity });
+  // Only the socket fills it: a resync's refetch must not empty it.
+  const views = useQuery<AppView[]>({
+    queryKey: viewsKey,
+    queryFn: () => [],
+    enabled: false,
+    initialData: [],
+  });
   return views.data?.at(-1);
 }
 
