@@ -69,19 +69,21 @@ function listen(bolt: App) {
     await client.views.open({ trigger_id: command.trigger_id, view: deployModal(command.channel_id) });
   });
   bolt.view('deploy', async ({ ack, view, client }) => {
+    // The state holds every input of the modal (web tsconfig checks indexed access).
     const values = view.state.values;
-    const target = values.target.name.value ?? '';
+    const input = (blockId: string, actionId: string) => values[blockId]![actionId]!;
+    const target = input('target', 'name').value ?? '';
     if (target !== 'staging') {
       await ack({ response_action: 'errors', errors: { target: `Unknown target: ${target}` } });
       return;
     }
     await ack();
-    const checks = (values.checks.pick.selected_options ?? []).map((option) => option.value).join('+');
+    const checks = (input('checks', 'pick').selected_options ?? []).map((option) => option.value).join('+');
     const plan = [
-      values.region.pick.selected_option?.value,
-      values.strategy.pick.selected_option?.value,
+      input('region', 'pick').selected_option?.value,
+      input('strategy', 'pick').selected_option?.value,
       checks,
-      values.when.day.selected_date,
+      input('when', 'day').selected_date,
     ].join(', ');
     await client.chat.postMessage({
       channel: view.private_metadata,
