@@ -1,13 +1,21 @@
 import { createServer, RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel, verifySlackRequest } from '@slack/bolt';
 import { Client } from 'pg';
-import { WebClient } from '@slack/web-api';
+import { WebClient, type View } from '@slack/web-api';
 import { APP_CONFIG } from '../core/src/config/config';
 import type { AppConfig } from '../core/src/config/config';
 import { slackId } from '../core/src/slack/slack-ids';
 import { createChannel, createWorkspace, postMessage, registerUser, TestUser } from '../fixtures/factories';
-import { botPosted, deployerListeners, mentionIsAnsweredInThread } from '../fixtures/slack-bolt';
+import {
+  botPosted,
+  deployerListeners,
+  deployThroughModal,
+  mentionIsAnsweredInThread,
+  seenTriggers,
+} from '../fixtures/slack-bolt';
+import { WebhookReceiver } from '../fixtures/webhook-receiver';
+import { Clock } from '../core/src/common/clock';
 import { eventually } from './support/eventually';
 import { startTestServer, TestServer } from './support/server';
 
@@ -22,6 +30,7 @@ let channelId: string;
 let appPath: string;
 let botUserId: string;
 let botToken: string;
+let signingSecret: string;
 /** Where the Bolt app listens: known before the app is registered, served by Bolt's own request listener. */
 let boltHost: BoltHost;
 /** What Bolt's listeners saw, for the assertions. */
@@ -119,6 +128,7 @@ beforeAll(async () => {
     redirectUris: ['https://deployer.example.test/oauth'],
     scopes: ['chat:write', 'channels:history', 'channels:read', 'channels:join', 'commands', 'users:read'],
     commands: [{ command: '/deploy', url: boltHost.url, description: 'Deploy' }],
+    interactivityUrl: boltHost.url,
   });
   expect(created.status).toBe(201);
   appPath = `/api/v1/workspaces/${workspaceId}/apps/${created.body.id}`;
@@ -130,7 +140,8 @@ beforeAll(async () => {
     channel: slackId('C', channelId),
   });
 
-  const bolt = boltApp(boltHost, created.body.signingSecret as string, botToken);
+  signingSecret = created.body.signingSecret as string;
+  const bolt = boltApp(boltHost, signingSecret, botToken);
   deployerListeners(bolt, 'over HTTP');
   bolt.event('reaction_added', ({ event, context }) => {
     retries.push({ reaction: event.reaction, retryNum: context.retryNum, retryReason: context.retryReason });
@@ -326,5 +337,185 @@ describe('a stock Bolt app over HTTP', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ responseType: 'ephemeral', text: '' }); // acknowledged; the answer follows
     await botPosted(owner, channelId, botUserId, 'Deployed v1.2 over HTTP');
+  });
+});
+
+describe('interactivity and modals with a stock Bolt app over HTTP', () => {
+  const web = () => new WebClient(botToken, { slackApiUrl: slackApiUrl(), retryConfig: { retries: 0 } });
+  const otherModal: View = {
+    type: 'modal',
+    callback_id: 'other',
+    title: { type: 'plain_text', text: 'Other' },
+    blocks: [{ type: 'divider' }],
+  };
+
+  /** The native id of the channel's message with this ts. */
+  async function messageIdOf(ts: string): Promise<string> {
+    const items = (await owner.api.get(`/api/v1/channels/${channelId}/messages?limit=5`)).body.items as {
+      id: string;
+      ts: string;
+    }[];
+    return items.find((item) => item.ts === ts)!.id;
+  }
+
+  /** Runs /deploy with `text` and answers the trigger_id the app received. */
+  async function triggerOf(text: string): Promise<string> {
+    const before = seenTriggers.length;
+    await owner.api.post(`/api/v1/channels/${channelId}/commands`, { text: `/deploy ${text}` });
+    return await eventually(() => Promise.resolve(seenTriggers[before]), 'the command’s trigger_id');
+  }
+
+  it('/deploy opens a modal; errors on the field, then a message whose Approve button reaches app.action', async () => {
+    const flow = await deployThroughModal(owner, server.url, channelId, botUserId, 'over HTTP');
+    expect(flow.opened).toMatchObject({ callback_id: 'deploy', title: { text: 'Deploy' } });
+    expect(flow.refused.status).toBe(200);
+    expect(flow.refused.body).toEqual({ result: 'errors', errors: { target: 'Unknown target: nowhere' } });
+    expect(flow.accepted.body).toEqual({ result: 'closed' });
+    expect(flow.clicked.body).toEqual({ delivered: true });
+    expect(flow.replaced?.text).toBe(`Approved staging by <@${slackId('U', owner.id)}> over HTTP`);
+    expect(flow.replaced?.blocks ?? null).toBeNull();
+  }, 60_000);
+
+  it('a trigger_id opens one modal only, and only within 3 s', async () => {
+    const trigger = await triggerOf('later');
+    await expect(web().views.open({ trigger_id: trigger, view: otherModal })).resolves.toMatchObject({
+      ok: true,
+      view: { callback_id: 'other', root_view_id: expect.stringMatching(/^V/) },
+    });
+    await expect(web().views.open({ trigger_id: trigger, view: otherModal })).rejects.toMatchObject({
+      data: { error: 'invalid_trigger_id' },
+    });
+
+    const late = await triggerOf('later');
+    const clock = server.app.get(Clock);
+    const now = clock.now();
+    const spy = jest.spyOn(clock, 'now').mockImplementation(() => now + 3001);
+    try {
+      await expect(web().views.open({ trigger_id: late, view: otherModal })).rejects.toMatchObject({
+        data: { error: 'expired_trigger_id' },
+      });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('views.open refuses a view outside the Block Kit subset, naming the path', async () => {
+    const trigger = await triggerOf('later');
+    // An input block without its element.
+    const view = {
+      ...otherModal,
+      blocks: [{ type: 'input', label: { type: 'plain_text', text: 'X' } }],
+    } as View;
+    await expect(web().views.open({ trigger_id: trigger, view })).rejects.toMatchObject({
+      data: {
+        error: 'invalid_arguments',
+        response_metadata: { messages: [expect.stringContaining('view/blocks/0')] },
+      },
+    });
+  });
+
+  it('actions: 404 on a message the person cannot see, problem+json naming an unknown action', async () => {
+    const posted = await web().chat.postMessage({
+      channel: slackId('C', channelId),
+      text: 'Pick one',
+      blocks: [
+        {
+          type: 'actions',
+          block_id: 'pick',
+          elements: [{ type: 'button', action_id: 'approve', text: { type: 'plain_text', text: 'Approve' } }],
+        },
+      ],
+    });
+    const messageId = await messageIdOf(posted.ts!);
+
+    const unknown = await owner.api.post(`/api/v1/messages/${messageId}/actions`, {
+      blockId: 'pick',
+      actionId: 'nothing',
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ path: 'actionId' })]);
+
+    const stranger = await registerUser(server.url, 'Sam Stranger');
+    const hidden = await stranger.api.post(`/api/v1/messages/${messageId}/actions`, {
+      blockId: 'pick',
+      actionId: 'approve',
+    });
+    expect(hidden.status).toBe(404);
+  });
+
+  it('block_actions are signed with the app’s signing secret (X-Slack-Signature v0)', async () => {
+    const receiver = await WebhookReceiver.start();
+    try {
+      const created = await owner.api.post(`/api/v1/workspaces/${workspaceId}/apps`, {
+        name: 'Recorder',
+        redirectUris: ['https://recorder.example.test/oauth'],
+        scopes: ['chat:write', 'channels:join'],
+        interactivityUrl: receiver.url,
+      });
+      const install = await owner.api.post(
+        `/api/v1/workspaces/${workspaceId}/apps/${created.body.id}/install`,
+        {},
+      );
+      const recorder = new WebClient(install.body.token as string, { slackApiUrl: slackApiUrl() });
+      await recorder.conversations.join({ channel: slackId('C', channelId) });
+      const posted = await recorder.chat.postMessage({
+        channel: slackId('C', channelId),
+        text: 'Choose',
+        blocks: [
+          {
+            type: 'actions',
+            block_id: 'choice',
+            elements: [
+              {
+                type: 'static_select',
+                action_id: 'size',
+                options: ['S', 'M'].map((size) => ({
+                  text: { type: 'plain_text', text: size },
+                  value: size,
+                })),
+              },
+            ],
+          },
+        ],
+      });
+      const messageId = await messageIdOf(posted.ts!);
+      const notOffered = await owner.api.post(`/api/v1/messages/${messageId}/actions`, {
+        blockId: 'choice',
+        actionId: 'size',
+        selectedOption: 'XL',
+      });
+      expect(notOffered.status).toBe(400);
+      expect(notOffered.body.errors).toEqual([expect.objectContaining({ path: 'selectedOption' })]);
+      const chosen = await owner.api.post(`/api/v1/messages/${messageId}/actions`, {
+        blockId: 'choice',
+        actionId: 'size',
+        selectedOption: 'M',
+      });
+      expect(chosen.status).toBe(200);
+      const [request] = receiver.received;
+      const verify = (secret: string) =>
+        verifySlackRequest({
+          signingSecret: secret,
+          body: request.body,
+          headers: {
+            'x-slack-signature': request.headers['x-slack-signature'],
+            'x-slack-request-timestamp': Number(request.headers['x-slack-request-timestamp']),
+          },
+        });
+      expect(() => verify(created.body.signingSecret as string)).not.toThrow();
+      expect(() => verify(signingSecret)).toThrow();
+      const payload = JSON.parse(new URLSearchParams(request.body).get('payload')!);
+      expect(payload).toMatchObject({
+        type: 'block_actions',
+        user: { id: slackId('U', owner.id) },
+        container: { type: 'message', message_ts: posted.ts },
+        actions: [{ action_id: 'size', block_id: 'choice', selected_option: { value: 'M' } }],
+        response_url: expect.stringMatching(/\/hooks\/commands\//),
+        trigger_id: expect.any(String),
+      });
+    } finally {
+      await receiver.close();
+    }
   });
 });

@@ -2,9 +2,11 @@ import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { APP_CONFIG } from '../core/src/config/config';
 import type { AppConfig } from '../core/src/config/config';
+import { slackId } from '../core/src/slack/slack-ids';
 import { createChannel, createWorkspace, postMessage, registerUser, TestUser } from '../fixtures/factories';
 import {
   botPosted,
+  deployThroughModal,
   installSocketApp,
   mentionIsAnsweredInThread,
   startSocketBolt,
@@ -69,6 +71,15 @@ describe('a stock Bolt app in Socket Mode', () => {
     expect(answer.body).toEqual({ responseType: 'ephemeral', text: '' });
     await botPosted(owner, channelId, botUserId, 'Deployed v2 over the socket');
   });
+
+  it('modals and actions come as interactive envelopes: errors on the field, then Approve is replaced', async () => {
+    const flow = await deployThroughModal(owner, server.url, channelId, botUserId, 'over the socket');
+    expect(flow.opened).toMatchObject({ callback_id: 'deploy' });
+    expect(flow.refused.body).toEqual({ result: 'errors', errors: { target: 'Unknown target: nowhere' } });
+    expect(flow.accepted.body).toEqual({ result: 'closed' });
+    expect(flow.clicked.body).toEqual({ delivered: true });
+    expect(flow.replaced?.text).toBe(`Approved staging by <@${slackId('U', owner.id)}> over the socket`);
+  }, 60_000);
 
   it('asks the app to reconnect (refresh_requested); events keep coming over the new connection', async () => {
     const before = connections;

@@ -9,7 +9,7 @@ import { seed, signedIn, type SeededUser } from './seed';
 /**
  * A bot posts through the Slack Web API (the stock WebClient, with an installed app's bot token) a message with
  * every block type and legacy attachments; a person sees it laid out as on Slack: blocks instead of the
- * fallback text, images served by our own server, controls that say the app is not connected.
+ * fallback text, images served by our own server, controls that tell when the app does not answer.
  */
 
 /** The server's Slack id for a UUID (core/src/slack/slack-ids.ts): a kind letter, the UUID in base 32. */
@@ -187,18 +187,20 @@ test('a bot message with every block type and an attachment reads as on Slack', 
   );
   await expect(message.getByRole('figure')).toContainText('Latency');
 
-  // Controls are real and labelled; no app answers yet, so they are disabled and say why.
-  for (const name of ['Approve', 'Roll back']) {
-    const button = message.getByRole('button', { name });
-    await expect(button).toBeDisabled();
-    await expect(button).toHaveAttribute('title', /not connected/);
-  }
+  // Controls are real, labelled and enabled (an app posted them); this app has no interactivity URL, so a
+  // click says the app did not answer, and the controls are usable again.
+  for (const name of ['Approve', 'Roll back'])
+    await expect(message.getByRole('button', { name })).toBeEnabled();
   await expect(message.getByRole('link', { name: 'Open the run' })).toHaveAttribute(
     'href',
     'https://ci.example/42',
   );
   for (const name of ['Promote to', 'More options', 'Assign to', 'Notify channel'])
-    await expect(message.getByRole('combobox', { name })).toBeDisabled();
+    await expect(message.getByRole('combobox', { name })).toBeEnabled();
+  await message.getByRole('button', { name: 'Approve' }).click();
+  await expect(message.getByRole('alert')).toContainText('The app did not answer');
+  await expect(message.getByRole('alert')).toContainText('no interactivity URL');
+  await expect(message.getByRole('button', { name: 'Approve' })).toBeEnabled();
   await expect(message.getByLabel('Schedule for')).toHaveValue('2026-12-04');
 
   // The attachment: its bar, author, linked title, formatted text, fields (short ones side by side), footer.

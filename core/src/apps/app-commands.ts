@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuthService } from '../auth/auth.service';
-import { generateToken, hashToken } from '../auth/tokens';
 import { ChannelsService } from '../channels/channels.service';
 import { CommandRegistry } from '../commands/commands.registry';
 import type {
@@ -11,17 +9,13 @@ import type {
   CommandRequest,
   CommandResult,
 } from '../commands/commands.schemas';
-import { newId } from '../common/ids';
 import { LOGGER } from '../common/logger';
-import { badRequest, notFound, ProblemException } from '../common/problem';
+import { notFound } from '../common/problem';
 import { isStorableText } from '../common/text';
 import { assertValid } from '../common/validation';
-import { APP_CONFIG } from '../config/config';
-import type { AppConfig } from '../config/config';
 import { EgressClient, EgressResponse } from '../egress/egress.client';
-import { EventBus } from '../events/event-bus';
-import { publishEphemeralAnswer } from '../events/ephemeral-answer';
 import { MessagesService } from '../messages/messages.service';
+import { SlackInteractivity } from '../slack/interactivity';
 import { channelSlackId, nativeMentions, slackId } from '../slack/slack-ids';
 import { SlackSocketMode } from '../slack/socket-mode';
 import { slackSignature } from '../webhooks/webhook-signature';
@@ -29,12 +23,10 @@ import { WorkspacesService } from '../workspaces/workspaces.service';
 import { AppsRepository, InstalledCommands } from './apps.repository';
 import { commandAnswerSchema } from './apps.schemas';
 import type { CommandAnswer } from './apps.schemas';
+import { ResponseUrls } from './response-urls';
 
 /** Slack gives apps 3 s to answer a slash command. */
 const ANSWER_TIMEOUT_MS = 3000;
-/** Slack's response_url: up to 5 posts within 30 minutes. */
-const RESPONSE_URL_USES = 5;
-const RESPONSE_URL_TTL_MS = 30 * 60_000;
 
 /**
  * Slash commands answered by installed apps, the way Slack sends them: a signed form POST through the egress
@@ -51,9 +43,9 @@ export class AppCommands implements CommandProvider, OnModuleInit {
     private readonly messages: MessagesService,
     private readonly auth: AuthService,
     private readonly egress: EgressClient,
-    private readonly bus: EventBus,
     private readonly socketMode: SlackSocketMode,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly interactivity: SlackInteractivity,
+    private readonly responseUrls: ResponseUrls,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -137,39 +129,7 @@ export class AppCommands implements CommandProvider, OnModuleInit {
     };
   }
 
-  /**
-   * `POST /hooks/commands/:token`: a later answer from the app. In-channel answers are posted by the app's
-   * bot (in the command's thread); ephemeral ones go to the person's open sockets only.
-   */
-  async respond(token: string, body: unknown): Promise<void> {
-    assertValid(commandAnswerSchema, body);
-    const answer = body as CommandAnswer;
-    const target = await this.repository.useCommandResponse(hashToken(token), RESPONSE_URL_USES);
-    if (!target) throw notFound('Response URL');
-    if (target === 'used up') {
-      throw new ProblemException(410, `A response URL takes ${RESPONSE_URL_USES} answers within 30 minutes`);
-    }
-    if (!answer.text?.trim())
-      throw badRequest('The answer is invalid', [{ path: 'text', message: 'is required' }]);
-    if (answer.response_type === 'in_channel') {
-      await this.messages.post(
-        target.channelId,
-        { userId: target.botUserId, isBot: true },
-        { text: nativeMentions(answer.text), ...(target.threadId ? { threadId: target.threadId } : {}) },
-        { skipHooks: true, onBehalfOf: target.userId },
-      );
-      return;
-    }
-    publishEphemeralAnswer(this.bus, {
-      to: target.userId,
-      channelId: target.channelId,
-      threadId: target.threadId,
-      from: target.botUserId,
-      text: nativeMentions(answer.text),
-    });
-  }
-
-  /** The form Slack sends, field for field and with Slack's ids, and a fresh response_url. */
+  /** The form Slack sends, field for field and with Slack's ids, a fresh response_url and trigger_id. */
   private async slackForm(
     install: InstalledCommands,
     request: CommandRequest,
@@ -180,17 +140,17 @@ export class AppCommands implements CommandProvider, OnModuleInit {
       this.auth.me(request.userId),
       request.threadId ? this.messages.get(request.threadId, request.userId) : undefined,
     ]);
-    const { raw, hash } = generateToken('commandResponse');
-    await this.repository.insertCommandResponse({
-      id: newId(),
-      tokenHash: hash,
+    const responseUrl = await this.responseUrls.create({
       installId: install.installId,
       botUserId: install.botUserId,
       userId: request.userId,
       channelId: request.channelId,
       threadId: request.threadId,
-      expiresAt: new Date(Date.now() + RESPONSE_URL_TTL_MS),
     });
+    const triggerId = await this.interactivity.issueTrigger(
+      { appId: install.appId, workspaceId: request.workspaceId },
+      request.userId,
+    );
     const fields: Record<string, string> = {
       team_id: slackId('T', request.workspaceId),
       team_domain: workspace.slug,
@@ -200,8 +160,8 @@ export class AppCommands implements CommandProvider, OnModuleInit {
       user_name: user.displayName,
       command: `/${request.command}`,
       text: request.args,
-      response_url: `${this.config.publicUrl}/hooks/commands/${raw}`,
-      trigger_id: randomBytes(16).toString('hex'),
+      response_url: responseUrl,
+      trigger_id: triggerId,
       api_app_id: slackId('A', install.appId),
     };
     if (thread?.ts) fields.thread_ts = thread.ts;

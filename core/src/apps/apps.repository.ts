@@ -17,6 +17,7 @@ export interface AppRow {
   events: string[];
   slackEventsUrl: string | null;
   slackEvents: string[];
+  slackInteractivityUrl: string | null;
   createdAt: Date;
 }
 
@@ -46,6 +47,8 @@ export interface CommandResponseRow {
   userId: string;
   channelId: string;
   threadId: string | null;
+  /** The message a block action was on, which the app may replace or delete through the URL. */
+  messageId?: string | null;
 }
 
 export interface OAuthCodeRow {
@@ -213,7 +216,14 @@ export class AppsRepository {
       .where('uses', '<', maxUses)
       .where('expiresAt', '>', new Date())
       .increment('uses', 1)
-      .returning<CommandResponseRow[]>(['installId', 'botUserId', 'userId', 'channelId', 'threadId']);
+      .returning<CommandResponseRow[]>([
+        'installId',
+        'botUserId',
+        'userId',
+        'channelId',
+        'threadId',
+        'messageId',
+      ]);
     if (row) return row;
     const exists = await this.db
       .conn('commandResponses')

@@ -36,6 +36,8 @@ export const createAppSchema = {
       },
     },
     eventsUrl: { type: 'string', maxLength: 2048, pattern: '^https?://' },
+    /** Slack's Interactivity request URL: block_actions, view_submission and view_closed payloads. */
+    interactivityUrl: { type: 'string', maxLength: 2048, pattern: '^https?://' },
     events: {
       type: 'array',
       items: eventNameSchema,
@@ -110,6 +112,7 @@ export const appViewSchema = {
     events: strings,
     slackEventsUrl: { type: ['string', 'null'] },
     slackEvents: strings,
+    interactivityUrl: { type: ['string', 'null'] },
     createdBy: uuid,
     createdAt: dateTime,
   },
@@ -125,6 +128,7 @@ export const appViewSchema = {
     'events',
     'slackEventsUrl',
     'slackEvents',
+    'interactivityUrl',
     'createdBy',
     'createdAt',
   ],
@@ -203,6 +207,12 @@ export const commandAnswerSchema = {
   properties: {
     text: { type: 'string', maxLength: 40_000 },
     response_type: { type: 'string', enum: ['ephemeral', 'in_channel'] },
+    /** Block Kit content, checked in full by the messages service. */
+    blocks: { type: 'array', items: { type: 'object' } },
+    attachments: { type: 'array', items: { type: 'object' } },
+    /** After a block action: the message acted on is replaced by this answer, or deleted. */
+    replace_original: { type: 'boolean' },
+    delete_original: { type: 'boolean' },
   },
 } as const;
 export type CommandAnswer = FromSchema<typeof commandAnswerSchema>;
@@ -229,5 +239,30 @@ export const createdAppTokenViewSchema = {
   type: 'object',
   properties: { id: uuid, appId: uuid, scopes: strings, createdAt: dateTime, token: { type: 'string' } },
   required: ['id', 'appId', 'scopes', 'createdAt', 'token'],
+  additionalProperties: false,
+} as const;
+
+/** A person's click or choice on a message's interactive element (Slack's block_actions). */
+export const messageActionSchema = {
+  type: 'object',
+  properties: {
+    blockId: { type: 'string', minLength: 1, maxLength: 255 },
+    actionId: { type: 'string', minLength: 1, maxLength: 255 },
+    /** A button's value is the one in the message; a chosen option, user, conversation or date is given. */
+    selectedOption: { type: 'string', maxLength: 2000 },
+    selectedUser: { type: 'string', format: 'uuid' },
+    selectedChannel: { type: 'string', format: 'uuid' },
+    selectedDate: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+  },
+  required: ['blockId', 'actionId'],
+  additionalProperties: false,
+} as const;
+export type MessageActionBody = FromSchema<typeof messageActionSchema>;
+
+export const messageActionResultSchema = {
+  title: 'MessageActionResult',
+  type: 'object',
+  properties: { delivered: { type: 'boolean' } },
+  required: ['delivered'],
   additionalProperties: false,
 } as const;

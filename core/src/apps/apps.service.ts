@@ -29,6 +29,7 @@ const toAppView = (row: AppRow): AppView => ({
   events: row.events,
   slackEventsUrl: row.slackEventsUrl,
   slackEvents: row.slackEvents,
+  interactivityUrl: row.slackInteractivityUrl,
   createdBy: row.createdBy,
   createdAt: row.createdAt.toISOString(),
 });
@@ -83,6 +84,7 @@ export class AppsService {
       await this.egress.assertFetchable(command.url, `commands/${index}/url`);
     }
     if (body.eventsUrl) await this.egress.assertFetchable(body.eventsUrl, 'eventsUrl');
+    if (body.interactivityUrl) await this.egress.assertFetchable(body.interactivityUrl, 'interactivityUrl');
     const commands = body.commands ?? [];
     const names = commands.map((command) => command.command);
     const repeated = names.find((name, index) => names.indexOf(name) !== index);
@@ -108,6 +110,7 @@ export class AppsService {
         events: body.events ?? [],
         slackEventsUrl: null,
         slackEvents: [],
+        slackInteractivityUrl: body.interactivityUrl ?? null,
       });
       await this.audit.record({
         action: 'app.registered',

@@ -1,20 +1,20 @@
 import { Body, Controller, Header, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth-context';
-import { AppCommands } from './app-commands';
+import { ResponseUrls } from './response-urls';
 
 @ApiTags('apps')
 @Controller('hooks/commands')
 export class CommandResponsesController {
-  constructor(private readonly commands: AppCommands) {}
+  constructor(private readonly responseUrls: ResponseUrls) {}
 
-  /** Slack's response_url: the secret is the URL; 5 answers within 30 minutes. */
+  /** Slack's response_url (slash commands, block actions): the secret is the URL; 5 answers within 30 minutes. */
   @Public()
   @Post(':token')
   @HttpCode(200)
   @Header('content-type', 'text/plain; charset=utf-8')
   async respond(@Param('token') token: string, @Body() body: unknown) {
-    await this.commands.respond(token, body);
+    await this.responseUrls.respond(token, body);
     return 'ok';
   }
 }

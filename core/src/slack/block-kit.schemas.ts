@@ -231,6 +231,78 @@ const BLOCKS: Record<string, JSONSchema> = {
 
 export const BLOCK_TYPES = Object.keys(BLOCKS);
 
+/** The elements a modal's input block holds: what a person fills in, sent back in the view's state. */
+const INPUT_ELEMENTS: Record<string, JSONSchema> = {
+  plain_text_input: element('plain_text_input', {
+    placeholder,
+    initial_value: { type: 'string', maxLength: 3000 },
+    multiline: { type: 'boolean' },
+    min_length: { type: 'integer', minimum: 0, maximum: 3000 },
+    max_length: { type: 'integer', minimum: 1, maximum: 3000 },
+    focus_on_load: { type: 'boolean' },
+  }),
+  static_select: ELEMENTS.static_select,
+  checkboxes: element(
+    'checkboxes',
+    {
+      options: { type: 'array', items: option, minItems: 1, maxItems: 10 },
+      initial_options: { type: 'array', items: option, maxItems: 10 },
+      confirm,
+      focus_on_load: { type: 'boolean' },
+    },
+    ['options'],
+  ),
+  radio_buttons: element(
+    'radio_buttons',
+    { options: { type: 'array', items: option, minItems: 1, maxItems: 10 }, initial_option: option, confirm },
+    ['options'],
+  ),
+  datepicker: ELEMENTS.datepicker,
+};
+
+const VIEW_BLOCKS: Record<string, JSONSchema> = {
+  ...BLOCKS,
+  input: block(
+    'input',
+    {
+      label: {
+        ...plainText,
+        properties: { ...plainText.properties, text: { type: 'string', minLength: 1, maxLength: 2000 } },
+      },
+      element: byType(INPUT_ELEMENTS),
+      hint: plainText,
+      optional: { type: 'boolean' },
+      dispatch_action: { type: 'boolean' },
+    },
+    ['label', 'element'],
+  ),
+};
+
+const modalTitle = {
+  ...plainText,
+  properties: { ...plainText.properties, text: { type: 'string', minLength: 1, maxLength: 24 } },
+} as const;
+
+/** A modal as views.open, views.update and views.push take it (and an app's response_action update/push). */
+export const viewSchema = {
+  type: 'object',
+  properties: {
+    type: { const: 'modal' },
+    title: modalTitle,
+    blocks: { type: 'array', items: byType(VIEW_BLOCKS), maxItems: 100 },
+    close: modalTitle,
+    submit: modalTitle,
+    private_metadata: { type: 'string', maxLength: 3000 },
+    callback_id: { type: 'string', maxLength: 255 },
+    clear_on_close: { type: 'boolean' },
+    notify_on_close: { type: 'boolean' },
+    external_id: { type: 'string', maxLength: 255 },
+    submit_disabled: { type: 'boolean' },
+  },
+  required: ['type', 'title', 'blocks'],
+  additionalProperties: false,
+} as const;
+
 export const blocksSchema = { type: 'array', items: byType(BLOCKS), maxItems: 50 } as const;
 
 /** Slack's legacy (secondary) attachments: the fields that still render. */

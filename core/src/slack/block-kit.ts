@@ -64,3 +64,11 @@ export function imageUrls(content: RichContent): Set<string> {
   ];
   return new Set(urls.filter((url): url is string => typeof url === 'string'));
 }
+
+type Option = { text: unknown; value: string };
+
+/** Every option a select or choice element offers, grouped ones too. */
+export function optionsOf(element: Block): Option[] {
+  const groups = (element.option_groups as { options: Option[] }[] | undefined) ?? [];
+  return [...((element.options as Option[] | undefined) ?? []), ...groups.flatMap((group) => group.options)];
+}

@@ -5,7 +5,7 @@ import { isUuid } from '../common/validation';
  * bits in base 32 (digits and A–V, 26
  * characters), so every id is stable, fits Slack's uppercase alphanumerics, and decodes back without a table.
  */
-export type SlackIdKind = 'T' | 'C' | 'G' | 'D' | 'U' | 'B' | 'F' | 'Q' | 'A';
+export type SlackIdKind = 'T' | 'C' | 'G' | 'D' | 'U' | 'B' | 'F' | 'Q' | 'A' | 'V';
 
 const DIGITS = 26;
 

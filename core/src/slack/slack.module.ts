@@ -5,11 +5,14 @@ import { FilesModule } from '../files/files.module';
 import { MessagesModule } from '../messages/messages.module';
 import { ScheduledMessagesModule } from '../scheduled-messages/scheduled-messages.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { InteractivityRepository } from './interactivity.repository';
+import { SlackInteractivity } from './interactivity';
 import { SlackEvents } from './slack-events';
 import { SlackSocketMode } from './socket-mode';
 import { SlackController } from './slack.controller';
 import { SlackRepository } from './slack.repository';
 import { SlackService } from './slack.service';
+import { ViewsController } from './views.controller';
 
 @Module({
   imports: [
@@ -20,8 +23,15 @@ import { SlackService } from './slack.service';
     FilesModule,
     ScheduledMessagesModule,
   ],
-  controllers: [SlackController],
-  providers: [SlackRepository, SlackService, SlackEvents, SlackSocketMode],
-  exports: [SlackEvents, SlackSocketMode],
+  controllers: [SlackController, ViewsController],
+  providers: [
+    SlackRepository,
+    SlackService,
+    SlackEvents,
+    SlackSocketMode,
+    InteractivityRepository,
+    SlackInteractivity,
+  ],
+  exports: [SlackEvents, SlackSocketMode, SlackInteractivity],
 })
 export class SlackModule {}

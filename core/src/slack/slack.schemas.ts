@@ -1,4 +1,4 @@
-import type { JSONSchema } from 'json-schema-to-ts';
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 
 /**
  * The arguments of each Web API method, as Slack documents them. Form bodies carry every value as text, so
@@ -99,6 +99,9 @@ export const SLACK_ARGUMENTS: Record<string, JSONSchema> = {
     },
     ['filename', 'length'],
   ),
+  'views.open': args({ trigger_id: id, view: { type: 'object' } }, ['trigger_id', 'view']),
+  'views.push': args({ trigger_id: id, view: { type: 'object' } }, ['trigger_id', 'view']),
+  'views.update': args({ view_id: id, hash: id, view: { type: 'object' } }, ['view_id', 'view']),
   'files.completeUploadExternal': args(
     {
       files: {
@@ -120,7 +123,7 @@ export const SLACK_ARGUMENTS: Record<string, JSONSchema> = {
 };
 
 /** Arguments sent as JSON text inside a form body (WebClient encodes arrays and objects so). */
-export const JSON_ARGUMENTS = ['blocks', 'attachments', 'files'] as const;
+export const JSON_ARGUMENTS = ['blocks', 'attachments', 'files', 'view'] as const;
 
 /** An answer of the Web API: Slack's envelope, with the HTTP status and headers it goes with. */
 export interface SlackAnswer {
@@ -138,3 +141,43 @@ export class SlackError extends Error {
     super(code);
   }
 }
+
+/**
+ * A modal's submission from the web client: what the person filled in, by block_id and action_id (text, a
+ * chosen option's value, the values of checked boxes, a date).
+ */
+export const viewSubmitSchema = {
+  type: 'object',
+  properties: {
+    values: {
+      type: 'object',
+      maxProperties: 100,
+      additionalProperties: {
+        type: 'object',
+        maxProperties: 1,
+        additionalProperties: {
+          anyOf: [
+            { type: 'string', maxLength: 3000 },
+            { type: 'array', items: { type: 'string', maxLength: 2000 }, maxItems: 10 },
+            { type: 'null' },
+          ],
+        },
+      },
+    },
+  },
+  required: ['values'],
+  additionalProperties: false,
+} as const;
+export type ViewSubmitBody = FromSchema<typeof viewSubmitSchema>;
+
+/** What a submission did to the modal: closed it, updated or pushed a view, or errors on named inputs. */
+export const viewSubmitResultSchema = {
+  title: 'ViewSubmitResult',
+  type: 'object',
+  properties: {
+    result: { type: 'string', enum: ['closed', 'updated', 'pushed', 'errors'] },
+    errors: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+  required: ['result'],
+  additionalProperties: false,
+} as const;

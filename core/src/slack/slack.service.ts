@@ -34,6 +34,7 @@ import {
   slackId,
 } from './slack-ids';
 import { slackChannel, slackMessage, slackUser } from './slack-views';
+import { SlackInteractivity } from './interactivity';
 import { SlackSocketMode } from './socket-mode';
 import { SlackRepository } from './slack.repository';
 import { JSON_ARGUMENTS, SLACK_ARGUMENTS, SlackAnswer, SlackError } from './slack.schemas';
@@ -164,6 +165,7 @@ export class SlackService {
     private readonly bus: EventBus,
     private readonly clock: Clock,
     private readonly socketMode: SlackSocketMode,
+    private readonly interactivity: SlackInteractivity,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.methods = this.table();
@@ -652,6 +654,10 @@ export class SlackService {
         scope: 'files:write',
         run: (caller, args) => this.completeUploads(caller, args),
       },
+      // Modals open only for a bot of an installed app, for the person whose action gave the trigger_id.
+      'views.open': { tier: 4, run: (caller, args) => this.interactivity.open(caller.userId, args) },
+      'views.push': { tier: 4, run: (caller, args) => this.interactivity.push(caller.userId, args) },
+      'views.update': { tier: 4, run: (caller, args) => this.interactivity.update(caller.userId, args) },
       'reactions.add': {
         tier: 3,
         scope: 'reactions:write',
@@ -926,7 +932,8 @@ function parseArgs(raw: Args): Args {
     try {
       args[name] = JSON.parse(args[name]);
     } catch {
-      throw new SlackError(name === 'blocks' ? 'invalid_blocks_format' : 'invalid_attachments', {
+      const code = { blocks: 'invalid_blocks_format', attachments: 'invalid_attachments' }[name as string];
+      throw new SlackError(code ?? 'invalid_arguments', {
         response_metadata: { messages: [`[ERROR] ${name}: is not JSON`] },
       });
     }

@@ -40,7 +40,7 @@ const ASK_APPS = 'slack_socket.ask';
 const RELAY = 'slack_socket.envelope';
 const RELAY_OUTCOME = 'slack_socket.outcome';
 
-export type EnvelopeType = 'events_api' | 'slash_commands';
+export type EnvelopeType = 'events_api' | 'slash_commands' | 'interactive';
 
 export type EnvelopeOutcome = { acked: true; payload?: unknown } | { acked: false; reason: string };
 
@@ -181,7 +181,7 @@ export class SlackSocketMode
           envelope_id: envelopeId,
           payload,
           type,
-          accepts_response_payload: type === 'slash_commands',
+          accepts_response_payload: type !== 'events_api',
           retry_attempt: retry?.attempt ?? 0,
           retry_reason: retry?.reason ?? '',
         }),

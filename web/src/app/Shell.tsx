@@ -5,6 +5,7 @@ import { ConnectionBanner } from './ConnectionBanner';
 import { DrawerProvider, useDrawer } from '../components/Drawer';
 import { RealtimeProvider } from './realtime';
 import { CallsProvider } from '../features/calls';
+import { AppModal } from '../features/blocks/AppModal';
 
 function ShellLayout() {
   const { open } = useDrawer();
@@ -30,6 +31,7 @@ export function Shell() {
         <DrawerProvider>
           <ConnectionBanner />
           <ShellLayout />
+          <AppModal />
         </DrawerProvider>
       </CallsProvider>
     </RealtimeProvider>

@@ -22,6 +22,7 @@ import { notifyOfMessage } from '../features/notifications/notify';
 import { syncPushSubscription } from '../features/notifications/push';
 import { applyUnreadEvent } from '../features/unread/cache';
 import { addLaterAnswer } from '../features/commands/api';
+import { applyViewFrame } from '../features/blocks/api';
 
 /** Brings the query cache up to date with one event: messages in place, lists refetched. */
 function applyEvent(
@@ -109,6 +110,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       signal: (frame) => {
         if (frame.type === 'typing') typing.typed(frame.channelId, frame.userId);
         else if (frame.type === 'presence') applyPresence(client, frame);
+        else if (frame.type === 'view.opened' || frame.type === 'view.closed') applyViewFrame(client, frame);
         else addLaterAnswer(client, frame);
       },
     });

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '@jokkaer/sdk-plugin/events';
+import type { AppView } from '../features/blocks/api';
 
 export type RealtimeStatus = 'connecting' | 'online' | 'reconnecting';
 
@@ -17,7 +18,9 @@ export type PresenceStatus = 'online' | 'away' | 'offline';
 export type SignalFrame =
   | { type: 'typing'; channelId: string; userId: string }
   | { type: 'presence'; statuses: { userId: string; status: PresenceStatus }[] }
-  | { type: 'command.response'; channelId: string; threadId: string | null; userId: string; text: string };
+  | { type: 'command.response'; channelId: string; threadId: string | null; userId: string; text: string }
+  | { type: 'view.opened'; view: AppView }
+  | { type: 'view.closed'; rootViewId: string };
 
 /** A WebRTC signal relayed by the server from another participant of a call (an SDP description or a candidate). */
 export interface CallSignalFrame {
@@ -153,6 +156,8 @@ export class RealtimeConnection {
       case 'typing':
       case 'presence':
       case 'command.response':
+      case 'view.opened':
+      case 'view.closed':
         this.handlers.signal?.(frame);
         return;
       case 'call.signal':

@@ -78,6 +78,11 @@ export const en = {
     pickDate: 'Pick a date',
     moreOptions: 'More options',
     imageUnavailable: 'Image unavailable: {{alt}}',
+    actionPending: 'Sending to the app…',
+    actionFailed: 'The app did not answer: {{detail}}',
+    submit: 'Submit',
+    cancel: 'Cancel',
+    submitFailed: 'The app did not take this: {{detail}}',
   },
   commands: {
     answers: 'Answers only you can see',

@@ -79,6 +79,11 @@ export const fr: Messages = {
     pickDate: 'Choisir une date',
     moreOptions: 'Plus d’options',
     imageUnavailable: 'Image indisponible : {{alt}}',
+    actionPending: 'Envoi à l’application…',
+    actionFailed: 'L’application n’a pas répondu : {{detail}}',
+    submit: 'Envoyer',
+    cancel: 'Annuler',
+    submitFailed: 'L’application n’a pas accepté ceci : {{detail}}',
   },
   commands: {
     answers: 'Réponses visibles uniquement par vous',

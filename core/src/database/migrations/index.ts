@@ -24,6 +24,7 @@ import * as slackEvents from './025_slack_events';
 import * as scheduledMessages from './026_scheduled_messages';
 import * as exportsMigration from './027_exports';
 import * as auditLog from './028_audit_log';
+import * as interactivity from './029_interactivity';
 import * as channelLifecycleIndex from './030_channel_lifecycle_index';
 import * as importFiles from './031_import_files';
 
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '026_scheduled_messages': scheduledMessages,
   '027_exports': exportsMigration,
   '028_audit_log': auditLog,
+  '029_interactivity': interactivity,
   '030_channel_lifecycle_index': channelLifecycleIndex,
   '031_import_files': importFiles,
 };

@@ -102,7 +102,10 @@ export function Blocks({ blocks }: { blocks: Block[] }) {
     <div className="blocks">
       {blocks.map((block, index) => {
         const Shown = BLOCKS[block.type];
-        return Shown ? <Shown key={index} block={block} /> : null;
+        // A block without a block_id is named by its position, as the server finds it for an action.
+        return Shown ? (
+          <Shown key={index} block={{ ...block, block_id: block.block_id ?? String(index) }} />
+        ) : null;
       })}
     </div>
   );

@@ -18,11 +18,11 @@ interface ElementProps {
  */
 function useControl({ element, blockId }: ElementProps) {
   const { t } = useTranslation();
-  const { onAction } = useBlocksContext();
+  const { onAction, pending } = useBlocksContext();
   const report = (value?: string) =>
     onAction?.({ type: element.type, blockId, actionId: element.action_id, value } satisfies BlockAction);
   return {
-    disabled: !onAction,
+    disabled: !onAction || pending,
     title: onAction ? undefined : t('blocks.notConnected'),
     report,
     onChange: (event: ChangeEvent<HTMLSelectElement | HTMLInputElement>) => report(event.target.value),

@@ -35,7 +35,7 @@ afterEach(() => vi.restoreAllMocks());
 
 function show(
   content: { text?: string; blocks?: Block[]; attachments?: Attachment[] },
-  onAction?: (action: BlockAction) => void,
+  onAction?: (action: BlockAction) => Promise<void>,
 ) {
   const message = { id: 'm1', workspaceId: 'w1', text: content.text ?? '', ...content };
   return render(
@@ -154,7 +154,7 @@ describe('MessageContent', () => {
   });
 
   it('reports a click or a choice through the one onAction prop when an app is connected', () => {
-    const onAction = vi.fn();
+    const onAction = vi.fn(() => Promise.resolve());
     show(
       {
         blocks: [

@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useChannels } from '../sidebar/api';
 import { Attachments } from './Attachments';
 import { Blocks } from './Blocks';
@@ -28,12 +29,27 @@ interface MessageContentProps {
   message: RichMessage;
   nameOf: (userId: string) => string;
   /** What a button or a select does; absent, interactive elements are disabled (no app is connected). */
-  onAction?: (action: BlockAction) => void;
+  onAction?: (action: BlockAction) => Promise<void>;
   /** The message's text, rendered. */
   children: ReactNode;
 }
 
 function RichContent({ message, nameOf, onAction, children }: MessageContentProps) {
+  const { t } = useTranslation();
+  const [sending, setSending] = useState<{ state: 'idle' | 'pending' } | { state: 'failed'; detail: string }>(
+    {
+      state: 'idle',
+    },
+  );
+  const act =
+    onAction &&
+    ((action: BlockAction) => {
+      setSending({ state: 'pending' });
+      onAction(action).then(
+        () => setSending({ state: 'idle' }),
+        (error: Error) => setSending({ state: 'failed', detail: error.message }),
+      );
+    });
   const blocks = (message.blocks ?? []) as Block[];
   const attachments = (message.attachments ?? []) as Attachment[];
   const channels = useChannels(message.workspaceId);
@@ -42,7 +58,8 @@ function RichContent({ message, nameOf, onAction, children }: MessageContentProp
     workspaceId: message.workspaceId,
     nameOf,
     channelName: (channelId) => channels.data?.find((channel) => channel.id === channelId)?.name ?? undefined,
-    onAction,
+    onAction: act,
+    pending: sending.state === 'pending',
   };
   const textShown =
     blocks.length === 0 && !(attachments.length > 0 && message.text === attachmentsText(attachments));
@@ -51,6 +68,16 @@ function RichContent({ message, nameOf, onAction, children }: MessageContentProp
       {textShown && children}
       {blocks.length > 0 && <Blocks blocks={blocks} />}
       {attachments.length > 0 && <Attachments attachments={attachments} />}
+      {sending.state === 'pending' && (
+        <p className="muted" role="status">
+          {t('blocks.actionPending')}
+        </p>
+      )}
+      {sending.state === 'failed' && (
+        <p className="failed-note" role="alert">
+          {t('blocks.actionFailed', { detail: sending.detail })}
+        </p>
+      )}
     </BlocksContext.Provider>
   );
 }

@@ -9,6 +9,8 @@ export interface BlocksContextValue extends Omit<MrkdwnContext, 'shortcodes'> {
   messageId: string;
   /** Called when an interactive element is used; absent, they are shown disabled (no app to answer). */
   onAction?: (action: BlockAction) => void;
+  /** An action is on its way to the app: the controls wait. */
+  pending?: boolean;
 }
 
 export const BlocksContext = createContext<BlocksContextValue | null>(null);

@@ -11,6 +11,7 @@ import { PresenceDot } from '../presence';
 import { CopyLinkButton } from '../links/CopyLinkButton';
 import { MessageFiles } from '../files/MessageFiles';
 import { MessageContent } from '../blocks';
+import { sendAction } from '../blocks/api';
 import { useMessageActions } from './api';
 import { useEditing } from './editing';
 
@@ -184,7 +185,11 @@ export function MessageItem({
         {sent && editing ? (
           <EditBox message={sent} nameOf={nameOf} done={() => setEditing(false)} />
         ) : sent ? (
-          <MessageContent message={sent} nameOf={nameOf}>
+          <MessageContent
+            message={sent}
+            nameOf={nameOf}
+            onAction={app ? (action) => sendAction(sent.id, action) : undefined}
+          >
             {text}
           </MessageContent>
         ) : (

@@ -1200,6 +1200,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/messages/{messageId}/actions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['MessageActionsController_act'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/.well-known/oauth-authorization-server': {
     parameters: {
       query?: never;
@@ -1514,6 +1530,38 @@ export interface paths {
     get?: never;
     put?: never;
     post: operations['SlackController_upload'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/views/{viewId}/submit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['ViewsController_submit'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/views/{viewId}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['ViewsController_close'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5020,6 +5068,7 @@ export interface operations {
               events: string[];
               slackEventsUrl: string | null;
               slackEvents: string[];
+              interactivityUrl: string | null;
               /** Format: uuid */
               createdBy: string;
               /** Format: date-time */
@@ -5065,6 +5114,7 @@ export interface operations {
             usage?: string;
           }[];
           eventsUrl?: string;
+          interactivityUrl?: string;
           events?: (
             | 'workspace.member_joined'
             | 'workspace.member_updated'
@@ -5117,6 +5167,7 @@ export interface operations {
             events: string[];
             slackEventsUrl: string | null;
             slackEvents: string[];
+            interactivityUrl: string | null;
             /** Format: uuid */
             createdBy: string;
             /** Format: date-time */
@@ -5202,6 +5253,7 @@ export interface operations {
             events: string[];
             slackEventsUrl: string | null;
             slackEvents: string[];
+            interactivityUrl: string | null;
             /** Format: uuid */
             createdBy: string;
             /** Format: date-time */
@@ -5289,6 +5341,7 @@ export interface operations {
             events: string[];
             slackEventsUrl: string | null;
             slackEvents: string[];
+            interactivityUrl: string | null;
             /** Format: uuid */
             createdBy: string;
             /** Format: date-time */
@@ -5449,6 +5502,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  MessageActionsController_act: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        messageId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          blockId: string;
+          actionId: string;
+          selectedOption?: string;
+          /** Format: uuid */
+          selectedUser?: string;
+          /** Format: uuid */
+          selectedChannel?: string;
+          selectedDate?: string;
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            delivered: boolean;
+          };
+        };
       };
     };
   };
@@ -6253,6 +6342,62 @@ export interface operations {
     requestBody?: never;
     responses: {
       200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ViewsController_submit: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        viewId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          values: {
+            [key: string]: {
+              [key: string]: string | string[] | null;
+            };
+          };
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            result: 'closed' | 'updated' | 'pushed' | 'errors';
+            errors?: {
+              [key: string]: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  ViewsController_close: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        viewId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
         headers: {
           [name: string]: unknown;
         };
