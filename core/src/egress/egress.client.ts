@@ -47,6 +47,8 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'HEAD' | 'DELETE' | 'OPTIONS' |
 @Injectable()
 export class EgressClient {
   private readonly allowedNetworks: [Parsed, number][];
+  /** got is ESM only: loaded as the client is made, so no request waits for the import. */
+  private readonly gotModule = import('got');
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     // Development and tests only (for example 127.0.0.0/8): empty by default.
@@ -57,7 +59,7 @@ export class EgressClient {
     const { target, address } = await this.check(url, options.allowedHosts);
     const timeoutMs = options.timeoutMs ?? 10_000;
     const maxBytes = options.maxResponseBytes ?? 1024 * 1024;
-    const { got, TimeoutError } = await import('got');
+    const { got, TimeoutError } = await this.gotModule;
     const method = init.method ?? 'GET';
     const request = got.stream(target, {
       method: method as Method,
