@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { UUID_SOURCE } from '@jokkaer/sdk-plugin';
 import type { ChannelEvent, ChannelMemberEvent } from '../channels/channels.events';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
@@ -65,12 +66,10 @@ const CHANNEL_TYPE: Record<string, string> = { public: 'channel', private: 'grou
 
 const seconds = (date: Date | string) => Math.floor(new Date(date).getTime() / 1000);
 const tsOfInstant = (date: Date | string) => formatTs(BigInt(new Date(date).getTime()) * 1000n);
+const MENTION = new RegExp(`<@(${UUID_SOURCE})>`, 'gi');
 /** Mentions as Slack writes them: `<@U…>` rather than our `<@uuid>`. */
 const slackText = (text: string) =>
-  text.replace(
-    /<@([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})>/gi,
-    (_, id: string) => `<@${slackId('U', id.toLowerCase())}>`,
-  );
+  text.replace(MENTION, (_, id: string) => `<@${slackId('U', id.toLowerCase())}>`);
 
 /**
  * Domain events as the Slack Events API sends them: each becomes zero or more `event_callback` envelopes

@@ -1,4 +1,4 @@
-import { isUuid } from '../common/validation';
+import { isUuid } from '@jokkaer/sdk-plugin';
 
 /**
  * Slack-shaped ids for native UUIDs (scheduled messages are Q…, as on Slack): a kind letter and the UUID's 128
