@@ -366,7 +366,7 @@ class MemoryHost {
         return entry ? { value: entry.value, version: entry.version } : null;
       }
       case 'kv.set':
-        return this.kvSet(args[0] as string, args[1], (args[2] ?? {}) as KvSetOptions);
+        return this.kvSet(args[0] as string, args[1], args[2] ?? {});
       case 'kv.delete': {
         this.kvAllowed();
         const key = args[0] as string;
@@ -380,7 +380,7 @@ class MemoryHost {
         return keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, MAX_LIST);
       }
       case 'http.fetch':
-        return this.fetch(args[0] as string, (args[1] ?? {}) as FetchInit);
+        return this.fetch(args[0] as string, args[1] ?? {});
       default:
         throw new NotGranted('no such capability');
     }

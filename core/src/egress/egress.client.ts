@@ -88,7 +88,7 @@ export class EgressClient {
         const bytes = Buffer.concat(chunks);
         resolve({ status, headers, body: bytes.toString('utf8'), bytes });
       };
-      const fail = (error: unknown) => {
+      const fail = (error: Error) => {
         if (settled) return;
         settled = true;
         reject(
