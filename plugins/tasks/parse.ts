@@ -1,4 +1,4 @@
-import { toInstant, wallTime, type WallTime } from '@jokkaer/sdk-plugin';
+import { toInstant, UUID_SOURCE, wallTime, type WallTime } from '@jokkaer/sdk-plugin';
 
 /**
  * Parsing and formatting for `/task`: pure functions of the text, the clock and the time zone, so they are
@@ -16,7 +16,7 @@ export interface NewTask {
 }
 
 /** A user as the server writes mentions: `<@id>`, which clients insert from their member picker. */
-const MENTION = /^<@([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})>$/i;
+const MENTION = new RegExp(`^<@(${UUID_SOURCE})>$`, 'i');
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const DAY = 86_400_000;

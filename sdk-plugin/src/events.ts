@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { MAX_TEXT_LENGTH } from './rules';
 
 /**
  * JSON Schemas (draft-07) for every domain event payload, so plugins and webhook receivers validate
@@ -107,7 +108,7 @@ export const messageViewSchema = {
     channelId: uuid,
     userId: uuid,
     /** May be empty when the message carries files. */
-    text: { type: 'string', maxLength: 40_000 },
+    text: { type: 'string', maxLength: MAX_TEXT_LENGTH },
     /** The thread's root, or null for a top-level message. */
     threadId: nullableUuid,
     replyCount: { type: 'integer', minimum: 0 },

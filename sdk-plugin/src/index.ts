@@ -7,9 +7,11 @@
 export const SDK_VERSION = '0.1.0';
 
 export * from './bytes';
+export * from './capabilities';
 export * from './events';
 export { HostFailure } from './host-limits';
 export * from './manifest';
 export * from './plugin';
+export * from './rules';
 export * from './text';
 export * from './time';

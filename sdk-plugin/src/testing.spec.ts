@@ -334,8 +334,8 @@ describe('createTestHost', () => {
         { version: 2 },
         { version: 1 },
         'error: kv.set: KV quota exceeded: "c" takes 1 bytes and 100 of the 100 allowed (permissions.kv.quotaBytes) are in use',
-        'error: kv.set: a key is 1–256 letters, digits and . : / - _',
-        'error: kv.set: unknown option ttl',
+        'error: kv.set: key must be 1–256 letters, digits and . : / - _',
+        'error: kv.set: options has unknown field ttl',
       ]);
       await run(host, [['set', 'b', 'short', { ttlSeconds: 1 }]]);
       host.advanceTime(1000);

@@ -18,6 +18,8 @@ import {
 import type { Channel, CommandInvocation, Message, PluginFile, PresenceStatus, User } from './plugin';
 import { HostFailure, PluginSandbox, type HandlerKind, type InvokeResult } from './sandbox';
 import { unstorableArgument } from './text';
+import { capabilityArgumentProblem } from './capabilities';
+import { MAX_TEXT_LENGTH } from './rules';
 
 /** The plugin asked for what its manifest does not grant. */
 class NotGranted extends Error {}
@@ -183,10 +185,12 @@ export interface TestHost {
   dispose(): void;
 }
 
-/** As the server: 1–256 letters, digits and `. : / - _`. */
-const KEY = /^[\w.:/-]{1,256}$/;
+/** Arguments as their capability's schema (checked before these run) lets them through. */
+type KvSetOptions = { ttlSeconds?: number; ifVersion?: number | null };
+type FetchInit = { method?: string; headers?: Record<string, string>; body?: string; bodyBase64?: string };
+
+/** The most keys `kv.list` returns, as the server. */
 const MAX_LIST = 1000;
-const MAX_TEXT_LENGTH = 40_000;
 /** The server's egress client refuses longer answers to plugins. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -329,79 +333,74 @@ class MemoryHost {
     // As the server: text PostgreSQL cannot store is refused before anything runs, naming where it is.
     const unstorable = unstorableArgument(method, args);
     if (unstorable) throw new Error(unstorable);
+    // Then the capability's argument schema, the one the server checks against.
+    const problem = capabilityArgumentProblem(method, args);
+    if (problem) throw new Error(problem);
     switch (method) {
       case 'messages.post':
-        return this.post(args[0]);
+        return this.post(args[0] as { channelId: string; text: string; threadId?: string });
       case 'messages.update':
-        return this.update(args[0]);
+        return this.update(args[0] as { messageId: string; text: string });
       case 'messages.get': {
         if (this.manifest.permissions.messages?.read !== true)
           throw new NotGranted('the manifest does not grant messages.read (permissions.messages.read)');
-        const messageId = this.id(args[0], 'messageId');
+        const messageId = args[0] as string;
         const message =
           this.posted.find((candidate) => candidate.id === messageId) ?? this.messages.get(messageId);
         return message ? structuredClone(message) : null;
       }
       case 'channels.get':
-        return this.channels.get(this.id(args[0], 'channelId')) ?? null;
+        return this.channels.get(args[0] as string) ?? null;
       case 'users.get':
-        return this.users.get(this.id(args[0], 'userId')) ?? null;
+        return this.users.get(args[0] as string) ?? null;
       case 'users.presence':
-        return this.presenceOf(args[0]);
+        return this.presenceOf(args[0] as string[]);
       case 'files.get':
-        return this.file(args[0]);
+        return this.file(args[0] as string);
       case 'kv.get':
         this.kvAllowed();
-        return this.live(this.key(args[0]))?.value ?? null;
+        return this.live(args[0] as string)?.value ?? null;
       case 'kv.getEntry': {
         this.kvAllowed();
-        const entry = this.live(this.key(args[0]));
+        const entry = this.live(args[0] as string);
         return entry ? { value: entry.value, version: entry.version } : null;
       }
       case 'kv.set':
-        return this.kvSet(args[0], args[1], args[2]);
+        return this.kvSet(args[0] as string, args[1], args[2] ?? {});
       case 'kv.delete': {
         this.kvAllowed();
-        const key = this.key(args[0]);
+        const key = args[0] as string;
         return this.live(key) !== undefined && this.kv.delete(key);
       }
       case 'kv.list': {
         this.kvAllowed();
-        const prefix = args[0] ?? '';
-        if (typeof prefix !== 'string') throw new Error('the prefix must be a string');
+        const prefix = (args[0] ?? '') as string;
         // Sorted by code unit, at most 1000, as the server lists them.
         const keys = [...this.kv.keys()].filter((key) => key.startsWith(prefix) && this.live(key));
         return keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, MAX_LIST);
       }
       case 'http.fetch':
-        return this.fetch(args[0], args[1]);
+        return this.fetch(args[0] as string, args[1] ?? {});
       default:
         throw new NotGranted('no such capability');
     }
   }
 
-  private id(value: unknown, name: string): string {
-    if (typeof value !== 'string' || value === '') throw new Error(`${name} must be a non-empty string`);
-    return value;
-  }
-
   /** As the server: members only (here, the `users` option and the bot), at most 1000 ids per call. */
-  private presenceOf(userIds: unknown): { userId: string; status: PresenceStatus }[] {
+  private presenceOf(userIds: string[]): { userId: string; status: PresenceStatus }[] {
     if (this.manifest.permissions.users?.presence !== true)
       throw new NotGranted('the manifest does not grant users.presence (permissions.users.presence)');
-    if (!Array.isArray(userIds) || userIds.length > MAX_LIST)
-      throw new Error(`takes an array of at most ${MAX_LIST} user ids`);
-    const ids = [...new Set(userIds.map((userId) => this.id(userId, 'userId')))];
+    const ids = [...new Set(userIds)];
     return ids
       .filter((userId) => this.users.has(userId))
       .map((userId) => ({ userId, status: this.presence.get(userId) ?? 'offline' }));
   }
 
-  private file(fileId: unknown): PluginFile | null {
+  private file(fileId: string): PluginFile | null {
     const permission = this.manifest.permissions.files;
     if (permission?.read !== true)
       throw new NotGranted('the manifest does not grant files.read (permissions.files.read)');
-    const file = this.files.get(this.id(fileId, 'fileId'));
+    const file = this.files.get(fileId);
     if (!file) return null;
     if (file.view.size > permission.maxBytes)
       throw new Error(fileTooLarge(file.view.size, permission.maxBytes));
@@ -414,16 +413,13 @@ class MemoryHost {
       throw new NotGranted('the manifest does not grant messages.write (permissions.messages.write)');
   }
 
-  private post(input: unknown): Message {
+  private post(input: { channelId: string; text: string; threadId?: string }): Message {
     this.writeAllowed();
-    if (!isRecord(input)) throw new Error('takes {channelId, text, threadId?}');
-    const channelId = this.id(input.channelId, 'channelId');
-    const text = this.text(input.text);
+    const { channelId, text } = input;
     let threadId: string | null = null;
-    if (input.threadId !== undefined && input.threadId !== null) {
-      threadId = this.id(input.threadId, 'threadId');
+    if (input.threadId !== undefined) {
       // Naming a reply threads under its root, as the API does.
-      threadId = this.posted.find((message) => message.id === threadId)?.threadId ?? threadId;
+      threadId = this.posted.find((message) => message.id === input.threadId)?.threadId ?? input.threadId;
     }
     const message: Message = {
       ...this.blankMessage(),
@@ -437,11 +433,9 @@ class MemoryHost {
     return structuredClone(message);
   }
 
-  private update(input: unknown): Message {
+  private update(input: { messageId: string; text: string }): Message {
     this.writeAllowed();
-    if (!isRecord(input)) throw new Error('takes {messageId, text}');
-    const messageId = this.id(input.messageId, 'messageId');
-    const text = this.text(input.text);
+    const { messageId, text } = input;
     const message = this.posted.find((candidate) => candidate.id === messageId);
     if (!message) throw new Error(`no message ${messageId} posted by this plugin`);
     Object.assign(message, {
@@ -450,12 +444,6 @@ class MemoryHost {
       editedAt: new Date(this.clock).toISOString(),
     });
     return structuredClone(message);
-  }
-
-  private text(value: unknown): string {
-    if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_TEXT_LENGTH)
-      throw new Error(`text must be a non-blank string of at most ${MAX_TEXT_LENGTH} characters`);
-    return value;
   }
 
   private mentions(text: string): string[] {
@@ -489,12 +477,6 @@ class MemoryHost {
     return quota;
   }
 
-  private key(value: unknown): string {
-    if (typeof value !== 'string' || !KEY.test(value))
-      throw new Error('a key is 1–256 letters, digits and . : / - _');
-    return value;
-  }
-
   /** The key's entry unless it has expired (an expired entry is removed). */
   private live(key: string): KvEntry | undefined {
     const entry = this.kv.get(key);
@@ -514,27 +496,9 @@ class MemoryHost {
     return used;
   }
 
-  private kvSet(keyArg: unknown, value: unknown, optionsArg: unknown): { version: number } | null {
+  private kvSet(key: string, value: unknown, options: KvSetOptions): { version: number } | null {
     const quota = this.kvAllowed();
-    const key = this.key(keyArg);
-    const options = optionsArg ?? {};
-    if (!isRecord(options)) throw new Error('options must be {ttlSeconds?, ifVersion?}');
-    const unknownOptions = Object.keys(options).filter(
-      (name) => name !== 'ttlSeconds' && name !== 'ifVersion',
-    );
-    if (unknownOptions.length > 0) throw new Error(`unknown option ${unknownOptions.join(', ')}`);
     const { ttlSeconds, ifVersion } = options;
-    if (
-      ttlSeconds !== undefined &&
-      (typeof ttlSeconds !== 'number' || !Number.isFinite(ttlSeconds) || ttlSeconds <= 0)
-    )
-      throw new Error('ttlSeconds must be a positive number');
-    if (
-      ifVersion !== undefined &&
-      ifVersion !== null &&
-      !(Number.isInteger(ifVersion) && (ifVersion as number) > 0)
-    )
-      throw new Error('ifVersion must be a version a set returned, or null for "only if absent"');
     const size = bytes(JSON.stringify(value) ?? 'null');
     const used = this.usedBytes(key);
     if (used + size > quota) {
@@ -557,8 +521,7 @@ class MemoryHost {
 
   // ---- HTTP ------------------------------------------------------------------------------------------------
 
-  private async fetch(urlArg: unknown, initArg: unknown): Promise<unknown> {
-    if (typeof urlArg !== 'string') throw new Error('the url must be a string');
+  private async fetch(urlArg: string, init: FetchInit): Promise<unknown> {
     let url: URL;
     try {
       url = new URL(urlArg);
@@ -570,19 +533,10 @@ class MemoryHost {
     const http = this.manifest.permissions.http;
     if (!http || !isHostAllowed([...http.hosts, ...(this.options.allowedHosts ?? [])], url.hostname))
       throw new Error(`${url.hostname} is not an allowed host (permissions.http.hosts)`);
-    const init = initArg ?? {};
-    if (!isRecord(init)) throw new Error('init must be {method?, headers?, body?, bodyBase64?}');
     const method = init.method ?? 'GET';
-    if (typeof method !== 'string' || !/^[A-Za-z]+$/.test(method)) throw new Error('method must be a word');
-    const headers: Record<string, string> = {};
-    if (init.headers !== undefined) {
-      if (!isRecord(init.headers)) throw new Error('headers must be an object of strings');
-      for (const [name, headerValue] of Object.entries(init.headers)) {
-        if (typeof headerValue !== 'string') throw new Error(`header ${name} must be a string`);
-        headers[name.toLowerCase()] = headerValue;
-      }
-    }
-    if (init.body !== undefined && typeof init.body !== 'string') throw new Error('body must be a string');
+    const headers = Object.fromEntries(
+      Object.entries(init.headers ?? {}).map(([name, headerValue]) => [name.toLowerCase(), headerValue]),
+    );
     const bodyBytes = fetchBodyBytes(init);
     if (!this.options.fetch) throw new Error('createTestHost was given no fetch option to answer it');
     const response = await this.options.fetch({

@@ -1,3 +1,5 @@
+import { argumentNames } from './capabilities';
+
 /**
  * Text PostgreSQL cannot store, or that is not text at all: NUL (refused by `text` and `jsonb`) and UTF-16
  * surrogates without their pair (not encodable as UTF-8). The server refuses it wherever text enters; the
@@ -35,29 +37,12 @@ export function unstorableTextFields(value: unknown, path = '', depth = 0): Unst
   return fields;
 }
 
-/** Names of each capability's arguments, as plugin authors know them from the SDK. */
-const ARGUMENT_NAMES: Record<string, string[]> = {
-  'messages.post': ['input'],
-  'messages.update': ['input'],
-  'messages.get': ['messageId'],
-  'channels.get': ['channelId'],
-  'users.get': ['userId'],
-  'users.presence': ['userIds'],
-  'files.get': ['fileId'],
-  'kv.get': ['key'],
-  'kv.getEntry': ['key'],
-  'kv.set': ['key', 'value', 'options'],
-  'kv.delete': ['key'],
-  'kv.list': ['prefix'],
-  'http.fetch': ['url', 'init'],
-};
-
 /**
  * Why a capability call's arguments cannot be stored, naming the first argument (and path in it) that holds
  * such text (`value/title must not contain …`), or undefined when they all can.
  */
 export function unstorableArgument(method: string, args: unknown[]): string | undefined {
-  const names = ARGUMENT_NAMES[method] ?? [];
+  const names = argumentNames(method);
   for (const [index, arg] of args.entries()) {
     const [field] = unstorableTextFields(arg, names[index] ?? `argument ${index + 1}`);
     if (field) return `${field.path} ${field.message}`;

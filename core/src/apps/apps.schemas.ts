@@ -1,3 +1,4 @@
+import { MAX_TEXT_LENGTH } from '@jokkaer/sdk-plugin';
 import type { FromSchema } from 'json-schema-to-ts';
 import { appScopesSchema as scopes } from '../common/auth-context';
 import { SLACK_EVENT_TYPES } from '../slack/slack-events';
@@ -205,7 +206,7 @@ export const installedAppListSchema = {
 export const commandAnswerSchema = {
   type: 'object',
   properties: {
-    text: { type: 'string', maxLength: 40_000 },
+    text: { type: 'string', maxLength: MAX_TEXT_LENGTH },
     response_type: { type: 'string', enum: ['ephemeral', 'in_channel'] },
     /** Block Kit content, checked in full by the messages service. */
     blocks: { type: 'array', items: { type: 'object' } },

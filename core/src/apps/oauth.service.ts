@@ -8,7 +8,7 @@ import { AuthService } from '../auth/auth.service';
 import { hashToken } from '../auth/tokens';
 import { APP_SCOPES } from '../common/auth-context';
 import { badRequest } from '../common/problem';
-import { isUuid } from '../common/validation';
+import { isUuid } from '@jokkaer/sdk-plugin';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { Database } from '../database/database';

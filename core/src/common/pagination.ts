@@ -1,5 +1,5 @@
 import { badRequest } from './problem';
-import { isUuid } from './validation';
+import { isUuid } from '@jokkaer/sdk-plugin';
 
 export const pageQuerySchema = {
   type: 'object',

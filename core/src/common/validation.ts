@@ -5,6 +5,7 @@ import Ajv, { ErrorObject, FormatDefinition, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats';
 import type { FastifyRequest } from 'fastify';
+import { isUuid } from '@jokkaer/sdk-plugin';
 import type { JSONSchema } from 'json-schema-to-ts';
 import { badRequest, notFound, ProblemField } from './problem';
 import { unstorableTextFields } from './text';
@@ -117,10 +118,6 @@ function nonFiniteFields(value: unknown, prefix: string): ProblemField[] {
     .map(([name]) => ({ path: prefix ? `${prefix}/${name}` : name, message: 'must be a finite number' }));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether a value is a UUID (ids in paths, and ids in payloads read without a schema). */
-export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 /** Path ids that are slugs, not UUIDs. */
 const SLUG_IDS = new Set(['pluginId']);
 
@@ -145,7 +142,7 @@ export class ValidationGuard implements CanActivate {
     if (unstorable.length > 0)
       throw badRequest('The request contains text that cannot be stored', unstorable);
     for (const [name, value] of Object.entries(params)) {
-      if (name.endsWith('Id') && !SLUG_IDS.has(name) && !UUID.test(value)) throw notFound(name.slice(0, -2));
+      if (name.endsWith('Id') && !SLUG_IDS.has(name) && !isUuid(value)) throw notFound(name.slice(0, -2));
     }
     const schemas = this.reflector.get<RouteSchemas | undefined>(ROUTE_SCHEMAS, context.getHandler());
     if (schemas?.query) {

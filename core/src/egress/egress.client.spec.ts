@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../config/config';
@@ -78,6 +79,11 @@ describe('EgressClient', () => {
     let server: Server;
     let base: string;
     const hits: string[] = [];
+    // Every byte value, so bytes that are not UTF-8 are among them, then noise: a file no text decoding survives.
+    const binary = Buffer.concat([
+      Buffer.from(Array.from({ length: 256 }, (_, byte) => byte)),
+      randomBytes(200_000),
+    ]);
     const egress = client(['127.0.0.1/32']);
 
     beforeAll(async () => {
@@ -85,6 +91,12 @@ describe('EgressClient', () => {
         hits.push(request.url ?? '');
         if (request.url === '/redirect') {
           response.writeHead(302, { location: `${base}/secret` }).end();
+        } else if (request.url === '/binary') {
+          response.writeHead(200, { 'content-type': 'application/octet-stream' });
+          // In several writes, so the body arrives in chunks that split multi-byte sequences.
+          for (let offset = 0; offset < binary.length; offset += 7_001)
+            response.write(binary.subarray(offset, offset + 7_001));
+          response.end();
         } else if (request.url === '/big') {
           response.writeHead(200).end('x'.repeat(100_000));
         } else if (request.url === '/slow') {
@@ -111,6 +123,25 @@ describe('EgressClient', () => {
       });
       await expect(egress.fetch('http://[::1]/')).rejects.toThrow('a loopback address');
       await expect(egress.fetch('http://127.0.0.2/')).rejects.toThrow('a loopback address');
+    });
+
+    it('downloads a binary file byte-identical', async () => {
+      const response = await egress.fetch(`${base}/binary`);
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toBe('application/octet-stream');
+      expect(response.bytes.length).toBe(binary.length);
+      expect(response.bytes.equals(binary)).toBe(true);
+    });
+
+    it('sends a POST without a body, and connects to the checked address whatever the name', async () => {
+      await expect(egress.fetch(`${base}/ok`, { method: 'POST' })).resolves.toMatchObject({
+        status: 200,
+        headers: { 'x-echo': 'POST' },
+      });
+      const lookup = jest.spyOn(egress, 'lookupHost').mockResolvedValue(['127.0.0.1']);
+      const named = await egress.fetch(base.replace('127.0.0.1', 'pinned.example.com') + '/ok');
+      expect(named).toMatchObject({ status: 200, body: 'fine' });
+      lookup.mockRestore();
     });
 
     it('returns a redirect as it is and never contacts its target', async () => {

@@ -1,7 +1,6 @@
 import { lookup } from 'node:dns/promises';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { LookupAddress, LookupOptions } from 'node:dns';
 import { Inject, Injectable } from '@nestjs/common';
 import ipaddr from 'ipaddr.js';
 import { badRequest } from '../common/problem';
@@ -35,17 +34,21 @@ export interface EgressOptions {
 }
 
 type Parsed = ipaddr.IPv4 | ipaddr.IPv6;
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'HEAD' | 'DELETE' | 'OPTIONS' | 'TRACE';
 
 /**
  * The one HTTP client for server-side requests to the outside. It resolves the host itself and refuses every
  * address that is not public unicast (loopback, private, link-local, CGNAT, multicast, reserved, NAT64, 6to4,
  * IPv4-mapped forms of those…), then connects to exactly the address it checked, so DNS cannot be rebound in
  * between. Redirects are not followed: a 3xx is returned as it is, and its target is never contacted.
- * A deadline for the whole exchange and a response size cap always apply.
+ * A deadline for the whole exchange and a response size cap always apply. Built on got, with its retries off:
+ * a caller that retries (the webhook queue) decides when.
  */
 @Injectable()
 export class EgressClient {
   private readonly allowedNetworks: [Parsed, number][];
+  /** got is ESM only: loaded as the client is made, so no request waits for the import. */
+  private readonly gotModule = import('got');
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     // Development and tests only (for example 127.0.0.0/8): empty by default.
@@ -54,61 +57,72 @@ export class EgressClient {
 
   async fetch(url: string, init: EgressRequest = {}, options: EgressOptions = {}): Promise<EgressResponse> {
     const { target, address } = await this.check(url, options.allowedHosts);
-    const pinned: LookupFunction = (_host, _options, callback) =>
-      callback(null, [{ address: address.toString(), family: address.kind() === 'ipv6' ? 6 : 4 }]);
     const timeoutMs = options.timeoutMs ?? 10_000;
     const maxBytes = options.maxResponseBytes ?? 1024 * 1024;
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const { got, TimeoutError } = await this.gotModule;
+    const method = init.method ?? 'GET';
+    const request = got.stream(target, {
+      method: method as Method,
+      // got would name itself; the caller's headers are sent as they are.
+      headers: { 'user-agent': undefined, ...init.headers },
+      body: init.body,
+      dnsLookup: pinnedLookup(address),
+      followRedirect: false,
+      throwHttpErrors: false,
+      retry: { limit: 0 },
+      // Bytes as received: no Accept-Encoding asked for, nothing inflated behind the size cap.
+      decompress: false,
+      timeout: { request: timeoutMs },
+    });
+    // A stream with a method that may carry a body waits for one; without a body it has to be ended.
+    if (init.body === undefined && !['GET', 'HEAD'].includes(method.toUpperCase())) request.end();
     return new Promise<EgressResponse>((resolve, reject) => {
-      const req = send(
-        target,
-        { method: init.method ?? 'GET', headers: init.headers, lookup: pinned },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          const finish = () => {
-            clearTimeout(deadline);
-            const bytes = Buffer.concat(chunks);
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: Object.fromEntries(
-                Object.entries(res.headers).map(([name, value]) => [
-                  name,
-                  Array.isArray(value) ? value.join(', ') : (value ?? ''),
-                ]),
-              ),
-              body: bytes.toString('utf8'),
-              bytes,
-            });
-          };
-          res.on('data', (chunk: Buffer) => {
-            if (size + chunk.length > maxBytes) {
-              if (!options.truncateResponse) {
-                req.destroy(new EgressRefused(`response larger than ${maxBytes} bytes`));
-                return;
-              }
-              chunks.push(chunk.subarray(0, maxBytes - size));
-              size = maxBytes;
-              finish();
-              req.destroy();
-              return;
-            }
-            size += chunk.length;
-            chunks.push(chunk);
-          });
-          res.on('end', finish);
-          res.on('error', reject);
-        },
-      );
-      const deadline = setTimeout(
-        () => req.destroy(new EgressRefused(`no complete answer within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      req.on('error', (error) => {
-        clearTimeout(deadline);
-        reject(error);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let status = 0;
+      let headers: Record<string, string> = {};
+      let settled = false;
+      const finish = () => {
+        if (settled) return;
+        settled = true;
+        const bytes = Buffer.concat(chunks);
+        resolve({ status, headers, body: bytes.toString('utf8'), bytes });
+      };
+      const fail = (error: Error) => {
+        if (settled) return;
+        settled = true;
+        reject(
+          error instanceof TimeoutError
+            ? new EgressRefused(`no complete answer within ${timeoutMs} ms`)
+            : error,
+        );
+      };
+      request.on('response', (response: { statusCode: number; headers: IncomingHttpHeaders }) => {
+        status = response.statusCode;
+        headers = Object.fromEntries(
+          Object.entries(response.headers).map(([name, value]) => [
+            name,
+            Array.isArray(value) ? value.join(', ') : (value ?? ''),
+          ]),
+        );
       });
-      req.end(init.body);
+      request.on('data', (chunk: Buffer) => {
+        if (size + chunk.length <= maxBytes) {
+          size += chunk.length;
+          chunks.push(chunk);
+          return;
+        }
+        if (options.truncateResponse) {
+          chunks.push(chunk.subarray(0, maxBytes - size));
+          size = maxBytes;
+          finish();
+        } else {
+          fail(new EgressRefused(`response larger than ${maxBytes} bytes`));
+        }
+        request.destroy();
+      });
+      request.on('end', finish);
+      request.on('error', fail);
     });
   }
 
@@ -184,4 +198,14 @@ function hostMatches(pattern: string, hostname: string): boolean {
   return wanted.startsWith('*.')
     ? host.endsWith(wanted.slice(1)) && host.length > wanted.length - 1
     : host === wanted;
+}
+
+/** A DNS lookup that answers every name with the one address already checked (the connection goes there). */
+function pinnedLookup(address: Parsed) {
+  const answer: LookupAddress = { address: address.toString(), family: address.kind() === 'ipv6' ? 6 : 4 };
+  return (
+    _hostname: string,
+    options: LookupOptions,
+    callback: (error: null, address: string | LookupAddress[], family?: number) => void,
+  ) => (options.all ? callback(null, [answer]) : callback(null, answer.address, answer.family));
 }

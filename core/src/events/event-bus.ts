@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger';
 import { APP_CONFIG } from '../config/config';
@@ -10,8 +9,8 @@ import { EventsRepository, StoredEvent } from './events.repository';
 import { NotifyRepository } from './notify.repository';
 
 /**
- * Publishes committed events: each one on the in-process bus (EventEmitter2, under its type), and a wake-up
- * for every instance's event feed, locally at once and to the others through LISTEN/NOTIFY or NATS. It also
+ * Publishes committed events as a wake-up for every instance's event feed (in-process consumers subscribe
+ * to the feed, which hands them events in order), locally at once and to the others through LISTEN/NOTIFY or NATS. It also
  * carries ephemeral messages (typing, presence) between instances.
  */
 @Injectable()
@@ -25,7 +24,6 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
   private burst?: StoredEvent[];
 
   constructor(
-    private readonly emitter: EventEmitter2,
     private readonly repository: EventsRepository,
     notifications: NotifyRepository,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -75,7 +73,6 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   private committed(event: StoredEvent): void {
-    this.emitter.emit(event.type, event);
     // One announcement per burst of commits, not one per event.
     if (this.burst) {
       this.burst.push(event);

@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { EventEmitterModule } from '@nestjs/event-emitter';
 import { EventBus } from './event-bus';
 import { EventFeed } from './event-feed';
 import { EventsRepository } from './events.repository';
@@ -7,7 +6,6 @@ import { NotifyRepository } from './notify.repository';
 
 @Global()
 @Module({
-  imports: [EventEmitterModule.forRoot({ wildcard: false })],
   providers: [EventsRepository, NotifyRepository, EventBus, EventFeed],
   exports: [EventsRepository, EventBus, EventFeed],
 })

@@ -1,6 +1,7 @@
+import { UUID_SOURCE } from '@jokkaer/sdk-plugin';
 import { channelSlackId, slackId } from '../slack/slack-ids';
 
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const UUID = UUID_SOURCE;
 const MENTION = new RegExp(`&lt;@(${UUID})&gt;`, 'gi');
 const CHANNEL_LINK = new RegExp(`\\[#((?:\\\\.|[^\\]\\\\])+)\\]\\(/w/${UUID}/c/(${UUID})\\)`, 'gi');
 

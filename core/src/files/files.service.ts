@@ -3,7 +3,7 @@ import type { OnModuleInit } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { newId } from '../common/ids';
 import { badRequest, notFound } from '../common/problem';
-import { isUuid } from '../common/validation';
+import { isUuid } from '@jokkaer/sdk-plugin';
 import { Database } from '../database/database';
 import { EventsRepository } from '../events/events.repository';
 import { WorkspacesService } from '../workspaces/workspaces.service';

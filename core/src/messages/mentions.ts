@@ -1,4 +1,6 @@
-const MENTION = /<@([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})>/gi;
+import { UUID_SOURCE } from '@jokkaer/sdk-plugin';
+
+const MENTION = new RegExp(`<@(${UUID_SOURCE})>`, 'gi');
 /** Slack's `<!here>` and `<!channel>`, or the words `@here` and `@channel` as people type them. */
 const BROADCAST = /<!(here|channel)>|(?<![\w@.])@(here|channel)(?![\w-])/gi;
 

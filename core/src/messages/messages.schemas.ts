@@ -1,7 +1,7 @@
 import type { Attachment, Block } from '../slack/block-kit.schemas';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { FileView } from '../files/files.schemas';
-import { messageViewSchema } from '@jokkaer/sdk-plugin';
+import { MAX_TEXT_LENGTH, messageViewSchema } from '@jokkaer/sdk-plugin';
 import { pageQuerySchema, pageSchema } from '../common/pagination';
 import type { Page, PageQuery } from '../common/pagination';
 
@@ -10,8 +10,6 @@ export interface BotProfile {
   username?: string;
   iconUrl?: string;
 }
-
-export const MAX_TEXT_LENGTH = 40_000;
 
 const text = { type: 'string', maxLength: MAX_TEXT_LENGTH } as const;
 

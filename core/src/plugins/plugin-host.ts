@@ -1,5 +1,13 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { fetchBodyBytes, fileTooLarge, HostFailure, unstorableArgument } from '@jokkaer/sdk-plugin';
+import {
+  capabilityArgumentProblem,
+  fetchBodyBytes,
+  fileTooLarge,
+  HostFailure,
+  isUuid,
+  MAX_TEXT_LENGTH,
+  unstorableArgument,
+} from '@jokkaer/sdk-plugin';
 import type { PluginManifest, PostDecision } from '@jokkaer/sdk-plugin';
 import type { HandlerKind, InvokeResult } from '@jokkaer/sdk-plugin/sandbox';
 import type { Logger } from 'pino';
@@ -15,7 +23,6 @@ import { Clock } from '../common/clock';
 import { ExpiringCache } from '../common/expiring-cache';
 import { LOGGER } from '../common/logger';
 import { ProblemException } from '../common/problem';
-import { isUuid } from '../common/validation';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { EgressClient } from '../egress/egress.client';
@@ -23,7 +30,6 @@ import { EventsRepository } from '../events/events.repository';
 import { FilesService } from '../files/files.service';
 import type { MessageDraft, MessageWillBePosted } from '../messages/message-hooks';
 import { MessageHooks } from '../messages/message-hooks';
-import { MAX_TEXT_LENGTH } from '../messages/messages.schemas';
 import { MessagesService } from '../messages/messages.service';
 import { PresenceService } from '../realtime/presence.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
@@ -33,7 +39,6 @@ import type { Histogram } from 'prom-client';
 import { Metrics } from '../metrics/metrics';
 import { InstallRow, PluginsRepository } from './plugins.repository';
 
-const KEY = /^[\w.:/-]{1,256}$/;
 /** Another instance's install changes reach this one within this time; this instance's at once. */
 const INSTALL_CACHE_MS = 1000;
 
@@ -42,12 +47,6 @@ const INSTALL_CACHE_MS = 1000;
  * Every other refusal is a HostFailure (the arguments often come from the plugin's users, not its code).
  */
 class NotGrantedError extends Error {}
-
-function text(value: unknown, field: string, max = MAX_TEXT_LENGTH): string {
-  if (typeof value !== 'string' || value.length > max)
-    throw new HostFailure(`${field} must be a string of at most ${max} characters`);
-  return value;
-}
 
 /**
  * Runs installed plugins: loads them into the runner, invokes their handlers with the install's limits,
@@ -267,6 +266,9 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
       // Text PostgreSQL cannot store is refused before anything runs, naming the argument that holds it.
       const unstorable = method === 'log' ? undefined : unstorableArgument(method, args);
       if (unstorable) throw new HostFailure(`${method}: ${unstorable}`);
+      // Then the capability's argument schema, the SDK's (its test harness checks the same one).
+      const problem = method === 'log' ? undefined : capabilityArgumentProblem(method, args);
+      if (problem) throw new HostFailure(`${method}: ${problem}`);
       return await this.capability(installId, method, args);
     } catch (error) {
       if (error instanceof HostFailure || error instanceof NotGrantedError) throw error;
@@ -292,8 +294,8 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
       }
       case 'messages.post': {
         if (!permissions.messages?.write) throw deny('messages.write');
-        const input = (args[0] ?? {}) as { channelId?: unknown; text?: unknown; threadId?: unknown };
-        const channelId = text(input.channelId, 'channelId', 64);
+        const input = args[0] as { channelId: string; text: string; threadId?: string };
+        const channelId = input.channelId;
         const access = await this.channels.requireReadable(channelId, bot).catch(() => {
           throw new HostFailure('channel not found');
         });
@@ -301,50 +303,42 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
         return this.messages.post(
           channelId,
           { userId: bot, isBot: true },
-          {
-            text: text(input.text, 'text'),
-            threadId: input.threadId === undefined ? undefined : text(input.threadId, 'threadId', 64),
-          },
+          { text: input.text, threadId: input.threadId },
           { skipHooks: true },
         );
       }
       case 'messages.update': {
         if (!permissions.messages?.write) throw deny('messages.write');
-        const input = (args[0] ?? {}) as { messageId?: unknown; text?: unknown };
-        return this.messages.edit(text(input.messageId, 'messageId', 64), bot, {
-          text: text(input.text, 'text'),
-        });
+        const input = args[0] as { messageId: string; text: string };
+        return this.messages.edit(input.messageId, bot, { text: input.text });
       }
       case 'messages.get':
         if (!permissions.messages?.read) throw deny('messages.read');
         // As the bot reads it: public channels and those it was added to; anything else is null, like a miss.
-        return this.messages.get(text(args[0], 'messageId', 64), bot).catch(() => null);
+        return this.messages.get(args[0] as string, bot).catch(() => null);
       case 'now':
         return Date.now();
       case 'channels.get': {
-        const channelId = text(args[0], 'channelId', 64);
+        const channelId = args[0] as string;
         const visible = await this.channels.get(channelId, bot).catch(() => null);
         // Addressed messages reach the plugin from DMs it is not in; it needs their members to notify them.
         if (visible || !permissions.messages?.addressed) return visible;
         return (await this.channels.findDirect(install.workspaceId, channelId).catch(() => null)) ?? null;
       }
       case 'users.get': {
-        const member = await this.workspaces.findMember(install.workspaceId, text(args[0], 'userId', 64));
+        const member = await this.workspaces.findMember(install.workspaceId, args[0] as string);
         return member ? { id: member.userId, displayName: member.displayName, isBot: member.isBot } : null;
       }
       case 'users.presence': {
         if (!permissions.users?.presence) throw deny('users.presence');
-        const ids = args[0];
-        if (!Array.isArray(ids) || ids.length > 1000)
-          throw new HostFailure('takes an array of at most 1000 user ids');
         // Anything but a member's id is left out, as a stranger's would be; presence is cluster-wide.
-        const unique = [...new Set(ids.map((id) => text(id, 'userId', 64)).filter(isUuid))];
+        const unique = [...new Set((args[0] as string[]).filter(isUuid))];
         return this.presence.statuses(await this.workspaces.filterMembers(install.workspaceId, unique));
       }
       case 'files.get': {
         if (!permissions.files?.read) throw deny('files.read');
         // Only files the bot could open through the API: attached in channels it may read, in its workspace.
-        const found = await this.files.forBot(install.workspaceId, bot, text(args[0], 'fileId', 64));
+        const found = await this.files.forBot(install.workspaceId, bot, args[0] as string);
         if (!found) return null;
         const { id, name, contentType, size } = found.file;
         if (size > permissions.files.maxBytes)
@@ -363,7 +357,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
         const hosts = permissions.http ? [...permissions.http.hosts, ...install.allowedHosts] : [];
         if (hosts.length === 0) throw deny('http');
         const [url, init] = args as [
-          unknown,
+          string,
           { method?: string; headers?: Record<string, string>; body?: string; bodyBase64?: string },
         ];
         const { bodyBase64: _, ...request } = init ?? {};
@@ -375,7 +369,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
         }
         return this.egress
           .fetch(
-            text(url, 'url', 2048),
+            url,
             { ...request, body },
             {
               allowedHosts: hosts,
@@ -399,31 +393,22 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     quotaBytes: number,
   ): Promise<unknown> {
     if (method === 'kv.list')
-      return this.repository.kvList(install.id, typeof args[0] === 'string' ? args[0] : '');
-    const key = args[0];
-    if (typeof key !== 'string' || !KEY.test(key))
-      throw new HostFailure('a key is 1–256 letters, digits and . : / - _');
+      return this.repository.kvList(install.id, (args[0] as string | undefined) ?? '');
+    const key = args[0] as string;
     if (method === 'kv.get') return (await this.repository.kvGet(install.id, key))?.value ?? null;
     if (method === 'kv.getEntry') return (await this.repository.kvGet(install.id, key)) ?? null;
     if (method === 'kv.delete') return this.repository.kvDelete(install.id, key);
     const json = JSON.stringify(args[1] ?? null);
-    const options = (args[2] ?? {}) as { ttlSeconds?: unknown; ifVersion?: unknown };
+    const options = (args[2] ?? {}) as { ttlSeconds?: number; ifVersion?: number | null };
     const used = await this.repository.kvUsage(install.id, key);
     if (used + Buffer.byteLength(json) > quotaBytes)
       throw new HostFailure(`KV quota of ${quotaBytes} bytes exceeded`);
-    const ttl =
-      typeof options.ttlSeconds === 'number' && options.ttlSeconds > 0 ? options.ttlSeconds : undefined;
-    const ifVersion =
-      options.ifVersion === null
-        ? null
-        : typeof options.ifVersion === 'number'
-          ? options.ifVersion
-          : undefined;
+    const { ttlSeconds, ifVersion } = options;
     const version = await this.repository.kvSet(
       install.id,
       key,
       json,
-      ttl ? new Date(Date.now() + ttl * 1000) : null,
+      ttlSeconds ? new Date(Date.now() + ttlSeconds * 1000) : null,
       ifVersion,
     );
     return version === undefined ? null : { version };

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { TokenBucket } from '../common/token-bucket';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 
-/** One socket's token bucket of client frames. */
+/** One socket's allowance of client frames. */
 export interface FrameBucket {
-  tokens: number;
-  filledAt: number;
+  tokens: TokenBucket;
   noticeAt: number;
 }
 
@@ -18,24 +19,23 @@ export type FrameAdmission = { admitted: true } | { admitted: false; notice?: st
  */
 @Injectable()
 export class FrameRateLimiter {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
 
   bucket(): FrameBucket {
-    return { tokens: this.config.clientFrameBurst, filledAt: Date.now(), noticeAt: 0 };
+    const { clientFramesPerSecond: rate, clientFrameBurst: burst } = this.config;
+    return { tokens: new TokenBucket(rate, burst, this.clock.now()), noticeAt: 0 };
   }
 
   /** Takes a token for one frame; past the burst the frame is dropped, and (once a second) the client told. */
   admit(bucket: FrameBucket): FrameAdmission {
-    const now = Date.now();
-    const { clientFramesPerSecond: rate, clientFrameBurst: burst } = this.config;
-    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.filledAt) / 1000) * rate);
-    bucket.filledAt = now;
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { admitted: true };
-    }
+    const now = this.clock.now();
+    if (bucket.tokens.take(now)) return { admitted: true };
     if (now - bucket.noticeAt < 1000) return { admitted: false };
     bucket.noticeAt = now;
+    const { clientFramesPerSecond: rate, clientFrameBurst: burst } = this.config;
     return {
       admitted: false,
       notice: `Too many frames: at most ${rate} a second (bursts of ${burst}); frames were dropped`,

@@ -1,7 +1,8 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { pageQuerySchema } from '../common/pagination';
 import type { Attachment, Block } from '../slack/block-kit.schemas';
-import { MAX_TEXT_LENGTH, richContent, textUnlessRich } from '../messages/messages.schemas';
+import { MAX_TEXT_LENGTH } from '@jokkaer/sdk-plugin';
+import { richContent, textUnlessRich } from '../messages/messages.schemas';
 
 /** How far ahead a message may be scheduled, as on Slack. */
 export const MAX_SCHEDULE_DAYS = 120;

@@ -5,7 +5,7 @@ import { newId } from '../common/ids';
 import { decodeCursor, toPage } from '../common/pagination';
 import type { Page } from '../common/pagination';
 import { badRequest, conflict, notFound } from '../common/problem';
-import { isUuid } from '../common/validation';
+import { isUuid } from '@jokkaer/sdk-plugin';
 import type { Author } from '../messages/messages.service';
 import { MessagesService } from '../messages/messages.service';
 import { assertRichContent } from '../slack/block-kit';

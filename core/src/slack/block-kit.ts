@@ -1,5 +1,5 @@
 import { assertValid } from '../common/validation';
-import { MAX_TEXT_LENGTH } from '../messages/messages.schemas';
+import { MAX_TEXT_LENGTH } from '@jokkaer/sdk-plugin';
 import type { RichContent } from '../messages/messages.schemas';
 import { richContentSchema } from './block-kit.schemas';
 import type { Attachment, Block } from './block-kit.schemas';

@@ -1,4 +1,4 @@
-import { isUuid } from '../common/validation';
+import { isUuid, UUID_SOURCE } from '@jokkaer/sdk-plugin';
 
 /**
  * Slack-shaped ids for native UUIDs (scheduled messages are Q…, as on Slack): a kind letter and the UUID's 128
@@ -45,12 +45,11 @@ export function parseTs(ts: unknown): string | undefined {
   return match ? (BigInt(match[1]) * 1_000_000n + BigInt(match[2])).toString() : undefined;
 }
 
+const NATIVE_MENTION = new RegExp(`<@(${UUID_SOURCE})>`, 'gi');
+
 /** Mentions as Slack writes them: `<@U…>` rather than our `<@uuid>`. */
 export const slackMentions = (text: string): string =>
-  text.replace(
-    /<@([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})>/gi,
-    (_, id: string) => `<@${slackId('U', id.toLowerCase())}>`,
-  );
+  text.replace(NATIVE_MENTION, (_, id: string) => `<@${slackId('U', id.toLowerCase())}>`);
 
 /** An app's `<@U…>` (or `<@B…>`) mentions as ours, so the people they name are mentioned here too. */
 export const nativeMentions = (text: string): string =>

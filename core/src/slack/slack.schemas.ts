@@ -1,3 +1,4 @@
+import { MAX_TEXT_LENGTH } from '@jokkaer/sdk-plugin';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 
 /**
@@ -7,7 +8,7 @@ import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
  */
 const id = { type: 'string', minLength: 1, maxLength: 100 } as const;
 const ts = { type: 'string', pattern: '^\\d{1,12}\\.\\d{6}$' } as const;
-const text = { type: 'string', maxLength: 40_000 } as const;
+const text = { type: 'string', maxLength: MAX_TEXT_LENGTH } as const;
 const cursor = { type: 'string', maxLength: 500 } as const;
 const limit = { type: 'integer', minimum: 1, maximum: 1000 } as const;
 /** Block Kit content, checked in full by the messages service (slack/block-kit.schemas.ts). */

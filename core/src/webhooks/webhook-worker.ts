@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Clock } from '../common/clock';
+import { TokenBucket } from '../common/token-bucket';
 import { coalesced } from '../common/coalesced';
 import { LOGGER } from '../common/logger';
 import { APP_CONFIG } from '../config/config';
@@ -37,8 +38,8 @@ const SLACK_TIMEOUT_MS = 3000;
 interface Lane {
   queue: ClaimedDelivery[];
   inFlight: number;
-  tokens: number;
-  refilledAt: number;
+  /** Monotonic time (performance.now()): a test moving the Clock does not refill it. */
+  tokens: TokenBucket;
   timer?: NodeJS.Timeout;
 }
 
@@ -220,8 +221,11 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
       lane = {
         queue: [],
         inFlight: 0,
-        tokens: this.config.webhookEndpointRate,
-        refilledAt: performance.now(),
+        tokens: new TokenBucket(
+          this.config.webhookEndpointRate,
+          this.config.webhookEndpointRate,
+          performance.now(),
+        ),
       };
       this.lanes.set(webhookId, lane);
     }
@@ -232,22 +236,14 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
   private pump(webhookId: string): void {
     const lane = this.lanes.get(webhookId);
     if (!lane || this.stopped) return;
-    const rate = this.config.webhookEndpointRate;
-    const now = performance.now();
-    lane.tokens = Math.min(rate, lane.tokens + ((now - lane.refilledAt) / 1000) * rate);
-    lane.refilledAt = now;
     while (lane.queue.length > 0 && lane.inFlight < this.config.webhookEndpointConcurrency) {
-      if (lane.tokens < 1) {
-        lane.timer ??= setTimeout(
-          () => {
-            lane.timer = undefined;
-            this.pump(webhookId);
-          },
-          Math.ceil(((1 - lane.tokens) / rate) * 1000),
-        );
+      if (!lane.tokens.take(performance.now())) {
+        lane.timer ??= setTimeout(() => {
+          lane.timer = undefined;
+          this.pump(webhookId);
+        }, lane.tokens.msUntilToken(performance.now()));
         return;
       }
-      lane.tokens -= 1;
       lane.inFlight += 1;
       const delivery = lane.queue.shift() as ClaimedDelivery;
       const task = this.attempt(delivery)

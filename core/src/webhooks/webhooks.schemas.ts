@@ -1,4 +1,4 @@
-import { eventSchemas } from '@jokkaer/sdk-plugin';
+import { eventSchemas, MAX_TEXT_LENGTH } from '@jokkaer/sdk-plugin';
 import type { FromSchema } from 'json-schema-to-ts';
 import { textUnlessRich } from '../messages/messages.schemas';
 
@@ -80,7 +80,7 @@ export type CreateIncomingWebhookBody = FromSchema<typeof createIncomingWebhookS
 export const slackPayloadSchema = {
   type: 'object',
   properties: {
-    text: { type: 'string', maxLength: 40_000 },
+    text: { type: 'string', maxLength: MAX_TEXT_LENGTH },
     blocks: { type: 'array', items: { type: 'object' } },
     attachments: { type: 'array', items: { type: 'object' } },
     username: { type: 'string', minLength: 1, maxLength: 80 },
