@@ -1,6 +1,6 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { DiscoveryService } from '@nestjs/core';
+import { ModulesContainer } from '@nestjs/core';
 import { FASTIFY_ROUTE_SCHEMA_METADATA } from '@nestjs/platform-fastify/constants';
 import { AuthService } from '../core/src/auth/auth.service';
 import { ChannelsService } from '../core/src/channels/channels.service';
@@ -99,21 +99,21 @@ it('GET /workspaces/:workspaceId/channels answers whole pages', async () => {
 
 it('covers every route that declares the schema of its answer', () => {
   // Returns sets Fastify's response schema on the handler (Responds only documents, and serializes nothing).
-  const serialized = server.app
-    .get(DiscoveryService)
-    .getControllers()
-    .flatMap(({ metatype }) => {
-      if (!metatype) return [];
-      const prototype = (metatype as { prototype: Record<string, unknown> }).prototype;
-      const base = Reflect.getMetadata(PATH_METADATA, metatype) as string;
-      return Object.getOwnPropertyNames(prototype)
-        .map((name) => prototype[name])
-        .filter((handler) => Reflect.getMetadata(FASTIFY_ROUTE_SCHEMA_METADATA, handler as object)?.response)
-        .map((handler) => {
-          const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler as object) as number];
-          return `${method} /${base}/${Reflect.getMetadata(PATH_METADATA, handler as object) as string}`;
-        });
-    });
+  const controllers = [...server.app.get(ModulesContainer).values()].flatMap((module) => [
+    ...module.controllers.values(),
+  ]);
+  const serialized = controllers.flatMap(({ metatype }) => {
+    if (!metatype) return [];
+    const prototype = (metatype as { prototype: Record<string, unknown> }).prototype;
+    const base = Reflect.getMetadata(PATH_METADATA, metatype) as string;
+    return Object.getOwnPropertyNames(prototype)
+      .map((name) => prototype[name])
+      .filter((handler) => Reflect.getMetadata(FASTIFY_ROUTE_SCHEMA_METADATA, handler as object)?.response)
+      .map((handler) => {
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler as object) as number];
+        return `${method} /${base}/${Reflect.getMetadata(PATH_METADATA, handler as object) as string}`;
+      });
+  });
   expect(serialized.sort()).toEqual([
     'GET /api/v1/channels/:channelId',
     'GET /api/v1/me',

@@ -372,7 +372,8 @@ describe('interactivity and modals with a stock Bolt app over HTTP', () => {
     expect(flow.refused.body).toEqual({ result: 'errors', errors: { target: 'Unknown target: nowhere' } });
     expect(flow.accepted.body).toEqual({ result: 'closed' });
     expect(flow.clicked.body).toEqual({ delivered: true });
-    expect(flow.replaced?.text).toBe(`Approved staging by <@${slackId('U', owner.id)}> over HTTP`);
+    // The app's `<@U…>` is stored as a native mention, so the person is notified.
+    expect(flow.replaced?.text).toBe(`Approved staging by <@${owner.id}> over HTTP`);
     expect(flow.replaced?.blocks ?? null).toBeNull();
   }, 60_000);
 

@@ -107,6 +107,7 @@ describe('loadConfig', () => {
       importMaxUncompressedBytes: 20 * 1024 ** 3,
       importMaxRatio: 100,
       importBatchMessages: 2000,
+      importFileHosts: ['files.slack.com'],
       exportPrivate: false,
       exportRetentionHours: 24,
     });
