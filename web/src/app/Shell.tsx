@@ -5,7 +5,7 @@ import { ConnectionBanner } from './ConnectionBanner';
 import { DrawerProvider, useDrawer } from '../components/Drawer';
 import { RealtimeProvider } from './realtime';
 import { CallsProvider } from '../features/calls';
-import { AppModal } from '../features/blocks/AppModal';
+import { AppModalHost } from '../features/blocks/AppModalHost';
 
 function ShellLayout() {
   const { open } = useDrawer();
@@ -31,7 +31,7 @@ export function Shell() {
         <DrawerProvider>
           <ConnectionBanner />
           <ShellLayout />
-          <AppModal />
+          <AppModalHost />
         </DrawerProvider>
       </CallsProvider>
     </RealtimeProvider>
