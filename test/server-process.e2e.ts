@@ -475,6 +475,8 @@ it('delivers a webhook whose worker was killed mid-delivery: another instance se
         WebhookReceiver.expectedSignature(second, hook.body.secret),
       );
 
+      // The attempt's outcome is written in a batch just after the answer: settled, it is in the log.
+      await b.app.get(WebhookWorker).settled();
       const onB = new ApiClient(b.url, alice.token);
       const deliveries = await onB.get(
         `/api/v1/workspaces/${workspace.id}/webhooks/${hook.body.id}/deliveries`,
