@@ -14,10 +14,11 @@ beforeAll(async () => {
   alice = await registerUser(server.url, 'Alice');
   browser = await launchChromium();
 });
+// Closing Chromium can take long on a machine busy with other browsers.
 afterAll(async () => {
   await browser?.close();
   await server.close();
-});
+}, 90_000);
 
 const get = (path: string, headers: Record<string, string> = {}) =>
   fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${alice.token}`, ...headers } });

@@ -16,6 +16,16 @@ export async function signUp(page: Page, name: string): Promise<string> {
 
 /** axe-core's serious and critical violations on the page as it is now (all rules, or those named), by rule and element. */
 export async function seriousViolations(page: Page, rules?: string[]): Promise<string[]> {
+  // Colours caught mid-transition (a message row's background after a theme switch) are neither theme's.
+  // Endless ones (a spinner) are left running; a cancelled one rejects, which is fine.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
   const builder = new AxeBuilder({ page });
   const results = await (rules ? builder.withRules(rules) : builder).analyze();
   return results.violations
