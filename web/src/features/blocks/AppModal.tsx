@@ -93,7 +93,7 @@ function Input({ block, error }: { block: InputBlock; error?: string }) {
           .map((option) => option.value),
       );
       control = (element.options ?? []).map((option) => (
-        <label key={option.value} className="view-choice">
+        <label key={option.value} className="checkbox">
           <input
             type={element.type === 'checkboxes' ? 'checkbox' : 'radio'}
             name={name}
