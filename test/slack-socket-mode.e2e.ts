@@ -1,6 +1,8 @@
 import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { APP_CONFIG } from '../core/src/config/config';
+import { Metrics } from '../core/src/metrics/metrics';
+import { SlackSocketMode } from '../core/src/slack/socket-mode';
 import type { AppConfig } from '../core/src/config/config';
 import { createChannel, createWorkspace, postMessage, registerUser, TestUser } from '../fixtures/factories';
 import {
@@ -10,6 +12,7 @@ import {
   mentionIsAnsweredInThread,
   startSocketBolt,
 } from '../fixtures/slack-bolt';
+import type { SocketApp } from '../fixtures/slack-bolt';
 import { eventually } from './support/eventually';
 import { startTestServer, TestServer } from './support/server';
 
@@ -27,10 +30,14 @@ let appPath: string;
 let botUserId: string;
 let appToken: string;
 let appTokenId: string;
+let socketApp: SocketApp;
 let bolt: App;
 let connections = 0;
 
 const slackApiUrl = () => `${server.url}/api/slack/`;
+const openSockets = async () =>
+  (await server.app.get(Metrics).registry.getSingleMetric('jokkaer_slack_socket_connections')!.get())
+    .values[0]?.value;
 
 beforeAll(async () => {
   server = await startTestServer({
@@ -42,9 +49,9 @@ beforeAll(async () => {
   owner = await registerUser(server.url, 'Ada Owner');
   workspaceId = (await createWorkspace(owner)).id;
   channelId = (await createChannel(owner, workspaceId)).id;
-  const app = await installSocketApp(owner, workspaceId, channelId, slackApiUrl());
-  ({ appPath, botUserId, appToken, appTokenId } = app);
-  bolt = await startSocketBolt(app, slackApiUrl(), 'over the socket', () => (connections += 1));
+  socketApp = await installSocketApp(owner, workspaceId, channelId, slackApiUrl());
+  ({ appPath, botUserId, appToken, appTokenId } = socketApp);
+  bolt = await startSocketBolt(socketApp, slackApiUrl(), 'over the socket', () => (connections += 1));
   // Two servers' worth of setup (ours and the app's) on a busy machine.
 }, 90_000);
 
@@ -90,6 +97,26 @@ describe('a stock Bolt app in Socket Mode', () => {
     );
     await postMessage(owner, channelId, 'hello again');
     await botPosted(owner, channelId, botUserId, 'Hello over the socket', 2);
+  });
+
+  it('a command typed while the app is between two sockets waits for the next one', async () => {
+    await bolt.stop();
+    await eventually(async () => ((await openSockets()) === 0 ? true : undefined), 'the old socket closed');
+    const socketMode = server.app.get(SlackSocketMode);
+    const connected = socketMode.connected.bind(socketMode);
+    const decided = new Promise<boolean>((resolve) =>
+      jest.spyOn(socketMode, 'connected').mockImplementationOnce((appId) => {
+        const answer = connected(appId);
+        resolve(answer);
+        return answer;
+      }),
+    );
+    const answer = owner.api.post(`/api/v1/channels/${channelId}/commands`, { text: '/deploy v3' });
+    // The server looked for the app's socket while it had none (and no URL to fall back on); the next opens now.
+    expect(await decided).toBe(true);
+    bolt = await startSocketBolt(socketApp, slackApiUrl(), 'over the socket', () => (connections += 1));
+    expect((await answer).body).toEqual({ responseType: 'ephemeral', text: '' });
+    await botPosted(owner, channelId, botUserId, 'Deployed v3 over the socket');
   });
 
   it('refuses apps.connections.open for a bot token, an unknown token and a revoked one', async () => {

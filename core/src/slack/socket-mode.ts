@@ -19,6 +19,7 @@ import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import type { EphemeralMessage } from '../events/cluster-transport';
 import { EventBus } from '../events/event-bus';
+import { Metrics } from '../metrics/metrics';
 import { slackId } from './slack-ids';
 import { SlackRepository } from './slack.repository';
 import { SlackError } from './slack.schemas';
@@ -31,6 +32,11 @@ const TICKET_TTL_MS = 30_000;
 const DISCONNECT_GRACE_MS = 5000;
 /** How often an instance tells the others which apps have a socket on it; unheard-of for 3 times that, gone. */
 const ANNOUNCE_INTERVAL_MS = 10_000;
+/**
+ * An app between two connections gets this long to open its next one; its envelopes wait for it rather than
+ * fall back to HTTP. Slack's own client closes its socket on `disconnect` and opens the next one 5 s later.
+ */
+const RECONNECT_WINDOW_MS = 10_000;
 /** A relayed envelope's answer crosses the cluster twice more than a local one's. */
 const RELAY_MARGIN_MS = 1000;
 
@@ -51,6 +57,8 @@ interface Connection {
   refreshTimer?: NodeJS.Timeout;
   /** Told to reconnect: used only until the app's new connection is up. */
   closing?: boolean;
+  /** Its token was revoked: the app is not expected back. */
+  disabled?: boolean;
 }
 
 interface Pending {
@@ -81,7 +89,9 @@ export class SlackSocketMode
   private readonly byApp = new Map<string, Connection[]>();
   private readonly pending = new Map<string, Pending>();
   /** Envelopes waiting for an app's new connection while its old one closes. */
-  private readonly arrivals = new Map<string, ((connection: Connection) => void)[]>();
+  private readonly arrivals = new Map<string, ((connection: Connection | undefined) => void)[]>();
+  /** When each app's last socket here closed, while it may still be reconnecting. */
+  private readonly lastClosed = new Map<string, number>();
   private turn = 0;
   /** Other instances by id: the apps with a socket there, and until when that is believed. */
   private readonly elsewhere = new Map<string, { apps: Set<string>; until: number }>();
@@ -96,7 +106,15 @@ export class SlackSocketMode
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    metrics: Metrics,
+  ) {
+    metrics.readGauge(
+      'slack_socket_connections',
+      'Slack Socket Mode connections open on this instance',
+      () => this.connections().length,
+      'sum',
+    );
+  }
 
   onApplicationBootstrap(): void {
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
@@ -117,6 +135,9 @@ export class SlackSocketMode
 
   onApplicationShutdown(): void {
     clearInterval(this.announceTimer);
+    // Nothing waiting for an app's next connection outlives the server.
+    for (const waiting of this.arrivals.values()) for (const arrived of waiting) arrived(undefined);
+    this.arrivals.clear();
     for (const connection of this.connections()) connection.ws.terminate();
     this.wss.close();
   }
@@ -137,9 +158,24 @@ export class SlackSocketMode
     return { url: base.toString() };
   }
 
-  /** Whether the app has a socket on this instance or, as far as this one knows, on another. */
+  /**
+   * Whether the app has a socket on this instance or, as far as this one knows, on another, or is reconnecting
+   * to this one.
+   */
   connected(appId: string): boolean {
-    return (this.byApp.get(appId)?.length ?? 0) > 0 || this.instanceWith(appId) !== undefined;
+    return (
+      (this.byApp.get(appId)?.length ?? 0) > 0 ||
+      this.instanceWith(appId) !== undefined ||
+      this.reconnecting(appId)
+    );
+  }
+
+  private reconnecting(appId: string): boolean {
+    const closedAt = this.lastClosed.get(appId);
+    if (closedAt === undefined) return false;
+    if (this.clock.now() - closedAt < RECONNECT_WINDOW_MS) return true;
+    this.lastClosed.delete(appId);
+    return false;
   }
 
   /**
@@ -160,7 +196,7 @@ export class SlackSocketMode
 
   private async sendHere({ appId, type, payload, retry }: Envelope): Promise<EnvelopeOutcome> {
     // A connection told to reconnect carries nothing new (the app could not acknowledge it): the app's next
-    // connection does, if it comes within the time an acknowledgement may take (the app may be between two).
+    // connection does, if it comes in time (the app may be between two).
     const connection = this.fresh(appId) ?? (await this.nextConnection(appId));
     if (!connection) return { acked: false, reason: 'no Socket Mode connection' };
     const envelopeId = randomUUID();
@@ -193,10 +229,13 @@ export class SlackSocketMode
   private relay(instanceId: string, envelope: Envelope): Promise<EnvelopeOutcome> {
     const relayId = randomUUID();
     return new Promise<EnvelopeOutcome>((resolve) => {
-      const timer = setTimeout(() => {
-        this.relayed.delete(relayId);
-        resolve({ acked: false, reason: `no acknowledgement within ${ACK_TIMEOUT_MS} ms (relayed)` });
-      }, ACK_TIMEOUT_MS + RELAY_MARGIN_MS);
+      const timer = setTimeout(
+        () => {
+          this.relayed.delete(relayId);
+          resolve({ acked: false, reason: `no acknowledgement within ${ACK_TIMEOUT_MS} ms (relayed)` });
+        },
+        RECONNECT_WINDOW_MS + ACK_TIMEOUT_MS + RELAY_MARGIN_MS,
+      );
       this.relayed.set(relayId, {
         resolve: (outcome) => {
           clearTimeout(timer);
@@ -269,7 +308,7 @@ export class SlackSocketMode
     return sockets.length > 0 ? sockets[this.turn++ % sockets.length] : undefined;
   }
 
-  /** The app's next connection, if it opens within ACK_TIMEOUT_MS (the app is reconnecting). */
+  /** The app's next connection, if it opens within RECONNECT_WINDOW_MS (the app is reconnecting). */
   private nextConnection(appId: string): Promise<Connection | undefined> {
     return new Promise((resolve) => {
       const waiting = this.arrivals.get(appId) ?? [];
@@ -282,7 +321,7 @@ export class SlackSocketMode
         if (rest.length > 0) this.arrivals.set(appId, rest);
         else this.arrivals.delete(appId);
         resolve(undefined);
-      }, ACK_TIMEOUT_MS);
+      }, RECONNECT_WINDOW_MS);
       waiting.push(arrived);
       this.arrivals.set(appId, waiting);
     });
@@ -310,6 +349,7 @@ export class SlackSocketMode
     const sockets = this.byApp.get(appId) ?? [];
     sockets.push(connection);
     this.byApp.set(appId, sockets);
+    this.lastClosed.delete(appId);
     const waiting = this.arrivals.get(appId) ?? [];
     this.arrivals.delete(appId);
     for (const arrived of waiting) arrived(connection);
@@ -359,7 +399,10 @@ export class SlackSocketMode
     connection.closing = true;
     this.announce();
     // A disabled link carries nothing more; otherwise it does until the new connection is up.
-    if (reason === 'link_disabled') this.forget(connection);
+    if (reason === 'link_disabled') {
+      connection.disabled = true;
+      this.forget(connection);
+    }
     if (connection.ws.readyState !== WebSocket.OPEN) return;
     connection.ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'jokkaer' } }));
     setTimeout(
@@ -372,7 +415,10 @@ export class SlackSocketMode
     clearTimeout(connection.refreshTimer);
     const rest = (this.byApp.get(connection.appId) ?? []).filter((other) => other !== connection);
     if (rest.length > 0) this.byApp.set(connection.appId, rest);
-    else this.byApp.delete(connection.appId);
+    else {
+      this.byApp.delete(connection.appId);
+      if (!connection.disabled) this.lastClosed.set(connection.appId, this.clock.now());
+    }
     this.announce();
   }
 
