@@ -64,6 +64,7 @@ beforeAll(async () => {
       { command: '/standup', description: 'Start a standup' },
       { command: '/whisper', description: 'Answer only me' },
       { command: '/garbled', description: 'Answer with text that cannot be stored' },
+      { command: '/card', description: 'Answer with blocks' },
     ],
   );
   const receiver = new ExpressReceiver({ signingSecret, logLevel: LogLevel.ERROR });
@@ -87,6 +88,21 @@ beforeAll(async () => {
     responseUrls.push(command.response_url);
     await ack({ response_type: 'ephemeral', text: 'Only you can see this' });
     await respond({ response_type: 'ephemeral', text: 'And this, later' });
+  });
+  bolt.command('/card', async ({ command, ack, respond }) => {
+    const card = (words: string) => [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${words}*` } },
+      {
+        type: 'actions',
+        elements: [{ type: 'button', action_id: 'open', text: { type: 'plain_text', text: 'Open' } }],
+      },
+    ];
+    if (command.text === 'public') {
+      await ack({ response_type: 'in_channel', blocks: card('For everyone') });
+      return;
+    }
+    await ack({ response_type: 'ephemeral', blocks: card('Just for you') });
+    await respond({ response_type: 'ephemeral', blocks: card('Later, just for you') });
   });
   bolt.command('/garbled', async ({ ack }) => {
     await ack({ response_type: 'in_channel', text: 'half an answer\u0000' });
@@ -181,6 +197,43 @@ describe('slash commands to apps', () => {
     } finally {
       mine.ws.close();
     }
+  });
+
+  it('carries an app’s blocks in its answers: to the person who asked, and posted in the channel', async () => {
+    const mine = await RealtimeClient.connect(server.url, { token: owner.token });
+    try {
+      const answer = await owner.api.post(`/api/v1/channels/${channelId}/commands`, { text: '/card' });
+      // The text is the blocks' fallback, as Slack makes it for a notification.
+      expect(answer.body).toEqual({
+        responseType: 'ephemeral',
+        text: '*Just for you*',
+        blocks: [expect.objectContaining({ type: 'section' }), expect.objectContaining({ type: 'actions' })],
+      });
+      const later = await mine.next((frame) => frame.type === 'command.response');
+      expect(later).toMatchObject({
+        channelId,
+        text: '*Later, just for you*',
+        blocks: [
+          { type: 'section', text: { type: 'mrkdwn', text: '*Later, just for you*' } },
+          expect.anything(),
+        ],
+      });
+    } finally {
+      mine.ws.close();
+    }
+    const posted = await owner.api.post(`/api/v1/channels/${channelId}/commands`, { text: '/card public' });
+    expect(posted.body).toMatchObject({ responseType: 'in_channel', text: '*For everyone*' });
+    const message = await eventually(async () => {
+      const items = (await owner.api.get(`/api/v1/channels/${channelId}/messages`)).body.items as {
+        text: string;
+        blocks: unknown[] | null;
+      }[];
+      return items.find((item) => item.text === '*For everyone*');
+    }, 'the posted card');
+    expect(message.blocks).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: '*For everyone*' } },
+      expect.objectContaining({ type: 'actions' }),
+    ]);
   });
 
   it('reports an app whose answer cannot be posted instead of failing the command', async () => {

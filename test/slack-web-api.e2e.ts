@@ -365,6 +365,12 @@ describe('Slack Web API', () => {
         userId: owner.id,
         text: 'psst, only you',
       });
+      const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: 'A *card*, only for you' } }];
+      await client.chat.postEphemeral({ channel, user, blocks, text: 'a card' });
+      const card = await theirs.next(
+        (candidate) => candidate.type === 'command.response' && candidate.text === 'a card',
+      );
+      expect(card.blocks).toEqual(blocks);
       // Never stored, never to anyone else: the sender's socket sees the next post and nothing before it.
       const later = await client.chat.postMessage({ channel, text: 'for everyone' });
       await mine.next((candidate) => candidate.type === 'message.created' && candidate.data.ts === later.ts);

@@ -65,6 +65,20 @@ function deployModal(channelId: string) {
 /** What the app does: /deploy opens the modal; a submission is checked, then asked for approval. */
 function listen(bolt: App) {
   bolt.command('/deploy', async ({ ack, command, client }) => {
+    if (command.text === 'status') {
+      // Blocks for the typist alone: shown under the conversation, their controls not live.
+      await ack({
+        response_type: 'ephemeral',
+        blocks: [
+          { type: 'section', text: { type: 'mrkdwn', text: 'Staging runs *main*' } },
+          {
+            type: 'actions',
+            elements: [{ type: 'button', action_id: 'rollback', text: plain('Roll back') }],
+          },
+        ],
+      });
+      return;
+    }
     await ack();
     await client.views.open({ trigger_id: command.trigger_id, view: deployModal(command.channel_id) });
   });
@@ -139,7 +153,8 @@ test('a Bolt app’s modal and button work in the browser: errors on the field, 
     await new WebClient(token, { slackApiUrl }).conversations.join({ channel: channel.id });
     const receiver = new HTTPReceiver({
       signingSecret: app.signingSecret,
-      processBeforeResponse: true,
+      // Bolt's default: ack() answers at once, so the app's later calls (chat.postMessage) are not inside its 3 s.
+      processBeforeResponse: false,
       logLevel: LogLevel.ERROR,
     });
     const bolt = new App({ token, receiver, clientOptions: { slackApiUrl }, logLevel: LogLevel.ERROR });
@@ -176,6 +191,14 @@ test('a Bolt app’s modal and button work in the browser: errors on the field, 
     await message.getByRole('button', { name: 'Approve' }).click();
     await expect(page.getByRole('log').getByText('Approved staging')).toBeVisible();
     await expect(page.getByText(question)).toHaveCount(0);
+
+    await box.fill('/deploy status');
+    await box.press('Enter');
+    const answer = page.getByRole('article', { name: 'Answer from Deployer' });
+    await expect(answer.getByText('Staging runs')).toBeVisible();
+    await expect(answer.getByText('main', { exact: true })).toHaveCSS('font-weight', '700');
+    await expect(answer.getByRole('button', { name: 'Roll back' })).toBeDisabled();
+    expect(await seriousViolations(page)).toEqual([]);
   } finally {
     host.closeAllConnections();
     await new Promise((resolve) => host.close(resolve));

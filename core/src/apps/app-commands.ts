@@ -15,15 +15,16 @@ import { isStorableText } from '../common/text';
 import { assertValid } from '../common/validation';
 import { EgressClient, EgressResponse } from '../egress/egress.client';
 import { MessagesService } from '../messages/messages.service';
+import { assertRichContent, fallbackText } from '../slack/block-kit';
 import { SlackInteractivity } from '../slack/interactivity';
-import { channelSlackId, nativeMentions, slackId } from '../slack/slack-ids';
+import { channelSlackId, slackId } from '../slack/slack-ids';
 import { SlackSocketMode } from '../slack/socket-mode';
 import { slackSignature } from '../webhooks/webhook-signature';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { AppsRepository, InstalledCommands } from './apps.repository';
 import { commandAnswerSchema } from './apps.schemas';
 import type { CommandAnswer } from './apps.schemas';
-import { ResponseUrls } from './response-urls';
+import { answerContent, ResponseUrls } from './response-urls';
 
 /** Slack gives apps 3 s to answer a slash command. */
 const ANSWER_TIMEOUT_MS = 3000;
@@ -122,9 +123,16 @@ export class AppCommands implements CommandProvider, OnModuleInit {
       return { responseType: 'ephemeral', text: `/${request.command} failed (the app's answer is invalid).` };
     }
     if (!answer) return { responseType: 'ephemeral', text: '' }; // acknowledged; the answer comes later
+    const { text, rich } = answerContent(answer);
+    try {
+      assertRichContent(rich);
+    } catch {
+      return { responseType: 'ephemeral', text: `/${request.command} failed (the app's answer is invalid).` };
+    }
     return {
       responseType: answer.response_type === 'in_channel' ? 'in_channel' : 'ephemeral',
-      text: nativeMentions(answer.text ?? ''),
+      text: text.trim() ? text : fallbackText(rich),
+      ...rich,
       postAs: install.botUserId,
     };
   }

@@ -10,7 +10,7 @@ import { EventBus } from '../events/event-bus';
 import { publishEphemeralAnswer } from '../events/ephemeral-answer';
 import type { RichContent } from '../messages/messages.schemas';
 import { MessagesService } from '../messages/messages.service';
-import { fallbackText } from '../slack/block-kit';
+import { assertRichContent, fallbackText } from '../slack/block-kit';
 import { nativeMentions } from '../slack/slack-ids';
 import { AppsRepository, CommandResponseRow } from './apps.repository';
 import { commandAnswerSchema } from './apps.schemas';
@@ -69,12 +69,7 @@ export class ResponseUrls {
       await this.messages.delete(original!, target.botUserId);
       return;
     }
-    const rich: RichContent = {
-      ...(answer.blocks ? { blocks: answer.blocks as RichContent['blocks'] } : {}),
-      ...(answer.attachments ? { attachments: answer.attachments } : {}),
-    };
-    // An app writes Slack's `<@U…>`; stored, a mention names the native id.
-    const text = nativeMentions(answer.text ?? '');
+    const { text, rich } = answerContent(answer);
     if (!text.trim() && !rich.blocks?.length && !rich.attachments?.length) {
       throw badRequest('The answer is invalid', [{ path: 'text', message: 'is required' }]);
     }
@@ -92,12 +87,25 @@ export class ResponseUrls {
       );
       return;
     }
+    assertRichContent(rich);
     publishEphemeralAnswer(this.bus, {
       to: target.userId,
       channelId: target.channelId,
       threadId: target.threadId,
       from: target.botUserId,
       text: text.trim() ? text : fallbackText(rich),
+      ...rich,
     });
   }
+}
+
+/** An app's answer as stored: its text with Slack's `<@U…>` made native mentions, and its blocks and attachments. */
+export function answerContent(answer: CommandAnswer): { text: string; rich: RichContent } {
+  return {
+    text: nativeMentions(answer.text ?? ''),
+    rich: {
+      ...(answer.blocks ? { blocks: answer.blocks as RichContent['blocks'] } : {}),
+      ...(answer.attachments ? { attachments: answer.attachments } : {}),
+    },
+  };
 }

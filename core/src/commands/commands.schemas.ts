@@ -1,4 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { messageViewSchema } from '@jokkaer/sdk-plugin';
+import type { RichContent } from '../messages/messages.schemas';
 
 export const runCommandSchema = {
   type: 'object',
@@ -17,8 +19,11 @@ export const commandAnswerViewSchema = {
   properties: {
     /** `ephemeral`: for the person who typed the command only; `in_channel`: also posted where it was typed. */
     responseType: { type: 'string', enum: ['ephemeral', 'in_channel'] },
-    /** Empty when the answer comes later (an app's response_url). */
+    /** Empty when the answer comes later (an app's response_url); else also the fallback of its blocks. */
     text: { type: 'string' },
+    /** An app's Block Kit answer, as a message shows it (its controls are not live: the answer is not stored). */
+    blocks: messageViewSchema.properties.blocks,
+    attachments: messageViewSchema.properties.attachments,
   },
   required: ['responseType', 'text'],
   additionalProperties: false,
@@ -81,7 +86,7 @@ export interface CommandRequest {
   threadId: string | null;
 }
 
-export interface CommandResult {
+export interface CommandResult extends RichContent {
   responseType: 'ephemeral' | 'in_channel';
   text: string;
   /** For in-channel answers: the bot user who posts them. */

@@ -72,14 +72,16 @@ export class CommandsService {
       channelId: channel.id,
       threadId: threadId ?? null,
     });
-    if (result.responseType === 'in_channel' && result.postAs) {
+    const { postAs, ...answer } = result;
+    if (answer.responseType === 'in_channel' && postAs) {
+      const { responseType: _inChannel, ...content } = answer;
       await this.messages.post(
         channel.id,
-        { userId: result.postAs, isBot: true },
-        { text: result.text, threadId },
+        { userId: postAs, isBot: true },
+        { ...content, threadId },
         { skipHooks: true, onBehalfOf: userId },
       );
     }
-    return { responseType: result.responseType, text: result.text };
+    return answer;
   }
 }

@@ -796,6 +796,7 @@ export class SlackService {
       threadId,
       from: caller.userId,
       text: text.trim() ? text : fallbackText(rich),
+      ...rich,
     });
     return { message_ts: formatTs(BigInt(this.clock.now()) * 1000n) };
   }

@@ -18,7 +18,15 @@ export type PresenceStatus = 'online' | 'away' | 'offline';
 export type SignalFrame =
   | { type: 'typing'; channelId: string; userId: string }
   | { type: 'presence'; statuses: { userId: string; status: PresenceStatus }[] }
-  | { type: 'command.response'; channelId: string; threadId: string | null; userId: string; text: string }
+  | {
+      type: 'command.response';
+      channelId: string;
+      threadId: string | null;
+      userId: string;
+      text: string;
+      blocks?: { type: string }[];
+      attachments?: object[];
+    }
   | { type: 'view.opened'; view: AppView }
   | { type: 'view.closed'; rootViewId: string };
 

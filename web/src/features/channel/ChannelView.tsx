@@ -134,7 +134,12 @@ export function ChannelView({ channel, title, members, myId, threadHref, focusMe
             {t('files.drop')}
           </div>
         )}
-        <EphemeralAnswers channelId={channel.id} threadId={null} members={members} />
+        <EphemeralAnswers
+          workspaceId={channel.workspaceId}
+          channelId={channel.id}
+          threadId={null}
+          members={members}
+        />
         <TypingIndicator channelId={channel.id} members={members} myId={myId} />
         <Composer
           key={channel.id}

@@ -3,9 +3,11 @@ import { useTranslation } from 'react-i18next';
 import type { Member } from '../../lib/api/client';
 import { Markdown } from '../../lib/markdown';
 import { showMentions } from '../../lib/mentions';
+import { MessageContent } from '../blocks/MessageContent';
 import { dismissEphemeralAnswer, useEphemeralAnswers } from './api';
 
 interface EphemeralAnswersProps {
+  workspaceId: string;
   channelId: string;
   /** The thread whose answers to show; null: the channel's own. */
   threadId: string | null;
@@ -14,7 +16,7 @@ interface EphemeralAnswersProps {
 }
 
 /** Command answers only the reader can see, below the conversation they were typed in, each dismissible. */
-export function EphemeralAnswers({ channelId, threadId, members }: EphemeralAnswersProps) {
+export function EphemeralAnswers({ workspaceId, channelId, threadId, members }: EphemeralAnswersProps) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const answers = useEphemeralAnswers(channelId, threadId);
@@ -40,7 +42,9 @@ export function EphemeralAnswers({ channelId, threadId, members }: EphemeralAnsw
               {t('commands.dismiss')}
             </button>
           </header>
-          <Markdown text={showMentions(answer.text, nameOf)} />
+          <MessageContent message={{ ...answer, workspaceId }} nameOf={nameOf}>
+            <Markdown text={showMentions(answer.text, nameOf)} />
+          </MessageContent>
         </article>
       ))}
     </section>

@@ -12,7 +12,13 @@ export interface EphemeralAnswer {
   /** Who answered: the plugin's or app's name, or the command when unknown. */
   from: string;
   text: string;
+  /** An app's Block Kit answer: shown, its controls not live (the answer is not stored, so not acted on). */
+  blocks?: { type: string }[] | null;
+  attachments?: object[] | null;
 }
+
+/** What an answer shows beside its author: its text and any blocks and attachments. */
+type AnswerContent = Pick<EphemeralAnswer, 'text' | 'blocks' | 'attachments'>;
 
 export const commandKeys = {
   registry: (workspaceId: string) => ['commands', workspaceId] as const,
@@ -59,14 +65,21 @@ export function addEphemeralAnswer(client: QueryClient, answer: Omit<EphemeralAn
 /** An app's later answer for this person (the socket's `command.response`), named after the app's bot. */
 export function addLaterAnswer(
   client: QueryClient,
-  frame: { channelId: string; threadId: string | null; userId: string; text: string },
+  frame: { channelId: string; threadId: string | null; userId: string } & AnswerContent,
 ): void {
   const bot = client
     .getQueriesData<{ items: Member[] }>({ queryKey: ['members'] })
     .flatMap(([, page]) => page?.items ?? [])
     .find((member) => member.userId === frame.userId);
-  const { channelId, threadId, text } = frame;
-  addEphemeralAnswer(client, { channelId, threadId, text, from: bot?.displayName ?? '' });
+  const { channelId, threadId, text, blocks, attachments } = frame;
+  addEphemeralAnswer(client, {
+    channelId,
+    threadId,
+    text,
+    blocks,
+    attachments,
+    from: bot?.displayName ?? '',
+  });
 }
 
 export function dismissEphemeralAnswer(client: QueryClient, answer: EphemeralAnswer): void {
@@ -89,8 +102,13 @@ export function useRunCommand(workspaceId: string, channelId: string, threadId: 
     async (text: string) => {
       const name = `/${COMMAND.exec(text)?.[1] ?? ''}`;
       const from = commands.find((command) => command.command === name)?.source.name ?? name;
-      const show = (answer: string) =>
-        addEphemeralAnswer(client, { channelId, threadId, from, text: answer });
+      const show = (answer: string | AnswerContent) =>
+        addEphemeralAnswer(client, {
+          channelId,
+          threadId,
+          from,
+          ...(typeof answer === 'string' ? { text: answer } : answer),
+        });
       try {
         const answer = await data(
           api.POST('/api/v1/channels/{channelId}/commands', {
@@ -98,7 +116,7 @@ export function useRunCommand(workspaceId: string, channelId: string, threadId: 
             body: { text, ...(threadId ? { threadId } : {}) },
           }),
         );
-        if (answer.responseType === 'ephemeral' && answer.text) show(answer.text);
+        if (answer.responseType === 'ephemeral' && (answer.text || answer.blocks?.length)) show(answer);
       } catch (error) {
         if (error instanceof ApiError && error.status === 404) show(t('commands.unknown', { command: name }));
         else show(t('commands.failed', { command: name, detail: (error as Error).message }));

@@ -72,7 +72,12 @@ export function ThreadPanel({
           firstItemIndex={0}
           onRetry={(message) => void retry(message)}
         />
-        <EphemeralAnswers channelId={channelId} threadId={threadId} members={members} />
+        <EphemeralAnswers
+          workspaceId={workspaceId}
+          channelId={channelId}
+          threadId={threadId}
+          members={members}
+        />
         <TypingIndicator channelId={channelId} members={members} myId={myId} />
         <Composer
           key={threadId}

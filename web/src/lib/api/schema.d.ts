@@ -4096,6 +4096,18 @@ export interface operations {
             /** @enum {string} */
             responseType: 'ephemeral' | 'in_channel';
             text: string;
+            blocks?:
+              | ({
+                  type: string;
+                } & {
+                  [key: string]: unknown;
+                })[]
+              | null;
+            attachments?:
+              | {
+                  [key: string]: unknown;
+                }[]
+              | null;
           };
         };
       };
