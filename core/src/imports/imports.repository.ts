@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
+import { inTimeline } from '../messages/messages.models';
 import type { BotProfile } from '../messages/messages.schemas';
 import type { ImportProgress, ImportStatus, SkippedItem } from './imports.schemas';
 
@@ -467,7 +468,7 @@ export class ImportsRepository {
       `UPDATE channel_members AS cm SET last_read_id = latest.id
        FROM (SELECT c.id AS channel_id,
                (SELECT m.id FROM messages AS m
-                WHERE m.channel_id = c.id AND m.thread_id IS NULL AND m.deleted_at IS NULL
+                WHERE m.channel_id = c.id AND ${inTimeline('m')} AND m.deleted_at IS NULL
                 ORDER BY m.id DESC LIMIT 1) AS id
              FROM (SELECT value::uuid AS id FROM json_array_elements_text(?::json)) AS c) AS latest
        WHERE cm.channel_id = latest.channel_id AND latest.id IS NOT NULL

@@ -15,6 +15,7 @@ import { isReactionEmoji } from './emoji';
 import { parseBroadcast, parseMentions } from './mentions';
 import { isUniqueViolation } from '../database/errors';
 import { assertRichContent, fallbackText } from '../slack/block-kit';
+import { parseTs } from '../slack/slack-ids';
 import { MessageHooks } from './message-hooks';
 import type { BotProfile } from './messages.schemas';
 import { MessagesRepository } from './messages.repository';
@@ -24,6 +25,7 @@ import type {
   MessageView,
   PostMessageBody,
   RichContent,
+  TsHistoryQuery,
 } from './messages.schemas';
 
 interface PostOptions {
@@ -146,6 +148,7 @@ export class MessagesService {
       userId,
       text,
       threadId,
+      alsoSentToChannel: threadId !== null && input.alsoSentToChannel === true,
       clientMsgId,
       botProfile: options.botProfile ?? null,
       blocks,
@@ -221,6 +224,26 @@ export class MessagesService {
     const before = decodeCursor(query.cursor, { id: 'uuid' });
     const views = await this.repository.listChannel(channel.id, query.limit + 1, before?.id);
     return { ...pageOf(views, query.limit), newerCursor: null };
+  }
+
+  /**
+   * A page of a channel's timeline between Slack `ts` bounds (microseconds; exclusive unless `inclusive`),
+   * newest first: Slack's conversations.history. The cursor names the last `ts` seen.
+   */
+  async listByTs(channelId: string, userId: string, query: TsHistoryQuery): Promise<Page<MessageView>> {
+    const { channel } = await this.channels.requireReadable(channelId, userId);
+    const after = decodeCursor(query.cursor, { ts: 'bigint' });
+    const { latest, oldest, inclusive } = query;
+    const views = await this.repository.listChannelByTs(channel.id, query.limit + 1, {
+      upper: after ? { ts: after.ts, inclusive: false } : latest ? { ts: latest, inclusive } : undefined,
+      lower: oldest ? { ts: oldest, inclusive } : undefined,
+    });
+    return toPage(views, query.limit, (last) => ({ ts: parseTs(last.ts)! }));
+  }
+
+  /** Live messages of a channel among `ids`, for a caller who may read it (checked by the caller). */
+  async viewsInChannel(channelId: string, ids: string[]): Promise<MessageView[]> {
+    return this.repository.viewsInChannel(channelId, [...new Set(ids)]);
   }
 
   /**
