@@ -232,10 +232,10 @@ export class MessagesService {
    */
   async listByTs(channelId: string, userId: string, query: TsHistoryQuery): Promise<Page<MessageView>> {
     const { channel } = await this.channels.requireReadable(channelId, userId);
-    const after = decodeCursor(query.cursor, { ts: 'bigint' });
+    const before = decodeCursor(query.cursor, { ts: 'bigint' });
     const { latest, oldest, inclusive } = query;
     const views = await this.repository.listChannelByTs(channel.id, query.limit + 1, {
-      upper: after ? { ts: after.ts, inclusive: false } : latest ? { ts: latest, inclusive } : undefined,
+      upper: before ? { ts: before.ts, inclusive: false } : latest ? { ts: latest, inclusive } : undefined,
       lower: oldest ? { ts: oldest, inclusive } : undefined,
     });
     return toPage(views, query.limit, (last) => ({ ts: parseTs(last.ts)! }));
@@ -247,7 +247,8 @@ export class MessagesService {
   }
 
   /**
-   * A page of `limit` messages with `messageId` in the middle (its thread's root, for a reply), newest first;
+   * A page of `limit` messages with `messageId` in the middle (its thread's root, for a reply that is not in the
+   * channel's timeline), newest first;
    * 404 when it is not a live message of this channel.
    */
   private async around(
@@ -257,7 +258,8 @@ export class MessagesService {
   ): Promise<HistoryPage<MessageView>> {
     const target = await this.repository.findInChannel(channelId, messageId);
     if (!target) throw notFound('Message');
-    const centre = await this.repository.view(target.threadId ?? target.id);
+    const inTimeline = target.threadId === null || target.alsoSentToChannel;
+    const centre = await this.repository.view(inTimeline ? target.id : target.threadId!);
     const newerCount = Math.floor((limit - 1) / 2);
     const olderCount = limit - 1 - newerCount;
     const [older, newer] = await Promise.all([
