@@ -142,7 +142,10 @@ describe('a workspace exported and imported again', () => {
 
     const root = await postMessage(alice, channel.id, `Hello <@${bob.id}> & welcome to <the team>`);
     await postMessage(bob, channel.id, 'thanks!', { threadId: root.id });
-    await postMessage(owner, channel.id, `me too, <@${alice.id}>`, { threadId: root.id });
+    await postMessage(owner, channel.id, `me too, <@${alice.id}>`, {
+      threadId: root.id,
+      alsoSentToChannel: true,
+    });
     for (const [user, emoji] of [
       [bob, 'tada'],
       [owner, 'tada'],
@@ -223,8 +226,9 @@ describe('a workspace exported and imported again', () => {
     const [day] = archive.dayFiles();
     expect(day.date).toBe(original[0].createdAt.slice(0, 10));
     const messages = (await archive.readJson(day.name)) as any[];
+    // The reply also sent to the channel is in both lists, and once in the zip.
     expect(messages.map((message) => message.ts)).toEqual(
-      [...original, ...originalReplies].map((message) => message.ts as string).sort(),
+      [...new Set([...original, ...originalReplies].map((message) => message.ts as string))].sort(),
     );
     const root = messages[0];
     expect(root).toMatchObject({
@@ -239,7 +243,11 @@ describe('a workspace exported and imported again', () => {
       ],
     });
     expect(messages[1]).toMatchObject({ text: 'thanks!', thread_ts: root.ts, user: slackId('U', bob.id) });
-    expect(messages[2].text).toBe(`me too, <@${slackId('U', alice.id)}>`);
+    expect(messages[2]).toMatchObject({
+      subtype: 'thread_broadcast',
+      text: `me too, <@${slackId('U', alice.id)}>`,
+      thread_ts: root.ts,
+    });
     const shared = messages.find((message) => message.files);
     expect(shared).toMatchObject({ subtype: 'file_share', text: 'the notes' });
     expect(shared.files).toEqual([
@@ -285,6 +293,7 @@ describe('a workspace exported and imported again', () => {
       reactions: message.reactions,
       mentions: message.mentions,
       edited: message.editedAt !== null,
+      alsoSentToChannel: message.alsoSentToChannel ?? false,
     });
     const withoutFile = (messages: any[]) =>
       messages.filter((message) => !message.text.startsWith('the notes'));

@@ -8,6 +8,7 @@ import {
 } from '../fixtures/factories';
 import { APP_CONFIG } from '../core/src/config/config';
 import type { AppConfig } from '../core/src/config/config';
+import { RealtimeClient } from '../fixtures/realtime-client';
 import { startTestServer, TestServer } from './support/server';
 
 let server: TestServer;
@@ -128,6 +129,49 @@ describe('messages', () => {
     });
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors[0].path).toBe('threadId');
+  });
+
+  it('sends a reply also to the channel: one message, in its thread and once in the timeline', async () => {
+    const socket = await RealtimeClient.connect(server.url, { token: alice.token });
+    try {
+      const root = await postMessage(alice, channelId, 'Broadcast root');
+      const reply = await postMessage(bob, channelId, 'for everyone', {
+        threadId: root.id,
+        alsoSentToChannel: true,
+      });
+      expect(reply).toMatchObject({ threadId: root.id, alsoSentToChannel: true });
+      const quiet = await postMessage(bob, channelId, 'thread only', { threadId: root.id });
+      expect(quiet).not.toHaveProperty('alsoSentToChannel');
+      const created = await socket.next(
+        (frame) => frame.type === 'message.created' && (frame.data as { id: string }).id === reply.id,
+      );
+      expect(created.data).toEqual(reply);
+
+      const timeline = (await bob.api.get(`/api/v1/channels/${channelId}/messages?limit=3`)).body.items;
+      expect(timeline.map((m: { id: string }) => m.id)).toEqual([reply.id, root.id, expect.any(String)]);
+      expect(timeline[0]).toEqual(reply);
+      expect(timeline[1].replyCount).toBe(2);
+      const thread = await bob.api.get(`/api/v1/messages/${root.id}/replies`);
+      expect(thread.body.items).toEqual([reply, quiet]);
+      // A jump to it centres on the reply itself, in the timeline; to a thread-only reply, on its root.
+      const around = async (id: string) =>
+        (await bob.api.get(`/api/v1/channels/${channelId}/messages?around=${id}&limit=3`)).body.items.map(
+          (m: { id: string }) => m.id,
+        );
+      expect(await around(reply.id)).toEqual([reply.id, root.id]);
+      expect(await around(quiet.id)).toEqual([reply.id, root.id, timeline[2].id]);
+
+      const lonely = await alice.api.post(`/api/v1/channels/${channelId}/messages`, {
+        text: 'no thread',
+        alsoSentToChannel: true,
+      });
+      expect(lonely.status).toBe(400);
+      expect(lonely.body.errors).toEqual([
+        { path: 'threadId', message: 'is required with alsoSentToChannel' },
+      ]);
+    } finally {
+      socket.close();
+    }
   });
 
   it('lets only the author edit, and the author or an admin delete', async () => {

@@ -162,6 +162,24 @@ describe('read state', () => {
     ]);
   });
 
+  it('counts a reply also sent to the channel once, its mention once, and lets the marker stand on it', async () => {
+    const channel = await createChannel(alice, workspaceId);
+    expect((await bob.api.post(`/api/v1/channels/${channel.id}/join`)).status).toBe(200);
+    const root = await postMessage(alice, channel.id, 'root');
+    await postMessage(alice, channel.id, `thread only <@${bob.id}>`, { threadId: root.id });
+    const broadcast = await postMessage(alice, channel.id, `to all <@${bob.id}>`, {
+      threadId: root.id,
+      alsoSentToChannel: true,
+    });
+    expect(await channelState(bob, channel.id)).toMatchObject({ unreadCount: 2, mentionCount: 1 });
+    const read = await markRead(bob, channel.id, { messageId: broadcast.id });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ lastReadId: broadcast.id, unreadCount: 0, mentionCount: 0 });
+    // Marked unread from it, the channel message before it is the marker again.
+    const unread = await markRead(bob, channel.id, { messageId: broadcast.id, markUnread: true });
+    expect(unread.body).toMatchObject({ lastReadId: root.id, unreadCount: 1, mentionCount: 1 });
+  });
+
   it('lets only members move their marker, and starts new members with the history read', async () => {
     const channel = await createChannel(alice, workspaceId);
     const message = await postMessage(alice, channel.id, 'before Carol came');

@@ -160,7 +160,7 @@ beforeAll(async () => {
     });
   }
   bolt.event('message', ({ event }) => {
-    if (event.subtype === 'message_changed' || event.subtype === 'message_deleted') {
+    if (['message_changed', 'message_deleted', 'thread_broadcast'].includes(event.subtype ?? '')) {
       lifecycle.push({
         kind: `message/${event.subtype}`,
         event: event as unknown as Record<string, unknown>,
@@ -320,6 +320,34 @@ describe('a stock Bolt app over HTTP', () => {
     expect(
       lifecycle.filter((seen) => ['channel_rename', 'channel_unarchive'].includes(seen.kind)),
     ).toHaveLength(2);
+  });
+
+  it('thread_broadcast: a reply also sent to the channel, with its thread_ts', async () => {
+    const root = await postMessage(owner, channelId, 'release train');
+    const reply = await owner.api.post(`/api/v1/channels/${channelId}/messages`, {
+      text: 'boarding now',
+      threadId: root.id,
+      alsoSentToChannel: true,
+    });
+    expect(reply.status).toBe(201);
+    const seen = await eventually(
+      () =>
+        Promise.resolve(
+          lifecycle.find(
+            (event) => event.kind === 'message/thread_broadcast' && event.event.ts === reply.body.ts,
+          ),
+        ),
+      'the thread_broadcast message event',
+    );
+    expect(seen.event).toMatchObject({
+      type: 'message',
+      subtype: 'thread_broadcast',
+      channel: slackId('C', channelId),
+      channel_type: 'channel',
+      user: slackId('U', owner.id),
+      text: 'boarding now',
+      thread_ts: root.ts,
+    });
   });
 
   it('team_join: a new member of the workspace', async () => {

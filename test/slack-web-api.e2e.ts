@@ -180,6 +180,100 @@ describe('Slack Web API', () => {
     expect(seen).toEqual([...posted].reverse());
   });
 
+  it('bounds conversations.history by latest and oldest, inclusive or not, paged with cursors', async () => {
+    const client = webClient(owner.token);
+    const id = (await client.conversations.create({ name: `bounded-${Date.now()}` })).channel!.id!;
+    const ts: string[] = [];
+    for (let n = 1; n <= 5; n++) ts.push((await client.chat.postMessage({ channel: id, text: `m${n}` })).ts!);
+    const history = async (args: Record<string, unknown>) => {
+      const page = await client.conversations.history({ channel: id, ...args });
+      return { ts: page.messages!.map((m) => m.ts), hasMore: page.has_more };
+    };
+    // Exclusive bounds by default, newest first.
+    expect(await history({ latest: ts[3], oldest: ts[0] })).toEqual({ ts: [ts[2], ts[1]], hasMore: false });
+    expect(await history({ latest: ts[3], oldest: ts[0], inclusive: true })).toEqual({
+      ts: [ts[3], ts[2], ts[1], ts[0]],
+      hasMore: false,
+    });
+    expect(await history({ oldest: ts[2] })).toEqual({ ts: [ts[4], ts[3]], hasMore: false });
+    expect(await history({ latest: ts[1] })).toEqual({ ts: [ts[0]], hasMore: false });
+    // Bounds in whole seconds, as apps often write them.
+    expect(await history({ oldest: '0' })).toEqual({ ts: [...ts].reverse(), hasMore: false });
+    expect(await history({ latest: '1' })).toEqual({ ts: [], hasMore: false });
+
+    // Cursors keep the bounds: pages of two within [ts[0], ts[3]].
+    const first = await client.conversations.history({
+      channel: id,
+      latest: ts[3],
+      oldest: ts[0],
+      inclusive: true,
+      limit: 2,
+    });
+    expect(first.messages!.map((m) => m.ts)).toEqual([ts[3], ts[2]]);
+    expect(first.has_more).toBe(true);
+    const second = await client.conversations.history({
+      channel: id,
+      latest: ts[3],
+      oldest: ts[0],
+      inclusive: true,
+      limit: 2,
+      cursor: first.response_metadata!.next_cursor!,
+    });
+    expect(second.messages!.map((m) => m.ts)).toEqual([ts[1], ts[0]]);
+    expect(second.has_more).toBe(false);
+    expect(second.response_metadata?.next_cursor ?? '').toBe('');
+
+    const invalid = await slackError(client.conversations.history({ channel: id, latest: 'yesterday' }));
+    expect(invalid).toMatchObject({ ok: false, error: 'invalid_arguments' });
+  });
+
+  it('sends a reply also to the channel with reply_broadcast: a thread_broadcast in history and in its thread', async () => {
+    const client = webClient(owner.token);
+    const id = (await client.conversations.create({ name: `broadcast-${Date.now()}` })).channel!.id!;
+    const root = await client.chat.postMessage({ channel: id, text: 'Release plan' });
+    const quiet = await client.chat.postMessage({ channel: id, text: 'thread only', thread_ts: root.ts! });
+    const loud = await client.chat.postMessage({
+      channel: id,
+      text: 'shipping now',
+      thread_ts: root.ts!,
+      reply_broadcast: true,
+    });
+    expect(loud.message).toMatchObject({
+      subtype: 'thread_broadcast',
+      thread_ts: root.ts,
+      text: 'shipping now',
+    });
+    expect(quiet.message!.subtype).toBeUndefined();
+
+    const history = await client.conversations.history({ channel: id });
+    expect(history.messages!.map((m) => [m.ts, m.subtype, m.thread_ts])).toEqual([
+      [loud.ts, 'thread_broadcast', root.ts],
+      [root.ts, undefined, root.ts],
+    ]);
+    expect(history.messages![0].root).toMatchObject({
+      ts: root.ts,
+      text: 'Release plan',
+      thread_ts: root.ts,
+      reply_count: 2,
+      user: root.message!.user,
+    });
+    const thread = await client.conversations.replies({ channel: id, ts: root.ts! });
+    // WebClient's type for replies has no `subtype`; Slack sends it all the same.
+    const subtypeOf = (m: object) => (m as { subtype?: string }).subtype;
+    expect(thread.messages!.map((m) => [m.ts, subtypeOf(m)])).toEqual([
+      [root.ts, undefined],
+      [quiet.ts, undefined],
+      [loud.ts, 'thread_broadcast'],
+    ]);
+    // The native API shows the same message once in the channel, flagged.
+    const native = await owner.api.get(`/api/v1/channels/${nativeId(id, CHANNEL_KINDS)}/messages`);
+    expect(native.body.items.map((m: { ts: string }) => m.ts)).toEqual([loud.ts, root.ts]);
+    expect(native.body.items[0]).toMatchObject({
+      alsoSentToChannel: true,
+      threadId: native.body.items[1].id,
+    });
+  });
+
   it('finds people by email, and gives emails only to tokens granted users:read.email', async () => {
     const found = await webClient(owner.token).users.lookupByEmail({ email: member.email.toUpperCase() });
     expect(found.user).toMatchObject({ real_name: 'Bob Member', profile: { email: member.email } });

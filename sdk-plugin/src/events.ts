@@ -111,6 +111,8 @@ export const messageViewSchema = {
     text: { type: 'string', maxLength: MAX_TEXT_LENGTH },
     /** The thread's root, or null for a top-level message. */
     threadId: nullableUuid,
+    /** Only on a reply also sent to the channel (Slack's reply_broadcast): it is in the channel's timeline too. */
+    alsoSentToChannel: { type: 'boolean' },
     replyCount: { type: 'integer', minimum: 0 },
     reactions: { type: 'array', items: reactionViewSchema },
     files: { type: 'array', items: fileViewSchema },

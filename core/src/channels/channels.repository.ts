@@ -3,6 +3,7 @@ import { Database } from '../database/database';
 import type { SqlChange } from '../events/events.repository';
 import type { ViewerScope } from '../realtime/audience';
 import type { Role } from '../workspaces/workspaces.schemas';
+import { inTimeline } from '../messages/messages.models';
 import { ChannelModel } from './channels.models';
 import type { ChannelRow } from './channels.models';
 
@@ -15,11 +16,12 @@ const BEFORE_ALL = '00000000-0000-0000-0000-000000000000';
 /**
  * Bounded counts for the member joined as `cm` in the channel `c`, however long the channel: the unread count
  * reads at most UNREAD_COUNT_CAP entries of the timeline index; the mention count reads the member's mentions
- * in this channel after the marker, up to the cap. Thread replies and the reader's own messages do not count.
+ * in this channel after the marker, up to the cap. Thread replies (unless also sent to the
+ * channel) and the reader's own messages do not count.
  */
 const UNREAD_COUNT = `(SELECT count(*) FROM (
     SELECT 1 FROM messages m
-    WHERE m.channel_id = c.id AND m.thread_id IS NULL AND m.deleted_at IS NULL
+    WHERE m.channel_id = c.id AND ${inTimeline('m')} AND m.deleted_at IS NULL
       AND m.id > coalesce(cm.last_read_id, '${BEFORE_ALL}') AND m.user_id <> cm.user_id
     LIMIT ${UNREAD_COUNT_CAP}) AS unread)::int`;
 // The message is looked at through a subquery, which PostgreSQL never turns into a join: a join may be planned
@@ -28,14 +30,14 @@ const MENTION_COUNT = `(SELECT count(*) FROM (
     SELECT 1 FROM message_mentions mm
     WHERE mm.user_id = cm.user_id AND mm.channel_id = c.id
       AND mm.message_id > coalesce(cm.last_read_id, '${BEFORE_ALL}')
-      AND (SELECT m.thread_id IS NULL AND m.deleted_at IS NULL AND m.user_id <> cm.user_id
+      AND (SELECT ${inTimeline('m')} AND m.deleted_at IS NULL AND m.user_id <> cm.user_id
            FROM messages m WHERE m.id = mm.message_id)
     LIMIT ${UNREAD_COUNT_CAP}) AS mentioned)::int`;
 
 // The newest live channel message, read from the top of the timeline index: the counts above take in
 // everything up to it, so a client adds only later messages' events to them.
 const NEWEST_MESSAGE = `(SELECT m.id FROM messages m
-    WHERE m.channel_id = c.id AND m.thread_id IS NULL AND m.deleted_at IS NULL ORDER BY m.id DESC LIMIT 1)`;
+    WHERE m.channel_id = c.id AND ${inTimeline('m')} AND m.deleted_at IS NULL ORDER BY m.id DESC LIMIT 1)`;
 
 /** A channel in a user's list: their membership, read state and mute. */
 export type ListedChannelRow = ChannelRow & {
@@ -173,13 +175,13 @@ export class ChannelsRepository {
           WHERE c.id = ?
         ),
         marked AS (
-          SELECT thread_id IS NULL AS channel_message FROM messages
+          SELECT ${inTimeline('messages')} AS channel_message FROM messages
           WHERE id = ? AND channel_id = (SELECT id FROM target) AND deleted_at IS NULL
         ),
         next AS (
           SELECT CASE WHEN ?::boolean THEN (
               SELECT id FROM messages
-              WHERE channel_id = (SELECT id FROM target) AND thread_id IS NULL AND deleted_at IS NULL
+              WHERE channel_id = (SELECT id FROM target) AND ${inTimeline('messages')} AND deleted_at IS NULL
                 AND id < ?::uuid
               ORDER BY id DESC LIMIT 1)
             ELSE ?::uuid END AS last_read_id
@@ -286,7 +288,7 @@ export class ChannelsRepository {
     const query = this.db
       .conn('messages')
       .where({ channelId })
-      .whereNull('threadId')
+      .whereRaw(inTimeline('messages'))
       .whereNull('deletedAt')
       .orderBy('id', 'desc')
       .limit(1)

@@ -76,6 +76,10 @@ export function describeErrors(errors: ErrorObject[] | null | undefined, prefix 
         const field = (error.params as { missingProperty: string }).missingProperty;
         return { path: join(field), message: 'is required' };
       }
+      if (error.keyword === 'dependencies') {
+        const { missingProperty, property } = error.params as { missingProperty: string; property: string };
+        return { path: join(missingProperty), message: `is required with ${property}` };
+      }
       if (error.keyword === 'additionalProperties') {
         const field = (error.params as { additionalProperty: string }).additionalProperty;
         return { path: join(field), message: 'is not a known field' };

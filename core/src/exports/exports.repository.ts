@@ -60,6 +60,7 @@ export interface ExportedMessage {
   /** Slack ts in microseconds (a string: bigint). */
   ts: string;
   threadTs: string | null;
+  alsoSentToChannel: boolean;
   replyCount: number;
   editedAt: Date | null;
   botProfile: BotProfile | null;
@@ -205,6 +206,7 @@ export class ExportsRepository {
   async messages(channelId: string, afterTs: string, limit: number): Promise<ExportedMessage[]> {
     const { rows } = await this.db.conn.raw<{ rows: ExportedMessage[] }>(
       `SELECT m.id, m.user_id AS "userId", m.text, m.ts::text AS ts, root.ts::text AS "threadTs",
+              m.also_sent_to_channel AS "alsoSentToChannel",
               m.reply_count AS "replyCount", m.edited_at AS "editedAt", m.bot_profile AS "botProfile"
        FROM messages AS m LEFT JOIN messages AS root ON root.id = m.thread_id
        WHERE m.channel_id = ? AND m.ts > ? AND m.deleted_at IS NULL

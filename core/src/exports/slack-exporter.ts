@@ -272,7 +272,9 @@ class ExportRun {
             ...(message.botProfile?.username && { username: message.botProfile.username }),
             ...(message.botProfile?.iconUrl && { icons: { image_48: message.botProfile.iconUrl } }),
           }
-        : files.length > 0 && { subtype: 'file_share' }),
+        : message.alsoSentToChannel
+          ? { subtype: 'thread_broadcast' }
+          : files.length > 0 && { subtype: 'file_share' }),
       user,
       text: toSlackText(message.text, this.channels),
       ts,

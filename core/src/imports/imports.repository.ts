@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
+import { inTimeline } from '../messages/messages.models';
 import type { BotProfile } from '../messages/messages.schemas';
 import type { ImportProgress, ImportStatus, SkippedItem } from './imports.schemas';
 
@@ -69,6 +70,8 @@ export interface ImportedMessage {
   userId: string;
   text: string;
   threadId: string | null;
+  /** A reply Slack also showed in the channel (`thread_broadcast`). */
+  alsoSentToChannel: boolean;
   /** Slack's ts in microseconds, kept as the message's own (the Web API names it by it). */
   ts: string;
   createdAt: string;
@@ -383,10 +386,12 @@ export class ImportsRepository {
     for (const part of [roots, replies]) {
       if (part.length === 0) continue;
       const { rows } = await this.db.conn.raw<{ rows: { id: string }[] }>(
-        `INSERT INTO messages (id, workspace_id, channel_id, user_id, text, thread_id, ts, created_at, edited_at, bot_profile, import_id)
-         SELECT t.id, ?, t.channel_id, t.user_id, t.text, root.id, t.ts, t.created_at, t.edited_at, t.bot_profile, ?
+        `INSERT INTO messages (id, workspace_id, channel_id, user_id, text, thread_id, also_sent_to_channel, ts,
+           created_at, edited_at, bot_profile, import_id)
+         SELECT t.id, ?, t.channel_id, t.user_id, t.text, root.id, root.id IS NOT NULL AND t.also_sent_to_channel,
+           t.ts, t.created_at, t.edited_at, t.bot_profile, ?
          FROM json_to_recordset(?::json) AS t(id uuid, channel_id uuid, user_id uuid, text text, thread_id uuid,
-           ts bigint, created_at timestamptz, edited_at timestamptz, bot_profile jsonb)
+           also_sent_to_channel boolean, ts bigint, created_at timestamptz, edited_at timestamptz, bot_profile jsonb)
          LEFT JOIN messages AS root ON root.id = t.thread_id
          ON CONFLICT DO NOTHING
          RETURNING id`,
@@ -400,6 +405,7 @@ export class ImportsRepository {
               user_id: m.userId,
               text: m.text,
               thread_id: m.threadId,
+              also_sent_to_channel: m.alsoSentToChannel,
               ts: m.ts,
               created_at: m.createdAt,
               edited_at: m.editedAt,
@@ -467,7 +473,7 @@ export class ImportsRepository {
       `UPDATE channel_members AS cm SET last_read_id = latest.id
        FROM (SELECT c.id AS channel_id,
                (SELECT m.id FROM messages AS m
-                WHERE m.channel_id = c.id AND m.thread_id IS NULL AND m.deleted_at IS NULL
+                WHERE m.channel_id = c.id AND ${inTimeline('m')} AND m.deleted_at IS NULL
                 ORDER BY m.id DESC LIMIT 1) AS id
              FROM (SELECT value::uuid AS id FROM json_array_elements_text(?::json)) AS c) AS latest
        WHERE cm.channel_id = latest.channel_id AND latest.id IS NOT NULL

@@ -563,15 +563,17 @@ class ImportRun {
     const text = [body, ...files.map(fileLine)].filter(Boolean).join('\n');
     const createdAt = tsToDate(ts);
     const threadTs = message.thread_ts;
+    const threadId =
+      isSlackTs(threadTs) && threadTs !== ts
+        ? importedMessageId(this.workspaceId, conversation.slackId, threadTs)
+        : null;
     batch.messages.push({
       id,
       channelId: conversation.id,
       userId,
       text,
-      threadId:
-        isSlackTs(threadTs) && threadTs !== ts
-          ? importedMessageId(this.workspaceId, conversation.slackId, threadTs)
-          : null,
+      threadId,
+      alsoSentToChannel: threadId !== null && message.subtype === 'thread_broadcast',
       ts: tsToMicros(ts),
       createdAt: createdAt.toISOString(),
       editedAt: isSlackTs(message.edited?.ts) ? tsToDate(message.edited.ts).toISOString() : null,

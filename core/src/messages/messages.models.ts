@@ -10,6 +10,8 @@ export class MessageModel extends Model {
   userId!: string;
   text!: string;
   threadId!: string | null;
+  /** A thread reply that is also in the channel's timeline (Slack's reply_broadcast). */
+  alsoSentToChannel!: boolean;
   replyCount!: number;
   clientMsgId!: string | null;
   botProfile!: BotProfile | null;
@@ -30,6 +32,7 @@ export const MESSAGE_COLUMNS = [
   'userId',
   'text',
   'threadId',
+  'alsoSentToChannel',
   'botProfile',
   'replyCount',
   'clientMsgId',
@@ -38,3 +41,10 @@ export const MESSAGE_COLUMNS = [
   'editedAt',
   'deletedAt',
 ] as const;
+
+/**
+ * Whether the message row `alias` is in its channel's timeline: top-level, or a reply also sent to the channel.
+ * Written exactly as the predicate of the timeline index (migration 032), so PostgreSQL matches the index.
+ */
+export const inTimeline = (alias: string): string =>
+  `(${alias}.thread_id IS NULL OR ${alias}.also_sent_to_channel)`;

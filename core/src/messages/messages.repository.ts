@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
 import type { SqlChange } from '../events/events.repository';
 import type { FileView } from '../files/files.schemas';
-import { MESSAGE_COLUMNS, MessageModel } from './messages.models';
+import { inTimeline, MESSAGE_COLUMNS, MessageModel } from './messages.models';
 import type { MessageView, RichContent } from './messages.schemas';
 
 /** A timestamp as Date.toISOString() writes it (UTC, milliseconds truncated, as pg's Date parsing does). */
@@ -15,13 +15,21 @@ const VIEW_FIELDS = `'id', m.id, 'workspaceId', m.workspace_id, 'channelId', m.c
   'ts', (m.ts / 1000000)::text || '.' || lpad((m.ts % 1000000)::text, 6, '0'),
   'blocks', m.blocks, 'attachments', m.attachments`;
 
+/** Fields a view carries only when set, as in the API: each with the condition for it. */
+const BOT_PROFILE = { when: 'm.bot_profile IS NOT NULL', fields: `'botProfile', m.bot_profile` };
+const ALSO_SENT = { when: 'm.also_sent_to_channel', fields: `'alsoSentToChannel', true` };
+
 /**
  * The MessageView of the message row `m` as json (key order kept), built by PostgreSQL so that a page of
  * messages with their reactions, files and mentions is one query. `related` is a FROM item of one row with
- * those three as json (see STORED_RELATED); `botProfile` is there only when set, as in the API.
+ * those three as json (see STORED_RELATED); `botProfile` and `alsoSentToChannel` are there only when set.
  */
-const MESSAGE_VIEW = `CASE WHEN m.bot_profile IS NULL THEN json_build_object(${VIEW_FIELDS})
-  ELSE json_build_object(${VIEW_FIELDS}, 'botProfile', m.bot_profile) END`;
+const MESSAGE_VIEW = `CASE
+  WHEN ${BOT_PROFILE.when} AND ${ALSO_SENT.when}
+    THEN json_build_object(${VIEW_FIELDS}, ${BOT_PROFILE.fields}, ${ALSO_SENT.fields})
+  WHEN ${BOT_PROFILE.when} THEN json_build_object(${VIEW_FIELDS}, ${BOT_PROFILE.fields})
+  WHEN ${ALSO_SENT.when} THEN json_build_object(${VIEW_FIELDS}, ${ALSO_SENT.fields})
+  ELSE json_build_object(${VIEW_FIELDS}) END`;
 
 /** Reactions by emoji (first reacted first, people in the order they reacted), files in attachment order. */
 const STORED_RELATED = `LATERAL (SELECT
@@ -49,11 +57,22 @@ export type NewMessage = Pick<
   | 'userId'
   | 'text'
   | 'threadId'
+  | 'alsoSentToChannel'
   | 'clientMsgId'
   | 'botProfile'
   | 'blocks'
   | 'attachments'
 >;
+
+/** A bound on Slack's `ts` (microseconds), inclusive or not. */
+export interface TsBound {
+  ts: string;
+  inclusive: boolean;
+}
+export interface TsBounds {
+  upper?: TsBound;
+  lower?: TsBound;
+}
 
 @Injectable()
 export class MessagesRepository {
@@ -82,14 +101,14 @@ export class MessagesRepository {
     return {
       name: 'message-insertion',
       sql: `m AS (
-          INSERT INTO messages (id, workspace_id, channel_id, user_id, text, thread_id, client_msg_id, bot_profile,
-            blocks, attachments, ts)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, greatest(
+          INSERT INTO messages (id, workspace_id, channel_id, user_id, text, thread_id, also_sent_to_channel,
+            client_msg_id, bot_profile, blocks, attachments, ts)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, greatest(
             (extract(epoch FROM clock_timestamp()) * 1000000)::bigint,
             (SELECT coalesce(max(ts), 0) + 1 FROM messages WHERE channel_id = ?)))
           ON CONFLICT (channel_id, user_id, client_msg_id) DO NOTHING
-          RETURNING id, workspace_id, channel_id, user_id, text, thread_id, reply_count, client_msg_id, created_at,
-            edited_at, bot_profile, ts, blocks, attachments
+          RETURNING id, workspace_id, channel_id, user_id, text, thread_id, also_sent_to_channel, reply_count,
+            client_msg_id, created_at, edited_at, bot_profile, ts, blocks, attachments
         ),
         members AS (
           SELECT wm.user_id, u.position
@@ -117,6 +136,7 @@ export class MessagesRepository {
         message.userId,
         message.text,
         message.threadId,
+        message.alsoSentToChannel,
         message.clientMsgId,
         message.botProfile === null ? null : JSON.stringify(message.botProfile),
         message.blocks === null ? null : JSON.stringify(message.blocks),
@@ -168,11 +188,11 @@ export class MessagesRepository {
     return row?.view;
   }
 
-  /** Top-level messages of a channel, newest first. */
+  /** The timeline of a channel (top-level messages and replies also sent to it), newest first. */
   async listChannel(channelId: string, limit: number, beforeId?: string): Promise<MessageView[]> {
     const query = this.views(beforeId ? 'channel-messages-before' : 'channel-messages')
       .where('m.channelId', channelId)
-      .whereNull('m.threadId')
+      .whereRaw(inTimeline('m'))
       .whereNull('m.deletedAt')
       .orderBy('m.id', 'desc')
       .limit(limit);
@@ -180,15 +200,41 @@ export class MessagesRepository {
     return (await query).map((row) => row.view);
   }
 
-  /** Top-level messages of a channel newer than `afterId`, oldest first. */
+  /** The timeline of a channel newer than `afterId`, oldest first. */
   async listChannelAfter(channelId: string, limit: number, afterId: string): Promise<MessageView[]> {
     const rows = await this.views('channel-messages-after')
       .where('m.channelId', channelId)
-      .whereNull('m.threadId')
+      .whereRaw(inTimeline('m'))
       .whereNull('m.deletedAt')
       .where('m.id', '>', afterId)
       .orderBy('m.id')
       .limit(limit);
+    return rows.map((row) => row.view);
+  }
+
+  /**
+   * The timeline of a channel within Slack `ts` bounds (microseconds), newest first, read backwards along the
+   * channel's ts index: Slack's conversations.history.
+   */
+  async listChannelByTs(channelId: string, limit: number, bounds: TsBounds): Promise<MessageView[]> {
+    const query = this.views()
+      .where('m.channelId', channelId)
+      .whereRaw(inTimeline('m'))
+      .whereNull('m.deletedAt')
+      .orderBy('m.ts', 'desc')
+      .limit(limit);
+    if (bounds.upper) void query.where('m.ts', bounds.upper.inclusive ? '<=' : '<', bounds.upper.ts);
+    if (bounds.lower) void query.where('m.ts', bounds.lower.inclusive ? '>=' : '>', bounds.lower.ts);
+    return (await query).map((row) => row.view);
+  }
+
+  /** Live messages of a channel among `ids` (the thread roots of broadcast replies). */
+  async viewsInChannel(channelId: string, ids: string[]): Promise<MessageView[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.views()
+      .where('m.channelId', channelId)
+      .whereIn('m.id', ids)
+      .whereNull('m.deletedAt');
     return rows.map((row) => row.view);
   }
 

@@ -49,16 +49,20 @@ export const postMessageSchema = {
   properties: {
     text,
     threadId: { type: 'string', format: 'uuid' },
+    /** A reply that also goes into the channel's timeline (Slack's reply_broadcast); only with `threadId`. */
+    alsoSentToChannel: { type: 'boolean' },
     clientMsgId: { type: 'string', minLength: 1, maxLength: 128 },
     fileIds: { type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 10, uniqueItems: true },
     ...richContent,
   },
+  dependencies: { alsoSentToChannel: ['threadId'] },
   ...textUnlessRich,
   additionalProperties: false,
 } as const;
 export interface PostMessageBody extends RichContent {
   text?: string;
   threadId?: string;
+  alsoSentToChannel?: boolean;
   clientMsgId?: string;
   fileIds?: string[];
 }
@@ -98,6 +102,13 @@ export const historyQuerySchema = {
 export interface HistoryQuery extends PageQuery {
   after?: string;
   around?: string;
+}
+
+/** A channel's timeline between Slack `ts` bounds in microseconds (conversations.history's latest, oldest). */
+export interface TsHistoryQuery extends PageQuery {
+  latest?: string;
+  oldest?: string;
+  inclusive: boolean;
 }
 
 /** A page of a channel's history, newest first: `nextCursor` leads to older messages, `newerCursor` to newer. */
@@ -150,6 +161,8 @@ export interface MessageView {
   userId: string;
   text: string;
   threadId: string | null;
+  /** Only on a reply that is also in the channel's timeline (always true when there). */
+  alsoSentToChannel?: boolean;
   replyCount: number;
   reactions: ReactionView[];
   files: FileView[];

@@ -15,6 +15,7 @@ import { isReactionEmoji } from './emoji';
 import { parseBroadcast, parseMentions } from './mentions';
 import { isUniqueViolation } from '../database/errors';
 import { assertRichContent, fallbackText } from '../slack/block-kit';
+import { parseTs } from '../slack/slack-ids';
 import { MessageHooks } from './message-hooks';
 import type { BotProfile } from './messages.schemas';
 import { MessagesRepository } from './messages.repository';
@@ -24,6 +25,7 @@ import type {
   MessageView,
   PostMessageBody,
   RichContent,
+  TsHistoryQuery,
 } from './messages.schemas';
 
 interface PostOptions {
@@ -146,6 +148,7 @@ export class MessagesService {
       userId,
       text,
       threadId,
+      alsoSentToChannel: threadId !== null && input.alsoSentToChannel === true,
       clientMsgId,
       botProfile: options.botProfile ?? null,
       blocks,
@@ -224,7 +227,28 @@ export class MessagesService {
   }
 
   /**
-   * A page of `limit` messages with `messageId` in the middle (its thread's root, for a reply), newest first;
+   * A page of a channel's timeline between Slack `ts` bounds (microseconds; exclusive unless `inclusive`),
+   * newest first: Slack's conversations.history. The cursor names the last `ts` seen.
+   */
+  async listByTs(channelId: string, userId: string, query: TsHistoryQuery): Promise<Page<MessageView>> {
+    const { channel } = await this.channels.requireReadable(channelId, userId);
+    const before = decodeCursor(query.cursor, { ts: 'bigint' });
+    const { latest, oldest, inclusive } = query;
+    const views = await this.repository.listChannelByTs(channel.id, query.limit + 1, {
+      upper: before ? { ts: before.ts, inclusive: false } : latest ? { ts: latest, inclusive } : undefined,
+      lower: oldest ? { ts: oldest, inclusive } : undefined,
+    });
+    return toPage(views, query.limit, (last) => ({ ts: parseTs(last.ts)! }));
+  }
+
+  /** Live messages of a channel among `ids`, for a caller who may read it (checked by the caller). */
+  async viewsInChannel(channelId: string, ids: string[]): Promise<MessageView[]> {
+    return this.repository.viewsInChannel(channelId, [...new Set(ids)]);
+  }
+
+  /**
+   * A page of `limit` messages with `messageId` in the middle (its thread's root, for a reply that is not in the
+   * channel's timeline), newest first;
    * 404 when it is not a live message of this channel.
    */
   private async around(
@@ -234,7 +258,8 @@ export class MessagesService {
   ): Promise<HistoryPage<MessageView>> {
     const target = await this.repository.findInChannel(channelId, messageId);
     if (!target) throw notFound('Message');
-    const centre = await this.repository.view(target.threadId ?? target.id);
+    const inTimeline = target.threadId === null || target.alsoSentToChannel;
+    const centre = await this.repository.view(inTimeline ? target.id : target.threadId!);
     const newerCount = Math.floor((limit - 1) / 2);
     const olderCount = limit - 1 - newerCount;
     const [older, newer] = await Promise.all([

@@ -294,7 +294,14 @@ export class SlackEvents {
     }
     const result: Record<string, unknown>[] = [];
     if (messages) {
-      result.push({ ...message, ...(isBot ? { subtype: 'bot_message' } : {}), ...place, event_ts: view.ts });
+      // A bot's broadcast reply stays a thread_broadcast (with its bot_id), as on Slack.
+      const botMessage = isBot && !view.alsoSentToChannel;
+      result.push({
+        ...message,
+        ...(botMessage ? { subtype: 'bot_message' } : {}),
+        ...place,
+        event_ts: view.ts,
+      });
     }
     if (wanted('app_mention') && view.mentions.includes(subscriber.botUserId)) {
       const { type: _message, ...fields } = message;

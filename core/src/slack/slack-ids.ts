@@ -40,9 +40,15 @@ export function formatTs(micros: number | bigint | string): string {
 }
 
 export function parseTs(ts: unknown): string | undefined {
+  return typeof ts === 'string' && /^\d{1,12}\.\d{6}$/.test(ts) ? parseTsBound(ts) : undefined;
+}
+
+/** A `latest`/`oldest` bound in microseconds: a ts, or seconds with fewer decimals or none ("1712345678"). */
+export function parseTsBound(ts: unknown): string | undefined {
   if (typeof ts !== 'string') return undefined;
-  const match = /^(\d{1,12})\.(\d{6})$/.exec(ts);
-  return match ? (BigInt(match[1]) * 1_000_000n + BigInt(match[2])).toString() : undefined;
+  const match = /^(\d{1,12})(?:\.(\d{0,6}))?$/.exec(ts);
+  if (!match) return undefined;
+  return (BigInt(match[1]) * 1_000_000n + BigInt((match[2] ?? '').padEnd(6, '0'))).toString();
 }
 
 const NATIVE_MENTION = new RegExp(`<@(${UUID_SOURCE})>`, 'gi');

@@ -70,7 +70,8 @@ export function slackUser(
 }
 
 /**
- * A message as Slack returns it. `threadTs` is its thread root's ts (replies, and roots that have replies);
+ * A message as Slack returns it (a reply also sent to the channel is a `thread_broadcast`). `threadTs` is its
+ * thread root's ts (replies, and roots that have replies);
  * `isBot` says whether its author is a bot, whose messages carry a bot_id.
  */
 export function slackMessage(
@@ -80,6 +81,7 @@ export function slackMessage(
   const threadTs = options.threadTs ?? (message.replyCount > 0 ? message.ts : undefined);
   return {
     type: 'message',
+    ...(message.alsoSentToChannel ? { subtype: 'thread_broadcast' } : {}),
     ts: message.ts,
     user: slackId('U', message.userId),
     ...(options.isBot ? { bot_id: slackId('B', message.userId) } : {}),

@@ -10,6 +10,8 @@ const id = { type: 'string', minLength: 1, maxLength: 100 } as const;
 const ts = { type: 'string', pattern: '^\\d{1,12}\\.\\d{6}$' } as const;
 const text = { type: 'string', maxLength: MAX_TEXT_LENGTH } as const;
 const cursor = { type: 'string', maxLength: 500 } as const;
+/** conversations.history's `latest`/`oldest`: a ts, or seconds with fewer decimals ("0", "1712345678"). */
+const tsBound = { type: 'string', pattern: '^\\d{1,12}(\\.\\d{0,6})?$' } as const;
 const limit = { type: 'integer', minimum: 1, maximum: 1000 } as const;
 /** Block Kit content, checked in full by the messages service (slack/block-kit.schemas.ts). */
 const blocks = { type: 'array', items: { type: 'object' } } as const;
@@ -63,7 +65,10 @@ export const SLACK_ARGUMENTS: Record<string, JSONSchema> = {
     exclude_archived: { type: 'boolean' },
   }),
   'conversations.info': args({ channel: id }, ['channel']),
-  'conversations.history': args({ channel: id, cursor, limit }, ['channel']),
+  'conversations.history': args(
+    { channel: id, cursor, limit, latest: tsBound, oldest: tsBound, inclusive: { type: 'boolean' } },
+    ['channel'],
+  ),
   'conversations.replies': args({ channel: id, ts, cursor, limit }, ['channel', 'ts']),
   'conversations.members': args({ channel: id, cursor, limit }, ['channel']),
   'conversations.join': args({ channel: id }, ['channel']),

@@ -31,6 +31,7 @@ import {
   nativeId,
   nativeMentions,
   parseTs,
+  parseTsBound,
   slackId,
 } from './slack-ids';
 import { slackChannel, slackMessage, slackUser } from './slack-views';
@@ -312,6 +313,25 @@ export class SlackService {
     return views.map((view) => this.message(view, bots.has(view.userId), threadTs));
   }
 
+  /**
+   * A page of a channel's timeline in Slack's shape: a reply also sent to the channel is a `thread_broadcast`
+   * with its thread's `thread_ts` and, as Slack's `root`, its thread's first message.
+   */
+  private async timelineMessages(channelId: string, views: MessageView[]) {
+    const rootIds = views.filter((view) => view.alsoSentToChannel).map((view) => view.threadId!);
+    const roots = await this.messages.viewsInChannel(channelId, rootIds);
+    const bots = await this.repository.botIds([...views, ...roots].map((view) => view.userId));
+    const rootsById = new Map(roots.map((root) => [root.id, root]));
+    return views.map((view) => {
+      const root = view.alsoSentToChannel ? rootsById.get(view.threadId!) : undefined;
+      if (!root) return this.message(view, bots.has(view.userId));
+      return {
+        ...this.message(view, bots.has(view.userId), root.ts),
+        root: this.message(root, bots.has(root.userId)),
+      };
+    });
+  }
+
   private async channel(caller: Caller, channelId: string): Promise<ChannelView> {
     return as({ 404: 'channel_not_found' }, () => this.channels.get(channelId, caller.userId));
   }
@@ -468,13 +488,16 @@ export class SlackService {
         run: async (caller, args) => {
           const channelId = channelArg(args);
           const history = await as({ 400: 'invalid_cursor' }, () =>
-            this.messages.list(channelId, caller.userId, {
+            this.messages.listByTs(channelId, caller.userId, {
               limit: limitOf(args, 100),
               ...(args.cursor ? { cursor: args.cursor as string } : {}),
+              ...(args.latest !== undefined ? { latest: parseTsBound(args.latest) } : {}),
+              ...(args.oldest !== undefined ? { oldest: parseTsBound(args.oldest) } : {}),
+              inclusive: args.inclusive === true,
             }),
           );
           return {
-            messages: await this.messageList(history.items),
+            messages: await this.timelineMessages(channelId, history.items),
             has_more: history.nextCursor !== null,
             ...page(history.nextCursor),
           };
@@ -743,6 +766,7 @@ export class SlackService {
           ...(text !== undefined ? { text } : {}),
           ...rich,
           ...(threadId ? { threadId } : {}),
+          ...(threadId && args.reply_broadcast === true ? { alsoSentToChannel: true } : {}),
           ...(typeof args.client_msg_id === 'string' ? { clientMsgId: args.client_msg_id } : {}),
           ...(fileIds.length > 0 ? { text: text ?? '', fileIds } : {}),
         },

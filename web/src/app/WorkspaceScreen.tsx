@@ -99,6 +99,7 @@ export function WorkspaceScreen() {
           members={members.data}
           myId={me.id}
           closeHref={channelHref}
+          channelTitle={open.kind === 'dm' ? titleOf(open) : `#${open.name ?? ''}`}
         />
       )}
     </>

@@ -8,7 +8,9 @@ import { LateAnswerGuard } from '../lib/late-answers';
 import {
   addMessage,
   addReply,
+  addToHistory,
   cachedThreadOf,
+  inTimeline,
   listsOf,
   messageKeys,
   removeMessage,
@@ -38,9 +40,14 @@ function applyEvent(
       typing.stopped(message.channelId, message.userId);
       addMessage(client, message);
       // A fetch under way answers without it; the root's reply count is not counted twice.
-      if (message.threadId)
-        return guard.apply([messageKeys.replies(message.threadId)], () => addReply(client, message));
-      return guard.apply([messageKeys.channel(message.channelId)], () => addMessage(client, message));
+      const lists = [
+        ...(message.threadId ? [messageKeys.replies(message.threadId)] : []),
+        ...(inTimeline(message) ? [messageKeys.channel(message.channelId)] : []),
+      ];
+      return guard.apply(lists, () => {
+        addReply(client, message);
+        if (inTimeline(message)) addToHistory(client, message);
+      });
     }
     case 'message.updated':
       return guard.apply(listsOf(event.data), () => updateMessage(client, event.data, () => event.data));

@@ -18,6 +18,8 @@ export interface OutgoingMessage {
   clientMsgId: string;
   channelId: string;
   threadId: string | null;
+  /** A reply that also goes into the channel's timeline. */
+  alsoSentToChannel?: boolean;
   text: string;
   /** Uploaded files that go with it. */
   files?: FileView[];
@@ -37,34 +39,46 @@ function mapReplies(page: MessagePage | undefined, change: (items: Message[]) =>
   return page && { ...page, items: change(page.items) };
 }
 
-/** Adds a message where it belongs (history or thread) unless it is already there, and clears its outbox entry. */
+/** Whether a message is in its channel's timeline: top-level, or a reply also sent to the channel. */
+export const inTimeline = (message: Pick<Message, 'threadId' | 'alsoSentToChannel'>): boolean =>
+  message.threadId === null || message.alsoSentToChannel === true;
+
+const has = (items: Message[], message: Message) => items.some((item) => item.id === message.id);
+
+/**
+ * Adds a message where it belongs (its thread, the channel's history, or both) unless it is already there, and
+ * clears its outbox entry.
+ */
 export function addMessage(client: QueryClient, message: Message): void {
-  const has = (items: Message[]) => items.some((item) => item.id === message.id);
   if (message.threadId) {
     const thread = message.threadId;
     const replies = client.getQueryData<MessagePage>(messageKeys.replies(thread));
-    if (replies && has(replies.items)) return;
+    if (replies && has(replies.items, message)) return;
     addReply(client, message);
     // Replies change no event of their root: its count is kept here.
     updateMessage(client, { id: thread, channelId: message.channelId, threadId: null }, (root) => ({
       ...root,
       replyCount: root.replyCount + 1,
     }));
-  } else {
-    client.setQueriesData<History>({ queryKey: messageKeys.channel(message.channelId) }, (history) => {
-      if (!history || history.pages.some((page) => has(page.items))) return history;
-      const [first, ...older] = history.pages;
-      // A view opened at an older message gets new ones only once it has been read up to the newest.
-      if (!first || first.newerCursor) return history;
-      return { ...history, pages: [{ ...first, items: [message, ...first.items] }, ...older] };
-    });
   }
+  if (inTimeline(message)) addToHistory(client, message);
   if (message.clientMsgId) {
     client.setQueryData<OutgoingMessage[]>(
       messageKeys.outbox(message.channelId, message.threadId),
       (outbox) => outbox?.filter((entry) => entry.clientMsgId !== message.clientMsgId),
     );
   }
+}
+
+/** Adds a timeline message to its channel's cached history, newest, unless it is already there. */
+export function addToHistory(client: QueryClient, message: Message): void {
+  client.setQueriesData<History>({ queryKey: messageKeys.channel(message.channelId) }, (history) => {
+    if (!history || history.pages.some((page) => has(page.items, message))) return history;
+    const [first, ...older] = history.pages;
+    // A view opened at an older message gets new ones only once it has been read up to the newest.
+    if (!first || first.newerCursor) return history;
+    return { ...history, pages: [{ ...first, items: [message, ...first.items] }, ...older] };
+  });
 }
 
 /** Adds a reply to its thread's cached list unless it is already there (the root's count is the caller's). */

@@ -48,6 +48,7 @@ async function post(client: QueryClient, entry: OutgoingMessage): Promise<boolea
           clientMsgId: entry.clientMsgId,
           ...(entry.files?.length ? { fileIds: entry.files.map((file) => file.id) } : {}),
           ...(entry.threadId ? { threadId: entry.threadId } : {}),
+          ...(entry.threadId && entry.alsoSentToChannel ? { alsoSentToChannel: true } : {}),
         },
       }),
     );

@@ -69,6 +69,8 @@ export const en = {
     edit: 'Edit',
     delete: 'Delete',
     editLabel: 'Edit message (Enter saves, Esc cancels)',
+    repliedToThread: 'replied to a thread: {{excerpt}}',
+    alsoSentToChannel: 'Also sent to the channel',
   },
   blocks: {
     notConnected: 'This app is not connected here yet: its buttons and menus do nothing.',
@@ -164,7 +166,7 @@ export const en = {
     more: 'More results',
   },
   links: { copy: 'Copy link', copied: 'Link copied' },
-  threads: { title: 'Thread', close: 'Close thread' },
+  threads: { title: 'Thread', close: 'Close thread', alsoSend: 'Also send to {{channel}}' },
   shell: { menu: 'Channels and workspaces' },
   signin: {
     sso: 'Sign in with SSO',

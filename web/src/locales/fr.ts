@@ -70,6 +70,8 @@ export const fr: Messages = {
     edit: 'Modifier',
     delete: 'Supprimer',
     editLabel: 'Modifier le message (Entrée enregistre, Échap annule)',
+    repliedToThread: 'a répondu dans un fil : {{excerpt}}',
+    alsoSentToChannel: 'Aussi envoyé dans la conversation',
   },
   blocks: {
     notConnected: 'Cette application n’est pas encore connectée ici : ses boutons et menus sont inactifs.',
@@ -165,7 +167,7 @@ export const fr: Messages = {
     more: 'Plus de résultats',
   },
   links: { copy: 'Copier le lien', copied: 'Lien copié' },
-  threads: { title: 'Fil de discussion', close: 'Fermer le fil' },
+  threads: { title: 'Fil de discussion', close: 'Fermer le fil', alsoSend: 'Envoyer aussi dans {{channel}}' },
   shell: { menu: 'Canaux et espaces de travail' },
   signin: {
     sso: 'Se connecter avec le SSO',

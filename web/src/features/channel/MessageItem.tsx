@@ -12,7 +12,7 @@ import { CopyLinkButton } from '../links/CopyLinkButton';
 import { MessageFiles } from '../files/MessageFiles';
 import { MessageContent } from '../blocks';
 import { sendAction } from '../blocks/api';
-import { useMessageActions } from './api';
+import { useMessage, useMessageActions } from './api';
 import { useEditing } from './editing';
 
 export type Row =
@@ -38,7 +38,7 @@ interface MessageItemProps {
   myId: string;
   /** Display names, for mentions and for who reacted. */
   nameOf: (userId: string) => string;
-  /** Where "N replies" leads (absent inside a thread). */
+  /** Where "N replies" leads, or a reply also sent to the channel (absent inside a thread). */
   threadHref?: string;
   onRetry?: (message: OutgoingMessage) => void;
   /** Opened by a link to it: marked for a moment. */
@@ -83,6 +83,30 @@ function EditBox({
       onFocus={(event) => event.currentTarget.setSelectionRange(shown.length, shown.length)}
       onKeyDown={onKeyDown}
     />
+  );
+}
+
+/** The longest part of a thread's first message quoted above a reply also sent to the channel. */
+const EXCERPT_LENGTH = 80;
+
+/** "replied to a thread: <its first message>", above a reply also sent to the channel, leading to the thread. */
+function ThreadContext({
+  rootId,
+  href,
+  nameOf,
+}: {
+  rootId: string;
+  href: string;
+  nameOf: (userId: string) => string;
+}) {
+  const { t } = useTranslation();
+  const root = useMessage(rootId).data;
+  const text = root ? showMentions(root.text, nameOf) : '';
+  const excerpt = text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH - 1)}…` : text;
+  return (
+    <Link className="thread-context muted" to={href}>
+      {t('messages.repliedToThread', { excerpt })}
+    </Link>
   );
 }
 
@@ -182,6 +206,9 @@ export function MessageItem({
             <time dateTime={message.createdAt}>{formatTime(message.createdAt, i18n.language)}</time>
           </header>
         )}
+        {sent?.threadId && threadHref && (
+          <ThreadContext rootId={sent.threadId} href={threadHref} nameOf={nameOf} />
+        )}
         {sent && editing ? (
           <EditBox message={sent} nameOf={nameOf} done={() => setEditing(false)} />
         ) : sent ? (
@@ -197,6 +224,9 @@ export function MessageItem({
         )}
         <MessageFiles files={message.files ?? []} />
         {sent?.editedAt && <span className="muted">{t('messages.edited')}</span>}
+        {sent?.alsoSentToChannel && !threadHref && (
+          <span className="muted">{t('messages.alsoSentToChannel')}</span>
+        )}
         {outgoing?.status === 'pending' && <span className="muted status">{t('messages.pending')}</span>}
         {outgoing?.status === 'failed' && (
           <span className="status failed-note" role="alert">

@@ -79,7 +79,11 @@ export function MessageList(props: MessageListProps) {
               myId={myId}
               nameOf={nameOf}
               highlighted={focus?.highlighted === true && row.key === focus.messageId}
-              threadHref={row.kind === 'message' ? props.threadHref?.(row.message.id) : undefined}
+              threadHref={
+                row.kind === 'message'
+                  ? props.threadHref?.(row.message.threadId ?? row.message.id)
+                  : undefined
+              }
               onRetry={props.onRetry}
             />
           );

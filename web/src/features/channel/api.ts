@@ -91,11 +91,12 @@ export function useSend(channelId: string, threadId: string | null) {
   const client = useQueryClient();
   const retry = useCallback((entry: OutgoingMessage) => deliver(client, entry), [client]);
   const send = useCallback(
-    (text: string, files: FileView[] = []) => {
+    (text: string, files: FileView[] = [], alsoSentToChannel = false) => {
       const entry: OutgoingMessage = {
         clientMsgId: newClientMsgId(),
         channelId,
         threadId,
+        ...(alsoSentToChannel ? { alsoSentToChannel } : {}),
         text,
         files,
         status: 'pending',

@@ -35,6 +35,8 @@ interface ComposerProps {
   /** The box's text after each keystroke, and '' once sent (the caller decides what to tell others). */
   onTyping?: (text: string) => void;
   attachments?: ComposerAttachments;
+  /** Choices that go with the message, shown beside the send button (a thread's "Also send to #channel"). */
+  choices?: ReactNode;
 }
 
 /** Files going with the message (features/files): a message with files may have no text. */
@@ -82,6 +84,7 @@ export function Composer({
   ref,
   onTyping,
   attachments,
+  choices,
 }: ComposerProps) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<Draft>(() =>
@@ -255,6 +258,7 @@ export function Composer({
       <EmojiButton label={t('composer.emoji')} onPick={insertEmoji}>
         <span aria-hidden="true">😀</span>
       </EmojiButton>
+      {choices}
       <button type="submit" className="button primary" disabled={attachments?.busy}>
         {t('composer.send')}
       </button>

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import type { Member } from '../../lib/api/client';
@@ -20,6 +20,8 @@ interface ThreadPanelProps {
   members: Map<string, Member> | undefined;
   myId: string;
   closeHref: string;
+  /** How the channel is named in "Also send to …" (#general, or the people of a direct conversation). */
+  channelTitle: string;
 }
 
 /** A thread beside its channel: the root message, its replies and a composer that replies. */
@@ -30,6 +32,7 @@ export function ThreadPanel({
   members,
   myId,
   closeHref,
+  channelTitle,
 }: ThreadPanelProps) {
   const { t } = useTranslation();
   const root = useMessage(threadId);
@@ -52,8 +55,14 @@ export function ThreadPanel({
   const notifyTyping = useTypingNotifier(channelId);
   const commands = useCommands(workspaceId);
   const runCommand = useRunCommand(workspaceId, channelId, threadId);
+  // Ticked for one reply at a time, as on Slack: the next reply stays in the thread unless ticked again.
+  const [alsoSend, setAlsoSend] = useState(false);
   // A command typed here is answered here.
-  const onSend = (text: string) => (isCommand(text) ? void runCommand(text) : send(text));
+  const onSend = (text: string) => {
+    if (isCommand(text)) return void runCommand(text);
+    send(text, [], alsoSend);
+    setAlsoSend(false);
+  };
   return (
     <EditingProvider editingId={editingId} setEditingId={setEditingId}>
       <aside className="thread-panel" aria-labelledby="thread-title">
@@ -89,6 +98,16 @@ export function ThreadPanel({
           commands={commands}
           onEditLast={editLast}
           onTyping={notifyTyping}
+          choices={
+            <label className="checkbox also-send">
+              <input
+                type="checkbox"
+                checked={alsoSend}
+                onChange={(event) => setAlsoSend(event.target.checked)}
+              />
+              {t('threads.alsoSend', { channel: channelTitle })}
+            </label>
+          }
         />
       </aside>
     </EditingProvider>

@@ -69,6 +69,14 @@ describe('unread counts kept live', () => {
     expect(showsUnread(get('general'))).toBe(true);
   });
 
+  it('counts a reply also sent to the channel once, with its mention', () => {
+    const { client, get } = cacheWith(channel('general'));
+    const broadcast = { threadId: '0006', alsoSentToChannel: true, mentions: [ME] };
+    applyUnreadEvent(client, created('general', '0007', 'ada', broadcast), ME);
+    applyUnreadEvent(client, created('general', '0007', 'ada', broadcast), ME);
+    expect(get('general')).toMatchObject({ unreadCount: 1, mentionCount: 1 });
+  });
+
   it('badges every unread message of a direct conversation, and takes the server’s counts on channel.read', () => {
     const { client, get } = cacheWith(channel('dm', { kind: 'dm' }));
     applyUnreadEvent(client, created('dm', '0006', 'ada'), ME);

@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { DomainEvent } from '@jokkaer/sdk-plugin/events';
 import type { Answer, Channel, Message } from '../../lib/api/client';
+import { inTimeline } from '../../lib/message-cache';
 import { channelKeys } from '../sidebar/api';
 
 type ChannelPage = Answer<'/api/v1/workspaces/{workspaceId}/channels', 'get'>;
@@ -57,9 +58,11 @@ export function setReadState(client: QueryClient, workspaceId: string, state: Re
   }));
 }
 
-/** Whether a new message raises the reader's counts: someone else's, in the channel's timeline (not a thread). */
-export const countsAsUnread = (message: Pick<Message, 'userId' | 'threadId'>, myId: string): boolean =>
-  message.userId !== myId && message.threadId === null;
+/** Whether a new message raises the reader's counts: someone else's, in the channel's timeline. */
+export const countsAsUnread = (
+  message: Pick<Message, 'userId' | 'threadId' | 'alsoSentToChannel'>,
+  myId: string,
+): boolean => message.userId !== myId && inTimeline(message);
 
 /** Keeps the sidebar's counts live between fetches of the channel list. */
 export function applyUnreadEvent(client: QueryClient, event: DomainEvent, myId: string): void {

@@ -2933,6 +2933,7 @@ export interface operations {
               text: string;
               /** Format: uuid */
               threadId: string | null;
+              alsoSentToChannel?: boolean;
               replyCount: number;
               reactions: {
                 emoji: string;
@@ -2998,6 +2999,7 @@ export interface operations {
           text?: string;
           /** Format: uuid */
           threadId?: string;
+          alsoSentToChannel?: boolean;
           clientMsgId?: string;
           fileIds?: string[];
           blocks?: {
@@ -3027,6 +3029,7 @@ export interface operations {
             text: string;
             /** Format: uuid */
             threadId: string | null;
+            alsoSentToChannel?: boolean;
             replyCount: number;
             reactions: {
               emoji: string;
@@ -3102,6 +3105,7 @@ export interface operations {
             text: string;
             /** Format: uuid */
             threadId: string | null;
+            alsoSentToChannel?: boolean;
             replyCount: number;
             reactions: {
               emoji: string;
@@ -3208,6 +3212,7 @@ export interface operations {
             text: string;
             /** Format: uuid */
             threadId: string | null;
+            alsoSentToChannel?: boolean;
             replyCount: number;
             reactions: {
               emoji: string;
@@ -3287,6 +3292,7 @@ export interface operations {
               text: string;
               /** Format: uuid */
               threadId: string | null;
+              alsoSentToChannel?: boolean;
               replyCount: number;
               reactions: {
                 emoji: string;
@@ -3437,6 +3443,7 @@ export interface operations {
               text: string;
               /** Format: uuid */
               threadId: string | null;
+              alsoSentToChannel?: boolean;
               replyCount: number;
               reactions: {
                 emoji: string;
