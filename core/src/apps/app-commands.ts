@@ -24,6 +24,7 @@ import { AppsRepository, InstalledCommands } from './apps.repository';
 import { commandAnswerSchema } from './apps.schemas';
 import type { CommandAnswer } from './apps.schemas';
 import { ResponseUrls } from './response-urls';
+import { Clock } from '../common/clock';
 
 /** Slack gives apps 3 s to answer a slash command. */
 const ANSWER_TIMEOUT_MS = 3000;
@@ -46,6 +47,7 @@ export class AppCommands implements CommandProvider, OnModuleInit {
     private readonly socketMode: SlackSocketMode,
     private readonly interactivity: SlackInteractivity,
     private readonly responseUrls: ResponseUrls,
+    private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -78,7 +80,7 @@ export class AppCommands implements CommandProvider, OnModuleInit {
       return this.result(install, request, checkAnswer(outcome.payload));
     }
     const body = new URLSearchParams(fields).toString();
-    const timestamp = Math.floor(Date.now() / 1000);
+    const timestamp = Math.floor(this.clock.now() / 1000);
     let response: EgressResponse;
     try {
       response = await this.egress.fetch(

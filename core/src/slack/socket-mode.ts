@@ -22,6 +22,7 @@ import { EventBus } from '../events/event-bus';
 import { slackId } from './slack-ids';
 import { SlackRepository } from './slack.repository';
 import { SlackError } from './slack.schemas';
+import { Timers } from '../common/timers';
 
 /** Slack gives an app 3 s to acknowledge an envelope. */
 const ACK_TIMEOUT_MS = 3000;
@@ -87,13 +88,13 @@ export class SlackSocketMode
   private readonly elsewhere = new Map<string, { apps: Set<string>; until: number }>();
   /** Envelopes relayed to another instance, waiting for their outcome. */
   private readonly relayed = new Map<string, Pending>();
-  private announceTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly repository: SlackRepository,
     private readonly bus: EventBus,
     private readonly clock: Clock,
+    private readonly timers: Timers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -106,8 +107,7 @@ export class SlackSocketMode
     });
     this.bus.onEphemeral((message) => this.fromElsewhere(message));
     this.bus.publishEphemeral({ kind: ASK_APPS });
-    this.announceTimer = setInterval(() => this.announce(), ANNOUNCE_INTERVAL_MS);
-    this.announceTimer.unref();
+    this.timers.every(ANNOUNCE_INTERVAL_MS, () => this.announce());
   }
 
   /** Apps are told to reconnect (elsewhere) before the server goes. */
@@ -116,7 +116,6 @@ export class SlackSocketMode
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.announceTimer);
     for (const connection of this.connections()) connection.ws.terminate();
     this.wss.close();
   }
