@@ -147,7 +147,7 @@ describe('the table is the truth', () => {
     });
     try {
       await run();
-      await eventually(async () => (reads >= 2 ? true : undefined), `the feed to hold back "${text}"`);
+      await eventually(() => Promise.resolve(reads >= 2 || undefined), `the feed to hold back "${text}"`);
     } finally {
       spy.mockRestore();
     }
