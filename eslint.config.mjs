@@ -65,6 +65,34 @@ const layerRules = {
       },
     ],
   },
+  time: {
+    // Tests move the Clock instead of sleeping; a timer nobody stops keeps ticking into a closed database.
+    properties: [
+      {
+        object: 'Date',
+        property: 'now',
+        message: 'Read the time through the injected Clock (core/src/common/clock.ts).',
+      },
+      {
+        object: 'globalThis',
+        property: 'setInterval',
+        message: 'Repeating timers start through Timers (core/src/common/timers.ts).',
+      },
+    ],
+    syntax: [
+      {
+        selector: "NewExpression[callee.name='Date'][arguments.length=0], CallExpression[callee.name='Date']",
+        message: 'Read the time through the injected Clock (core/src/common/clock.ts): clock.date().',
+      },
+    ],
+    globals: [
+      {
+        name: 'setInterval',
+        message:
+          'Repeating timers start through Timers (core/src/common/timers.ts), which stops them at shutdown.',
+      },
+    ],
+  },
   sdk: {
     imports: [
       {
@@ -151,17 +179,22 @@ export default tseslint.config(
     },
   },
   // Later blocks override earlier ones for the files they match: the general rule first, then its exceptions.
-  layer(['core/src/**/*.ts'], ['database', 'outboundHttp']),
-  layer(['core/src/**/*.repository.ts', 'core/src/**/*.models.ts', 'core/src/database/**'], ['outboundHttp']),
-  layer(['core/src/egress/**'], ['database']),
+  layer(['core/src/**/*.ts'], ['database', 'outboundHttp', 'time']),
+  // The one place each reads the time or starts a repeating timer.
+  layer(['core/src/common/clock.ts', 'core/src/common/timers.ts'], ['database', 'outboundHttp']),
+  layer(
+    ['core/src/**/*.repository.ts', 'core/src/**/*.models.ts', 'core/src/database/**'],
+    ['outboundHttp', 'time'],
+  ),
+  layer(['core/src/egress/**'], ['database', 'time']),
   layer(
     ['core/src/**/*.gateway.ts', 'core/src/**/*.strategy.ts', 'core/src/**/*.guard.ts'],
-    ['database', 'outboundHttp', 'noRepository'],
+    ['database', 'outboundHttp', 'noRepository', 'time'],
   ),
-  layer(['core/src/**/*.controller.ts'], ['database', 'outboundHttp', 'noRepository', 'controller']),
+  layer(['core/src/**/*.controller.ts'], ['database', 'outboundHttp', 'noRepository', 'controller', 'time']),
   layer(
     ['core/src/plugins/plugin-runner.ts', 'core/src/plugins/runner/**'],
-    ['database', 'outboundHttp', 'noRepository'],
+    ['database', 'outboundHttp', 'noRepository', 'time'],
   ),
   layer(['sdk-plugin/**/*.ts'], ['sdk']),
   layer(['plugins/**/*.ts'], ['plugin', 'pluginSandbox']),

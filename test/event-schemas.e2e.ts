@@ -17,6 +17,7 @@ import {
 } from '../sdk-plugin/src/events';
 import { createAjv } from './support/ajv';
 import { startTestServer, TestServer } from './support/server';
+import { eventually } from './support/eventually';
 
 /** The events core emits. */
 const IMPLEMENTED: EventName[] = [
@@ -242,14 +243,13 @@ describe('SDK event schemas', () => {
           .post(hookPath, { text: 'built', username: 'CI', icon_url: 'https://ci.example.test/i.png' }),
         200,
       );
-      for (
-        let waited = 0;
-        !(await db.query("SELECT 1 FROM events WHERE type = 'webhook.disabled'")).rowCount;
-        waited += 1
-      ) {
-        if (waited > 200) throw new Error('the webhook was not disabled');
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      await eventually(
+        async () =>
+          (await db.query("SELECT 1 FROM events WHERE type = 'webhook.disabled'")).rowCount
+            ? true
+            : undefined,
+        'the webhook to be disabled',
+      );
     } finally {
       await gone.close();
     }
@@ -268,21 +268,21 @@ describe('SDK event schemas', () => {
       await alice.api.post(api(`/workspaces/${importedInto}/imports`), slackExport),
       202,
     );
-    for (let waited = 0; ; waited += 1) {
-      const { body } = await alice.api.get(api(`/workspaces/${importedInto}/imports/${started.id}`));
-      if (body.status === 'done') break;
-      if (waited > 400) throw new Error(`the import did not finish: ${JSON.stringify(body)}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    const finished = async (path: string) =>
+      (await alice.api.get(api(path))).body.status === 'done' ? true : undefined;
+    await eventually(
+      () => finished(`/workspaces/${importedInto}/imports/${started.id}`),
+      'the import',
+      15_000,
+    );
 
     // That workspace exported again in Slack's format: its progress, its end (with the download link).
     const exportStarted = expectStatus(await alice.api.post(api(`/workspaces/${importedInto}/exports`)), 202);
-    for (let waited = 0; ; waited += 1) {
-      const { body } = await alice.api.get(api(`/workspaces/${importedInto}/exports/${exportStarted.id}`));
-      if (body.status === 'done') break;
-      if (waited > 400) throw new Error(`the export did not finish: ${JSON.stringify(body)}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await eventually(
+      () => finished(`/workspaces/${importedInto}/exports/${exportStarted.id}`),
+      'the export',
+      15_000,
+    );
 
     // Every row of the outbox validates against the SDK's schema for its type.
     const { rows } = await db.query<{ seq: string; type: string; data: Record<string, any> }>(

@@ -10,7 +10,9 @@ import {
   registerUser,
   TestUser,
 } from '../fixtures/factories';
+import { EventsRepository } from '../core/src/events/events.repository';
 import { createTestDatabase } from './support/database';
+import { eventually } from './support/eventually';
 import { startTestServer, TestServer } from './support/server';
 
 /**
@@ -129,6 +131,31 @@ describe('the table is the truth', () => {
     await server.close();
   });
 
+  /**
+   * Waits until the feed has read the event carrying `text` and held it back (a whole read that saw it has
+   * finished: the next one began), then for a pong on `socket`: anything the feed delivered before it would
+   * have arrived first. No sleep: these are the later markers.
+   */
+  async function heldBack(socket: RealtimeClient, text: string, run: () => Promise<unknown>): Promise<void> {
+    const repository = server.app.get(EventsRepository);
+    const readAfter = repository.readAfter.bind(repository);
+    let reads = 0;
+    const spy = jest.spyOn(repository, 'readAfter').mockImplementation(async (after, limit) => {
+      const batch = await readAfter(after, limit);
+      if (batch.some((event) => (event.data as { text?: string }).text === text)) reads++;
+      return batch;
+    });
+    try {
+      await run();
+      await eventually(() => Promise.resolve(reads >= 2 || undefined), `the feed to hold back "${text}"`);
+    } finally {
+      spy.mockRestore();
+    }
+    const pongs = socket.frames.filter((frame) => frame.type === 'pong').length;
+    socket.send({ type: 'ping' });
+    await socket.until(() => socket.frames.filter((frame) => frame.type === 'pong').length > pongs);
+  }
+
   const insertEvent = (client: Client, text: string) =>
     client.query(
       `INSERT INTO events (id, type, workspace_id, channel_id, data) VALUES (gen_random_uuid(), 'message.created', $1, $2, $3)`,
@@ -151,8 +178,7 @@ describe('the table is the truth', () => {
     try {
       await slow.query('BEGIN');
       await insertEvent(slow, 'slow transaction'); // takes the lower seq, not yet visible
-      await postMessage(alice, channelId, 'fast transaction');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await heldBack(socket, 'fast transaction', () => postMessage(alice, channelId, 'fast transaction'));
       expect(socket.events.map((e) => e.data.text)).toEqual([]);
       await slow.query('COMMIT');
       await socket.until(() => socket.events.length === 2);
@@ -178,8 +204,7 @@ describe('the table is the truth', () => {
       await first.query('SELECT pg_current_xact_id()');
       await insertEvent(first, 'lower seq, newer transaction');
       await insertEvent(second, 'higher seq, older transaction');
-      await second.query('COMMIT');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await heldBack(socket, 'higher seq, older transaction', () => second.query('COMMIT'));
       expect(socket.events).toEqual([]);
       await first.query('COMMIT');
       await socket.until(() => socket.events.length === 2);
@@ -200,8 +225,7 @@ describe('the table is the truth', () => {
     try {
       await slow.query('BEGIN');
       await insertEvent(slow, 'rolled back');
-      await postMessage(alice, channelId, 'after the hole');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await heldBack(socket, 'after the hole', () => postMessage(alice, channelId, 'after the hole'));
       expect(socket.events).toEqual([]);
       await slow.query('ROLLBACK');
       await socket.next((e) => e.data?.text === 'after the hole');

@@ -1,5 +1,6 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -107,6 +108,12 @@ export default defineConfig({
     }),
   ],
   define: { __EMOJIBASE_BASE__: JSON.stringify(EMOJIBASE_BASE) },
+  resolve: {
+    alias: {
+      // The validation rules the server and the SDK share (import-free), so each lives in one place.
+      '@jokkaer/sdk-plugin/rules': fileURLToPath(new URL('../sdk-plugin/src/rules.ts', import.meta.url)),
+    },
+  },
   build: {
     // Vite's module-preload polyfill is an inline script, which the server's CSP forbids (and browsers need no longer).
     modulePreload: { polyfill: false },

@@ -25,6 +25,7 @@ import { AppsRepository, InstalledCommands } from './apps.repository';
 import { commandAnswerSchema } from './apps.schemas';
 import type { CommandAnswer } from './apps.schemas';
 import { answerContent, ResponseUrls } from './response-urls';
+import { Clock } from '../common/clock';
 
 /** Slack gives apps 3 s to answer a slash command. */
 const ANSWER_TIMEOUT_MS = 3000;
@@ -47,6 +48,7 @@ export class AppCommands implements CommandProvider, OnModuleInit {
     private readonly socketMode: SlackSocketMode,
     private readonly interactivity: SlackInteractivity,
     private readonly responseUrls: ResponseUrls,
+    private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -79,7 +81,7 @@ export class AppCommands implements CommandProvider, OnModuleInit {
       return this.result(install, request, checkAnswer(outcome.payload));
     }
     const body = new URLSearchParams(fields).toString();
-    const timestamp = Math.floor(Date.now() / 1000);
+    const timestamp = Math.floor(this.clock.now() / 1000);
     let response: EgressResponse;
     try {
       response = await this.egress.fetch(

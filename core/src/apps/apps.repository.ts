@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
+import { Clock } from '../common/clock';
 import type { AppCommand } from './apps.schemas';
 
 export interface AppRow {
@@ -78,7 +79,10 @@ export interface RefreshTokenRow {
 /** The only access to apps and their installs. */
 @Injectable()
 export class AppsRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
 
   async insert(row: Omit<AppRow, 'createdAt'>): Promise<AppRow> {
     const [created] = await this.db
@@ -214,7 +218,7 @@ export class AppsRepository {
       .conn('commandResponses')
       .where({ tokenHash })
       .where('uses', '<', maxUses)
-      .where('expiresAt', '>', new Date())
+      .where('expiresAt', '>', this.clock.date())
       .increment('uses', 1)
       .returning<CommandResponseRow[]>([
         'installId',
@@ -243,7 +247,11 @@ export class AppsRepository {
   /** Marks a code used; false when it already was (a replay). */
   async useCode(id: string): Promise<boolean> {
     return (
-      (await this.db.conn('oauthCodes').where({ id }).whereNull('usedAt').update({ usedAt: new Date() })) > 0
+      (await this.db
+        .conn('oauthCodes')
+        .where({ id })
+        .whereNull('usedAt')
+        .update({ usedAt: this.clock.date() })) > 0
     );
   }
 
@@ -253,7 +261,7 @@ export class AppsRepository {
       .conn('oauthCodes')
       .where({ appId, workspaceId })
       .whereNull('usedAt')
-      .update({ usedAt: new Date() });
+      .update({ usedAt: this.clock.date() });
   }
 
   async setCodeInstall(id: string, installId: string): Promise<void> {
@@ -276,7 +284,7 @@ export class AppsRepository {
         .where({ id })
         .whereNull('usedAt')
         .whereNull('revokedAt')
-        .update({ usedAt: new Date() })) > 0
+        .update({ usedAt: this.clock.date() })) > 0
     );
   }
 
@@ -285,7 +293,7 @@ export class AppsRepository {
       .conn('oauthRefreshTokens')
       .where({ familyId })
       .whereNull('revokedAt')
-      .update({ revokedAt: new Date() });
+      .update({ revokedAt: this.clock.date() });
   }
 
   async revokeInstallRefreshTokens(installId: string): Promise<void> {
@@ -293,6 +301,6 @@ export class AppsRepository {
       .conn('oauthRefreshTokens')
       .where({ installId })
       .whereNull('revokedAt')
-      .update({ revokedAt: new Date() });
+      .update({ revokedAt: this.clock.date() });
   }
 }

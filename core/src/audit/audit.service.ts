@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Clock } from '../common/clock';
 import { LOGGER } from '../common/logger';
@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/config';
 import { currentRequest } from './audit-context';
 import { AuditFilter, AuditRepository, StoredAuditRow } from './audit.repository';
 import type { AuditAction, AuditEntryView, AuditQuery } from './audit.schemas';
+import { Timers } from '../common/timers';
 
 const DAY_MS = 86_400_000;
 /** A user agent is kept to this length: it is the caller's to choose, and only identifies a client. */
@@ -28,24 +29,18 @@ export interface AuditRecord {
  * exists exactly when the change does; the caller, address and user agent come from the current request.
  */
 @Injectable()
-export class AuditService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private pruneTimer?: NodeJS.Timeout;
-
+export class AuditService implements OnApplicationBootstrap {
   constructor(
     private readonly repository: AuditRepository,
     private readonly clock: Clock,
+    private readonly timers: Timers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.pruneTimer = setInterval(() => void this.prune(), DAY_MS);
-    this.pruneTimer.unref();
+    this.timers.every(DAY_MS, () => void this.prune());
     void this.prune();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.pruneTimer);
   }
 
   async record(entry: AuditRecord): Promise<void> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
+import { Clock } from '../common/clock';
 import type { ModelObject } from 'objection';
 import { TokenModel, UserModel } from './auth.models';
 
@@ -17,7 +18,10 @@ export interface ActiveToken {
 
 @Injectable()
 export class AuthRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
 
   async createUser(
     user: Pick<UserModel, 'id' | 'email' | 'passwordHash' | 'displayName'> & { isBot?: boolean },
@@ -127,7 +131,7 @@ export class AuthRepository {
   /** Returns whether a live token of this user was revoked. */
   async revokeToken(userId: string, tokenId: string, kind?: string): Promise<boolean> {
     const query = TokenModel.query(this.db.conn)
-      .patch({ revokedAt: new Date() })
+      .patch({ revokedAt: this.clock.date() })
       .where({ id: tokenId, userId })
       .whereNull('revokedAt');
     if (kind) void query.where({ kind });
@@ -137,7 +141,7 @@ export class AuthRepository {
   /** Revokes every live session of a user but `keepTokenId`'s; returns those revoked. */
   async revokeSessions(userId: string, keepTokenId?: string): Promise<{ id: string; userId: string }[]> {
     const query = TokenModel.query(this.db.conn)
-      .patch({ revokedAt: new Date() })
+      .patch({ revokedAt: this.clock.date() })
       .where({ userId, kind: 'session' })
       .whereNull('revokedAt');
     if (keepTokenId) void query.whereNot({ id: keepTokenId });
@@ -152,7 +156,7 @@ export class AuthRepository {
   /** Revokes every live token of an app install at once; returns them (their sockets close on every instance). */
   async revokeInstallTokens(installId: string): Promise<{ id: string; userId: string }[]> {
     return await TokenModel.query(this.db.conn)
-      .patch({ revokedAt: new Date() })
+      .patch({ revokedAt: this.clock.date() })
       .where({ installId })
       .whereNull('revokedAt')
       .returning(['id', 'userId']);
@@ -169,7 +173,7 @@ export class AuthRepository {
       .where({ stateHash })
       .delete()
       .returning<{ codeVerifier: string; expiresAt: Date }[]>(['codeVerifier', 'expiresAt']);
-    return row && row.expiresAt > new Date() ? row.codeVerifier : undefined;
+    return row && row.expiresAt > this.clock.date() ? row.codeVerifier : undefined;
   }
 
   async findUserBySsoSubject(subject: string): Promise<UserModel | undefined> {

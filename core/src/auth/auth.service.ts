@@ -277,7 +277,7 @@ export class AuthService {
   }
 
   async createPersonalToken(userId: string, name: string, expiresAt?: string, scopes?: string[]) {
-    if (expiresAt && new Date(expiresAt).getTime() <= Date.now()) {
+    if (expiresAt && new Date(expiresAt).getTime() <= this.clock.now()) {
       throw badRequest('The token would already be expired', [
         { path: 'expiresAt', message: 'must be in the future' },
       ]);

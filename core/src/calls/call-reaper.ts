@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { PresenceService } from '../realtime/presence.service';
 import { CallsService } from './calls.service';
+import { Timers } from '../common/timers';
 
 /**
  * Takes out of their calls the participants whose every realtime socket has dropped (on any instance, as
@@ -17,31 +18,29 @@ import { CallsService } from './calls.service';
 export class CallReaper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   /** `callId:userId` → when this instance first saw the participant without a socket. */
   private readonly goneSince = new Map<string, number>();
-  private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
 
   constructor(
     private readonly calls: CallsService,
     private readonly presence: PresenceService,
     private readonly clock: Clock,
+    private readonly timers: Timers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
     const every = Math.max(50, Math.min(this.config.callReconnectGraceMs / 4, 5_000));
-    this.timer = setInterval(() => {
+    this.timers.every(every, () => {
       if (!this.running)
         this.sweep().catch((error: unknown) =>
           this.logger.warn({ err: error }, 'could not check call participants'),
         );
-    }, every);
-    this.timer.unref();
+    });
   }
 
-  /** Before the database closes: a sweep in flight finishes, none starts. */
+  /** Before the database closes: a sweep in flight finishes (Timers started none since). */
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
     await this.running?.catch(() => undefined);
   }
 

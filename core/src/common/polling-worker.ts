@@ -1,5 +1,6 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { Timers } from './timers';
 
 const POLL_INTERVAL_MS = 1000;
 
@@ -9,7 +10,6 @@ const POLL_INTERVAL_MS = 1000;
  * leases back at once, so another instance (or this one restarted) takes the jobs over.
  */
 export abstract class PollingWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   protected stopped = false;
 
@@ -17,6 +17,7 @@ export abstract class PollingWorker implements OnApplicationBootstrap, OnApplica
     /** What it runs, for its log lines ("import", "export"). */
     private readonly jobName: string,
     protected readonly logger: Logger,
+    private readonly timers: Timers,
   ) {}
 
   /** Runs the jobs that are due, until none is left or the worker stops. */
@@ -26,14 +27,12 @@ export abstract class PollingWorker implements OnApplicationBootstrap, OnApplica
   protected abstract releaseLeases(): Promise<void>;
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.wake(), POLL_INTERVAL_MS);
-    this.timer.unref();
+    this.timers.every(POLL_INTERVAL_MS, () => this.wake());
     this.wake();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
     await this.running;
     await this.releaseLeases().catch((error: unknown) => {
       this.logger.warn(

@@ -1,5 +1,6 @@
 import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
+import type { Clock } from '../common/clock';
 import type { StoredEvent } from './events.repository';
 import type { Listening, NotifyRepository } from './notify.repository';
 import { MAX_NOTIFY_BYTES, packPayloads, PayloadUnpacker } from './notify-packing';
@@ -60,6 +61,7 @@ export class PostgresTransport implements ClusterTransport {
   /** `self` is this instance's id: its own commits have already woken its feed. */
   constructor(
     private readonly notifications: NotifyRepository,
+    private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly self: string,
     private readonly connectTimeoutMs: number,
@@ -77,7 +79,7 @@ export class PostgresTransport implements ClusterTransport {
           if (channel === NOTIFY_CHANNEL) {
             if (payload !== undefined && !payload.startsWith(this.self)) this.woken(handlers, payload);
           } else if (channel === EPHEMERAL_CHANNEL && payload) {
-            for (const ephemeral of this.unpacker.unpack(payload))
+            for (const ephemeral of this.unpacker.unpack(payload, this.clock.now()))
               handlers.ephemeral(ephemeral as EphemeralMessage);
           }
         },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { Clock } from '../common/clock';
 import { LOGGER } from '../common/logger';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
@@ -26,12 +27,13 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly repository: EventsRepository,
     notifications: NotifyRepository,
+    clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.transport = config.natsUrl
       ? new NatsTransport(config.natsUrl, config.natsSubjectPrefix, logger)
-      : new PostgresTransport(notifications, logger, this.instanceId, config.dbConnectTimeoutMs);
+      : new PostgresTransport(notifications, clock, logger, this.instanceId, config.dbConnectTimeoutMs);
   }
 
   async onModuleInit(): Promise<void> {

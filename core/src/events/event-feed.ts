@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/config';
 import { Metrics } from '../metrics/metrics';
 import { EventBus } from './event-bus';
 import { EventsRepository, StoredEvent } from './events.repository';
+import { Timers } from '../common/timers';
 
 const BATCH = 500;
 
@@ -34,12 +35,12 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
   /** Committed events not yet delivered, by seq (at most BATCH: beyond that the table has them). */
   private readonly known = new Map<bigint, StoredEvent>();
   private stopped = false;
-  private pollTimer?: NodeJS.Timeout;
   private gapTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly repository: EventsRepository,
     private readonly bus: EventBus,
+    private readonly timers: Timers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     metrics: Metrics,
@@ -71,13 +72,11 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
     this.position = start;
     this.bus.onWake(() => this.wake());
     this.bus.onCommitted((events) => this.committed(events));
-    this.pollTimer = setInterval(() => this.wake(), this.config.eventPollIntervalMs);
-    this.pollTimer.unref();
+    this.timers.every(this.config.eventPollIntervalMs, () => this.wake());
   }
 
   onApplicationShutdown(): void {
     this.stopped = true;
-    clearInterval(this.pollTimer);
     clearTimeout(this.gapTimer);
   }
 

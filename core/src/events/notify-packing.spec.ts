@@ -5,7 +5,7 @@ const receiver = 'f0a0e7f2-9a55-4c55-8c3e-7c3b2f9e0b21';
 const serialize = (messages: unknown[]) => messages.map((message) => JSON.stringify(message));
 
 function roundTrip(payloads: string[], unpacker = new PayloadUnpacker(receiver)): unknown[] {
-  return payloads.flatMap((payload) => unpacker.unpack(payload));
+  return payloads.flatMap((payload) => unpacker.unpack(payload, 0));
 }
 
 describe('NOTIFY payload packing', () => {

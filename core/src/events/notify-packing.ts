@@ -57,7 +57,7 @@ export class PayloadUnpacker {
   constructor(private readonly self: string) {}
 
   /** The messages a payload completes; none for this instance's own payloads. */
-  unpack(payload: string, now = Date.now()): unknown[] {
+  unpack(payload: string, now: number): unknown[] {
     const bar = payload.indexOf('|');
     if (bar < 0 || payload.slice(0, bar) === this.self) return [];
     const body = JSON.parse(payload.slice(bar + 1)) as unknown[] | Fragment;

@@ -12,6 +12,7 @@ import { ExportArchives } from './export-archives';
 import { ExportsRepository } from './exports.repository';
 import type { ExportRow } from './exports.repository';
 import { ExportStopped, SlackExporter, toExportView } from './slack-exporter';
+import { Timers } from '../common/timers';
 
 /** Renewed at every page of messages: it runs out only when the instance writing the export is gone. */
 const LEASE_MS = 60_000;
@@ -33,8 +34,9 @@ export class ExportWorker extends PollingWorker {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
+    timers: Timers,
   ) {
-    super('export', logger);
+    super('export', logger, timers);
   }
 
   protected releaseLeases(): Promise<void> {

@@ -10,6 +10,7 @@ import { ImportArchives } from './import-archives';
 import { ImportsRepository } from './imports.repository';
 import { ImportFailed, ImportStopped, SlackImporter, toImportView } from './slack-importer';
 import { ArchiveRejected } from './slack-archive';
+import { Timers } from '../common/timers';
 
 /** Renewed at every batch: it runs out only when the instance running the import is gone. */
 const LEASE_MS = 60_000;
@@ -30,8 +31,9 @@ export class ImportWorker extends PollingWorker {
     private readonly bus: EventBus,
     private readonly clock: Clock,
     @Inject(LOGGER) logger: Logger,
+    timers: Timers,
   ) {
-    super('import', logger);
+    super('import', logger, timers);
   }
 
   protected releaseLeases(): Promise<void> {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { validateManifest } from '@jokkaer/sdk-plugin';
 import type { PluginManifest } from '@jokkaer/sdk-plugin';
 import type { Logger } from 'pino';
@@ -9,6 +9,7 @@ import { LOGGER } from '../common/logger';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { PluginsRepository } from './plugins.repository';
+import { Timers } from '../common/timers';
 
 export interface CatalogueEntry {
   manifest: PluginManifest;
@@ -35,12 +36,12 @@ const REFRESH_MS = 10_000;
  * an instance admin uploaded (kept in the database, so every instance has them).
  */
 @Injectable()
-export class PluginCatalogue implements OnModuleInit, OnApplicationShutdown {
+export class PluginCatalogue implements OnModuleInit {
   private readonly entries = new Map<string, CatalogueEntry>();
-  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly repository: PluginsRepository,
+    private readonly timers: Timers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -56,12 +57,7 @@ export class PluginCatalogue implements OnModuleInit, OnApplicationShutdown {
       }
     }
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.timers.every(REFRESH_MS, () => void this.refresh());
   }
 
   list(): CatalogueEntry[] {

@@ -317,7 +317,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
         // As the bot reads it: public channels and those it was added to; anything else is null, like a miss.
         return this.messages.get(args[0] as string, bot).catch(() => null);
       case 'now':
-        return Date.now();
+        return this.clock.now();
       case 'channels.get': {
         const channelId = args[0] as string;
         const visible = await this.channels.get(channelId, bot).catch(() => null);
@@ -408,7 +408,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
       install.id,
       key,
       json,
-      ttlSeconds ? new Date(Date.now() + ttlSeconds * 1000) : null,
+      ttlSeconds ? new Date(this.clock.now() + ttlSeconds * 1000) : null,
       ifVersion,
     );
     return version === undefined ? null : { version };
@@ -419,7 +419,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     const windowSeconds = this.config.pluginFailureWindowSeconds;
     const failures = await this.repository.failuresSince(
       install.id,
-      new Date(Date.now() - windowSeconds * 1000),
+      new Date(this.clock.now() - windowSeconds * 1000),
     );
     if (failures < this.config.pluginFailuresBeforeDisable) return;
     const reason = `disabled after ${failures} failures within ${windowSeconds} s; last: ${lastMessage.slice(0, 300)}`;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { CronExpressionParser } from 'cron-parser';
 import type { PluginManifest } from '@jokkaer/sdk-plugin';
 import type { Logger } from 'pino';
@@ -8,6 +8,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { Database } from '../database/database';
 import { PluginHost } from './plugin-host';
 import { PluginsRepository } from './plugins.repository';
+import { Timers } from '../common/timers';
 
 export function nextRun(cron: string, after: Date): Date {
   return CronExpressionParser.parse(cron, { currentDate: after }).next().toDate();
@@ -19,8 +20,7 @@ export function nextRun(cron: string, after: Date): Date {
  * when one comes back, not once per missed occurrence.
  */
 @Injectable()
-export class PluginScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
+export class PluginScheduler implements OnApplicationBootstrap {
   private pass?: Promise<void>;
 
   constructor(
@@ -28,19 +28,15 @@ export class PluginScheduler implements OnApplicationBootstrap, OnApplicationShu
     private readonly repository: PluginsRepository,
     private readonly host: PluginHost,
     private readonly clock: Clock,
+    private readonly timers: Timers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
+    this.timers.every(this.config.pluginScheduleTickMs, () => {
       if (!this.pass) void this.runDue();
-    }, this.config.pluginScheduleTickMs);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    });
   }
 
   /** Called when an install is created or reconfigured. */

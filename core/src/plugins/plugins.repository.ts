@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
+import { Clock } from '../common/clock';
 import type { InstallLimits, InvocationOutcome } from './plugins.schemas';
 
 export interface InstallRow {
@@ -30,7 +31,10 @@ export interface InvocationRow {
 
 @Injectable()
 export class PluginsRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
 
   async listInstalls(workspaceId: string): Promise<InstallRow[]> {
     return await this.db
@@ -97,7 +101,7 @@ export class PluginsRepository {
       Pick<InstallRow, 'enabled' | 'settings' | 'limits' | 'allowedHosts' | 'disabledReason' | 'version'>
     >,
   ): Promise<InstallRow> {
-    const values: Record<string, unknown> = { ...patch, updatedAt: new Date() };
+    const values: Record<string, unknown> = { ...patch, updatedAt: this.clock.date() };
     if (patch.settings) values.settings = JSON.stringify(patch.settings);
     if (patch.limits) values.limits = JSON.stringify(patch.limits);
     if (patch.allowedHosts) values.allowedHosts = JSON.stringify(patch.allowedHosts);
@@ -125,10 +129,10 @@ export class PluginsRepository {
         (q) =>
           void q
             .whereNull('leasedUntil')
-            .orWhere('leasedUntil', '<', new Date())
+            .orWhere('leasedUntil', '<', this.clock.date())
             .orWhere('leaseOwner', owner),
       )
-      .update({ leaseOwner: owner, leasedUntil: new Date(Date.now() + seconds * 1000) })
+      .update({ leaseOwner: owner, leasedUntil: new Date(this.clock.now() + seconds * 1000) })
       .returning<InstallRow[]>('*');
     return row;
   }
@@ -155,7 +159,7 @@ export class PluginsRepository {
       .whereIn('id', ids)
       .where({ enabled: true })
       .where('cursorSeq', '<', seq)
-      .where((q) => void q.whereNull('leasedUntil').orWhere('leasedUntil', '<', new Date()))
+      .where((q) => void q.whereNull('leasedUntil').orWhere('leasedUntil', '<', this.clock.date()))
       .update({ cursorSeq: seq });
   }
 
@@ -288,7 +292,7 @@ export class PluginsRepository {
   }) {
     await this.db
       .conn('pluginBundles')
-      .insert({ ...bundle, manifest: JSON.stringify(bundle.manifest), uploadedAt: new Date() })
+      .insert({ ...bundle, manifest: JSON.stringify(bundle.manifest), uploadedAt: this.clock.date() })
       .onConflict('pluginId')
       .merge();
   }

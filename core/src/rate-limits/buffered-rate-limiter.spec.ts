@@ -1,4 +1,5 @@
-import type { Clock } from '../common/clock';
+import { Clock } from '../common/clock';
+import { Timers } from '../common/timers';
 import type { AppConfig } from '../config/config';
 import { BufferedRateLimiter, CountedHit } from './buffered-rate-limiter';
 import type { CounterHit, RateLimitsRepository } from './rate-limits.repository';
@@ -28,15 +29,17 @@ function sharedCounters() {
 
 function instance(repository: RateLimitsRepository, clock: Clock, apiRateLimitMaxKeys = 1000) {
   const config = { apiRateLimitFlushMs: 250, apiRateLimitMaxKeys } as AppConfig;
-  return new BufferedRateLimiter(repository, clock, config);
+  return new BufferedRateLimiter(repository, clock, new Timers(), config);
 }
 
-const clock = () => ({
-  time: 1_000_000,
-  now() {
+/** A clock the test moves by hand. */
+class ManualClock extends Clock {
+  time = 1_000_000;
+  override now(): number {
     return this.time;
-  },
-});
+  }
+}
+const clock = () => new ManualClock();
 const admitted = (hits: CountedHit[], max: number) => hits.filter((hit) => hit.count <= max).length;
 
 describe('BufferedRateLimiter', () => {

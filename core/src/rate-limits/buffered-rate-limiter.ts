@@ -1,9 +1,10 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { RateLimitsRepository } from './rate-limits.repository';
+import { Timers } from '../common/timers';
 
 /** A hit as counted: its place in its key's window (past the limit: refused) and the time left in it. */
 export interface CountedHit {
@@ -52,30 +53,26 @@ const SWEEP_INTERVAL_MS = 10_000;
  * Exact limits (logins, registrations, bot posts) use RateLimiter.
  */
 @Injectable()
-export class BufferedRateLimiter implements OnModuleInit, OnModuleDestroy {
+export class BufferedRateLimiter implements OnModuleInit {
   private readonly windows: LRUCache<string, WindowCount>;
   /** Windows with pending hits, by key: a forgotten window keeps its hits here until they are sent. */
   private readonly unsent = new Map<string, WindowCount>();
   private waiting: WaitingHit[] = [];
   private flushing?: Promise<void>;
   private flushRequested = false;
-  private timer?: NodeJS.Timeout;
   private nextSweepAt = 0;
 
   constructor(
     private readonly repository: RateLimitsRepository,
     private readonly clock: Clock,
+    private readonly timers: Timers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.windows = new LRUCache({ max: config.apiRateLimitMaxKeys });
   }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => this.tick(), this.config.apiRateLimitFlushMs).unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.timers.every(this.config.apiRateLimitFlushMs, () => this.tick());
   }
 
   /** Keys remembered in memory now. */

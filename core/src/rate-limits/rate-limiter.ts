@@ -1,7 +1,8 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { tooManyRequests } from '../common/problem';
 import { RateLimitsRepository } from './rate-limits.repository';
+import { Timers } from '../common/timers';
 
 /** At most `max` hits on `key` per fixed window of `windowSeconds`. */
 export interface Limit {
@@ -28,22 +29,17 @@ const SWEEP_INTERVAL_MS = 60_000;
  * posts and incoming webhooks; the HTTP API's request limit, hit on every request, uses BufferedRateLimiter.
  */
 @Injectable()
-export class RateLimiter implements OnModuleInit, OnModuleDestroy {
-  private sweeper?: NodeJS.Timeout;
-
+export class RateLimiter implements OnModuleInit {
   constructor(
     private readonly repository: RateLimitsRepository,
     private readonly clock: Clock,
+    private readonly timers: Timers,
   ) {}
 
   onModuleInit(): void {
-    this.sweeper = setInterval(() => {
+    this.timers.every(SWEEP_INTERVAL_MS, () => {
       this.repository.deleteEnded(this.now()).catch(() => undefined);
-    }, SWEEP_INTERVAL_MS).unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.sweeper);
+    });
   }
 
   /** Counts one hit on every limit at once and reports where each stands. */

@@ -6,6 +6,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { Clock } from '../common/clock';
 import { LOGGER } from '../common/logger';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
@@ -15,6 +16,7 @@ import { HEARTBEAT_MS, PresenceBook } from './presence';
 import { RealtimeSockets } from './realtime-sockets';
 import { RealtimeRepository } from './realtime.repository';
 import type { PresenceStatus } from './realtime.schemas';
+import { Timers } from '../common/timers';
 
 const PRESENCE_FLUSH_MS = 250;
 /** Statuses per ephemeral message to the other instances. */
@@ -29,7 +31,6 @@ export class PresenceService
   implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly book = new PresenceBook((userId) => this.localStatus(userId));
-  private timers: NodeJS.Timeout[] = [];
   private flushTimer?: NodeJS.Timeout;
   private stopping = false;
 
@@ -37,6 +38,8 @@ export class PresenceService
     private readonly sockets: RealtimeSockets,
     private readonly bus: EventBus,
     private readonly repository: RealtimeRepository,
+    private readonly clock: Clock,
+    private readonly timers: Timers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -45,11 +48,8 @@ export class PresenceService
     this.bus.onEphemeral((message) => {
       if (message.kind === 'presence') void this.onRemote(message);
     });
-    this.timers = [
-      setInterval(() => void this.refresh(true), HEARTBEAT_MS),
-      setInterval(() => void this.refresh(false), Math.min(this.config.awayAfterMs / 4, 15_000)),
-    ];
-    this.timers.forEach((timer) => timer.unref());
+    this.timers.every(HEARTBEAT_MS, () => void this.refresh(true));
+    this.timers.every(Math.min(this.config.awayAfterMs / 4, 15_000), () => void this.refresh(false));
   }
 
   beforeApplicationShutdown(): void {
@@ -58,13 +58,12 @@ export class PresenceService
   }
 
   onApplicationShutdown(): void {
-    this.timers.forEach((timer) => clearInterval(timer));
     clearTimeout(this.flushTimer);
   }
 
   /** Statuses of the given users as this instance knows them (its sockets and the other instances' reports). */
   statuses(userIds: string[]): { userId: string; status: PresenceStatus }[] {
-    return userIds.map((userId) => ({ userId, status: this.book.status(userId) }));
+    return userIds.map((userId) => ({ userId, status: this.book.status(userId, this.clock.now()) }));
   }
 
   /** A socket opened or closed, or went away or back: connects and disconnects in a burst are announced together. */
@@ -79,7 +78,7 @@ export class PresenceService
   private async onRemote(message: EphemeralMessage): Promise<void> {
     try {
       const changed = (message.statuses as [string, PresenceStatus][])
-        .filter(([userId, status]) => this.book.applyRemote(message.origin, userId, status))
+        .filter(([userId, status]) => this.book.applyRemote(message.origin, userId, status, this.clock.now()))
         .map(([userId]) => userId);
       await this.announce(changed);
     } catch (error) {
@@ -96,7 +95,7 @@ export class PresenceService
     for (let i = 0; i < statuses.length; i += STATUSES_PER_MESSAGE) {
       this.bus.publishEphemeral({ kind: 'presence', statuses: statuses.slice(i, i + STATUSES_PER_MESSAGE) });
     }
-    const expired = this.book.expire();
+    const expired = this.book.expire(this.clock.now());
     await this.announce([...new Set([...changes.map(([userId]) => userId), ...expired])]).catch(
       (error: unknown) => this.logger.warn({ err: error }, 'could not announce presence'),
     );
@@ -119,7 +118,7 @@ export class PresenceService
     for (const members of byWorkspace.values()) {
       const statuses = members
         .filter((userId) => changed.has(userId))
-        .map((userId) => ({ userId, status: this.book.status(userId) }));
+        .map((userId) => ({ userId, status: this.book.status(userId, this.clock.now()) }));
       if (statuses.length === 0) continue;
       const frame = JSON.stringify({ type: 'presence', statuses });
       for (const viewer of members) this.sockets.sendToUser(viewer, frame, true);
@@ -128,7 +127,7 @@ export class PresenceService
 
   private localStatus(userId: string): PresenceStatus {
     if (this.sockets.count(userId) === 0) return 'offline';
-    const now = Date.now();
+    const now = this.clock.now();
     for (const client of this.sockets.of(userId))
       if (!client.away && now - client.lastActivity < this.config.awayAfterMs) return 'online';
     return 'away';

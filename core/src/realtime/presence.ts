@@ -16,7 +16,7 @@ export class PresenceBook {
 
   constructor(private readonly local: (userId: string) => PresenceStatus) {}
 
-  status(userId: string, now = Date.now()): PresenceStatus {
+  status(userId: string, now: number): PresenceStatus {
     let best = this.local(userId);
     for (const [instance, entry] of this.remote.get(userId) ?? []) {
       if (entry.expiresAt <= now) this.remote.get(userId)?.delete(instance);
@@ -26,7 +26,7 @@ export class PresenceBook {
   }
 
   /** Records another instance's report; returns whether the user's overall status changed. */
-  applyRemote(instance: string, userId: string, status: PresenceStatus, now = Date.now()): boolean {
+  applyRemote(instance: string, userId: string, status: PresenceStatus, now: number): boolean {
     const before = this.status(userId, now);
     const entries =
       this.remote.get(userId) ?? new Map<string, { status: PresenceStatus; expiresAt: number }>();
@@ -57,7 +57,7 @@ export class PresenceBook {
   }
 
   /** Users with expired remote entries, whose status may have dropped. */
-  expire(now = Date.now()): string[] {
+  expire(now: number): string[] {
     const touched: string[] = [];
     for (const [userId, entries] of this.remote) {
       for (const [instance, entry] of entries) {

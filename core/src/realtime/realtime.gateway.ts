@@ -13,6 +13,7 @@ import addFormats from 'ajv-formats';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { AuthContext } from '../common/auth-context';
+import { Clock } from '../common/clock';
 import { LOGGER } from '../common/logger';
 import { databaseUnavailable, problemDocument } from '../common/problem';
 import { OTHER_WEBSOCKET_PATHS, rejectUpgrade } from '../common/websocket-upgrade';
@@ -32,6 +33,7 @@ import { RealtimeFrames } from './realtime-frames';
 import { RealtimeClient as Client, RealtimeSockets, textFrame } from './realtime-sockets';
 import { CLOSE, ClientFrame, clientFrameSchema } from './realtime.schemas';
 import { RealtimeService } from './realtime.service';
+import { Timers } from '../common/timers';
 
 export const REALTIME_PATH = '/api/v1/realtime';
 const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
@@ -53,7 +55,6 @@ export class RealtimeGateway
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
   /** The last seq whose delivery to sockets finished. */
   private dispatched = 0n;
-  private timers: NodeJS.Timeout[] = [];
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -65,6 +66,8 @@ export class RealtimeGateway
     private readonly presence: PresenceService,
     private readonly limiter: FrameRateLimiter,
     private readonly frames: RealtimeFrames,
+    private readonly clock: Clock,
+    private readonly timers: Timers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -84,8 +87,7 @@ export class RealtimeGateway
     });
     this.feed.subscribe((events) => this.dispatch(events));
     this.bus.onEphemeral((message) => void this.onEphemeral(message));
-    this.timers = [setInterval(() => this.reap(), this.config.pingIntervalMs)];
-    this.timers.forEach((timer) => timer.unref());
+    this.timers.every(this.config.pingIntervalMs, () => this.reap());
   }
 
   /** Before the HTTP server closes: sockets would hold it open. Clients reconnect elsewhere and resume. */
@@ -94,7 +96,6 @@ export class RealtimeGateway
   }
 
   onApplicationShutdown(): void {
-    this.timers.forEach((timer) => clearInterval(timer));
     for (const client of this.sockets.all()) client.ws.terminate();
     this.wss.close();
   }
@@ -134,7 +135,7 @@ export class RealtimeGateway
       high: seq,
       resuming: false,
       alive: true,
-      lastActivity: Date.now(),
+      lastActivity: this.clock.now(),
       away: false,
       typedAt: new Map(),
       extensions: Promise.resolve(),
@@ -142,7 +143,7 @@ export class RealtimeGateway
     };
     this.sockets.add(client);
     if (auth.expiresAt) {
-      const ms = Math.max(0, auth.expiresAt.getTime() - Date.now());
+      const ms = Math.max(0, auth.expiresAt.getTime() - this.clock.now());
       client.expiryTimer = setTimeout(
         () => ws.close(CLOSE.unauthorized, 'token expired'),
         Math.min(ms, 2 ** 31 - 1),
@@ -197,7 +198,7 @@ export class RealtimeGateway
           return await this.typing(client, frame.channelId);
         case 'presence':
           client.away = frame.status === 'away';
-          if (!client.away) client.lastActivity = Date.now();
+          if (!client.away) client.lastActivity = this.clock.now();
           return this.presence.changed();
       }
     } catch (error) {
@@ -319,7 +320,8 @@ export class RealtimeGateway
     if (until - afterSeq > BigInt(this.config.resumeMaxEvents)) return true;
     const [first] = await this.service.readEvents(afterSeq, until, 1);
     return (
-      first !== undefined && Date.now() - first.createdAt.getTime() > this.config.resumeMaxAgeSeconds * 1000
+      first !== undefined &&
+      this.clock.now() - first.createdAt.getTime() > this.config.resumeMaxAgeSeconds * 1000
     );
   }
 
@@ -343,7 +345,7 @@ export class RealtimeGateway
   }
 
   private async typing(client: Client, channelId: string): Promise<void> {
-    const now = Date.now();
+    const now = this.clock.now();
     if (now - (client.typedAt.get(channelId) ?? 0) < TYPING_INTERVAL_MS) return;
     client.typedAt.set(channelId, now);
     if (!(await this.memberships.channel(channelId))?.memberIds.has(client.auth.userId)) {
@@ -376,7 +378,7 @@ export class RealtimeGateway
   }
 
   private touch(client: Client): void {
-    client.lastActivity = Date.now();
+    client.lastActivity = this.clock.now();
     if (client.away) client.away = false;
   }
 

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
+import { Clock } from '../common/clock';
 import type { Role } from '../workspaces/workspaces.schemas';
 import type { ViewerScope } from './audience';
 
 @Injectable()
 export class RealtimeRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
 
   async insertTicket(ticket: { ticketHash: Buffer; userId: string; tokenId: string; expiresAt: Date }) {
     await this.db.conn('realtimeTickets').insert(ticket);
@@ -17,8 +21,8 @@ export class RealtimeRepository {
       .conn('realtimeTickets')
       .where({ ticketHash })
       .whereNull('usedAt')
-      .where('expiresAt', '>', new Date())
-      .update({ usedAt: new Date() })
+      .where('expiresAt', '>', this.clock.date())
+      .update({ usedAt: this.clock.date() })
       .returning<{ userId: string; tokenId: string }[]>(['userId', 'tokenId']);
     return rows[0];
   }

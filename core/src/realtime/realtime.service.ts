@@ -8,6 +8,7 @@ import type { ViewerScope } from './audience';
 import { PresenceService } from './presence.service';
 import { RealtimeRepository } from './realtime.repository';
 import type { PresenceStatus, TicketView } from './realtime.schemas';
+import { Clock } from '../common/clock';
 
 const TICKET_TTL_MS = 60_000;
 const hash = (ticket: string) => createHash('sha256').update(ticket).digest();
@@ -24,6 +25,7 @@ export class RealtimeService {
     private readonly events: EventsRepository,
     private readonly workspaces: WorkspacesService,
     private readonly presence: PresenceService,
+    private readonly clock: Clock,
   ) {}
 
   /** The statuses of a workspace's members, for one of them. */
@@ -46,7 +48,7 @@ export class RealtimeService {
 
   async createTicket(auth: AuthContext): Promise<TicketView> {
     const ticket = `jkt_${randomBytes(32).toString('base64url')}`;
-    const expiresAt = new Date(Date.now() + TICKET_TTL_MS);
+    const expiresAt = new Date(this.clock.now() + TICKET_TTL_MS);
     await this.repository.insertTicket({
       ticketHash: hash(ticket),
       userId: auth.userId,

@@ -9,6 +9,7 @@ import type { AppConfig } from '../config/config';
 import { Database } from '../database/database';
 import { MessagesService } from '../messages/messages.service';
 import { DueMessage, ScheduledMessagesRepository } from './scheduled-messages.repository';
+import { Timers } from '../common/timers';
 
 /** What the author is told when the post is refused, by the refusal's status (else the refusal's own words). */
 const FAILURES: Record<number, string> = {
@@ -25,7 +26,6 @@ const FAILURES: Record<number, string> = {
  */
 @Injectable()
 export class ScheduledMessageSender implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
 
@@ -35,18 +35,17 @@ export class ScheduledMessageSender implements OnApplicationBootstrap, OnApplica
     private readonly channels: ChannelsService,
     private readonly messages: MessagesService,
     private readonly clock: Clock,
+    private readonly timers: Timers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.scheduledMessagesTickMs);
-    this.timer.unref();
+    this.timers.every(this.config.scheduledMessagesTickMs, () => void this.tick());
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
     await this.running;
   }
 

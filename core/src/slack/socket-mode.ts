@@ -23,6 +23,7 @@ import { Metrics } from '../metrics/metrics';
 import { slackId } from './slack-ids';
 import { SlackRepository } from './slack.repository';
 import { SlackError } from './slack.schemas';
+import { Timers } from '../common/timers';
 
 /** Slack gives an app 3 s to acknowledge an envelope. */
 const ACK_TIMEOUT_MS = 3000;
@@ -97,13 +98,13 @@ export class SlackSocketMode
   private readonly elsewhere = new Map<string, { apps: Set<string>; until: number }>();
   /** Envelopes relayed to another instance, waiting for their outcome. */
   private readonly relayed = new Map<string, Pending>();
-  private announceTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly repository: SlackRepository,
     private readonly bus: EventBus,
     private readonly clock: Clock,
+    private readonly timers: Timers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     metrics: Metrics,
@@ -124,8 +125,7 @@ export class SlackSocketMode
     });
     this.bus.onEphemeral((message) => this.fromElsewhere(message));
     this.bus.publishEphemeral({ kind: ASK_APPS });
-    this.announceTimer = setInterval(() => this.announce(), ANNOUNCE_INTERVAL_MS);
-    this.announceTimer.unref();
+    this.timers.every(ANNOUNCE_INTERVAL_MS, () => this.announce());
   }
 
   /** Apps are told to reconnect (elsewhere) before the server goes. */
@@ -134,7 +134,6 @@ export class SlackSocketMode
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.announceTimer);
     // Nothing waiting for an app's next connection outlives the server.
     for (const waiting of this.arrivals.values()) for (const arrived of waiting) arrived(undefined);
     this.arrivals.clear();

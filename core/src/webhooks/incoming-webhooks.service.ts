@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service';
 import { generateToken, hashToken } from '../auth/tokens';
 import { ChannelsService } from '../channels/channels.service';
+import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import { badRequest, forbidden, notFound } from '../common/problem';
 import { unstorableTextFields } from '../common/text';
@@ -52,6 +53,7 @@ export class IncomingWebhooksService {
     private readonly messages: MessagesService,
     private readonly auth: AuthService,
     private readonly limiter: RateLimiter,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -70,7 +72,7 @@ export class IncomingWebhooksService {
         botUserId: bot.id,
         createdBy: userId,
         name: name.trim(),
-        createdAt: new Date(),
+        createdAt: this.clock.date(),
         tokenHash: hash,
       });
     });

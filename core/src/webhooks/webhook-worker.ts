@@ -27,6 +27,7 @@ import {
   WebhookDeliveriesRepository,
 } from './webhook-deliveries.repository';
 import { WebhooksRepository } from './webhooks.repository';
+import { Timers } from '../common/timers';
 
 /** The bounded part of an answer kept in the delivery log. */
 const EXCERPT_BYTES = 2048;
@@ -67,8 +68,6 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
   /** The last claim stopped at a limit: more may be due, so lanes running low claim again. */
   private backlog = false;
   private stopped = false;
-  private pollTimer?: NodeJS.Timeout;
-  private pruneTimer?: NodeJS.Timeout;
   private recorded: AttemptOutcome[] = [];
   private flushTimer?: NodeJS.Timeout;
   private readonly flushing = new Set<Promise<void>>();
@@ -81,6 +80,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     private readonly egress: EgressClient,
     private readonly bus: EventBus,
     private readonly clock: Clock,
+    private readonly timers: Timers,
     private readonly socketMode: SlackSocketMode,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -124,10 +124,8 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationBootstrap(): void {
-    this.pollTimer = setInterval(() => this.wake(), this.config.webhookPollIntervalMs);
-    this.pollTimer.unref();
-    this.pruneTimer = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS);
-    this.pruneTimer.unref();
+    this.timers.every(this.config.webhookPollIntervalMs, () => this.wake());
+    this.timers.every(PRUNE_INTERVAL_MS, () => void this.prune());
     this.wake();
   }
 
@@ -144,8 +142,6 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.pollTimer);
-    clearInterval(this.pruneTimer);
     // Deliveries not yet started go back at once; those in flight get a moment to finish.
     const queued: string[] = [];
     for (const lane of this.lanes.values()) {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
+import { Clock } from '../common/clock';
 import type { SlackSubscriber } from '../slack/slack-events';
 
 export interface SigningSecret {
@@ -36,7 +37,10 @@ export type FanoutTarget = WebhookRow & Partial<Omit<SlackSubscriber, 'workspace
 /** Webhook endpoints: a workspace's, or an app's event subscription. */
 @Injectable()
 export class WebhooksRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
 
   async insert(
     row: Omit<
@@ -77,7 +81,7 @@ export class WebhooksRepository {
       Pick<WebhookRow, 'url' | 'events' | 'channelIds' | 'secrets' | 'enabled' | 'disabledReason'>
     >,
   ): Promise<WebhookRow> {
-    const values: Record<string, unknown> = { ...patch, updatedAt: new Date() };
+    const values: Record<string, unknown> = { ...patch, updatedAt: this.clock.date() };
     if (patch.secrets) values.secrets = JSON.stringify(patch.secrets);
     // Re-enabling starts the failure clock afresh.
     if (patch.enabled) values.failingSince = null;
@@ -130,7 +134,7 @@ export class WebhooksRepository {
     const [row] = await this.db
       .conn('webhooks')
       .where({ id: webhookId, enabled: true })
-      .update({ enabled: false, disabledReason: reason, updatedAt: new Date() })
+      .update({ enabled: false, disabledReason: reason, updatedAt: this.clock.date() })
       .returning<WebhookRow[]>('*');
     return row;
   }

@@ -1,13 +1,14 @@
+import { isUuid } from '@jokkaer/sdk-plugin/rules';
+
 /**
  * The server names users and conversations to Slack clients by Slack-shaped ids: a kind letter and the UUID's
  * 128 bits in base 32 (26 characters). Mentions in blocks use them (`<@U…>`, `<#C…>`); this reads them back.
  */
 const SLACK_ID = /^([A-Z])([0-9A-V]{26})$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The UUID behind a Slack id of one of `kinds` (or a UUID given as is); undefined for Slack's own ids. */
 export function uuidOfSlackId(id: string, kinds: string): string | undefined {
-  if (UUID.test(id)) return id.toLowerCase();
+  if (isUuid(id)) return id.toLowerCase();
   const [, kind, digits] = SLACK_ID.exec(id) ?? [];
   if (!kind || !digits || !kinds.includes(kind)) return undefined;
   let value = 0n;
