@@ -19,7 +19,9 @@ export async function emptyTablesOf(url: string): Promise<string[]> {
     const { rows } = await client.query<{ name: string }>(
       "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
     );
-    const checks = rows.map(({ name }) => `SELECT '${name}' AS name WHERE NOT EXISTS (SELECT FROM "${name}")`);
+    const checks = rows.map(
+      ({ name }) => `SELECT '${name}' AS name WHERE NOT EXISTS (SELECT FROM "${name}")`,
+    );
     return (await client.query<{ name: string }>(checks.join(' UNION ALL '))).rows.map(({ name }) => name);
   });
 }
