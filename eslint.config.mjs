@@ -153,7 +153,11 @@ function layer(files, names, ignores = []) {
     'no-restricted-properties': restrict(all('properties')),
     'no-restricted-syntax': restrict(all('syntax')),
   };
-  return { files, ignores: ['**/*.spec.ts', '**/*.test.ts', '**/*.test.tsx', ...ignores], rules };
+  return {
+    files,
+    ignores: ['**/*.spec.ts', '**/*.medium-spec.ts', '**/*.test.ts', '**/*.test.tsx', ...ignores],
+    rules,
+  };
 }
 
 const typeChecked = tseslint.configs.recommendedTypeChecked.map((config) => ({
@@ -210,7 +214,7 @@ export default tseslint.config(
   ),
   {
     // Tests read JSON answers as `any` on purpose: the assertions are the type check.
-    files: ['test/**', 'fixtures/**', '**/*.spec.ts', '**/*.test.tsx'],
+    files: ['test/**', 'fixtures/**', '**/*.spec.ts', '**/*.medium-spec.ts', '**/*.test.tsx'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -29,9 +29,10 @@ import { ScheduledMessagesModule } from './scheduled-messages/scheduled-messages
 import { SlackModule } from './slack/slack.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
+/** The server's logger for every module (the medium test tier builds its modules with it too). */
 @Global()
 @Module({})
-class LoggerModule {
+export class LoggerModule {
   static forRoot(logger: Logger): DynamicModule {
     return { module: LoggerModule, providers: [{ provide: LOGGER, useValue: logger }], exports: [LOGGER] };
   }

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { migrateLatest } from '../../core/src/database/database';
 import { startEmbeddedPostgres } from '../../core/src/database/embedded-postgres';
 import { ALL_OPTIONAL_TESTS } from '../../fixtures/optional-tests';
-import { databaseUrl, withAdminClient } from './database';
+import { databaseUrl, emptyTablesOf, withAdminClient } from './database';
 
 declare global {
   var __JOKKAER_EMBEDDED_PG__: { stop(): Promise<void> } | undefined;
@@ -71,4 +71,5 @@ export default async function globalSetup(): Promise<void> {
   await migrateLatest(databaseUrl(adminUrl, template));
   process.env.JOKKAER_TEST_ADMIN_URL = adminUrl;
   process.env.JOKKAER_TEST_TEMPLATE = template;
+  process.env.JOKKAER_TEST_EMPTY_TABLES = (await emptyTablesOf(databaseUrl(adminUrl, template))).join(',');
 }

@@ -258,10 +258,11 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
   }
 
   /**
-   * A capability call's answer. What the plugin sees of a failure is written for it: a database error, or any
-   * other the host did not mean for the plugin, is logged here and reaches the plugin as a generic HostFailure.
+   * A capability call's answer (the runner relays plugin code's calls here; the medium tests call it directly).
+   * What the plugin sees of a failure is written for it: a database error, or any other the host did not mean
+   * for the plugin, is logged here and reaches the plugin as a generic HostFailure.
    */
-  private async answer(installId: string, method: string, args: unknown[]): Promise<unknown> {
+  async answer(installId: string, method: string, args: unknown[]): Promise<unknown> {
     try {
       // Text PostgreSQL cannot store is refused before anything runs, naming the argument that holds it.
       const unstorable = method === 'log' ? undefined : unstorableArgument(method, args);
