@@ -15,7 +15,7 @@ import { isStorableText } from '../common/text';
 import { assertValid } from '../common/validation';
 import { EgressClient, EgressResponse } from '../egress/egress.client';
 import { MessagesService } from '../messages/messages.service';
-import { SlackInteractivity } from '../slack/interactivity';
+import { appOwner, SlackInteractivity } from '../slack/interactivity';
 import { channelSlackId, nativeMentions, slackId } from '../slack/slack-ids';
 import { SlackSocketMode } from '../slack/socket-mode';
 import { slackSignature } from '../webhooks/webhook-signature';
@@ -148,7 +148,8 @@ export class AppCommands implements CommandProvider, OnModuleInit {
       threadId: request.threadId,
     });
     const triggerId = await this.interactivity.issueTrigger(
-      { appId: install.appId, workspaceId: request.workspaceId },
+      appOwner(install),
+      request.workspaceId,
       request.userId,
     );
     const fields: Record<string, string> = {
