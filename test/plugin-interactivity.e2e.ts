@@ -63,7 +63,7 @@ describe('a plugin answering clicks and opening modals', () => {
       actionId: 'approve',
     });
     expect(click.status).toBe(200);
-    const modal = (await opened((view) => view.callback_id === 'approve-reason')).view as any;
+    const modal = (await opened((view) => view.callback_id === 'approve-reason')).view;
     expect(modal).toMatchObject({ title: { text: 'Approve request' }, blocks: [{ block_id: 'reason' }, {}] });
 
     // A button inside the modal reaches the plugin with the view; it updates the view.
@@ -73,7 +73,7 @@ describe('a plugin answering clicks and opening modals', () => {
       values: { reason: { text: '' } },
     });
     expect(suggest.status).toBe(200);
-    const updated = (await opened((view) => view.id === modal.id && view.hash !== modal.hash)).view as any;
+    const updated = (await opened((view) => view.id === modal.id && view.hash !== modal.hash)).view;
     expect(updated.blocks[0].element.initial_value).toBe('Looks good to me');
 
     const refused = await member.api.post(`/api/v1/views/${modal.id}/submit`, {
@@ -136,7 +136,7 @@ describe('a plugin answering clicks and opening modals', () => {
       blockId: 'decide',
       actionId: 'approve',
     });
-    const modal = (await opened((view) => JSON.parse(view.private_metadata).what === 'a desk')).view as any;
+    const modal = (await opened((view) => JSON.parse(view.private_metadata).what === 'a desk')).view;
     const stranger = await admin.api.post(`/api/v1/views/${modal.id}/actions`, {
       blockId: 'helpers',
       actionId: 'suggest',

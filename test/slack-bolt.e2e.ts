@@ -383,7 +383,7 @@ describe('interactivity and modals with a stock Bolt app over HTTP', () => {
     const realtime = await RealtimeClient.connect(server.url, { token: owner.token });
     try {
       await owner.api.post(`/api/v1/channels/${channelId}/commands`, { text: '/deploy pick' });
-      const shown = (await realtime.next((frame) => frame.type === 'view.opened')).view as any;
+      const shown = (await realtime.next((frame) => frame.type === 'view.opened')).view;
       const before = viewActions.length;
       const clicked = await owner.api.post(`/api/v1/views/${shown.id}/actions`, {
         blockId: 'shortcuts',
@@ -404,10 +404,8 @@ describe('interactivity and modals with a stock Bolt app over HTTP', () => {
       });
       expect(payload.view!.id).toBe(slackId('V', shown.id));
       const updated = (
-        await realtime.next(
-          (frame) => frame.type === 'view.opened' && (frame.view as any).hash !== shown.hash,
-        )
-      ).view as any;
+        await realtime.next((frame) => frame.type === 'view.opened' && frame.view.hash !== shown.hash)
+      ).view;
       expect(updated.id).toBe(shown.id);
       expect(updated.blocks[0].element.initial_value).toBe('staging');
       await owner.api.post(`/api/v1/views/${shown.id}/close`);
