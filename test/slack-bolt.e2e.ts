@@ -13,7 +13,9 @@ import {
   deployThroughModal,
   mentionIsAnsweredInThread,
   seenTriggers,
+  viewActions,
 } from '../fixtures/slack-bolt';
+import { RealtimeClient } from '../fixtures/realtime-client';
 import { WebhookReceiver } from '../fixtures/webhook-receiver';
 import { Clock } from '../core/src/common/clock';
 import { eventually } from './support/eventually';
@@ -404,6 +406,41 @@ describe('interactivity and modals with a stock Bolt app over HTTP', () => {
     expect(flow.replaced?.text).toBe(`Approved staging by <@${owner.id}> over HTTP`);
     expect(flow.replaced?.blocks ?? null).toBeNull();
   }, 60_000);
+
+  it('a button inside a modal reaches app.action with the view, and the app updates the view', async () => {
+    const realtime = await RealtimeClient.connect(server.url, { token: owner.token });
+    try {
+      await owner.api.post(`/api/v1/channels/${channelId}/commands`, { text: '/deploy pick' });
+      const shown = (await realtime.next((frame) => frame.type === 'view.opened')).view;
+      const before = viewActions.length;
+      const clicked = await owner.api.post(`/api/v1/views/${shown.id}/actions`, {
+        blockId: 'shortcuts',
+        actionId: 'pick_target',
+        values: { target: { target_input: 'prod' } },
+      });
+      expect(clicked.body).toEqual({ delivered: true });
+      const payload = viewActions[before];
+      expect(payload).toMatchObject({
+        type: 'block_actions',
+        container: { type: 'view', view_id: slackId('V', shown.id) },
+        view: {
+          callback_id: 'deploy',
+          state: { values: { target: { target_input: { type: 'plain_text_input', value: 'prod' } } } },
+        },
+        actions: [{ action_id: 'pick_target', block_id: 'shortcuts', value: 'staging', type: 'button' }],
+        trigger_id: expect.any(String),
+      });
+      expect(payload.view!.id).toBe(slackId('V', shown.id));
+      const updated = (
+        await realtime.next((frame) => frame.type === 'view.opened' && frame.view.hash !== shown.hash)
+      ).view;
+      expect(updated.id).toBe(shown.id);
+      expect(updated.blocks[0].element.initial_value).toBe('staging');
+      await owner.api.post(`/api/v1/views/${shown.id}/close`);
+    } finally {
+      realtime.close();
+    }
+  });
 
   it('a trigger_id opens one modal only, and only within 3 s', async () => {
     const trigger = await triggerOf('later');

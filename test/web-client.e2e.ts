@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { withBrowser } from '../fixtures/browser';
+import { buildPluginDir } from '../fixtures/plugin-build';
 import { freePort } from './support/global-setup';
 import { startTestServer } from './support/server';
 
@@ -103,6 +104,8 @@ withBrowser(
       egressAllowNetworks: ['127.0.0.1/32'],
       // The journeys' instance admin (web/tests/seed.ts).
       instanceAdminEmails: ['instance-admin@example.test'],
+      // The interactive sample plugin, for its button and modal (plugin-modal.spec.ts).
+      pluginDirs: [await buildPluginDir(path.resolve(__dirname, '../fixtures/plugins/approvals'))],
     });
     try {
       // The budget spec seeds a long history straight into the server's database.

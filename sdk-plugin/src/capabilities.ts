@@ -25,6 +25,29 @@ const key = {
   description: 'must be 1–256 letters, digits and . : / - _',
 };
 
+/** Block Kit's shape only: the server checks each block against its Block Kit schemas. */
+const blocks = {
+  type: 'array',
+  maxItems: 50,
+  items: { type: 'object', properties: { type: { type: 'string' } }, required: ['type'] },
+  description: 'must be an array of at most 50 blocks, each an object with a type',
+};
+const modal = {
+  type: 'object',
+  properties: {
+    type: { const: 'modal', description: 'must be "modal"' },
+    title: { type: 'object' },
+    blocks: { ...blocks, maxItems: 100 },
+  },
+  required: ['type', 'title', 'blocks'],
+};
+
+/** A message needs text unless it has blocks (each named again here: Ajv's strict mode wants that). */
+const textUnlessBlocks = {
+  if: { not: { properties: { blocks: {} }, required: ['blocks'] } },
+  then: { properties: { text }, required: ['text'] },
+};
+
 interface Argument {
   name: string;
   schema: object;
@@ -43,16 +66,33 @@ export const CAPABILITY_ARGUMENTS: Record<string, Argument[]> = {
       name: 'input',
       schema: {
         type: 'object',
-        properties: { channelId: id, text, threadId: id },
-        required: ['channelId', 'text'],
+        properties: { channelId: id, text, blocks, threadId: id },
+        required: ['channelId'],
+        ...textUnlessBlocks,
       },
     },
   ],
   'messages.update': [
     {
       name: 'input',
-      schema: { type: 'object', properties: { messageId: id, text }, required: ['messageId', 'text'] },
+      schema: {
+        type: 'object',
+        properties: { messageId: id, text, blocks },
+        required: ['messageId'],
+        ...textUnlessBlocks,
+      },
     },
+  ],
+  'views.open': [
+    {
+      name: 'triggerId',
+      schema: { type: 'string', minLength: 1, maxLength: 200, description: "must be an action's triggerId" },
+    },
+    { name: 'view', schema: modal },
+  ],
+  'views.update': [
+    { name: 'viewId', schema: id },
+    { name: 'view', schema: modal },
   ],
   'messages.get': [{ name: 'messageId', schema: id }],
   'channels.get': [{ name: 'channelId', schema: id }],

@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FromSchema } from 'json-schema-to-ts';
 import { eventSchemas, JSON_SCHEMA_DRAFT_07, type EventName } from './events';
+import type { HandlerKind } from './sandbox';
 
 /**
  * The plugin manifest (`plugin.json`): who the plugin is, what it may do and how an install is configured.
@@ -146,6 +147,11 @@ export const manifestSchema = {
           },
         },
         hooks: { type: 'array', items: { type: 'string', enum: HOOK_NAMES }, uniqueItems: true },
+        /**
+         * Clicks and choices on controls of the bot's messages and modals reach the plugin's `actions`, and
+         * it may open modals (`ctx.views`), whose submissions reach its `views`.
+         */
+        interactive: { type: 'boolean' },
       },
       additionalProperties: false,
     },
@@ -347,4 +353,14 @@ export function effectiveLimits(
   const defined = (limits: Partial<PluginLimits> = {}): Partial<PluginLimits> =>
     Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined));
   return { ...DEFAULT_LIMITS, ...defined(manifest.limits), ...defined(overrides) };
+}
+
+/**
+ * How long a handler may run: hooks have their own budget; commands, actions and views answer a person who
+ * waits; events and schedules the rest.
+ */
+export function handlerTimeoutMs(limits: PluginLimits, kind: HandlerKind): number {
+  if (kind === 'hook') return limits.hookTimeoutMs;
+  if (kind === 'command' || kind === 'action' || kind === 'view') return limits.commandTimeoutMs;
+  return limits.eventTimeoutMs;
 }

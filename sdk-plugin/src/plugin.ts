@@ -24,6 +24,101 @@ export interface PluginFile {
   contentBase64: string;
 }
 
+/**
+ * A Block Kit block (Slack's subset: section, header, divider, context, image, actions; and input in a modal).
+ * The server checks blocks against its Block Kit schemas when a message is posted or a view opened, and a
+ * refusal names the failing path (`blocks/0/elements/0/type`).
+ */
+export type Block = { type: string } & Record<string, unknown>;
+
+/** A plain-text label, as Slack's text objects. */
+export interface PlainText {
+  type: 'plain_text';
+  text: string;
+  emoji?: boolean;
+}
+
+/** A modal, as Slack's `views.open` takes it: submissions go to `views[callback_id]` of the plugin. */
+export interface ModalView {
+  type: 'modal';
+  title: PlainText;
+  blocks: Block[];
+  submit?: PlainText;
+  close?: PlainText;
+  callback_id?: string;
+  /** Up to 3000 characters the plugin gets back with each submission and action. */
+  private_metadata?: string;
+  /** Run `views[callback_id].close` when the person closes the modal. */
+  notify_on_close?: boolean;
+  clear_on_close?: boolean;
+  external_id?: string;
+}
+
+/**
+ * What a person filled in a modal, in Slack's shape: `values[blockId][actionId]` is `{type, value}` for a text
+ * input, `{type, selected_option}` for a select or radio buttons, `{type, selected_options}` for checkboxes and
+ * `{type, selected_date}` for a date picker.
+ */
+export type ViewValues = Record<string, Record<string, { type: string } & Record<string, unknown>>>;
+
+/** A modal the plugin opened, as its handlers see it. */
+export interface ViewState {
+  id: string;
+  callbackId: string;
+  privateMetadata: string;
+  values: ViewValues;
+}
+
+export interface SelectedOption {
+  text: PlainText;
+  value: string;
+}
+
+/**
+ * A person's click or choice on a control (a button, select, overflow or date picker) of a message the plugin's
+ * bot posted, or of a modal it opened (an `actions` block, or an input with `dispatch_action`).
+ */
+export interface BlockAction {
+  actionId: string;
+  blockId: string;
+  /** The element's type: `button`, `static_select`, `overflow`, `users_select`, `conversations_select`, … */
+  type: string;
+  /** A button's value. */
+  value?: string;
+  selectedOption?: SelectedOption;
+  selectedUserId?: string;
+  selectedChannelId?: string;
+  /** `YYYY-MM-DD`. */
+  selectedDate?: string;
+  /** Who acted. */
+  userId: string;
+  /** The message the control is on, and its channel; null for a control in a modal. */
+  messageId: string | null;
+  channelId: string | null;
+  /** The modal the control is in, with what was filled in so far; null for a control on a message. */
+  view: ViewState | null;
+  /** Lets `ctx.views.open` show a modal to the person who acted: single use, within 3 s. */
+  triggerId: string;
+}
+
+export interface ViewSubmission {
+  view: ViewState;
+  userId: string;
+  /** For a modal opened on the way out (single use, within 3 s). */
+  triggerId: string;
+}
+
+export interface ViewClosed {
+  view: ViewState;
+  userId: string;
+}
+
+/**
+ * What a submit handler decides: nothing closes the modal; `errors` (messages by block_id) keeps it open with
+ * them on their inputs; `update` shows a new view in its place.
+ */
+export type ViewSubmissionAnswer = void | null | { errors: Record<string, string> } | { update: ModalView };
+
 /** What a plugin may do, each capability checked against the permissions an admin granted its install. */
 export interface PluginContext {
   /** The workspace this install belongs to. */
@@ -31,12 +126,21 @@ export interface PluginContext {
   /** Validated settings of this install (secret fields included; they are write-only through the API). */
   readonly settings: Readonly<Record<string, unknown>>;
   readonly messages: {
-    post(input: { channelId: string; text: string; threadId?: string }): Promise<Message>;
-    update(input: { messageId: string; text: string }): Promise<Message>;
+    /** `blocks` (Block Kit) may come with or instead of `text`; without text, the blocks' words are the text. */
+    post(input: { channelId: string; text?: string; blocks?: Block[]; threadId?: string }): Promise<Message>;
+    /** `blocks: []` removes the message's blocks; left out, they stay. */
+    update(input: { messageId: string; text?: string; blocks?: Block[] }): Promise<Message>;
     /** The message, or null when it does not exist or the bot may not read its channel (needs `messages.read`). */
     get(messageId: string): Promise<Message | null>;
   };
   readonly channels: { get(channelId: string): Promise<Channel | null> };
+  /** Modals (needs `permissions.interactive`): the same views Slack apps open with `views.open`/`views.update`. */
+  readonly views: {
+    /** Shows `view` to the person a `triggerId` (of an action or a submission) names. */
+    open(triggerId: string, view: ModalView): Promise<{ id: string }>;
+    /** New content for a modal this plugin has open (e.g. in answer to an action inside it). */
+    update(viewId: string, view: ModalView): Promise<{ id: string }>;
+  };
   readonly users: {
     get(userId: string): Promise<User | null>;
     /** Presence of those of `userIds` in the workspace (others are left out); needs `users.presence`. */
@@ -124,6 +228,19 @@ export interface PluginDefinition {
     (invocation: CommandInvocation, ctx: PluginContext) => CommandResponse | Promise<CommandResponse>
   >;
   schedules?: Record<string, (ctx: PluginContext) => void | Promise<void>>;
+  /** By `action_id`: clicks and choices on controls of the bot's messages and modals (`permissions.interactive`). */
+  actions?: Record<string, (action: BlockAction, ctx: PluginContext) => void | Promise<void>>;
+  /** By a modal's `callback_id`: its submission and, with `notify_on_close`, its closing. */
+  views?: Record<
+    string,
+    {
+      submit?: (
+        submission: ViewSubmission,
+        ctx: PluginContext,
+      ) => ViewSubmissionAnswer | Promise<ViewSubmissionAnswer>;
+      close?: (closed: ViewClosed, ctx: PluginContext) => void | Promise<void>;
+    }
+  >;
 }
 
 declare const globalThis: { __jokkaerPlugin?: PluginDefinition };

@@ -7,7 +7,8 @@ export { HostFailure } from './host-limits';
 /** Calls from plugin code to the host: `method` names a capability, `args` are JSON values. */
 export type HostCall = (method: string, args: unknown[]) => Promise<unknown>;
 
-export type HandlerKind = 'event' | 'command' | 'hook' | 'schedule';
+/** `view` handlers are named `<callback_id>.submit` or `<callback_id>.close`. */
+export type HandlerKind = 'event' | 'command' | 'hook' | 'schedule' | 'action' | 'view';
 
 /** `host`: the handler failed only because a capability call failed on the host's side (a HostFailure). */
 export type FailureCode = 'timeout' | 'memory' | 'error' | 'missing' | 'host';
@@ -116,6 +117,10 @@ const BOOTSTRAP = `
       get: (id) => call('messages.get', id),
     }),
     channels: freeze({ get: (id) => call('channels.get', id) }),
+    views: freeze({
+      open: (triggerId, view) => call('views.open', triggerId, view),
+      update: (viewId, view) => call('views.update', viewId, view),
+    }),
     files: freeze({ get: (id) => call('files.get', id) }),
     users: freeze({ get: (id) => call('users.get', id), presence: (ids) => call('users.presence', ids) }),
     kv: freeze({
@@ -129,11 +134,15 @@ const BOOTSTRAP = `
     now: () => call('now'),
     log: freeze({ info: log('info'), warn: log('warn'), error: log('error') }),
   });
-  const tables = { event: 'on', command: 'commands', hook: 'hooks', schedule: 'schedules' };
+  const tables = { event: 'on', command: 'commands', hook: 'hooks', schedule: 'schedules', action: 'actions', view: 'views' };
+  const own = (table, key) =>
+    table && typeof table === 'object' && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
   return async function dispatch(kind, name, payloadJson) {
     const plugin = globalThis.__jokkaerPlugin;
     const table = plugin && plugin[tables[kind]];
-    const handler = table && Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
+    // A view's handlers sit under its callback_id: "deploy.submit" is views.deploy.submit.
+    const cut = name.lastIndexOf('.');
+    const handler = kind === 'view' ? own(own(table, name.slice(0, cut)), name.slice(cut + 1)) : own(table, name);
     if (typeof handler !== 'function') return stringify({ missing: true });
     const payload = parse(payloadJson);
     try {

@@ -8,6 +8,7 @@ import {
   effectiveLimits,
   fetchBodyBytes,
   fileTooLarge,
+  handlerTimeoutMs,
   isHostAllowed,
   validateManifest,
   validateSettings,
@@ -15,7 +16,19 @@ import {
   type PluginLimits,
   type PluginManifest,
 } from './manifest';
-import type { Channel, CommandInvocation, Message, PluginFile, PresenceStatus, User } from './plugin';
+import type {
+  Block,
+  BlockAction,
+  Channel,
+  CommandInvocation,
+  Message,
+  ModalView,
+  PluginFile,
+  PresenceStatus,
+  User,
+  ViewState,
+  ViewValues,
+} from './plugin';
 import { HostFailure, PluginSandbox, type HandlerKind, type InvokeResult } from './sandbox';
 import { unstorableArgument } from './text';
 import { capabilityArgumentProblem } from './capabilities';
@@ -124,6 +137,21 @@ export interface CommandInput {
   threadId?: string | null;
 }
 
+/** A click or choice for `runAction`: ids and what was chosen; who acted and where default to the host's. */
+export type ActionInput = Pick<BlockAction, 'actionId'> &
+  Partial<Omit<BlockAction, 'actionId' | 'view' | 'triggerId'>> & {
+    /** A modal the plugin opened (by the id `ctx.views.open` returned): the action comes from inside it. */
+    viewId?: string;
+    /** What the modal's inputs hold (Slack's state shape). */
+    values?: ViewValues;
+  };
+
+/** A modal the plugin has open, as `views` lists it. */
+export interface OpenView {
+  view: ModalView;
+  userId: string;
+}
+
 export interface HookMessage {
   text: string;
   channelId?: string;
@@ -168,6 +196,20 @@ export interface TestHost {
   runHook(name: HookName, message: HookMessage): Promise<InvokeResult>;
   runSchedule(name: string): Promise<InvokeResult>;
   /**
+   * Runs `actions[actionId]` as a click would (needs `permissions.interactive`, else `missing`), with a fresh
+   * trigger that `ctx.views.open` accepts once within 3 s of the host clock.
+   */
+  runAction(action: ActionInput): Promise<InvokeResult>;
+  /**
+   * Submits an open modal to `views[callback_id].submit`: an answer of nothing closes it, `{update}` replaces
+   * it (as `views` shows), `{errors}` keeps it; any other answer is an `error`, as the server refuses it.
+   */
+  submitView(viewId: string, values: ViewValues, userId?: string): Promise<InvokeResult>;
+  /** Closes an open modal; runs `views[callback_id].close` if the view asked for `notify_on_close`. */
+  closeView(viewId: string): Promise<InvokeResult | undefined>;
+  /** The modals the plugin has open, by id. */
+  readonly views: Map<string, OpenView>;
+  /**
    * A valid `message.created` payload in this workspace, from `userId` in `channelId` unless overridden;
    * `ctx.messages.get` finds it as it was made.
    */
@@ -186,6 +228,8 @@ export interface TestHost {
 }
 
 /** Arguments as their capability's schema (checked before these run) lets them through. */
+type PostInput = { channelId: string; text?: string; blocks?: Block[]; threadId?: string };
+type UpdateInput = { messageId: string; text?: string; blocks?: Block[] };
 type KvSetOptions = { ttlSeconds?: number; ifVersion?: number | null };
 type FetchInit = { method?: string; headers?: Record<string, string>; body?: string; bodyBase64?: string };
 
@@ -231,6 +275,17 @@ function checkCommandResponse(value: unknown): string | undefined {
   return undefined;
 }
 
+/** What the server accepts from a view's submit handler. */
+function checkViewAnswer(value: unknown): string | undefined {
+  if (value === null) return undefined;
+  if (isRecord(value) && Object.keys(value).length === 1) {
+    if (isRecord(value.errors) && Object.values(value.errors).every((error) => typeof error === 'string'))
+      return undefined;
+    if (isRecord(value.update) && value.update.type === 'modal') return undefined;
+  }
+  return 'must be nothing, {errors: {blockId: message}} or {update: view}';
+}
+
 /** What the server accepts from `messageWillBePosted`. */
 function checkDecision(value: unknown): string | undefined {
   if (!isRecord(value)) return 'must be an object {action, ...}';
@@ -264,6 +319,8 @@ class MemoryHost {
   private readonly messages: Map<string, Message>;
   private readonly files = new Map<string, { view: FileView; content: Buffer }>();
   readonly presence: Map<string, PresenceStatus>;
+  readonly views = new Map<string, OpenView>();
+  private readonly triggers = new Map<string, { userId: string; expiresAt: number }>();
 
   constructor(
     private readonly manifest: PluginManifest,
@@ -305,6 +362,37 @@ class MemoryHost {
     return this.clock;
   }
 
+  /** A trigger for `userId`, single use, good for 3 s of the host clock (as the server's). */
+  issueTrigger(userId: string): string {
+    const triggerId = `${Math.floor(this.clock / 1000)}.${randomUUID()}`;
+    this.triggers.set(triggerId, { userId, expiresAt: this.clock + 3000 });
+    return triggerId;
+  }
+
+  private interactiveAllowed(): void {
+    if (this.manifest.permissions.interactive !== true)
+      throw new NotGranted('the manifest does not grant interactive (permissions.interactive)');
+  }
+
+  private openView(triggerId: string, view: ModalView): { id: string } {
+    this.interactiveAllowed();
+    const trigger = this.triggers.get(triggerId);
+    this.triggers.delete(triggerId);
+    if (!trigger) throw new Error('invalid_trigger_id');
+    if (trigger.expiresAt <= this.clock) throw new Error('expired_trigger_id');
+    const id = randomUUID();
+    this.views.set(id, { view: structuredClone(view), userId: trigger.userId });
+    return { id };
+  }
+
+  private updateView(viewId: string, view: ModalView): { id: string } {
+    this.interactiveAllowed();
+    const open = this.views.get(viewId);
+    if (!open) throw new Error('not_found');
+    open.view = structuredClone(view);
+    return { id: viewId };
+  }
+
   advanceTime(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advanceTime takes a duration of 0 ms or more');
     this.clock += ms;
@@ -338,9 +426,13 @@ class MemoryHost {
     if (problem) throw new Error(problem);
     switch (method) {
       case 'messages.post':
-        return this.post(args[0] as { channelId: string; text: string; threadId?: string });
+        return this.post(args[0] as PostInput);
       case 'messages.update':
-        return this.update(args[0] as { messageId: string; text: string });
+        return this.update(args[0] as UpdateInput);
+      case 'views.open':
+        return this.openView(args[0] as string, args[1] as ModalView);
+      case 'views.update':
+        return this.updateView(args[0] as string, args[1] as ModalView);
       case 'messages.get': {
         if (this.manifest.permissions.messages?.read !== true)
           throw new NotGranted('the manifest does not grant messages.read (permissions.messages.read)');
@@ -413,9 +505,10 @@ class MemoryHost {
       throw new NotGranted('the manifest does not grant messages.write (permissions.messages.write)');
   }
 
-  private post(input: { channelId: string; text: string; threadId?: string }): Message {
+  private post(input: PostInput): Message {
     this.writeAllowed();
-    const { channelId, text } = input;
+    const { channelId, blocks } = input;
+    const text = input.text ?? '';
     let threadId: string | null = null;
     if (input.threadId !== undefined) {
       // Naming a reply threads under its root, as the API does.
@@ -428,18 +521,21 @@ class MemoryHost {
       text,
       threadId,
       mentions: this.mentions(text),
+      ...(blocks ? { blocks } : {}),
     };
     this.posted.push(message);
     return structuredClone(message);
   }
 
-  private update(input: { messageId: string; text: string }): Message {
+  private update(input: UpdateInput): Message {
     this.writeAllowed();
-    const { messageId, text } = input;
+    const { messageId, blocks } = input;
+    const text = input.text ?? '';
     const message = this.posted.find((candidate) => candidate.id === messageId);
     if (!message) throw new Error(`no message ${messageId} posted by this plugin`);
     Object.assign(message, {
       text,
+      ...(blocks ? { blocks: blocks.length > 0 ? blocks : null } : {}),
       mentions: this.mentions(text),
       editedAt: new Date(this.clock).toISOString(),
     });
@@ -602,16 +698,7 @@ export async function createTestHost(options: TestHostOptions): Promise<TestHost
     payload: unknown,
     check?: (value: unknown) => string | undefined,
   ): Promise<InvokeResult> => {
-    const result = await sandbox.invoke(
-      kind,
-      name,
-      payload,
-      kind === 'hook'
-        ? limits.hookTimeoutMs
-        : kind === 'command'
-          ? limits.commandTimeoutMs
-          : limits.eventTimeoutMs,
-    );
+    const result = await sandbox.invoke(kind, name, payload, handlerTimeoutMs(limits, kind));
     // The sandbox sends log lines without waiting for the host; let those of this call land first.
     await new Promise((resolve) => setImmediate(resolve));
     const problem = result.ok && check ? check(result.value) : undefined;
@@ -695,6 +782,54 @@ export async function createTestHost(options: TestHostOptions): Promise<TestHost
       return invoke('schedule', name, null);
     },
 
+    views: host.views,
+
+    async runAction({ viewId, values = {}, ...given }) {
+      if (manifest.permissions.interactive !== true) return missing('permissions.interactive');
+      const actor = given.userId ?? userId;
+      const open = viewId === undefined ? undefined : host.views.get(viewId);
+      if (viewId !== undefined && !open) throw new Error(`no view ${viewId} is open`);
+      const action: BlockAction = {
+        blockId: '0',
+        type: 'button',
+        messageId: open ? null : randomUUID(),
+        channelId: open ? null : channelId,
+        ...given,
+        userId: actor,
+        view: open ? viewStateOf(viewId!, open.view, values) : null,
+        triggerId: host.issueTrigger(actor),
+      };
+      return invoke('action', action.actionId, action);
+    },
+
+    async submitView(viewId, values, submitter) {
+      const open = host.views.get(viewId);
+      if (!open) throw new Error(`no view ${viewId} is open`);
+      const who = submitter ?? open.userId;
+      const view = viewStateOf(viewId, open.view, values);
+      const result = await invoke(
+        'view',
+        `${view.callbackId}.submit`,
+        { view, userId: who, triggerId: host.issueTrigger(who) },
+        checkViewAnswer,
+      );
+      if (result.ok || result.code === 'missing') {
+        const answer = (result.ok ? result.value : null) as { errors?: unknown; update?: ModalView } | null;
+        if (answer?.update) open.view = structuredClone(answer.update);
+        else if (!answer?.errors) host.views.delete(viewId);
+      }
+      return result;
+    },
+
+    async closeView(viewId) {
+      const open = host.views.get(viewId);
+      if (!open) throw new Error(`no view ${viewId} is open`);
+      host.views.delete(viewId);
+      if (open.view.notify_on_close !== true) return undefined;
+      const view = viewStateOf(viewId, open.view, {});
+      return invoke('view', `${view.callbackId}.close`, { view, userId: open.userId });
+    },
+
     makeFile: (file) => host.makeFile(file),
 
     makeMessage(overrides = {}) {
@@ -710,3 +845,10 @@ export async function createTestHost(options: TestHostOptions): Promise<TestHost
     dispose: () => sandbox.dispose(),
   };
 }
+
+const viewStateOf = (id: string, view: ModalView, values: ViewValues): ViewState => ({
+  id,
+  callbackId: view.callback_id ?? '',
+  privateMetadata: view.private_metadata ?? '',
+  values,
+});

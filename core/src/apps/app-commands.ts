@@ -16,7 +16,7 @@ import { assertValid } from '../common/validation';
 import { EgressClient, EgressResponse } from '../egress/egress.client';
 import { MessagesService } from '../messages/messages.service';
 import { assertRichContent, fallbackText } from '../slack/block-kit';
-import { SlackInteractivity } from '../slack/interactivity';
+import { appOwner, SlackInteractivity } from '../slack/interactivity';
 import { channelSlackId, slackId } from '../slack/slack-ids';
 import { SlackSocketMode } from '../slack/socket-mode';
 import { slackSignature } from '../webhooks/webhook-signature';
@@ -158,7 +158,8 @@ export class AppCommands implements CommandProvider, OnModuleInit {
       threadId: request.threadId,
     });
     const triggerId = await this.interactivity.issueTrigger(
-      { appId: install.appId, workspaceId: request.workspaceId },
+      appOwner(install),
+      request.workspaceId,
       request.userId,
     );
     const fields: Record<string, string> = {

@@ -2,6 +2,7 @@ import { MAX_TEXT_LENGTH } from '@jokkaer/sdk-plugin';
 import type { FromSchema } from 'json-schema-to-ts';
 import { appScopesSchema as scopes } from '../common/auth-context';
 import { SLACK_EVENT_TYPES } from '../slack/slack-events';
+import { blockActionProperties } from '../slack/slack.schemas';
 import { eventNameSchema } from '../webhooks/webhooks.schemas';
 
 export const createAppSchema = {
@@ -246,15 +247,7 @@ export const createdAppTokenViewSchema = {
 /** A person's click or choice on a message's interactive element (Slack's block_actions). */
 export const messageActionSchema = {
   type: 'object',
-  properties: {
-    blockId: { type: 'string', minLength: 1, maxLength: 255 },
-    actionId: { type: 'string', minLength: 1, maxLength: 255 },
-    /** A button's value is the one in the message; a chosen option, user, conversation or date is given. */
-    selectedOption: { type: 'string', maxLength: 2000 },
-    selectedUser: { type: 'string', format: 'uuid' },
-    selectedChannel: { type: 'string', format: 'uuid' },
-    selectedDate: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
-  },
+  properties: blockActionProperties,
   required: ['blockId', 'actionId'],
   additionalProperties: false,
 } as const;

@@ -3,12 +3,13 @@ import {
   capabilityArgumentProblem,
   fetchBodyBytes,
   fileTooLarge,
+  handlerTimeoutMs,
   HostFailure,
   isUuid,
   MAX_TEXT_LENGTH,
   unstorableArgument,
 } from '@jokkaer/sdk-plugin';
-import type { PluginManifest, PostDecision } from '@jokkaer/sdk-plugin';
+import type { Block, PluginManifest, PostDecision } from '@jokkaer/sdk-plugin';
 import type { HandlerKind, InvokeResult } from '@jokkaer/sdk-plugin/sandbox';
 import type { Logger } from 'pino';
 import { ChannelsService } from '../channels/channels.service';
@@ -32,6 +33,9 @@ import type { MessageDraft, MessageWillBePosted } from '../messages/message-hook
 import { MessageHooks } from '../messages/message-hooks';
 import { MessagesService } from '../messages/messages.service';
 import { PresenceService } from '../realtime/presence.service';
+import type { Delivery, InteractivePlugin, PluginInteractions } from '../slack/interactivity';
+import { SlackInteractivity } from '../slack/interactivity';
+import { SlackError } from '../slack/slack.schemas';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { PluginCatalogue } from './plugin-catalogue';
 import { PluginRunner } from './plugin-runner';
@@ -54,7 +58,9 @@ class NotGrantedError extends Error {}
  * checking the permissions its manifest declared and its admin granted by installing it.
  */
 @Injectable()
-export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageWillBePosted, CommandProvider {
+export class PluginHost
+  implements OnModuleInit, OnApplicationShutdown, MessageWillBePosted, CommandProvider, PluginInteractions
+{
   readonly runner: PluginRunner;
   /** Enabled installs per workspace: the hook runs on every post. */
   private readonly workspaceInstalls: ExpiringCache<string, InstallRow[]>;
@@ -75,6 +81,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     private readonly hooks: MessageHooks,
     private readonly commandRegistry: CommandRegistry,
     private readonly presence: PresenceService,
+    private readonly interactivity: SlackInteractivity,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -109,6 +116,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
   onModuleInit(): void {
     this.hooks.register(this);
     this.commandRegistry.register(this);
+    this.interactivity.registerPlugins(this);
   }
 
   onApplicationShutdown(): void {
@@ -137,12 +145,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
   ): Promise<InvokeResult> {
     const entry = this.catalogue.get(install.pluginId);
     const { limits } = install;
-    const timeoutMs =
-      kind === 'hook'
-        ? limits.hookTimeoutMs
-        : kind === 'command'
-          ? limits.commandTimeoutMs
-          : limits.eventTimeoutMs;
+    const timeoutMs = handlerTimeoutMs(limits, kind);
     let result: InvokeResult;
     if (!entry) {
       result = {
@@ -257,6 +260,27 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     };
   }
 
+  async pluginOfBot(workspaceId: string, botUserId: string): Promise<InteractivePlugin | undefined> {
+    const install = (await this.enabledInstalls(workspaceId)).find(
+      (candidate) => candidate.botUserId === botUserId,
+    );
+    if (!install || this.manifestOf(install)?.permissions?.interactive !== true) return undefined;
+    return { installId: install.id, workspaceId, botUserId };
+  }
+
+  async interact(
+    installId: string,
+    kind: 'action' | 'view',
+    name: string,
+    payload: unknown,
+  ): Promise<Delivery> {
+    const install = await this.installsById.get(installId, () => this.repository.findInstallById(installId));
+    if (!install?.enabled) return { answered: false, reason: 'the plugin is disabled' };
+    const result = await this.invoke(install, kind, name, payload);
+    if (result.ok) return { answered: true, answer: result.value };
+    return { answered: false, reason: result.message, missing: result.code === 'missing' };
+  }
+
   /**
    * A capability call's answer (the runner relays plugin code's calls here; the medium tests call it directly).
    * What the plugin sees of a failure is written for it: a database error, or any other the host did not mean
@@ -273,7 +297,8 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
       return await this.capability(installId, method, args);
     } catch (error) {
       if (error instanceof HostFailure || error instanceof NotGrantedError) throw error;
-      if (error instanceof ProblemException) throw new HostFailure(error.message);
+      if (error instanceof ProblemException) throw new HostFailure(problemText(error));
+      if (error instanceof SlackError) throw new HostFailure(slackErrorText(error));
       this.logger.error({ err: error, installId, method }, 'a plugin capability call failed');
       throw new HostFailure(`the server could not complete ${method}; try again later`);
     }
@@ -295,7 +320,7 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
       }
       case 'messages.post': {
         if (!permissions.messages?.write) throw deny('messages.write');
-        const input = args[0] as { channelId: string; text: string; threadId?: string };
+        const input = args[0] as { channelId: string; text?: string; blocks?: Block[]; threadId?: string };
         const channelId = input.channelId;
         const access = await this.channels.requireReadable(channelId, bot).catch(() => {
           throw new HostFailure('channel not found');
@@ -304,14 +329,23 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
         return this.messages.post(
           channelId,
           { userId: bot, isBot: true },
-          { text: input.text, threadId: input.threadId },
+          { text: input.text, blocks: input.blocks, threadId: input.threadId },
           { skipHooks: true },
         );
       }
       case 'messages.update': {
         if (!permissions.messages?.write) throw deny('messages.write');
-        const input = args[0] as { messageId: string; text: string };
-        return this.messages.edit(input.messageId, bot, { text: input.text });
+        const input = args[0] as { messageId: string; text?: string; blocks?: Block[] };
+        return this.messages.edit(input.messageId, bot, { text: input.text ?? '', blocks: input.blocks });
+      }
+      case 'views.open':
+      case 'views.update': {
+        if (!permissions.interactive) throw deny('interactive');
+        const plugin = { installId, workspaceId: install.workspaceId, botUserId: bot };
+        const [target, view] = args as [string, unknown];
+        return method === 'views.open'
+          ? this.interactivity.pluginOpen(plugin, target, view)
+          : this.interactivity.pluginUpdate(plugin, target, view);
       }
       case 'messages.get':
         if (!permissions.messages?.read) throw deny('messages.read');
@@ -431,4 +465,16 @@ export class PluginHost implements OnModuleInit, OnApplicationShutdown, MessageW
     this.forget(install);
     this.logger.warn({ plugin: install.pluginId, installId: install.id }, reason);
   }
+}
+
+/** A refusal as the plugin reads it: the problem and each failing field (`blocks/0/type must be …`). */
+function problemText(error: ProblemException): string {
+  const fields = (error.errors ?? []).map((field) => `${field.path} ${field.message}`);
+  return [error.message, ...fields].join('; ');
+}
+
+/** Slack's error code, with the reasons it gives (`invalid_arguments: [ERROR] view/title: is required`). */
+function slackErrorText(error: SlackError): string {
+  const messages = (error.extra.response_metadata as { messages?: string[] } | undefined)?.messages ?? [];
+  return [error.code, ...messages].join(': ');
 }

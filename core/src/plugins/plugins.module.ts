@@ -5,6 +5,7 @@ import { CommandsModule } from '../commands/commands.module';
 import { FilesModule } from '../files/files.module';
 import { MessagesModule } from '../messages/messages.module';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { SlackModule } from '../slack/slack.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { PluginCatalogue } from './plugin-catalogue';
 import { PluginDelivery } from './plugin-delivery';
@@ -23,6 +24,7 @@ import { PluginsService } from './plugins.service';
     CommandsModule,
     RealtimeModule,
     FilesModule,
+    SlackModule,
   ],
   controllers: [PluginsController],
   providers: [

@@ -12,18 +12,22 @@ export interface InteractiveApp {
   interactivityUrl: string | null;
 }
 
-export interface TriggerRow {
-  appId: string;
+/** Who answers a trigger's or a view's interactions: an app, or a plugin install (the other is null). */
+export interface InteractionOwner {
+  appId: string | null;
+  pluginInstallId: string | null;
+}
+
+export interface TriggerRow extends InteractionOwner {
   userId: string;
   workspaceId: string;
   expiresAt: Date;
 }
 
-export interface ViewRow {
+export interface ViewRow extends InteractionOwner {
   id: string;
   rootId: string;
   depth: number;
-  appId: string;
   botUserId: string;
   userId: string;
   workspaceId: string;
@@ -57,13 +61,13 @@ export class InteractivityRepository {
     await this.db.conn('slackTriggers').insert(row);
   }
 
-  /** Takes a trigger of this app: gone once used, whether or not it was still in time. */
-  async takeTrigger(tokenHash: Buffer, appId: string): Promise<TriggerRow | undefined> {
+  /** Takes a trigger of this owner: gone once used, whether or not it was still in time. */
+  async takeTrigger(tokenHash: Buffer, owner: InteractionOwner): Promise<TriggerRow | undefined> {
     const [row] = await this.db
       .conn('slackTriggers')
-      .where({ tokenHash, appId })
+      .where({ tokenHash, appId: owner.appId, pluginInstallId: owner.pluginInstallId })
       .delete()
-      .returning<TriggerRow[]>(['appId', 'userId', 'workspaceId', 'expiresAt']);
+      .returning<TriggerRow[]>(['appId', 'pluginInstallId', 'userId', 'workspaceId', 'expiresAt']);
     return row;
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import type { BlockAction, ViewState } from '@jokkaer/sdk-plugin';
 import type { Logger } from 'pino';
 import { hashToken } from '../auth/tokens';
 import { Clock } from '../common/clock';
@@ -11,21 +12,56 @@ import { formErrors } from '../common/validation';
 import { EgressClient } from '../egress/egress.client';
 import { EventBus } from '../events/event-bus';
 import { slackSignature } from '../webhooks/webhook-signature';
+import { findElement, pluginAction, slackAction } from './block-actions';
 import { optionsOf } from './block-kit';
 import { viewSchema } from './block-kit.schemas';
 import type { Block } from './block-kit.schemas';
-import { InteractiveApp, InteractivityRepository, ViewRow } from './interactivity.repository';
-import { nativeId, slackId } from './slack-ids';
+import {
+  InteractionOwner,
+  InteractiveApp,
+  InteractivityRepository,
+  ViewRow,
+} from './interactivity.repository';
+import { formatTs, nativeId, slackId } from './slack-ids';
 import { SlackError } from './slack.schemas';
-import type { ViewSubmitBody } from './slack.schemas';
+import type { BlockActionBody, ViewActionBody, ViewSubmitBody } from './slack.schemas';
 import { SlackSocketMode } from './socket-mode';
 
 /** Slack gives an app 3 s to acknowledge an interaction, and a trigger_id is good for 3 s. */
 const ANSWER_TIMEOUT_MS = 3000;
 const TRIGGER_TTL_MS = 3000;
 
-/** What an app answered to an interaction (its acknowledgement's body), or why it did not. */
-export type Delivery = { answered: true; answer: unknown } | { answered: false; reason: string };
+/**
+ * What an app or plugin answered to an interaction (an app's acknowledgement's body, a plugin handler's return
+ * value), or why it did not; `missing`: the plugin has no handler for it.
+ */
+export type Delivery =
+  { answered: true; answer: unknown } | { answered: false; reason: string; missing?: boolean };
+
+/** A plugin install that answers the interactions with its bot's messages and modals. */
+export interface InteractivePlugin {
+  installId: string;
+  workspaceId: string;
+  botUserId: string;
+}
+
+/** The plugin host's side of interactivity: plugins answer actions and modals as apps do (it registers itself). */
+export interface PluginInteractions {
+  /** The enabled install in this workspace whose bot this is, if its manifest asks for `interactive`. */
+  pluginOfBot(workspaceId: string, botUserId: string): Promise<InteractivePlugin | undefined>;
+  /** Runs one of the install's `actions` (by action_id) or `views` (`<callback_id>.submit|close`) handlers. */
+  interact(installId: string, kind: 'action' | 'view', name: string, payload: unknown): Promise<Delivery>;
+}
+
+/** An app as the owner of a trigger or a view. */
+export const appOwner = (app: Pick<InteractiveApp, 'appId'>): InteractionOwner => ({
+  appId: app.appId,
+  pluginInstallId: null,
+});
+const pluginOwner = (plugin: InteractivePlugin): InteractionOwner => ({
+  appId: null,
+  pluginInstallId: plugin.installId,
+});
 
 type Values = ViewSubmitBody['values'];
 /** What a submission does to the modal, as the app's response_action asked. */
@@ -70,7 +106,7 @@ function checkView(view: unknown, path: string): Record<string, unknown> {
  * A modal's state from what the person filled in (`values[blockId][actionId]`), in Slack's shape: each input
  * checked against its element (a choice must be one of its options, a required input must be filled).
  */
-function viewState(view: Record<string, unknown>, values: Values) {
+function viewState(view: Record<string, unknown>, values: Values, { partial = false } = {}) {
   const state: Record<string, Record<string, Record<string, unknown>>> = {};
   const errors: ProblemField[] = [];
   for (const block of view.blocks as Block[]) {
@@ -81,7 +117,7 @@ function viewState(view: Record<string, unknown>, values: Values) {
     const given = values[blockId]?.[actionId] ?? null;
     const path = `values/${blockId}/${actionId}`;
     const empty = given === null || given === '' || (Array.isArray(given) && given.length === 0);
-    if (empty && !block.optional) errors.push({ path, message: 'is required' });
+    if (empty && !block.optional && !partial) errors.push({ path, message: 'is required' });
     const chosen = (value: string) => {
       const option = optionsOf(element).find((candidate) => candidate.value === value);
       if (!option) errors.push({ path, message: 'is not one of the options' });
@@ -120,6 +156,8 @@ function viewState(view: Record<string, unknown>, values: Values) {
  */
 @Injectable()
 export class SlackInteractivity implements OnModuleInit {
+  private plugins?: PluginInteractions;
+
   constructor(
     private readonly repository: InteractivityRepository,
     private readonly socketMode: SlackSocketMode,
@@ -134,23 +172,53 @@ export class SlackInteractivity implements OnModuleInit {
     formErrors(viewSchema, {});
   }
 
+  registerPlugins(plugins: PluginInteractions): void {
+    this.plugins = plugins;
+  }
+
   appOfBot(botUserId: string): Promise<InteractiveApp | undefined> {
     return this.repository.appOfBot(botUserId);
   }
 
-  /** A single-use trigger_id for `userId`, good for 3 s, that only this app may use (stored hashed). */
-  async issueTrigger(app: { appId: string; workspaceId: string }, userId: string): Promise<string> {
+  async pluginOfBot(workspaceId: string, botUserId: string): Promise<InteractivePlugin | undefined> {
+    return this.plugins?.pluginOfBot(workspaceId, botUserId);
+  }
+
+  /** A single-use trigger_id for `userId`, good for 3 s, that only this app or plugin may use (stored hashed). */
+  async issueTrigger(owner: InteractionOwner, workspaceId: string, userId: string): Promise<string> {
     const now = this.clock.now();
     const raw = `${Math.floor(now / 1000)}.${randomBytes(16).toString('hex')}`;
     await this.repository.deleteExpiredTriggers(new Date(now));
     await this.repository.insertTrigger({
       tokenHash: hashToken(raw),
-      appId: app.appId,
+      ...owner,
       userId,
-      workspaceId: app.workspaceId,
+      workspaceId,
       expiresAt: new Date(now + TRIGGER_TTL_MS),
     });
     return raw;
+  }
+
+  /**
+   * A click or choice on a plugin bot's message or in its modal: its `actions[action_id]` handler runs with a
+   * trigger for `ctx.views.open`. 400 when the plugin has no handler for it, 502 when the handler failed.
+   */
+  async pluginAct(
+    plugin: InteractivePlugin,
+    userId: string,
+    action: Record<string, unknown>,
+    body: BlockActionBody,
+    where: Pick<BlockAction, 'messageId' | 'channelId' | 'view'>,
+  ): Promise<{ delivered: true }> {
+    const triggerId = await this.issueTrigger(pluginOwner(plugin), plugin.workspaceId, userId);
+    const payload = pluginAction(action, body, { userId, triggerId, ...where });
+    const delivery = await this.requirePlugins().interact(plugin.installId, 'action', body.actionId, payload);
+    if (delivery.answered) return { delivered: true };
+    if (delivery.missing)
+      throw badRequest('The action is unknown', [
+        { path: 'actionId', message: 'has no handler in the plugin' },
+      ]);
+    throw new ProblemException(502, `The plugin did not take the action: ${delivery.reason}`);
   }
 
   /**
@@ -193,10 +261,10 @@ export class SlackInteractivity implements OnModuleInit {
   }
 
   /** The person a trigger_id names, if it is this app's, unused and in time (it is used up either way). */
-  private async takeTrigger(app: InteractiveApp, triggerId: unknown) {
+  private async takeTrigger(owner: InteractionOwner, triggerId: unknown) {
     // The 3 s are the app's: they are counted when its call arrives, before any work on it.
     const now = this.clock.now();
-    const trigger = await this.repository.takeTrigger(hashToken(String(triggerId)), app.appId);
+    const trigger = await this.repository.takeTrigger(hashToken(String(triggerId)), owner);
     if (!trigger) throw new SlackError('invalid_trigger_id');
     if (trigger.expiresAt.getTime() <= now) throw new SlackError('expired_trigger_id');
     return trigger;
@@ -205,14 +273,33 @@ export class SlackInteractivity implements OnModuleInit {
   /** views.open: a modal for the person a trigger_id names (the trigger is used up). */
   async open(botUserId: string, args: Record<string, unknown>) {
     const app = await this.requireApp(botUserId);
-    const trigger = await this.takeTrigger(app, args.trigger_id);
-    const view = checkView(args.view, 'view');
+    return { view: await this.openFor(appOwner(app), botUserId, args.trigger_id, args.view) };
+  }
+
+  /** `ctx.views.open` of a plugin: its modal for the person a trigger names; the view's id. */
+  async pluginOpen(plugin: InteractivePlugin, triggerId: string, view: unknown): Promise<{ id: string }> {
+    const opened = await this.openFor(pluginOwner(plugin), plugin.botUserId, triggerId, view);
+    return { id: nativeId(opened.id, ['V'])! };
+  }
+
+  /** `ctx.views.update` of a plugin: new content for one of its open views. */
+  async pluginUpdate(plugin: InteractivePlugin, viewId: string, view: unknown): Promise<{ id: string }> {
+    const checked = checkView(view, 'view');
+    const row = await this.repository.view(viewId);
+    if (!row || row.pluginInstallId !== plugin.installId) throw new SlackError('not_found');
+    await this.replace(row, checked);
+    return { id: row.id };
+  }
+
+  private async openFor(owner: InteractionOwner, botUserId: string, triggerId: unknown, given: unknown) {
+    const trigger = await this.takeTrigger(owner, triggerId);
+    const view = checkView(given, 'view');
     const id = newId();
     const row: ViewRow = {
       id,
       rootId: id,
       depth: 0,
-      appId: app.appId,
+      ...owner,
       botUserId,
       userId: trigger.userId,
       workspaceId: trigger.workspaceId,
@@ -220,13 +307,13 @@ export class SlackInteractivity implements OnModuleInit {
       hash: short(),
     };
     await this.repository.insertView(row);
-    return { view: await this.show(row) };
+    return this.show(row);
   }
 
   /** views.push: a view above the top of the modal the trigger's person has open. */
   async push(botUserId: string, args: Record<string, unknown>) {
     const app = await this.requireApp(botUserId);
-    const trigger = await this.takeTrigger(app, args.trigger_id);
+    const trigger = await this.takeTrigger(appOwner(app), args.trigger_id);
     const view = checkView(args.view, 'view');
     const top = await this.repository.topOpenView(app.appId, trigger.userId);
     if (!top) throw new SlackError('not_found');
@@ -251,17 +338,9 @@ export class SlackInteractivity implements OnModuleInit {
   async submit(viewId: string, userId: string, body: ViewSubmitBody): Promise<SubmitResult> {
     const row = await this.requireOwnTop(viewId, userId);
     const state = viewState(row.view, body.values);
-    const app = await this.requireApp(row.botUserId);
-    const delivery = await this.deliver(app, {
-      type: 'view_submission',
-      ...this.payloadBase(app, userId),
-      trigger_id: await this.issueTrigger(app, userId),
-      view: await this.slackView(row, state),
-      response_urls: [],
-    });
-    if (!delivery.answered)
-      throw new ProblemException(502, `The app did not take the submission: ${delivery.reason}`);
-    const answer = (delivery.answer ?? {}) as { response_action?: unknown; errors?: unknown; view?: unknown };
+    const answer = row.pluginInstallId
+      ? await this.pluginSubmission(row, userId, state)
+      : await this.appSubmission(row, userId, state);
     switch (answer.response_action) {
       case 'errors':
         return { result: 'errors', errors: stringsOf(answer.errors) };
@@ -280,12 +359,98 @@ export class SlackInteractivity implements OnModuleInit {
     }
   }
 
-  /** `POST /api/v1/views/:viewId/close`: the person closed it; `view_closed` to the app if it asked. */
+  /** The app's acknowledgement of a `view_submission`, its response_action. */
+  private async appSubmission(row: ViewRow, userId: string, state: Record<string, unknown>) {
+    const app = await this.requireApp(row.botUserId);
+    const delivery = await this.deliver(app, {
+      type: 'view_submission',
+      ...this.payloadBase(app, userId),
+      trigger_id: await this.issueTrigger(appOwner(app), app.workspaceId, userId),
+      view: await this.slackView(row, state),
+      response_urls: [],
+    });
+    if (!delivery.answered)
+      throw new ProblemException(502, `The app did not take the submission: ${delivery.reason}`);
+    return (delivery.answer ?? {}) as { response_action?: unknown; errors?: unknown; view?: unknown };
+  }
+
+  /** A plugin's `views[callback_id].submit` answer, as an app's response_action (none: the modal closes). */
+  private async pluginSubmission(row: ViewRow, userId: string, values: Record<string, unknown>) {
+    const plugin = this.ownPlugin(row);
+    const delivery = await this.requirePlugins().interact(
+      plugin.installId,
+      'view',
+      `${callbackOf(row)}.submit`,
+      {
+        view: this.pluginView(row, values),
+        userId,
+        triggerId: await this.issueTrigger(pluginOwner(plugin), plugin.workspaceId, userId),
+      },
+    );
+    if (!delivery.answered && !delivery.missing)
+      throw new ProblemException(502, `The plugin did not take the submission: ${delivery.reason}`);
+    const answer = (delivery.answered ? delivery.answer : null) as {
+      errors?: unknown;
+      update?: unknown;
+    } | null;
+    if (answer?.errors !== undefined) return { response_action: 'errors', errors: answer.errors };
+    if (answer?.update !== undefined) return { response_action: 'update', view: answer.update };
+    return {};
+  }
+
+  /**
+   * `POST /api/v1/views/:viewId/actions`: a click or choice on a control in the person's modal (an actions block,
+   * or an input with dispatch_action), with what its inputs hold: Slack's `block_actions` with the view to an
+   * app (which may views.update in answer), or the plugin's `actions` handler.
+   */
+  async act(viewId: string, userId: string, body: ViewActionBody): Promise<{ delivered: true }> {
+    const row = await this.requireOwnTop(viewId, userId);
+    const blocks = row.view.blocks as Block[];
+    const element = findElement(blocks, body);
+    const state = viewState(row.view, body.values, { partial: true });
+    const block = blocks.find((candidate) => candidate.block_id === body.blockId);
+    const entry = block?.type === 'input' ? state[body.blockId]?.[body.actionId] : undefined;
+    const action = slackAction(element, body, formatTs(BigInt(this.clock.now()) * 1000n), entry);
+    if (row.pluginInstallId) {
+      const where = { messageId: null, channelId: null, view: this.pluginView(row, state) };
+      return this.pluginAct(this.ownPlugin(row), userId, action, body, where);
+    }
+    const app = await this.requireApp(row.botUserId);
+    const delivery = await this.deliver(app, {
+      type: 'block_actions',
+      ...this.payloadBase(app, userId),
+      container: { type: 'view', view_id: slackId('V', row.id) },
+      trigger_id: await this.issueTrigger(appOwner(app), app.workspaceId, userId),
+      view: await this.slackView(row, state),
+      actions: [action],
+    });
+    if (!delivery.answered)
+      throw new ProblemException(502, `The app did not take the action: ${delivery.reason}`);
+    return { delivered: true };
+  }
+
+  /** `POST /api/v1/views/:viewId/close`: the person closed it; `view_closed` to the app or plugin if it asked. */
   async close(viewId: string, userId: string): Promise<void> {
     const row = await this.requireOwnTop(viewId, userId);
     const clear = row.view.clear_on_close === true;
     await this.closeFrom(row, clear ? 0 : row.depth);
     if (row.view.notify_on_close !== true) return;
+    if (row.pluginInstallId) {
+      const closed = { view: this.pluginView(row, {}), userId };
+      const plugin = this.ownPlugin(row);
+      const delivery = await this.requirePlugins().interact(
+        plugin.installId,
+        'view',
+        `${callbackOf(row)}.close`,
+        closed,
+      );
+      if (!delivery.answered && !delivery.missing)
+        this.logger.warn(
+          { installId: plugin.installId, reason: delivery.reason },
+          'a plugin view close failed',
+        );
+      return;
+    }
     const app = await this.requireApp(row.botUserId);
     const delivery = await this.deliver(app, {
       type: 'view_closed',
@@ -295,6 +460,26 @@ export class SlackInteractivity implements OnModuleInit {
     });
     if (!delivery.answered)
       this.logger.warn({ appId: app.appId, reason: delivery.reason }, 'view_closed failed');
+  }
+
+  private requirePlugins(): PluginInteractions {
+    if (!this.plugins) throw new ProblemException(503, 'Plugins are not running on this server');
+    return this.plugins;
+  }
+
+  /** The plugin install a view belongs to. */
+  private ownPlugin(row: ViewRow): InteractivePlugin {
+    return { installId: row.pluginInstallId!, workspaceId: row.workspaceId, botUserId: row.botUserId };
+  }
+
+  /** A view as a plugin's handlers see it. */
+  private pluginView(row: ViewRow, values: Record<string, unknown>): ViewState {
+    return {
+      id: row.id,
+      callbackId: callbackOf(row),
+      privateMetadata: typeof row.view.private_metadata === 'string' ? row.view.private_metadata : '',
+      values: values as ViewState['values'],
+    };
   }
 
   private answeredView(view: unknown): Record<string, unknown> {
@@ -386,7 +571,7 @@ export class SlackInteractivity implements OnModuleInit {
       hash: row.hash,
       previous_view_id: previous ? slackId('V', previous.id) : null,
       root_view_id: slackId('V', row.rootId),
-      app_id: slackId('A', row.appId),
+      app_id: row.appId ? slackId('A', row.appId) : null,
       app_installed_team_id: teamId,
       bot_id: slackId('B', row.botUserId),
     };
@@ -409,3 +594,6 @@ function stringsOf(errors: unknown): Record<string, string> {
     Object.entries(errors).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
   );
 }
+
+const callbackOf = (row: ViewRow): string =>
+  typeof row.view.callback_id === 'string' ? row.view.callback_id : '';

@@ -148,6 +148,22 @@ export class SlackError extends Error {
   }
 }
 
+/** A click or choice on a control: which one, and what was chosen (a button's value is the one it has). */
+export const blockActionProperties = {
+  blockId: { type: 'string', minLength: 1, maxLength: 255 },
+  actionId: { type: 'string', minLength: 1, maxLength: 255 },
+  selectedOption: { type: 'string', maxLength: 2000 },
+  selectedUser: { type: 'string', format: 'uuid' },
+  selectedChannel: { type: 'string', format: 'uuid' },
+  selectedDate: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+} as const;
+export type BlockActionBody = FromSchema<{
+  type: 'object';
+  properties: typeof blockActionProperties;
+  required: ['blockId', 'actionId'];
+  additionalProperties: false;
+}>;
+
 /**
  * A modal's submission from the web client: what the person filled in, by block_id and action_id (text, a
  * chosen option's value, the values of checked boxes, a date).
@@ -175,6 +191,23 @@ export const viewSubmitSchema = {
   additionalProperties: false,
 } as const;
 export type ViewSubmitBody = FromSchema<typeof viewSubmitSchema>;
+
+/** A click or choice on a control inside a modal, with what the modal's inputs hold at that moment. */
+export const viewActionSchema = {
+  type: 'object',
+  properties: { ...blockActionProperties, values: viewSubmitSchema.properties.values },
+  required: ['blockId', 'actionId', 'values'],
+  additionalProperties: false,
+} as const;
+export type ViewActionBody = FromSchema<typeof viewActionSchema>;
+
+export const viewActionResultSchema = {
+  title: 'ViewActionResult',
+  type: 'object',
+  properties: { delivered: { type: 'boolean' } },
+  required: ['delivered'],
+  additionalProperties: false,
+} as const;
 
 /** What a submission did to the modal: closed it, updated or pushed a view, or errors on named inputs. */
 export const viewSubmitResultSchema = {

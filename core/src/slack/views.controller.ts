@@ -5,8 +5,13 @@ import { CurrentAuth } from '../common/auth-context';
 import { Responds } from '../common/responses';
 import { Validate } from '../common/validation';
 import { SlackInteractivity } from './interactivity';
-import { viewSubmitResultSchema, viewSubmitSchema } from './slack.schemas';
-import type { ViewSubmitBody } from './slack.schemas';
+import {
+  viewActionResultSchema,
+  viewActionSchema,
+  viewSubmitResultSchema,
+  viewSubmitSchema,
+} from './slack.schemas';
+import type { ViewActionBody, ViewSubmitBody } from './slack.schemas';
 
 /** A person's answers to an app's modal (Slack's views), which their browser shows. */
 @ApiTags('slack')
@@ -21,6 +26,15 @@ export class ViewsController {
   @Responds(200, viewSubmitResultSchema)
   submit(@CurrentAuth() auth: AuthContext, @Param('viewId') viewId: string, @Body() body: ViewSubmitBody) {
     return this.interactivity.submit(viewId, auth.userId, body);
+  }
+
+  /** A click or choice on a control inside the modal: block_actions (with the view) to its app or plugin. */
+  @Post(':viewId/actions')
+  @HttpCode(200)
+  @Validate({ body: viewActionSchema })
+  @Responds(200, viewActionResultSchema)
+  act(@CurrentAuth() auth: AuthContext, @Param('viewId') viewId: string, @Body() body: ViewActionBody) {
+    return this.interactivity.act(viewId, auth.userId, body);
   }
 
   @Post(':viewId/close')

@@ -28,6 +28,7 @@ import * as interactivity from './029_interactivity';
 import * as channelLifecycleIndex from './030_channel_lifecycle_index';
 import * as importFiles from './031_import_files';
 import * as threadBroadcast from './032_thread_broadcast';
+import * as pluginInteractivity from './033_plugin_interactivity';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -65,6 +66,7 @@ const migrations: Record<string, Migration> = {
   '030_channel_lifecycle_index': channelLifecycleIndex,
   '031_import_files': importFiles,
   '032_thread_broadcast': threadBroadcast,
+  '033_plugin_interactivity': pluginInteractivity,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -2,18 +2,18 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../components/Dialog';
 import { ApiError } from '../../lib/api/client';
-import { closeView, submitView, useOpenView, type AppView, type InputBlock, type ViewValues } from './api';
+import {
+  closeView,
+  sendViewAction,
+  submitView,
+  useOpenView,
+  type AppView,
+  type InputBlock,
+  type ViewValues,
+} from './api';
 import { Blocks } from './Blocks';
 import { BlocksContext, type BlocksContextValue } from './context';
-import type { Block, OptionObject } from './types';
-
-/** Modals show no message: nothing in them is served through one. */
-const MODAL_CONTEXT: BlocksContextValue = {
-  messageId: '',
-  workspaceId: '',
-  nameOf: (userId) => userId,
-  channelName: () => undefined,
-};
+import type { Block, BlockAction, OptionObject } from './types';
 
 const fieldName = (block: InputBlock) => `${block.block_id}/${block.element.action_id ?? ''}`;
 
@@ -148,9 +148,27 @@ function ViewForm({ view, onDone }: { view: AppView; onDone: () => void }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
   const inputs = view.blocks.filter(
     (block): block is InputBlock & Record<string, unknown> => block.type === 'input',
   );
+  // Controls in the modal's blocks go to its app with what the inputs hold; the app may update the view.
+  const act = (action: BlockAction) => {
+    setBusy(true);
+    setFailure(undefined);
+    sendViewAction(view.id, action, valuesOf(form.current!, inputs))
+      .catch((error: Error) => setFailure(t('blocks.actionFailed', { detail: error.message })))
+      .finally(() => setBusy(false));
+  };
+  // Modals show no message: nothing in them is served through one.
+  const context: BlocksContextValue = {
+    messageId: '',
+    workspaceId: '',
+    nameOf: (userId) => userId,
+    channelName: () => undefined,
+    onAction: act,
+    pending: busy,
+  };
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setBusy(true);
@@ -168,8 +186,13 @@ function ViewForm({ view, onDone }: { view: AppView; onDone: () => void }) {
     }
   };
   return (
-    <form className="stack view-form" onSubmit={(event) => void submit(event)} aria-busy={busy || undefined}>
-      <BlocksContext.Provider value={MODAL_CONTEXT}>
+    <form
+      ref={form}
+      className="stack view-form"
+      onSubmit={(event) => void submit(event)}
+      aria-busy={busy || undefined}
+    >
+      <BlocksContext.Provider value={context}>
         {view.blocks.map((block, index) =>
           block.type === 'input' ? (
             <Input

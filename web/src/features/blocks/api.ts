@@ -3,8 +3,8 @@ import { api, data } from '../../lib/api/client';
 import { uuidOfSlackId } from './slack-ids';
 import type { BlockAction, BlockElement, OptionObject, TextObject } from './types';
 
-/** A click or choice on an app's message, sent to the app that posted it (Slack's block_actions). */
-export async function sendAction(messageId: string, action: BlockAction): Promise<void> {
+/** What a control's use sends: its ids, and the choice it made (a button's value is the server's to know). */
+function actionBody(action: BlockAction) {
   const value = action.value ?? '';
   const chosen: Record<string, Record<string, string | undefined>> = {
     button: {},
@@ -14,10 +14,25 @@ export async function sendAction(messageId: string, action: BlockAction): Promis
     conversations_select: { selectedChannel: uuidOfSlackId(value, 'CGD') },
     datepicker: { selectedDate: value },
   };
+  return { blockId: action.blockId ?? '', actionId: action.actionId ?? '', ...chosen[action.type] };
+}
+
+/** A click or choice on an app's message, sent to the app that posted it (Slack's block_actions). */
+export async function sendAction(messageId: string, action: BlockAction): Promise<void> {
   await data(
     api.POST('/api/v1/messages/{messageId}/actions', {
       params: { path: { messageId } },
-      body: { blockId: action.blockId ?? '', actionId: action.actionId ?? '', ...chosen[action.type] },
+      body: actionBody(action),
+    }),
+  );
+}
+
+/** A click or choice inside a modal, with what its inputs hold: block_actions with the view, to its app. */
+export async function sendViewAction(viewId: string, action: BlockAction, values: ViewValues): Promise<void> {
+  await data(
+    api.POST('/api/v1/views/{viewId}/actions', {
+      params: { path: { viewId } },
+      body: { ...actionBody(action), values },
     }),
   );
 }

@@ -1552,6 +1552,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/views/{viewId}/actions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['ViewsController_act'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/views/{viewId}/close': {
     parameters: {
       query?: never;
@@ -4193,6 +4209,7 @@ export interface operations {
                   cron: string;
                 }[];
                 hooks?: 'messageWillBePosted'[];
+                interactive?: boolean;
               };
               settingsSchema: {
                 [key: string]: unknown;
@@ -4284,6 +4301,7 @@ export interface operations {
                 cron: string;
               }[];
               hooks?: 'messageWillBePosted'[];
+              interactive?: boolean;
             };
             settingsSchema: {
               [key: string]: unknown;
@@ -6400,6 +6418,47 @@ export interface operations {
             errors?: {
               [key: string]: string;
             };
+          };
+        };
+      };
+    };
+  };
+  ViewsController_act: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        viewId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          blockId: string;
+          actionId: string;
+          selectedOption?: string;
+          /** Format: uuid */
+          selectedUser?: string;
+          /** Format: uuid */
+          selectedChannel?: string;
+          selectedDate?: string;
+          values: {
+            [key: string]: {
+              [key: string]: string | string[] | null;
+            };
+          };
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            delivered: boolean;
           };
         };
       };
