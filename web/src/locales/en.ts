@@ -528,6 +528,8 @@ export const en = {
         reactions: 'Reactions',
         mentions: 'Mentions',
         files: 'Files',
+        filesStored: 'Files stored',
+        filesFailed: 'Files not stored',
         skippedMessages: 'Messages left out',
       },
     },
