@@ -27,6 +27,7 @@ import * as auditLog from './028_audit_log';
 import * as interactivity from './029_interactivity';
 import * as channelLifecycleIndex from './030_channel_lifecycle_index';
 import * as importFiles from './031_import_files';
+import * as messagePartialIndexes from './035_message_partial_indexes';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -63,6 +64,7 @@ const migrations: Record<string, Migration> = {
   '029_interactivity': interactivity,
   '030_channel_lifecycle_index': channelLifecycleIndex,
   '031_import_files': importFiles,
+  '035_message_partial_indexes': messagePartialIndexes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
