@@ -348,7 +348,8 @@ class ImportRun {
           }
         }
       }
-      if (batch.messages.length >= this.parts.batchSize / 2 || index === days.length - 1) {
+      // Batches are full ones (a checkpoint mid-day says to read that day again), and the last.
+      if (index === days.length - 1) {
         await this.flush(batch, index + 1);
         batch = emptyBatch();
       }
