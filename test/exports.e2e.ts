@@ -265,7 +265,7 @@ describe('a workspace exported and imported again', () => {
     expect(Number(edited.edited.ts)).toBeGreaterThanOrEqual(Number(edited.ts));
   });
 
-  it('imports back into a fresh workspace as the same channel, people, messages, threads and reactions', async () => {
+  it('imports back into a fresh workspace as the same channel, people, messages, threads, reactions and files', async () => {
     const fresh = (await createWorkspace(owner)).id;
     const report = await importInto(fresh, zip);
     expect(report).toMatchObject({ status: 'done', error: null, skipped: [] });
@@ -278,6 +278,7 @@ describe('a workspace exported and imported again', () => {
       reactions: 3,
       mentions: 2,
       files: 1,
+      filesStored: 1,
     });
     const { body: channels } = await owner.api.get(`/api/v1/workspaces/${fresh}/channels`);
     const copy = (channels.items as any[]).find((c) => c.name === 'round-trip');
@@ -298,11 +299,23 @@ describe('a workspace exported and imported again', () => {
     const withoutFile = (messages: any[]) =>
       messages.filter((message) => !message.text.startsWith('the notes'));
     expect(withoutFile(imported).map(shape)).toEqual(withoutFile(original).map(shape));
-    // The file comes back as a line naming it (the importer does not store shared files' bytes).
+    // The file comes back attached, its bytes from the zip (no token: nothing is downloaded), and as a line
+    // naming it without a link (the zip entry is no place to link to).
     const file = imported.find((message) => message.text.startsWith('the notes\n'));
-    expect(file.text).toMatch(
-      /^the notes\n📎 \[notes\.txt\]\(files\/F[0-9A-V]{26}\/notes\.txt\) \(txt, 31 B\)$/,
-    );
+    expect(file.text).toBe('the notes\n📎 notes.txt (txt, 31 B)');
+    expect(file.files).toEqual([
+      expect.objectContaining({ name: 'notes.txt', contentType: 'text/plain', size: NOTES.length }),
+    ]);
+    const content = await fetch(`${server.url}/api/v1/files/${file.files[0].id}/content`, {
+      headers: { authorization: `Bearer ${owner.token}` },
+    });
+    expect(content.status).toBe(200);
+    expect(Buffer.from(await content.arrayBuffer()).equals(NOTES)).toBe(true);
+    // Imported again: nothing twice, the file neither.
+    const again = await importInto(fresh, zip);
+    expect(again.counts).toMatchObject({ messages: 0, replies: 0, filesStored: 0 });
+    const { body: reread } = await owner.api.get(`/api/v1/messages/${file.id}`);
+    expect(reread.files.map((f: { id: string }) => f.id)).toEqual([file.files[0].id]);
 
     const { body: replies } = await owner.api.get(`/api/v1/messages/${imported[0].id}/replies`);
     expect((replies.items as any[]).map(shape)).toEqual(originalReplies.map(shape));

@@ -21,6 +21,31 @@ test('an owner uploads a Slack export and reads its report, exports the workspac
   const entries = syntheticExport({ messages: 60, users: 3, channels: 2, perDay: 20 });
   // A day file that is not JSON: the report lists it as left out, with its reason.
   entries.push(['c0/1999-12-31.json', '{not json']);
+  // Files carried in the zip, as our own exports carry them: one stored, one without a Slack id left out.
+  const shared = (id: string | undefined, name: string) => ({
+    ...(id && { id }),
+    name,
+    mimetype: 'text/plain',
+    size: 5,
+    url_private: `files/${id ?? 'none'}/${name}`,
+  });
+  entries.push(
+    ['files/F000001/kept.txt', 'kept\n'],
+    ['files/none/lost.txt', 'lost\n'],
+    [
+      'c1/2000-01-01.json',
+      [
+        {
+          type: 'message',
+          subtype: 'file_share',
+          user: 'U000000',
+          ts: '946684800.000001',
+          text: 'two files',
+          files: [shared('F000001', 'kept.txt'), shared(undefined, 'lost.txt')],
+        },
+      ],
+    ],
+  );
   const zip = await zipOf(entries);
 
   const page = await signedIn(browser, owner);
@@ -36,13 +61,17 @@ test('an owner uploads a Slack export and reads its report, exports the workspac
   const report = page.locator('section', { has: page.getByRole('heading', { name: 'Import from Slack' }) });
   await expect(report.getByRole('definition').first()).toBeVisible();
   const count = (term: string) => countIn(report, term);
-  expect((await count('Messages')) + (await count('Thread replies'))).toBe(60);
+  expect((await count('Messages')) + (await count('Thread replies'))).toBe(61);
   // The generated people have fixed emails: matched to their accounts when an earlier run made them.
   expect((await count('People')) + (await count('People matched'))).toBe(3);
+  expect(await count('Files')).toBe(2);
+  expect(await count('Files stored')).toBe(1);
+  expect(await count('Files not stored')).toBe(1);
   const skipped = page.getByRole('table', { name: 'Left out' });
   await expect(skipped.getByRole('row').filter({ hasText: 'c0/1999-12-31.json' })).toContainText(
     'malformed JSON',
   );
+  await expect(skipped.getByRole('row').filter({ hasText: 'has no Slack id' })).toContainText('file');
   expect(await seriousViolations(page)).toEqual([]);
 
   await page.getByRole('button', { name: 'Export this workspace' }).click();

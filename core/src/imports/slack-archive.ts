@@ -86,6 +86,11 @@ export class SlackArchive {
     return this.entries.has(name);
   }
 
+  /** An entry's uncompressed size; undefined when the entry is absent. */
+  size(name: string): number | undefined {
+    return this.entries.get(name)?.uncompressedSize;
+  }
+
   /** The per-day message files, each conversation's in date order (so a thread's root comes before its replies). */
   dayFiles(): DayFile[] {
     const days: DayFile[] = [];

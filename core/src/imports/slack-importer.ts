@@ -128,6 +128,8 @@ export function channelNameOf(slackName: string, fallback: string): string {
   return name || fallback.toLowerCase().slice(0, 80);
 }
 
+const isWebUrl = (url: string) => /^https?:\/\//i.test(url);
+
 const formatSize = (bytes: number) =>
   bytes >= 1024 * 1024
     ? `${(bytes / 1024 / 1024).toFixed(1)} MB`
@@ -138,7 +140,8 @@ const formatSize = (bytes: number) =>
 /** A shared file as a line of the message: its name, type and size, linked to where Slack keeps it. */
 function fileLine(file: SlackFile): string {
   const name = (file.name ?? file.title ?? 'file').replace(/[[\]]/g, '\\$&');
-  const link = file.permalink ?? file.url_private;
+  // Our own exports name the file's entry in the zip, which is no place to link to.
+  const link = [file.permalink, file.url_private].find((url) => url && isWebUrl(url));
   const details = [
     file.filetype ?? file.mimetype,
     typeof file.size === 'number' ? formatSize(file.size) : undefined,
@@ -154,7 +157,7 @@ interface Conversation {
   name: string;
 }
 
-/** A shared file to download for a message of the batch. */
+/** A shared file to store for a message of the batch: read from the zip, or downloaded. */
 interface WantedFile {
   slackId: string;
   messageId: string;
@@ -163,7 +166,7 @@ interface WantedFile {
   file: SlackFile;
 }
 
-/** A file that could not be downloaded: reported, and the import goes on. */
+/** A file that could not be stored: reported, and the import goes on. */
 class FileNotDownloaded extends Error {}
 
 /** How long one file's download may take, connection to last byte. */
@@ -175,7 +178,7 @@ interface Batch {
   mentions: ImportedMention[];
   /** Per message id: files it shares (counted once it is inserted). */
   files: Map<string, number>;
-  /** Files to download (with a download token only). */
+  /** Files to store: those the zip carries, and the others with a download token. */
   downloads: WantedFile[];
   /** Bots first seen in this batch, created with it. */
   bots: NewAccount[];
@@ -345,7 +348,8 @@ class ImportRun {
           }
         }
       }
-      if (batch.messages.length >= this.parts.batchSize / 2 || index === days.length - 1) {
+      // Batches are full ones (a checkpoint mid-day says to read that day again), and the last.
+      if (index === days.length - 1) {
         await this.flush(batch, index + 1);
         batch = emptyBatch();
       }
@@ -580,12 +584,11 @@ class ImportRun {
       botProfile: isBotMessage ? this.botProfile(message) : null,
     });
     if (files.length > 0) batch.files.set(id, files.length);
-    if (this.job.downloadToken) {
-      for (const [position, file] of files.entries()) {
-        if (typeof file.id === 'string') {
-          batch.downloads.push({ slackId: file.id, messageId: id, position, uploaderId: userId, file });
-        } else this.skip('file', 'has no Slack id: not downloaded', 1, where);
-      }
+    for (const [position, file] of files.entries()) {
+      if (!this.job.downloadToken && this.zipEntryOf(file) === undefined) continue;
+      if (typeof file.id === 'string') {
+        batch.downloads.push({ slackId: file.id, messageId: id, position, uploaderId: userId, file });
+      } else this.skip('file', 'has no Slack id: not downloaded', 1, where);
     }
     for (const mentioned of converted.mentions) {
       batch.mentions.push({ messageId: id, channelId: conversation.id, userId: mentioned });
@@ -640,10 +643,10 @@ class ImportRun {
   }
 
   /**
-   * Downloads the batch's files not stored yet (each failure reported, not fatal) into storage, before the
-   * batch's transaction so none is held open meanwhile.
+   * Stores the batch's files not stored yet (each failure reported, not fatal), from the zip or downloaded,
+   * before the batch's transaction so none is held open meanwhile.
    */
-  private async download(wanted: WantedFile[]): Promise<ImportedFile[]> {
+  private async storeFiles(wanted: WantedFile[]): Promise<ImportedFile[]> {
     if (wanted.length === 0) return [];
     const { repository, storage } = this.parts;
     const already = await repository.storedFiles(this.workspaceId, [
@@ -658,7 +661,7 @@ class ImportRun {
         .replace(/[/\\\u0000-\u001f\u007f]/g, '_')
         .slice(0, 255);
       try {
-        const { bytes, contentType } = await this.fetchFile(want.file);
+        const { bytes, contentType } = await this.fileBytes(want.file);
         const id = newId();
         const storageKey = `${this.workspaceId}/${id}`;
         await storage.write(storageKey, Readable.from([bytes]));
@@ -671,11 +674,30 @@ class ImportRun {
     return stored;
   }
 
+  /**
+   * The zip entry holding a shared file's bytes: exports made here carry them, named by `url_private`
+   * (absent from Slack's own exports, whose files are on Slack's servers).
+   */
+  private zipEntryOf(file: SlackFile): string | undefined {
+    const entry = file.url_private;
+    return entry && !isWebUrl(entry) && this.archive.has(entry) ? entry : undefined;
+  }
+
+  /** A shared file's bytes: from the zip when it carries them, else downloaded from Slack. */
+  private async fileBytes(file: SlackFile): Promise<{ bytes: Buffer; contentType: string }> {
+    const entry = this.zipEntryOf(file);
+    if (entry === undefined) return await this.fetchFile(file);
+    if (this.archive.size(entry)! > this.parts.maxFileBytes) {
+      throw new FileNotDownloaded(`larger than ${this.parts.maxFileBytes} bytes`);
+    }
+    return { bytes: (await this.archive.read(entry))!, contentType: normalizeContentType(file.mimetype) };
+  }
+
   /** A shared file's bytes from Slack, with the download token, through the egress guard. */
   private async fetchFile(file: SlackFile): Promise<{ bytes: Buffer; contentType: string }> {
     const { egress, fileHosts, maxFileBytes } = this.parts;
     const url = file.url_private_download ?? file.url_private;
-    if (!url || !/^https?:\/\//i.test(url)) throw new FileNotDownloaded('has no download URL');
+    if (!url || !isWebUrl(url)) throw new FileNotDownloaded('has no download URL');
     let response;
     try {
       response = await egress.fetch(
@@ -698,7 +720,7 @@ class ImportRun {
 
   /** Writes a batch and the checkpoint after it in one transaction, and tells the importer how far it is. */
   private async write(batch: Batch, dayFilesDone: number): Promise<void> {
-    const downloaded = await this.download(batch.downloads);
+    const downloaded = await this.storeFiles(batch.downloads);
     let recorded = new Set<string>();
     try {
       recorded = await this.writeRows(batch, downloaded, dayFilesDone);

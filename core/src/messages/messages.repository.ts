@@ -106,7 +106,7 @@ export class MessagesRepository {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, greatest(
             (extract(epoch FROM clock_timestamp()) * 1000000)::bigint,
             (SELECT coalesce(max(ts), 0) + 1 FROM messages WHERE channel_id = ?)))
-          ON CONFLICT (channel_id, user_id, client_msg_id) DO NOTHING
+          ON CONFLICT (channel_id, user_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
           RETURNING id, workspace_id, channel_id, user_id, text, thread_id, also_sent_to_channel, reply_count,
             client_msg_id, created_at, edited_at, bot_profile, ts, blocks, attachments
         ),

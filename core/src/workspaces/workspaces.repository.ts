@@ -105,6 +105,27 @@ export class WorkspacesRepository {
     return inserted.length > 0;
   }
 
+  /** Adds many members in one statement (those already in stay as they are); the ids of those added now. */
+  async addMembers(workspaceId: string, members: { userId: string; role: Role }[]): Promise<string[]> {
+    if (members.length === 0) return [];
+    const { rows } = await this.db.conn.raw<{ rows: { user_id: string }[] }>(
+      `INSERT INTO workspace_members (workspace_id, user_id, role)
+       SELECT ?, t.user_id, t.role FROM unnest(?::uuid[], ?::text[]) AS t(user_id, role)
+       ON CONFLICT (workspace_id, user_id) DO NOTHING
+       RETURNING user_id`,
+      [workspaceId, members.map((m) => m.userId), members.map((m) => m.role)],
+    );
+    return rows.map((row) => row.user_id);
+  }
+
+  async findMembers(workspaceId: string, userIds: string[]): Promise<MemberRow[]> {
+    if (userIds.length === 0) return [];
+    const members: MemberRow[] = await this.memberQuery(workspaceId).whereRaw('m.user_id = ANY (?::uuid[])', [
+      userIds,
+    ]);
+    return members;
+  }
+
   async updateRole(workspaceId: string, userId: string, role: Role): Promise<void> {
     await WorkspaceMemberModel.query(this.db.conn).patch({ role }).where({ workspaceId, userId });
   }

@@ -276,10 +276,16 @@ export class WorkspacesService {
     await this.db.transaction(() => this.join(workspaceId, botUserId, 'member'));
   }
 
-  /** Adds the people (and bots) of an import; the caller has already authorized the import. */
+  /**
+   * Adds the people (and bots) of an import, set-based (an export names thousands); the caller has already
+   * authorized the import.
+   */
   async addImported(workspaceId: string, members: { userId: string; role: Role }[]): Promise<void> {
     await this.db.transaction(async () => {
-      for (const { userId, role } of members) await this.join(workspaceId, userId, role);
+      const added = await this.repository.addMembers(workspaceId, members);
+      for (const member of await this.repository.findMembers(workspaceId, added)) {
+        await this.events.append('workspace.member_joined', { ...toMemberView(member), workspaceId });
+      }
     });
   }
 

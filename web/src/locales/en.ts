@@ -530,6 +530,8 @@ export const en = {
         reactions: 'Reactions',
         mentions: 'Mentions',
         files: 'Files',
+        filesStored: 'Files stored',
+        filesFailed: 'Files not stored',
         skippedMessages: 'Messages left out',
       },
     },

@@ -540,6 +540,8 @@ export const fr: Messages = {
         reactions: 'Réactions',
         mentions: 'Mentions',
         files: 'Fichiers',
+        filesStored: 'Fichiers enregistrés',
+        filesFailed: 'Fichiers non enregistrés',
         skippedMessages: 'Messages laissés de côté',
       },
     },

@@ -29,6 +29,7 @@ import * as channelLifecycleIndex from './030_channel_lifecycle_index';
 import * as importFiles from './031_import_files';
 import * as threadBroadcast from './032_thread_broadcast';
 import * as pluginInteractivity from './033_plugin_interactivity';
+import * as messagePartialIndexes from './035_message_partial_indexes';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -67,6 +68,7 @@ const migrations: Record<string, Migration> = {
   '031_import_files': importFiles,
   '032_thread_broadcast': threadBroadcast,
   '033_plugin_interactivity': pluginInteractivity,
+  '035_message_partial_indexes': messagePartialIndexes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

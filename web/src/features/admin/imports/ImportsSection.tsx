@@ -13,24 +13,29 @@ import {
   useLatestExport,
   useLatestImport,
   useStartExport,
-  type ExportView,
   type ImportView,
 } from './api';
 
+type CountKind = keyof ImportView['counts'] | 'filesFailed';
+
 /** Counts of a job, by kind, as a list of terms (only the kinds the job counts). */
-function Counts({ counts }: { counts: ImportView['counts'] | ExportView['counts'] }) {
+function Counts({ counts }: { counts: Partial<Record<CountKind, number>> }) {
   const { t } = useTranslation();
   return (
     <dl className="job-counts">
       {Object.entries(counts).map(([kind, count]) => (
         <div key={kind}>
-          <dt>{t(`admin.imports.counts.${kind as keyof ImportView['counts']}`)}</dt>
+          <dt>{t(`admin.imports.counts.${kind as CountKind}`)}</dt>
           <dd>{count}</dd>
         </div>
       ))}
     </dl>
   );
 }
+
+/** Shared files the import could not store (not downloaded, too large…): the report lists each reason. */
+const filesFailed = (job: ImportView) =>
+  job.skipped.filter((item) => item.item === 'file').reduce((sum, item) => sum + item.count, 0);
 
 /** How far a job is, in words and as a bar (`max` 0 while the job has not counted its work yet). */
 function Progress({ said, label, value, max }: { said: string; label: string; value: number; max: number }) {
@@ -119,7 +124,7 @@ function ImportPanel({ workspaceId }: { workspaceId: string }) {
               {t('admin.imports.failed', { error: job.error })}
             </p>
           )}
-          <Counts counts={job.counts} />
+          <Counts counts={{ ...job.counts, filesFailed: filesFailed(job) }} />
           {job.skipped.length > 0 && (
             <table className="admin-table">
               <caption>{t('admin.imports.skipped')}</caption>
