@@ -41,6 +41,11 @@ const STORED_RELATED = `LATERAL (SELECT
   coalesce((SELECT json_agg(mm.user_id) FROM message_mentions AS mm WHERE mm.message_id = m.id), '[]') AS mentions
 ) AS related`;
 
+/** What a message insertion answers besides its event: whether the thread it replies to was found. */
+export interface InsertionAnswer {
+  threadFound: boolean;
+}
+
 export type NewMessage = Pick<
   MessageModel,
   | 'id'
@@ -74,19 +79,26 @@ export class MessagesRepository {
 
   /**
    * The insert of a new message, with its mentions of workspace members and its thread root's reply count, as a
-   * change for EventsRepository.appendWithChange (one statement). Nothing happens if this author already posted
-   * this `clientMsgId` in the channel. `data` is the new message's view; `files` are attached by the caller.
+   * change for EventsRepository.appendWithOutcome (one statement). `message.threadId` may name any live message
+   * of the channel: the reply hangs off its thread's root, and nothing is written when there is none (the
+   * answer says so). Nothing happens either if this author already posted this `clientMsgId` in the channel.
+   * `data` is the new message's view, if written; `files` are attached by the caller.
    * `mentions`: user ids, first mentioned first; those who are not members of the workspace are left out.
    */
   insertion(message: NewMessage, mentions: string[], files: FileView[]): SqlChange {
     return {
       name: 'message-insertion',
-      sql: `m AS (
+      sql: `root AS (
+          SELECT coalesce(thread_id, id) AS id FROM messages
+          WHERE id = ?::uuid AND channel_id = ? AND deleted_at IS NULL
+        ),
+        m AS (
           INSERT INTO messages (id, workspace_id, channel_id, user_id, text, thread_id, client_msg_id, bot_profile,
             blocks, attachments, ts)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, greatest(
+          SELECT ?, ?, ?, ?, ?, (SELECT id FROM root), ?, ?::jsonb, ?::jsonb, ?::jsonb, greatest(
             (extract(epoch FROM clock_timestamp()) * 1000000)::bigint,
-            (SELECT coalesce(max(ts), 0) + 1 FROM messages WHERE channel_id = ?)))
+            (SELECT coalesce(max(ts), 0) + 1 FROM messages WHERE channel_id = ?))
+          WHERE ?::uuid IS NULL OR EXISTS (SELECT FROM root)
           ON CONFLICT (channel_id, user_id, client_msg_id) DO NOTHING
           RETURNING id, workspace_id, channel_id, user_id, text, thread_id, reply_count, client_msg_id, created_at,
             edited_at, bot_profile, ts, blocks, attachments
@@ -101,31 +113,37 @@ export class MessagesRepository {
           SELECT m.id, m.channel_id, members.user_id FROM m, members
         ),
         replied AS (
-          UPDATE messages SET reply_count = reply_count + 1 WHERE id = ? AND EXISTS (SELECT FROM m)
+          UPDATE messages SET reply_count = reply_count + 1
+          WHERE id = (SELECT id FROM root) AND EXISTS (SELECT FROM m)
         ),
         change AS (
-          SELECT ${MESSAGE_VIEW} AS data
-          FROM m, (
-            SELECT '[]'::json AS reactions, ?::json AS files,
-              (SELECT coalesce(json_agg(user_id ORDER BY position), '[]') FROM members) AS mentions
-          ) AS related
+          SELECT (
+              SELECT ${MESSAGE_VIEW}
+              FROM m, (
+                SELECT '[]'::json AS reactions, ?::json AS files,
+                  (SELECT coalesce(json_agg(user_id ORDER BY position), '[]') FROM members) AS mentions
+              ) AS related
+            ) AS data,
+            json_build_object('threadFound', ?::uuid IS NULL OR EXISTS (SELECT FROM root)) AS answer
         )`,
       bindings: [
+        message.threadId,
+        message.channelId,
         message.id,
         message.workspaceId,
         message.channelId,
         message.userId,
         message.text,
-        message.threadId,
         message.clientMsgId,
         message.botProfile === null ? null : JSON.stringify(message.botProfile),
         message.blocks === null ? null : JSON.stringify(message.blocks),
         message.attachments === null ? null : JSON.stringify(message.attachments),
         message.channelId,
+        message.threadId,
         JSON.stringify(mentions),
         message.workspaceId,
-        message.threadId,
         JSON.stringify(files),
+        message.threadId,
       ],
     };
   }
