@@ -46,6 +46,19 @@ export interface InsertionAnswer {
   threadFound: boolean;
 }
 
+/** The live messages of a page as views, `m` the message row; `where` and `order` pick and sort them. */
+const pageSql = (where: string, order: 'ASC' | 'DESC') =>
+  `SELECT ${MESSAGE_VIEW} AS view FROM messages AS m CROSS JOIN ${STORED_RELATED}
+   WHERE ${where} AND m.deleted_at IS NULL ORDER BY m.id ${order} LIMIT ?`;
+
+const PAGES = {
+  channel: pageSql('m.channel_id = ? AND m.thread_id IS NULL', 'DESC'),
+  channelBefore: pageSql('m.channel_id = ? AND m.thread_id IS NULL AND m.id < ?', 'DESC'),
+  channelAfter: pageSql('m.channel_id = ? AND m.thread_id IS NULL AND m.id > ?', 'ASC'),
+  replies: pageSql('m.thread_id = ?', 'ASC'),
+  repliesAfter: pageSql('m.thread_id = ? AND m.id > ?', 'ASC'),
+};
+
 export type NewMessage = Pick<
   MessageModel,
   | 'id'
@@ -188,37 +201,27 @@ export class MessagesRepository {
 
   /** Top-level messages of a channel, newest first. */
   async listChannel(channelId: string, limit: number, beforeId?: string): Promise<MessageView[]> {
-    const query = this.views(beforeId ? 'channel-messages-before' : 'channel-messages')
-      .where('m.channelId', channelId)
-      .whereNull('m.threadId')
-      .whereNull('m.deletedAt')
-      .orderBy('m.id', 'desc')
-      .limit(limit);
-    if (beforeId) void query.where('m.id', '<', beforeId);
-    return (await query).map((row) => row.view);
+    return beforeId
+      ? this.page('channel-messages-before', PAGES.channelBefore, [channelId, beforeId, limit])
+      : this.page('channel-messages', PAGES.channel, [channelId, limit]);
   }
 
   /** Top-level messages of a channel newer than `afterId`, oldest first. */
   async listChannelAfter(channelId: string, limit: number, afterId: string): Promise<MessageView[]> {
-    const rows = await this.views('channel-messages-after')
-      .where('m.channelId', channelId)
-      .whereNull('m.threadId')
-      .whereNull('m.deletedAt')
-      .where('m.id', '>', afterId)
-      .orderBy('m.id')
-      .limit(limit);
-    return rows.map((row) => row.view);
+    return this.page('channel-messages-after', PAGES.channelAfter, [channelId, afterId, limit]);
   }
 
   /** Replies of a thread, oldest first. */
   async listReplies(threadId: string, limit: number, afterId?: string): Promise<MessageView[]> {
-    const query = this.views(afterId ? 'thread-replies-after' : 'thread-replies')
-      .where('m.threadId', threadId)
-      .whereNull('m.deletedAt')
-      .orderBy('m.id')
-      .limit(limit);
-    if (afterId) void query.where('m.id', '>', afterId);
-    return (await query).map((row) => row.view);
+    return afterId
+      ? this.page('thread-replies-after', PAGES.repliesAfter, [threadId, afterId, limit])
+      : this.page('thread-replies', PAGES.replies, [threadId, limit]);
+  }
+
+  /** A page of message views: one of PAGES, the statement most requests make (see Database.query). */
+  private async page(name: string, sql: string, values: (string | number)[]): Promise<MessageView[]> {
+    const rows = await this.db.query<{ view: MessageView }>(name, sql, values);
+    return rows.map((row) => row.view);
   }
 
   async adjustReplyCount(threadId: string, delta: number): Promise<void> {
