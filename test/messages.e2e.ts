@@ -129,6 +129,21 @@ describe('messages', () => {
     });
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors[0].path).toBe('threadId');
+
+    // A deleted message takes no replies (with or without a clientMsgId), and the refused one leaves no trace.
+    for (const clientMsgId of [undefined, 'reply-to-deleted']) {
+      const gone = await alice.api.post(`/api/v1/channels/${channelId}/messages`, {
+        text: 'too late',
+        threadId: reply1.id,
+        clientMsgId,
+      });
+      expect(gone.status).toBe(400);
+      expect(gone.headers.get('content-type')).toContain('application/problem+json');
+      expect(gone.body.errors).toEqual([{ path: 'threadId', message: 'is not a message in this channel' }]);
+    }
+    const after = await bob.api.get(`/api/v1/messages/${root.id}/replies`);
+    expect(after.body.items.map((m: { text: string }) => m.text)).toEqual(['second reply']);
+    expect((await bob.api.get(`/api/v1/messages/${root.id}`)).body.replyCount).toBe(1);
   });
 
   it('sends a reply also to the channel: one message, in its thread and once in the timeline', async () => {

@@ -63,18 +63,19 @@ export class AuthRepository {
   /**
    * What a user's view shows, for GET /me on every page load: a statement PostgreSQL keeps prepared, without
    * the model layer's per-call query building (objection and knex: 15% of the server's CPU under GET /me load).
-   * Raw rows keep their column names: aliased to the model's.
+   * Rows keep their column names: aliased to the model's.
    */
   async findUserViewFields(
     id: string,
   ): Promise<Pick<UserModel, 'id' | 'email' | 'displayName' | 'avatarVersion' | 'createdAt'> | undefined> {
-    const { rows } = await this.db.conn
-      .raw<{ rows: Pick<UserModel, 'id' | 'email' | 'displayName' | 'avatarVersion' | 'createdAt'>[] }>(
-        `SELECT id, email, display_name AS "displayName", avatar_version AS "avatarVersion", created_at AS "createdAt"
-         FROM users WHERE id = ?`,
-        [id],
-      )
-      .options({ name: 'user-view-fields' });
+    const rows = await this.db.query<
+      Pick<UserModel, 'id' | 'email' | 'displayName' | 'avatarVersion' | 'createdAt'>
+    >(
+      'user-view-fields',
+      `SELECT id, email, display_name AS "displayName", avatar_version AS "avatarVersion", created_at AS "createdAt"
+       FROM users WHERE id = ?`,
+      [id],
+    );
     return rows[0];
   }
 

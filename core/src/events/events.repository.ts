@@ -107,14 +107,13 @@ export class EventsRepository {
     if (this.reactions.has(type) && !this.db.inTransaction) {
       return this.db.transaction(() => this.appendWithOutcome<K, A>(type, scope, change));
     }
-    const { rows } = await this.db.conn
-      .raw<{ rows: (Partial<AppendedRow> & { data: StreamEvents[K] | null; answer?: A })[] }>(
-        `WITH ${change.sql},
-         appended AS (${this.insertSql('change.data::jsonb', 'change, ', 'WHERE change.data IS NOT NULL')})
-         SELECT change.*, appended.seq, appended.id, appended.created_at FROM change LEFT JOIN appended ON true`,
-        [...change.bindings, ...this.insertBindings(type, scope, [])],
-      )
-      .options({ name: change.name });
+    const rows = await this.db.query<Partial<AppendedRow> & { data: StreamEvents[K] | null; answer?: A }>(
+      change.name,
+      `WITH ${change.sql},
+       appended AS (${this.insertSql('change.data::jsonb', 'change, ', 'WHERE change.data IS NOT NULL')})
+       SELECT change.*, appended.seq, appended.id, appended.created_at FROM change LEFT JOIN appended ON true`,
+      [...change.bindings, ...this.insertBindings(type, scope, [])],
+    );
     if (rows.length === 0) return undefined;
     const { data, answer, seq, id, created_at } = rows[0];
     if (data !== null)

@@ -49,6 +49,24 @@ const STORED_RELATED = `LATERAL (SELECT
   coalesce((SELECT json_agg(mm.user_id) FROM message_mentions AS mm WHERE mm.message_id = m.id), '[]') AS mentions
 ) AS related`;
 
+/** What a message insertion answers besides its event: whether the thread it replies to was found. */
+export interface InsertionAnswer {
+  threadFound: boolean;
+}
+
+/** The live messages of a page as views, `m` the message row; `where` and `order` pick and sort them. */
+const pageSql = (where: string, order: 'ASC' | 'DESC') =>
+  `SELECT ${MESSAGE_VIEW} AS view FROM messages AS m CROSS JOIN ${STORED_RELATED}
+   WHERE ${where} AND m.deleted_at IS NULL ORDER BY m.id ${order} LIMIT ?`;
+
+const PAGES = {
+  channel: pageSql(`m.channel_id = ? AND ${inTimeline('m')}`, 'DESC'),
+  channelBefore: pageSql(`m.channel_id = ? AND ${inTimeline('m')} AND m.id < ?`, 'DESC'),
+  channelAfter: pageSql(`m.channel_id = ? AND ${inTimeline('m')} AND m.id > ?`, 'ASC'),
+  replies: pageSql('m.thread_id = ?', 'ASC'),
+  repliesAfter: pageSql('m.thread_id = ? AND m.id > ?', 'ASC'),
+};
+
 export type NewMessage = Pick<
   MessageModel,
   | 'id'
@@ -93,19 +111,26 @@ export class MessagesRepository {
 
   /**
    * The insert of a new message, with its mentions of workspace members and its thread root's reply count, as a
-   * change for EventsRepository.appendWithChange (one statement). Nothing happens if this author already posted
-   * this `clientMsgId` in the channel. `data` is the new message's view; `files` are attached by the caller.
+   * change for EventsRepository.appendWithOutcome (one statement). `message.threadId` may name any live message
+   * of the channel: the reply hangs off its thread's root, and nothing is written when there is none (the
+   * answer says so). Nothing happens either if this author already posted this `clientMsgId` in the channel.
+   * `data` is the new message's view, if written; `files` are attached by the caller.
    * `mentions`: user ids, first mentioned first; those who are not members of the workspace are left out.
    */
   insertion(message: NewMessage, mentions: string[], files: FileView[]): SqlChange {
     return {
       name: 'message-insertion',
-      sql: `m AS (
+      sql: `root AS (
+          SELECT coalesce(thread_id, id) AS id FROM messages
+          WHERE id = ?::uuid AND channel_id = ? AND deleted_at IS NULL
+        ),
+        m AS (
           INSERT INTO messages (id, workspace_id, channel_id, user_id, text, thread_id, also_sent_to_channel,
             client_msg_id, bot_profile, blocks, attachments, ts)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, greatest(
+          SELECT ?, ?, ?, ?, ?, (SELECT id FROM root), ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, greatest(
             (extract(epoch FROM clock_timestamp()) * 1000000)::bigint,
-            (SELECT coalesce(max(ts), 0) + 1 FROM messages WHERE channel_id = ?)))
+            (SELECT coalesce(max(ts), 0) + 1 FROM messages WHERE channel_id = ?))
+          WHERE ?::uuid IS NULL OR EXISTS (SELECT FROM root)
           ON CONFLICT (channel_id, user_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
           RETURNING id, workspace_id, channel_id, user_id, text, thread_id, also_sent_to_channel, reply_count,
             client_msg_id, created_at, edited_at, bot_profile, ts, blocks, attachments
@@ -120,32 +145,38 @@ export class MessagesRepository {
           SELECT m.id, m.channel_id, members.user_id FROM m, members
         ),
         replied AS (
-          UPDATE messages SET reply_count = reply_count + 1 WHERE id = ? AND EXISTS (SELECT FROM m)
+          UPDATE messages SET reply_count = reply_count + 1
+          WHERE id = (SELECT id FROM root) AND EXISTS (SELECT FROM m)
         ),
         change AS (
-          SELECT ${MESSAGE_VIEW} AS data
-          FROM m, (
-            SELECT '[]'::json AS reactions, ?::json AS files,
-              (SELECT coalesce(json_agg(user_id ORDER BY position), '[]') FROM members) AS mentions
-          ) AS related
+          SELECT (
+              SELECT ${MESSAGE_VIEW}
+              FROM m, (
+                SELECT '[]'::json AS reactions, ?::json AS files,
+                  (SELECT coalesce(json_agg(user_id ORDER BY position), '[]') FROM members) AS mentions
+              ) AS related
+            ) AS data,
+            json_build_object('threadFound', ?::uuid IS NULL OR EXISTS (SELECT FROM root)) AS answer
         )`,
       bindings: [
+        message.threadId,
+        message.channelId,
         message.id,
         message.workspaceId,
         message.channelId,
         message.userId,
         message.text,
-        message.threadId,
         message.alsoSentToChannel,
         message.clientMsgId,
         message.botProfile === null ? null : JSON.stringify(message.botProfile),
         message.blocks === null ? null : JSON.stringify(message.blocks),
         message.attachments === null ? null : JSON.stringify(message.attachments),
         message.channelId,
+        message.threadId,
         JSON.stringify(mentions),
         message.workspaceId,
-        message.threadId,
         JSON.stringify(files),
+        message.threadId,
       ],
     };
   }
@@ -190,26 +221,14 @@ export class MessagesRepository {
 
   /** The timeline of a channel (top-level messages and replies also sent to it), newest first. */
   async listChannel(channelId: string, limit: number, beforeId?: string): Promise<MessageView[]> {
-    const query = this.views(beforeId ? 'channel-messages-before' : 'channel-messages')
-      .where('m.channelId', channelId)
-      .whereRaw(inTimeline('m'))
-      .whereNull('m.deletedAt')
-      .orderBy('m.id', 'desc')
-      .limit(limit);
-    if (beforeId) void query.where('m.id', '<', beforeId);
-    return (await query).map((row) => row.view);
+    return beforeId
+      ? this.page('channel-messages-before', PAGES.channelBefore, [channelId, beforeId, limit])
+      : this.page('channel-messages', PAGES.channel, [channelId, limit]);
   }
 
   /** The timeline of a channel newer than `afterId`, oldest first. */
   async listChannelAfter(channelId: string, limit: number, afterId: string): Promise<MessageView[]> {
-    const rows = await this.views('channel-messages-after')
-      .where('m.channelId', channelId)
-      .whereRaw(inTimeline('m'))
-      .whereNull('m.deletedAt')
-      .where('m.id', '>', afterId)
-      .orderBy('m.id')
-      .limit(limit);
-    return rows.map((row) => row.view);
+    return this.page('channel-messages-after', PAGES.channelAfter, [channelId, afterId, limit]);
   }
 
   /**
@@ -240,13 +259,15 @@ export class MessagesRepository {
 
   /** Replies of a thread, oldest first. */
   async listReplies(threadId: string, limit: number, afterId?: string): Promise<MessageView[]> {
-    const query = this.views(afterId ? 'thread-replies-after' : 'thread-replies')
-      .where('m.threadId', threadId)
-      .whereNull('m.deletedAt')
-      .orderBy('m.id')
-      .limit(limit);
-    if (afterId) void query.where('m.id', '>', afterId);
-    return (await query).map((row) => row.view);
+    return afterId
+      ? this.page('thread-replies-after', PAGES.repliesAfter, [threadId, afterId, limit])
+      : this.page('thread-replies', PAGES.replies, [threadId, limit]);
+  }
+
+  /** A page of message views: one of PAGES, the statement most requests make (see Database.query). */
+  private async page(name: string, sql: string, values: (string | number)[]): Promise<MessageView[]> {
+    const rows = await this.db.query<{ view: MessageView }>(name, sql, values);
+    return rows.map((row) => row.view);
   }
 
   async adjustReplyCount(threadId: string, delta: number): Promise<void> {

@@ -18,7 +18,7 @@ import { assertRichContent, fallbackText } from '../slack/block-kit';
 import { parseTs } from '../slack/slack-ids';
 import { MessageHooks } from './message-hooks';
 import type { BotProfile } from './messages.schemas';
-import { MessagesRepository } from './messages.repository';
+import { InsertionAnswer, MessagesRepository } from './messages.repository';
 import type {
   HistoryPage,
   HistoryQuery,
@@ -47,6 +47,11 @@ const pageOf = (views: MessageView[], limit: number): Page<MessageView> =>
 
 /** The ways to say where a page of a channel's history starts: one at a time. */
 const HISTORY_POSITIONS = ['cursor', 'after', 'around'] as const;
+
+const threadNotFound = () =>
+  badRequest('The thread does not exist in this channel', [
+    { path: 'threadId', message: 'is not a message in this channel' },
+  ]);
 
 /** Attempts at a post whose `ts` a concurrent post in the same channel took first (each takes the next one). */
 const TS_ATTEMPTS = 5;
@@ -90,16 +95,17 @@ export class MessagesService {
     const { userId } = author;
     const { channel } = await this.channels.requireMember(channelId, options.onBehalfOf ?? userId);
     if (channel.archived) throw conflict('The channel is archived');
+    const hooked = !options.skipHooks && (await this.hooks.watch(channel.workspaceId));
     const clientMsgId = input.clientMsgId ?? null;
-    if (clientMsgId === null) return this.create(channel, author, input, options);
+    if (clientMsgId === null) return this.create(channel, author, input, options, hooked);
     const retried = () => this.repository.viewByClientMsgId(channel.id, userId, clientMsgId);
     // A retry is found before anything that must not run twice (a hook, a bot's post limit). Without those,
     // the insert's conflict finds it: a statement fewer on every first try.
-    if (author.isBot || (!options.skipHooks && (await this.hooks.watch(channel.workspaceId)))) {
-      return (await retried()) ?? (await this.create(channel, author, input, options));
+    if (author.isBot || hooked) {
+      return (await retried()) ?? (await this.create(channel, author, input, options, hooked));
     }
     try {
-      return await this.create(channel, author, input, options);
+      return await this.create(channel, author, input, options, hooked);
     } catch (error) {
       // A retry that could not be made again (its thread or files changed since) still gets its message.
       const existing = await retried().catch(() => undefined);
@@ -108,12 +114,16 @@ export class MessagesService {
     }
   }
 
-  /** Writes a new message (or, on a clientMsgId conflict, returns the one that has it). */
+  /**
+   * Writes a new message (or, on a clientMsgId conflict, returns the one that has it). `hooked`: a
+   * `message.willBePosted` hook sees this message first.
+   */
   private async create(
     channel: ChannelAccess['channel'],
     author: Author,
     input: PostMessageBody,
     options: PostOptions,
+    hooked: boolean,
   ): Promise<MessageView> {
     const { userId } = author;
     const clientMsgId = input.clientMsgId ?? null;
@@ -129,10 +139,14 @@ export class MessagesService {
         { path: 'text', message: 'must not be empty' },
       ]);
     }
-    const threadId = input.threadId ? await this.threadRootId(input.threadId, channel.id) : null;
+    // A hook is shown the thread's root; without one, the insert finds the root itself (a statement fewer).
+    const threadId =
+      input.threadId && hooked
+        ? await this.threadRootId(input.threadId, channel.id)
+        : (input.threadId ?? null);
     const files = await this.files.requireAttachable(channel.workspaceId, userId, fileIds);
     const written = given.trim() || !rich ? given : fallbackText({ blocks, attachments });
-    const text = options.skipHooks
+    const text = !hooked
       ? written
       : await this.hooks.run({
           workspaceId: channel.workspaceId,
@@ -161,7 +175,13 @@ export class MessagesService {
     const insertion = this.repository.insertion(message, mentions, files.map(toFileView));
     const write = async () => {
       const scope = { workspaceId: channel.workspaceId, channelId: channel.id };
-      const view = await this.events.appendWithChange('message.created', scope, insertion);
+      const outcome = await this.events.appendWithOutcome<'message.created', InsertionAnswer>(
+        'message.created',
+        scope,
+        insertion,
+      );
+      if (!outcome!.answer.threadFound) throw threadNotFound();
+      const view = outcome!.data ?? undefined;
       if (view) await this.files.attach(view.id, fileIds);
       return view;
     };
@@ -415,11 +435,7 @@ export class MessagesService {
   /** Replies hang off the thread's root, also when the client names a reply as `threadId`. */
   async threadRootId(threadId: string, channelId: string): Promise<string> {
     const parent = await this.repository.findInChannel(channelId, threadId);
-    if (!parent) {
-      throw badRequest('The thread does not exist in this channel', [
-        { path: 'threadId', message: 'is not a message in this channel' },
-      ]);
-    }
+    if (!parent) throw threadNotFound();
     return parent.threadId ?? parent.id;
   }
 }
