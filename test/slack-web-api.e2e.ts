@@ -156,7 +156,8 @@ describe('Slack Web API', () => {
   });
 
   it('pages conversations.history with cursors, newest first', async () => {
-    const client = webClient(owner.token);
+    // Retries on: conversations.create is tier 2, which this file keeps tight.
+    const client = webClient(owner.token, 3);
     const created = await client.conversations.create({ name: `paged-${Date.now()}` });
     const id = created.channel!.id!;
     const posted: string[] = [];
@@ -181,7 +182,8 @@ describe('Slack Web API', () => {
   });
 
   it('bounds conversations.history by latest and oldest, inclusive or not, paged with cursors', async () => {
-    const client = webClient(owner.token);
+    // Retries on: conversations.create is tier 2, which this file keeps tight.
+    const client = webClient(owner.token, 3);
     const id = (await client.conversations.create({ name: `bounded-${Date.now()}` })).channel!.id!;
     const ts: string[] = [];
     for (let n = 1; n <= 5; n++) ts.push((await client.chat.postMessage({ channel: id, text: `m${n}` })).ts!);
@@ -228,7 +230,8 @@ describe('Slack Web API', () => {
   });
 
   it('sends a reply also to the channel with reply_broadcast: a thread_broadcast in history and in its thread', async () => {
-    const client = webClient(owner.token);
+    // Retries on: conversations.create is tier 2, which this file keeps tight.
+    const client = webClient(owner.token, 3);
     const id = (await client.conversations.create({ name: `broadcast-${Date.now()}` })).channel!.id!;
     const root = await client.chat.postMessage({ channel: id, text: 'Release plan' });
     const quiet = await client.chat.postMessage({ channel: id, text: 'thread only', thread_ts: root.ts! });
@@ -311,7 +314,7 @@ describe('Slack Web API', () => {
 
     // A private channel the bot's owner made: a member who is not in it cannot read it, as on Slack.
     const outsider = webClient(member.token);
-    const secret = await webClient(owner.token).conversations.create({
+    const secret = await webClient(owner.token, 3).conversations.create({
       name: `secret-${Date.now()}`,
       is_private: true,
     });
@@ -320,8 +323,8 @@ describe('Slack Web API', () => {
       error: 'channel_not_found',
     });
     // A public channel they have not joined: readable, but posting needs membership.
-    const open = (await webClient(owner.token).conversations.create({ name: `open-${Date.now()}` })).channel!
-      .id!;
+    const open = (await webClient(owner.token, 3).conversations.create({ name: `open-${Date.now()}` }))
+      .channel!.id!;
     expect(await slackError(outsider.chat.postMessage({ channel: open, text: 'hi' }))).toMatchObject({
       error: 'not_in_channel',
     });
