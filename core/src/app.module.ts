@@ -29,7 +29,7 @@ import { ScheduledMessagesModule } from './scheduled-messages/scheduled-messages
 import { SlackModule } from './slack/slack.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
-/** The server's logger for every module (the medium test tier builds its modules with it too). */
+/** The server's logger for every module. */
 @Global()
 @Module({})
 export class LoggerModule {
@@ -38,20 +38,27 @@ export class LoggerModule {
   }
 }
 
+/** What every domain module stands on: config, logger, clock, database, metrics, limits, events, audit. */
+export function foundationModules(config: AppConfig, logger: Logger) {
+  return [
+    ConfigModule.forRoot(config),
+    LoggerModule.forRoot(logger),
+    ClockModule,
+    DatabaseModule,
+    MetricsModule,
+    RateLimitsModule,
+    EventsModule,
+    AuditModule,
+  ];
+}
+
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        LoggerModule.forRoot(logger),
-        ClockModule,
-        DatabaseModule,
-        MetricsModule,
-        RateLimitsModule,
-        EventsModule,
-        AuditModule,
+        ...foundationModules(config, logger),
         AuthModule,
         WorkspacesModule,
         ChannelsModule,
