@@ -72,37 +72,45 @@ test('a channel of 10,000 messages keeps at most 150 message elements in the DOM
   await page.context().close();
 });
 
+/** Cold loads measured; the budget holds for their median, so one load slowed by the machine does not decide. */
+const COLD_LOADS = 3;
+
 test('the signed-in app paints within 1 s of a cold load', async ({ browser, request }) => {
   const alice = await seed.user(request, 'Alice');
   const workspace = await seed.workspace(request, alice);
   const channel = await seed.channel(request, workspace.id, alice, 'general');
   await seed.post(request, channel.id, alice, 'Good morning');
 
-  // A new context: nothing cached, the session already stored.
-  const page = await signedIn(browser, alice);
-  await page.goto(`/w/${workspace.id}/c/${channel.id}`);
-  const shown = await page.waitForFunction(
-    () =>
-      document.querySelector('[role="log"] article')?.textContent?.includes('Good morning')
-        ? performance.now()
-        : 0,
-    null,
-    { polling: 'raf' },
-  );
-  const { paint, html, scripts } = await page.evaluate(() => {
-    const [navigation] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
-    const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-    return {
-      paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
-      html: navigation?.responseEnd ?? Number.NaN,
-      scripts: Math.max(...resources.filter((r) => r.name.endsWith('.js')).map((r) => r.responseEnd)),
-    };
-  });
-  console.log(
-    `budget: first contentful paint ${Math.round(paint)} ms (budget ${MAX_FIRST_PAINT_MS} ms), cold load, loopback ` +
-      `(HTML at ${Math.round(html)} ms, scripts at ${Math.round(scripts)} ms, ` +
-      `channel and its messages shown at ${Math.round(await shown.jsonValue())} ms)`,
-  );
-  expect(paint).toBeLessThanOrEqual(MAX_FIRST_PAINT_MS);
-  await page.context().close();
+  const paints: number[] = [];
+  for (let load = 1; load <= COLD_LOADS; load += 1) {
+    // A new context each time: nothing cached, the session already stored.
+    const page = await signedIn(browser, alice);
+    await page.goto(`/w/${workspace.id}/c/${channel.id}`);
+    const shown = await page.waitForFunction(
+      () =>
+        document.querySelector('[role="log"] article')?.textContent?.includes('Good morning')
+          ? performance.now()
+          : 0,
+      null,
+      { polling: 'raf' },
+    );
+    const { paint, html, scripts } = await page.evaluate(() => {
+      const [navigation] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+      const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+      return {
+        paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
+        html: navigation?.responseEnd ?? Number.NaN,
+        scripts: Math.max(...resources.filter((r) => r.name.endsWith('.js')).map((r) => r.responseEnd)),
+      };
+    });
+    console.log(
+      `budget: first contentful paint ${Math.round(paint)} ms (budget ${MAX_FIRST_PAINT_MS} ms for the median ` +
+        `of ${COLD_LOADS}), cold load ${load}, loopback (HTML at ${Math.round(html)} ms, scripts at ` +
+        `${Math.round(scripts)} ms, channel and its messages shown at ${Math.round(await shown.jsonValue())} ms)`,
+    );
+    paints.push(paint);
+    await page.context().close();
+  }
+  const median = [...paints].sort((a, b) => a - b)[Math.floor(COLD_LOADS / 2)]!;
+  expect(median).toBeLessThanOrEqual(MAX_FIRST_PAINT_MS);
 });
