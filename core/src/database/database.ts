@@ -109,11 +109,11 @@ export async function migrateLatest(url: string): Promise<string[]> {
 export class Database {
   private readonly current = new AsyncLocalStorage<{ trx: Knex.Transaction; afterCommit: (() => void)[] }>();
 
-  /** `url` is where the pool connects, for the few consumers that need a dedicated connection (LISTEN). */
   /** Each named statement's text with its placeholders numbered ($1, $2, …). */
   private readonly positioned = new Map<string, string>();
   private readonly connections: KnexConnections;
 
+  /** `url` is where the pool connects, for the few consumers that need a dedicated connection (LISTEN). */
   constructor(
     readonly knex: Knex,
     readonly url: string,
