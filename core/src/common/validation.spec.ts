@@ -1,6 +1,7 @@
 import { pageQuerySchema } from './pagination';
 import { ProblemException } from './problem';
-import { assertValid } from './validation';
+import Ajv from 'ajv';
+import { assertValid, compileAhead } from './validation';
 
 const fieldsRefused = (schema: object, value: unknown, prefix = '') => {
   try {
@@ -26,5 +27,21 @@ describe('assertValid', () => {
     const schema = { type: 'object', properties: { since: { type: 'string', format: 'date-time' } } };
     expect(fieldsRefused(schema, { since: '2026-12-31T23:59:60Z' })).toEqual(['since']);
     expect(fieldsRefused(schema, { since: '2026-12-31T23:59:59.999+01:00' })).toEqual([]);
+  });
+});
+
+describe('compileAhead', () => {
+  it('compiles a schema once, so that its first check compiles nothing', () => {
+    const schema = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] };
+    const compile = jest.spyOn(Ajv.prototype, 'compile');
+    try {
+      compileAhead(schema);
+      expect(compile).toHaveBeenCalledTimes(1);
+      expect(fieldsRefused(schema, {})).toEqual(['name']);
+      expect(fieldsRefused(schema, { name: 'general' })).toEqual([]);
+      expect(compile).toHaveBeenCalledTimes(1);
+    } finally {
+      compile.mockRestore();
+    }
   });
 });

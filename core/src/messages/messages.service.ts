@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ChannelAccess, ChannelsService } from '../channels/channels.service';
 import { newId } from '../common/ids';
 import { decodeCursor, encodeCursor, Page, PageQuery, toPage } from '../common/pagination';
@@ -14,7 +14,7 @@ import { WorkspacesService } from '../workspaces/workspaces.service';
 import { isReactionEmoji } from './emoji';
 import { parseBroadcast, parseMentions } from './mentions';
 import { isUniqueViolation } from '../database/errors';
-import { assertRichContent, fallbackText } from '../slack/block-kit';
+import { assertRichContent, fallbackText, prepareRichContentCheck } from '../slack/block-kit';
 import { parseTs } from '../slack/slack-ids';
 import { MessageHooks } from './message-hooks';
 import type { BotProfile } from './messages.schemas';
@@ -67,7 +67,7 @@ async function retryTsClash<T>(attempt: () => Promise<T>): Promise<T> {
 }
 
 @Injectable()
-export class MessagesService {
+export class MessagesService implements OnModuleInit {
   constructor(
     private readonly db: Database,
     private readonly repository: MessagesRepository,
@@ -80,6 +80,10 @@ export class MessagesService {
     private readonly presence: PresenceService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    prepareRichContentCheck();
+  }
 
   /**
    * Posts into a channel the caller belongs to. A repeated `clientMsgId` returns the first message
