@@ -486,6 +486,42 @@ export function processCpuSeconds(pid) {
   }
 }
 
+/**
+ * CPU seconds so far of this process's main thread alone (Linux /proc), or null: the servers of an in-process
+ * benchmark run there, while its load generator runs in worker threads of the same process.
+ */
+export function mainThreadCpuSeconds() {
+  try {
+    return statCpuSeconds(readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU seconds so far of the PostgreSQL backends serving the database that `client` is connected to, itself
+ * left out (Linux /proc, same machine), or null: what the benchmark's own statements cost, not the cluster's
+ * other databases'. Backends are found anew each time; pass the earlier `pids` to count those that ended.
+ */
+export async function databaseBackendsCpu(client, pids = []) {
+  const { rows } = await client.query(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  const all = [...new Set([...pids, ...rows.map((row) => row.pid)])];
+  const seconds = Object.fromEntries(all.map((pid) => [pid, processCpuSeconds(pid)]));
+  return { pids: all, seconds };
+}
+
+/**
+ * CPU seconds the backends used between two databaseBackendsCpu() readings; a backend that ended meanwhile is
+ * left out (its last reading is lost with it), one that started counts from zero.
+ */
+export function databaseBackendsCpuBetween(before, after) {
+  return Object.entries(after.seconds)
+    .filter(([, end]) => end !== null)
+    .reduce((total, [pid, end]) => total + end - (before.seconds[pid] ?? 0), 0);
+}
+
 /** The process `pid` and its descendants now (Linux /proc/<pid>/task/<tid>/children). */
 function processTree(pid) {
   const pids = [];

@@ -2,7 +2,9 @@
 // POST /api/v1/channels/:channelId/messages, next to a bare Fastify route doing one INSERT on the same
 // PostgreSQL; then how many GET /api/v1/me it answers, next to a bare Fastify route doing one SELECT of the same
 // user row (the floor of an authenticated read). Run with `npm run bench:messages` (builds first). Loopback
-// only, bounded, cleans up after itself.
+// only, bounded, cleans up after itself. Each run also prints the CPU one answered request cost the servers' thread
+// and the bench database's PostgreSQL backends: throughput moves with whatever else shares the cores, CPU per
+// request much less (with BENCH_WORKERS=0 the servers' thread also carries the load generator).
 //
 // Environment: BENCH_CONNECTIONS (default 20), BENCH_SECONDS (default 10), BENCH_WARMUP_SECONDS (default 2),
 // BENCH_WORKERS (autocannon worker threads, default 1; 0 runs the load generator on the servers' thread),
@@ -23,10 +25,13 @@ import { preferUnixSocket } from '../../core/dist/database/database.js';
 import { startEmbeddedPostgres } from '../../core/dist/database/embedded-postgres.js';
 import {
   createUserWorkspace,
+  databaseBackendsCpu,
+  databaseBackendsCpuBetween,
   envInt,
   expectStatus,
   formatTable,
   log,
+  mainThreadCpuSeconds,
   printCpuProfileSummary,
   provisionDatabase,
   runBenchmark,
@@ -66,8 +71,12 @@ async function load(url, headers, duration, post) {
   });
 }
 
-/** Warm-up (discarded), then the measured run; summarised into the figures the report prints. */
-async function measure(name, url, headers, post = true, profile = false) {
+/**
+ * Warm-up (discarded), then the measured run; summarised into the figures the report prints, with the CPU each
+ * answered request cost the servers' thread and the database's backends (`observer`: a pg client on the bench
+ * database). Throughput moves with what else shares the cores; CPU per request much less.
+ */
+async function measure(name, url, headers, observer, post = true, profile = false) {
   if (warmupSeconds > 0) {
     log(`${name}: warming up for ${warmupSeconds} s`);
     await load(url, headers, warmupSeconds, post);
@@ -75,7 +84,14 @@ async function measure(name, url, headers, post = true, profile = false) {
   log(`${name}: ${connections} connections for ${seconds} s`);
   const profiler = profile ? startCpuProfile() : undefined;
   await profiler?.started;
+  const serverBefore = mainThreadCpuSeconds();
+  const backendsBefore = await databaseBackendsCpu(observer);
   const result = await load(url, headers, seconds, post);
+  const serverSeconds = mainThreadCpuSeconds() - serverBefore;
+  const backendSeconds = databaseBackendsCpuBetween(
+    backendsBefore,
+    await databaseBackendsCpu(observer, backendsBefore.pids),
+  );
   if (profiler) {
     const summary = summariseCpuProfile(await profiler.stop(), { areas: 12, functions: 25 });
     printCpuProfileSummary(
@@ -88,9 +104,12 @@ async function measure(name, url, headers, post = true, profile = false) {
   const statusCodes = Object.fromEntries(
     Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count]),
   );
+  const msPerRequest = (cpuSeconds) => (ok > 0 ? Math.round((cpuSeconds / ok) * 1e6) / 1e3 : null);
   return {
     name,
     requestsPerSecond: Math.round((ok / result.duration) * 10) / 10,
+    serverCpuMsPerRequest: msPerRequest(serverSeconds),
+    postgresCpuMsPerRequest: msPerRequest(backendSeconds),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     maxMs: result.latency.max,
@@ -174,7 +193,18 @@ async function startJokkaer(databaseUrl, dataDir) {
 }
 
 function resultsTable(rows, unit) {
-  const header = ['server', `${unit}/s`, 'p50 ms', 'p99 ms', 'max ms', '2xx', 'non-2xx', 'errors'];
+  const header = [
+    'server',
+    `${unit}/s`,
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    '2xx',
+    'non-2xx',
+    'errors',
+    'server CPU ms/req',
+    'PG CPU ms/req',
+  ];
   return formatTable(
     header,
     rows.map((r) => [
@@ -186,6 +216,8 @@ function resultsTable(rows, unit) {
       String(r.ok),
       String(r.non2xx),
       String(r.errors + r.timeouts),
+      String(r.serverCpuMsPerRequest ?? 'n/a'),
+      String(r.postgresCpuMsPerRequest ?? 'n/a'),
     ]),
   );
 }
@@ -209,12 +241,16 @@ async function main() {
     const baseline = await startBaseline(baselineUrl, poolMax, jokkaer.userId);
     cleanups.push(() => baseline.close());
 
+    const observer = new pg.Client({ connectionString: benchUrl });
+    await observer.connect();
+    cleanups.push(() => observer.end());
+
     const auth = { authorization: `Bearer ${jokkaer.token}` };
-    const jokkaerRun = await measure('jokkaer', jokkaer.url, auth, true, profiling);
-    const baselineRun = await measure('baseline', baseline.url, auth);
+    const jokkaerRun = await measure('jokkaer', jokkaer.url, auth, observer, true, profiling);
+    const baselineRun = await measure('baseline', baseline.url, auth, observer);
     const baselineRows = await baseline.rowCount();
-    const jokkaerMe = await measure('jokkaer /me', jokkaer.meUrl, auth, false, profiling);
-    const baselineMe = await measure('baseline /me', baseline.meUrl, auth, false);
+    const jokkaerMe = await measure('jokkaer /me', jokkaer.meUrl, auth, observer, false, profiling);
+    const baselineMe = await measure('baseline /me', baseline.meUrl, auth, observer, false);
 
     const ratioOf = (a, b) => (b.requestsPerSecond > 0 ? a.requestsPerSecond / b.requestsPerSecond : 0);
     const ratio = ratioOf(jokkaerRun, baselineRun);
