@@ -32,7 +32,7 @@ describe('assertValid', () => {
 
 describe('compileAhead', () => {
   it('compiles a schema once, so that its first check compiles nothing', () => {
-    const schema = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] };
+    const schema = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } as const;
     const compile = jest.spyOn(Ajv.prototype, 'compile');
     try {
       compileAhead(schema);
