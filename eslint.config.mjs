@@ -10,9 +10,8 @@ const layerRules = {
   database: {
     imports: [
       {
-        regex: '^(knex|objection|pg)(/|$)|\\.models$',
-        message:
-          'Only *.repository.ts (with its *.models.ts) and core/src/database/ touch knex, objection or pg.',
+        regex: '^(knex|pg)(/|$)|\\.rows$',
+        message: 'Only *.repository.ts (with its *.rows.ts) and core/src/database/ touch knex or pg.',
       },
     ],
     // A service may open a unit of work (db.transaction; the Database handle is always `db`): the SQL in it is
@@ -187,7 +186,7 @@ export default tseslint.config(
   // The one place each reads the time or starts a repeating timer.
   layer(['core/src/common/clock.ts', 'core/src/common/timers.ts'], ['database', 'outboundHttp']),
   layer(
-    ['core/src/**/*.repository.ts', 'core/src/**/*.models.ts', 'core/src/database/**'],
+    ['core/src/**/*.repository.ts', 'core/src/**/*.rows.ts', 'core/src/database/**'],
     ['outboundHttp', 'time'],
   ),
   layer(['core/src/egress/**'], ['database', 'time']),

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { knexSnakeCaseMappers } from 'objection';
+import { snakeCaseMapping } from './core/src/database/case-mapping';
 import { migrationSource } from './core/src/database/migrations';
 
 /**
@@ -10,7 +10,7 @@ const config: Knex.Config = {
   client: 'pg',
   connection: process.env.DATABASE_URL,
   migrations: { migrationSource },
-  ...knexSnakeCaseMappers(),
+  ...snakeCaseMapping(),
 };
 
 export default config;

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
 import { Clock } from '../common/clock';
-import type { ModelObject } from 'objection';
-import { TokenModel, UserModel } from './auth.models';
+import type { TokenRow, UserRow } from './auth.rows';
 
-export type UserRow = ModelObject<UserModel>;
-export type TokenRow = ModelObject<TokenModel>;
+export type { TokenRow, UserRow };
 
 export interface ActiveToken {
   tokenId: string;
@@ -24,9 +22,10 @@ export class AuthRepository {
   ) {}
 
   async createUser(
-    user: Pick<UserModel, 'id' | 'email' | 'passwordHash' | 'displayName'> & { isBot?: boolean },
-  ): Promise<UserModel> {
-    return await UserModel.query(this.db.conn).insert(user).returning('*');
+    user: Pick<UserRow, 'id' | 'email' | 'passwordHash' | 'displayName'> & { isBot?: boolean },
+  ): Promise<UserRow> {
+    const [created] = await this.db.conn<UserRow>('users').insert(user).returning('*');
+    return created;
   }
 
   /** Gives an import's placeholder account (never a deactivated one) its owner's password and name. */
@@ -34,9 +33,10 @@ export class AuthRepository {
     email: string,
     passwordHash: string,
     displayName: string,
-  ): Promise<UserModel | undefined> {
-    const [user] = await UserModel.query(this.db.conn)
-      .patch({ passwordHash, displayName, placeholder: false })
+  ): Promise<UserRow | undefined> {
+    const [user] = await this.db
+      .conn<UserRow>('users')
+      .update({ passwordHash, displayName, placeholder: false })
       .whereRaw('lower(email) = lower(?)', [email])
       .where({ placeholder: true })
       .whereNull('passwordHash')
@@ -47,29 +47,27 @@ export class AuthRepository {
 
   /** An account signed in to (through SSO) is no longer an import's placeholder. */
   async clearPlaceholder(userId: string): Promise<void> {
-    await UserModel.query(this.db.conn)
-      .patch({ placeholder: false })
-      .where({ id: userId, placeholder: true });
+    await this.db.conn('users').update({ placeholder: false }).where({ id: userId, placeholder: true });
   }
 
-  async findUserByEmail(email: string): Promise<UserModel | undefined> {
-    return await UserModel.query(this.db.conn).whereRaw('lower(email) = lower(?)', [email]).first();
+  async findUserByEmail(email: string): Promise<UserRow | undefined> {
+    return await this.db.conn<UserRow>('users').whereRaw('lower(email) = lower(?)', [email]).first();
   }
 
-  async findUserById(id: string): Promise<UserModel | undefined> {
-    return await UserModel.query(this.db.conn).findById(id);
+  async findUserById(id: string): Promise<UserRow | undefined> {
+    return await this.db.conn<UserRow>('users').where({ id }).first();
   }
 
   /**
    * What a user's view shows, for GET /me on every page load: a statement PostgreSQL keeps prepared, without
-   * the model layer's per-call query building (objection and knex: 15% of the server's CPU under GET /me load).
-   * Rows keep their column names: aliased to the model's.
+   * knex's per-call query building (it and objection's took 15% of the server's CPU under GET /me load).
+   * Rows keep their column names: aliased to the row type's.
    */
   async findUserViewFields(
     id: string,
-  ): Promise<Pick<UserModel, 'id' | 'email' | 'displayName' | 'avatarVersion' | 'createdAt'> | undefined> {
+  ): Promise<Pick<UserRow, 'id' | 'email' | 'displayName' | 'avatarVersion' | 'createdAt'> | undefined> {
     const rows = await this.db.query<
-      Pick<UserModel, 'id' | 'email' | 'displayName' | 'avatarVersion' | 'createdAt'>
+      Pick<UserRow, 'id' | 'email' | 'displayName' | 'avatarVersion' | 'createdAt'>
     >(
       'user-view-fields',
       `SELECT id, email, display_name AS "displayName", avatar_version AS "avatarVersion", created_at AS "createdAt"
@@ -80,10 +78,11 @@ export class AuthRepository {
   }
 
   async insertToken(
-    token: Pick<TokenModel, 'id' | 'userId' | 'kind' | 'name' | 'tokenHash' | 'expiresAt'> &
-      Partial<Pick<TokenModel, 'installId' | 'scopes'>>,
-  ) {
-    return await TokenModel.query(this.db.conn).insert(token).returning('*');
+    token: Pick<TokenRow, 'id' | 'userId' | 'kind' | 'name' | 'tokenHash' | 'expiresAt'> &
+      Partial<Pick<TokenRow, 'installId' | 'scopes'>>,
+  ): Promise<TokenRow> {
+    const [created] = await this.db.conn<TokenRow>('tokens').insert(token).returning('*');
+    return created;
   }
 
   /** A token counts only while it is neither revoked nor expired; checked on every request. */
@@ -107,7 +106,7 @@ export class AuthRepository {
       .whereNull('tokens.revokedAt')
       .whereRaw('(tokens.expires_at IS NULL OR tokens.expires_at > now())')
       .first<
-        (Pick<TokenModel, 'id' | 'userId' | 'kind' | 'expiresAt' | 'scopes'> & { isBot: boolean }) | undefined
+        (Pick<TokenRow, 'id' | 'userId' | 'kind' | 'expiresAt' | 'scopes'> & { isBot: boolean }) | undefined
       >('tokens.id', 'tokens.userId', 'users.isBot', 'tokens.kind', 'tokens.expiresAt', 'tokens.scopes');
     return (
       row && {
@@ -121,8 +120,9 @@ export class AuthRepository {
     );
   }
 
-  async listTokens(userId: string, kind: string): Promise<TokenModel[]> {
-    return await TokenModel.query(this.db.conn)
+  async listTokens(userId: string, kind: string): Promise<TokenRow[]> {
+    return await this.db
+      .conn<TokenRow>('tokens')
       .where({ userId, kind })
       .whereNull('revokedAt')
       .whereRaw('(expires_at IS NULL OR expires_at > now())')
@@ -131,8 +131,9 @@ export class AuthRepository {
 
   /** Returns whether a live token of this user was revoked. */
   async revokeToken(userId: string, tokenId: string, kind?: string): Promise<boolean> {
-    const query = TokenModel.query(this.db.conn)
-      .patch({ revokedAt: this.clock.date() })
+    const query = this.db
+      .conn('tokens')
+      .update({ revokedAt: this.clock.date() })
       .where({ id: tokenId, userId })
       .whereNull('revokedAt');
     if (kind) void query.where({ kind });
@@ -141,26 +142,31 @@ export class AuthRepository {
 
   /** Revokes every live session of a user but `keepTokenId`'s; returns those revoked. */
   async revokeSessions(userId: string, keepTokenId?: string): Promise<{ id: string; userId: string }[]> {
-    const query = TokenModel.query(this.db.conn)
-      .patch({ revokedAt: this.clock.date() })
+    const query = this.db
+      .conn('tokens')
+      .update({ revokedAt: this.clock.date() })
       .where({ userId, kind: 'session' })
       .whereNull('revokedAt');
     if (keepTokenId) void query.whereNot({ id: keepTokenId });
-    return await query.returning(['id', 'userId']);
+    return await query.returning<{ id: string; userId: string }[]>(['id', 'userId']);
   }
 
   async installOfToken(tokenId: string): Promise<string | null> {
-    const row = await TokenModel.query(this.db.conn).findById(tokenId).select('installId');
+    const row = await this.db
+      .conn('tokens')
+      .where({ id: tokenId })
+      .first<Pick<TokenRow, 'installId'> | undefined>('installId');
     return row?.installId ?? null;
   }
 
   /** Revokes every live token of an app install at once; returns them (their sockets close on every instance). */
   async revokeInstallTokens(installId: string): Promise<{ id: string; userId: string }[]> {
-    return await TokenModel.query(this.db.conn)
-      .patch({ revokedAt: this.clock.date() })
+    return await this.db
+      .conn('tokens')
+      .update({ revokedAt: this.clock.date() })
       .where({ installId })
       .whereNull('revokedAt')
-      .returning(['id', 'userId']);
+      .returning<{ id: string; userId: string }[]>(['id', 'userId']);
   }
 
   async saveSsoState(stateHash: Buffer, codeVerifier: string, expiresAt: Date): Promise<void> {
@@ -177,7 +183,7 @@ export class AuthRepository {
     return row && row.expiresAt > this.clock.date() ? row.codeVerifier : undefined;
   }
 
-  async findUserBySsoSubject(subject: string): Promise<UserModel | undefined> {
+  async findUserBySsoSubject(subject: string): Promise<UserRow | undefined> {
     const row = await this.db
       .conn('ssoIdentities')
       .where({ subject })

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
-import { UserModel } from './auth.models';
 
 @Injectable()
 export class PasswordsRepository {
@@ -8,7 +7,7 @@ export class PasswordsRepository {
 
   /** Null leaves the account without a password: no one can log in with one until it is reset. */
   async setPasswordHash(userId: string, passwordHash: string | null): Promise<void> {
-    await UserModel.query(this.db.conn).findById(userId).patch({ passwordHash });
+    await this.db.conn('users').where({ id: userId }).update({ passwordHash });
   }
 
   /**

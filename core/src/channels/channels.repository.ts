@@ -3,9 +3,8 @@ import { Database } from '../database/database';
 import type { SqlChange } from '../events/events.repository';
 import type { ViewerScope } from '../realtime/audience';
 import type { Role } from '../workspaces/workspaces.schemas';
-import { inTimeline } from '../messages/messages.models';
-import { ChannelModel } from './channels.models';
-import type { ChannelRow } from './channels.models';
+import { inTimeline } from '../messages/messages.rows';
+import type { ChannelRow } from './channels.rows';
 
 export type { ChannelRow };
 import { ReadStateView, UNREAD_COUNT_CAP } from './channels.schemas';
@@ -92,9 +91,10 @@ export class ChannelsRepository {
   }
 
   async create(
-    channel: Pick<ChannelModel, 'id' | 'workspaceId' | 'name' | 'kind' | 'topic' | 'dmKey' | 'createdBy'>,
-  ) {
-    return await ChannelModel.query(this.db.conn).insert(channel).returning('*');
+    channel: Pick<ChannelRow, 'id' | 'workspaceId' | 'name' | 'kind' | 'topic' | 'dmKey' | 'createdBy'>,
+  ): Promise<ChannelRow> {
+    const [created] = await this.db.conn<ChannelRow>('channels').insert(channel).returning('*');
+    return created;
   }
 
   /**
@@ -118,8 +118,8 @@ export class ChannelsRepository {
       );
   }
 
-  async findDm(workspaceId: string, dmKey: string): Promise<ChannelModel | undefined> {
-    return await ChannelModel.query(this.db.conn).where({ workspaceId, dmKey }).first();
+  async findDm(workspaceId: string, dmKey: string): Promise<ChannelRow | undefined> {
+    return await this.db.conn<ChannelRow>('channels').where({ workspaceId, dmKey }).first();
   }
 
   /** Public channels (unless the caller is a guest) plus every channel the caller is in, with their read state. */
@@ -239,8 +239,16 @@ export class ChannelsRepository {
     return rows.map((row) => row.userId);
   }
 
-  async update(channelId: string, patch: Partial<Pick<ChannelModel, 'name' | 'topic' | 'archived'>>) {
-    return await ChannelModel.query(this.db.conn).patchAndFetchById(channelId, patch);
+  async update(
+    channelId: string,
+    patch: Partial<Pick<ChannelRow, 'name' | 'topic' | 'archived'>>,
+  ): Promise<ChannelRow> {
+    const [updated] = await this.db
+      .conn<ChannelRow>('channels')
+      .where({ id: channelId })
+      .update(patch)
+      .returning('*');
+    return updated;
   }
 
   /** New members start with the channel's history read, as on Slack. */

@@ -42,10 +42,6 @@ describe('ProblemFilter', () => {
     expect(JSON.stringify(body)).not.toMatch(/insert|plugin_kv|byte sequence/i);
   });
 
-  it('finds the code on errors that Objection wraps', () => {
-    expect(answer({ nativeError: pgError('22021') }).status).toBe(400);
-  });
-
   it('never shows the message of an unexpected error or of a 5xx HttpException', () => {
     for (const error of [new Error('select secret from users'), new HttpException('select secret', 502)]) {
       const { status, body } = answer(error);

@@ -2,10 +2,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import { knexSnakeCaseMappers } from 'objection';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
+import { snakeCaseMapping } from './case-mapping';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { migrationSource } from './migrations';
 
@@ -78,7 +78,7 @@ export function createKnex(url: string, poolMax: number, timeouts?: DatabaseTime
       }),
     },
     // Columns are snake_case in SQL and camelCase in TypeScript.
-    ...knexSnakeCaseMappers(),
+    ...snakeCaseMapping(),
   });
   // pg gives up on an unanswered statement yet leaves its connection waiting for the answer, with what comes
   // next (a transaction's ROLLBACK) queued behind it: closing it fails that at once and the pool drops it.

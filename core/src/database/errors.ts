@@ -3,21 +3,19 @@ import { ProblemException } from '../common/problem';
 interface PgError {
   code?: string;
   constraint?: string;
-  /** Objection wraps driver errors and keeps the original here. */
-  nativeError?: PgError;
 }
 
 /** The SQLSTATE of a PostgreSQL error (five characters), or undefined for anything else. */
 function sqlState(error: unknown): string | undefined {
-  const pg = (error as PgError)?.nativeError ?? (error as PgError);
-  const code = pg?.code;
+  const code = (error as PgError)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
 /** PostgreSQL's unique_violation, raised when an insert races another for the same unique key. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const pg = (error as PgError)?.nativeError ?? (error as PgError);
-  return sqlState(error) === '23505' && (constraint === undefined || pg.constraint === constraint);
+  return (
+    sqlState(error) === '23505' && (constraint === undefined || (error as PgError).constraint === constraint)
+  );
 }
 
 /**
@@ -72,7 +70,7 @@ const UNAVAILABLE_STATES = new Set([
  * was asked: the caller answers 503 and tries again later. Data errors are another matter.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const pg = ((error as PgError)?.nativeError ?? error) as PgError & { name?: string; message?: string };
+  const pg = error as (PgError & { name?: string; message?: string }) | null | undefined;
   if (!pg || typeof pg !== 'object') return false;
   if (pg.name === 'KnexTimeoutError') return true; // waiting for a pool connection
   if (pg.code && (NETWORK_CODES.has(pg.code) || UNAVAILABLE_STATES.has(pg.code) || pg.code.startsWith('08')))

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
-import { FileModel } from './files.models';
-import type { FileRow } from './files.models';
+import type { FileRow } from './files.rows';
 
 export type { FileRow };
 
@@ -10,22 +9,21 @@ export class FilesRepository {
   constructor(private readonly db: Database) {}
 
   async insert(
-    file: Pick<
-      FileModel,
-      'id' | 'workspaceId' | 'uploaderId' | 'name' | 'size' | 'contentType' | 'storageKey'
-    >,
-  ): Promise<FileModel> {
-    return await FileModel.query(this.db.conn).insert(file).returning('*');
+    file: Pick<FileRow, 'id' | 'workspaceId' | 'uploaderId' | 'name' | 'size' | 'contentType' | 'storageKey'>,
+  ): Promise<FileRow> {
+    const [created] = await this.db.conn<FileRow>('files').insert(file).returning('*');
+    return created;
   }
 
   /**
    * The file, if `userId` may read it: they uploaded it and are still in its workspace, or it is attached to a
    * live message in a channel they can read (a member, or a non-guest for public channels).
    */
-  async findReadable(fileId: string, userId: string): Promise<FileModel | undefined> {
+  async findReadable(fileId: string, userId: string): Promise<FileRow | undefined> {
     const knex = this.db.knex;
-    return await FileModel.query(this.db.conn)
-      .findById(fileId)
+    return await this.db
+      .conn<FileRow>('files')
+      .where('files.id', fileId)
       .whereExists(
         knex('workspaceMembers as wm')
           .whereRaw('wm.workspace_id = files.workspace_id')
@@ -47,12 +45,13 @@ export class FilesRepository {
                 }),
             );
           }),
-      );
+      )
+      .first();
   }
 
   /** Of `fileIds`, those this user uploaded into this workspace (the only files they may attach). */
-  async findOwned(workspaceId: string, uploaderId: string, fileIds: string[]): Promise<FileModel[]> {
-    return await FileModel.query(this.db.conn).where({ workspaceId, uploaderId }).whereIn('id', fileIds);
+  async findOwned(workspaceId: string, uploaderId: string, fileIds: string[]): Promise<FileRow[]> {
+    return await this.db.conn<FileRow>('files').where({ workspaceId, uploaderId }).whereIn('id', fileIds);
   }
 
   async attach(messageId: string, fileIds: string[]): Promise<void> {
@@ -67,7 +66,11 @@ export class FilesRepository {
     afterId: string | undefined,
     limit: number,
   ): Promise<Pick<FileRow, 'id' | 'size' | 'storageKey'>[]> {
-    const query = FileModel.query(this.db.conn).select('id', 'size', 'storageKey').orderBy('id').limit(limit);
+    const query = this.db
+      .conn<FileRow>('files')
+      .select('id', 'size', 'storageKey')
+      .orderBy('id')
+      .limit(limit);
     if (afterId) void query.where('id', '>', afterId);
     return await query;
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
-import { inTimeline } from '../messages/messages.models';
+import { inTimeline } from '../messages/messages.rows';
 import type { BotProfile } from '../messages/messages.schemas';
 import type { ImportProgress, ImportStatus, SkippedItem } from './imports.schemas';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ChannelRow } from '../channels/channels.models';
+import type { ChannelRow } from '../channels/channels.rows';
 import { Database } from '../database/database';
 import type { Role } from '../workspaces/workspaces.schemas';
 

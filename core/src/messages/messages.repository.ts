@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
 import type { SqlChange } from '../events/events.repository';
 import type { FileView } from '../files/files.schemas';
-import { inTimeline, MESSAGE_COLUMNS, MessageModel } from './messages.models';
+import { inTimeline, MESSAGE_COLUMNS } from './messages.rows';
+import type { MessageColumns, MessageRow } from './messages.rows';
 import type { MessageView, RichContent } from './messages.schemas';
 
 /** A timestamp as Date.toISOString() writes it (UTC, milliseconds truncated, as pg's Date parsing does). */
@@ -68,7 +69,7 @@ const PAGES = {
 };
 
 export type NewMessage = Pick<
-  MessageModel,
+  MessageRow,
   | 'id'
   | 'workspaceId'
   | 'channelId'
@@ -204,8 +205,9 @@ export class MessagesRepository {
   }
 
   /** A live message of this channel. */
-  async findInChannel(channelId: string, messageId: string): Promise<MessageModel | undefined> {
-    return await MessageModel.query(this.db.conn)
+  async findInChannel(channelId: string, messageId: string): Promise<MessageColumns | undefined> {
+    return await this.db
+      .conn<MessageRow>('messages')
       .select(...MESSAGE_COLUMNS)
       .where({ id: messageId, channelId })
       .whereNull('deletedAt')
@@ -276,11 +278,11 @@ export class MessagesRepository {
   }
 
   async adjustReplyCount(threadId: string, delta: number): Promise<void> {
-    await MessageModel.query(this.db.conn).increment('replyCount', delta).where({ id: threadId });
+    await this.db.conn('messages').increment('replyCount', delta).where({ id: threadId });
   }
 
   /** New text; blocks and attachments are replaced only when given (null removes them). */
-  async updateContent(messageId: string, content: Pick<MessageModel, 'text'> & RichContent): Promise<void> {
+  async updateContent(messageId: string, content: Pick<MessageRow, 'text'> & RichContent): Promise<void> {
     const rich = Object.fromEntries(
       (['blocks', 'attachments'] as const)
         .filter((field) => content[field] !== undefined)
@@ -293,8 +295,9 @@ export class MessagesRepository {
   }
 
   /** The live message of this channel with this Slack `ts` (microseconds since the epoch). */
-  async findByTs(channelId: string, tsMicros: string): Promise<MessageModel | undefined> {
-    return await MessageModel.query(this.db.conn)
+  async findByTs(channelId: string, tsMicros: string): Promise<MessageColumns | undefined> {
+    return await this.db
+      .conn<MessageRow>('messages')
       .select(...MESSAGE_COLUMNS)
       .where({ channelId, ts: tsMicros })
       .whereNull('deletedAt')
@@ -312,14 +315,14 @@ export class MessagesRepository {
   }
 
   /** The channel is kept beside each mention, so a person's mentions in one channel are counted from an index. */
-  async addMentions(message: Pick<MessageModel, 'id' | 'channelId'>, userIds: string[]): Promise<void> {
+  async addMentions(message: Pick<MessageRow, 'id' | 'channelId'>, userIds: string[]): Promise<void> {
     if (userIds.length === 0) return;
     await this.db
       .conn('messageMentions')
       .insert(userIds.map((userId) => ({ messageId: message.id, channelId: message.channelId, userId })));
   }
 
-  async replaceMentions(message: Pick<MessageModel, 'id' | 'channelId'>, userIds: string[]): Promise<void> {
+  async replaceMentions(message: Pick<MessageRow, 'id' | 'channelId'>, userIds: string[]): Promise<void> {
     await this.db.conn('messageMentions').where({ messageId: message.id }).delete();
     await this.addMentions(message, userIds);
   }

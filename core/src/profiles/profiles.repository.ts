@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { UserModel } from '../auth/auth.models';
+import type { UserRow } from '../auth/auth.rows';
 import { Database } from '../database/database';
 
 export interface StoredAvatar {
@@ -12,24 +12,24 @@ export interface StoredAvatar {
 export class ProfilesRepository {
   constructor(private readonly db: Database) {}
 
-  async updateDisplayName(userId: string, displayName: string): Promise<UserModel> {
-    return await UserModel.query(this.db.conn).patchAndFetchById(userId, { displayName });
+  async updateDisplayName(userId: string, displayName: string): Promise<UserRow> {
+    return await this.updateUser(userId, { displayName });
   }
 
   /** Replaces the user's avatar and its version, together. */
-  async saveAvatar(userId: string, avatar: StoredAvatar): Promise<UserModel> {
+  async saveAvatar(userId: string, avatar: StoredAvatar): Promise<UserRow> {
     await this.db
       .conn('userAvatars')
       .insert({ userId, content: avatar.content, contentType: avatar.contentType })
       .onConflict('userId')
       .merge({ content: avatar.content, contentType: avatar.contentType, updatedAt: this.db.knex.fn.now() });
-    return await UserModel.query(this.db.conn).patchAndFetchById(userId, { avatarVersion: avatar.version });
+    return await this.updateUser(userId, { avatarVersion: avatar.version });
   }
 
   /** The user without an avatar; undefined when they had none. */
-  async deleteAvatar(userId: string): Promise<UserModel | undefined> {
+  async deleteAvatar(userId: string): Promise<UserRow | undefined> {
     if ((await this.db.conn('userAvatars').where({ userId }).delete()) === 0) return undefined;
-    return await UserModel.query(this.db.conn).patchAndFetchById(userId, { avatarVersion: null });
+    return await this.updateUser(userId, { avatarVersion: null });
   }
 
   async findAvatar(userId: string): Promise<StoredAvatar | undefined> {
@@ -38,5 +38,13 @@ export class ProfilesRepository {
       .join('users as u', 'u.id', 'a.userId')
       .where('a.userId', userId)
       .first<StoredAvatar | undefined>('a.content', 'a.contentType', 'u.avatarVersion as version');
+  }
+
+  private async updateUser(
+    userId: string,
+    patch: Partial<Pick<UserRow, 'displayName' | 'avatarVersion'>>,
+  ): Promise<UserRow> {
+    const [user] = await this.db.conn<UserRow>('users').where({ id: userId }).update(patch).returning('*');
+    return user;
   }
 }

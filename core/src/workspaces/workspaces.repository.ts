@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { ModelObject } from 'objection';
 import { Database } from '../database/database';
-import { InviteModel, WorkspaceMemberModel, WorkspaceModel } from './workspaces.models';
+import type { InviteRow, WorkspaceRow } from './workspaces.rows';
 import type { Role } from './workspaces.schemas';
 
-export type WorkspaceRow = ModelObject<WorkspaceModel>;
+export type { WorkspaceRow };
 
 export interface MemberRow {
   userId: string;
@@ -15,16 +14,15 @@ export interface MemberRow {
   joinedAt: Date;
 }
 
-export type WorkspaceWithRole = WorkspaceModel & { role: Role };
+export type WorkspaceWithRole = WorkspaceRow & { role: Role };
 
 @Injectable()
 export class WorkspacesRepository {
   constructor(private readonly db: Database) {}
 
-  async create(
-    workspace: Pick<WorkspaceModel, 'id' | 'name' | 'slug' | 'createdBy'>,
-  ): Promise<WorkspaceModel> {
-    return await WorkspaceModel.query(this.db.conn).insert(workspace).returning('*');
+  async create(workspace: Pick<WorkspaceRow, 'id' | 'name' | 'slug' | 'createdBy'>): Promise<WorkspaceRow> {
+    const [created] = await this.db.conn<WorkspaceRow>('workspaces').insert(workspace).returning('*');
+    return created;
   }
 
   async listForUser(userId: string, limit: number, afterId?: string): Promise<WorkspaceWithRole[]> {
@@ -127,7 +125,7 @@ export class WorkspacesRepository {
   }
 
   async updateRole(workspaceId: string, userId: string, role: Role): Promise<void> {
-    await WorkspaceMemberModel.query(this.db.conn).patch({ role }).where({ workspaceId, userId });
+    await this.db.conn('workspaceMembers').update({ role }).where({ workspaceId, userId });
   }
 
   /** Removes the member and their channel memberships in this workspace; returns the channels they left. */
@@ -137,7 +135,7 @@ export class WorkspacesRepository {
       .where({ workspaceId, userId })
       .delete()
       .returning<{ channelId: string }[]>('channelId');
-    await WorkspaceMemberModel.query(this.db.conn).delete().where({ workspaceId, userId });
+    await this.db.conn('workspaceMembers').delete().where({ workspaceId, userId });
     return channels.map((row) => row.channelId);
   }
 
@@ -153,21 +151,23 @@ export class WorkspacesRepository {
 
   async createInvite(
     invite: Pick<
-      InviteModel,
+      InviteRow,
       'id' | 'workspaceId' | 'codeHash' | 'role' | 'maxUses' | 'expiresAt' | 'createdBy'
     >,
-  ) {
-    return await InviteModel.query(this.db.conn).insert(invite).returning('*');
+  ): Promise<InviteRow> {
+    const [created] = await this.db.conn<InviteRow>('invites').insert(invite).returning('*');
+    return created;
   }
 
   /** Locks the invite row so concurrent accepts cannot exceed its uses. */
-  async findInviteForUpdate(codeHash: Buffer): Promise<InviteModel | undefined> {
-    return await InviteModel.query(this.db.conn).where({ codeHash }).forUpdate().first();
+  async findInviteForUpdate(codeHash: Buffer): Promise<InviteRow | undefined> {
+    return await this.db.conn<InviteRow>('invites').where({ codeHash }).forUpdate().first();
   }
 
   /** Invites neither expired at `now` nor used up, newest first. */
-  async listOpenInvites(workspaceId: string, now: Date): Promise<InviteModel[]> {
-    return await InviteModel.query(this.db.conn)
+  async listOpenInvites(workspaceId: string, now: Date): Promise<InviteRow[]> {
+    return await this.db
+      .conn<InviteRow>('invites')
       .where({ workspaceId })
       .where('expiresAt', '>', now)
       .whereRaw('uses < max_uses')
@@ -177,11 +177,11 @@ export class WorkspacesRepository {
 
   /** Whether an invite of the workspace was there to delete. */
   async deleteInvite(workspaceId: string, id: string): Promise<boolean> {
-    return (await InviteModel.query(this.db.conn).delete().where({ workspaceId, id })) > 0;
+    return (await this.db.conn('invites').delete().where({ workspaceId, id })) > 0;
   }
 
   async useInvite(id: string): Promise<void> {
-    await InviteModel.query(this.db.conn).increment('uses', 1).where({ id });
+    await this.db.conn('invites').increment('uses', 1).where({ id });
   }
 
   private memberQuery(workspaceId?: string) {

@@ -5,7 +5,7 @@ export async function up(knex: Knex): Promise<void> {
   // channel's timeline; the default adds the column without rewriting the table.
   await knex.raw('ALTER TABLE messages ADD COLUMN also_sent_to_channel boolean NOT NULL DEFAULT false');
   // The timeline (history, unread counts, read markers) is top-level messages and those replies; queries
-  // write this predicate exactly so (messages.models.ts IN_TIMELINE) for PostgreSQL to match the index.
+  // write this predicate exactly so (messages.rows.ts inTimeline) for PostgreSQL to match the index.
   await knex.raw('DROP INDEX messages_channel_timeline');
   await knex.raw(`CREATE INDEX messages_channel_timeline ON messages (channel_id, id DESC) INCLUDE (user_id)
     WHERE (thread_id IS NULL OR also_sent_to_channel) AND deleted_at IS NULL`);
