@@ -98,6 +98,15 @@ const OPERATIONS: Operation[] = [
     },
   },
   {
+    name: 'read its thread',
+    act: (s, kind, actor) => messages().replies(s.messages[kind][actor], s.actors[actor], { limit: 10 }),
+    expected: {
+      public: row('       ok      ok      404       ok     ok    ok     404'),
+      private: row('      ok      ok      404      404    404   404     404'),
+      archived: row('     ok      ok      404       ok     ok    ok     404'),
+    },
+  },
+  {
     name: 'post',
     act: (s, kind, actor) =>
       messages().post(s.channels[kind], { userId: s.actors[actor], isBot: false }, { text: 'hello' }),
@@ -185,6 +194,44 @@ async function pair(): Promise<{ workspaceId: string; channelId: string; alice: 
 const history = async (channelId: string, userId: string) =>
   (await messages().list(channelId, userId, { limit: 50 })).items;
 
+describe('posts', () => {
+  it('gives every message a ts of its own within the channel, also under concurrent posts', async () => {
+    const { channelId, alice, bob } = await pair();
+    const posted = await Promise.all(
+      Array.from({ length: 12 }, (_, n) => tier.make.message(channelId, n % 2 ? alice : bob, `burst ${n}`)),
+    );
+    expect(new Set(posted.map((message) => message.ts)).size).toBe(12);
+    // The history shows each with the ts it was posted with.
+    const page = await messages().list(channelId, alice, { limit: 12 });
+    expect(new Set(page.items.map((message) => message.ts))).toEqual(new Set(posted.map((m) => m.ts)));
+  });
+
+  it('pages the history newest first with a cursor, without gaps or repeats', async () => {
+    const { channelId, alice } = await pair();
+    const posted: string[] = [];
+    for (let i = 0; i < 7; i++) posted.push((await tier.make.message(channelId, alice, `m${i}`)).id);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await messages().list(channelId, alice, { limit: 3, cursor });
+      seen.push(...page.items.map((m) => m.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual([...posted].reverse());
+  });
+
+  it('stores mentions of workspace members only, once each, on a post and on an edit', async () => {
+    const workspace = await tier.make.workspace({ alice: 'member', bob: 'member', admin: 'admin' });
+    const { alice, bob, admin } = workspace;
+    const outsider = (await tier.make.user()).id;
+    const { id: channelId } = await tier.make.channel(workspace.id, alice, { members: [bob, admin] });
+    const message = await tier.make.message(channelId, alice, `hey <@${bob}> and <@${outsider}>, <@${bob}>`);
+    expect(message.mentions).toEqual([bob]);
+    const edited = await messages().edit(message.id, alice, { text: `now <@${admin}>` });
+    expect(edited.mentions).toEqual([admin]);
+  });
+});
+
 describe('idempotent posts (clientMsgId)', () => {
   it('a retry returns the first message, even with other text, and writes nothing more', async () => {
     const { channelId, alice } = await pair();
@@ -198,7 +245,7 @@ describe('idempotent posts (clientMsgId)', () => {
   it('concurrent retries all get the one message', async () => {
     const { channelId, alice } = await pair();
     const posts = await Promise.all(
-      [1, 2, 3, 4].map(() => tier.make.message(channelId, alice, { text: 'race', clientMsgId: 'race-1' })),
+      [1, 2, 3, 4, 5].map(() => tier.make.message(channelId, alice, { text: 'race', clientMsgId: 'race-1' })),
     );
     expect(new Set(posts.map((post) => post.id)).size).toBe(1);
     expect(await history(channelId, alice)).toHaveLength(1);
@@ -227,23 +274,34 @@ describe('threads', () => {
     expect([reply.threadId, nested.threadId]).toEqual([root.id, root.id]);
     expect((await messages().get(root.id, bob)).replyCount).toBe(2);
     // The channel's history holds roots only; the thread, from its root or any reply, holds the replies in order.
-    expect((await history(channelId, bob)).map((m) => m.id)).toEqual([root.id]);
+    const timeline = await history(channelId, bob);
+    expect(timeline.map((m) => m.id)).toEqual([root.id]);
+    expect(timeline[0].replyCount).toBe(2);
     for (const from of [root.id, reply.id]) {
       const thread = await messages().replies(from, bob, { limit: 10 });
       expect(thread.items.map((m) => m.id)).toEqual([reply.id, nested.id]);
     }
   });
 
-  it('counts a deleted reply out', async () => {
+  it('counts a deleted reply out, and takes no reply to it (with or without a clientMsgId), leaving no trace', async () => {
     const { channelId, alice, bob } = await pair();
     const root = await tier.make.message(channelId, alice, 'root');
     const reply = await tier.make.message(channelId, bob, { text: 'reply', threadId: root.id });
     await tier.make.message(channelId, bob, { text: 'another', threadId: root.id });
     await messages().delete(reply.id, bob);
     expect((await messages().get(root.id, alice)).replyCount).toBe(1);
+    for (const clientMsgId of [undefined, 'reply-to-deleted']) {
+      await expect(
+        tier.make.message(channelId, alice, { text: 'too late', threadId: reply.id, clientMsgId }),
+      ).rejects.toMatchObject({
+        status: 400,
+        errors: [{ path: 'threadId', message: 'is not a message in this channel' }],
+      });
+    }
     expect((await messages().replies(root.id, alice, { limit: 10 })).items.map((m) => m.text)).toEqual([
       'another',
     ]);
+    expect((await messages().get(root.id, alice)).replyCount).toBe(1);
   });
 
   it('refuses a thread of another channel (or none), naming threadId', async () => {
@@ -260,7 +318,94 @@ describe('threads', () => {
   });
 });
 
+describe('edits and deletes', () => {
+  it('lets only the author edit, and the author or a workspace admin delete, among members of the channel', async () => {
+    const workspace = await tier.make.workspace({ alice: 'member', bob: 'member', admin: 'admin' });
+    const { alice, bob, admin } = workspace;
+    const { id: channelId } = await tier.make.channel(workspace.id, alice, { members: [bob, admin] });
+    const message = await tier.make.message(channelId, alice, 'original');
+    expect(await outcome(messages().edit(message.id, bob, { text: 'hacked' }))).toBe(403);
+    expect(await outcome(messages().edit(message.id, admin, { text: 'hacked' }))).toBe(403);
+    const edited = await messages().edit(message.id, alice, { text: 'edited' });
+    expect(edited.text).toBe('edited');
+    expect(edited.editedAt).toEqual(expect.any(String));
+    expect(await messages().get(message.id, bob)).toEqual(edited);
+
+    expect(await outcome(messages().delete(message.id, bob))).toBe(403);
+    await messages().delete(message.id, admin);
+    expect(await outcome(messages().get(message.id, alice))).toBe(404);
+    expect(await outcome(messages().edit(message.id, alice, { text: 'again' }))).toBe(404);
+
+    const own = await tier.make.message(channelId, bob, 'mine');
+    await messages().delete(own.id, bob);
+    expect(await history(channelId, alice)).toEqual([]);
+  });
+});
+
 describe('reactions', () => {
+  it('aggregates per emoji in the order first added, its people in the order they reacted', async () => {
+    const { channelId, alice, bob } = await pair();
+    const { id } = await tier.make.message(channelId, alice, 'react to me');
+    for (const user of [alice, bob, bob]) await messages().react(id, user, '👍', true);
+    await messages().react(id, alice, 'tada', true);
+    expect((await messages().get(id, alice)).reactions).toEqual([
+      { emoji: '👍', count: 2, userIds: [alice, bob] },
+      { emoji: 'tada', count: 1, userIds: [alice] },
+    ]);
+    await messages().react(id, bob, '👍', false);
+    expect((await messages().get(id, alice)).reactions[0]).toEqual({
+      emoji: '👍',
+      count: 1,
+      userIds: [alice],
+    });
+  });
+
+  it('takes a shortcode or exactly one emoji, naming the field otherwise', async () => {
+    const { channelId, alice } = await pair();
+    // One message per accepted emoji: this file's distinct-emoji cap is 3.
+    for (const emoji of [':tada:', '+1', '👩🏽‍💻', '🇫🇷', '❤']) {
+      const { id } = await tier.make.message(channelId, alice, `pick ${emoji}`);
+      await messages().react(id, alice, emoji, true);
+      expect((await messages().get(id, alice)).reactions).toHaveLength(1);
+    }
+    const { id } = await tier.make.message(channelId, alice, 'pick an emoji');
+    for (const emoji of ['👍👍', 'Hello', 'é', '#', ':tada', 'a'.repeat(65), 'two words']) {
+      await expect(messages().react(id, alice, emoji, true)).rejects.toMatchObject({
+        status: 400,
+        errors: [expect.objectContaining({ path: 'emoji' })],
+      });
+    }
+    expect((await messages().get(id, alice)).reactions).toEqual([]);
+  });
+
+  it('holds the distinct-emoji cap under concurrent adds; on a full message an emoji it carries still counts', async () => {
+    const workspace = await tier.make.workspace({ alice: 'member', bob: 'member', carol: 'member' });
+    const users = [workspace.alice, workspace.bob, workspace.carol];
+    const { id: channelId } = await tier.make.channel(workspace.id, workspace.alice, {
+      members: users.slice(1),
+    });
+    const { id } = await tier.make.message(channelId, workspace.alice, 'a popular message');
+    // 15 different emoji at once: the cap of 3 must hold however the adds interleave.
+    const outcomes = await Promise.all(
+      Array.from({ length: 15 }, (_, index) =>
+        outcome(messages().react(id, users[index % users.length], `emoji_${index}`, true)),
+      ),
+    );
+    expect(outcomes.filter((answer) => answer === 'ok')).toHaveLength(3);
+    expect(outcomes.filter((answer) => answer === 409)).toHaveLength(12);
+    const reactions = (await messages().get(id, workspace.alice)).reactions;
+    expect(reactions).toHaveLength(3);
+    const carried = reactions[0];
+    const joiner = users.find((user) => !carried.userIds.includes(user))!;
+    await messages().react(id, joiner, carried.emoji, true);
+    expect(await outcome(messages().react(id, joiner, 'tada', true))).toBe(409);
+    expect((await messages().get(id, joiner)).reactions[0]).toEqual({
+      emoji: carried.emoji,
+      count: 2,
+      userIds: [...carried.userIds, joiner],
+    });
+  });
+
   it('counts a person once per emoji, however often they add it, and removes only what they added', async () => {
     const { channelId, alice, bob } = await pair();
     const { id } = await tier.make.message(channelId, alice, 'react to me');
@@ -307,5 +452,25 @@ describe('reactions', () => {
     const reactions = (await messages().get(id, alice)).reactions;
     expect(reactions.map((r) => r.emoji).sort()).toEqual(['eyes', 'rocket', 'tada']);
     expect(reactions.find((r) => r.emoji === 'tada')?.count).toBe(2);
+  });
+});
+
+describe('search', () => {
+  it('finds only what the caller may see, phrases too, and nothing for a stranger to the workspace', async () => {
+    const { workspaceId, channelId, alice, bob } = await pair();
+    const secret = await tier.make.channel(workspaceId, alice, { kind: 'private' });
+    await tier.make.message(secret.id, alice, 'the zanzibar launch code');
+    await tier.make.message(channelId, alice, 'zanzibar is public knowledge');
+    const search = (userId: string, text: string) =>
+      messages().search(workspaceId, userId, text, { limit: 50 });
+    expect((await search(bob, 'zanzibar')).items.map((m) => m.text)).toEqual([
+      'zanzibar is public knowledge',
+    ]);
+    expect((await search(alice, 'zanzibar')).items).toHaveLength(2);
+    expect((await search(alice, '"launch code"')).items.map((m) => m.text)).toEqual([
+      'the zanzibar launch code',
+    ]);
+    const stranger = await tier.make.user();
+    expect(await outcome(search(stranger.id, 'zanzibar'))).toBe(404);
   });
 });
