@@ -47,10 +47,13 @@ function withFormats(ajv: Ajv): Ajv {
   });
 }
 
-// verbose: errors carry the refused value, so a 400 can name it.
-const bodyAjv = withFormats(new Ajv({ allErrors: true, strict: true, useDefaults: true, verbose: true }));
+// verbose: errors carry the refused value, so a 400 can name it. inlineRefs off: a part a schema refers to from
+// several places is compiled once (block-kit.schemas.ts), not copied into each.
+const bodyAjv = withFormats(
+  new Ajv({ allErrors: true, strict: true, useDefaults: true, verbose: true, inlineRefs: false }),
+);
 const queryAjv = withFormats(
-  new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true }),
+  new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true, inlineRefs: false }),
 );
 const compiled = new WeakMap<object, ValidateFunction>();
 
