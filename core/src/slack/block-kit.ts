@@ -14,7 +14,7 @@ export function assertRichContent(content: RichContent): void {
   assertValid(richContentSchema, given);
 }
 
-/** Compiles the Block Kit schema ahead of the first message that carries blocks (about 30 ms of ajv's work). */
+/** Compiles the Block Kit schema at start rather than on a worker's first post (150-500 ms of ajv's work). */
 export function prepareRichContentCheck(): void {
   compileAhead(richContentSchema);
 }
