@@ -398,19 +398,29 @@ export class ImportsRepository {
     const inserted = new Set<string>();
     const roots = messages.filter((m) => m.threadId === null);
     const replies = messages.filter((m) => m.threadId !== null);
+    // A root comes with the count of its replies in the batch: counting them afterwards would write it twice.
+    const repliesInBatch = new Map<string, number>();
+    for (const reply of replies) {
+      repliesInBatch.set(reply.threadId!, (repliesInBatch.get(reply.threadId!) ?? 0) + 1);
+    }
+    const newRoots = new Set<string>();
     if (roots.length > 0) {
       const rows = await this.db.query<{ id: string }>(
         'import-roots',
         `INSERT INTO messages (id, workspace_id, channel_id, user_id, text, ts, created_at, edited_at, bot_profile,
-           import_id)
-         SELECT t.id, ?, t.channel_id, t.user_id, t.text, t.ts, t.created_at, t.edited_at, t.bot_profile, ?
+           import_id, reply_count)
+         SELECT t.id, ?, t.channel_id, t.user_id, t.text, t.ts, t.created_at, t.edited_at, t.bot_profile, ?,
+           t.reply_count
          FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::timestamptz[], ?::timestamptz[],
-           ?::jsonb[]) AS t(id, channel_id, user_id, text, ts, created_at, edited_at, bot_profile)
+           ?::jsonb[], ?::int[]) AS t(id, channel_id, user_id, text, ts, created_at, edited_at, bot_profile, reply_count)
          ON CONFLICT DO NOTHING
          RETURNING id`,
-        [workspaceId, importId, ...messageColumns(roots)],
+        [workspaceId, importId, ...messageColumns(roots), roots.map((m) => repliesInBatch.get(m.id) ?? 0)],
       );
-      for (const row of rows) inserted.add(row.id);
+      for (const row of rows) {
+        inserted.add(row.id);
+        newRoots.add(row.id);
+      }
     }
     if (replies.length > 0) {
       const rows = await this.db.query<{ id: string }>(
@@ -467,7 +477,15 @@ export class ImportsRepository {
         ],
       );
     }
-    const threads = [...new Set(replies.filter((m) => inserted.has(m.id)).map((m) => m.threadId!))];
+    // Recounted: threads of roots there before that got replies now, and new roots some of whose replies in
+    // the batch were there already (so not replies to them: a reply whose root was missing is a message alone).
+    const threads = [
+      ...new Set(
+        replies
+          .filter((m) => (newRoots.has(m.threadId!) ? !inserted.has(m.id) : inserted.has(m.id)))
+          .map((m) => m.threadId!),
+      ),
+    ];
     if (threads.length > 0) await this.recountReplies(threads);
     return inserted;
   }
