@@ -365,6 +365,63 @@ describe('re-imports and undo', () => {
   });
 });
 
+describe('reply counts', () => {
+  it('counts the replies of threads split across batches', async () => {
+    const small = await startTestServer({ importBatchMessages: 7 });
+    try {
+      const person = await registerUser(small.url, 'Threads');
+      const workspaceId = (await createWorkspace(person)).id;
+      const started = await upload(
+        person,
+        workspaceId,
+        await zipOf(syntheticExport({ messages: 200, perDay: 50 })),
+      );
+      expect(started.status).toBe(202);
+      const view = await finished(person, workspaceId, started.body.id as string);
+      expect(view.counts).toMatchObject({ messages: 180, replies: 20 });
+      const db = new Client({ connectionString: small.databaseUrl });
+      await db.connect();
+      const { rows } = await db.query<{ replies: number; wrong: number }>(
+        `SELECT sum(reply_count)::int AS replies,
+           count(*) FILTER (WHERE reply_count <> (SELECT count(*) FROM messages r WHERE r.thread_id = m.id))::int
+             AS wrong
+         FROM messages m WHERE workspace_id = $1`,
+        [workspaceId],
+      );
+      await db.end();
+      expect(rows[0]).toEqual({ replies: 20, wrong: 0 });
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('does not count a reply imported before its root, which stays a message of its own', async () => {
+    const workspaceId = (await createWorkspace(owner)).id;
+    const people = [{ id: 'UTHREAD', name: 'threader', profile: { email: 'threader@example.test' } }];
+    const channels = [
+      { id: 'CTHREAD', name: 'threads', created: T0, creator: 'UTHREAD', members: ['UTHREAD'] },
+    ];
+    const root = { type: 'message', user: 'UTHREAD', ts: ts(1), text: 'root' };
+    const reply = { type: 'message', user: 'UTHREAD', ts: ts(2), thread_ts: ts(1), text: 'reply' };
+    const exportOf = (messages: object[]): Promise<Buffer> =>
+      zipOf([
+        ['users.json', people],
+        ['channels.json', channels],
+        [`threads/${dayOf(1)}.json`, messages],
+      ]);
+    expect((await importInto(workspaceId, await exportOf([reply]))).status).toBe('done');
+    expect((await importInto(workspaceId, await exportOf([root, reply]))).counts).toMatchObject({
+      messages: 1,
+      replies: 0,
+    });
+    const threads = (await channelsOf(owner, workspaceId)).find((c) => c.name === 'threads')!;
+    expect((await history(owner, threads.id)).map((m) => [m.text, m.replyCount])).toEqual([
+      ['root', 0],
+      ['reply', 0],
+    ]);
+  });
+});
+
 describe('files shared in an export, with a download token', () => {
   const TOKEN = 'xoxe-export-download-token';
   const picture = randomBytes(20_000);

@@ -136,9 +136,10 @@ export class Database {
    * connection), in the active transaction or on a pooled connection, and answers its rows as PostgreSQL names
    * their columns. Straight through pg, for the hot paths: knex's per-call work (scanning the whole text for
    * its `?` placeholders, building the query, its runner) cost more CPU than PostgreSQL's execution of these
-   * statements. `sql` takes `?` placeholders as knex.raw does; they are numbered once per name.
+   * statements. `sql` takes `?` placeholders as knex.raw does; they are numbered once per name. A JS array
+   * value is sent as a PostgreSQL array (`?::uuid[]`), for bulk writes through `unnest`.
    */
-  async query<R>(name: string, sql: string, values: Knex.RawBinding[]): Promise<R[]> {
+  async query<R>(name: string, sql: string, values: unknown[]): Promise<R[]> {
     let text = this.positioned.get(name);
     if (text === undefined) {
       text = this.connections.positionBindings(sql);

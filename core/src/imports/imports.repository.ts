@@ -105,6 +105,20 @@ export interface ImportedMention {
   userId: string;
 }
 
+/** The columns roots and replies share, one array each, in the order the insert statements `unnest` them. */
+function messageColumns(messages: ImportedMessage[]): unknown[][] {
+  return [
+    messages.map((m) => m.id),
+    messages.map((m) => m.channelId),
+    messages.map((m) => m.userId),
+    messages.map((m) => m.text),
+    messages.map((m) => m.ts),
+    messages.map((m) => m.createdAt),
+    messages.map((m) => m.editedAt),
+    messages.map((m) => (m.botProfile === null ? null : JSON.stringify(m.botProfile))),
+  ];
+}
+
 /** The imports table, and the bulk writes of imported accounts, conversations and messages. */
 @Injectable()
 export class ImportsRepository {
@@ -371,7 +385,8 @@ export class ImportsRepository {
    * Inserts a batch of messages (those already there are left as they are) with their reactions and mentions,
    * and recounts the replies of the threads they join. Thread roots first, then replies, so a reply finds a
    * root of the same batch; a reply whose root is not in the workspace becomes a message of its own. Returns
-   * the ids inserted now.
+   * the ids inserted now. Each statement takes its rows as one typed array per column (`unnest`), prepared
+   * once per connection: no JSON document to build here and to parse into records there.
    */
   async insertMessages(
     workspaceId: string,
@@ -383,85 +398,105 @@ export class ImportsRepository {
     const inserted = new Set<string>();
     const roots = messages.filter((m) => m.threadId === null);
     const replies = messages.filter((m) => m.threadId !== null);
-    for (const part of [roots, replies]) {
-      if (part.length === 0) continue;
-      const { rows } = await this.db.conn.raw<{ rows: { id: string }[] }>(
-        `INSERT INTO messages (id, workspace_id, channel_id, user_id, text, thread_id, also_sent_to_channel, ts,
-           created_at, edited_at, bot_profile, import_id)
-         SELECT t.id, ?, t.channel_id, t.user_id, t.text, root.id, root.id IS NOT NULL AND t.also_sent_to_channel,
-           t.ts, t.created_at, t.edited_at, t.bot_profile, ?
-         FROM json_to_recordset(?::json) AS t(id uuid, channel_id uuid, user_id uuid, text text, thread_id uuid,
-           also_sent_to_channel boolean, ts bigint, created_at timestamptz, edited_at timestamptz, bot_profile jsonb)
+    // A root comes with the count of its replies in the batch: counting them afterwards would write it twice.
+    const repliesInBatch = new Map<string, number>();
+    for (const reply of replies) {
+      repliesInBatch.set(reply.threadId!, (repliesInBatch.get(reply.threadId!) ?? 0) + 1);
+    }
+    const newRoots = new Set<string>();
+    if (roots.length > 0) {
+      const rows = await this.db.query<{ id: string }>(
+        'import-roots',
+        `INSERT INTO messages (id, workspace_id, channel_id, user_id, text, ts, created_at, edited_at, bot_profile,
+           import_id, reply_count)
+         SELECT t.id, ?, t.channel_id, t.user_id, t.text, t.ts, t.created_at, t.edited_at, t.bot_profile, ?,
+           t.reply_count
+         FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::timestamptz[], ?::timestamptz[],
+           ?::jsonb[], ?::int[]) AS t(id, channel_id, user_id, text, ts, created_at, edited_at, bot_profile, reply_count)
+         ON CONFLICT DO NOTHING
+         RETURNING id`,
+        [workspaceId, importId, ...messageColumns(roots), roots.map((m) => repliesInBatch.get(m.id) ?? 0)],
+      );
+      for (const row of rows) {
+        inserted.add(row.id);
+        newRoots.add(row.id);
+      }
+    }
+    if (replies.length > 0) {
+      const rows = await this.db.query<{ id: string }>(
+        'import-replies',
+        `INSERT INTO messages (id, workspace_id, channel_id, user_id, text, ts, created_at, edited_at, bot_profile,
+           import_id, thread_id, also_sent_to_channel)
+         SELECT t.id, ?, t.channel_id, t.user_id, t.text, t.ts, t.created_at, t.edited_at, t.bot_profile, ?,
+           root.id, root.id IS NOT NULL AND t.also_sent_to_channel
+         FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::timestamptz[], ?::timestamptz[],
+           ?::jsonb[], ?::uuid[], ?::boolean[])
+           AS t(id, channel_id, user_id, text, ts, created_at, edited_at, bot_profile, thread_id, also_sent_to_channel)
          LEFT JOIN messages AS root ON root.id = t.thread_id
          ON CONFLICT DO NOTHING
          RETURNING id`,
         [
           workspaceId,
           importId,
-          JSON.stringify(
-            part.map((m) => ({
-              id: m.id,
-              channel_id: m.channelId,
-              user_id: m.userId,
-              text: m.text,
-              thread_id: m.threadId,
-              also_sent_to_channel: m.alsoSentToChannel,
-              ts: m.ts,
-              created_at: m.createdAt,
-              edited_at: m.editedAt,
-              bot_profile: m.botProfile,
-            })),
-          ),
+          ...messageColumns(replies),
+          replies.map((m) => m.threadId),
+          replies.map((m) => m.alsoSentToChannel),
         ],
       );
       for (const row of rows) inserted.add(row.id);
     }
     const newReactions = reactions.filter((r) => inserted.has(r.messageId));
     if (newReactions.length > 0) {
-      await this.db.conn.raw(
+      await this.db.query(
+        'import-reactions',
         `INSERT INTO reactions (message_id, user_id, emoji, created_at)
-         SELECT t.message_id, t.user_id, t.emoji, t.created_at
-         FROM json_to_recordset(?::json) AS t(message_id uuid, user_id uuid, emoji text, created_at timestamptz)
+         SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::timestamptz[])
          ON CONFLICT DO NOTHING`,
         [
-          JSON.stringify(
-            newReactions.map((r) => ({
-              message_id: r.messageId,
-              user_id: r.userId,
-              emoji: r.emoji,
-              created_at: r.createdAt,
-            })),
-          ),
+          newReactions.map((r) => r.messageId),
+          newReactions.map((r) => r.userId),
+          newReactions.map((r) => r.emoji),
+          newReactions.map((r) => r.createdAt),
         ],
       );
     }
     const newMentions = mentions.filter((m) => inserted.has(m.messageId));
     if (newMentions.length > 0) {
-      await this.db.conn.raw(
+      await this.db.query(
+        'import-mentions',
         `INSERT INTO message_mentions (message_id, channel_id, user_id)
          SELECT t.message_id, t.channel_id, t.user_id
-         FROM json_to_recordset(?::json) AS t(message_id uuid, channel_id uuid, user_id uuid)
+         FROM unnest(?::uuid[], ?::uuid[], ?::uuid[]) AS t(message_id, channel_id, user_id)
          JOIN workspace_members AS wm ON wm.workspace_id = ? AND wm.user_id = t.user_id
          ON CONFLICT DO NOTHING`,
         [
-          JSON.stringify(
-            newMentions.map((m) => ({ message_id: m.messageId, channel_id: m.channelId, user_id: m.userId })),
-          ),
+          newMentions.map((m) => m.messageId),
+          newMentions.map((m) => m.channelId),
+          newMentions.map((m) => m.userId),
           workspaceId,
         ],
       );
     }
-    const threads = [...new Set(replies.filter((m) => inserted.has(m.id)).map((m) => m.threadId!))];
+    // Recounted: threads of roots there before that got replies now, and new roots some of whose replies in
+    // the batch were there already (so not replies to them: a reply whose root was missing is a message alone).
+    const threads = [
+      ...new Set(
+        replies
+          .filter((m) => (newRoots.has(m.threadId!) ? !inserted.has(m.id) : inserted.has(m.id)))
+          .map((m) => m.threadId!),
+      ),
+    ];
     if (threads.length > 0) await this.recountReplies(threads);
     return inserted;
   }
 
   private async recountReplies(threadIds: string[]): Promise<void> {
-    await this.db.conn.raw(
+    await this.db.query(
+      'import-recount-replies',
       `UPDATE messages AS root SET reply_count = (
          SELECT count(*) FROM messages AS r WHERE r.thread_id = root.id AND r.deleted_at IS NULL)
-       WHERE root.id = ANY (SELECT json_array_elements_text(?::json)::uuid)`,
-      [JSON.stringify(threadIds)],
+       WHERE root.id = ANY (?::uuid[])`,
+      [threadIds],
     );
   }
 

@@ -30,6 +30,7 @@ import * as importFiles from './031_import_files';
 import * as threadBroadcast from './032_thread_broadcast';
 import * as pluginInteractivity from './033_plugin_interactivity';
 import * as messagePartialIndexes from './035_message_partial_indexes';
+import * as messageChannelWorkspaceKey from './037_message_channel_workspace_key';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -69,6 +70,7 @@ const migrations: Record<string, Migration> = {
   '032_thread_broadcast': threadBroadcast,
   '033_plugin_interactivity': pluginInteractivity,
   '035_message_partial_indexes': messagePartialIndexes,
+  '037_message_channel_workspace_key': messageChannelWorkspaceKey,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
