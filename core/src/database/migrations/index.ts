@@ -31,6 +31,7 @@ import * as threadBroadcast from './032_thread_broadcast';
 import * as pluginInteractivity from './033_plugin_interactivity';
 import * as messagePartialIndexes from './035_message_partial_indexes';
 import * as messageChannelWorkspaceKey from './037_message_channel_workspace_key';
+import * as messageThreadKeyIndex from './038_message_thread_key_index';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -71,6 +72,7 @@ const migrations: Record<string, Migration> = {
   '033_plugin_interactivity': pluginInteractivity,
   '035_message_partial_indexes': messagePartialIndexes,
   '037_message_channel_workspace_key': messageChannelWorkspaceKey,
+  '038_message_thread_key_index': messageThreadKeyIndex,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
