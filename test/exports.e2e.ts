@@ -141,7 +141,11 @@ describe('a workspace exported and imported again', () => {
     await postMessage(owner, dm.body.id, 'a direct word');
 
     const root = await postMessage(alice, channel.id, `Hello <@${bob.id}> & welcome to <the team>`);
-    await postMessage(bob, channel.id, 'thanks!', { threadId: root.id });
+    await postMessage(bob, channel.id, 'thanks!', {
+      threadId: root.id,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*thanks!*' } }],
+      attachments: [{ color: 'good', text: 'glad to be here', fallback: 'glad to be here' }],
+    });
     await postMessage(owner, channel.id, `me too, <@${alice.id}>`, {
       threadId: root.id,
       alsoSentToChannel: true,
@@ -295,6 +299,8 @@ describe('a workspace exported and imported again', () => {
       mentions: message.mentions,
       edited: message.editedAt !== null,
       alsoSentToChannel: message.alsoSentToChannel ?? false,
+      blocks: message.blocks,
+      attachments: message.attachments,
     });
     const withoutFile = (messages: any[]) =>
       messages.filter((message) => !message.text.startsWith('the notes'));

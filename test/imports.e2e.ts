@@ -88,6 +88,8 @@ function richExport(aliceEmail: string): ZipEntry[] {
       icons: { image_48: 'https://example.com/ci.png' },
       ts: ts(5),
       text: 'build passed',
+      // Outside the Block Kit subset: reported, the text kept.
+      blocks: [{ type: 'carousel', cards: [] }],
     },
     { type: 'message', user: 'UGONE', ts: ts(6), text: 'words of a former colleague' },
     {
@@ -107,6 +109,17 @@ function richExport(aliceEmail: string): ZipEntry[] {
       subtype: 'bot_message',
       ts: ts(8),
       text: 'deployed v2',
+      // Slack's rich_text repeats the text and is left out; the section is kept, as are the attachments.
+      blocks: [
+        {
+          type: 'rich_text',
+          elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'x' }] }],
+        },
+        { type: 'section', text: { type: 'mrkdwn', text: '*deployed* v2' } },
+      ],
+      attachments: [
+        { color: 'good', title: 'v2', text: 'all checks green', fallback: 'v2: all checks green' },
+      ],
     },
   ];
   // The second reply is in the next day's file.
@@ -245,6 +258,7 @@ describe('Slack export import', () => {
         expect.stringMatching(new RegExp(`^general/${dayOf(2 * 24 * 60)}\\.json: malformed JSON`)),
         expect.stringMatching(/^message: channel_join: a notice/),
         'integration_logs.json: a log of app installs: nothing to import',
+        'blocks: outside the Block Kit subset messages take: the text is kept',
       ]),
     );
   });
@@ -278,7 +292,12 @@ describe('Slack export import', () => {
       'the plan\n📎 [plan.pdf](https://slack.example/files/plan.pdf) (pdf, 2 KB)',
       'deployed v2',
     ]);
-    const [root, , bot] = messages;
+    const [root, , bot, , , deployed] = messages;
+    expect(bot.blocks).toBeNull();
+    expect(deployed.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: '*deployed* v2' } }]);
+    expect(deployed.attachments).toEqual([
+      { color: 'good', title: 'v2', text: 'all checks green', fallback: 'v2: all checks green' },
+    ]);
     expect(root).toMatchObject({
       userId: alice.id,
       replyCount: 2,

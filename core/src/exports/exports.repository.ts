@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
 import type { BotProfile } from '../messages/messages.schemas';
+import type { Attachment, Block } from '../slack/block-kit.schemas';
 import type { ExportProgress, ExportStatus } from './exports.schemas';
 
 export interface ExportRow {
@@ -64,6 +65,8 @@ export interface ExportedMessage {
   replyCount: number;
   editedAt: Date | null;
   botProfile: BotProfile | null;
+  blocks: Block[] | null;
+  attachments: Attachment[] | null;
 }
 
 export interface ExportedReaction {
@@ -207,7 +210,8 @@ export class ExportsRepository {
     const { rows } = await this.db.conn.raw<{ rows: ExportedMessage[] }>(
       `SELECT m.id, m.user_id AS "userId", m.text, m.ts::text AS ts, root.ts::text AS "threadTs",
               m.also_sent_to_channel AS "alsoSentToChannel",
-              m.reply_count AS "replyCount", m.edited_at AS "editedAt", m.bot_profile AS "botProfile"
+              m.reply_count AS "replyCount", m.edited_at AS "editedAt", m.bot_profile AS "botProfile",
+              m.blocks, m.attachments
        FROM messages AS m LEFT JOIN messages AS root ON root.id = m.thread_id
        WHERE m.channel_id = ? AND m.ts > ? AND m.deleted_at IS NULL
        ORDER BY m.ts LIMIT ?`,

@@ -282,6 +282,8 @@ class ExportRun {
         ? { thread_ts: threadTs }
         : message.replyCount > 0 && { thread_ts: ts, reply_count: message.replyCount }),
       ...(message.editedAt && { edited: { user, ts: tsOf(message.editedAt) } }),
+      ...(message.blocks && { blocks: message.blocks }),
+      ...(message.attachments && { attachments: message.attachments }),
       ...(byEmoji.size > 0 && {
         reactions: [...byEmoji].map(([name, users]) => ({ name, users, count: users.length })),
       }),

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
 import { inTimeline } from '../messages/messages.rows';
 import type { BotProfile } from '../messages/messages.schemas';
+import type { Attachment, Block } from '../slack/block-kit.schemas';
 import type { ImportProgress, ImportStatus, SkippedItem } from './imports.schemas';
 
 export interface ImportRow {
@@ -77,6 +78,9 @@ export interface ImportedMessage {
   createdAt: string;
   editedAt: string | null;
   botProfile: BotProfile | null;
+  /** Block Kit blocks and legacy attachments, already checked against our subset. */
+  blocks: Block[] | null;
+  attachments: Attachment[] | null;
 }
 
 export interface ImportedReaction {
@@ -116,6 +120,8 @@ function messageColumns(messages: ImportedMessage[]): unknown[][] {
     messages.map((m) => m.createdAt),
     messages.map((m) => m.editedAt),
     messages.map((m) => (m.botProfile === null ? null : JSON.stringify(m.botProfile))),
+    messages.map((m) => (m.blocks === null ? null : JSON.stringify(m.blocks))),
+    messages.map((m) => (m.attachments === null ? null : JSON.stringify(m.attachments))),
   ];
 }
 
@@ -408,11 +414,12 @@ export class ImportsRepository {
       const rows = await this.db.query<{ id: string }>(
         'import-roots',
         `INSERT INTO messages (id, workspace_id, channel_id, user_id, text, ts, created_at, edited_at, bot_profile,
-           import_id, reply_count)
-         SELECT t.id, ?, t.channel_id, t.user_id, t.text, t.ts, t.created_at, t.edited_at, t.bot_profile, ?,
-           t.reply_count
+           blocks, attachments, import_id, reply_count)
+         SELECT t.id, ?, t.channel_id, t.user_id, t.text, t.ts, t.created_at, t.edited_at, t.bot_profile,
+           t.blocks, t.attachments, ?, t.reply_count
          FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::timestamptz[], ?::timestamptz[],
-           ?::jsonb[], ?::int[]) AS t(id, channel_id, user_id, text, ts, created_at, edited_at, bot_profile, reply_count)
+           ?::jsonb[], ?::jsonb[], ?::jsonb[], ?::int[])
+           AS t(id, channel_id, user_id, text, ts, created_at, edited_at, bot_profile, blocks, attachments, reply_count)
          ON CONFLICT DO NOTHING
          RETURNING id`,
         [workspaceId, importId, ...messageColumns(roots), roots.map((m) => repliesInBatch.get(m.id) ?? 0)],
@@ -426,12 +433,13 @@ export class ImportsRepository {
       const rows = await this.db.query<{ id: string }>(
         'import-replies',
         `INSERT INTO messages (id, workspace_id, channel_id, user_id, text, ts, created_at, edited_at, bot_profile,
-           import_id, thread_id, also_sent_to_channel)
-         SELECT t.id, ?, t.channel_id, t.user_id, t.text, t.ts, t.created_at, t.edited_at, t.bot_profile, ?,
-           root.id, root.id IS NOT NULL AND t.also_sent_to_channel
+           blocks, attachments, import_id, thread_id, also_sent_to_channel)
+         SELECT t.id, ?, t.channel_id, t.user_id, t.text, t.ts, t.created_at, t.edited_at, t.bot_profile,
+           t.blocks, t.attachments, ?, root.id, root.id IS NOT NULL AND t.also_sent_to_channel
          FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::bigint[], ?::timestamptz[], ?::timestamptz[],
-           ?::jsonb[], ?::uuid[], ?::boolean[])
-           AS t(id, channel_id, user_id, text, ts, created_at, edited_at, bot_profile, thread_id, also_sent_to_channel)
+           ?::jsonb[], ?::jsonb[], ?::jsonb[], ?::uuid[], ?::boolean[])
+           AS t(id, channel_id, user_id, text, ts, created_at, edited_at, bot_profile, blocks, attachments, thread_id,
+             also_sent_to_channel)
          LEFT JOIN messages AS root ON root.id = t.thread_id
          ON CONFLICT DO NOTHING
          RETURNING id`,

@@ -11,6 +11,9 @@ import { normalizeContentType } from '../files/files.schemas';
 import { STORAGE_DRIVER } from '../files/storage';
 import type { StorageDriver } from '../files/storage';
 import type { BotProfile } from '../messages/messages.schemas';
+import { ProblemException } from '../common/problem';
+import { assertRichContent } from '../slack/block-kit';
+import type { Attachment, Block } from '../slack/block-kit.schemas';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import type { Role } from '../workspaces/workspaces.schemas';
 import { importedMessageId, isSlackTs, tsToDate, tsToMicros } from './imported-ids';
@@ -80,6 +83,8 @@ interface SlackMessage {
   edited?: { ts?: unknown };
   reactions?: { name?: string; users?: unknown }[];
   files?: SlackFile[];
+  blocks?: unknown;
+  attachments?: unknown;
 }
 
 /** The files that list conversations, with what kind each becomes. */
@@ -373,6 +378,29 @@ class ImportRun {
     return undefined;
   }
 
+  /**
+   * A message's blocks or attachments as messages here take them, else null (the text is kept). Slack writes a
+   * `rich_text` block repeating the text into nearly every message: the text carries it already, so it is left
+   * out, and only what else there is must fit the Block Kit subset.
+   */
+  private richContent(field: 'blocks' | 'attachments', value: unknown, where: string): unknown[] | null {
+    if (!Array.isArray(value)) return null;
+    const items: unknown[] = value;
+    const kept =
+      field === 'blocks'
+        ? items.filter((block) => (block as { type?: unknown } | null)?.type !== 'rich_text')
+        : items;
+    if (kept.length === 0) return null;
+    try {
+      assertRichContent({ [field]: kept });
+      return kept;
+    } catch (error) {
+      if (!(error instanceof ProblemException)) throw error;
+      this.skip(field, 'outside the Block Kit subset messages take: the text is kept', 1, where);
+      return null;
+    }
+  }
+
   private skip(item: string, reason: string, count = 1, example?: string): void {
     const key = `${item}\0${reason}`;
     const entry = this.skipped.get(key) ?? { item, reason, count: 0, examples: [] };
@@ -582,6 +610,8 @@ class ImportRun {
       createdAt: createdAt.toISOString(),
       editedAt: isSlackTs(message.edited?.ts) ? tsToDate(message.edited.ts).toISOString() : null,
       botProfile: isBotMessage ? this.botProfile(message) : null,
+      blocks: this.richContent('blocks', message.blocks, where) as Block[] | null,
+      attachments: this.richContent('attachments', message.attachments, where) as Attachment[] | null,
     });
     if (files.length > 0) batch.files.set(id, files.length);
     for (const [position, file] of files.entries()) {
