@@ -99,11 +99,12 @@ export function describeErrors(errors: ErrorObject[] | null | undefined, prefix 
 }
 
 /**
- * Compiles a body schema now rather than at its first use: a large schema (Block Kit's) would otherwise cost its
- * compilation to the first request of each worker that checks against it.
+ * Compiles a schema now rather than at its first use, as assertValid (`body`) or formErrors (`form`) will check
+ * against it: a large schema (Block Kit's) would otherwise cost its compilation to the first request of each
+ * worker that checks against it.
  */
-export function compileAhead(schema: JSONSchema): void {
-  compile(bodyAjv, schema);
+export function compileAhead(schema: JSONSchema, as: 'body' | 'form' = 'body'): void {
+  compile(as === 'form' ? queryAjv : bodyAjv, schema);
 }
 
 /** Checks a value against a schema and throws a 400 problem naming every failing field. */

@@ -8,7 +8,7 @@ import { newId } from '../common/ids';
 import { LOGGER } from '../common/logger';
 import { badRequest, conflict, notFound, ProblemException } from '../common/problem';
 import type { ProblemField } from '../common/problem';
-import { formErrors } from '../common/validation';
+import { compileAhead, formErrors } from '../common/validation';
 import { EgressClient } from '../egress/egress.client';
 import { EventBus } from '../events/event-bus';
 import { slackSignature } from '../webhooks/webhook-signature';
@@ -169,7 +169,7 @@ export class SlackInteractivity implements OnModuleInit {
 
   /** The view schema is large: compiled at start rather than on the first views.open, within its 3 s. */
   onModuleInit(): void {
-    formErrors(viewSchema, {});
+    compileAhead(viewSchema, 'form');
   }
 
   registerPlugins(plugins: PluginInteractions): void {

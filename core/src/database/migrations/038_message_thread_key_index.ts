@@ -11,6 +11,11 @@ import type { Knex } from 'knex';
 export const config = { transaction: false };
 
 export async function up(knex: Knex): Promise<void> {
+  // A build that failed half-way leaves an invalid index of that name, which IF NOT EXISTS would keep.
+  const { rows: invalid } = await knex.raw<{ rows: unknown[] }>(
+    `SELECT FROM pg_index WHERE indexrelid = to_regclass('messages_thread_replies') AND NOT indisvalid`,
+  );
+  if (invalid.length > 0) await knex.raw('DROP INDEX CONCURRENTLY messages_thread_replies');
   await knex.raw(
     'CREATE INDEX CONCURRENTLY IF NOT EXISTS messages_thread_replies ON messages (thread_id, id) WHERE thread_id IS NOT NULL',
   );
