@@ -160,6 +160,11 @@ export class Database {
     }
   }
 
+  /** Runs `work` on the pool, outside whatever transaction the caller is in. */
+  outsideTransaction<T>(work: () => Promise<T>): Promise<T> {
+    return this.current.exit(work);
+  }
+
   /** The active transaction, or the pool outside one. */
   get conn(): Queryable {
     return this.current.getStore()?.trx ?? this.knex;

@@ -36,7 +36,11 @@ interface AppendedRow {
   created_at: Date;
 }
 
-const COLUMNS = ['seq', 'id', 'type', 'workspaceId', 'channelId', 'data', 'createdAt'] as const;
+/** A StoredEvent's columns, named as its fields. */
+const SELECTED =
+  'seq, id, type, workspace_id AS "workspaceId", channel_id AS "channelId", data, created_at AS "createdAt"';
+/** bigint's largest value: no upper bound. */
+const MAX_SEQ = '9223372036854775807';
 
 /** The transactional outbox: the only reader and writer of the `events` table. */
 @Injectable()
@@ -226,9 +230,21 @@ export class EventsRepository {
     limit: number,
     only?: { workspaceId: string; types: string[] },
   ): Promise<StoredEvent[]> {
-    const query = this.db.conn('events').where('seq', '>', afterSeq).orderBy('seq').limit(limit);
-    if (untilSeq !== null) void query.where('seq', '<=', untilSeq);
-    if (only) void query.where('workspaceId', only.workspaceId).whereIn('type', only.types);
-    return await query.select<StoredEvent[]>(...COLUMNS);
+    // Prepared statements (Database.query): the feed reads after every burst of commits.
+    if (!only) {
+      return this.db.query<StoredEvent>(
+        'events-range',
+        `SELECT ${SELECTED} FROM events WHERE seq > ?::bigint AND seq <= coalesce(?::bigint, ${MAX_SEQ})
+         ORDER BY seq LIMIT ?`,
+        [afterSeq, untilSeq, limit],
+      );
+    }
+    return this.db.query<StoredEvent>(
+      'events-range-of-types',
+      `SELECT ${SELECTED} FROM events
+       WHERE workspace_id = ? AND type = ANY(?::text[]) AND seq > ?::bigint AND seq <= coalesce(?::bigint, ${MAX_SEQ})
+       ORDER BY seq LIMIT ?`,
+      [only.workspaceId, only.types, afterSeq, untilSeq, limit],
+    );
   }
 }

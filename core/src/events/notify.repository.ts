@@ -19,11 +19,18 @@ export interface ListenHandlers {
 export class NotifyRepository {
   constructor(private readonly db: Database) {}
 
-  /** One NOTIFY per payload on `channel`, all in one statement. */
+  /**
+   * One NOTIFY per payload on `channel`, in order, all in one prepared statement; never in a transaction (its
+   * notify lock would be held through the commit).
+   */
   async notify(channel: string, payloads: string[]): Promise<void> {
-    await this.db.knex.raw(
-      `SELECT ${payloads.map(() => 'pg_notify(?, ?)').join(', ')}`,
-      payloads.flatMap((payload) => [channel, payload]),
+    await this.db.outsideTransaction(() =>
+      this.db.query(
+        'notify',
+        `SELECT pg_notify(?, payload) FROM unnest(?::text[]) WITH ORDINALITY AS sent(payload, position)
+         ORDER BY position`,
+        [channel, payloads],
+      ),
     );
   }
 
