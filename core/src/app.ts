@@ -43,10 +43,6 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   await applyBrowserPolicy(app, config.corsOrigins);
   await serveWebClient(app);
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onSend', (request, reply, payload, done) => {
-    void reply.header('x-request-id', request.id);
-    done(null, payload);
-  });
   recordRequestDurations(fastify, app.get(Metrics));
   keepRequestInContext(fastify);
   // Incoming webhook payloads have their own, smaller size limit (413 above it).

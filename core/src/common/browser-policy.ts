@@ -61,13 +61,31 @@ declare module 'fastify' {
   }
 }
 
-/** The headers of every answer; routes that set their own (file downloads, the consent page) keep theirs. */
-const SECURITY_HEADERS = {
-  contentSecurityPolicy: API_POLICY,
+/**
+ * The headers of every page (Swagger UI, the browser client); routes that set their own (file downloads, the
+ * consent page) keep theirs.
+ */
+const PAGE_HEADERS = {
   frameguard: { action: 'deny' },
   referrerPolicy: { policy: 'no-referrer' },
   // TLS is terminated in front of the server; HSTS belongs there, where the operator knows the domains.
   strictTransportSecurity: false,
+} satisfies HelmetOptions;
+
+/**
+ * JSON answers: what protects a response that is not a page (no sniffing, no framing, no rendering, not
+ * readable cross-origin, no referrer, no Adobe cross-domain policy). Helmet's headers that only a page acts on
+ * (opener isolation, origin-keyed agent clusters, DNS prefetching, IE's download and XSS switches) are left
+ * out: every header is work on every answer, and these would do nothing.
+ */
+const API_HEADERS = {
+  ...PAGE_HEADERS,
+  contentSecurityPolicy: API_POLICY,
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xXssProtection: false,
 } satisfies HelmetOptions;
 
 type SecurityHeaders = (request: IncomingMessage, response: ServerResponse) => void;
@@ -91,17 +109,20 @@ function securityHeaders(options: HelmetOptions): SecurityHeaders {
 }
 
 /** For answers Fastify gives before any hook runs (see framework-errors.ts): the same headers, set directly. */
-export const setSecurityHeaders = securityHeaders(SECURITY_HEADERS);
-const setDocsSecurityHeaders = securityHeaders({ ...SECURITY_HEADERS, contentSecurityPolicy: DOCS_POLICY });
+export const setSecurityHeaders = securityHeaders(API_HEADERS);
+const setDocsSecurityHeaders = securityHeaders({ ...PAGE_HEADERS, contentSecurityPolicy: DOCS_POLICY });
 const setWebClientSecurityHeaders = securityHeaders({
-  ...SECURITY_HEADERS,
+  ...PAGE_HEADERS,
   contentSecurityPolicy: WEB_CLIENT_POLICY,
 });
 
 const isDocsRoute = (url: string | undefined) =>
   url !== undefined && (url === DOCS_PATH || url.startsWith(`${DOCS_PATH}/`));
 
-/** Security headers on every answer, and CORS for the origins in CORS_ORIGINS only. Call before routes are added. */
+/**
+ * Security headers and the request id on every answer (one hook: each hook is work on every request), and
+ * CORS for the origins in CORS_ORIGINS only. Call before routes are added.
+ */
 export async function applyBrowserPolicy(app: NestFastifyApplication, corsOrigins: string[]): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   // Helmet itself rather than @fastify/helmet, which builds helmet's middleware anew on every request.
@@ -113,9 +134,15 @@ export async function applyBrowserPolicy(app: NestFastifyApplication, corsOrigin
         ? setDocsSecurityHeaders
         : setSecurityHeaders;
     setHeaders(request.raw, reply.raw);
+    reply.raw.setHeader('x-request-id', request.id);
     done();
   });
-  // Registered even with no origin allowed, so a preflight is answered (204, without CORS headers), not 404.
+  if (corsOrigins.length === 0) {
+    // No origin may read the API: no CORS hook on every request, but a preflight is still answered (204,
+    // without CORS headers), not 404, as @fastify/cors answers an origin it does not list.
+    fastify.options('*', (_request, reply) => reply.code(204).send());
+    return;
+  }
   await app.register(fastifyCors, {
     origin: corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
