@@ -12,6 +12,7 @@ import {
   type HistogramConfiguration,
 } from 'prom-client';
 import { ClusterExposition } from './cluster-metrics';
+import { HotHistogram } from './hot-histogram';
 
 /** Every series is named jokkaer_…; labels are bounded (route templates, outcomes, kinds), never ids. */
 const PREFIX = 'jokkaer_';
@@ -37,6 +38,19 @@ export class Metrics {
 
   histogram<L extends string>(config: Omit<HistogramConfiguration<L>, 'registers'>): Histogram<L> {
     return new Histogram({ ...config, name: PREFIX + config.name, registers: [this.registry] });
+  }
+
+  /** A histogram for every request's path (see HotHistogram): `observe` takes the label values in order. */
+  hotHistogram<L extends string>(config: {
+    name: string;
+    help: string;
+    labelNames: readonly L[];
+    buckets: readonly number[];
+  }): HotHistogram<L> {
+    const histogram = new HotHistogram(PREFIX + config.name, config.help, config.labelNames, config.buckets);
+    // The registry asks a metric only for its name, get() and reset().
+    this.registry.registerMetric(histogram as unknown as Histogram);
+    return histogram;
   }
 
   /** A gauge whose value is read at scrape time (`collect` sets it). */
