@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { APP_SCOPES_KEY, AppScope, AuthenticatedRequest, IS_PUBLIC } from '../common/auth-context';
 import { ProblemException } from '../common/problem';
+import { RouteMetadata } from '../common/route-metadata';
 import { AuthService } from './auth.service';
 import { bearerTokenHash } from './tokens';
 
@@ -14,25 +15,26 @@ const unauthenticated = (detail: string) =>
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly isPublic: RouteMetadata<boolean>;
+  private readonly scope: RouteMetadata<AppScope>;
+
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly auth: AuthService,
-  ) {}
+  ) {
+    this.isPublic = new RouteMetadata(reflector, IS_PUBLIC);
+    this.scope = new RouteMetadata(reflector, APP_SCOPES_KEY);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) {
-      return true;
-    }
+    if (this.isPublic.of(context)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const tokenHash = bearerTokenHash(request);
     if (!tokenHash) throw unauthenticated('A bearer token is required');
     const auth = await this.auth.authenticateHash(tokenHash);
     if (!auth) throw unauthenticated('The token is invalid, expired or revoked');
     if (auth.scopes) {
-      const needed = this.reflector.getAllAndOverride<AppScope | undefined>(APP_SCOPES_KEY, [
-        context.getHandler(),
-        context.getClass(),
-      ]);
+      const needed = this.scope.of(context);
       const personal = auth.tokenKind === 'personal';
       if (!needed) {
         throw new ProblemException(

@@ -8,6 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import { isUuid } from '@jokkaer/sdk-plugin';
 import type { JSONSchema } from 'json-schema-to-ts';
 import { badRequest, notFound, ProblemField } from './problem';
+import { RouteMetadata } from './route-metadata';
 import { unstorableTextFields } from './text';
 
 export interface RouteSchemas {
@@ -144,7 +145,11 @@ const SLUG_IDS = new Set(['pluginId']);
  * after AuthGuard (see app.ts), so a request without a valid token is refused before its input is judged.
  */
 export class ValidationGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  private readonly schemas: RouteMetadata<RouteSchemas>;
+
+  constructor(reflector: Reflector) {
+    this.schemas = new RouteMetadata(reflector, ROUTE_SCHEMAS);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
@@ -160,7 +165,7 @@ export class ValidationGuard implements CanActivate {
     for (const [name, value] of Object.entries(params)) {
       if (name.endsWith('Id') && !SLUG_IDS.has(name) && !isUuid(value)) throw notFound(name.slice(0, -2));
     }
-    const schemas = this.reflector.get<RouteSchemas | undefined>(ROUTE_SCHEMAS, context.getHandler());
+    const schemas = this.schemas.of(context);
     if (schemas?.query) {
       request.query = { ...(request.query as object) };
       assertValid(schemas.query, request.query, 'query');
