@@ -1,9 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { ContextSlot } from '../common/context-slot';
 import type { AppConfig } from '../config/config';
 import { snakeCaseMapping } from './case-mapping';
 import { startEmbeddedPostgres } from './embedded-postgres';
@@ -107,7 +107,9 @@ export async function migrateLatest(url: string): Promise<string[]> {
  * repository call inside it (and the outbox append) joins it without threading `trx` through signatures.
  */
 export class Database {
-  private readonly current = new AsyncLocalStorage<{ trx: Knex.Transaction; afterCommit: (() => void)[] }>();
+  private readonly current = new ContextSlot<{ trx: Knex.Transaction; afterCommit: (() => void)[] }>(
+    'transaction',
+  );
 
   /** Each named statement's text with its placeholders numbered ($1, $2, …). */
   private readonly positioned = new Map<string, string>();
@@ -145,7 +147,7 @@ export class Database {
       text = this.connections.positionBindings(sql);
       this.positioned.set(name, text);
     }
-    const client = (this.current.getStore()?.trx.client ?? this.connections) as KnexConnections;
+    const client = (this.current.get()?.trx.client ?? this.connections) as KnexConnections;
     const connection = await client.acquireConnection();
     // Told as knex tells its own statements, to whoever listens (tests counting statements).
     this.knex.emit('query', { __knexUid: connection.__knexUid, sql: text, bindings: values });
@@ -162,16 +164,16 @@ export class Database {
 
   /** Runs `work` on the pool, outside whatever transaction the caller is in. */
   outsideTransaction<T>(work: () => Promise<T>): Promise<T> {
-    return this.current.exit(work);
+    return this.current.run(undefined, work);
   }
 
   /** The active transaction, or the pool outside one. */
   get conn(): Queryable {
-    return this.current.getStore()?.trx ?? this.knex;
+    return this.current.get()?.trx ?? this.knex;
   }
 
   get inTransaction(): boolean {
-    return this.current.getStore() !== undefined;
+    return this.current.get() !== undefined;
   }
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
@@ -187,7 +189,7 @@ export class Database {
    * transaction goes on (its after-commit callbacks are dropped with it).
    */
   async savepoint<T>(work: () => Promise<T>): Promise<T> {
-    const store = this.current.getStore();
+    const store = this.current.get();
     if (!store) throw new Error('savepoint needs a transaction');
     const afterCommit: (() => void)[] = [];
     const result = await store.trx.transaction((nested) =>
@@ -199,7 +201,7 @@ export class Database {
 
   /** Runs `callback` once the current transaction has committed (never if it rolls back). */
   afterCommit(callback: () => void): void {
-    const store = this.current.getStore();
+    const store = this.current.get();
     if (!store) throw new Error('afterCommit needs a transaction');
     store.afterCommit.push(callback);
   }
