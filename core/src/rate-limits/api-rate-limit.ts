@@ -5,7 +5,7 @@ import { bearerTokenHash } from '../auth/tokens';
 import { ProblemException } from '../common/problem';
 import type { AppConfig } from '../config/config';
 import { clientAddress } from './client-address';
-import { BufferedRateLimiter } from './buffered-rate-limiter';
+import { BufferedRateLimiter, type CountedHit } from './buffered-rate-limiter';
 
 const TOKEN_KEY = 'api:token:';
 const ADDRESS_KEY = 'api:address:';
@@ -42,10 +42,10 @@ export async function registerApiRateLimit(app: NestFastifyApplication, config: 
         windowMs: number,
         max: number,
       ) {
-        limiter.hit(key, max, windowMs / 1000).then(
-          (hit) => done(null, { current: hit.count, ttl: hit.resetMs }),
-          (error: Error) => done(error),
-        );
+        const counted = (hit: CountedHit) => done(null, { current: hit.count, ttl: hit.resetMs });
+        const hit = limiter.hit(key, max, windowMs / 1000);
+        if (hit instanceof Promise) hit.then(counted, (error: Error) => done(error));
+        else counted(hit);
       }
       child() {
         return this;

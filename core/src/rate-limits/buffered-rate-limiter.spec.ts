@@ -73,7 +73,9 @@ describe('BufferedRateLimiter', () => {
   it('ranks concurrent hits in arrival order', async () => {
     const { repository } = sharedCounters();
     const limiter = instance(repository, clock());
-    const hits = await Promise.all(Array.from({ length: 50 }, () => limiter.hit('key', 30, 60)));
+    const hits = await Promise.all(
+      Array.from({ length: 50 }, () => Promise.resolve(limiter.hit('key', 30, 60))),
+    );
     expect(hits.map((hit) => hit.count)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
 
@@ -84,7 +86,7 @@ describe('BufferedRateLimiter', () => {
     const hits: Promise<CountedHit>[] = [];
     // Waves of concurrent hits on every instance, flushing in between as the interval would.
     for (let wave = 0; wave < 20; wave++) {
-      for (let i = 0; i < 30; i++) hits.push(instances[(wave + i) % 3].hit('key', 100, 60));
+      for (let i = 0; i < 30; i++) hits.push(Promise.resolve(instances[(wave + i) % 3].hit('key', 100, 60)));
       await Promise.all(instances.map((limiter) => limiter.flush()));
     }
     const answered = await Promise.all(hits);

@@ -80,8 +80,11 @@ export class BufferedRateLimiter implements OnModuleInit {
     return this.windows.size;
   }
 
-  /** Counts one hit on `key`: at most `max` per window of `windowSeconds`. */
-  hit(key: string, max: number, windowSeconds: number): Promise<CountedHit> {
+  /**
+   * Counts one hit on `key`: at most `max` per window of `windowSeconds`. Answered at once when this instance
+   * decides alone (nearly always: no promise on every request's path), else once the counts are shared.
+   */
+  hit(key: string, max: number, windowSeconds: number): CountedHit | Promise<CountedHit> {
     const now = this.clock.now();
     const window = this.windowOf(key, windowSeconds, now);
     const unsynced = window.pending + window.sending;
@@ -92,7 +95,7 @@ export class BufferedRateLimiter implements OnModuleInit {
     // Decided here: refused when past the limit by this instance's count alone (the others only add to
     // it), admitted while this instance's unsent hits stay within its share.
     if (count > max || unsynced < Math.ceil(max * LOCAL_SHARE)) {
-      return Promise.resolve({ count, resetMs: window.windowEndsAt - now });
+      return { count, resetMs: window.windowEndsAt - now };
     }
     return new Promise((resolve, reject) => {
       this.waiting.push({ window, position: window.pending, resolve, reject });
