@@ -7,7 +7,9 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
   testDir: 'tests',
-  workers: 1,
+  // Two browsers at once: each journey makes its own people and workspace (names unique to its worker process,
+  // seed.ts's unique()), so none waits for another's.
+  workers: 2,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list']],

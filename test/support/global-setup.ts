@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -66,7 +67,9 @@ export default async function globalSetup(): Promise<void> {
     globalThis.__JOKKAER_EMBEDDED_PG__ = embedded;
     adminUrl = embedded.url;
   }
-  const template = `jokkaer_test_${Date.now().toString(36)}_${process.pid}`;
+  // Runs on other machines or in other containers (where a pid says nothing) may share this PostgreSQL: the
+  // random part keeps two runs' names apart, and the teardown drops only names under this one.
+  const template = `jokkaer_test_${Date.now().toString(36)}_${randomBytes(6).toString('hex')}`;
   await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE "${template}"`));
   await migrateLatest(databaseUrl(adminUrl, template));
   process.env.JOKKAER_TEST_ADMIN_URL = adminUrl;

@@ -8,9 +8,11 @@ import { testDatabaseSettings, withAdminClient } from './database';
 export default async function globalTeardown(): Promise<void> {
   const { adminUrl, template } = testDatabaseSettings();
   await withAdminClient(adminUrl, async (client) => {
+    // The template and its copies (`<template>_<suffix>`), matched literally: in LIKE, `_` stands for any
+    // character, so an unescaped prefix could also name another run's databases.
     const { rows } = await client.query<{ datname: string }>(
-      'SELECT datname FROM pg_database WHERE datname LIKE $1',
-      [`${template}%`],
+      "SELECT datname FROM pg_database WHERE datname = $1 OR starts_with(datname, $1 || '_')",
+      [template],
     );
     for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   });

@@ -1,6 +1,7 @@
 import { deflateSync, crc32 } from 'node:zlib';
 import { test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { expect, send, seriousViolations } from './journeys';
+import { unique } from './seed';
 
 /**
  * Files, search and jump links. People, workspaces and history are set up through the API (the journeys of
@@ -11,8 +12,6 @@ interface Person {
   token: string;
   user: { id: string; displayName: string };
 }
-
-let counter = 0;
 
 async function call<T>(
   request: APIRequestContext,
@@ -31,8 +30,7 @@ async function call<T>(
 }
 
 async function register(request: APIRequestContext, name: string): Promise<Person> {
-  counter += 1;
-  const email = `${name.toLowerCase()}-${Date.now().toString(36)}-${counter}@example.test`;
+  const email = `${name.toLowerCase()}-${unique()}@example.test`;
   return call<Person>(request, null, 'POST', '/auth/register', {
     email,
     password: 'correct horse battery',
@@ -47,8 +45,7 @@ let people: { alice: Person; bob: Person } | undefined;
 async function team(request: APIRequestContext) {
   people ??= { alice: await register(request, 'Alice'), bob: await register(request, 'Bob') };
   const { alice, bob } = people;
-  counter += 1;
-  const slug = `files-${Date.now().toString(36)}-${counter}`;
+  const slug = `files-${unique()}`;
   const workspace = await call<{ id: string }>(request, alice, 'POST', '/workspaces', { name: slug, slug });
   const channel = await call<{ id: string }>(request, alice, 'POST', `/workspaces/${workspace.id}/channels`, {
     name: 'general',

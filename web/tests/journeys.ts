@@ -1,12 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
-
-let counter = 0;
+import { unique } from './seed';
 
 /** A new person signs up through the form; answers their address (unique per run). */
 export async function signUp(page: Page, name: string): Promise<string> {
-  counter += 1;
-  const email = `${name.toLowerCase()}-${Date.now().toString(36)}-${counter}@example.test`;
+  const email = `${name.toLowerCase()}-${unique()}@example.test`;
   await page.getByLabel('Your name').fill(name);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('correct horse battery');

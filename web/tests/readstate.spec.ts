@@ -1,13 +1,12 @@
 import { test, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { expect, openChannelMenu, seriousViolations } from './journeys';
+import { unique } from './seed';
 
 interface Person {
   id: string;
   token: string;
   session: unknown;
 }
-
-let counter = 0;
 
 async function call<T>(
   request: APIRequestContext,
@@ -26,8 +25,7 @@ async function call<T>(
 }
 
 async function register(request: APIRequestContext, name: string): Promise<Person> {
-  counter += 1;
-  const email = `${name.toLowerCase()}-${Date.now().toString(36)}-${counter}@example.test`;
+  const email = `${name.toLowerCase()}-${unique()}@example.test`;
   const session = await call<{ user: { id: string }; token: string }>(
     request,
     null,
@@ -48,7 +46,7 @@ async function register(request: APIRequestContext, name: string): Promise<Perso
  */
 async function workspaceOfTwo(request: APIRequestContext) {
   const [alice, bob] = [await register(request, 'Alice'), await register(request, 'Bob')];
-  const slug = `rs-${Date.now().toString(36)}-${counter}`;
+  const slug = `rs-${unique()}`;
   const workspace = await call<{ id: string }>(request, alice.token, 'POST', '/api/v1/workspaces', {
     name: `Read state ${slug}`,
     slug,

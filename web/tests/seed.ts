@@ -10,7 +10,11 @@ export interface SeededUser {
 const SESSION_KEY = 'jokkaer.session';
 
 let counter = 0;
-const unique = () => `${Date.now().toString(36)}-${(counter += 1)}`;
+/**
+ * A suffix no other journey's names share: journeys run in several worker processes against one server, so
+ * the time and this process's counter alone could meet another worker's; its process id tells them apart.
+ */
+export const unique = () => `${Date.now().toString(36)}-${process.pid.toString(36)}-${(counter += 1)}`;
 
 async function call<T>(
   request: APIRequestContext,
