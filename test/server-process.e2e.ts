@@ -78,9 +78,10 @@ function clusterPassword(): Promise<string> {
   return readFile(path.join(dataDir, PASSWORD_FILE), 'utf8').then((text) => text.trim());
 }
 
+/** Its exit code, once its output has all been read ('close', not 'exit': lines can still be on their way). */
 async function stopServer(server: RunningServer): Promise<number | null> {
   server.child.kill('SIGTERM');
-  const [code] = (await once(server.child, 'exit')) as [number | null];
+  const [code] = (await once(server.child, 'close')) as [number | null];
   return code;
 }
 
@@ -203,12 +204,15 @@ it('stops the server and the embedded PostgreSQL when `npm start` gets SIGTERM',
   const npm = spawnLogged('npm', ['start'], serverEnv(port, pgPort));
   try {
     await waitHealthy(npm.child, npm.logs, port);
+    // 'close' comes once its output has all been read: the ports can close before the last lines arrive.
+    const closed = once(npm.child, 'close');
     npm.child.kill('SIGTERM');
     await eventually(
       async () => ((await portClosed(port)) && (await portClosed(pgPort)) ? true : undefined),
       'the server and its PostgreSQL to stop',
       15_000,
     );
+    await closed;
     expect(npm.logs.some((line) => line.msg === 'shutting down')).toBe(true);
     // PostgreSQL shut down cleanly (it removes its pid file), rather than being left behind or killed.
     expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
