@@ -36,6 +36,10 @@ describe('security headers', () => {
     expect(me.status).toBe(200);
     expectSecurityHeaders(me.headers);
     expect(me.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(me.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    // Only pages get the headers only a page acts on; a JSON answer is spared them.
+    expect(me.headers.get('cross-origin-opener-policy')).toBeNull();
+    expect(me.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const refused = await fetch(`${server.url}/api/v1/me`);
     expect(refused.status).toBe(401);
     expectSecurityHeaders(refused.headers);
@@ -45,6 +49,7 @@ describe('security headers', () => {
     const docs = await fetch(`${server.url}/api/docs`);
     expect(docs.status).toBe(200);
     expectSecurityHeaders(docs.headers);
+    expect(docs.headers.get('cross-origin-opener-policy')).toBe('same-origin');
     const policy = docs.headers.get('content-security-policy') ?? '';
     expect(policy).toContain("script-src 'self'");
     expect(policy).not.toMatch(/script-src[^;]*'unsafe-(inline|eval)'/);
