@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { AuthService } from '../auth/auth.service';
+import { hashToken } from '../auth/tokens';
 import type { AuthContext } from '../common/auth-context';
 import { EventsRepository, StoredEvent } from '../events/events.repository';
 import { WorkspacesService } from '../workspaces/workspaces.service';
@@ -11,7 +12,6 @@ import type { PresenceStatus, TicketView } from './realtime.schemas';
 import { Clock } from '../common/clock';
 
 const TICKET_TTL_MS = 60_000;
-const hash = (ticket: string) => createHash('sha256').update(ticket).digest();
 
 /**
  * Who may open a socket (a bearer token in the header, or from a browser a single-use ticket), what a socket
@@ -50,7 +50,7 @@ export class RealtimeService {
     const ticket = `jkt_${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(this.clock.now() + TICKET_TTL_MS);
     await this.repository.insertTicket({
-      ticketHash: hash(ticket),
+      ticketHash: hashToken(ticket),
       userId: auth.userId,
       tokenId: auth.tokenId,
       expiresAt,
@@ -74,7 +74,7 @@ export class RealtimeService {
       return auth?.scopes ? undefined : auth;
     }
     if (!ticket) return undefined;
-    const redeemed = await this.repository.redeemTicket(hash(ticket));
+    const redeemed = await this.repository.redeemTicket(hashToken(ticket));
     if (!redeemed) return undefined;
     const token = await this.auth.authenticateTokenId(redeemed.tokenId);
     return token?.userId === redeemed.userId ? token : undefined;
