@@ -20,7 +20,8 @@ export function startTracing(serviceName: string): NodeSDK {
       new FastifyOtelInstrumentation({ registerOnInitialization: true }),
       new NestInstrumentation(),
       // Queries of a request or of a traced job; background polling alone would make a trace every interval.
-      new PgInstrumentation({ requireParentSpan: true }),
+      // A connection from the pool is no span of its own (one per statement): the pool's metrics show waits.
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     ],
     metricReaders: [],
     logRecordProcessors: [],
