@@ -105,8 +105,13 @@ export class PluginRunner {
     const child = fork(RUNNER_SCRIPT, [], {
       execArgv: ['--no-node-snapshot'],
       env: { ...process.env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Piped, not inherited: the runner runs at the lowest priority and, on busy cores, may take many seconds
+      // to notice that the server is gone; holding the server's own stdout that long would keep a supervisor
+      // (or a test) that waits for the server's output to end waiting for it too.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
+    child.stdout!.pipe(process.stdout, { end: false });
+    child.stderr!.pipe(process.stderr, { end: false });
     child.on('message', (message: FromRunner) => this.onMessage(message));
     child.on('error', (error) => this.logger.warn({ err: error }, 'plugin runner channel error'));
     child.on('exit', (code, signal) => {
