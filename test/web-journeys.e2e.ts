@@ -37,7 +37,7 @@ withBrowser(
       await server.close();
     }
   },
-  // Two Playwright workers (web/playwright.config.ts), each with its browser, share the server: about three
-  // minutes on a busy two-core machine.
-  1_200_000,
+  // One browser at a time (web/playwright.config.ts): about three minutes on a fast two-core machine, more than
+  // ten on a slow one.
+  1_800_000,
 );

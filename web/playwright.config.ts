@@ -7,17 +7,18 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
   testDir: 'tests',
-  // Two browsers at once: each journey makes its own people and workspace (names unique to its worker process,
-  // seed.ts's unique()), so none waits for another's.
-  workers: 2,
+  // One browser at a time. Each journey makes its own people and workspace (names unique to its worker process,
+  // seed.ts's unique()), so two could run at once; but on two cores two browsers and the server left a step
+  // waiting past its time limit (creating a workspace took over 10 s).
+  workers: 1,
   // The longest journeys take most of a minute on two busy cores.
   timeout: 120_000,
-  expect: { timeout: 10_000 },
+  expect: { timeout: 20_000 },
   reporter: [['list']],
   projects: [
     { name: 'journeys', testIgnore: /budgets\.spec\.ts$/ },
-    // The time budgets are measured once every other journey is done, so that their browser does not share
-    // the cores with two others (on two cores, the first paint then took 0.8–1.4 s rather than 0.4 s).
+    // The time budgets are measured once every other journey is done, so that no other browser shares the
+    // cores with theirs (beside two others, the first paint took 0.8–1.4 s rather than 0.4 s).
     { name: 'budgets', testMatch: /budgets\.spec\.ts$/, dependencies: ['journeys'] },
   ],
   use: {
