@@ -277,6 +277,8 @@ it('says in one line that the embedded PostgreSQL port is taken, and exits', asy
   }
 }, 60_000);
 
+// A whole boot before the port is tried: early in a run, beside the other worker's first files on two cores,
+// it has taken over a minute (CI's passes against the machine's PostgreSQL; alone, 10-20 s).
 it('says what to do when PORT is taken, and exits', async () => {
   const [port, pgPort] = [await freePort(), await freePort()];
   const blocker = createServer().listen(port, '127.0.0.1');
@@ -291,7 +293,7 @@ it('says what to do when PORT is taken, and exits', async () => {
   } finally {
     blocker.close();
   }
-}, 60_000);
+}, 180_000);
 
 // As root the cluster runs as the `postgres` user, who must be able to enter DATA_DIR and the checkout.
 const asRoot = process.getuid?.() === 0;
