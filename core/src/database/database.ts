@@ -6,8 +6,6 @@ import type { Logger } from 'pino';
 import { ContextSlot } from '../common/context-slot';
 import type { AppConfig } from '../config/config';
 import { snakeCaseMapping } from './case-mapping';
-import { ConnectionPool } from './connection-pool';
-import type { PooledConnection } from './connection-pool';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { migrationSource } from './migrations';
 
@@ -22,28 +20,33 @@ export type DatabaseTimeouts = Pick<
 /** After PostgreSQL's own statement timeout, how long an unanswered statement is still waited for. */
 const READ_TIMEOUT_GRACE_MS = 1000;
 
-/** What of knex's client `Database.query` uses in a transaction: its connection, and its `?` positions. */
+/** What of knex's pool (tarn) the metrics read. */
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+}
+
+/** What of knex's client `Database.query` uses: the pool's (or a transaction's) connections, and its `?` positions. */
 interface KnexConnections {
-  acquireConnection(): Promise<PooledConnection>;
-  releaseConnection(connection: PooledConnection): Promise<unknown>;
+  acquireConnection(): Promise<pg.ClientBase & { __knexUid?: string }>;
+  releaseConnection(connection: pg.ClientBase): Promise<unknown>;
   positionBindings(sql: string): string;
 }
 
-/** knex over pg's pool (`ConnectionPool`), whose connections `Database.query` also takes directly. */
+/** What of a pg client closing a connection at once takes (pg has no public way: `end()` waits for the server). */
+interface PooledClient {
+  __knexUid: string;
+  connection: { stream: { destroy(): void } };
+  once(event: 'end', listener: () => void): void;
+}
+
 export function createKnex(url: string, poolMax: number, timeouts?: DatabaseTimeouts, logger?: Logger): Knex {
   const statementTimeout = timeouts?.dbStatementTimeoutMs ?? 0;
-  const pool = new ConnectionPool({
-    url,
-    max: poolMax,
-    connectTimeoutMs: timeouts?.dbConnectTimeoutMs,
-    acquireTimeoutMs: timeouts?.dbAcquireTimeoutMs,
-    // Only the server can stop a slow statement; only the client notices a server that went silent.
-    statementTimeoutMs: statementTimeout,
-    readTimeoutMs: statementTimeout > 0 ? statementTimeout + READ_TIMEOUT_GRACE_MS : 0,
-    logger,
-  });
+  const readTimeout = statementTimeout > 0 ? statementTimeout + READ_TIMEOUT_GRACE_MS : 0;
+  const pooled = new Map<string, PooledClient>();
   const knex = knexFactory({
-    // knex writes its warnings to the console unless given a logger.
+    // knex writes its warnings (failed connection attempts) to the console unless given a logger.
     ...(logger && {
       log: {
         warn: (message: string) => logger.warn(message),
@@ -53,26 +56,39 @@ export function createKnex(url: string, poolMax: number, timeouts?: DatabaseTime
       },
     }),
     client: 'pg',
-    connectionPool: pool,
+    connection: {
+      connectionString: url,
+      ...(timeouts && {
+        connectionTimeoutMillis: timeouts.dbConnectTimeoutMs,
+        // Only the server can stop a slow statement; only the client notices a server that went silent.
+        ...(readTimeout > 0 && { statement_timeout: statementTimeout, query_timeout: readTimeout }),
+      }),
+    },
+    ...(timeouts && { acquireConnectionTimeout: timeouts.dbAcquireTimeoutMs }),
+    pool: {
+      min: 0,
+      max: poolMax,
+      ...(timeouts && { createTimeoutMillis: timeouts.dbAcquireTimeoutMs }),
+      ...(readTimeout > 0 && {
+        afterCreate: (client: PooledClient, done: (error: Error | null, client: PooledClient) => void) => {
+          pooled.set(client.__knexUid, client);
+          client.once('end', () => pooled.delete(client.__knexUid));
+          done(null, client);
+        },
+      }),
+    },
     // Columns are snake_case in SQL and camelCase in TypeScript.
     ...snakeCaseMapping(),
   });
-  knex.on('query-error', (error: Error, query: { __knexUid?: string }) => {
-    if (error.message.endsWith('Query read timeout')) pool.abort(query.__knexUid ?? '');
-  });
+  // pg gives up on an unanswered statement yet leaves its connection waiting for the answer, with what comes
+  // next (a transaction's ROLLBACK) queued behind it: closing it fails that at once and the pool drops it.
+  if (readTimeout > 0) {
+    knex.on('query-error', (error: Error, query: { __knexUid?: string }) => {
+      if (error.message.endsWith('Query read timeout'))
+        pooled.get(query.__knexUid ?? '')?.connection.stream.destroy();
+    });
+  }
   return knex;
-}
-
-/** The pool under a knex made by `createKnex`. */
-function poolOf(knex: Knex): ConnectionPool {
-  return (knex.client as { pool: ConnectionPool }).pool;
-}
-
-/** Closes knex and its pool (knex leaves a pool it was given open). */
-export async function destroyKnex(knex: Knex): Promise<void> {
-  const pool = poolOf(knex);
-  await knex.destroy();
-  await pool.destroy();
 }
 
 /** Applies pending migrations on a connection of its own, without the pool's timeouts: one may take minutes. */
@@ -82,7 +98,7 @@ export async function migrateLatest(url: string): Promise<string[]> {
     const [, applied] = (await knex.migrate.latest({ migrationSource })) as [number, string[]];
     return applied;
   } finally {
-    await destroyKnex(knex);
+    await knex.destroy();
   }
 }
 
@@ -97,22 +113,23 @@ export class Database {
 
   /** Each named statement's text with its placeholders numbered ($1, $2, …). */
   private readonly positioned = new Map<string, string>();
-  private readonly pool: ConnectionPool;
+  private readonly connections: KnexConnections;
 
   /** `url` is where the pool connects, for the few consumers that need a dedicated connection (LISTEN). */
   constructor(
     readonly knex: Knex,
     readonly url: string,
   ) {
-    this.pool = poolOf(knex);
+    this.connections = knex.client as KnexConnections;
   }
 
   /** The pool's connections in use and idle, and the acquisitions waiting for one (for the metrics). */
   poolUsage(): { used: number; idle: number; waiting: number } {
+    const pool = (this.knex.client as { pool?: TarnPool }).pool;
     return {
-      used: this.pool.numUsed(),
-      idle: this.pool.numFree(),
-      waiting: this.pool.numPendingAcquires(),
+      used: pool?.numUsed() ?? 0,
+      idle: pool?.numFree() ?? 0,
+      waiting: pool?.numPendingAcquires() ?? 0,
     };
   }
 
@@ -127,11 +144,11 @@ export class Database {
   async query<R>(name: string, sql: string, values: unknown[]): Promise<R[]> {
     let text = this.positioned.get(name);
     if (text === undefined) {
-      text = (this.knex.client as KnexConnections).positionBindings(sql);
+      text = this.connections.positionBindings(sql);
       this.positioned.set(name, text);
     }
-    const trx = this.current.get()?.trx.client as KnexConnections | undefined;
-    const connection = trx ? await trx.acquireConnection() : await this.pool.connect();
+    const client = (this.current.get()?.trx.client ?? this.connections) as KnexConnections;
+    const connection = await client.acquireConnection();
     // Told as knex tells its own statements, to whoever listens (tests counting statements).
     this.knex.emit('query', { __knexUid: connection.__knexUid, sql: text, bindings: values });
     try {
@@ -141,8 +158,7 @@ export class Database {
       this.knex.emit('query-error', error, { __knexUid: connection.__knexUid });
       throw error;
     } finally {
-      // A transaction's connection goes back when the transaction ends.
-      if (!trx) this.pool.release(connection);
+      await client.releaseConnection(connection);
     }
   }
 
@@ -271,7 +287,7 @@ export async function openDatabase(config: AppConfig, logger: Logger): Promise<D
     knex,
     url,
     close: async () => {
-      await destroyKnex(knex);
+      await knex.destroy();
       await embedded?.stop();
     },
   };

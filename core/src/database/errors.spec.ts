@@ -1,3 +1,4 @@
+import { KnexTimeoutError } from 'knex';
 import { notFound } from '../common/problem';
 import { isDatabaseUnavailable } from './errors';
 
@@ -6,7 +7,7 @@ const pgError = (code: string, message = 'error') => Object.assign(new Error(mes
 describe('database availability errors', () => {
   it('recognises a database that is unreachable, silent, going away or overloaded', () => {
     const unavailable = [
-      new Error('timeout exceeded when trying to connect'),
+      new KnexTimeoutError('Knex: Timeout acquiring a connection. The pool is probably full.'),
       pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'),
       pgError('ECONNRESET', 'select 1 - read ECONNRESET'),
       pgError('57P01', 'terminating connection due to administrator command'),

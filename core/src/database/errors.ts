@@ -42,7 +42,6 @@ export function databaseProblem(error: unknown): ProblemException | undefined {
 
 /** Driver errors raised without a code when the connection is lost, never answers, or cannot be opened. */
 const CONNECTION_LOST = [
-  'timeout exceeded when trying to connect', // waiting for a pool connection
   'Connection terminated',
   'Query read timeout',
   'timeout expired',
@@ -71,8 +70,9 @@ const UNAVAILABLE_STATES = new Set([
  * was asked: the caller answers 503 and tries again later. Data errors are another matter.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const pg = error as (PgError & { message?: string }) | null | undefined;
+  const pg = error as (PgError & { name?: string; message?: string }) | null | undefined;
   if (!pg || typeof pg !== 'object') return false;
+  if (pg.name === 'KnexTimeoutError') return true; // waiting for a pool connection
   if (pg.code && (NETWORK_CODES.has(pg.code) || UNAVAILABLE_STATES.has(pg.code) || pg.code.startsWith('08')))
     return true;
   // knex prefixes the SQL to the driver's message.
