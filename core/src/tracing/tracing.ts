@@ -20,7 +20,7 @@ export function startTracing(serviceName: string): NodeSDK {
       new FastifyOtelInstrumentation({ registerOnInitialization: true }),
       new NestInstrumentation(),
       // Queries of a request or of a traced job; background polling alone would make a trace every interval.
-      // A connection from the pool is no span of its own (one per statement): the pool's metrics show waits.
+      // Opening a connection is no span of its own: a trace has one span per query; the pool's metrics show waits.
       new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     ],
     metricReaders: [],
