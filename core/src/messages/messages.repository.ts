@@ -117,6 +117,9 @@ export class MessagesRepository {
    * answer says so). Nothing happens either if this author already posted this `clientMsgId` in the channel.
    * `data` is the new message's view, if written; `files` are attached by the caller.
    * `mentions`: user ids, first mentioned first; those who are not members of the workspace are left out.
+   * The thread and mention parts are in the statement only when the message has them: PostgreSQL sets up every
+   * node of a plan on each execution, and that setup was a fifth of its time per post (perf), most posts having
+   * neither. So there are four prepared statements, one per combination.
    * Both reads of messages are written so that any plan reads one index entry: the statement is prepared, and its
    * generic plan, made while the table looked empty (never analyzed), aggregated `max(ts)` over every entry of the
    * channel and found the replied-to message by scanning the channel's `ts` index (a tie between two one-row
@@ -124,49 +127,62 @@ export class MessagesRepository {
    * its channel checked after (MATERIALIZED keeps the channel test out of the index choice).
    */
   insertion(message: NewMessage, mentions: string[], files: FileView[]): SqlChange {
+    const reply = message.threadId !== null;
+    const mentioning = mentions.length > 0;
+    const thread = reply
+      ? {
+          sql: `replied_to AS MATERIALIZED (
+              SELECT coalesce(thread_id, id) AS id, channel_id FROM messages WHERE id = ?::uuid AND deleted_at IS NULL
+            ),
+            root AS (SELECT id FROM replied_to WHERE channel_id = ?),`,
+          bindings: [message.threadId, message.channelId],
+          threadId: '(SELECT id FROM root)',
+          where: 'WHERE EXISTS (SELECT FROM root)',
+          replied: `, replied AS (
+              UPDATE messages SET reply_count = reply_count + 1
+              WHERE id = (SELECT id FROM root) AND EXISTS (SELECT FROM m)
+            )`,
+          found: 'EXISTS (SELECT FROM root)',
+        }
+      : { sql: '', bindings: [], threadId: 'NULL::uuid', where: '', replied: '', found: 'true' };
+    const mentioned = mentioning
+      ? {
+          sql: `, members AS (
+              SELECT wm.user_id, u.position
+              FROM json_array_elements_text(?::json) WITH ORDINALITY AS u(id, position)
+              JOIN workspace_members AS wm ON wm.workspace_id = ? AND wm.user_id = u.id::uuid
+            ),
+            mentioned AS (
+              INSERT INTO message_mentions (message_id, channel_id, user_id)
+              SELECT m.id, m.channel_id, members.user_id FROM m, members
+            )`,
+          bindings: [JSON.stringify(mentions), message.workspaceId],
+          view: `(SELECT coalesce(json_agg(user_id ORDER BY position), '[]') FROM members)`,
+        }
+      : { sql: '', bindings: [], view: `'[]'::json` };
     return {
-      name: 'message-insertion',
-      sql: `replied_to AS MATERIALIZED (
-          SELECT coalesce(thread_id, id) AS id, channel_id FROM messages WHERE id = ?::uuid AND deleted_at IS NULL
-        ),
-        root AS (SELECT id FROM replied_to WHERE channel_id = ?),
+      name: `message-insertion${reply ? '-reply' : ''}${mentioning ? '-mentioning' : ''}`,
+      sql: `${thread.sql}
         m AS (
           INSERT INTO messages (id, workspace_id, channel_id, user_id, text, thread_id, also_sent_to_channel,
             client_msg_id, bot_profile, blocks, attachments, ts)
-          SELECT ?, ?, ?, ?, ?, (SELECT id FROM root), ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, greatest(
+          SELECT ?, ?, ?, ?, ?, ${thread.threadId}, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, greatest(
             (extract(epoch FROM clock_timestamp()) * 1000000)::bigint,
             coalesce((SELECT ts FROM messages WHERE channel_id = ? ORDER BY ts DESC LIMIT 1), 0) + 1)
-          WHERE ?::uuid IS NULL OR EXISTS (SELECT FROM root)
+          ${thread.where}
           ON CONFLICT (channel_id, user_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
           RETURNING id, workspace_id, channel_id, user_id, text, thread_id, also_sent_to_channel, reply_count,
             client_msg_id, created_at, edited_at, bot_profile, ts, blocks, attachments
-        ),
-        members AS (
-          SELECT wm.user_id, u.position
-          FROM json_array_elements_text(?::json) WITH ORDINALITY AS u(id, position)
-          JOIN workspace_members AS wm ON wm.workspace_id = ? AND wm.user_id = u.id::uuid
-        ),
-        mentioned AS (
-          INSERT INTO message_mentions (message_id, channel_id, user_id)
-          SELECT m.id, m.channel_id, members.user_id FROM m, members
-        ),
-        replied AS (
-          UPDATE messages SET reply_count = reply_count + 1
-          WHERE id = (SELECT id FROM root) AND EXISTS (SELECT FROM m)
-        ),
+        )${mentioned.sql}${thread.replied},
         change AS (
           SELECT (
               SELECT ${MESSAGE_VIEW}
-              FROM m, (
-                SELECT '[]'::json AS reactions, ?::json AS files,
-                  (SELECT coalesce(json_agg(user_id ORDER BY position), '[]') FROM members) AS mentions
-              ) AS related
+              FROM m, (SELECT '[]'::json AS reactions, ?::json AS files, ${mentioned.view} AS mentions) AS related
             ) AS data,
-            json_build_object('threadFound', ?::uuid IS NULL OR EXISTS (SELECT FROM root)) AS answer
+            json_build_object('threadFound', ${thread.found}) AS answer
         )`,
       bindings: [
-        message.threadId,
-        message.channelId,
+        ...thread.bindings,
         message.id,
         message.workspaceId,
         message.channelId,
@@ -178,11 +194,8 @@ export class MessagesRepository {
         message.blocks === null ? null : JSON.stringify(message.blocks),
         message.attachments === null ? null : JSON.stringify(message.attachments),
         message.channelId,
-        message.threadId,
-        JSON.stringify(mentions),
-        message.workspaceId,
+        ...mentioned.bindings,
         JSON.stringify(files),
-        message.threadId,
       ],
     };
   }
