@@ -220,6 +220,29 @@ describe('posts', () => {
     expect(seen).toEqual([...posted].reverse());
   });
 
+  it('shows each message of a page, and of a thread, with its own reactions and mentions, as it shows alone', async () => {
+    const { channelId, alice, bob } = await pair();
+    const greeting = await tier.make.message(channelId, alice, `hi <@${bob}>`);
+    const plain = await tier.make.message(channelId, bob, 'plain');
+    const both = await tier.make.message(channelId, bob, `<@${bob}> and <@${alice}>`);
+    const reply = await tier.make.message(channelId, bob, { text: `yes <@${alice}>`, threadId: greeting.id });
+    await messages().react(greeting.id, bob, '👍', true);
+    await messages().react(greeting.id, alice, 'tada', true);
+    await messages().react(both.id, alice, '👍', true);
+    await messages().react(reply.id, alice, 'tada', true);
+    const alone = async (id: string) => messages().get(id, alice);
+    const page = await history(channelId, alice);
+    expect(page.map((message) => message.id)).toEqual([both.id, plain.id, greeting.id]);
+    for (const message of page) expect(message).toEqual(await alone(message.id));
+    expect(page[0]).toMatchObject({ mentions: [bob, alice], reactions: [{ emoji: '👍', userIds: [alice] }] });
+    expect(page[1]).toMatchObject({ mentions: [], reactions: [] });
+    expect(page[2].reactions.map((reaction) => reaction.emoji)).toEqual(['👍', 'tada']);
+    const thread = (await messages().replies(greeting.id, alice, { limit: 10 })).items;
+    expect(thread.map((message) => message.id)).toEqual([reply.id]);
+    expect(thread[0]).toEqual(await alone(reply.id));
+    expect(thread[0]).toMatchObject({ mentions: [alice], reactions: [{ emoji: 'tada', count: 1 }] });
+  });
+
   it('stores mentions of workspace members only, once each, on a post and on an edit', async () => {
     const workspace = await tier.make.workspace({ alice: 'member', bob: 'member', admin: 'admin' });
     const { alice, bob, admin } = workspace;
