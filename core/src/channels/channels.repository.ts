@@ -163,6 +163,10 @@ export class ChannelsRepository {
    * Found only through the user's workspace membership (no row otherwise); the marker moves only for a
    * member and a live channel message. The answer is a MarkerMoveAnswer; the event's payload (the read state,
    * its workspace and user) is there only when the marker moved.
+   * The statement is prepared, and its generic plan must not depend on table sizes: the marked message is found
+   * by id alone, its channel checked after (a plan made on small tables read it from the channel's `ts` index,
+   * every message of the channel on each call), and the counts take the channel's id from the membership row
+   * (`c`), not from a join with channels (planned as a scan of the whole table).
    */
   markerMove(channelId: string, userId: string, messageId: string, markUnread: boolean): SqlChange {
     return {
@@ -174,9 +178,11 @@ export class ChannelsRepository {
           LEFT JOIN channel_members AS cm ON cm.channel_id = c.id AND cm.user_id = wm.user_id
           WHERE c.id = ?
         ),
+        found AS MATERIALIZED (
+          SELECT channel_id, thread_id, also_sent_to_channel FROM messages WHERE id = ?::uuid AND deleted_at IS NULL
+        ),
         marked AS (
-          SELECT ${inTimeline('messages')} AS channel_message FROM messages
-          WHERE id = ? AND channel_id = (SELECT id FROM target) AND deleted_at IS NULL
+          SELECT ${inTimeline('found')} AS channel_message FROM found WHERE channel_id = (SELECT id FROM target)
         ),
         next AS (
           SELECT CASE WHEN ?::boolean THEN (
@@ -204,7 +210,7 @@ export class ChannelsRepository {
             FROM channel_members AS cm, target
             WHERE cm.channel_id = target.id AND cm.user_id = target.user_id AND NOT EXISTS (SELECT FROM moved)
           ) AS cm
-          JOIN channels AS c ON c.id = cm.channel_id
+          CROSS JOIN LATERAL (SELECT cm.channel_id AS id) AS c
         ),
         change AS (
           SELECT

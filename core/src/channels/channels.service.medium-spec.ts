@@ -1,4 +1,6 @@
+import type { Knex } from 'knex';
 import { mediumTier, outcome } from '../../../fixtures/medium';
+import { Database } from '../database/database';
 import { MessagesModule } from '../messages/messages.module';
 import { MessagesService } from '../messages/messages.service';
 import { ChannelsModule } from './channels.module';
@@ -126,5 +128,52 @@ describe('direct conversations', () => {
       errors: [{ path: 'userIds/0', message: 'is not a member of this workspace' }],
     });
     expect(await outcome(channels().addMember(first.dm.id, owner, guest))).toBe(403);
+  });
+});
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Rows Removed by Filter'?: number;
+  Plans?: PlanNode[];
+}
+const planNodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(planNodes)];
+
+describe('the read marker', () => {
+  it("is moved by a plan that reads the marked message by id, never a channel's every message or the channels table", async () => {
+    const { id: workspaceId, owner, member } = await team();
+    const { id: channelId } = await create(workspaceId, owner, 'busy');
+    await channels().join(channelId, member);
+    const posted = [];
+    for (let n = 0; n < 30; n++) posted.push(await tier.make.message(channelId, owner, `message ${n}`));
+    const db = tier.get(Database);
+    // The statement as sent, prepared on the pool's connections: its generic plan is what most calls run.
+    let statement: { sql: string; bindings: unknown[] } | undefined;
+    const capture = (query: { sql: string; bindings: unknown[] }) => {
+      if (query.sql.includes('UPDATE channel_members AS cm SET last_read_id')) statement = query;
+    };
+    db.knex.on('query', capture);
+    await channels().markRead(channelId, member, { messageId: posted[5].id });
+    db.knex.off('query', capture);
+    const nodes = await db.transaction(async () => {
+      await db.conn.raw('SET LOCAL plan_cache_mode = force_generic_plan');
+      await db.conn.raw(`PREPARE read_marker_plan AS ${statement!.sql}`);
+      const explain = db.knex
+        .raw(
+          `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE read_marker_plan(${statement!.bindings.map(() => '?').join(', ')})`,
+          statement!.bindings as Knex.RawBinding[],
+        )
+        .toQuery();
+      const { rows } = await db.conn.raw<{ rows: { 'QUERY PLAN': [{ Plan: PlanNode }] }[] }>(explain);
+      await db.conn.raw('DEALLOCATE read_marker_plan');
+      return planNodes(rows[0]['QUERY PLAN'][0].Plan);
+    });
+    const messageRowsSkipped = nodes
+      .filter((node) => node['Relation Name'] === 'messages')
+      .reduce((sum, node) => sum + (node['Rows Removed by Filter'] ?? 0), 0);
+    expect(messageRowsSkipped).toBe(0);
+    expect(
+      nodes.filter((node) => node['Relation Name'] === 'channels').map((node) => node['Node Type']),
+    ).not.toContain('Seq Scan');
   });
 });
