@@ -153,7 +153,7 @@ describe('the read marker', () => {
       if (query.sql.includes('UPDATE channel_members AS cm SET last_read_id')) statement = query;
     };
     db.knex.on('query', capture);
-    await channels().markRead(channelId, member, { messageId: posted[5].id });
+    await channels().markRead(channelId, member, { messageId: posted[5].id, markUnread: false });
     db.knex.off('query', capture);
     const nodes = await db.transaction(async () => {
       await db.conn.raw('SET LOCAL plan_cache_mode = force_generic_plan');
