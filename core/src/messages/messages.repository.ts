@@ -20,8 +20,12 @@ const VIEW_FIELDS = `'id', m.id, 'workspaceId', m.workspace_id, 'channelId', m.c
 const BOT_PROFILE = { when: 'm.bot_profile IS NOT NULL', fields: `'botProfile', m.bot_profile` };
 const ALSO_SENT = { when: 'm.also_sent_to_channel', fields: `'alsoSentToChannel', true` };
 
+/** The columns of a message that its view reads. */
+const VIEW_COLUMNS = `id, workspace_id, channel_id, user_id, text, thread_id, also_sent_to_channel, reply_count,
+  client_msg_id, created_at, edited_at, bot_profile, ts, blocks, attachments`;
+
 /**
- * The MessageView of the message row `m` as json (key order kept), built by PostgreSQL so that a page of
+ * The MessageView of the message row `m` (VIEW_COLUMNS at least) as json (key order kept), built by PostgreSQL so that a page of
  * messages with their reactions, files and mentions is one query. `related` is a FROM item of one row with
  * those three as json (see STORED_RELATED and pageSql); `botProfile` and `alsoSentToChannel` are there only when set.
  */
@@ -73,7 +77,7 @@ export interface InsertionAnswer {
  */
 const pageSql = (where: string, order: 'ASC' | 'DESC') =>
   `WITH page AS MATERIALIZED (
-     SELECT * FROM messages AS m WHERE ${where} AND m.deleted_at IS NULL ORDER BY m.id ${order} LIMIT ?
+     SELECT ${VIEW_COLUMNS} FROM messages AS m WHERE ${where} AND m.deleted_at IS NULL ORDER BY m.id ${order} LIMIT ?
    ),
    reacted AS (
      SELECT r.message_id, ${REACTIONS_JSON} AS reactions
@@ -207,8 +211,7 @@ export class MessagesRepository {
             coalesce((SELECT ts FROM messages WHERE channel_id = ? ORDER BY ts DESC LIMIT 1), 0) + 1)
           ${thread.where}
           ON CONFLICT (channel_id, user_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
-          RETURNING id, workspace_id, channel_id, user_id, text, thread_id, also_sent_to_channel, reply_count,
-            client_msg_id, created_at, edited_at, bot_profile, ts, blocks, attachments
+          RETURNING ${VIEW_COLUMNS}
         )${mentioned.sql}${thread.replied},
         change AS (
           SELECT (
