@@ -22,7 +22,7 @@ const UNREAD_COUNT = `(SELECT count(*) FROM (
     SELECT 1 FROM messages m
     WHERE m.channel_id = c.id AND ${inTimeline('m')} AND m.deleted_at IS NULL
       AND m.id > coalesce(cm.last_read_id, '${BEFORE_ALL}') AND m.user_id <> cm.user_id
-    LIMIT ${UNREAD_COUNT_CAP}) AS unread)::int`;
+    ORDER BY m.id DESC LIMIT ${UNREAD_COUNT_CAP}) AS unread)::int`;
 // The message is looked at through a subquery, which PostgreSQL never turns into a join: a join may be planned
 // from the channel's timeline instead, reading every unread message of a busy channel that never names them.
 const MENTION_COUNT = `(SELECT count(*) FROM (
@@ -184,7 +184,7 @@ export class ChannelsRepository {
         marked AS (
           SELECT ${inTimeline('found')} AS channel_message FROM found WHERE channel_id = (SELECT id FROM target)
         ),
-        next AS (
+        next AS MATERIALIZED (
           SELECT CASE WHEN ?::boolean THEN (
               SELECT id FROM messages
               WHERE channel_id = (SELECT id FROM target) AND ${inTimeline('messages')} AND deleted_at IS NULL

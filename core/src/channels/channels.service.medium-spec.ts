@@ -135,6 +135,7 @@ interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Index Cond'?: string;
+  'Index Name'?: string;
   Filter?: string;
   Plans?: PlanNode[];
 }
@@ -177,6 +178,13 @@ describe('the read marker', () => {
     const messageScans = nodes.filter((node) => node['Relation Name'] === 'messages');
     expect(messageScans.filter((node) => /\bid = /.test(node.Filter ?? ''))).toEqual([]);
     expect(messageScans.some((node) => /\bid = /.test(node['Index Cond'] ?? ''))).toBe(true);
+    // Every other read of messages walks the channel's timeline index, by id: never another index of the channel
+    // with the ids as a filter (the unread count did, once, reading the messages before the marker).
+    expect(new Set(messageScans.map((node) => node['Index Name']))).toEqual(
+      new Set(['messages_pkey', 'messages_channel_timeline']),
+    );
+    // The message before the marked one (where "mark unread" puts the marker) is looked up once, not once per use.
+    expect(messageScans.filter((node) => /\bid < /.test(node['Index Cond'] ?? ''))).toHaveLength(1);
     expect(
       nodes.filter((node) => node['Relation Name'] === 'channels').map((node) => node['Node Type']),
     ).not.toContain('Seq Scan');
