@@ -42,6 +42,8 @@ const EPHEMERAL_CHANNEL = 'jokkaer_ephemeral';
 const PAYLOADS_PER_STATEMENT = 50;
 /** Ephemeral messages waiting for the database beyond this are dropped, oldest first: they are worth little late. */
 const MAX_QUEUED_EPHEMERAL = 20_000;
+/** How often an instance asks whether other instances still listen (one that starts says so at once). */
+export const PEER_CHECK_INTERVAL_MS = 10_000;
 
 /** LISTEN/NOTIFY on one dedicated connection, reconnected with backoff; a reconnect triggers a catch-up read. */
 export class PostgresTransport implements ClusterTransport {
@@ -57,6 +59,14 @@ export class PostgresTransport implements ClusterTransport {
   /** The wake-up being sent, and the commits that came after it started (they need one more). */
   private waking?: Promise<void>;
   private unannounced: StoredEvent[] = [];
+  /**
+   * Whether another instance listens on the database. A lone instance (the usual deployment) sends no wake-ups:
+   * its own feed has its commits already, and each NOTIFY was a statement and a notification back to itself.
+   */
+  private peers = true;
+  /** Notifications from other instances so far: a check begun before one must not conclude there are none. */
+  private peerSignals = 0;
+  private peerCheck?: NodeJS.Timeout;
 
   /** `self` is this instance's id: its own commits have already woken its feed. */
   constructor(
@@ -65,6 +75,7 @@ export class PostgresTransport implements ClusterTransport {
     private readonly logger: Logger,
     private readonly self: string,
     private readonly connectTimeoutMs: number,
+    private readonly peerCheckIntervalMs = PEER_CHECK_INTERVAL_MS,
   ) {
     this.unpacker = new PayloadUnpacker(self);
   }
@@ -73,9 +84,11 @@ export class PostgresTransport implements ClusterTransport {
     // A failed attempt retries through its caller.
     this.listening = await this.notifications.listen(
       [NOTIFY_CHANNEL, EPHEMERAL_CHANNEL],
+      this.self,
       this.connectTimeoutMs,
       {
         notification: (channel, payload) => {
+          if (payload !== undefined && !payload.startsWith(this.self)) this.peerSignal();
           if (channel === NOTIFY_CHANNEL) {
             if (payload !== undefined && !payload.startsWith(this.self)) this.woken(handlers, payload);
           } else if (channel === EPHEMERAL_CHANNEL && payload) {
@@ -87,7 +100,27 @@ export class PostgresTransport implements ClusterTransport {
         ended: () => this.reconnect(handlers, 1000),
       },
     );
+    // Instances already listening learn of this one from a wake-up of its own (the id alone: read the table);
+    // this one asks who listens. Until the answer, it wakes them as if they did.
+    await this.notifications
+      .notify(NOTIFY_CHANNEL, [this.self])
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'could not tell the other instances'));
+    await this.refreshPeers();
+    this.peerCheck ??= setInterval(() => void this.refreshPeers(), this.peerCheckIntervalMs).unref();
     handlers.wake(); // anything committed while we were not listening
+  }
+
+  /** Asks the database whether other instances listen; when it cannot tell, assumes they do. */
+  async refreshPeers(): Promise<void> {
+    const signals = this.peerSignals;
+    const found = await this.notifications.otherListeners(this.self).catch(() => true);
+    // A notification from another instance while the question was out outweighs a "no".
+    if (found || this.peerSignals === signals) this.peers = found;
+  }
+
+  private peerSignal(): void {
+    this.peerSignals += 1;
+    this.peers = true;
   }
 
   /**
@@ -98,6 +131,7 @@ export class PostgresTransport implements ClusterTransport {
    * (EVENT_POLL_INTERVAL_MS): the table, not the wake-up, is what they read.
    */
   committed(events: StoredEvent[]): void {
+    if (!this.peers) return;
     this.unannounced.push(...events);
     this.waking ??= this.sendWakeUps().finally(() => (this.waking = undefined));
   }
@@ -107,6 +141,7 @@ export class PostgresTransport implements ClusterTransport {
    * and a message too big for one NOTIFY travels in fragments (see notify-packing).
    */
   publishEphemeral(message: EphemeralMessage): void {
+    if (!this.peers) return; // only other instances take them
     this.queue.push(JSON.stringify(message));
     if (this.queue.length > MAX_QUEUED_EPHEMERAL) {
       this.dropped += this.queue.length - MAX_QUEUED_EPHEMERAL;
@@ -120,6 +155,7 @@ export class PostgresTransport implements ClusterTransport {
     await this.waking;
     this.closed = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.peerCheck);
     await this.listening?.close();
   }
 

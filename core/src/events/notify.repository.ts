@@ -14,6 +14,12 @@ export interface ListenHandlers {
   ended(): void;
 }
 
+/**
+ * The application name of an instance's listening connection, followed by the instance's id: how instances on
+ * one database see one another (pg_stat_activity shows every session's application name to every role).
+ */
+const LISTENER_NAME = 'jokkaer-listener';
+
 /** PostgreSQL's LISTEN/NOTIFY, for the cluster transport. */
 @Injectable()
 export class NotifyRepository {
@@ -34,13 +40,33 @@ export class NotifyRepository {
     );
   }
 
+  /** Whether an instance other than `instanceId` listens on this database (see listen). */
+  async otherListeners(instanceId: string): Promise<boolean> {
+    const [row] = await this.db.query<{ found: boolean }>(
+      'other-listeners',
+      `SELECT EXISTS (
+         SELECT FROM pg_stat_activity
+         WHERE datname = current_database() AND starts_with(application_name, ?) AND application_name <> ?
+       ) AS found`,
+      [`${LISTENER_NAME} `, `${LISTENER_NAME} ${instanceId}`],
+    );
+    return row.found;
+  }
+
   /**
-   * LISTENs on `channels` over a dedicated connection (a pooled one would be handed to others). Bounded by
-   * `timeoutMs`, so a database that accepts and never answers cannot stall the caller forever.
+   * LISTENs on `channels` over a dedicated connection (a pooled one would be handed to others), named for
+   * `instanceId` so that other instances know it listens. Bounded by `timeoutMs`, so a database that accepts and
+   * never answers cannot stall the caller forever.
    */
-  async listen(channels: string[], timeoutMs: number, handlers: ListenHandlers): Promise<Listening> {
+  async listen(
+    channels: string[],
+    instanceId: string,
+    timeoutMs: number,
+    handlers: ListenHandlers,
+  ): Promise<Listening> {
     const client = new Client({
       connectionString: this.db.url,
+      application_name: `${LISTENER_NAME} ${instanceId}`,
       connectionTimeoutMillis: timeoutMs,
       query_timeout: timeoutMs,
     });
