@@ -1,6 +1,7 @@
 import knex from 'knex';
 import pino from 'pino';
 import { Clock } from '../core/src/common/clock';
+import { Timers } from '../core/src/common/timers';
 import { Database } from '../core/src/database/database';
 import { PostgresTransport, TransportHandlers } from '../core/src/events/cluster-transport';
 import type { StoredEvent } from '../core/src/events/events.repository';
@@ -23,6 +24,10 @@ const event = (seq: number): StoredEvent => ({
   createdAt: new Date('2030-01-02T03:04:05.000Z'),
 });
 
+/** Waits until `check` holds (what a notification, handled in the background, brings about). */
+const until = (check: () => boolean, what: string) =>
+  eventually(() => Promise.resolve(check() ? true : undefined), what);
+
 /** Handlers that record what an instance was told. */
 function recorder() {
   const told = { wakes: 0, committed: [] as StoredEvent[][] };
@@ -40,7 +45,9 @@ it('a lone instance sends nothing; one that starts is woken at once, with the ev
   const notifications = new NotifyRepository(new Database(connections, url));
   const sent = jest.spyOn(notifications, 'notify');
   const logger = pino({ level: 'silent' });
-  const transport = (id: string) => new PostgresTransport(notifications, new Clock(), logger, id, 5000);
+  const timers = new Timers();
+  const transport = (id: string) =>
+    new PostgresTransport(notifications, new Clock(), timers, logger, id, 5000);
   const a = transport('instance-a');
   const b = transport('instance-b');
   const onA = recorder();
@@ -55,13 +62,13 @@ it('a lone instance sends nothing; one that starts is woken at once, with the ev
     // B says it listens when it starts: A wakes (B's own wake-up) and from then on wakes B, events carried.
     const wakesBefore = onA.told.wakes;
     await b.start(onB.handlers);
-    await eventually(async () => (onA.told.wakes > wakesBefore ? true : undefined), "B's wake-up at A");
+    await until(() => onA.told.wakes > wakesBefore, "B's announcement at A");
     a.committed([event(2), event(3)]);
-    await eventually(async () => (onB.told.committed.length > 0 ? true : undefined), "A's wake-up at B");
+    await until(() => onB.told.committed.length > 0, "A's wake-up at B");
     expect(onB.told.committed).toEqual([[event(2), event(3)]]);
     // B's wake-ups reach A too; A's own never come back to it.
     b.committed([event(4)]);
-    await eventually(async () => (onA.told.committed.length > 0 ? true : undefined), "B's wake-up at A");
+    await until(() => onA.told.committed.length > 0, "B's wake-up at A");
     expect(onA.told.committed).toEqual([[event(4)]]);
 
     // Once B has gone, A's next check finds it alone (B's session may linger a moment in pg_stat_activity).
@@ -75,6 +82,7 @@ it('a lone instance sends nothing; one that starts is woken at once, with the ev
   } finally {
     await a.close();
     await b.close();
+    timers.onModuleDestroy();
     await connections.destroy();
   }
 });

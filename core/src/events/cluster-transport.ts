@@ -1,6 +1,7 @@
 import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
 import type { Clock } from '../common/clock';
+import type { Timers } from '../common/timers';
 import type { StoredEvent } from './events.repository';
 import type { Listening, NotifyRepository } from './notify.repository';
 import { MAX_NOTIFY_BYTES, packPayloads, PayloadUnpacker } from './notify-packing';
@@ -43,7 +44,7 @@ const PAYLOADS_PER_STATEMENT = 50;
 /** Ephemeral messages waiting for the database beyond this are dropped, oldest first: they are worth little late. */
 const MAX_QUEUED_EPHEMERAL = 20_000;
 /** How often an instance asks whether other instances still listen (one that starts says so at once). */
-export const PEER_CHECK_INTERVAL_MS = 10_000;
+const PEER_CHECK_INTERVAL_MS = 10_000;
 
 /** LISTEN/NOTIFY on one dedicated connection, reconnected with backoff; a reconnect triggers a catch-up read. */
 export class PostgresTransport implements ClusterTransport {
@@ -66,16 +67,16 @@ export class PostgresTransport implements ClusterTransport {
   private peers = true;
   /** Notifications from other instances so far: a check begun before one must not conclude there are none. */
   private peerSignals = 0;
-  private peerCheck?: NodeJS.Timeout;
+  private checkingPeers = false;
 
   /** `self` is this instance's id: its own commits have already woken its feed. */
   constructor(
     private readonly notifications: NotifyRepository,
     private readonly clock: Clock,
+    private readonly timers: Timers,
     private readonly logger: Logger,
     private readonly self: string,
     private readonly connectTimeoutMs: number,
-    private readonly peerCheckIntervalMs = PEER_CHECK_INTERVAL_MS,
   ) {
     this.unpacker = new PayloadUnpacker(self);
   }
@@ -106,7 +107,8 @@ export class PostgresTransport implements ClusterTransport {
       .notify(NOTIFY_CHANNEL, [this.self])
       .catch((error: unknown) => this.logger.warn({ err: error }, 'could not tell the other instances'));
     await this.refreshPeers();
-    this.peerCheck ??= setInterval(() => void this.refreshPeers(), this.peerCheckIntervalMs).unref();
+    if (!this.checkingPeers) this.timers.every(PEER_CHECK_INTERVAL_MS, () => void this.refreshPeers());
+    this.checkingPeers = true;
     handlers.wake(); // anything committed while we were not listening
   }
 
@@ -155,7 +157,6 @@ export class PostgresTransport implements ClusterTransport {
     await this.waking;
     this.closed = true;
     clearTimeout(this.retryTimer);
-    clearInterval(this.peerCheck);
     await this.listening?.close();
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Clock } from '../common/clock';
+import { Timers } from '../common/timers';
 import { LOGGER } from '../common/logger';
 import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
@@ -28,12 +29,20 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
     private readonly repository: EventsRepository,
     notifications: NotifyRepository,
     clock: Clock,
+    timers: Timers,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.transport = config.natsUrl
       ? new NatsTransport(config.natsUrl, config.natsSubjectPrefix, logger)
-      : new PostgresTransport(notifications, clock, logger, this.instanceId, config.dbConnectTimeoutMs);
+      : new PostgresTransport(
+          notifications,
+          clock,
+          timers,
+          logger,
+          this.instanceId,
+          config.dbConnectTimeoutMs,
+        );
   }
 
   async onModuleInit(): Promise<void> {
