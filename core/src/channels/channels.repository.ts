@@ -14,7 +14,9 @@ const BEFORE_ALL = '00000000-0000-0000-0000-000000000000';
 
 /**
  * Bounded counts for the member joined as `cm` in the channel `c`, however long the channel: the unread count
- * reads at most UNREAD_COUNT_CAP entries of the timeline index; the mention count reads the member's mentions
+ * reads at most UNREAD_COUNT_CAP entries of the timeline index, newest first (in the index's order, so it stops at
+ * the cap; without an order a plan could take any index of the channel, filtering out the messages already
+ * read, and one did); the mention count reads the member's mentions
  * in this channel after the marker, up to the cap. Thread replies (unless also sent to the
  * channel) and the reader's own messages do not count.
  */
