@@ -89,10 +89,11 @@ export class PostgresTransport implements ClusterTransport {
       this.connectTimeoutMs,
       {
         notification: (channel, payload) => {
-          if (payload !== undefined && !payload.startsWith(this.self)) this.peerSignal();
-          if (channel === NOTIFY_CHANNEL) {
-            if (payload !== undefined && !payload.startsWith(this.self)) this.woken(handlers, payload);
-          } else if (channel === EPHEMERAL_CHANNEL && payload) {
+          // Every payload starts with its sender's id: this instance's own come back to it, and are ignored.
+          if (payload === undefined || payload.startsWith(this.self)) return;
+          this.peerSignal();
+          if (channel === NOTIFY_CHANNEL) this.woken(handlers, payload);
+          else if (channel === EPHEMERAL_CHANNEL) {
             for (const ephemeral of this.unpacker.unpack(payload, this.clock.now()))
               handlers.ephemeral(ephemeral as EphemeralMessage);
           }

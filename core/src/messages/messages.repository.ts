@@ -25,9 +25,10 @@ const VIEW_COLUMNS = `id, workspace_id, channel_id, user_id, text, thread_id, al
   client_msg_id, created_at, edited_at, bot_profile, ts, blocks, attachments`;
 
 /**
- * The MessageView of the message row `m` (VIEW_COLUMNS at least) as json (key order kept), built by PostgreSQL so that a page of
- * messages with their reactions, files and mentions is one query. `related` is a FROM item of one row with
- * those three as json (see STORED_RELATED and pageSql); `botProfile` and `alsoSentToChannel` are there only when set.
+ * The MessageView of the message row `m` (VIEW_COLUMNS at least) as json (key order kept), built by PostgreSQL
+ * so that a page of messages with their reactions, files and mentions is one query. `related` is a FROM item of
+ * one row with those three as json (see STORED_RELATED and pageSql); `botProfile` and `alsoSentToChannel` are
+ * there only when set.
  */
 const MESSAGE_VIEW = `CASE
   WHEN ${BOT_PROFILE.when} AND ${ALSO_SENT.when}
