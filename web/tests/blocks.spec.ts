@@ -46,7 +46,7 @@ test.beforeAll(async ({ request }) => {
     data: {
       name: 'Deploy bot',
       redirectUris: ['https://deploy.example/callback'],
-      scopes: ['chat:write', 'channels:join'],
+      scopes: ['chat:write', 'channels:join', 'reactions:write'],
     },
   });
   const install = await request.post(
@@ -150,6 +150,12 @@ test.beforeAll(async ({ request }) => {
     ],
   });
   expect(posted.ok).toBe(true);
+  // Slack apps write emoji as shortcodes, in text and in reactions.
+  const smoke = await slack.chat.postMessage({
+    channel: slackId('C', channel.id),
+    text: ':white_check_mark: Smoke tests passed :tada: (`:tada:` in code stays)',
+  });
+  await slack.reactions.add({ channel: slackId('C', channel.id), timestamp: smoke.ts!, name: 'thumbsup' });
 });
 
 test.afterAll(async () => {
@@ -232,6 +238,16 @@ test('a bot message with every block type and an attachment reads as on Slack', 
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   expect(await seriousViolations(page, ['color-contrast'])).toEqual([]);
   await page.screenshot({ path: 'test-results/blocks-1280x800-dark.png' });
+  await page.context().close();
+});
+
+test('a bot’s :shortcodes: and its reaction by name show as emoji, as on Slack', async ({ browser }) => {
+  const page = await signedIn(browser, alice, { viewport: { width: 1280, height: 800 } });
+  await page.goto(channelUrl);
+  const message = page.getByRole('article').filter({ hasText: 'Smoke tests passed' });
+  await expect(message).toContainText('✅ Smoke tests passed 🎉 (:tada: in code stays)');
+  const chip = message.getByRole('button', { name: /^thumbsup: 1 reaction/ });
+  await expect(chip).toHaveText('👍 1');
   await page.context().close();
 });
 

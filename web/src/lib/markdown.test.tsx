@@ -1,5 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { loadShortcodes } from './emoji';
 import { Markdown } from './markdown';
 
 describe('Markdown', () => {
@@ -48,5 +49,20 @@ describe('Markdown', () => {
     const { container } = render(<Markdown text="![cat](https://example.com/cat.png)" />);
     expect(container.querySelector('img')).toBeNull();
     expect(screen.getByRole('link', { name: 'cat' })).toHaveAttribute('href', 'https://example.com/cat.png');
+  });
+
+  it('shows emoji shortcodes as emoji in words, once the table has loaded; code keeps them as written', async () => {
+    const text =
+      'Deployed :tada: to **prod :rocket:**, see `:tada:` and :no_such_emoji_here:\n\n```\n:+1:\n```';
+    const { container } = render(<Markdown text={text} />);
+    await screen.findByText(/Deployed 🎉 to/);
+    expect(container.querySelector('strong')).toHaveTextContent('prod 🚀');
+    expect(container.querySelector('p code')).toHaveTextContent(':tada:');
+    expect(container.querySelector('pre code')).toHaveTextContent(':+1:');
+    expect(container).toHaveTextContent(':no_such_emoji_here:');
+    // Drawn after the table has loaded: emoji at once.
+    await loadShortcodes();
+    const again = render(<Markdown text="Thanks :+1:" />);
+    expect(again.container).toHaveTextContent('Thanks 👍');
   });
 });

@@ -1,7 +1,8 @@
 import { memo, type ComponentProps } from 'react';
-import ReactMarkdown, { defaultUrlTransform } from 'react-markdown';
+import ReactMarkdown, { defaultUrlTransform, type Options } from 'react-markdown';
 import { Link as RouterLink } from 'react-router';
 import remarkGfm from 'remark-gfm';
+import { replaceShortcodes, useShortcodes, type Shortcodes } from './emoji';
 
 /**
  * Links open in a new tab without handing it this window (no opener, no referrer); a path in this app (a
@@ -31,20 +32,50 @@ function Image({ src, alt }: ComponentProps<'img'>) {
   );
 }
 
-const components = { a: Link, img: Image };
-const plugins = [remarkGfm];
+/** What the shortcode plugin needs of a markdown tree's nodes. */
+interface MarkdownNode {
+  type: string;
+  value?: string;
+  children?: MarkdownNode[];
+}
 
 /**
- * A message's text as markdown (GitHub flavour) rendered to React elements: raw HTML is dropped, and URLs pass
- * react-markdown's filter, which keeps only http(s), mailto, tel and relative links (no javascript:).
+ * `:shortcode:` → emoji in the words of a message (Slack apps, bots and webhooks write `:tada:`), never in
+ * code, which is shown as written: code spans and blocks are nodes of their own, not `text`.
+ */
+function remarkShortcodes(shortcodes: Shortcodes) {
+  const visit = (node: MarkdownNode) => {
+    if (node.type === 'text' && node.value?.includes(':'))
+      node.value = replaceShortcodes(node.value, shortcodes);
+    node.children?.forEach(visit);
+  };
+  return (tree: MarkdownNode) => visit(tree);
+}
+
+const components = { a: Link, img: Image };
+const plugins: Options['remarkPlugins'] = [remarkGfm];
+/** The same list for every message once the table has loaded (it is loaded once). */
+let withShortcodes: { table: Shortcodes; plugins: Options['remarkPlugins'] } | undefined;
+const pluginsFor = (shortcodes: Shortcodes | undefined) => {
+  if (!shortcodes) return plugins;
+  if (withShortcodes?.table !== shortcodes)
+    withShortcodes = { table: shortcodes, plugins: [remarkGfm, [remarkShortcodes, shortcodes]] };
+  return withShortcodes.plugins;
+};
+
+/**
+ * A message's text as markdown (GitHub flavour) rendered to React elements: raw HTML is dropped, URLs pass
+ * react-markdown's filter, which keeps only http(s), mailto, tel and relative links (no javascript:), and
+ * emoji shortcodes show as emoji once their table has loaded.
  */
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   // Parsing is the dearest part of drawing a row; memo keeps each list update (a new message, a reaction,
   // a presence change) from parsing every visible message again.
+  const shortcodes = useShortcodes();
   return (
     <div className="markdown">
       <ReactMarkdown
-        remarkPlugins={plugins}
+        remarkPlugins={pluginsFor(shortcodes)}
         skipHtml
         urlTransform={defaultUrlTransform}
         components={components}

@@ -1,6 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
 import { createContext, useContext } from 'react';
-import { loadShortcodes } from '../../lib/emoji';
+import { useShortcodes } from '../../lib/emoji';
 import type { MrkdwnContext } from './mrkdwn';
 import type { BlockAction } from './types';
 
@@ -19,10 +18,6 @@ export const BlocksContext = createContext<BlocksContextValue | null>(null);
 export function useBlocksContext(): BlocksContextValue & MrkdwnContext {
   const context = useContext(BlocksContext);
   if (!context) throw new Error('Blocks are rendered inside a BlocksContext');
-  const shortcodes = useQuery({
-    queryKey: ['emoji-shortcodes'],
-    queryFn: loadShortcodes,
-    staleTime: Infinity,
-  });
-  return { ...context, shortcodes: shortcodes.data };
+  const shortcodes = useShortcodes();
+  return { ...context, shortcodes };
 }

@@ -1,5 +1,4 @@
 import {
-  useEffect,
   useId,
   useImperativeHandle,
   useLayoutEffect,
@@ -14,7 +13,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { EmojiButton } from '../../components/EmojiButton';
 import type { Command } from '../../lib/api/client';
-import { loadShortcodes, replaceShortcodes, type Shortcodes } from '../../lib/emoji';
+import { loadShortcodes, replaceShortcodes, useShortcodes, type Shortcodes } from '../../lib/emoji';
 import { toWireMentions } from '../../lib/mentions';
 import { commandSuggestions, findTrigger, suggestions, type Person, type Suggestion } from './autocomplete';
 import { readDraft, writeDraft, type Draft } from './drafts';
@@ -56,19 +55,6 @@ const LIST_LABELS = {
   ':': 'composer.emojiSuggestions',
   '/': 'composer.commands',
 } as const;
-
-/** Loads the shortcode table once the composer shows; until then `:name:` waits for it at send. */
-function useShortcodes(): Shortcodes | undefined {
-  const [shortcodes, setShortcodes] = useState<Shortcodes>();
-  useEffect(() => {
-    let live = true;
-    void loadShortcodes().then((table) => live && setShortcodes(table));
-    return () => {
-      live = false;
-    };
-  }, []);
-  return shortcodes;
-}
 
 /**
  * The message box: Enter sends, Shift+Enter starts a new line; blank messages are not sent. `/` at the start

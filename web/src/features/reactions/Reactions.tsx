@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { EmojiButton } from '../../components/EmojiButton';
 import type { Message } from '../../lib/api/client';
+import { reactionGlyph, useShortcodes } from '../../lib/emoji';
 import { useToggleReaction } from './api';
 
 interface ReactionsProps {
@@ -13,6 +14,7 @@ interface ReactionsProps {
 export function Reactions({ message, myId, nameOf }: ReactionsProps) {
   const { t } = useTranslation();
   const toggle = useToggleReaction(message, myId);
+  const shortcodes = useShortcodes();
   if (message.reactions.length === 0) return null;
   return (
     <ul className="reactions" aria-label={t('reactions.label')}>
@@ -29,7 +31,8 @@ export function Reactions({ message, myId, nameOf }: ReactionsProps) {
               title={t('reactions.chip', { emoji, count, who })}
               onClick={() => toggle.mutate({ emoji, add: !mine })}
             >
-              <span aria-hidden="true">{emoji}</span> <span aria-hidden="true">{count}</span>
+              <span aria-hidden="true">{reactionGlyph(emoji, shortcodes)}</span>{' '}
+              <span aria-hidden="true">{count}</span>
             </button>
           </li>
         );
