@@ -33,6 +33,27 @@ it('the server answers the client routes with the app under a strict CSP, assets
     expect(api.status).toBe(404);
     expect(api.headers.get('content-type')).toContain('application/problem+json');
     await api.arrayBuffer();
+    // A page a browser opens that the client has no screen for: the app (which says so) with a 404; an
+    // unknown path asked by anything but a browser, or under the API even by a browser, stays problem+json.
+    const browserAccept = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+    const page = await fetch(`${server.url}/no/such/page`, { headers: browserAccept });
+    expect([page.status, page.headers.get('content-type')]).toEqual([404, 'text/html; charset=utf-8']);
+    expect(page.headers.get('content-security-policy')).toBe(csp);
+    expect(await page.text()).toBe(html);
+    for (const [url, headers] of [
+      ['/no/such/page', {}],
+      ['/api/v1/no-such-route', browserAccept],
+      ['/hooks/no-such-hook', browserAccept],
+    ] as const) {
+      const answer = await fetch(`${server.url}${url}`, { headers });
+      expect([url, answer.status, answer.headers.get('content-type')]).toEqual([
+        url,
+        404,
+        'application/problem+json; charset=utf-8',
+      ]);
+      expect(answer.headers.get('content-security-policy')).not.toBe(csp);
+      await answer.arrayBuffer();
+    }
     // The installable app: its manifest and service worker, revalidated on every load so a release is picked up.
     for (const [file, type] of [
       ['/manifest.webmanifest', 'application/manifest+json'],

@@ -41,7 +41,7 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   app.useGlobalGuards(new ValidationGuard(app.get(Reflector)));
 
   await applyBrowserPolicy(app, config.corsOrigins);
-  await serveWebClient(app);
+  await serveWebClient(app, problems);
   const fastify = app.getHttpAdapter().getInstance();
   recordRequestDurations(fastify, app.get(Metrics));
   keepRequestInContext(fastify);

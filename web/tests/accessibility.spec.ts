@@ -165,6 +165,12 @@ const STATES: PageState[] = [
     open: (page, world) => page.goto(world.consentUrl),
     ready: (page) => page.getByRole('button', { name: 'Sign in' }),
   },
+  {
+    name: 'an address the client has no screen for',
+    as: 'visitor',
+    open: (page) => page.goto('/no/such/page'),
+    ready: (page) => page.getByRole('heading', { name: 'Page not found' }),
+  },
 ];
 
 test('axe-core finds no serious or critical violation on any page or dialog, light or dark (contrast)', async ({

@@ -111,7 +111,7 @@ function securityHeaders(options: HelmetOptions): SecurityHeaders {
 /** For answers Fastify gives before any hook runs (see framework-errors.ts): the same headers, set directly. */
 export const setSecurityHeaders = securityHeaders(API_HEADERS);
 const setDocsSecurityHeaders = securityHeaders({ ...PAGE_HEADERS, contentSecurityPolicy: DOCS_POLICY });
-const setWebClientSecurityHeaders = securityHeaders({
+export const setWebClientSecurityHeaders = securityHeaders({
   ...PAGE_HEADERS,
   contentSecurityPolicy: WEB_CLIENT_POLICY,
 });

@@ -1,5 +1,5 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, NotFoundException } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { databaseProblem, isDatabaseUnavailable } from '../database/errors';
 import { databaseUnavailable, ProblemDocument, ProblemException, problemDocument } from './problem';
@@ -11,13 +11,27 @@ interface FrameworkError {
   message?: string;
 }
 
+/** Answers a request that no route serves in a way of its own; true when it did. */
+export type RouteNotFoundAnswer = (request: FastifyRequest, reply: FastifyReply) => boolean;
+
 /** Renders every failure as application/problem+json; only unexpected errors become 500 (and are logged). */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
+  private routeNotFound?: RouteNotFoundAnswer;
+
   constructor(private readonly logger: Logger) {}
 
+  /** Lets another part answer some requests no route serves (the web client: a page a browser opened). */
+  answerRouteNotFound(answer: RouteNotFoundAnswer): void {
+    this.routeNotFound = answer;
+  }
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    this.send(host.switchToHttp().getResponse<FastifyReply>(), exception);
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    // Nest's own NotFoundException is its answer to a path no route serves; the services raise problems.
+    if (exception instanceof NotFoundException && this.routeNotFound?.(http.getRequest(), reply)) return;
+    this.send(reply, exception);
   }
 
   /** Also the answer to errors Fastify raises before any route runs (see core/src/common/framework-errors.ts). */

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fastifyStatic } from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { setWebClientSecurityHeaders } from './browser-policy';
+import type { ProblemFilter } from './problem.filter';
 
 /** Where `npm run build` writes the browser client (web/), from core/dist/common or core/src/common. */
 export const WEB_CLIENT_DIR = path.resolve(__dirname, '../../../web/dist');
@@ -14,6 +17,12 @@ export const WEB_CLIENT_DIR = path.resolve(__dirname, '../../../web/dist');
  */
 export const CLIENT_ROUTES = ['/', '/index.html', '/signin', '/signup', '/invite/*', '/w/*'];
 
+/**
+ * The server's own pages and API: an unknown path under these stays the server's problem+json 404, never the
+ * app. The service worker keeps the same paths from the app (navigateFallbackDenylist in web/vite.config.ts).
+ */
+const SERVER_PATHS = /^\/(api|health|hooks|oauth|reset-password|metrics)(\/|$)/;
+
 /** Vite names these files by their content hash: they never change, so browsers may keep them for a year. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -24,9 +33,32 @@ const NOT_BUILT_PAGE =
 /**
  * Serves the browser client at `/` under its own CSP: hashed assets cached immutably, index.html revalidated on
  * every load so a new release is picked up. Without a build, its routes answer 503 with a page saying so.
+ * Any other page a browser opens (a mistyped or outdated link) gets the app with a 404, and the app says in its
+ * own look that the page does not exist, as the installed app does offline (`problems` answers the rest).
  */
-export async function serveWebClient(app: NestFastifyApplication, dir = WEB_CLIENT_DIR): Promise<void> {
+export async function serveWebClient(
+  app: NestFastifyApplication,
+  problems: ProblemFilter,
+  dir = WEB_CLIENT_DIR,
+): Promise<void> {
   const built = existsSync(path.join(dir, 'index.html'));
+  if (built) {
+    problems.answerRouteNotFound((request, reply) => {
+      const page =
+        request.method === 'GET' &&
+        request.headers.accept?.includes('text/html') === true &&
+        !SERVER_PATHS.test(request.url);
+      if (page) {
+        setWebClientSecurityHeaders(request.raw, reply.raw);
+        void readFile(path.join(dir, 'index.html')).then(
+          (html) =>
+            reply.code(404).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html),
+          (error: Error) => reply.send(error),
+        );
+      }
+      return page;
+    });
+  }
   await app.register(async (instance: FastifyInstance) => {
     instance.addHook('onRoute', (route) => {
       // The security-headers hook reads a route's policy from its config when the request comes.

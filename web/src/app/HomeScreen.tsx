@@ -13,7 +13,7 @@ export function HomeScreen() {
   const first = workspaces.data?.[0];
   if (first) return <Navigate to={`/w/${first.id}`} replace />;
   return (
-    <main className="main empty-state" id="main">
+    <main className="main empty-state home-screen" id="main">
       <h1>{t('app.name')}</h1>
       <p>{t('workspaces.empty')}</p>
       <p>{t('workspaces.emptyHint')}</p>

@@ -3,6 +3,7 @@ import { createBrowserRouter } from 'react-router';
 import { AuthPage } from '../features/auth/AuthPage';
 import { InvitePage } from '../features/workspaces/InvitePage';
 import { HomeScreen } from './HomeScreen';
+import { NotFoundPage } from './NotFoundPage';
 import { Shell } from './Shell';
 
 // The chat screen (markdown, the virtualized list) loads apart, so the sign-in page's script stays small.
@@ -41,4 +42,5 @@ export const router = createBrowserRouter([
       { path: '/w/:workspaceId/admin/:section', element: admin },
     ],
   },
+  { path: '*', element: <NotFoundPage /> },
 ]);

@@ -6,6 +6,11 @@ export const en = {
     reconnecting: 'Reconnecting…',
     skipToContent: 'Skip to messages',
   },
+  notFound: {
+    title: 'Page not found',
+    detail: 'There is nothing at this address: it may be mistyped, or the link out of date.',
+    home: 'Go to your workspaces',
+  },
   auth: {
     signIn: 'Sign in',
     signUp: 'Create an account',

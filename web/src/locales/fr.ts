@@ -7,6 +7,11 @@ export const fr: Messages = {
     reconnecting: 'Reconnexion…',
     skipToContent: 'Aller aux messages',
   },
+  notFound: {
+    title: 'Page introuvable',
+    detail: 'Il n’y a rien à cette adresse : elle est peut-être mal saisie, ou le lien n’est plus à jour.',
+    home: 'Aller à vos espaces de travail',
+  },
   auth: {
     signIn: 'Se connecter',
     signUp: 'Créer un compte',
