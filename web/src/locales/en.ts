@@ -572,7 +572,13 @@ export const en = {
     },
     peer: { connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…' },
   },
-  common: { cancel: 'Cancel', create: 'Create', close: 'Close', error: 'Something went wrong: {{detail}}' },
+  common: {
+    cancel: 'Cancel',
+    create: 'Create',
+    close: 'Close',
+    error: 'Something went wrong: {{detail}}',
+    copyFailed: 'Your browser did not let this page copy. Select the text and copy it yourself.',
+  },
 };
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

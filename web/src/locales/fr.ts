@@ -587,5 +587,7 @@ export const fr: Messages = {
     create: 'Créer',
     close: 'Fermer',
     error: 'Une erreur est survenue : {{detail}}',
+    copyFailed:
+      'Votre navigateur n’a pas laissé cette page copier. Sélectionnez le texte et copiez-le vous-même.',
   },
 };

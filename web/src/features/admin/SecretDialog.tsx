@@ -1,6 +1,8 @@
-import { useState } from 'react';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CopyFailedNote } from '../../components/CopyFailedNote';
 import { Dialog } from '../../components/Dialog';
+import { useClipboard } from '../../lib/clipboard';
 
 export interface Secret {
   label: string;
@@ -40,25 +42,30 @@ export function SecretDialog({
 
 function SecretField({ secret }: { secret: Secret }) {
   const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
-  const copy = async () => {
-    await navigator.clipboard.writeText(secret.value);
-    setCopied(true);
-  };
+  const { state, copy } = useClipboard();
+  const input = useRef<HTMLInputElement>(null);
+  const copied = state === 'copied';
   return (
     <div className="secret-field">
       <label>
         {secret.label}
-        <input readOnly value={secret.value} spellCheck={false} onFocus={(event) => event.target.select()} />
+        <input
+          ref={input}
+          readOnly
+          value={secret.value}
+          spellCheck={false}
+          onFocus={(event) => event.target.select()}
+        />
       </label>
       <button
         type="button"
         className="button"
         aria-label={t(copied ? 'admin.secret.copiedNamed' : 'admin.secret.copyNamed', { name: secret.label })}
-        onClick={() => void copy()}
+        onClick={() => copy(secret.value)}
       >
         {copied ? t('admin.secret.copied') : t('admin.secret.copy')}
       </button>
+      {state === 'failed' && <CopyFailedNote selects={input} />}
     </div>
   );
 }

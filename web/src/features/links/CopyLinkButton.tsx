@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../lib/api/client';
+import { useClipboard } from '../../lib/clipboard';
 import { messagePath } from './links';
 
 /** How long "Copied" shows in place of "Copy link". */
@@ -15,19 +16,28 @@ export function CopyLinkButton({
   className?: string;
 }) {
   const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
+  const { state, copy, reset } = useClipboard();
   useEffect(() => {
-    if (!copied) return;
-    const timer = setTimeout(() => setCopied(false), CONFIRMATION_MS);
+    if (state !== 'copied') return;
+    const timer = setTimeout(reset, CONFIRMATION_MS);
     return () => clearTimeout(timer);
-  }, [copied]);
-  const copy = async () => {
-    await navigator.clipboard.writeText(new URL(messagePath(message), window.location.origin).href);
-    setCopied(true);
-  };
+  }, [state, reset]);
+  const href = new URL(messagePath(message), window.location.origin).href;
+  // Refused by the browser: the link itself, selected, to copy by hand.
+  if (state === 'failed')
+    return (
+      <input
+        readOnly
+        className="copy-fallback"
+        aria-label={t('links.copy')}
+        title={t('common.copyFailed')}
+        value={href}
+        ref={(input) => input?.select()}
+      />
+    );
   return (
-    <button type="button" className={className} aria-live="polite" onClick={() => void copy()}>
-      {copied ? t('links.copied') : t('links.copy')}
+    <button type="button" className={className} aria-live="polite" onClick={() => copy(href)}>
+      {state === 'copied' ? t('links.copied') : t('links.copy')}
     </button>
   );
 }

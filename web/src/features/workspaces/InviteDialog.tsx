@@ -1,9 +1,11 @@
 import { useMutation } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CopyFailedNote } from '../../components/CopyFailedNote';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/ErrorNote';
 import { api, data } from '../../lib/api/client';
+import { useClipboard } from '../../lib/clipboard';
 
 const INVITE_HOURS = 7 * 24;
 
@@ -18,7 +20,8 @@ export function InviteDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
+  const clipboard = useClipboard();
+  const input = useRef<HTMLInputElement>(null);
   const invite = useMutation({
     mutationFn: () =>
       data(
@@ -29,27 +32,38 @@ export function InviteDialog({
       ),
   });
   const { mutate, reset } = invite;
+  const resetCopy = clipboard.reset;
   useEffect(() => {
     if (open) mutate();
     else reset();
-  }, [open, mutate, reset]);
+    resetCopy();
+  }, [open, mutate, reset, resetCopy]);
   const link = invite.data && new URL(`/invite/${invite.data.code}`, window.location.origin).href;
-  const copy = async () => {
-    if (!link) return;
-    await navigator.clipboard.writeText(link);
-    setCopied(true);
-  };
   return (
     <Dialog title={t('workspaces.invite')} open={open} onClose={onClose}>
       <div className="stack">
         <p>{t('workspaces.inviteLink')}</p>
-        {link && <input readOnly aria-label={t('workspaces.invite')} value={link} className="invite-link" />}
+        {link && (
+          <input
+            ref={input}
+            readOnly
+            aria-label={t('workspaces.invite')}
+            value={link}
+            className="invite-link"
+          />
+        )}
         <ErrorNote error={invite.error} />
         <div className="actions">
-          <button type="button" className="button primary" disabled={!link} onClick={() => void copy()}>
-            {copied ? t('workspaces.copied') : t('workspaces.copy')}
+          <button
+            type="button"
+            className="button primary"
+            disabled={!link}
+            onClick={() => link && clipboard.copy(link)}
+          >
+            {clipboard.state === 'copied' ? t('workspaces.copied') : t('workspaces.copy')}
           </button>
         </div>
+        {clipboard.state === 'failed' && <CopyFailedNote selects={input} />}
       </div>
     </Dialog>
   );

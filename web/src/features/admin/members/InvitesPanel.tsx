@@ -1,6 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CopyFailedNote } from '../../../components/CopyFailedNote';
 import { ErrorNote } from '../../../components/ErrorNote';
+import { useClipboard } from '../../../lib/clipboard';
 import { useCreateInvite, useOpenInvites, useRevokeInvite } from '../api';
 import type { AdminSectionProps } from '../sections';
 
@@ -17,17 +19,13 @@ export function InvitesPanel({ workspace }: AdminSectionProps) {
   const [role, setRole] = useState<InviteRole>('member');
   const [hours, setHours] = useState<number>(LIFETIMES[1]);
   const [uses, setUses] = useState(1);
-  const [copied, setCopied] = useState(false);
+  const clipboard = useClipboard();
+  const input = useRef<HTMLInputElement>(null);
   const link = create.data && new URL(`/invite/${create.data.code}`, window.location.origin).href;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setCopied(false);
+    clipboard.reset();
     create.mutate({ role, expiresInHours: hours, maxUses: uses });
-  };
-  const copy = async () => {
-    if (!link) return;
-    await navigator.clipboard.writeText(link);
-    setCopied(true);
   };
   return (
     <section className="stack admin-panel" aria-labelledby="invites-heading">
@@ -75,13 +73,14 @@ export function InvitesPanel({ workspace }: AdminSectionProps) {
         <div className="admin-inline-form">
           <label className="grow">
             {t('admin.invites.newLink')}
-            <input readOnly value={link} className="invite-link" />
+            <input ref={input} readOnly value={link} className="invite-link" />
           </label>
-          <button type="button" className="button" onClick={() => void copy()}>
-            {copied ? t('workspaces.copied') : t('workspaces.copy')}
+          <button type="button" className="button" onClick={() => clipboard.copy(link)}>
+            {clipboard.state === 'copied' ? t('workspaces.copied') : t('workspaces.copy')}
           </button>
         </div>
       )}
+      {link && clipboard.state === 'failed' && <CopyFailedNote selects={input} />}
       {invites.data && invites.data.length === 0 && <p className="muted">{t('admin.invites.none')}</p>}
       {invites.data && invites.data.length > 0 && (
         <table className="admin-table">
