@@ -50,7 +50,7 @@ test('leave and archive a channel after confirming; Esc closes the thread panel'
   await leaveDialog.getByRole('button', { name: 'Leave channel' }).click();
   await expect(sidebarLink(page, /^# random/)).toHaveCount(0);
   // Still public: it can be found and joined again.
-  await page.getByRole('button', { name: 'Browse channels' }).click();
+  await page.getByRole('navigation').getByRole('button', { name: 'Browse channels' }).click();
   await expect(page.getByRole('button', { name: 'Join #random' })).toBeVisible();
   await page.getByRole('button', { name: 'Close' }).click();
 
@@ -63,7 +63,7 @@ test('leave and archive a channel after confirming; Esc closes the thread panel'
     .getByRole('button', { name: 'Archive channel' })
     .click();
   await expect(sidebarLink(page, /^# old-plans/)).toHaveCount(0);
-  await page.getByRole('button', { name: 'Browse channels' }).click();
+  await page.getByRole('navigation').getByRole('button', { name: 'Browse channels' }).click();
   await expect(page.getByRole('button', { name: 'Join #random' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Join #old-plans' })).toHaveCount(0);
   await page.context().close();

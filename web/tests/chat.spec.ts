@@ -27,7 +27,7 @@ test('two people chat live', async ({ browser }) => {
   await alice.getByRole('button', { name: 'Create', exact: true }).click();
   await expect(alice.getByRole('heading', { name: '# general' })).toBeVisible();
 
-  await alice.getByRole('button', { name: 'Invite people' }).click();
+  await alice.getByRole('navigation').getByRole('button', { name: 'Invite people' }).click();
   const invite = alice.getByRole('textbox', { name: 'Invite people' });
   await expect(invite).toHaveValue(/\/invite\//);
   const link = await invite.inputValue();
@@ -39,7 +39,7 @@ test('two people chat live', async ({ browser }) => {
   await bob.getByRole('link', { name: 'Create an account' }).click();
   await signUp(bob, 'Bob');
   await expect(bob.getByRole('heading', { name: workspaceName }).first()).toBeVisible();
-  await bob.getByRole('button', { name: 'Browse channels' }).click();
+  await bob.getByRole('navigation').getByRole('button', { name: 'Browse channels' }).click();
   await bob.getByRole('button', { name: 'Join #general' }).click();
   await expect(bob.getByRole('heading', { name: '# general' })).toBeVisible();
 

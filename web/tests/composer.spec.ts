@@ -12,7 +12,7 @@ async function twoInGeneral(browser: Browser): Promise<{ alice: Page; bob: Page 
   await bob.goto(link);
   await bob.getByRole('link', { name: 'Create an account' }).click();
   await signUp(bob, 'Bob');
-  await bob.getByRole('button', { name: 'Browse channels' }).click();
+  await bob.getByRole('navigation').getByRole('button', { name: 'Browse channels' }).click();
   await bob.getByRole('button', { name: 'Join #general' }).click();
   await expect(bob.getByRole('heading', { name: '# general' })).toBeVisible();
   return { alice, bob };

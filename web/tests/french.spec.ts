@@ -72,9 +72,13 @@ test('a French browser gets the whole client in French', async ({ browser }) => 
   await page.getByLabel(fr.workspaces.name).fill(`Équipe ${Date.now().toString(36)}`);
   await page.getByRole('button', { name: fr.common.create, exact: true }).click();
 
-  await expect(page.getByText(fr.channels.emptyHint)).toBeVisible();
+  await expect(page.getByText(fr.channels.empty)).toBeVisible();
   await expectNoEnglish(page, 'empty workspace');
-  await page.getByRole('button', { name: `+ ${fr.channels.create}` }).click();
+  // The empty workspace's own buttons open the sidebar's dialogs.
+  await page.getByRole('main').getByRole('button', { name: fr.workspaces.invite }).click();
+  await expect(page.getByRole('dialog', { name: fr.workspaces.invite })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await page.getByRole('main').getByRole('button', { name: fr.channels.create }).click();
   await expectNoEnglish(page, 'create channel dialog');
   await page.getByLabel(fr.channels.name).fill('general');
   await page.getByRole('button', { name: fr.common.create, exact: true }).click();

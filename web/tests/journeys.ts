@@ -62,7 +62,7 @@ export async function openChannelMenu(page: Page): Promise<void> {
 
 /** The workspace's invite link, from its invite dialog (opened and closed again). */
 export async function inviteLink(page: Page): Promise<string> {
-  await page.getByRole('button', { name: 'Invite people' }).click();
+  await page.getByRole('navigation').getByRole('button', { name: 'Invite people' }).click();
   const invite = page.getByRole('textbox', { name: 'Invite people' });
   await expect(invite).toHaveValue(/\/invite\//);
   const link = await invite.inputValue();

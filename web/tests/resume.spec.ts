@@ -27,7 +27,7 @@ test('after a drop, the socket resumes without gaps or duplicates; messages writ
 
   await bob.goto(link.replace('/invite/', '/signup?next=/invite/'));
   await signUp(bob, 'Bob');
-  await bob.getByRole('button', { name: 'Browse channels' }).click();
+  await bob.getByRole('navigation').getByRole('button', { name: 'Browse channels' }).click();
   await bob.getByRole('button', { name: 'Join #general' }).click();
   await send(alice, 'before the drop');
   await expect(bob.getByRole('log').getByText('before the drop')).toBeVisible();

@@ -27,7 +27,7 @@ test('profile: a new name and picture reach the others; a new password signs in'
   await sam.goto(link);
   await sam.getByRole('link', { name: 'Create an account' }).click();
   await signUp(sam, 'Sam');
-  await sam.getByRole('button', { name: 'Browse channels' }).click();
+  await sam.getByRole('navigation').getByRole('button', { name: 'Browse channels' }).click();
   await sam.getByRole('button', { name: 'Join #general' }).click();
   const rheasMessage = sam.getByRole('article').filter({ hasText: 'a message from Rhea' });
   await expect(rheasMessage.getByText('Rhea', { exact: true })).toBeVisible();

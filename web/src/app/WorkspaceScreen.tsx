@@ -1,10 +1,11 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useParams, useSearchParams } from 'react-router';
 import type { Channel, Member } from '../lib/api/client';
 import { useSession } from '../lib/session';
 import { ChannelView } from '../features/channel/ChannelView';
 import { useChannels } from '../features/sidebar/api';
-import { Sidebar } from '../features/sidebar/Sidebar';
+import { Sidebar, type SidebarDialog } from '../features/sidebar/Sidebar';
 import { SEARCH_PARAM } from '../features/search/SearchBox';
 import { SearchPanel } from '../features/search/SearchPanel';
 import { ThreadPanel } from '../features/threads/ThreadPanel';
@@ -34,6 +35,7 @@ export function WorkspaceScreen() {
   const channels = useChannels(workspaceId);
   const members = useMembers(workspaceId);
   const workspace = workspaces.data?.find((candidate) => candidate.id === workspaceId);
+  const [dialog, setDialog] = useState<SidebarDialog>(null);
   // Unreachable server (offline): wait on the loading screen, under the reconnecting banner, rather than leave.
   const unreachable = [workspaces, channels].some(
     (query) => query.isError && !(query.error instanceof ApiError),
@@ -58,6 +60,8 @@ export function WorkspaceScreen() {
         members={members.data}
         myId={me.id}
         titleOf={titleOf}
+        open={dialog}
+        setOpen={setDialog}
       />
       <main className="main" id="main">
         {open ? (
@@ -75,7 +79,17 @@ export function WorkspaceScreen() {
             <DrawerButton />
             <h1>{workspace.name}</h1>
             <p>{t('channels.empty')}</p>
-            <p>{t('channels.emptyHint')}</p>
+            <div className="actions">
+              <button type="button" className="button primary" onClick={() => setDialog('create')}>
+                {t('channels.create')}
+              </button>
+              <button type="button" className="button" onClick={() => setDialog('browse')}>
+                {t('channels.browse')}
+              </button>
+              <button type="button" className="button" onClick={() => setDialog('invite')}>
+                {t('workspaces.invite')}
+              </button>
+            </div>
           </div>
         )}
       </main>

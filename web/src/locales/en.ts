@@ -50,7 +50,6 @@ export const en = {
     joined: 'Joined',
     noneToJoin: 'There is no other public channel.',
     empty: 'This workspace has no channel you belong to yet.',
-    emptyHint: 'Create a channel, or browse the public ones.',
     newDm: 'New direct message',
     dmWith: 'Message {{name}}',
     noOneElse: 'Invite people to this workspace to message them.',

@@ -51,7 +51,6 @@ export const fr: Messages = {
     joined: 'Membre',
     noneToJoin: 'Il n’y a pas d’autre canal public.',
     empty: 'Vous ne faites encore partie d’aucun canal de cet espace.',
-    emptyHint: 'Créez un canal, ou parcourez les canaux publics.',
     newDm: 'Nouveau message direct',
     dmWith: 'Écrire à {{name}}',
     noOneElse: 'Invitez des personnes dans cet espace pour leur écrire.',

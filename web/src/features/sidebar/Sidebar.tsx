@@ -1,5 +1,4 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink } from 'react-router';
 import { api, type Channel, type Member, type Workspace } from '../../lib/api/client';
@@ -20,15 +19,17 @@ interface SidebarProps {
   members: Map<string, Member> | undefined;
   myId: string;
   titleOf: (channel: Channel) => string;
+  /** The sidebar's dialog that is open: the workspace screen's empty state opens them too. */
+  open: SidebarDialog;
+  setOpen: (dialog: SidebarDialog) => void;
 }
 
-type Open = 'create' | 'browse' | 'dm' | 'invite' | null;
+export type SidebarDialog = 'create' | 'browse' | 'dm' | 'invite' | null;
 
 /** The workspace's sidebar: its channels and direct messages, and what to do next. */
-export function Sidebar({ workspace, channels, members, myId, titleOf }: SidebarProps) {
+export function Sidebar({ workspace, channels, members, myId, titleOf, open, setOpen }: SidebarProps) {
   const { t } = useTranslation();
   const client = useQueryClient();
-  const [open, setOpen] = useState<Open>(null);
   const close = () => setOpen(null);
   const signOut = useMutation({
     mutationFn: async () => {
