@@ -187,8 +187,9 @@ test('axe-core finds no serious or critical violation on any page or dialog, lig
   const general = await seed.channel(request, workspace.id, alice, 'general', [bob]);
   await seed.channel(request, workspace.id, bob, 'random');
   await seed.dm(request, workspace.id, alice, bob);
-  const root = await seed.post(request, general.id, alice, 'Welcome to general');
-  await seed.reply(request, general.id, bob, root.id, 'A first reply');
+  // Mentions, one of the reader (Alice): both marks are checked for contrast, light and dark (thread panel).
+  const root = await seed.post(request, general.id, alice, `Welcome to general, <@${bob.user.id}>`);
+  await seed.reply(request, general.id, bob, root.id, `A first reply for <@${alice.user.id}>`);
   const installed = await request.put(`/api/v1/workspaces/${workspace.id}/plugins/tasks`, {
     headers: { authorization: `Bearer ${alice.token}` },
     data: { enabled: true },

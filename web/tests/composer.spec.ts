@@ -92,6 +92,9 @@ test('reactions live between two people; the picker, @ mentions, drafts and ↑ 
   await expect(box).toHaveValue('@Bob can you book? 👍');
   await box.press('Enter');
   await expect(bob.getByRole('log').getByText('@Bob can you book? 👍')).toBeVisible();
+  // Shown as a mention, marked as Bob's own where he reads it, and as someone else's where Alice does.
+  await expect(bob.getByRole('log').locator('.mention.mention-me')).toHaveText('@Bob');
+  await expect(alice.getByRole('log').locator('.mention:not(.mention-me)')).toHaveText('@Bob');
   const bobId = await bob.evaluate(
     () => (JSON.parse(localStorage.getItem('jokkaer.session') ?? '{}') as { user: { id: string } }).user.id,
   );

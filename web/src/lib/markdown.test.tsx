@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { loadShortcodes } from './emoji';
-import { Markdown } from './markdown';
+import { Markdown, MentionNamesContext } from './markdown';
 
 describe('Markdown', () => {
   it('renders GitHub-flavoured markdown to elements', () => {
@@ -64,5 +64,23 @@ describe('Markdown', () => {
     await loadShortcodes();
     const again = render(<Markdown text="Thanks :+1:" />);
     expect(again.container).toHaveTextContent('Thanks 👍');
+  });
+
+  it('shows `<@id>` mentions as highlighted names, the reader’s marked apart, and leaves code as written', () => {
+    const ada = '0c2a7d8e-41f3-4b7c-8e0d-5a6b7c8d9e02';
+    const grace = '6f1c1a52-36b1-4d5e-9a55-0b7f3c1f0a01';
+    const names = { Ada: ada, Grace: grace };
+    const nameOf = (id: string) => Object.entries(names).find(([, userId]) => userId === id)?.[0] ?? '?';
+    const { container } = render(
+      <MentionNamesContext.Provider value={{ nameOf, myId: grace }}>
+        <Markdown text={`Hi <@${ada}> and **<@${grace.toUpperCase()}>**, see \`<@${ada}>\``} />
+      </MentionNamesContext.Provider>,
+    );
+    const mentions = [...container.querySelectorAll('.mention')];
+    expect(mentions.map((mention) => [mention.textContent, mention.className])).toEqual([
+      ['@Ada', 'mention'],
+      ['@Grace', 'mention mention-me'],
+    ]);
+    expect(container.querySelector('p')).toHaveTextContent(`Hi @Ada and @Grace, see <@${ada}>`);
   });
 });

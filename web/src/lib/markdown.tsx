@@ -1,8 +1,9 @@
-import { memo, type ComponentProps } from 'react';
+import { createContext, memo, useContext, type ComponentProps } from 'react';
 import ReactMarkdown, { defaultUrlTransform, type Options } from 'react-markdown';
 import { Link as RouterLink } from 'react-router';
 import remarkGfm from 'remark-gfm';
 import { replaceShortcodes, useShortcodes, type Shortcodes } from './emoji';
+import { mentionParts } from './mentions';
 
 /**
  * Links open in a new tab without handing it this window (no opener, no referrer); a path in this app (a
@@ -32,11 +33,48 @@ function Image({ src, alt }: ComponentProps<'img'>) {
   );
 }
 
-/** What the shortcode plugin needs of a markdown tree's nodes. */
+/** What the plugins need of a markdown tree's nodes (`data.hName`: the element a node of our own becomes). */
 interface MarkdownNode {
   type: string;
   value?: string;
   children?: MarkdownNode[];
+  data?: { hName: string; hProperties: Record<string, string> };
+}
+
+/** Who the `<@id>` mentions in a text are, and who reads it: a message row provides it to its markdown. */
+export interface MentionNames {
+  nameOf: (userId: string) => string;
+  myId: string;
+}
+export const MentionNamesContext = createContext<MentionNames | undefined>(undefined);
+
+/**
+ * `<@id>` → a highlighted `@Name` (`mention`; also `mention-me` when it names the reader), as Slack shows
+ * them; in code they stay as written. CommonMark reads `<@…>` as plain text: neither a link nor HTML.
+ */
+function remarkMentions(names: MentionNames) {
+  const visit = (node: MarkdownNode) => {
+    if (!node.children) return;
+    node.children = node.children.flatMap((child): MarkdownNode[] => {
+      if (child.type !== 'text' || !child.value?.includes('<@')) {
+        visit(child);
+        return [child];
+      }
+      return mentionParts(child.value).map((part) =>
+        typeof part === 'string'
+          ? { type: 'text', value: part }
+          : {
+              type: 'mention',
+              data: {
+                hName: 'span',
+                hProperties: { className: part.userId === names.myId ? 'mention mention-me' : 'mention' },
+              },
+              children: [{ type: 'text', value: `@${names.nameOf(part.userId)}` }],
+            },
+      );
+    });
+  };
+  return (tree: MarkdownNode) => visit(tree);
 }
 
 /**
@@ -53,29 +91,35 @@ function remarkShortcodes(shortcodes: Shortcodes) {
 }
 
 const components = { a: Link, img: Image };
-const plugins: Options['remarkPlugins'] = [remarkGfm];
+type Plugins = NonNullable<Options['remarkPlugins']>;
+const plugins: Plugins = [remarkGfm];
 /** The same list for every message once the table has loaded (it is loaded once). */
-let withShortcodes: { table: Shortcodes; plugins: Options['remarkPlugins'] } | undefined;
-const pluginsFor = (shortcodes: Shortcodes | undefined) => {
-  if (!shortcodes) return plugins;
-  if (withShortcodes?.table !== shortcodes)
-    withShortcodes = { table: shortcodes, plugins: [remarkGfm, [remarkShortcodes, shortcodes]] };
-  return withShortcodes.plugins;
+let withShortcodes: { table: Shortcodes; plugins: Plugins } | undefined;
+const pluginsFor = (shortcodes: Shortcodes | undefined, mentions: MentionNames | undefined): Plugins => {
+  let list = plugins;
+  if (shortcodes) {
+    if (withShortcodes?.table !== shortcodes)
+      withShortcodes = { table: shortcodes, plugins: [remarkGfm, [remarkShortcodes, shortcodes]] };
+    list = withShortcodes.plugins;
+  }
+  return mentions ? [...list, [remarkMentions, mentions]] : list;
 };
 
 /**
  * A message's text as markdown (GitHub flavour) rendered to React elements: raw HTML is dropped, URLs pass
- * react-markdown's filter, which keeps only http(s), mailto, tel and relative links (no javascript:), and
- * emoji shortcodes show as emoji once their table has loaded.
+ * react-markdown's filter, which keeps only http(s), mailto, tel and relative links (no javascript:), emoji
+ * shortcodes show as emoji once their table has loaded, and `<@id>` mentions as names where MentionNamesContext
+ * says who they are.
  */
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   // Parsing is the dearest part of drawing a row; memo keeps each list update (a new message, a reaction,
   // a presence change) from parsing every visible message again.
   const shortcodes = useShortcodes();
+  const mentions = useContext(MentionNamesContext);
   return (
     <div className="markdown">
       <ReactMarkdown
-        remarkPlugins={pluginsFor(shortcodes)}
+        remarkPlugins={pluginsFor(shortcodes, mentions)}
         skipHtml
         urlTransform={defaultUrlTransform}
         components={components}

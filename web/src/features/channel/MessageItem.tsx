@@ -1,8 +1,8 @@
-import type { KeyboardEvent, ReactNode } from 'react';
+import { useMemo, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Message } from '../../lib/api/client';
-import { Markdown } from '../../lib/markdown';
+import { Markdown, MentionNamesContext } from '../../lib/markdown';
 import { showMentions, toWireMentions } from '../../lib/mentions';
 import type { OutgoingMessage } from '../../lib/message-cache';
 import { formatDay, formatTime } from '../../lib/time';
@@ -178,7 +178,13 @@ export function MessageItem({
   const outgoing = row.kind === 'outgoing' ? row.message : undefined;
   const sent = row.kind === 'message' ? row.message : undefined;
   const [editing, setEditing] = useEditing(sent?.id ?? row.key);
-  const text = <Markdown text={showMentions(message.text, nameOf)} />;
+  // Memoized: a new value would parse the message's markdown again (nameOf is stable while members are).
+  const mentionNames = useMemo(() => ({ nameOf, myId }), [nameOf, myId]);
+  const text = (
+    <MentionNamesContext.Provider value={mentionNames}>
+      <Markdown text={message.text} />
+    </MentionNamesContext.Provider>
+  );
   return (
     <div className="message-row">
       {newDay && (

@@ -1,3 +1,4 @@
+import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Virtuoso } from 'react-virtuoso';
 import type { Member } from '../../lib/api/client';
@@ -35,8 +36,12 @@ export function MessageList(props: MessageListProps) {
   const { t } = useTranslation();
   const { rows, members, myId, focus } = props;
   const focusIndex = focus ? rows.findIndex((row) => row.key === focus.messageId) : -1;
-  const nameOf = (userId: string) =>
-    members?.get(userId)?.displayName ?? (userId === myId ? t('messages.you') : t('messages.unknownUser'));
+  // Stable while the members are: each row's markdown is parsed again only when a name may have changed.
+  const nameOf = useCallback(
+    (userId: string) =>
+      members?.get(userId)?.displayName ?? (userId === myId ? t('messages.you') : t('messages.unknownUser')),
+    [members, myId, t],
+  );
   return (
     <div className="message-list" role="log" aria-label={props.label} aria-live="polite">
       {props.loadingOlder && <p className="loading-older muted">{t('messages.loadingOlder')}</p>}
