@@ -1,5 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { X } from 'lucide-react';
 
 interface DialogProps {
   title: string;
@@ -28,7 +29,7 @@ export function Dialog({ title, open, onClose, children }: DialogProps) {
           <header className="panel-header">
             <h2 id="dialog-title">{title}</h2>
             <button type="button" className="icon-button" aria-label={t('common.close')} onClick={onClose}>
-              ✕
+              <X />
             </button>
           </header>
           {children}

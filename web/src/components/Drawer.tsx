@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router';
+import { Menu } from 'lucide-react';
 
 interface Drawer {
   open: boolean;
@@ -52,7 +53,7 @@ export function DrawerProvider({ children }: { children: ReactNode }) {
 
 export const useDrawer = () => useContext(DrawerContext);
 
-/** The ☰ button of a phone's channel header (hidden on wider screens, where the sidebar is always shown). */
+/** The menu button of a phone's channel header (hidden on wider screens, where the sidebar is always shown). */
 export function DrawerButton() {
   const { t } = useTranslation();
   const { open, setOpen, buttonRef } = useDrawer();
@@ -65,7 +66,7 @@ export function DrawerButton() {
       aria-expanded={open}
       onClick={() => setOpen(!open)}
     >
-      ☰
+      <Menu />
     </button>
   );
 }

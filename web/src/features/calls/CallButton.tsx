@@ -1,8 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import type { Channel } from '../../lib/api/client';
 import { useCalls } from './CallsProvider';
+import { Phone } from 'lucide-react';
 
-/** The channel header's 📞: starts the channel's call, or joins the one running (with how many are in it). */
+/** The channel header's call button: starts the channel's call, or joins the one running (with how many are in it). */
 export function CallButton({ channel }: { channel: Channel }) {
   const { t } = useTranslation();
   const { active, running, join } = useCalls();
@@ -18,7 +19,7 @@ export function CallButton({ channel }: { channel: Channel }) {
       disabled={active !== undefined}
       onClick={() => join({ workspaceId: channel.workspaceId, channelId: channel.id })}
     >
-      <span aria-hidden="true">📞</span>
+      <Phone />
       {present > 0 && <span className="call-count">{present}</span>}
     </button>
   );

@@ -11,6 +11,7 @@ import { useCalls, type CallTarget } from './CallsProvider';
 import { DevicePicker } from './DevicePicker';
 import { CallSession, type PeerState } from './session';
 import { useSpeaking } from './speaking';
+import { MicOff, Volume2 } from 'lucide-react';
 
 interface TileProps {
   name: string;
@@ -37,12 +38,12 @@ function Tile({ name, stream, self = false, muted = false, state = 'connected' }
         {self ? t('calls.you', { name }) : name}
         {muted && (
           <span role="img" aria-label={t('calls.mutedLabel')}>
-            {' 🔇'}
+            <MicOff />
           </span>
         )}
         {speaking && (
           <span role="img" aria-label={t('calls.speaking')}>
-            {' 🔊'}
+            <Volume2 />
           </span>
         )}
       </span>

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useMembers } from '../workspaces/api';
 import { useCalls, type Ring } from './CallsProvider';
+import { Phone } from 'lucide-react';
 
 /** The ring of a DM call: who calls, accept (joins and opens the conversation) or decline (stops the ring here). */
 export function IncomingCall({ ring }: { ring: Ring }) {
@@ -12,8 +13,7 @@ export function IncomingCall({ ring }: { ring: Ring }) {
   return (
     <div className="incoming-call" role="alertdialog" aria-labelledby="incoming-call-title">
       <p id="incoming-call-title">
-        <span aria-hidden="true">📞 </span>
-        {t('calls.incoming', { name: caller })}
+        <Phone /> {t('calls.incoming', { name: caller })}
       </p>
       <div className="incoming-call-actions">
         <button

@@ -14,6 +14,7 @@ import { MessageContent } from '../blocks';
 import { sendAction } from '../blocks/api';
 import { useMessage, useMessageActions } from './api';
 import { useEditing } from './editing';
+import { MessageSquareReply } from 'lucide-react';
 
 export type Row =
   | { kind: 'message'; key: string; message: Message }
@@ -135,7 +136,7 @@ function MessageActions({
       <CopyLinkButton message={message} className="action-button" />
       {threadHref && (
         <Link className="action-button" to={threadHref} aria-label={t('messages.replyInThread')}>
-          <span aria-hidden="true">💬</span>
+          <MessageSquareReply />
         </Link>
       )}
       {mine && (

@@ -17,6 +17,7 @@ import { loadShortcodes, replaceShortcodes, useShortcodes, type Shortcodes } fro
 import { toWireMentions } from '../../lib/mentions';
 import { commandSuggestions, findTrigger, suggestions, type Person, type Suggestion } from './autocomplete';
 import { readDraft, writeDraft, type Draft } from './drafts';
+import { Smile } from 'lucide-react';
 
 interface ComposerProps {
   /** Accessible name and placeholder, e.g. "Message #general". */
@@ -242,7 +243,7 @@ export function Composer({
         onPaste={onPaste}
       />
       <EmojiButton label={t('composer.emoji')} onPick={insertEmoji}>
-        <span aria-hidden="true">😀</span>
+        <Smile />
       </EmojiButton>
       {choices}
       <button type="submit" className="button primary" disabled={attachments?.busy}>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { formatSize } from './format';
 import { PaperclipIcon } from './icons';
 import type { Uploads } from './useUploads';
+import { X } from 'lucide-react';
 
 /** The paperclip: opens the system's file picker; the chosen files start uploading at once. */
 export function AttachButton({ uploads }: { uploads: Uploads }) {
@@ -66,7 +67,7 @@ export function AttachmentTray({ uploads }: { uploads: Uploads }) {
             })}
             onClick={() => uploads.remove(upload.key)}
           >
-            ✕
+            <X />
           </button>
         </li>
       ))}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { notificationsSupported } from './notify';
 import { syncPushSubscription } from './push';
+import { X } from 'lucide-react';
 
 const DISMISSED_KEY = 'jokkaer.notifications.dismissed';
 
@@ -37,7 +38,7 @@ export function NotificationPrompt() {
         {t('notifications.enable')}
       </button>
       <button type="button" className="icon-button" aria-label={t('notifications.dismiss')} onClick={dismiss}>
-        ✕
+        <X />
       </button>
     </div>
   );

@@ -3,6 +3,7 @@ import { EmojiButton } from '../../components/EmojiButton';
 import type { Message } from '../../lib/api/client';
 import { reactionGlyph, useShortcodes } from '../../lib/emoji';
 import { useToggleReaction } from './api';
+import { SmilePlus } from 'lucide-react';
 
 interface ReactionsProps {
   message: Message;
@@ -64,7 +65,7 @@ export function AddReaction({
   };
   return (
     <EmojiButton label={t('reactions.add')} onPick={react} className={className}>
-      <span aria-hidden="true">☺+</span>
+      <SmilePlus />
     </EmojiButton>
   );
 }

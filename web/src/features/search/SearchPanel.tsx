@@ -5,6 +5,7 @@ import type { Member } from '../../lib/api/client';
 import { messagePath } from '../links/links';
 import { useSearch } from './api';
 import { Highlighted, searchTerms } from './highlight';
+import { X } from 'lucide-react';
 
 /** "3 Dec 2026, 14:46": short enough to share a line with the author and channel. */
 const formatMoment = (iso: string, language: string) =>
@@ -29,7 +30,7 @@ export function SearchPanel({ workspaceId, query, members, channelTitle, closeHr
       <header className="panel-header">
         <h2 id="search-title">{t('search.title')}</h2>
         <Link to={closeHref} className="icon-button" aria-label={t('search.close')}>
-          ✕
+          <X />
         </Link>
       </header>
       <p className="muted search-summary" role="status">

@@ -12,6 +12,7 @@ import { EphemeralAnswers } from '../commands/EphemeralAnswers';
 import { Composer } from '../composer/Composer';
 import { draftKey } from '../composer/drafts';
 import { TypingIndicator, useTypingNotifier } from '../presence';
+import { X } from 'lucide-react';
 
 interface ThreadPanelProps {
   workspaceId: string;
@@ -69,7 +70,7 @@ export function ThreadPanel({
         <header className="panel-header">
           <h2 id="thread-title">{t('threads.title')}</h2>
           <Link to={closeHref} className="icon-button" aria-label={t('threads.close')}>
-            ✕
+            <X />
           </Link>
         </header>
         <MessageList
