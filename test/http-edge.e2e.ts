@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { launchChromium, requireBrowser, withBrowser } from '../fixtures/browser';
-import { registerUser, TestUser } from '../fixtures/factories';
+import { createChannel, createWorkspace, registerUser, TestUser } from '../fixtures/factories';
 import { httpRequest, rawRequest } from '../fixtures/raw-http';
 import { startTestServer, TestServer } from './support/server';
 
@@ -169,5 +169,52 @@ describe('errors Fastify answers itself', () => {
     const huge = await raw('/api/v1/me', { 'x-padding': 'x'.repeat(32 * 1024) });
     expect(huge.status).toBe(431);
     expect(huge.headers['content-type']).toBe('application/problem+json');
+  });
+});
+
+describe('a JSON content type with an empty body', () => {
+  const post = (path: string, body?: string) =>
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json; charset=utf-8' },
+      body,
+    });
+
+  it('is a request without a body: an action that takes none is done, one that needs fields names them', async () => {
+    const workspace = await createWorkspace(alice);
+    const channel = await createChannel(alice, workspace.id);
+    const bob = await registerUser(server.url, 'Bob');
+    const invite = await post(
+      `/api/v1/workspaces/${workspace.id}/invites`,
+      JSON.stringify({ role: 'member' }),
+    );
+    const { code } = (await invite.json()) as { code: string };
+    // As an HTTP helper that always sends the content type does, for an action without a body.
+    const accepted = await fetch(`${server.url}/api/v1/invites/${code}/accept`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bob.token}`, 'content-type': 'application/json' },
+    });
+    expect(accepted.status).toBe(200);
+
+    const empty = await post(`/api/v1/channels/${channel.id}/messages`);
+    expect(empty.status).toBe(400);
+    expect(empty.headers.get('content-type')).toContain('application/problem+json');
+    const { errors } = (await empty.json()) as { errors: { path: string }[] };
+    expect(errors.map((error) => error.path)).toEqual(['text']);
+    // A body that is there is parsed as before, and a broken one still refused as JSON.
+    expect(
+      (await post(`/api/v1/channels/${channel.id}/messages`, JSON.stringify({ text: 'hi' }))).status,
+    ).toBe(201);
+    expect((await post(`/api/v1/channels/${channel.id}/messages`, ' ')).status).toBe(400);
+    // No Content-Length at all (curl -X POST with a content type and no data) is no body either.
+    const raw = await rawRequest(
+      server.url,
+      `POST /api/v1/channels/${channel.id}/messages HTTP/1.1\r\nhost: localhost\r\n` +
+        `authorization: Bearer ${alice.token}\r\ncontent-type: application/json\r\n\r\n`,
+    );
+    expect(raw.status).toBe(400);
+    expect(JSON.parse(raw.body)).toMatchObject({
+      errors: expect.arrayContaining([{ path: 'text', message: expect.any(String) }]),
+    });
   });
 });

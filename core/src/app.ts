@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { keepRequestInContext } from './audit/audit-context';
 import { applyBrowserPolicy, DOCS_PATH } from './common/browser-policy';
+import { acceptEmptyJsonBodies } from './common/empty-json-body';
 import { frameworkErrorOptions } from './common/framework-errors';
 import { createLogger, NestPinoLogger, RequestLogLine } from './common/logger';
 import { ProblemFilter } from './common/problem.filter';
@@ -53,6 +54,7 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   await registerApiRateLimit(app, config);
   // The upload route reads multipart bodies itself, as a stream (core/src/files/multipart.ts).
   fastify.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
+  acceptEmptyJsonBodies(fastify);
 
   SwaggerModule.setup(DOCS_PATH.slice(1), app, () => createOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs-json',
