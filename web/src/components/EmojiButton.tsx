@@ -10,8 +10,17 @@ import {
 } from 'react';
 import { useTranslation } from 'react-i18next';
 
-// The picker and its library load on first open, keeping them out of the initial bundle.
-const EmojiPicker = lazy(() => import('./EmojiPicker'));
+/**
+ * The picker and its library, loaded on first open (out of the initial bundle), once the emoji font is ready
+ * (styles.css): the picker tells which emoji the browser can draw by drawing them.
+ */
+const EmojiPicker = lazy(async () => {
+  const [picker] = await Promise.all([
+    import('./EmojiPicker'),
+    document.fonts.load("16px 'Twemoji Mozilla'", '😀').catch(() => []),
+  ]);
+  return picker;
+});
 
 interface EmojiButtonProps {
   /** The button's accessible name, e.g. "Add reaction". */
