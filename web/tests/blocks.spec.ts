@@ -24,6 +24,7 @@ let imageServer: Server;
 let imageBase: string;
 let alice: SeededUser;
 let channelUrl: string;
+let channelId: string;
 
 test.beforeAll(async ({ request }) => {
   const picture = await sharp({ create: { width: 600, height: 300, channels: 3, background: '#2d6cdf' } })
@@ -39,6 +40,7 @@ test.beforeAll(async ({ request }) => {
   alice = await seed.user(request, 'Alice');
   const workspace = await seed.workspace(request, alice);
   const channel = await seed.channel(request, workspace.id, alice, 'deploys');
+  channelId = channel.id;
   channelUrl = `/w/${workspace.id}/c/${channel.id}`;
   const auth = { authorization: `Bearer ${alice.token}` };
   const app = await request.post(`/api/v1/workspaces/${workspace.id}/apps`, {
@@ -241,13 +243,40 @@ test('a bot message with every block type and an attachment reads as on Slack', 
   await page.context().close();
 });
 
-test('a bot’s :shortcodes: and its reaction by name show as emoji, as on Slack', async ({ browser }) => {
+test('a bot’s :shortcodes: and its reaction by name show as emoji, as on Slack; a person’s 👍 joins that reaction', async ({
+  browser,
+}) => {
   const page = await signedIn(browser, alice, { viewport: { width: 1280, height: 800 } });
   await page.goto(channelUrl);
   const message = page.getByRole('article').filter({ hasText: 'Smoke tests passed' });
   await expect(message).toContainText('✅ Smoke tests passed 🎉 (:tada: in code stays)');
   const chip = message.getByRole('button', { name: /^thumbsup: 1 reaction/ });
   await expect(chip).toHaveText('👍 1');
+
+  // Alice picks 👍: she joins the bot's reaction (one chip, and one reaction on the server, as Slack apps read it).
+  await message
+    .getByRole('list', { name: 'Reactions' })
+    .getByRole('button', { name: 'Add reaction' })
+    .click();
+  const picker = page.getByRole('dialog', { name: 'Emoji picker' });
+  await picker.getByRole('searchbox', { name: 'Search emoji' }).fill('thumbs up');
+  await picker.getByRole('gridcell', { name: 'Thumbs up', exact: true }).click();
+  const joined = message.getByRole('button', { name: 'thumbsup: 2 reactions, from Deploy bot, you' });
+  await expect(joined).toHaveText('👍 2');
+  await expect(joined).toHaveAttribute('aria-pressed', 'true');
+  await expect(message.getByRole('list', { name: 'Reactions' }).getByRole('button')).toHaveCount(2);
+  const page1 = await page.request.get(`/api/v1/channels/${channelId}/messages?limit=10`, {
+    headers: { authorization: `Bearer ${alice.token}` },
+  });
+  const { items } = (await page1.json()) as { items: { text: string; reactions: { emoji: string }[] }[] };
+  const smoke = items.find((item) => item.text.includes('Smoke tests passed'));
+  expect(smoke?.reactions.map((reaction) => reaction.emoji)).toEqual(['thumbsup']);
+  // Pressing the chip takes hers away again.
+  await joined.click();
+  await expect(message.getByRole('button', { name: /^thumbsup: 1 reaction/ })).toHaveAttribute(
+    'aria-pressed',
+    'false',
+  );
   await page.context().close();
 });
 

@@ -1,8 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import { EmojiButton } from '../../components/EmojiButton';
 import type { Message } from '../../lib/api/client';
-import { reactionGlyph, useShortcodes } from '../../lib/emoji';
+import { useShortcodes } from '../../lib/emoji';
 import { useToggleReaction } from './api';
+import { chipToggles, groupOf, groupReactions } from './groups';
 import { SmilePlus } from 'lucide-react';
 
 interface ReactionsProps {
@@ -11,7 +12,10 @@ interface ReactionsProps {
   nameOf: (userId: string) => string;
 }
 
-/** The reactions under a message as chips (emoji, count, pressed when mine); a chip toggles mine. */
+/**
+ * The reactions under a message as chips (emoji, count, pressed when mine); a chip toggles mine. Reactions that
+ * show as the same emoji (`👍` and `thumbsup`) are one chip.
+ */
 export function Reactions({ message, myId, nameOf }: ReactionsProps) {
   const { t } = useTranslation();
   const toggle = useToggleReaction(message, myId);
@@ -19,21 +23,25 @@ export function Reactions({ message, myId, nameOf }: ReactionsProps) {
   if (message.reactions.length === 0) return null;
   return (
     <ul className="reactions" aria-label={t('reactions.label')}>
-      {message.reactions.map(({ emoji, count, userIds }) => {
+      {groupReactions(message.reactions, shortcodes).map((group) => {
+        const { glyph, forms, userIds } = group;
         const mine = userIds.includes(myId);
+        const count = userIds.length;
         const who = userIds.map((id) => (id === myId ? t('messages.you') : nameOf(id))).join(', ');
+        const label = t('reactions.chip', { emoji: forms[0], count, who });
         return (
-          <li key={emoji}>
+          <li key={glyph}>
             <button
               type="button"
               className="reaction-chip"
               aria-pressed={mine}
-              aria-label={t('reactions.chip', { emoji, count, who })}
-              title={t('reactions.chip', { emoji, count, who })}
-              onClick={() => toggle.mutate({ emoji, add: !mine })}
+              aria-label={label}
+              title={label}
+              onClick={() => {
+                for (const change of chipToggles(group, message.reactions, myId)) toggle.mutate(change);
+              }}
             >
-              <span aria-hidden="true">{reactionGlyph(emoji, shortcodes)}</span>{' '}
-              <span aria-hidden="true">{count}</span>
+              <span aria-hidden="true">{glyph}</span> <span aria-hidden="true">{count}</span>
             </button>
           </li>
         );
@@ -57,11 +65,11 @@ export function AddReaction({
 }) {
   const { t } = useTranslation();
   const toggle = useToggleReaction(message, myId);
+  const shortcodes = useShortcodes();
+  // An emoji already there, in whatever form it was given, is joined in that form.
   const react = (emoji: string) => {
-    const already = message.reactions.some(
-      (reaction) => reaction.emoji === emoji && reaction.userIds.includes(myId),
-    );
-    if (!already) toggle.mutate({ emoji, add: true });
+    const group = groupOf(emoji, message.reactions, shortcodes);
+    if (!group?.userIds.includes(myId)) toggle.mutate({ emoji: group?.forms[0] ?? emoji, add: true });
   };
   return (
     <EmojiButton label={t('reactions.add')} onPick={react} className={className}>
