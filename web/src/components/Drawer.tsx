@@ -1,7 +1,7 @@
+import { Menu } from 'lucide-react';
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router';
-import { Menu } from 'lucide-react';
 
 interface Drawer {
   open: boolean;

@@ -1,7 +1,7 @@
+import { Phone } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import type { Channel } from '../../lib/api/client';
 import { useCalls } from './CallsProvider';
-import { Phone } from 'lucide-react';
 
 /** The channel header's call button: starts the channel's call, or joins the one running (with how many are in it). */
 export function CallButton({ channel }: { channel: Channel }) {

@@ -1,3 +1,4 @@
+import { MicOff, Volume2 } from 'lucide-react';
 import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -11,7 +12,6 @@ import { useCalls, type CallTarget } from './CallsProvider';
 import { DevicePicker } from './DevicePicker';
 import { CallSession, type PeerState } from './session';
 import { useSpeaking } from './speaking';
-import { MicOff, Volume2 } from 'lucide-react';
 
 interface TileProps {
   name: string;

@@ -1,8 +1,8 @@
+import { Phone } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useMembers } from '../workspaces/api';
 import { useCalls, type Ring } from './CallsProvider';
-import { Phone } from 'lucide-react';
 
 /** The ring of a DM call: who calls, accept (joins and opens the conversation) or decline (stops the ring here). */
 export function IncomingCall({ ring }: { ring: Ring }) {

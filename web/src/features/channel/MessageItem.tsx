@@ -1,3 +1,4 @@
+import { MessageSquareReply } from 'lucide-react';
 import { useMemo, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -14,7 +15,6 @@ import { MessageContent } from '../blocks';
 import { sendAction } from '../blocks/api';
 import { useMessage, useMessageActions } from './api';
 import { useEditing } from './editing';
-import { MessageSquareReply } from 'lucide-react';
 
 export type Row =
   | { kind: 'message'; key: string; message: Message }

@@ -1,3 +1,4 @@
+import { Smile } from 'lucide-react';
 import {
   useId,
   useImperativeHandle,
@@ -17,7 +18,6 @@ import { loadShortcodes, replaceShortcodes, useShortcodes, type Shortcodes } fro
 import { toWireMentions } from '../../lib/mentions';
 import { commandSuggestions, findTrigger, suggestions, type Person, type Suggestion } from './autocomplete';
 import { readDraft, writeDraft, type Draft } from './drafts';
-import { Smile } from 'lucide-react';
 
 interface ComposerProps {
   /** Accessible name and placeholder, e.g. "Message #general". */

@@ -1,9 +1,9 @@
+import { X } from 'lucide-react';
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatSize } from './format';
 import { PaperclipIcon } from './icons';
 import type { Uploads } from './useUploads';
-import { X } from 'lucide-react';
 
 /** The paperclip: opens the system's file picker; the chosen files start uploading at once. */
 export function AttachButton({ uploads }: { uploads: Uploads }) {

@@ -1,8 +1,8 @@
+import { X } from 'lucide-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { notificationsSupported } from './notify';
 import { syncPushSubscription } from './push';
-import { X } from 'lucide-react';
 
 const DISMISSED_KEY = 'jokkaer.notifications.dismissed';
 

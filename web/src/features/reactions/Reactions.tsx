@@ -1,10 +1,10 @@
+import { SmilePlus } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { EmojiButton } from '../../components/EmojiButton';
 import type { Message } from '../../lib/api/client';
 import { useShortcodes } from '../../lib/emoji';
 import { useToggleReaction } from './api';
 import { chipToggles, groupOf, groupReactions } from './groups';
-import { SmilePlus } from 'lucide-react';
 
 interface ReactionsProps {
   message: Message;

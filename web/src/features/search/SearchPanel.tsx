@@ -1,3 +1,4 @@
+import { X } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -5,7 +6,6 @@ import type { Member } from '../../lib/api/client';
 import { messagePath } from '../links/links';
 import { useSearch } from './api';
 import { Highlighted, searchTerms } from './highlight';
-import { X } from 'lucide-react';
 
 /** "3 Dec 2026, 14:46": short enough to share a line with the author and channel. */
 const formatMoment = (iso: string, language: string) =>

@@ -1,3 +1,4 @@
+import { X } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -12,7 +13,6 @@ import { EphemeralAnswers } from '../commands/EphemeralAnswers';
 import { Composer } from '../composer/Composer';
 import { draftKey } from '../composer/drafts';
 import { TypingIndicator, useTypingNotifier } from '../presence';
-import { X } from 'lucide-react';
 
 interface ThreadPanelProps {
   workspaceId: string;
