@@ -23,6 +23,8 @@ import { recordRequestDurations } from './metrics/request-durations';
 export async function createApp(config: AppConfig, logger: Logger = createLogger(config.logLevel)) {
   const problems = new ProblemFilter(logger);
   const adapter = new FastifyAdapter({
+    // No Nest middleware is used: without middie, no request runs its hook.
+    skipMiddie: true,
     ...frameworkErrorOptions(problems),
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
