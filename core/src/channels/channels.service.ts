@@ -10,6 +10,7 @@ import { isAdmin, WorkspacesService } from '../workspaces/workspaces.service';
 import type { ChannelRow } from './channels.repository';
 import { ChannelForUser, ChannelsRepository, MarkerMoveAnswer } from './channels.repository';
 import type { ViewerScope } from '../realtime/audience';
+import type { Role } from '../workspaces/workspaces.schemas';
 import type {
   ChannelKind,
   ChannelListItem,
@@ -28,6 +29,19 @@ export interface ChannelAccess {
   isWorkspaceAdmin: boolean;
   isGuest: boolean;
 }
+
+/** How a user stands to a channel: its row, their role in its workspace, and whether they are a member. */
+interface ChannelStanding {
+  channel: ChannelRow;
+  role: Role;
+  isMember: boolean;
+}
+
+const standing = (found: ChannelForUser | undefined): ChannelStanding | undefined => {
+  if (!found) return undefined;
+  const { role, isMember, ...channel } = found;
+  return { channel, role, isMember };
+};
 
 /** Members always see a channel; non-guest workspace members also see public ones. */
 export const canRead = (channel: Pick<ChannelRow, 'kind'>, role: string, isMember: boolean) =>
@@ -67,9 +81,9 @@ export class ChannelsService {
    */
   async requireReadable(channelId: string, userId: string): Promise<ChannelAccess> {
     const found = this.db.inTransaction
-      ? await this.repository.findForUser(channelId, userId)
+      ? standing(await this.repository.findForUser(channelId, userId))
       : await this.findCachedForUser(channelId, userId);
-    if (!found || !canRead(found, found.role, found.isMember)) throw notFound('Channel');
+    if (!found || !canRead(found.channel, found.role, found.isMember)) throw notFound('Channel');
     return this.toAccess(found, userId);
   }
 
@@ -373,20 +387,20 @@ export class ChannelsService {
   }
 
   /** The channel as `userId` stands to it, found only through their workspace membership (as findForUser). */
-  private async findCachedForUser(channelId: string, userId: string): Promise<ChannelForUser | undefined> {
+  private async findCachedForUser(channelId: string, userId: string): Promise<ChannelStanding | undefined> {
     const cached = await this.memberships.channel(channelId);
     if (!cached) return undefined;
     const role = (await this.memberships.workspaceRoles(cached.channel.workspaceId)).get(userId);
-    return role && { ...cached.channel, role, isMember: cached.memberIds.has(userId) };
+    // The cached row itself, not a copy (on every request): the cache replaces a row, never changes it.
+    return role && { channel: cached.channel, role, isMember: cached.memberIds.has(userId) };
   }
 
-  private toAccess(found: ChannelForUser, userId: string): ChannelAccess {
-    const { role, isMember, ...channel } = found;
+  private toAccess({ channel, role, isMember }: ChannelStanding, userId: string): ChannelAccess {
     return {
       channel,
       userId,
       isMember,
-      isWorkspaceAdmin: isAdmin({ workspaceId: found.workspaceId, userId, role }),
+      isWorkspaceAdmin: isAdmin({ workspaceId: channel.workspaceId, userId, role }),
       isGuest: role === 'guest',
     };
   }
