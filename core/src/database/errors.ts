@@ -78,3 +78,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   // knex prefixes the SQL to the driver's message.
   return typeof pg.message === 'string' && CONNECTION_LOST.some((text) => pg.message!.includes(text));
 }
+
+/**
+ * Whether PostgreSQL answered a statement with an error about what it asked (a value, a conflict): the
+ * statement, outside a transaction, then wrote nothing. Not for a database out of reach, where a statement
+ * may have committed before its answer was lost.
+ */
+export function isRefusedStatement(error: unknown): boolean {
+  return sqlState(error) !== undefined && !isDatabaseUnavailable(error);
+}

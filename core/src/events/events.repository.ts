@@ -126,6 +126,44 @@ export class EventsRepository {
   }
 
   /**
+   * As appendWithOutcome, for a change of `count` rows at once, one event each: `change` has the columns `ord`
+   * (1 to count, each once), `workspace_id`, `channel_id` and `data` (null: no event for that row). The events
+   * are appended in `ord` order, in the change's statement. Answers each row's payload (or null), by `ord`.
+   * For changes whose type has no whileAppending reactions.
+   */
+  async appendEach<K extends StreamEventName>(
+    type: K,
+    change: SqlChange,
+    count: number,
+  ): Promise<(StreamEvents[K] | null)[]> {
+    if (this.reactions.has(type)) throw new Error(`appendEach cannot run the reactions to ${type}`);
+    const ids = Array.from({ length: count }, () => newId());
+    const rows = await this.db.query<
+      AppendedRow & { ord: number; workspace_id: string; channel_id: string; data: StreamEvents[K] | null }
+    >(
+      change.name,
+      `WITH ${change.sql},
+       appended AS (
+         INSERT INTO events (id, type, workspace_id, channel_id, data)
+         SELECT (?::uuid[])[change.ord], ?, change.workspace_id, change.channel_id, change.data::jsonb
+         FROM change, (SELECT pg_current_xact_id()) AS assigned WHERE change.data IS NOT NULL ORDER BY change.ord
+         RETURNING seq, id, created_at
+       )
+       SELECT change.ord, change.workspace_id, change.channel_id, change.data, appended.seq, appended.id,
+         appended.created_at
+       FROM change LEFT JOIN appended ON appended.id = (?::uuid[])[change.ord] ORDER BY change.ord`,
+      [...change.bindings, ids, type, ids],
+    );
+    const answers: (StreamEvents[K] | null)[] = [];
+    for (const row of rows) {
+      answers[row.ord - 1] = row.data;
+      if (row.data === null) continue;
+      await this.announce(type, { workspaceId: row.workspace_id, channelId: row.channel_id }, row.data, row);
+    }
+    return answers;
+  }
+
+  /**
    * The INSERT of one event per row of `from` (a FROM list prefix). The transaction takes its id before its
    * seq (the FROM item is read before the row's defaults are computed): the feed relies on every holder of an
    * unseen seq having an id it can wait for. Other instances are woken after the commit (the event bus's

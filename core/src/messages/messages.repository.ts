@@ -109,6 +109,14 @@ const PAGES = {
   repliesAfter: pageSql('m.thread_id = ? AND m.id > ?', 'ASC'),
 };
 
+/**
+ * A new message's `ts` in the channel `channelSql` names: the time in microseconds, or one more than the
+ * channel's latest when that is later (clocks step back, two posts can share a microsecond).
+ */
+const nextTs = (channelSql: string) => `greatest(
+  (extract(epoch FROM clock_timestamp()) * 1000000)::bigint,
+  coalesce((SELECT ts FROM messages WHERE channel_id = ${channelSql} ORDER BY ts DESC LIMIT 1), 0) + 1)`;
+
 export type NewMessage = Pick<
   MessageRow,
   | 'id'
@@ -207,9 +215,7 @@ export class MessagesRepository {
         m AS (
           INSERT INTO messages (id, workspace_id, channel_id, user_id, text, thread_id, also_sent_to_channel,
             client_msg_id, bot_profile, blocks, attachments, ts)
-          SELECT ?, ?, ?, ?, ?, ${thread.threadId}, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, greatest(
-            (extract(epoch FROM clock_timestamp()) * 1000000)::bigint,
-            coalesce((SELECT ts FROM messages WHERE channel_id = ? ORDER BY ts DESC LIMIT 1), 0) + 1)
+          SELECT ?, ?, ?, ?, ?, ${thread.threadId}, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ${nextTs('?')}
           ${thread.where}
           ON CONFLICT (channel_id, user_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
           RETURNING ${VIEW_COLUMNS}
@@ -237,6 +243,52 @@ export class MessagesRepository {
         ...mentioned.bindings,
         JSON.stringify(files),
       ],
+    };
+  }
+
+  /**
+   * The insert of several new top-level messages without mentions or files, as a change for
+   * EventsRepository.appendEach (one statement): `ord` is each message's place in `messages`, from 1. A message
+   * whose author already posted its `clientMsgId` in the channel is not written (its `data` is null). Messages
+   * to one channel get increasing `ts` in their order: each one more than the one before, at least (the
+   * statement reads the channel's latest `ts` once for all of them). Rows go in channel by channel, as in every
+   * such statement, so that two of them waiting on each other's `ts` or clientMsgId keys cannot deadlock.
+   */
+  insertions(messages: NewMessage[]): SqlChange {
+    const rows = messages.map((message, index) => ({
+      ord: index + 1,
+      id: message.id,
+      workspace_id: message.workspaceId,
+      channel_id: message.channelId,
+      user_id: message.userId,
+      text: message.text,
+      client_msg_id: message.clientMsgId,
+      bot_profile: message.botProfile,
+      blocks: message.blocks,
+      attachments: message.attachments,
+    }));
+    return {
+      name: 'message-insertions',
+      sql: `input AS MATERIALIZED (
+          SELECT * FROM json_to_recordset(?::json) AS given(ord int, id uuid, workspace_id uuid, channel_id uuid,
+            user_id uuid, text text, client_msg_id text, bot_profile jsonb, blocks jsonb, attachments jsonb)
+        ),
+        m AS (
+          INSERT INTO messages (id, workspace_id, channel_id, user_id, text, client_msg_id, bot_profile, blocks,
+            attachments, ts)
+          SELECT id, workspace_id, channel_id, user_id, text, client_msg_id, bot_profile, blocks, attachments,
+            ${nextTs('input.channel_id')} + row_number() OVER (PARTITION BY channel_id ORDER BY ord) - 1
+          FROM input ORDER BY channel_id, ord
+          ON CONFLICT (channel_id, user_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
+          RETURNING ${VIEW_COLUMNS}
+        ),
+        change AS (
+          SELECT input.ord, input.workspace_id, input.channel_id,
+            CASE WHEN m.id IS NULL THEN NULL ELSE ${MESSAGE_VIEW} END AS data
+          FROM input LEFT JOIN m ON m.id = input.id,
+            (SELECT '[]'::json AS reactions, '[]'::json AS files, '[]'::json AS mentions) AS related
+        )`,
+      bindings: [JSON.stringify(rows)],
     };
   }
 

@@ -1,6 +1,8 @@
 import { mediumTier, outcome } from '../../../fixtures/medium';
 import { ChannelsModule } from '../channels/channels.module';
 import { ChannelsService } from '../channels/channels.service';
+import { Database } from '../database/database';
+import { databaseProblem } from '../database/errors';
 import { MessagesModule } from './messages.module';
 import { MessagesService } from './messages.service';
 
@@ -204,6 +206,54 @@ describe('posts', () => {
     // The history shows each with the ts it was posted with.
     const page = await messages().list(channelId, alice, { limit: 12 });
     expect(new Set(page.items.map((message) => message.ts))).toEqual(new Set(posted.map((m) => m.ts)));
+  });
+
+  it('writes posts that come together in one statement: each its own message and event, in ts order', async () => {
+    const { channelId, alice, bob } = await pair();
+    const db = tier.get(Database);
+    const inserts: string[] = [];
+    const capture = (query: { sql: string }) => {
+      if (query.sql.includes('INSERT INTO messages')) inserts.push(query.sql);
+    };
+    db.knex.on('query', capture);
+    const posted = await Promise.all(
+      Array.from({ length: 8 }, (_, n) => tier.make.message(channelId, n % 2 ? alice : bob, `together ${n}`)),
+    );
+    db.knex.off('query', capture);
+    expect(inserts).toHaveLength(1);
+    expect(posted.map((message) => message.text)).toEqual(
+      Array.from({ length: 8 }, (_, n) => `together ${n}`),
+    );
+    expect(posted.map((message) => message.userId)).toEqual(posted.map((_, n) => (n % 2 ? alice : bob)));
+    // The order they were posted in is their ts order, and their events' (seq) order.
+    const ts = posted.map((message) => BigInt(message.ts.replace('.', '')));
+    expect(ts.every((value, n) => n === 0 || value > ts[n - 1])).toBe(true);
+    const events = await db
+      .knex('events')
+      .where({ type: 'message.created', channelId })
+      .orderBy('seq')
+      .select<{ data: { id: string; text: string } }[]>('data');
+    expect(events.map((event) => event.data.id)).toEqual(posted.map((message) => message.id));
+    for (const message of posted) expect(await messages().get(message.id, alice)).toEqual(message);
+  });
+
+  it('fails only the post PostgreSQL refuses among those that came together; the others are written', async () => {
+    const { channelId, alice } = await pair();
+    const texts = ['first', 'a NUL \u0000 PostgreSQL cannot store', 'third', 'fourth'];
+    const results = await Promise.allSettled(texts.map((text) => tier.make.message(channelId, alice, text)));
+    expect(results.map((result) => result.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    // As it would alone: a value the database cannot store, answered 400.
+    expect(databaseProblem((results[1] as PromiseRejectedResult).reason)?.getStatus()).toBe(400);
+    expect((await history(channelId, alice)).map((message) => message.text)).toEqual([
+      'fourth',
+      'third',
+      'first',
+    ]);
   });
 
   it('pages the history newest first with a cursor, without gaps or repeats', async () => {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ChannelAccess, ChannelsService } from '../channels/channels.service';
+import { batched } from '../common/batched';
 import { newId } from '../common/ids';
 import { decodeCursor, encodeCursor, Page, PageQuery, toPage } from '../common/pagination';
 import { badRequest, conflict, forbidden, notFound, ProblemException } from '../common/problem';
@@ -7,18 +8,19 @@ import { APP_CONFIG } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { Database } from '../database/database';
 import { EventsRepository } from '../events/events.repository';
+import type { FileView } from '../files/files.schemas';
 import { FilesService, toFileView } from '../files/files.service';
 import { RateLimiter } from '../rate-limits/rate-limiter';
 import { PresenceService } from '../realtime/presence.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { isReactionEmoji } from './emoji';
 import { parseBroadcast, parseMentions } from './mentions';
-import { isUniqueViolation } from '../database/errors';
+import { isRefusedStatement, isUniqueViolation } from '../database/errors';
 import { assertRichContent, fallbackText, prepareRichContentCheck } from '../slack/block-kit';
 import { parseTs } from '../slack/slack-ids';
 import { MessageHooks } from './message-hooks';
 import type { BotProfile } from './messages.schemas';
-import { InsertionAnswer, MessagesRepository } from './messages.repository';
+import { InsertionAnswer, MessagesRepository, type NewMessage } from './messages.repository';
 import type {
   HistoryPage,
   HistoryQuery,
@@ -53,6 +55,9 @@ const threadNotFound = () =>
     { path: 'threadId', message: 'is not a message in this channel' },
   ]);
 
+/** Most posts written by one statement (see plainPosts). */
+const MAX_POSTS_PER_STATEMENT = 50;
+
 /** Attempts at a post whose `ts` a concurrent post in the same channel took first (each takes the next one). */
 const TS_ATTEMPTS = 5;
 
@@ -83,6 +88,45 @@ export class MessagesService implements OnModuleInit {
 
   onModuleInit(): void {
     prepareRichContentCheck();
+  }
+
+  /**
+   * Writes a plain post (top level, no mentions, files or hook), with the others that came in the same turn of
+   * the event loop: one statement and one commit for a burst of posts. If PostgreSQL refuses that statement
+   * (a channel removed meanwhile, a value it cannot store), nothing of it was written, and each post is tried
+   * alone, so that only the one at fault fails. Undefined: its clientMsgId was posted already.
+   */
+  private readonly plainPosts = batched<NewMessage, MessageView | undefined>(
+    (message) => retryTsClash(() => this.writePost(message, [], [])),
+    async (messages) => {
+      try {
+        const views = await retryTsClash(() =>
+          this.events.appendEach('message.created', this.repository.insertions(messages), messages.length),
+        );
+        return views.map((view) => ({ status: 'fulfilled', value: view ?? undefined }));
+      } catch (error) {
+        if (!isRefusedStatement(error)) throw error;
+        return Promise.allSettled(
+          messages.map((message) => retryTsClash(() => this.writePost(message, [], []))),
+        );
+      }
+    },
+    MAX_POSTS_PER_STATEMENT,
+  );
+
+  /** Writes one message with its mentions (user ids) and files; undefined as for plainPosts. */
+  private async writePost(
+    message: NewMessage,
+    mentions: string[],
+    files: FileView[],
+  ): Promise<MessageView | undefined> {
+    const outcome = await this.events.appendWithOutcome<'message.created', InsertionAnswer>(
+      'message.created',
+      { workspaceId: message.workspaceId, channelId: message.channelId },
+      this.repository.insertion(message, mentions, files),
+    );
+    if (!outcome!.answer.threadFound) throw threadNotFound();
+    return outcome!.data ?? undefined;
   }
 
   /**
@@ -176,20 +220,16 @@ export class MessagesService implements OnModuleInit {
     const mentions = [
       ...new Set([...parseMentions(text), ...(await this.broadcastMentions(channel, userId, text))]),
     ];
-    const insertion = this.repository.insertion(message, mentions, files.map(toFileView));
+    const plain =
+      threadId === null && mentions.length === 0 && fileIds.length === 0 && !this.db.inTransaction;
     const write = async () => {
-      const scope = { workspaceId: channel.workspaceId, channelId: channel.id };
-      const outcome = await this.events.appendWithOutcome<'message.created', InsertionAnswer>(
-        'message.created',
-        scope,
-        insertion,
-      );
-      if (!outcome!.answer.threadFound) throw threadNotFound();
-      const view = outcome!.data ?? undefined;
+      const view = await this.writePost(message, mentions, files.map(toFileView));
       if (view) await this.files.attach(view.id, fileIds);
       return view;
     };
-    const created = await retryTsClash(() => (fileIds.length > 0 ? this.db.transaction(write) : write()));
+    const created = plain
+      ? await this.plainPosts(message)
+      : await retryTsClash(() => (fileIds.length > 0 ? this.db.transaction(write) : write()));
     // Undefined: lost a race with the same clientMsgId, whose message is committed now.
     return (
       created ?? ((await this.repository.viewByClientMsgId(channel.id, userId, clientMsgId!)) as MessageView)
