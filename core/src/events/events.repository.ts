@@ -129,14 +129,15 @@ export class EventsRepository {
    * As appendWithOutcome, for a change of `count` rows at once, one event each: `change` has the columns `ord`
    * (1 to count, each once), `workspace_id`, `channel_id` and `data` (null: no event for that row). The events
    * are appended in `ord` order, in the change's statement. Answers each row's payload (or null), by `ord`.
-   * For changes whose type has no whileAppending reactions.
    */
   async appendEach<K extends StreamEventName>(
     type: K,
     change: SqlChange,
     count: number,
   ): Promise<(StreamEvents[K] | null)[]> {
-    if (this.reactions.has(type)) throw new Error(`appendEach cannot run the reactions to ${type}`);
+    if (this.reactions.has(type) && !this.db.inTransaction) {
+      return this.db.transaction(() => this.appendEach(type, change, count));
+    }
     const ids = Array.from({ length: count }, () => newId());
     const rows = await this.db.query<
       AppendedRow & { ord: number; workspace_id: string; channel_id: string; data: StreamEvents[K] | null }
