@@ -1,7 +1,7 @@
 import { batched } from './batched';
 
 /** A batched doubling that records how it was called: `one` per lone call, `many` with each batch. */
-function doubling(max = 10) {
+function doubling(max = 10, concurrent = 10) {
   const calls: string[] = [];
   const double = batched<number, number>(
     (item) => {
@@ -18,7 +18,7 @@ function doubling(max = 10) {
         ),
       );
     },
-    max,
+    { max, concurrent },
   );
   return { calls, double };
 }
@@ -48,11 +48,45 @@ describe('batched', () => {
     expect(calls).toEqual(['many 1,2', 'one 3', 'many 4,5']);
   });
 
+  it('gathers the calls made while `concurrent` runs are under way, and runs them together after', async () => {
+    // Runs that end when the test says: `runs` are their labels, `ends` end them, `began` waits for the n-th.
+    const runs: string[] = [];
+    const ends: (() => void)[] = [];
+    const waiters: { count: number; resolve: () => void }[] = [];
+    const begin = (label: string): Promise<void> => {
+      runs.push(label);
+      waiters.filter((waiter) => runs.length >= waiter.count).forEach((waiter) => waiter.resolve());
+      return new Promise((resolve) => ends.push(resolve));
+    };
+    const began = (count: number) =>
+      new Promise<void>((resolve) => (runs.length >= count ? resolve() : waiters.push({ count, resolve })));
+    const held = batched<number, number>(
+      (item) => begin(`one ${item}`).then(() => item),
+      (items) =>
+        begin(`many ${items.join(',')}`).then(() =>
+          items.map((value): PromiseSettledResult<number> => ({ status: 'fulfilled', value })),
+        ),
+      { max: 10, concurrent: 1 },
+    );
+    const first = held(1);
+    await began(1);
+    const later = [held(2), held(3)];
+    const last = held(4);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(runs).toEqual(['one 1']); // the others wait for it
+    ends[0]();
+    expect(await first).toBe(1);
+    await began(2);
+    expect(runs).toEqual(['one 1', 'many 2,3,4']);
+    ends[1]();
+    expect(await Promise.all([...later, last])).toEqual([2, 3, 4]);
+  });
+
   it('fails every call of a batch that fails as a whole', async () => {
     const failing = batched<number, number>(
       () => Promise.resolve(0),
       () => Promise.reject(new Error('database gone')),
-      10,
+      { max: 10, concurrent: 10 },
     );
     const results = await Promise.allSettled([failing(1), failing(2)]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);

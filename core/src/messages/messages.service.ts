@@ -55,8 +55,11 @@ const threadNotFound = () =>
     { path: 'threadId', message: 'is not a message in this channel' },
   ]);
 
-/** Most posts written by one statement (see plainPosts). */
-const MAX_POSTS_PER_STATEMENT = 50;
+/**
+ * Plain posts' statements (see plainPosts): at most 50 posts each, and at most 2 under way at a time (posts
+ * that come meanwhile wait for one to end, then share the next).
+ */
+const PLAIN_POST_BATCHES = { max: 50, concurrent: 2 };
 
 /** Attempts at a post whose `ts` a concurrent post in the same channel took first (each takes the next one). */
 const TS_ATTEMPTS = 5;
@@ -111,7 +114,7 @@ export class MessagesService implements OnModuleInit {
         );
       }
     },
-    MAX_POSTS_PER_STATEMENT,
+    PLAIN_POST_BATCHES,
   );
 
   /** Writes one message with its mentions (user ids) and files; undefined as for plainPosts. */
