@@ -226,7 +226,7 @@ describe('posts', () => {
     );
     expect(posted.map((message) => message.userId)).toEqual(posted.map((_, n) => (n % 2 ? alice : bob)));
     // The order they were posted in is their ts order, and their events' (seq) order.
-    const ts = posted.map((message) => BigInt(message.ts.replace('.', '')));
+    const ts = posted.map((message) => BigInt(message.ts!.replace('.', '')));
     expect(ts.every((value, n) => n === 0 || value > ts[n - 1])).toBe(true);
     const events = await db
       .knex('events')

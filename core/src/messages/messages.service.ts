@@ -94,10 +94,11 @@ export class MessagesService implements OnModuleInit {
   }
 
   /**
-   * Writes a plain post (top level, no mentions, files or hook), with the others that came in the same turn of
-   * the event loop: one statement and one commit for a burst of posts. If PostgreSQL refuses that statement
-   * (a channel removed meanwhile, a value it cannot store), nothing of it was written, and each post is tried
-   * alone, so that only the one at fault fails. Undefined: its clientMsgId was posted already.
+   * Writes a plain post (top level, no mentions or files, outside a transaction) with the others that came in
+   * the same turn of the event loop, or while two such statements were under way (PLAIN_POST_BATCHES): one
+   * statement and one commit for a burst of posts. If PostgreSQL refuses that statement (a channel removed
+   * meanwhile, a value it cannot store), nothing of it was written, and each post is tried alone, so that only
+   * the one at fault fails. Undefined: its clientMsgId was posted already.
    */
   private readonly plainPosts = batched<NewMessage, MessageView | undefined>(
     (message) => retryTsClash(() => this.writePost(message, [], [])),
