@@ -250,9 +250,9 @@ export class MessagesRepository {
    * The insert of several new top-level messages without mentions or files, as a change for
    * EventsRepository.appendEach (one statement): `ord` is each message's place in `messages`, from 1. A message
    * whose author already posted its `clientMsgId` in the channel is not written (its `data` is null). Messages
-   * to one channel get increasing `ts` in their order: each one more than the one before, at least (the
-   * statement reads the channel's latest `ts` once for all of them). Rows go in channel by channel, as in every
-   * such statement, so that two of them waiting on each other's `ts` or clientMsgId keys cannot deadlock.
+   * to one channel get increasing `ts` in their order: each one more than the one before, at least (every row
+   * reads the channel's latest `ts` as it was when the statement began). Rows go in channel by channel, as in
+   * every such statement, so that two of them waiting on each other's `ts` or clientMsgId keys cannot deadlock.
    */
   insertions(messages: NewMessage[]): SqlChange {
     const rows = messages.map((message, index) => ({
