@@ -39,6 +39,8 @@ interface AppendedRow {
 /** A StoredEvent's columns, named as its fields. */
 const SELECTED =
   'seq, id, type, workspace_id AS "workspaceId", channel_id AS "channelId", data, created_at AS "createdAt"';
+/** The id, type, workspace and channel of one event, as bound by insertBindings (its data follows). */
+const ONE_EVENT = '?, ?, ?, ?';
 /** bigint's largest value: no upper bound. */
 const MAX_SEQ = '9223372036854775807';
 
@@ -77,7 +79,7 @@ export class EventsRepository {
     const scope = { workspaceId, channelId };
     const json = JSON.stringify(data);
     const { rows } = await this.db.conn.raw<{ rows: AppendedRow[] }>(
-      this.insertSql('?::jsonb', ''),
+      this.insertSql(`${ONE_EVENT}, ?::jsonb`, ''),
       this.insertBindings(type, scope, [json]),
     );
     // The listeners get the payload as a read of the table would give it (plain JSON, a copy of its own).
@@ -114,7 +116,7 @@ export class EventsRepository {
     const rows = await this.db.query<Partial<AppendedRow> & { data: StreamEvents[K] | null; answer?: A }>(
       change.name,
       `WITH ${change.sql},
-       appended AS (${this.insertSql('change.data::jsonb', 'change, ', 'WHERE change.data IS NOT NULL')})
+       appended AS (${this.insertSql(`${ONE_EVENT}, change.data::jsonb`, 'change, ', 'WHERE change.data IS NOT NULL')})
        SELECT change.*, appended.seq, appended.id, appended.created_at FROM change LEFT JOIN appended ON true`,
       [...change.bindings, ...this.insertBindings(type, scope, [])],
     );
@@ -144,12 +146,11 @@ export class EventsRepository {
     >(
       change.name,
       `WITH ${change.sql},
-       appended AS (
-         INSERT INTO events (id, type, workspace_id, channel_id, data)
-         SELECT (?::uuid[])[change.ord], ?, change.workspace_id, change.channel_id, change.data::jsonb
-         FROM change, (SELECT pg_current_xact_id()) AS assigned WHERE change.data IS NOT NULL ORDER BY change.ord
-         RETURNING seq, id, created_at
-       )
+       appended AS (${this.insertSql(
+         '(?::uuid[])[change.ord], ?, change.workspace_id, change.channel_id, change.data::jsonb',
+         'change, ',
+         'WHERE change.data IS NOT NULL ORDER BY change.ord',
+       )})
        SELECT change.ord, change.workspace_id, change.channel_id, change.data, appended.seq, appended.id,
          appended.created_at
        FROM change LEFT JOIN appended ON appended.id = (?::uuid[])[change.ord] ORDER BY change.ord`,
@@ -165,15 +166,16 @@ export class EventsRepository {
   }
 
   /**
-   * The INSERT of one event per row of `from` (a FROM list prefix). The transaction takes its id before its
+   * The INSERT of one event per row of `from` (a FROM list prefix), `values` its columns' expressions (id,
+   * type, workspace, channel, data) and `rest` what follows FROM (WHERE, ORDER BY). The transaction takes its id before its
    * seq (the FROM item is read before the row's defaults are computed): the feed relies on every holder of an
    * unseen seq having an id it can wait for. Other instances are woken after the commit (the event bus's
    * transport), never by a NOTIFY in the transaction: PostgreSQL holds its notify lock through the commit's WAL
    * flush, so the commits of every notifying transaction would wait for one another.
    */
-  private insertSql(dataSql: string, from: string, where = ''): string {
+  private insertSql(values: string, from: string, rest = ''): string {
     return `INSERT INTO events (id, type, workspace_id, channel_id, data)
-       SELECT ?, ?, ?, ?, ${dataSql} FROM ${from}(SELECT pg_current_xact_id()) AS assigned ${where}
+       SELECT ${values} FROM ${from}(SELECT pg_current_xact_id()) AS assigned ${rest}
        RETURNING seq, id, created_at`;
   }
 

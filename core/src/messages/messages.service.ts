@@ -101,7 +101,7 @@ export class MessagesService implements OnModuleInit {
    * the one at fault fails. Undefined: its clientMsgId was posted already.
    */
   private readonly plainPosts = batched<NewMessage, MessageView | undefined>(
-    (message) => retryTsClash(() => this.writePost(message, [], [])),
+    (message) => this.writePlainPost(message),
     async (messages) => {
       try {
         const views = await retryTsClash(() =>
@@ -110,13 +110,16 @@ export class MessagesService implements OnModuleInit {
         return views.map((view) => ({ status: 'fulfilled', value: view ?? undefined }));
       } catch (error) {
         if (!isRefusedStatement(error)) throw error;
-        return Promise.allSettled(
-          messages.map((message) => retryTsClash(() => this.writePost(message, [], []))),
-        );
+        return Promise.allSettled(messages.map((message) => this.writePlainPost(message)));
       }
     },
     PLAIN_POST_BATCHES,
   );
+
+  /** One plain post by its own statement. */
+  private writePlainPost(message: NewMessage): Promise<MessageView | undefined> {
+    return retryTsClash(() => this.writePost(message, [], []));
+  }
 
   /** Writes one message with its mentions (user ids) and files; undefined as for plainPosts. */
   private async writePost(
